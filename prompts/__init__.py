@@ -1,0 +1,1 @@
+"""Prompt templates (data). Shipped as the package assist.data.prompts."""
