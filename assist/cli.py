@@ -93,6 +93,140 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def _conversations_dir(settings: Any, given: str | None) -> Path:
+    if given:
+        return Path(given)
+    if settings.risk.conversations_dir is not None:
+        return Path(settings.risk.conversations_dir)
+    here = Path(__file__).resolve().parents[1] / "eval" / "datasets" / "conversations"
+    if here.is_dir():
+        return here
+    from assist.errors import ConfigError
+
+    raise ConfigError("no labelled conversations found: pass --data DIR or set ASSIST_RISK__CONVERSATIONS_DIR")
+
+
+def _risk_assessor(args: argparse.Namespace, settings: Any) -> Any:
+    from assist.bootstrap import build_risk_assessor
+
+    return build_risk_assessor(settings, semantic=False if args.rules_only else None,
+                               use_model=False if (args.rules_only or args.no_model) else None)
+
+
+def cmd_risk(args: argparse.Namespace) -> int:
+    from assist.errors import AssistError as _AE
+    from assist.risk.types import Turn
+
+    settings = _settings(args)
+    assessor = _risk_assessor(args, settings)
+    data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+    from assist.text import decode_bytes
+
+    text, _ = decode_bytes(data, args.file)
+    failures = 0
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        row: Any = None
+        try:
+            row = json.loads(line)
+            if not isinstance(row, dict):
+                raise ValueError("each line must be a JSON object")
+            session = assessor.new_session(row.get("meta"))
+            result = session.current()
+            turns = row.get("turns")
+            if not isinstance(turns, list):
+                raise ValueError("'turns' must be a list")
+            for i, t in enumerate(turns):
+                result = session.add(Turn.of(t, i))
+        except (ValueError, _AE) as exc:
+            failures += 1
+            msg = exc.describe() if isinstance(exc, _AE) else str(exc)
+            print(f"{args.file}:{n}: error: {msg}", file=sys.stderr)
+            if args.json:
+                print(json.dumps({"id": row.get("id") if isinstance(row, dict) else None, "line": n, "error": msg},
+                                 ensure_ascii=False))
+            continue
+        out = {"id": row.get("id"), **result.to_dict(), "levels": list(session.state.history)}
+        if args.json:
+            print(json.dumps(out, ensure_ascii=False))
+        else:
+            probs = " ".join(f"{k}={v:.2f}" for k, v in result.probabilities.items())
+            print(f"{row.get('id', n)}: {result.level} {result.category}  [{probs}]  levels={'/'.join(session.state.history)}")
+            for e in result.evidence[:5]:
+                print(f"   {e.signal_id} {e.signal_name} (turn {e.turn_index}, {e.layer}, +{e.contribution:.2f}): {e.quote[:60]}")
+            if result.actions:
+                print("   建议: " + "；".join(result.actions))
+    return 1 if failures else 0
+
+
+def cmd_train_risk(args: argparse.Namespace) -> int:
+    from assist.bootstrap import build_risk_assessor
+    from assist.index import IndexLayout
+    from assist.risk.training import train_risk
+
+    settings = _settings(args)
+    folder = _conversations_dir(settings, args.data)
+    assessor = build_risk_assessor(settings, use_model=False)
+    out = Path(args.out) if args.out else (settings.risk.model_path or IndexLayout(settings.data_dir).root / "risk_model.json")
+    model, dev = train_risk(assessor, folder, out, assessor.semantic.embedder.name if assessor.semantic else None,
+                            C=args.C, progress=not args.quiet)
+    print(f"trained on {model.info['train_conversations']} conversations (data {model.data_hash[:12]}), "
+          f"temperature {model.temperature:.2f}; saved {out}")
+    if dev:
+        print(json.dumps({k: v for k, v in dev.items() if k != "per_category"}, ensure_ascii=False, indent=1))
+    return 0
+
+
+def cmd_risk_eval(args: argparse.Namespace) -> int:
+    from assist.bootstrap import build_risk_assessor
+    from assist.risk.dataset import load_conversations
+    from assist.risk.metrics import run, summarize
+
+    settings = _settings(args)
+    convs = [c for c in load_conversations(_conversations_dir(settings, args.data))
+             if args.split == "all" or c.split == args.split]
+    layers = {"rules": dict(semantic=False, use_model=False), "semantic+rules": dict(use_model=False),
+              "full": dict()}
+    chosen = layers if args.layers else {"full": {}}
+    report: dict[str, Any] = {"split": args.split, "conversations": len(convs)}
+    for name, kw in chosen.items():
+        assessor = build_risk_assessor(settings, **kw)  # type: ignore[arg-type]
+        if name == "full" and assessor.model is None:
+            report[name] = {"skipped": "no compatible trained model (run `assist train-risk`)"}
+            continue
+        report[name] = summarize(run(assessor, convs))
+    print(json.dumps(report, ensure_ascii=False, indent=1))
+    return 0
+
+
+def cmd_watchlist(args: argparse.Namespace) -> int:
+    from assist.errors import ConfigError
+    from assist.index import IndexLayout
+    from assist.risk.watchlist import Watchlist
+
+    settings = _settings(args)
+    r = settings.risk
+    if r.watchlist_secret is None:
+        raise ConfigError("the watchlist is off: set ASSIST_RISK__WATCHLIST_SECRET (>= 16 characters)",
+                          field="risk.watchlist_secret")
+    wl = Watchlist(IndexLayout(settings.data_dir).root / "watchlist.sqlite", r.watchlist_secret.get_secret_value(),
+                   r.watchlist_window_days, r.watchlist_min_borrowers)
+    try:
+        if args.action == "export":
+            print(f"exported {wl.export(Path(args.file))} hashed sightings to {args.file}")
+        elif args.action == "import":
+            print(f"imported {wl.import_(Path(args.file), args.source)} hashed sightings from {args.source}")
+        else:
+            link = (wl.record(args.kind, args.value, args.borrower) if args.action == "record"
+                    else wl.check(args.kind, args.value))
+            print(json.dumps({"kind": link.kind, "id_hash": link.id_hash, "borrowers": link.borrowers,
+                              "sightings": link.sightings, "flagged": link.flagged, "window_days": link.window_days}))
+    finally:
+        wl.close()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="assist", description="Offline assistant for consumer-finance call centres: "
                                 "knowledge ingestion and hybrid Chinese retrieval.")
@@ -121,6 +255,41 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--no-floor", action="store_true", help="keep results below the relevance floor")
     s.add_argument("--json", action="store_true", help="machine-readable output")
     s.set_defaults(func=cmd_search)
+
+    r = sub.add_parser("risk", help="score conversations (JSONL: {id, turns:[{speaker, text}], meta}) with the risk hint")
+    r.add_argument("file", help="JSONL file, or - for standard input")
+    r.add_argument("--json", action="store_true", help="one JSON assessment per line")
+    r.add_argument("--rules-only", action="store_true", help="rules layer only (no embedder, no model)")
+    r.add_argument("--no-model", action="store_true", help="rules + semantics, without the learned layer")
+    r.set_defaults(func=cmd_risk)
+
+    t = sub.add_parser("train-risk", help="train the learned risk layer from labelled conversations")
+    t.add_argument("--data", help="folder of labelled *.jsonl conversations (default: eval/datasets/conversations)")
+    t.add_argument("--out", help="model file (default: risk.model_path or data_dir/risk_model.json)")
+    t.add_argument("-C", type=float, default=3.0, help="inverse regularisation strength (default 3.0, chosen on the dev split)")
+    t.add_argument("-q", "--quiet", action="store_true")
+    t.set_defaults(func=cmd_train_risk)
+
+    e = sub.add_parser("risk-eval", help="risk metrics on a split of the labelled conversations")
+    e.add_argument("--data", help="folder of labelled *.jsonl conversations")
+    e.add_argument("--split", choices=["train", "dev", "test", "all"], default="dev")
+    e.add_argument("--layers", action="store_true", help="also report rules alone and rules + semantics")
+    e.set_defaults(func=cmd_risk_eval)
+
+    w = sub.add_parser("watchlist", help="keyed-hash identifiers seen across borrowers (record/check/export/import)")
+    wsub = w.add_subparsers(dest="action", required=True)
+    for name in ("record", "check"):
+        a = wsub.add_parser(name)
+        a.add_argument("--kind", choices=["phone", "name", "company"], required=True)
+        a.add_argument("--value", required=True, help="the raw identifier (hashed at once, never stored)")
+        if name == "record":
+            a.add_argument("--borrower", required=True, help="the borrower's internal account id (hashed)")
+    ex = wsub.add_parser("export")
+    ex.add_argument("file")
+    im = wsub.add_parser("import")
+    im.add_argument("file")
+    im.add_argument("--source", required=True, help="name of the institution the file came from")
+    w.set_defaults(func=cmd_watchlist)
     return p
 
 

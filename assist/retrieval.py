@@ -24,15 +24,17 @@ class RetrievalParams:
     candidates: int = 40
     rrf_k: int = 60
     min_relevance: float = 0.87
+    dense_weight: float = 0.7
     max_per_document: int = 1
 
 
-def rrf(rankings: Sequence[Sequence[str]], k: int = 60) -> dict[str, float]:
-    """Reciprocal rank fusion: sum over rankings of 1 / (k + rank), rank starting at 1."""
+def rrf(rankings: Sequence[Sequence[str]], k: int = 60, weights: Sequence[float] | None = None) -> dict[str, float]:
+    """Weighted reciprocal rank fusion: sum over rankings of weight / (k + rank), rank starting at 1."""
     fused: dict[str, float] = {}
-    for ranking in rankings:
+    for i, ranking in enumerate(rankings):
+        w = 1.0 if weights is None else weights[i]
         for rank, key in enumerate(ranking, start=1):
-            fused[key] = fused.get(key, 0.0) + 1.0 / (k + rank)
+            fused[key] = fused.get(key, 0.0) + w / (k + rank)
     return fused
 
 
@@ -100,7 +102,7 @@ class HybridRetriever:
         lexical = self.lexical.query(self.tokenizer.tokens(query), n, where) if mode in ("hybrid", "lexical") else []
         d_rank = {cid: r for r, (cid, _) in enumerate(dense, start=1)}
         l_rank = {cid: r for r, (cid, _) in enumerate(lexical, start=1)}
-        fused = rrf([[c for c, _ in dense], [c for c, _ in lexical]], self.params.rrf_k)
+        fused = rrf([[c for c, _ in dense], [c for c, _ in lexical]], self.params.rrf_k, (self.params.dense_weight, 1.0))
         order = sorted(fused, key=lambda c: -fused[c])
         hits: list[Hit] = []
         for cid in order:

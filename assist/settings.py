@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from assist.errors import ConfigError
@@ -53,6 +53,7 @@ class RetrievalSettings(BaseModel):
     k: int = Field(5, ge=1, le=100, description="Results returned by default")
     candidates: int = Field(40, ge=1, description="Candidates taken from each retriever before fusion")
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant")
+    dense_weight: float = Field(0.7, ge=0, description="Weight of the dense ranking in the fusion (BM25 has weight 1)")
     min_relevance: float | None = Field(None, description="Relevance floor: results whose cosine similarity to the query is below it "
                                         "are dropped; unset = the embedder's calibrated default (README); -1 disables it")
     max_per_document: int = Field(1, ge=1, description="Passages of one document in a result list")
@@ -63,6 +64,21 @@ class IngestSettings(BaseModel):
     """Limits for ingestion."""
 
     max_file_mb: float = Field(20.0, gt=0, description="Files larger than this are refused with a clear message")
+
+
+class RiskSettings(BaseModel):
+    """The live risk hint."""
+
+    model_path: Path | None = Field(None, description="Trained risk model (JSON) to load; unset = data_dir/risk_model.json if "
+                                    "present, else the model shipped with the package")
+    use_model: bool = Field(True, description="Use the learned layer when a compatible model is found (else rules + semantics)")
+    semantic: bool = Field(True, description="Semantic matching of caller turns against signal examples (needs the embedder)")
+    conversations_dir: Path | None = Field(None, description="Labelled conversations for `assist train-risk` / `assist risk-eval`; "
+                                           "unset = eval/datasets/conversations in the source tree")
+    watchlist_secret: SecretStr | None = Field(None, description="HMAC key for the identifier watchlist (>= 16 characters); "
+                                               "unset = watchlist off. Share it only within a consortium that exchanges hashes")
+    watchlist_window_days: int = Field(90, ge=1, description="Sightings older than this many days do not count")
+    watchlist_min_borrowers: int = Field(3, ge=2, description="Flag an identifier seen with at least this many distinct borrowers")
 
 
 class Settings(BaseSettings):
@@ -77,6 +93,7 @@ class Settings(BaseSettings):
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)  # type: ignore[arg-type]
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)  # type: ignore[arg-type]
     ingest: IngestSettings = Field(default_factory=IngestSettings)  # type: ignore[arg-type]
+    risk: RiskSettings = Field(default_factory=RiskSettings)  # type: ignore[arg-type]
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,

