@@ -227,6 +227,19 @@ def cmd_watchlist(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_mask(args: argparse.Namespace) -> int:
+    from assist.pii import find, mask
+    from assist.text import decode_bytes
+
+    text, _ = decode_bytes(sys.stdin.buffer.read(), "<stdin>") if not sys.stdin.isatty() else ("", "")
+    for line in text.splitlines():
+        if args.json:
+            print(json.dumps({"text": mask(line), "spans": [s.to_dict() for s in find(line)]}, ensure_ascii=False))
+        else:
+            print(mask(line))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="assist", description="Offline assistant for consumer-finance call centres: "
                                 "knowledge ingestion and hybrid Chinese retrieval.")
@@ -290,6 +303,10 @@ def build_parser() -> argparse.ArgumentParser:
     im.add_argument("file")
     im.add_argument("--source", required=True, help="name of the institution the file came from")
     w.set_defaults(func=cmd_watchlist)
+
+    m = sub.add_parser("mask", help="mask 身份证号, bank card and mobile numbers in lines read from standard input")
+    m.add_argument("--json", action="store_true", help="also print the spans found (offsets into the original line)")
+    m.set_defaults(func=cmd_mask)
     return p
 
 
