@@ -19,6 +19,7 @@ from assist.settings import Settings
 from assist.tokens import TiktokenCounter
 
 if TYPE_CHECKING:
+    from assist.agent import AgentAssist
     from assist.risk.assessor import RiskAssessor
 
 
@@ -166,5 +167,25 @@ def build_risk_assessor(settings: Settings, embedder: Embedder | None = None, *,
     want_model = settings.risk.use_model if use_model is None else use_model
     path = risk_model_path(settings)
     if want_model and path.is_file() and sem is not None:
-        model = RiskModel.load(path, [sg.id for sg in signals], sem.embedder.name)
+        try:
+            model = RiskModel.load(path, [sg.id for sg in signals], sem.embedder.name)
+        except ConfigError:
+            if settings.risk.model_path is not None:
+                raise  # a model the user chose must fit; the shipped default may not fit another embedder
+            model = None
     return RiskAssessor(signals, rules, sem, model)
+
+
+def build_agent(settings: Settings, embedder: Embedder | None = None) -> "AgentAssist":
+    """AgentAssist over the active index, the shipped (or configured) knowledge and the feedback store."""
+    from assist.adapters.feedback_store import SqlFeedbackStore
+    from assist.agent import AgentAssist
+    from assist.ingest import load_documents
+
+    embedder = embedder or build_embedder(settings)
+    docs, _, _ = load_documents(knowledge_dirs(settings), int(settings.ingest.max_file_mb * 1024 * 1024))
+    layout = IndexLayout(settings.data_dir)
+    layout.root.mkdir(parents=True, exist_ok=True)
+    url = settings.agent.feedback_url or f"sqlite:///{layout.root / 'feedback.sqlite'}"
+    return AgentAssist(build_risk_assessor(settings, embedder), ReloadingRetriever(settings, embedder), docs,
+                       SqlFeedbackStore(url), session_ttl_s=settings.agent.session_ttl_minutes * 60)

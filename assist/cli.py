@@ -240,6 +240,18 @@ def cmd_mask(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from assist.api import create_app
+    from assist.bootstrap import build_agent
+
+    settings = _settings(args)
+    app = create_app(build_agent(settings), settings.agent.max_request_kb)
+    uvicorn.run(app, host=args.host or settings.agent.host, port=args.port or settings.agent.port, log_level="warning")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="assist", description="Offline assistant for consumer-finance call centres: "
                                 "knowledge ingestion and hybrid Chinese retrieval.")
@@ -307,6 +319,11 @@ def build_parser() -> argparse.ArgumentParser:
     m = sub.add_parser("mask", help="mask 身份证号, bank card and mobile numbers in lines read from standard input")
     m.add_argument("--json", action="store_true", help="also print the spans found (offsets into the original line)")
     m.set_defaults(func=cmd_mask)
+
+    sv = sub.add_parser("serve", help="start the JSON API (sessions, turns, feedback; OpenAPI docs at /docs)")
+    sv.add_argument("--host", help="default 127.0.0.1 (agent.host)")
+    sv.add_argument("--port", type=int, help="default 8000 (agent.port)")
+    sv.set_defaults(func=cmd_serve)
     return p
 
 

