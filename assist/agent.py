@@ -46,6 +46,9 @@ class Suggestion:
     reason: str
     citations: tuple[Citation, ...]
     score: float
+    adapted: bool = False          # text was adapted by the language model (and passed the guard)
+    original: str = ""             # the approved script, when adapted
+    note: str = ""                 # why an adaptation was not used
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,7 @@ class AgentAssist:
     ``documents`` the loaded knowledge (scripts and what they rest on); ``store`` records what was shown."""
 
     def __init__(self, assessor: RiskAssessor, retriever: Any, documents: Sequence[Document], store: Any = None,
-                 session_ttl_s: float = 3600, max_suggestions: int = 3) -> None:
+                 session_ttl_s: float = 3600, max_suggestions: int = 3, adapter: Any = None) -> None:
         self.assessor = assessor
         self.retriever = retriever
         self.docs = {d.id: d for d in documents}
@@ -94,6 +97,7 @@ class AgentAssist:
         self.store = store
         self.ttl = session_ttl_s
         self.max_suggestions = max_suggestions
+        self.adapter = adapter
         self._sessions: dict[str, _Session] = {}
         self._lock = threading.Lock()
         self._feedback = store.feedback_counts() if store is not None else {}
@@ -193,8 +197,14 @@ class AgentAssist:
             verdict = guard_check(text, caller_verified=verified)
             if not verdict.ok:
                 continue  # an approved script that fails the guard in this context is not shown
+            adapted, original, note = False, "", ""
+            if self.adapter is not None and not out:   # only the best suggestion is adapted (latency)
+                res = self.adapter.adapt(text, s.turns, situation, verified)
+                if res.adapted:
+                    adapted, original, text = True, text, res.text
+                note = res.note
             sug = Suggestion(secrets.token_hex(8), sid, script.title, text, reason, self._citations(script),
-                             round(score - self._penalty(sid, situation), 4))
+                             round(score - self._penalty(sid, situation), 4), adapted, original, note)
             out.append(sug)
             if self.store is not None:
                 top = max(risk.probabilities[c] for c in SIGNAL_CATEGORIES)

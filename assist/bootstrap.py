@@ -187,5 +187,17 @@ def build_agent(settings: Settings, embedder: Embedder | None = None) -> "AgentA
     layout = IndexLayout(settings.data_dir)
     layout.root.mkdir(parents=True, exist_ok=True)
     url = settings.agent.feedback_url or f"sqlite:///{layout.root / 'feedback.sqlite'}"
+    adapter = None
+    if settings.llm.provider == "openai":
+        from assist.adapters.chat import LangChainChatModel
+        from assist.prompts import load_prompt
+        from assist.replies import ReplyAdapter
+
+        if not settings.llm.base_url:
+            raise ConfigError("llm.provider is openai but llm.base_url is not set (ASSIST_LLM__BASE_URL)", field="llm.base_url")
+        model = LangChainChatModel(settings.llm.base_url, settings.llm.model, settings.llm.api_key.get_secret_value(),
+                                   settings.llm.max_tokens, settings.llm.timeout_s)
+        adapter = ReplyAdapter(model, load_prompt(packaged_prompts_dir(), "adapt_script"),
+                               TiktokenCounter(settings.chunking.encoding), settings.llm.prompt_budget)
     return AgentAssist(build_risk_assessor(settings, embedder), ReloadingRetriever(settings, embedder), docs,
-                       SqlFeedbackStore(url), session_ttl_s=settings.agent.session_ttl_minutes * 60)
+                       SqlFeedbackStore(url), session_ttl_s=settings.agent.session_ttl_minutes * 60, adapter=adapter)

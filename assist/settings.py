@@ -81,6 +81,19 @@ class RiskSettings(BaseModel):
     watchlist_min_borrowers: int = Field(3, ge=2, description="Flag an identifier seen with at least this many distinct borrowers")
 
 
+class LLMSettings(BaseModel):
+    """Optional language model that adapts a chosen script to the conversation (everything works without it)."""
+
+    provider: Literal["none", "openai"] = Field("none", description="none, or openai = any OpenAI-compatible endpoint "
+                                                "(vLLM, Ollama, DeepSeek, Qwen) through LangChain's ChatOpenAI")
+    base_url: str | None = Field(None, description="Endpoint, e.g. http://127.0.0.1:11434/v1")
+    model: str = Field("qwen2.5:7b-instruct", description="Model name at that endpoint")
+    api_key: SecretStr = Field(SecretStr("none"), description="API key if the endpoint needs one")
+    max_tokens: int = Field(200, ge=16, description="Longest adapted reply, in tokens")
+    prompt_budget: int = Field(1500, ge=200, description="Prompt size limit in tokens (tiktoken); older turns are dropped first")
+    timeout_s: float = Field(10.0, gt=0, description="Per-call timeout; on failure the approved script is shown")
+
+
 class AgentSettings(BaseModel):
     """The staff-facing service and API."""
 
@@ -105,6 +118,7 @@ class Settings(BaseSettings):
     ingest: IngestSettings = Field(default_factory=IngestSettings)  # type: ignore[arg-type]
     risk: RiskSettings = Field(default_factory=RiskSettings)  # type: ignore[arg-type]
     agent: AgentSettings = Field(default_factory=AgentSettings)  # type: ignore[arg-type]
+    llm: LLMSettings = Field(default_factory=LLMSettings)  # type: ignore[arg-type]
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
