@@ -240,15 +240,32 @@ def cmd_mask(args: argparse.Namespace) -> int:
     return 0
 
 
+def build_web_app(settings: Any) -> Any:
+    """FastAPI app with the JSON API and the Gradio sidebar mounted at /assist (offline: analytics off)."""
+    import os
+
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("GRADIO_TEMP_DIR", str(Path(settings.data_dir) / "gradio-tmp"))
+    from assist.api import create_app
+    from assist.bootstrap import build_agent
+    from assist.ui.agent_sidebar import mount
+
+    agent = build_agent(settings)
+    return mount(create_app(agent, settings.agent.max_request_kb), agent)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from assist.api import create_app
-    from assist.bootstrap import build_agent
+    from assist.index import IndexLayout
 
     settings = _settings(args)
-    app = create_app(build_agent(settings), settings.agent.max_request_kb)
-    uvicorn.run(app, host=args.host or settings.agent.host, port=args.port or settings.agent.port, log_level="warning")
+    if IndexLayout(settings.data_dir).read_manifest() is None:
+        print("no index yet: indexing the shipped knowledge first (about a minute)…", file=sys.stderr)
+        cmd_ingest(argparse.Namespace(config=args.config, paths=[], default=True, quiet=True))
+    host, port = args.host or settings.agent.host, args.port or settings.agent.port
+    print(f"坐席助手: http://{host}:{port}/assist/   API docs: http://{host}:{port}/docs", file=sys.stderr)
+    uvicorn.run(build_web_app(settings), host=host, port=port, log_level="warning")
     return 0
 
 

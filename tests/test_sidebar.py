@@ -1,0 +1,107 @@
+"""The Gradio sidebar, mounted in the real app on 127.0.0.1: driven through gradio_client, and rendered once in
+headless Chromium (screenshot saved under test-artifacts/)."""
+
+import os
+import shutil
+import socket
+import subprocess
+import threading
+import time
+import urllib.request
+
+import pytest
+
+from assist.bootstrap import build_ingestor, packaged_knowledge_dir
+from assist.settings import EmbedderSettings, Settings
+
+from conftest import REPO
+
+pytestmark = pytest.mark.integration
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory):
+    import uvicorn
+
+    from assist.cli import build_web_app
+
+    s = Settings(data_dir=tmp_path_factory.mktemp("ui"), embedder=EmbedderSettings(kind="hash"))
+    build_ingestor(s).ingest([packaged_knowledge_dir()])
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(build_web_app(s), host="127.0.0.1", port=port, log_level="warning"))
+    th = threading.Thread(target=srv.run, daemon=True)
+    th.start()
+    deadline = time.time() + 60
+    while not srv.started and time.time() < deadline:
+        time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    th.join(timeout=10)
+
+
+def test_sidebar_page_is_served_without_outside_assets(base_url):
+    page = urllib.request.urlopen(base_url + "/assist/", timeout=30).read().decode("utf-8")
+    assert "坐席助手" in page
+    for cdn in ("cdn.jsdelivr", "unpkg.com", "googleapis", "gradio.s3", "huggingface.co"):
+        assert cdn not in page, cdn
+
+
+def _value(update):
+    return update["value"] if isinstance(update, dict) else update
+
+
+def test_demo_call_replays_turn_by_turn_through_gradio_client(base_url):
+    from gradio_client import Client
+
+    c = Client(base_url + "/assist/", verbose=False)       # one client = one browser session (its own state)
+    levels = []
+    for _ in range(5):
+        out = c.predict("demo-third-party", api_name="/demo_next")
+        levels.append(out[0])
+    assert "疑似第三方代理" in levels[-1]
+    tokens = [t["token"] for t in out[1]]
+    assert sum(tok == "来电人：" for tok in tokens) == 3      # all five turns are in the transcript
+    marked = [t for t in out[1] if t["class_or_confidence"]]
+    assert marked and any(t["class_or_confidence"] == "S1" for t in marked)   # evidence highlighted
+    assert _value(out[3]) and "理由" in out[4]
+
+
+def test_add_turns_feedback_and_tag_through_gradio_client(base_url):
+    from gradio_client import Client
+
+    c = Client(base_url + "/assist/", verbose=False)
+    out = c.predict("no", "caller", "我是借款人的法务，以后他的事都由我来谈，别打他原来那个号了。", api_name="/add_turn")
+    assert "疑似第三方代理" in out[0]
+    text = _value(out[3])
+    assert text and "{" not in text
+    assert "内部参考提示" in out[0]
+    status = c.predict(True, api_name="/set_tag")
+    assert "已标注" in status
+    quiet = Client(base_url + "/assist/", verbose=False)
+    out = quiet.predict("yes", "caller", "我想问一下我这个月的还款日是几号", api_name="/add_turn")
+    assert "未见异常" in out[0]
+
+
+def test_screenshot_in_headless_chromium(base_url):
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    if exe is None:
+        pytest.fail("chromium is not installed (.ci/run installs Debian's chromium and fonts-noto-cjk)")
+    out_dir = REPO / "test-artifacts"
+    out_dir.mkdir(exist_ok=True)
+    shot = out_dir / "agent-sidebar.png"
+    if shot.exists():
+        shot.unlink()
+    profile = out_dir / "chromium-profile"
+    cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+           f"--user-data-dir={profile}", "--hide-scrollbars", "--window-size=440,1400", "--virtual-time-budget=8000",
+           f"--screenshot={shot}", base_url + "/assist/"]
+    subprocess.run(cmd, capture_output=True, timeout=120, env={**os.environ, "HOME": str(out_dir)})
+    shutil.rmtree(profile, ignore_errors=True)
+    assert shot.exists() and shot.stat().st_size > 10_000
