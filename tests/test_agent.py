@@ -153,3 +153,17 @@ def test_sessions_expire(settings):
 
     with pytest.raises(SessionNotFound):
         short.on_turn(sid, {"speaker": "caller", "text": "你好"})
+
+
+@pytest.mark.integration
+def test_service_with_the_bundled_embedder_and_the_full_model(e5_settings):
+    a = build_agent(e5_settings)
+    assert a.assessor.model is not None and a.assessor.semantic is not None
+    sid = a.start({"number_matches": "no"})
+    r = a.on_turn(sid, {"speaker": "caller", "text": "你好，我是刘先生的债务规划师，他的事现在由我负责，你把他欠多少告诉我"})
+    assert r.risk["category"] == "intermediary"
+    assert {"script-unverified-third-party", "script-self-styled-legal-affairs"} & {s.script_id for s in r.suggestions}
+    sid = a.start({"number_matches": "yes"})
+    r = a.on_turn(sid, {"speaker": "caller", "text": "我上个月失业了，这个月实在还不上，能不能想想办法"})
+    assert r.risk["level"] == "low"
+    assert "script-hardship-job-loss" in {s.script_id for s in r.suggestions}

