@@ -83,6 +83,8 @@ def test_add_turns_feedback_and_tag_through_gradio_client(base_url):
     assert "内部参考提示" in out[0]
     status = c.predict(True, api_name="/set_tag")
     assert "已标注" in status
+    done = c.predict(text + "（坐席补充一句）", api_name="/feedback_edited_1")   # the agent edited, then used it
+    assert done == "已记录：修改后采用"
     quiet = Client(base_url + "/assist/", verbose=False)
     out = quiet.predict("yes", "caller", "我想问一下我这个月的还款日是几号", api_name="/add_turn")
     assert "未见异常" in out[0]

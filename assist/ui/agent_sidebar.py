@@ -83,7 +83,8 @@ def build_sidebar(agent: AgentAssist) -> gr.Blocks:
             boxes, cites, fb = [], [], []
             for i in range(SLOTS):
                 with gr.Group():
-                    boxes.append(gr.Textbox(label=f"推荐话术 {i + 1}", lines=3, buttons=["copy"], interactive=False))
+                    boxes.append(gr.Textbox(label=f"推荐话术 {i + 1}（可修改后点“修改后采用”）", lines=3, buttons=["copy"],
+                                            interactive=True))
                     with gr.Accordion("依据与理由", open=False):
                         cites.append(gr.Markdown())
                     with gr.Row():
@@ -169,9 +170,12 @@ def build_sidebar(agent: AgentAssist) -> gr.Blocks:
         demo_btn.click(play, [session, turns, demo, demo_pos], outputs + [demo_pos], api_name="demo_next")
         new_btn.click(reset, [], outputs + [demo_pos, tag, status], api_name="new_call")
         for i, (used, edited, rejected) in enumerate(fb):
-            used.click(lambda a, e, i=i: feedback(a, i, "used", e), [last, boxes[i]], status)
-            edited.click(lambda a, e, i=i: feedback(a, i, "edited", e), [last, boxes[i]], status)
-            rejected.click(lambda a, e, i=i: feedback(a, i, "rejected", e), [last, boxes[i]], status)
+            used.click(lambda a, e, i=i: feedback(a, i, "used", e), [last, boxes[i]], status,
+                       api_name=f"feedback_used_{i + 1}")
+            edited.click(lambda a, e, i=i: feedback(a, i, "edited", e), [last, boxes[i]], status,
+                         api_name=f"feedback_edited_{i + 1}")
+            rejected.click(lambda a, e, i=i: feedback(a, i, "rejected", e), [last, boxes[i]], status,
+                           api_name=f"feedback_rejected_{i + 1}")
         tag.change(set_tag, [session, tag], status, api_name="set_tag")
     return ui
 
