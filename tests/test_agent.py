@@ -1,7 +1,6 @@
 """AgentAssist and the JSON API: real Chroma in a temp dir, real SQLite, real HTTP (uvicorn on 127.0.0.1)."""
 
 import json
-import socket
 import threading
 import time
 import urllib.error
@@ -12,6 +11,8 @@ import pytest
 from assist.agent import NO_FIT
 from assist.bootstrap import build_agent, build_ingestor, packaged_knowledge_dir
 from assist.settings import AgentSettings, EmbedderSettings, Settings
+
+from conftest import free_port
 
 
 @pytest.fixture(scope="module")
@@ -85,11 +86,6 @@ def test_feedback_lowers_a_script_in_that_situation_boundedly_and_reversibly(age
     assert agent.store.tag_state(sid, "疑似代理") is False
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
 def server(agent):
@@ -97,7 +93,7 @@ def server(agent):
 
     from assist.api import create_app
 
-    port = _free_port()
+    port = free_port()
     config = uvicorn.Config(create_app(agent, max_request_kb=16), host="127.0.0.1", port=port, log_level="warning")
     srv = uvicorn.Server(config)
     th = threading.Thread(target=srv.run, daemon=True)

@@ -1,6 +1,5 @@
 """Integration: a real Chroma server started on 127.0.0.1, used through HttpClient for ingest and search."""
 
-import socket
 import subprocess
 import sys
 import time
@@ -13,13 +12,10 @@ from assist.bootstrap import build_ingestor, build_store, open_retriever
 from assist.models import Filter
 from assist.settings import ChromaSettings
 
+from conftest import free_port
+
 pytestmark = pytest.mark.integration
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +23,7 @@ def chroma_url(tmp_path_factory):
     exe = Path(sys.executable).with_name("chroma")
     if not exe.exists():
         pytest.fail(f"chroma CLI not found beside {sys.executable}; install the project")
-    port = _free_port()
+    port = free_port()
     path = tmp_path_factory.mktemp("chroma-server")
     log = open(path / "server.log", "w")
     proc = subprocess.Popen([str(exe), "run", "--path", str(path / "db"), "--host", "127.0.0.1", "--port", str(port)],
@@ -75,7 +71,7 @@ def test_ingest_and_search_through_a_chroma_server(hash_settings, small_kb, chro
 def test_unreachable_server_is_a_clear_error(hash_settings, small_kb):
     from assist.errors import DependencyError
 
-    settings = hash_settings.model_copy(update={"chroma": ChromaSettings(url=f"http://127.0.0.1:{_free_port()}")})
+    settings = hash_settings.model_copy(update={"chroma": ChromaSettings(url=f"http://127.0.0.1:{free_port()}")})
     with pytest.raises(DependencyError) as exc:
         build_ingestor(settings).ingest([small_kb])
     assert "cannot reach the Chroma server" in exc.value.message

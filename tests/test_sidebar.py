@@ -3,7 +3,6 @@ headless Chromium (screenshot saved under test-artifacts/)."""
 
 import os
 import shutil
-import socket
 import subprocess
 import threading
 import time
@@ -14,15 +13,10 @@ import pytest
 from assist.bootstrap import build_ingestor, packaged_knowledge_dir
 from assist.settings import EmbedderSettings, Settings
 
-from conftest import REPO
+from conftest import REPO, free_port
 
 pytestmark = pytest.mark.integration
 
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +27,7 @@ def base_url(tmp_path_factory):
 
     s = Settings(data_dir=tmp_path_factory.mktemp("ui"), embedder=EmbedderSettings(kind="hash"))
     build_ingestor(s).ingest([packaged_knowledge_dir()])
-    port = _free_port()
+    port = free_port()
     srv = uvicorn.Server(uvicorn.Config(build_web_app(s), host="127.0.0.1", port=port, log_level="warning"))
     th = threading.Thread(target=srv.run, daemon=True)
     th.start()
