@@ -20,6 +20,7 @@ from assist.tokens import TiktokenCounter
 
 if TYPE_CHECKING:
     from assist.agent import AgentAssist
+    from assist.consumer import ConsumerChat
     from assist.risk.assessor import RiskAssessor
 
 
@@ -201,3 +202,11 @@ def build_agent(settings: Settings, embedder: Embedder | None = None) -> "AgentA
                                TiktokenCounter(settings.chunking.encoding), settings.llm.prompt_budget)
     return AgentAssist(build_risk_assessor(settings, embedder), ReloadingRetriever(settings, embedder), docs,
                        SqlFeedbackStore(url), session_ttl_s=settings.agent.session_ttl_minutes * 60, adapter=adapter)
+
+
+def build_consumer_chat(settings: Settings, embedder: Embedder | None = None) -> "ConsumerChat":
+    from assist.consumer import ConsumerChat
+    from assist.ingest import load_documents
+
+    docs, _, _ = load_documents(knowledge_dirs(settings), int(settings.ingest.max_file_mb * 1024 * 1024))
+    return ConsumerChat(ReloadingRetriever(settings, embedder or build_embedder(settings)), docs)

@@ -250,8 +250,11 @@ def build_web_app(settings: Any) -> Any:
     from assist.bootstrap import build_agent
     from assist.ui.agent_sidebar import mount
 
+    from assist.bootstrap import build_consumer_chat
+
     agent = build_agent(settings)
-    return mount(create_app(agent, settings.agent.max_request_kb), agent)
+    consumer = build_consumer_chat(settings, agent.assessor.semantic.embedder if agent.assessor.semantic else None)
+    return mount(create_app(agent, settings.agent.max_request_kb, consumer), agent)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -266,6 +269,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     host, port = args.host or settings.agent.host, args.port or settings.agent.port
     print(f"坐席助手: http://{host}:{port}/assist/   API docs: http://{host}:{port}/docs", file=sys.stderr)
     uvicorn.run(build_web_app(settings), host=host, port=port, log_level="warning")
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from assist.bootstrap import build_consumer_chat
+
+    answer = build_consumer_chat(_settings(args)).respond(args.question)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(answer.text)
+        for c in answer.citations:
+            print(f"  出处: {c['title']} [{c['doc_id']}]")
     return 0
 
 
@@ -336,6 +352,11 @@ def build_parser() -> argparse.ArgumentParser:
     m = sub.add_parser("mask", help="mask 身份证号, bank card and mobile numbers in lines read from standard input")
     m.add_argument("--json", action="store_true", help="also print the spans found (offsets into the original line)")
     m.set_defaults(func=cmd_mask)
+
+    ak = sub.add_parser("ask", help="ask the consumer anti-fraud assistant (consumer knowledge only)")
+    ak.add_argument("question")
+    ak.add_argument("--json", action="store_true")
+    ak.set_defaults(func=cmd_ask)
 
     sv = sub.add_parser("serve", help="start the JSON API (sessions, turns, feedback; OpenAPI docs at /docs)")
     sv.add_argument("--host", help="default 127.0.0.1 (agent.host)")

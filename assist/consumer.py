@@ -1,0 +1,183 @@
+"""ConsumerChat: anti-fraud education for consumers, from consumer/all knowledge only, with a scam check and a
+wall that keeps internal knowledge (scripts, staff guides, signals) away from the consumer."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from assist.models import Document, Filter
+from assist.pii import mask
+from assist.text import normalize
+
+MAX_MESSAGE = 2000
+OFFICIAL_LINE = "请通过贷款机构App、合同或官网上公布的官方客服电话联系我们。"
+
+# (scheme id, Chinese name, red-flag patterns, what to do now)
+SCHEMES: list[tuple[str, str, list[str], list[str]]] = [
+    ("paid_debt_relief", "收费“债务优化/停息挂账/代理协商”",
+     [r"停息挂[账帐]", r"债务优化", r"上岸", r"(交|付|转)了?.{0,3}\d{3,}|\d{3,}(块|元)", r"代理协商|协商还款.{0,6}(公司|团队|机构)", r"(服务|协商|会员|咨询)费", r"包(过|成功)|不成功不收费",
+      r"内部(渠道|关系)", r"先别还|不要还|停止还款"],
+     ["不要再向对方付款，保留聊天记录、合同和付款凭证", "和贷款机构直接协商还款是免费的，不需要任何中介",
+      "已付款的可向当地12345或12315反映退费，涉嫌诈骗请拨打110"]),
+    ("fake_credit_repair", "假“征信修复/洗白”",
+     [r"征信(修复|洗白|清除|修改)", r"(删除|消除|抹掉)(逾期|不良|征信)", r"(修复|洗白).{0,4}(费|钱)",
+      r"(交|付|转)了?.{0,3}\d{3,}|\d{3,}(块|元)|收费"],
+     ["真实的逾期记录任何人都删不掉，不良信息自不良行为结束起保存5年", "记录有错可以免费提出征信异议，征信问题可拨打12363"]),
+    ("fake_customer_service", "冒充客服（注销校园贷、影响征信、退款）",
+     [r"注销(校园贷|账户|账号)", r"(影响|消除).{0,4}征信", r"(屏幕共享|共享屏幕|会议软件)", r"自称.{0,6}客服", r"(退款|理赔|降息|提额).{0,8}(操作|转账)"],
+     ["立即挂断，不要共享屏幕、不要转账", "自己拨打贷款机构官方客服电话核实", "已转账的请马上拨打110报警，可拨打96110咨询"]),
+    ("loan_fee", "贷款前收费（手续费、保证金、解冻费）",
+     [r"(手续费|保证金|解冻费|验资|刷流水|包装资质|工本费|会员费)", r"先(交|付|转).{0,8}(才能|再)?(放款|下款|到账)"],
+     ["正规持牌机构放款前不会收取任何费用", "不要再转钱，保留证据，拨打110报警或96110咨询"]),
+    ("credentials_request", "索要验证码、手机卡、身份证或银行卡",
+     [r"验证码", r"(手机卡|电话卡|sim卡)", r"(身份证|银行卡).{0,6}(照片|原件|寄|发给|交给)", r"人脸|刷脸"],
+     ["任何人索要验证码都不要给；已经给出的，马上联系银行和贷款机构冻结、改密", "手机卡在别人手里的，尽快到营业厅挂失补卡，并报警"]),
+    ("safe_account", "“安全账户”转账",
+     [r"安全账户", r"(转|打)到.{0,6}(指定|安全|监管)账户", r"资金(核查|清查)"],
+     ["公安、银行都没有“安全账户”，这是诈骗", "不要转账；已转账的马上拨打110"]),
+    ("proxy_surrender", "代理退保",
+     [r"(代理|全额)退保", r"退保.{0,6}(全额|代办|协助)"],
+     ["代理退保可能让您失去保障、还要付高额佣金，退保请直接联系保险公司", "保险消费投诉可拨打12378"]),
+]
+URGENT = [r"(已经|刚才|刚刚|已).{0,6}(交|付|转|给|发)", r"(钱|款).{0,4}(转|打)(过去|出去)了", r"验证码.{0,8}(给|发|告诉).{0,3}了",
+          r"(卡|身份证).{0,6}(寄|给)(出去|他|她|他们|对方)了"]
+
+ATTACKS: list[tuple[str, str]] = [
+    (r"忽略(之前|以上|前面|所有)的?(指令|要求|提示|规则)|ignore (all |the )?(previous|above) instructions", "prompt_injection"),
+    (r"(系统提示|system prompt|提示词|内部(话术|资料|文档|规则|指引|流程|标签)|坐席(话术|手册)|风控(规则|模型))", "internal_request"),
+    (r"(我是|假装你是|扮演).{0,8}(坐席|员工|内部|审计|监管|管理员|开发者)", "role_play"),
+    (r"(怎么|如何|教我).{0,10}(躲|避开|规避|绕过|不被).{0,10}(识别|检测|发现|标记|风控)", "evasion"),
+    (r"(投诉信|投诉模板|维权模板|律师函模板).{0,10}(施压|逼|减免|写)|(帮我|给我)写.{0,8}(投诉|律师函).{0,10}(减免|施压|逼)", "pressure_template"),
+    (r"(其他|别的|别人|某某)(客户|用户|人)的.{0,6}(资料|信息|电话|欠款|身份证)", "other_customer_data"),
+]
+REFUSAL = ("抱歉，这个请求我不能处理。我可以为您讲解如何识别“停息挂账”“征信修复”等收费骗局、如何和贷款机构直接免费协商，"
+           "以及遇到问题时可以找哪些官方渠道。")
+CHANNEL_PATTERNS = [("110", "110（报警）"), ("96110", "96110（反诈预警咨询）"), ("12378", "12378（银行保险消费投诉）"),
+                    ("12363", "12363（人民银行金融消费权益，含征信）"), ("12321", "12321（垃圾短信、骚扰电话举报）"),
+                    ("12377", "12377（违法和不良信息举报）"), ("12315", "12315（与服务公司的消费纠纷）"),
+                    ("国家反诈中心", "国家反诈中心APP"), ("金融消费者保护服务平台", "金融消费者保护服务平台（微信小程序）")]
+
+
+@dataclass(frozen=True)
+class ScamVerdict:
+    schemes: tuple[dict[str, Any], ...]       # {id, name, red_flags: [quoted text]}
+    urgent: bool
+    actions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str
+    citations: tuple[dict[str, str], ...]
+    channels: tuple[str, ...]
+    scam: ScamVerdict | None
+    refused: bool = False
+    kind: str = "answer"                      # answer | scam | refusal | redirect | no_answer | blocked
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "citations": list(self.citations), "channels": list(self.channels),
+                "scam": None if self.scam is None else {"schemes": list(self.scam.schemes), "urgent": self.scam.urgent,
+                                                        "actions": list(self.scam.actions)},
+                "refused": self.refused, "kind": self.kind}
+
+
+def _looks_base64(text: str) -> bool:
+    for token in re.findall(r"[A-Za-z0-9+/=]{24,}", text):
+        try:
+            decoded = base64.b64decode(token + "=" * (-len(token) % 4), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            continue
+        if decoded.strip():
+            return True
+    return False
+
+
+def classify_attack(message: str) -> str | None:
+    norm = normalize(message)
+    for pat, name in ATTACKS:
+        if re.search(pat, norm, re.IGNORECASE):
+            return name
+    if _looks_base64(message):
+        return "encoded"
+    return None
+
+
+def scam_check(message: str) -> ScamVerdict | None:
+    norm = normalize(message)
+    found = []
+    actions: list[str] = []
+    for sid, name, pats, todo in SCHEMES:
+        flags = []
+        for p in pats:
+            m = re.search(p, norm)
+            if m:
+                flags.append(m.group(0))
+        # one strong flag is enough for codes / safe accounts; the others need two, so a question about a word is
+        # not a verdict
+        needed = 1 if sid in ("safe_account", "credentials_request", "proxy_surrender") else 2
+        if len(flags) >= needed:
+            found.append({"id": sid, "name": name, "red_flags": flags})
+            actions.extend(todo)
+    if not found:
+        return None
+    urgent = any(re.search(p, norm) for p in URGENT)
+    return ScamVerdict(tuple(found), urgent, tuple(dict.fromkeys(actions)))
+
+
+class ConsumerChat:
+    def __init__(self, retriever: Any, documents: Sequence[Document], max_passages: int = 2) -> None:
+        self.retriever = retriever
+        self.docs = {d.id: d for d in documents}
+        self.max_passages = max_passages
+        # Text of every internal document, for the wall's check on the way out.
+        self._internal = [normalize(d.body) for d in documents if d.audience == "agent"]
+
+    def _leaks(self, text: str, window: int = 20) -> bool:
+        t = normalize(text)
+        for i in range(0, max(0, len(t) - window) + 1, 5):
+            piece = t[i:i + window]
+            if len(piece) == window and any(piece in body for body in self._internal):
+                return True
+        return False
+
+    def respond(self, message: str, history: Sequence[dict[str, str]] = ()) -> Answer:
+        message = (message or "").strip()
+        if not message:
+            return Answer("请告诉我您遇到的情况，比如有人说能帮您“停息挂账”、自称客服让您转账等。", (), (), None, kind="redirect")
+        if len(message) > MAX_MESSAGE:
+            return Answer(f"消息太长了（超过{MAX_MESSAGE}字），请简要描述您的问题。", (), (), None, kind="redirect")
+        masked = mask(message)
+        attack = classify_attack(masked)
+        if attack is not None:
+            return Answer(REFUSAL, (), (), None, refused=True, kind="refusal", notes=(attack,))
+        verdict = scam_check(masked)
+        hits = self.retriever.search(masked, k=4, where=Filter.for_audience("consumer"))
+        hits = [h for h in hits if h.chunk.audience in ("consumer", "all")][: self.max_passages]
+        if not hits and verdict is None:
+            return Answer("这个问题我暂时回答不了。我主要解答借款、还款中的防骗问题，比如“停息挂账”“征信修复”“冒充客服”等。"
+                          + OFFICIAL_LINE, (), (), None, kind="no_answer")
+        parts: list[str] = []
+        if verdict is not None:
+            names = "、".join(s["name"] for s in verdict.schemes)
+            flags = "、".join(f"“{f}”" for s in verdict.schemes for f in s["red_flags"][:3])
+            head = "【请先处理】" if verdict.urgent else ""
+            parts.append(f"{head}您描述的情况很像{names}。我注意到这些危险信号：{flags}。")
+            parts.append("现在建议您：" + "；".join(verdict.actions[:4]) + "。")
+        for h in hits:
+            snippet = " ".join(re.sub(r"^[#>*\-\d.\s]+", "", ln).strip() for ln in h.chunk.text.splitlines() if ln.strip())
+            parts.append(f"{h.chunk.title}：{snippet[:160]}{'…' if len(snippet) > 160 else ''}")
+        text = "\n".join(parts)
+        channels = [label for key, label in CHANNEL_PATTERNS if key in text or any(key in self.docs[h.chunk.doc_id].body
+                                                                                      for h in hits if h.chunk.doc_id in self.docs)]
+        if not channels:
+            channels = ["110（报警）", "96110（反诈预警咨询）"] if verdict else ["12378（银行保险消费投诉）"]
+        text += "\n可以求助的官方渠道：" + "、".join(channels[:4]) + "。" + OFFICIAL_LINE
+        citations = tuple({"doc_id": h.chunk.doc_id, "title": h.chunk.title, "citation": h.chunk.citation} for h in hits)
+        if self._leaks(text):
+            return Answer(REFUSAL, (), (), None, refused=True, kind="blocked", notes=("internal text in answer",))
+        return Answer(text, citations, tuple(channels[:4]), verdict, kind="scam" if verdict else "answer")
