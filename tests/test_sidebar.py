@@ -101,3 +101,14 @@ def test_screenshot_in_headless_chromium(base_url):
     subprocess.run(cmd, capture_output=True, timeout=120, env={**os.environ, "HOME": str(out_dir)})
     shutil.rmtree(profile, ignore_errors=True)
     assert shot.exists() and shot.stat().st_size > 10_000
+
+
+def test_consumer_endpoint_in_the_same_app(base_url):
+    import json as _json
+
+    req = urllib.request.Request(base_url + "/v1/consumer/messages",
+                                 _json.dumps({"session_id": "c1", "message": "<img src=x onerror=alert(1)> 自称客服让我共享屏幕注销校园贷"}).encode(),
+                                 {"Content-Type": "application/json"})
+    body = _json.loads(urllib.request.urlopen(req, timeout=30).read())
+    assert body["kind"] == "scam" and body["channels"]
+    assert "<img" not in body["text"]                          # user input is never echoed as markup
