@@ -330,7 +330,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("risk-eval", help="risk metrics on a split of the labelled conversations")
     e.add_argument("--data", help="folder of labelled *.jsonl conversations")
-    e.add_argument("--split", choices=["train", "dev", "test", "all"], default="dev")
+    e.add_argument("--split", choices=["train", "dev", "test", "heldout", "all"], default="dev",
+                   help="heldout = conversations by other writers, never used in training")
     e.add_argument("--layers", action="store_true", help="also report rules alone and rules + semantics")
     e.set_defaults(func=cmd_risk_eval)
 

