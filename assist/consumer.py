@@ -26,7 +26,7 @@ SCHEMES: list[tuple[str, str, list[str], list[str]]] = [
     ("fake_credit_repair", "假“征信修复/洗白”",
      [r"征信(修复|洗白|清除|修改|优化)", r"(删除|消除|抹掉|清除|撤销|洗掉)(逾期|不良|征信|记录)", r"(修复|洗白).{0,4}(费|钱)",
       r"(征信|信用报告|逾期记录|黑名单)", r"(内部|关系|渠道).{0,6}(删|消|改)",
-      r"(交|付|转)了?.{0,3}\d{3,}|\d{3,}(块|元)|收费"],
+      r"(交|付|转)了?.{0,3}\d{3,}|\d{3,}(块|元)"],
      ["真实的逾期记录任何人都删不掉，不良信息自不良行为结束起保存5年", "记录有错可以免费提出征信异议，征信问题可拨打12363"]),
     ("fake_customer_service", "冒充客服（注销校园贷、影响征信、退款）",
      [r"注销(校园贷|账户|账号|学生)", r"(影响|消除|上).{0,4}征信", r"(屏幕共享|共享屏幕|会议软件|远程)", r"(自称|冒充|说是).{0,8}(客服|工作人员|专员)",
@@ -37,7 +37,10 @@ SCHEMES: list[tuple[str, str, list[str], list[str]]] = [
       r"(放款|下款|贷款|借款|额度|到账|审批)"],
      ["正规持牌机构放款前不会收取任何费用", "不要再转钱，保留证据，拨打110报警或96110咨询"]),
     ("credentials_request", "索要验证码、手机卡、身份证或银行卡",
-     [r"验证码", r"(手机卡|电话卡|sim卡)", r"(身份证|银行卡).{0,6}(照片|原件|寄|发给|交给)", r"人脸|刷脸"],
+     [r"(验证码|短信码|动态码).{0,8}(发给|告诉|报给|念|给他|给她|给对方|截图)|(要|索要|让我(提供|发|报|说|念)).{0,8}(验证码|短信码)",
+      r"(填|输入|提供|输).{0,14}(验证码|密码)", r"(接收|收|代收)验证码",
+      r"(手机卡|电话卡|sim卡|银行卡).{0,8}(寄|给|交|邮|借|卖)|(收|买|租|借)(银行卡|电话卡|手机卡)",
+      r"(身份证|银行卡).{0,6}(照片|原件|寄|发给|交给)", r"(让我|要求|配合|帮他|做).{0,8}(刷脸|人脸)"],
      ["任何人索要验证码都不要给；已经给出的，马上联系银行和贷款机构冻结、改密", "手机卡在别人手里的，尽快到营业厅挂失补卡，并报警"]),
     ("safe_account", "“安全账户”转账",
      [r"安全账户", r"(转|打)到.{0,6}(指定|安全|监管)账户", r"资金(核查|清查)"],
@@ -116,19 +119,26 @@ def classify_attack(message: str) -> str | None:
     return None
 
 
+# Official warnings and questions about news quote the same words as the scams they warn about.
+_WARNING = re.compile(r"(温馨提示|谨防|提醒|切勿|请勿|不会要求|我行不会|看新闻|新闻(上|里)?说|听说|正规(平台|机构)会)")
+_NEGATED = re.compile(r"(切勿|不要|请勿|不会|别|勿)[^，。！？；]{0,6}$")
+
+
 def scam_check(message: str) -> ScamVerdict | None:
     norm = normalize(message)
+    warning = bool(_WARNING.search(norm))
     found = []
     actions: list[str] = []
     for sid, name, pats, todo in SCHEMES:
         flags = []
         for p in pats:
-            m = re.search(p, norm)
-            if m:
-                flags.append(m.group(0))
+            for m in re.finditer(p, norm):
+                if not _NEGATED.search(norm[max(0, m.start() - 8):m.start()]):
+                    flags.append(m.group(0))
+                    break
         # one strong flag is enough for codes / safe accounts; the others need two, so a question about a word is
         # not a verdict
-        needed = 1 if sid in ("safe_account", "credentials_request", "proxy_surrender") else 2
+        needed = (1 if sid in ("safe_account", "credentials_request", "proxy_surrender") else 2) + int(warning)
         if len(flags) >= needed:
             found.append({"id": sid, "name": name, "red_flags": flags})
             actions.extend(todo)
