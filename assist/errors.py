@@ -73,6 +73,3 @@ class Problem:
         where = self.path + (f":{self.line}" if self.line else "")
         fld = f" [{self.field}]" if self.field else ""
         return f"{where}{fld}: {self.severity}: {self.message}"
-
-    def to_error(self) -> KnowledgeError:
-        return KnowledgeError(self.message, path=self.path, line=self.line, field=self.field)

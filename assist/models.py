@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
-
-Kind = Literal["regulation", "guide", "script", "education"]
-Audience = Literal["agent", "consumer", "all"]
+from typing import Any
 KINDS: tuple[str, ...] = ("regulation", "guide", "script", "education")
 AUDIENCES: tuple[str, ...] = ("agent", "consumer", "all")
 
@@ -98,14 +95,6 @@ class Filter:
             auds = (audience,) if audience == "all" else (audience, "all")
         return cls(audiences=auds, kinds=kinds or None, tags=tags or None)
 
-    def accepts(self, audience: str, kind: str, tags: tuple[str, ...] | list[str]) -> bool:
-        if self.audiences is not None and audience not in self.audiences:
-            return False
-        if self.kinds is not None and kind not in self.kinds:
-            return False
-        if self.tags is not None and not set(self.tags) & set(tags):
-            return False
-        return True
 
 
 @dataclass(frozen=True)

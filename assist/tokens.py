@@ -64,7 +64,3 @@ class TiktokenCounter:
     def count(self, text: str) -> int:
         return len(_encoding(self.encoding_name).encode(text, disallowed_special=()))
 
-    def truncate(self, text: str, max_tokens: int) -> str:
-        enc = _encoding(self.encoding_name)
-        ids = enc.encode(text, disallowed_special=())
-        return text if len(ids) <= max_tokens else enc.decode(ids[:max_tokens])

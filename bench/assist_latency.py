@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import socket
 import statistics
 import sys
@@ -20,6 +18,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from common import machine, pct, write_result
+
 from assist.bootstrap import build_agent, build_ingestor, knowledge_dirs
 from assist.index import IndexLayout
 from assist.risk.dataset import load_conversations
@@ -27,10 +27,6 @@ from assist.settings import load_settings
 
 REPO = Path(__file__).resolve().parents[1]
 
-
-def pct(xs: list[float], q: float) -> float:
-    xs = sorted(xs)
-    return round(xs[int(q * (len(xs) - 1))], 2)
 
 
 def _post(url: str, body: dict) -> dict:
@@ -84,16 +80,13 @@ def main() -> int:
     total = time.perf_counter() - t0
     srv.should_exit = True
     result = {
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
-        "date": time.strftime("%Y-%m-%d"), "llm": "none", "embedder": agent.assessor.semantic.embedder.name
+        "machine": machine(), "llm": "none", "embedder": agent.assessor.semantic.embedder.name
         if agent.assessor.semantic else None,
         "on_turn_ms": {"turns": len(times), "p50": pct(times, 0.5), "p95": pct(times, 0.95), "max": pct(times, 1.0)},
         "api_20_turn_call": {"turns": len(call), "total_s": round(total, 3), "p50_ms": round(statistics.median(http_times), 2),
                              "p95_ms": pct(http_times, 0.95)},
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(result, ensure_ascii=False, indent=2))
+    write_result(args.out, result)
     return 0
 
 

@@ -28,7 +28,7 @@ from assist.adapters.embcache import EmbeddingCache, text_key
 from assist.bootstrap import build_embedder, build_ingestor, open_retriever
 from assist.chunking import Chunker
 from assist.evaluation.retrieval import load_cases, reciprocal_rank, recall_at
-from assist.models import Document, Filter
+from assist.models import Filter
 from assist.settings import EmbedderSettings, RetrievalSettings, Settings
 from assist.tokens import TiktokenCounter
 

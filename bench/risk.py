@@ -7,14 +7,12 @@ to show it does not grow with the call's length. Writes JSON.
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
-import resource
 import statistics
 import sys
 import time
 from pathlib import Path
+
+from common import machine, pct, peak_rss_mb, write_result
 
 from assist.bootstrap import build_risk_assessor
 from assist.risk.dataset import load_conversations
@@ -22,10 +20,6 @@ from assist.settings import load_settings
 
 REPO = Path(__file__).resolve().parents[1]
 
-
-def pct(xs: list[float], q: float) -> float:
-    xs = sorted(xs)
-    return round(xs[int(q * (len(xs) - 1))], 2)
 
 
 def main() -> int:
@@ -68,8 +62,7 @@ def main() -> int:
             if t.speaker == "caller":
                 long_times.append((time.perf_counter() - a) * 1000)
     result = {
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
-        "date": time.strftime("%Y-%m-%d"),
+        "machine": machine(),
         "scorer": f"model:{assessor.model.data_hash[:12]}" if assessor.model is not None else "rules+semantic",
         "startup_seconds": round(startup, 2), "conversations": len(convs), "turns": len(per_turn),
         "any_turn_ms": {"p50": pct(per_turn, 0.5), "p95": pct(per_turn, 0.95), "max": pct(per_turn, 1.0)},
@@ -77,11 +70,9 @@ def main() -> int:
         "caller_turn_p50_by_position": {k: round(statistics.median(v), 2) for k, v in by_position.items() if v},
         "long_call": {"caller_turns": len(long_times), "first_10_p50": round(statistics.median(long_times[:10]), 2),
                       "last_10_p50": round(statistics.median(long_times[-10:]), 2)},
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb": peak_rss_mb(),
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(result, ensure_ascii=False, indent=2))
+    write_result(args.out, result)
     return 0
 
 

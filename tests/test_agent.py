@@ -1,7 +1,6 @@
 """AgentAssist and the JSON API: real Chroma in a temp dir, real SQLite, real HTTP (uvicorn on 127.0.0.1)."""
 
 import json
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -12,7 +11,7 @@ from assist.agent import NO_FIT
 from assist.bootstrap import build_agent, build_ingestor, packaged_knowledge_dir
 from assist.settings import AgentSettings, EmbedderSettings, Settings
 
-from conftest import free_port
+from conftest import serve
 
 
 @pytest.fixture(scope="module")
@@ -89,21 +88,10 @@ def test_feedback_lowers_a_script_in_that_situation_boundedly_and_reversibly(age
 
 @pytest.fixture(scope="module")
 def server(agent):
-    import uvicorn
-
     from assist.api import create_app
 
-    port = free_port()
-    config = uvicorn.Config(create_app(agent, max_request_kb=16), host="127.0.0.1", port=port, log_level="warning")
-    srv = uvicorn.Server(config)
-    th = threading.Thread(target=srv.run, daemon=True)
-    th.start()
-    deadline = time.time() + 20
-    while not srv.started and time.time() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    th.join(timeout=10)
+    with serve(create_app(agent, max_request_kb=16)) as url:
+        yield url
 
 
 def _post(url, body, raw=None):

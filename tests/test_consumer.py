@@ -75,7 +75,8 @@ def test_off_topic_and_empty(chat):
     assert chat.respond("").kind == "redirect"
     assert chat.respond("x" * 3000).kind == "redirect"
     a = chat.respond("今天股市行情怎么样")
-    assert a.kind in ("no_answer", "answer")
+    assert a.scam is None and not a.refused
+    assert all(not c["doc_id"].startswith(("script-", "guide-")) for c in a.citations)
 
 
 def test_personal_data_is_masked_before_search(chat, monkeypatch):

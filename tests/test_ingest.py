@@ -6,7 +6,6 @@ import pytest
 from assist.adapters.embedders import HashEmbedder
 from assist.bootstrap import build_ingestor, build_store, open_retriever
 from assist.index import IndexLayout
-from assist.models import Filter
 
 from conftest import doc, write
 

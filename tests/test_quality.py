@@ -3,7 +3,6 @@
 Floors sit a little under measured values (README) so that knowledge edits do not make the test flaky, yet a real
 regression in chunking, tokenisation or fusion fails it."""
 
-from pathlib import Path
 
 import pytest
 

@@ -3,7 +3,7 @@ import pytest
 from assist.bootstrap import build_ingestor, open_retriever
 from assist.models import Filter
 from assist.retrieval import rrf
-from assist.settings import EmbedderSettings, RetrievalSettings, Settings
+from assist.settings import RetrievalSettings
 
 from conftest import doc, write
 

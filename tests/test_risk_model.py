@@ -14,7 +14,7 @@ from assist.risk import build_assessor
 from assist.risk.assessor import RiskAssessor
 from assist.risk.dataset import load_conversations, split_of
 from assist.risk.metrics import ece, prf, roc_auc
-from assist.risk.model import CLASSES, RiskModel, feature_names, fit_temperature
+from assist.risk.model import CLASSES, RiskModel, fit_temperature
 from assist.risk.training import train_risk
 
 

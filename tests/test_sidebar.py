@@ -4,8 +4,6 @@ headless Chromium (screenshot saved under test-artifacts/)."""
 import os
 import shutil
 import subprocess
-import threading
-import time
 import urllib.request
 
 import pytest
@@ -13,7 +11,7 @@ import pytest
 from assist.bootstrap import build_ingestor, packaged_knowledge_dir
 from assist.settings import EmbedderSettings, Settings
 
-from conftest import REPO, free_port
+from conftest import REPO, serve
 
 pytestmark = pytest.mark.integration
 
@@ -21,22 +19,12 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory):
-    import uvicorn
-
     from assist.cli import build_web_app
 
     s = Settings(data_dir=tmp_path_factory.mktemp("ui"), embedder=EmbedderSettings(kind="hash"))
     build_ingestor(s).ingest([packaged_knowledge_dir()])
-    port = free_port()
-    srv = uvicorn.Server(uvicorn.Config(build_web_app(s), host="127.0.0.1", port=port, log_level="warning"))
-    th = threading.Thread(target=srv.run, daemon=True)
-    th.start()
-    deadline = time.time() + 60
-    while not srv.started and time.time() < deadline:
-        time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    th.join(timeout=10)
+    with serve(build_web_app(s)) as url:
+        yield url
 
 
 def test_sidebar_page_is_served_without_outside_assets(base_url):

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from assist.errors import AssistError
 
-Speaker = Literal["caller", "agent"]
 CATEGORIES: tuple[str, ...] = ("intermediary", "coached", "victim", "none")
 SIGNAL_CATEGORIES: tuple[str, ...] = ("intermediary", "coached", "victim")
-LEVELS: tuple[str, ...] = ("low", "medium", "high")
 
 _SPEAKER_ALIASES = {
     "caller": "caller", "customer": "caller", "client": "caller", "user": "caller", "borrower": "caller",

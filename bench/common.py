@@ -1,0 +1,32 @@
+"""Helpers shared by the benchmark scripts (run as `python bench/<name>.py`, so this is importable as `common`)."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import time
+from pathlib import Path
+from typing import Any
+
+
+def pct(xs: list[float], q: float) -> float:
+    """The q-quantile (nearest rank below), rounded to 0.01."""
+    xs = sorted(xs)
+    return round(xs[int(q * (len(xs) - 1))], 2)
+
+
+def machine() -> dict[str, Any]:
+    return {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
+            "date": time.strftime("%Y-%m-%d")}
+
+
+def peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def write_result(out: Path, result: dict[str, Any]) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(result, ensure_ascii=False, indent=2))
