@@ -32,12 +32,7 @@ class FeedbackIn(BaseModel):
     agent_id: str | None = Field(None, max_length=64)
 
 
-class ConsumerMessageIn(BaseModel):
-    session_id: str | None = Field(None, max_length=64)
-    message: str = Field(max_length=2000)
-
-
-def create_app(agent: AgentAssist, max_request_kb: int = 64, consumer: Any = None) -> FastAPI:
+def create_app(agent: AgentAssist, max_request_kb: int = 64) -> FastAPI:
     app = FastAPI(title="assist agent API", version="1", description="Per-turn assistance for call-centre staff. "
                   "The risk hint is internal and advisory: never a reason to refuse service or a complaint.")
     limit = max_request_kb * 1024
@@ -85,11 +80,5 @@ def create_app(agent: AgentAssist, max_request_kb: int = 64, consumer: Any = Non
         else:
             raise AssistError("give suggestion_id + action, or session_id + suspected_agent", field="body")
         return {"status": "recorded"}
-
-    if consumer is not None:
-        @app.post("/v1/consumer/messages")
-        def consumer_message(body: ConsumerMessageIn) -> dict[str, Any]:
-            """For lenders' native apps: a consumer's message -> answer, citations, channels, scam verdict."""
-            return {"session_id": body.session_id, **consumer.respond(body.message).to_dict()}
 
     return app

@@ -247,14 +247,18 @@ def build_web_app(settings: Any) -> Any:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("GRADIO_TEMP_DIR", str(Path(settings.data_dir) / "gradio-tmp"))
     from assist.api import create_app
-    from assist.bootstrap import build_agent
+    from assist.bootstrap import build_agent, build_consumer_chat
+    from assist.consumer import ConsumerSessions
     from assist.ui.agent_sidebar import mount
-
-    from assist.bootstrap import build_consumer_chat
+    from assist.web.consumer_web import add_consumer_routes
 
     agent = build_agent(settings)
-    consumer = build_consumer_chat(settings, agent.assessor.semantic.embedder if agent.assessor.semantic else None)
-    return mount(create_app(agent, settings.agent.max_request_kb, consumer), agent)
+    chat = build_consumer_chat(settings, agent.assessor.semantic.embedder if agent.assessor.semantic else None)
+    c = settings.consumer
+    app = add_consumer_routes(create_app(agent, settings.agent.max_request_kb),
+                              ConsumerSessions(chat, ttl_s=c.session_ttl_minutes * 60), c.allowed_origins,
+                              c.rate_limit_per_minute, c.rate_limit_burst, c.max_message_chars)
+    return mount(app, agent)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -267,7 +271,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print("no index yet: indexing the shipped knowledge first (about a minute)…", file=sys.stderr)
         cmd_ingest(argparse.Namespace(config=args.config, paths=[], default=True, quiet=True))
     host, port = args.host or settings.agent.host, args.port or settings.agent.port
-    print(f"坐席助手: http://{host}:{port}/assist/   API docs: http://{host}:{port}/docs", file=sys.stderr)
+    print(f"坐席助手: http://{host}:{port}/assist/   防骗小助手演示: http://{host}:{port}/demo   "
+          f"API docs: http://{host}:{port}/docs", file=sys.stderr)
     uvicorn.run(build_web_app(settings), host=host, port=port, log_level="warning")
     return 0
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from assist.models import Document, Filter
-from assist.pii import mask
+from assist.pii import mask, mask_for_storage
 from assist.text import normalize
 
 MAX_MESSAGE = 2000
@@ -113,7 +113,7 @@ def classify_attack(message: str) -> str | None:
     for pat, name in ATTACKS:
         if re.search(pat, norm, re.IGNORECASE):
             return name
-    if _looks_base64(message) or re.search(r"[0-9a-f]{16,}|(%[0-9A-F]{2}){3,}|\\u[0-9a-f]{4}|倒(过来|着)(读|念)|rot13",
+    if _looks_base64(message) or re.search(r"(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{16,}|(%[0-9A-F]{2}){3,}|\\u[0-9a-f]{4}|倒(过来|着)(读|念)|rot13",
                                             message, re.IGNORECASE):
         return "encoded"
     return None
@@ -165,6 +165,7 @@ class ConsumerChat:
         return False
 
     def respond(self, message: str, history: Sequence[dict[str, str]] = ()) -> Answer:
+        """Answer one consumer message; ``history`` holds earlier turns as {"role": "user"|"assistant", "text"}."""
         message = (message or "").strip()
         if not message:
             return Answer("请告诉我您遇到的情况，比如有人说能帮您“停息挂账”、自称客服让您转账等。", (), (), None, kind="redirect")
@@ -175,7 +176,13 @@ class ConsumerChat:
         if attack is not None:
             return Answer(REFUSAL, (), (), None, refused=True, kind="refusal", notes=(attack,))
         verdict = scam_check(masked)
-        hits = self.retriever.search(masked, k=4, where=Filter.for_audience("consumer"))
+        query = masked
+        previous = [h["text"] for h in history if h.get("role") == "user" and h.get("text")]
+        if previous and len(normalize(masked)) < 12:
+            # a short follow-up ("那我该怎么办？") is about what the consumer said before
+            query = mask(previous[-1])[-200:] + " " + masked
+            verdict = verdict or scam_check(mask(previous[-1]) + "。" + masked)
+        hits = self.retriever.search(query, k=4, where=Filter.for_audience("consumer"))
         hits = [h for h in hits if h.chunk.audience in ("consumer", "all")][: self.max_passages]
         if not hits and verdict is None:
             return Answer("这个问题我暂时回答不了。我主要解答借款、还款中的防骗问题，比如“停息挂账”“征信修复”“冒充客服”等。"
@@ -189,10 +196,12 @@ class ConsumerChat:
             parts.append("现在建议您：" + "；".join(verdict.actions[:4]) + "。")
         for h in hits:
             snippet = " ".join(re.sub(r"^[#>*\-\d.\s]+", "", ln).strip() for ln in h.chunk.text.splitlines() if ln.strip())
+            snippet = re.sub(r"\*\*|__|`", "", snippet)          # Markdown emphasis is not shown as plain text
             parts.append(f"{h.chunk.title}：{snippet[:160]}{'…' if len(snippet) > 160 else ''}")
         text = "\n".join(parts)
-        channels = [label for key, label in CHANNEL_PATTERNS if key in text or any(key in self.docs[h.chunk.doc_id].body
-                                                                                      for h in hits if h.chunk.doc_id in self.docs)]
+        sources = [text] + [self.docs[h.chunk.doc_id].body for h in hits if h.chunk.doc_id in self.docs]
+        channels = [label for key, label in CHANNEL_PATTERNS
+                    if any(re.search(rf"(?<!\d){re.escape(key)}(?!\d)", src) for src in sources)]
         if not channels:
             channels = ["110（报警）", "96110（反诈预警咨询）"] if verdict else ["12378（银行保险消费投诉）"]
         text += "\n可以求助的官方渠道：" + "、".join(channels[:4]) + "。" + OFFICIAL_LINE
@@ -200,3 +209,49 @@ class ConsumerChat:
         if self._leaks(text):
             return Answer(REFUSAL, (), (), None, refused=True, kind="blocked", notes=("internal text in answer",))
         return Answer(text, citations, tuple(channels[:4]), verdict, kind="scam" if verdict else "answer")
+
+
+@dataclass
+class _Session:
+    last_seen: float
+    history: list[dict[str, str]]
+
+
+class ConsumerSessions:
+    """Consumer chat sessions: masked history only, bounded, expiring after idle time. An unknown or expired id
+    starts a new session (a consumer is never shown an error for coming back late)."""
+
+    def __init__(self, chat: ConsumerChat, ttl_s: float = 1800.0, max_turns: int = 6,
+                 clock: Any = None) -> None:
+        import time
+
+        self.chat = chat
+        self.ttl_s = ttl_s
+        self.max_turns = max_turns
+        self._clock = clock or time.monotonic
+        self._sessions: dict[str, _Session] = {}
+
+    def _expire(self, now: float) -> None:
+        for sid in [k for k, v in self._sessions.items() if now - v.last_seen > self.ttl_s]:
+            del self._sessions[sid]
+
+    def history(self, session_id: str) -> list[dict[str, str]]:
+        s = self._sessions.get(session_id)
+        return list(s.history) if s else []
+
+    def respond(self, session_id: str | None, message: str) -> tuple[str, Answer]:
+        """Answer within a session; returns the (possibly new) session id and the answer. Nothing unmasked is kept."""
+        import secrets
+
+        now = self._clock()
+        self._expire(now)
+        if not session_id or session_id not in self._sessions:
+            session_id = secrets.token_urlsafe(16)
+            self._sessions[session_id] = _Session(now, [])
+        s = self._sessions[session_id]
+        answer = self.chat.respond(message, s.history)
+        s.history.append({"role": "user", "text": mask_for_storage(message or "")[:MAX_MESSAGE]})
+        s.history.append({"role": "assistant", "text": answer.text[:400]})
+        del s.history[: max(0, len(s.history) - 2 * self.max_turns)]
+        s.last_seen = now
+        return session_id, answer

@@ -108,3 +108,12 @@ def mask(text: str) -> str:
         last = s.end
     out.append(text[last:])
     return "".join(out)
+
+
+_LONG_DIGITS = re.compile(r"(?:\d[\s\-]?){7,}\d|\d{6,}[xX]")
+
+
+def mask_for_storage(text: str) -> str:
+    """Stricter masking for what is kept (logs, stored chat history): the checked masks first, then any remaining run
+    of 8+ digits (a mistyped ID or card number is still personal data; an order number is not worth the risk)."""
+    return _LONG_DIGITS.sub("【数字】", mask(text))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from assist.errors import ConfigError
@@ -104,6 +105,29 @@ class AgentSettings(BaseModel):
     port: int = Field(8000, ge=1, le=65535, description="`assist serve` port")
 
 
+_ORIGIN = re.compile(r"^https?://(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?$")
+
+
+class ConsumerSettings(BaseModel):
+    """The consumer chat widget and its API."""
+
+    allowed_origins: list[str] = Field(default_factory=list, description="Sites allowed to embed the widget "
+                                       "(CSP frame-ancestors), e.g. [\"https://www.lender.example\"]; the app's own "
+                                       "origin is always allowed")
+    rate_limit_per_minute: int = Field(20, ge=1, description="Messages per minute per client (IP address) before 429")
+    rate_limit_burst: int = Field(6, ge=1, description="Messages a client may send back to back before the per-minute rate applies")
+    max_message_chars: int = Field(1000, ge=20, le=2000, description="Longest consumer message accepted")
+    session_ttl_minutes: float = Field(30, gt=0, description="Consumer chat sessions (masked history) expire after this idle time")
+
+    @field_validator("allowed_origins")
+    @classmethod
+    def _origins(cls, v: list[str]) -> list[str]:
+        for i, o in enumerate(v):
+            if not _ORIGIN.match(o.rstrip("/")):
+                raise ValueError(f"allowed_origins[{i}] = {o!r} is not an origin like https://www.lender.example")
+        return [o.rstrip("/") for o in v]
+
+
 class Settings(BaseSettings):
     """Everything configurable. Loaded once at the edge and passed in."""
 
@@ -119,6 +143,7 @@ class Settings(BaseSettings):
     risk: RiskSettings = Field(default_factory=RiskSettings)  # type: ignore[arg-type]
     agent: AgentSettings = Field(default_factory=AgentSettings)  # type: ignore[arg-type]
     llm: LLMSettings = Field(default_factory=LLMSettings)  # type: ignore[arg-type]
+    consumer: ConsumerSettings = Field(default_factory=ConsumerSettings)  # type: ignore[arg-type]
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
