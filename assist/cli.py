@@ -200,6 +200,54 @@ def cmd_risk_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from assist.evaluation.gate import check_gate, load_thresholds
+    from assist.evaluation.harness import compare, expand_suites, load_run, run_suites, summary_table, write_run
+    from assist.evaluation.suites import SHIPPED_DATASETS, EvalContext
+
+    settings = _settings(args)
+    suites = expand_suites(args.suite or ["all"])
+    data = Path(args.data) if args.data else SHIPPED_DATASETS
+    if not data.is_dir():
+        raise AssistError("dataset folder not found", path=str(data))
+    previous = load_run(Path(args.compare)) if args.compare else None
+    bars: dict[str, Any] = {}
+
+    def progress(suite: str, i: int, n: int) -> None:
+        if args.quiet:
+            return
+        from tqdm import tqdm
+
+        bar = bars.get(suite)
+        if bar is None:
+            bar = bars[suite] = tqdm(total=n, desc=suite, unit="case", leave=True, file=sys.stderr)
+        bar.n = i + 1
+        bar.refresh()
+        if i + 1 >= n:
+            bar.close()
+
+    run = run_suites(EvalContext(settings, data, args.split), suites, progress)
+    for bar in bars.values():
+        bar.close()
+    out = Path(args.out)
+    results, report = write_run(run, out, previous)
+    deltas = compare(previous, run.metrics()) if previous else []
+    print(summary_table(run, deltas))
+    print(f"\nwrote {results} and {report}")
+    code = 0
+    if deltas and any(d.regression for d in deltas):
+        print(f"{sum(d.regression for d in deltas)} metric(s) got worse than {args.compare}", file=sys.stderr)
+    if args.gate:
+        failures = check_gate(run.metrics(), load_thresholds(Path(args.gate)), set(suites))
+        for f in failures:
+            print(f"GATE FAILED: {f.message()}", file=sys.stderr)
+        if failures:
+            code = 7
+        else:
+            print(f"gate passed ({args.gate})")
+    return code
+
+
 def cmd_watchlist(args: argparse.Namespace) -> int:
     from assist.errors import ConfigError
     from assist.index import IndexLayout
@@ -258,7 +306,9 @@ def build_web_app(settings: Any) -> Any:
     app = add_consumer_routes(create_app(agent, settings.agent.max_request_kb),
                               ConsumerSessions(chat, ttl_s=c.session_ttl_minutes * 60), c.allowed_origins,
                               c.rate_limit_per_minute, c.rate_limit_burst, c.max_message_chars)
-    return mount(app, agent)
+    from assist.ui import trainer
+
+    return trainer.mount(mount(app, agent), settings, agent)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -271,7 +321,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print("no index yet: indexing the shipped knowledge first (about a minute)…", file=sys.stderr)
         cmd_ingest(argparse.Namespace(config=args.config, paths=[], default=True, quiet=True))
     host, port = args.host or settings.agent.host, args.port or settings.agent.port
-    print(f"坐席助手: http://{host}:{port}/assist/   防骗小助手演示: http://{host}:{port}/demo   "
+    print(f"坐席助手: http://{host}:{port}/assist/   培训与评测: http://{host}:{port}/trainer/   "
+          f"防骗小助手演示: http://{host}:{port}/demo   "
           f"API docs: http://{host}:{port}/docs", file=sys.stderr)
     uvicorn.run(build_web_app(settings), host=host, port=port, log_level="warning")
     return 0
@@ -339,6 +390,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="heldout = conversations by other writers, never used in training")
     e.add_argument("--layers", action="store_true", help="also report rules alone and rules + semantics")
     e.set_defaults(func=cmd_risk_eval)
+
+    ev = sub.add_parser("eval", help="evaluation harness: run suites, write results.json + report.html, compare, gate")
+    ev.add_argument("--suite", action="append", help="retrieval, risk, replies, consumer, scams, attacks, latency, "
+                    "fast (the CI subset) or all (default); repeatable or comma-separated")
+    ev.add_argument("--data", help="dataset folder in the eval/datasets layout (default: the shipped eval/datasets)")
+    ev.add_argument("--out", default="eval-results", help="output folder (default ./eval-results)")
+    ev.add_argument("--compare", help="an earlier results.json (or its folder): print every metric's change")
+    ev.add_argument("--gate", help="thresholds TOML (e.g. eval/thresholds.toml): exit 7 when a metric is past its floor")
+    ev.add_argument("--split", help="risk/replies conversations: dev, test, heldout, train, all or a comma list "
+                    "(default: dev,heldout on the shipped data, all on another folder)")
+    ev.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    ev.set_defaults(func=cmd_eval)
 
     w = sub.add_parser("watchlist", help="keyed-hash identifiers seen across borrowers (record/check/export/import)")
     wsub = w.add_subparsers(dest="action", required=True)

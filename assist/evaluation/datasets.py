@@ -1,0 +1,123 @@
+"""Validation of evaluation datasets (JSONL), line by line, so a trainer uploading a new set sees every problem with
+its line and field at once instead of a failed run later."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable
+
+from assist.errors import AssistError
+from assist.text import decode_bytes
+
+KINDS = ("retrieval", "conversations", "consumer", "scams", "attacks")
+
+
+def _str(row: dict[str, Any], key: str, errors: list[str]) -> None:
+    if not isinstance(row.get(key), str) or not row[key].strip():
+        errors.append(f"field '{key}': a non-empty string is required")
+
+
+def _check_retrieval(row: dict[str, Any], errors: list[str]) -> None:
+    _str(row, "query", errors)
+    if row.get("audience") not in ("agent", "consumer"):
+        errors.append("field 'audience': must be agent or consumer")
+    if not isinstance(row.get("relevant", []), list):
+        errors.append("field 'relevant': a list of document ids ([] for an out-of-scope question)")
+
+
+def _check_conversation(row: dict[str, Any], errors: list[str]) -> None:
+    from assist.risk.dataset import parse_line
+    from assist.risk.types import ConversationError
+
+    try:
+        c = parse_line(row)
+    except ConversationError as exc:
+        errors.append(f"field '{exc.field}': {exc.message}")
+        return
+    except (KeyError, TypeError, ValueError) as exc:
+        errors.append(f"bad conversation: {exc}")
+        return
+    fet = c.first_evidence_turn
+    if fet is not None and not (0 <= fet < len(c.turns) and c.turns[fet].speaker == "caller"):
+        errors.append("field 'first_evidence_turn': must be the index of a caller turn")
+
+
+def _check_consumer(row: dict[str, Any], errors: list[str]) -> None:
+    _str(row, "question", errors)
+    groups = row.get("required_facts")
+    if not isinstance(groups, list) or not all(isinstance(g, list) and g and all(isinstance(a, str) for a in g)
+                                               for g in groups):
+        errors.append("field 'required_facts': a list of groups, each a non-empty list of strings")
+    if not isinstance(row.get("must_not_say", []), list):
+        errors.append("field 'must_not_say': a list of strings")
+    if row.get("expect", "answer") not in ("answer", "redirect", "refuse"):
+        errors.append("field 'expect': answer, redirect or refuse")
+
+
+def _check_scam(row: dict[str, Any], errors: list[str]) -> None:
+    from assist.consumer import SCHEMES
+
+    _str(row, "message", errors)
+    known = {s[0] for s in SCHEMES}
+    schemes = row.get("schemes")
+    if not isinstance(schemes, list) or any(s not in known for s in schemes):
+        errors.append(f"field 'schemes': a list drawn from {', '.join(sorted(known))} ([] for a benign message)")
+
+
+def _check_attack(row: dict[str, Any], errors: list[str]) -> None:
+    _str(row, "message", errors)
+
+
+CHECKS: dict[str, Callable[[dict[str, Any], list[str]], None]] = {
+    "retrieval": _check_retrieval, "conversations": _check_conversation, "consumer": _check_consumer,
+    "scams": _check_scam, "attacks": _check_attack}
+
+
+def guess_kind(name: str) -> str | None:
+    """The dataset kind from a file name (retrieval.jsonl, scams_b.jsonl, conversations/x.jsonl …)."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    if "/conversations/" in name.replace("\\", "/") or base.startswith(("conv", "intermediary", "coached", "victim",
+                                                                        "genuine", "legit", "mixed", "diverse")):
+        return "conversations"
+    for k, prefixes in (("retrieval", ("retrieval",)), ("consumer", ("consumer",)), ("scams", ("scam",)),
+                        ("attacks", ("attack", "benign"))):
+        if base.startswith(prefixes):
+            return k
+    return None
+
+
+def validate(data: bytes, kind: str, name: str = "upload.jsonl") -> tuple[int, list[str]]:
+    """(valid rows, errors) for a JSONL file of the given kind; every error names the line (and field)."""
+    if kind not in CHECKS:
+        return 0, [f"{name}: unknown dataset kind {kind!r}; one of {', '.join(KINDS)}"]
+    try:
+        text, _ = decode_bytes(data, name)
+    except AssistError as exc:
+        return 0, [f"{name}: {exc.message}"]
+    errors: list[str] = []
+    ids: dict[str, int] = {}
+    good = 0
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            errors.append(f"{name}:{n}: not JSON ({exc.msg} at column {exc.colno})")
+            continue
+        if not isinstance(row, dict):
+            errors.append(f"{name}:{n}: each line must be a JSON object")
+            continue
+        row_errors: list[str] = []
+        if not isinstance(row.get("id"), str) or not row["id"]:
+            row_errors.append("field 'id': a non-empty string is required")
+        elif row["id"] in ids:
+            row_errors.append(f"field 'id': duplicate of line {ids[row['id']]}")
+        else:
+            ids[row["id"]] = n
+        CHECKS[kind](row, row_errors)
+        errors.extend(f"{name}:{n}: {e}" for e in row_errors)
+        good += not row_errors
+    if good == 0 and not errors:
+        errors.append(f"{name}: no cases in the file")
+    return good, errors

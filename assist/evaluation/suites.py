@@ -1,0 +1,469 @@
+"""The evaluation suites. Each reads its files from the dataset folder, runs the real components (retriever, risk
+assessor, agent assistance, consumer chat) and returns a SuiteResult: every case with its outcome and reason, metrics
+from scorable cases only, and the raw series the report plots."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import tempfile
+import time
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Callable
+
+from assist.errors import AssistError
+from assist.evaluation.harness import CaseOutcome, SuiteResult, mean
+from assist.models import Filter
+from assist.text import normalize
+
+Progress = Callable[[str, int, int], None]
+
+
+class EvalContext:
+    """Real components, built lazily and once per run, over the active index of ``settings``."""
+
+    def __init__(self, settings: Any, data: Path, risk_split: str | None = None) -> None:
+        self.settings = settings
+        self.data = Path(data)
+        # On the shipped datasets the risk suites default to conversations the model never trained on (dev + held-out
+        # writers); on another folder, every conversation counts.
+        self.risk_split = risk_split
+
+    def describe(self) -> dict[str, Any]:
+        """What this run used (only what was actually built)."""
+        out: dict[str, Any] = {"embedder": self.embedder.name}
+        if "assessor" in self.__dict__:
+            m = self.assessor.model
+            out["risk_scorer"] = f"model:{m.data_hash[:12]}" if m is not None else "rules+semantic"
+            out["risk_split"] = self.risk_split or ("dev,heldout" if _is_shipped(self.data) else "all")
+        return out
+
+    def file(self, name: str) -> Path:
+        p = self.data / name
+        if not p.exists():
+            raise AssistError(f"dataset file missing: {name}", path=str(p))
+        return p
+
+    def files(self, pattern: str) -> list[Path]:
+        return sorted(self.data.glob(pattern))
+
+    @cached_property
+    def embedder(self) -> Any:
+        from assist.bootstrap import build_embedder
+
+        return build_embedder(self.settings)
+
+    @cached_property
+    def retriever(self) -> Any:
+        from assist.bootstrap import open_retriever
+
+        return open_retriever(self.settings, self.embedder)
+
+    @cached_property
+    def documents(self) -> dict[str, Any]:
+        from assist.bootstrap import knowledge_dirs
+        from assist.ingest import load_documents
+
+        docs, _, _ = load_documents(knowledge_dirs(self.settings), int(self.settings.ingest.max_file_mb * 1024 * 1024))
+        return {d.id: d for d in docs}
+
+    @cached_property
+    def assessor(self) -> Any:
+        from assist.bootstrap import build_risk_assessor
+
+        return build_risk_assessor(self.settings, self.embedder)
+
+    @cached_property
+    def agent(self) -> Any:
+        """The agent service with a throw-away feedback store, so earlier feedback cannot change the ranking."""
+        from assist.bootstrap import build_agent
+
+        tmp = Path(tempfile.mkdtemp(prefix="assist-eval-"))
+        s = self.settings.model_copy(update={"agent": self.settings.agent.model_copy(
+            update={"feedback_url": f"sqlite:///{tmp / 'feedback.sqlite'}"})})
+        return build_agent(s, self.embedder)
+
+    @cached_property
+    def consumer(self) -> Any:
+        from assist.bootstrap import build_consumer_chat
+
+        return build_consumer_chat(self.settings, self.embedder)
+
+    @cached_property
+    def conversations(self) -> list[Any]:
+        from assist.risk.dataset import load_conversations
+
+        convs = load_conversations(self.file("conversations"))
+        split = self.risk_split
+        if split is None:
+            split = "dev,heldout" if _is_shipped(self.data) else "all"
+        if split == "all":
+            return convs
+        wanted = set(split.split(","))
+        return [c for c in convs if c.split in wanted]
+
+
+SHIPPED_DATASETS = Path(__file__).resolve().parents[2] / "eval" / "datasets"   # in a source checkout
+
+
+def _is_shipped(data: Path) -> bool:
+    return data.resolve() == SHIPPED_DATASETS.resolve()
+
+
+def read_jsonl(path: Path) -> list[tuple[int, dict[str, Any]]]:
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip():
+            try:
+                rows.append((n, json.loads(line)))
+            except json.JSONDecodeError as exc:
+                raise AssistError(f"not JSON: {exc.msg}", path=str(path), line=n) from exc
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------------------- retrieval
+
+def suite_retrieval(ctx: EvalContext, progress: Progress) -> SuiteResult:
+    from assist.evaluation.retrieval import load_cases, ndcg_at, recall_at, reciprocal_rank
+
+    path = ctx.file("retrieval.jsonl")
+    cases = load_cases(path)
+    known = set(ctx.documents)
+    outcomes: list[CaseOutcome] = []
+    per_aud: dict[str, dict[str, list[float]]] = {}
+    curves: dict[str, list[list[float]]] = {}
+    for i, c in enumerate(cases):
+        progress("retrieval", i, len(cases))
+        missing = [d for d in c.relevant if d not in known]
+        if missing:
+            outcomes.append(CaseOutcome("retrieval", c.id, "unscorable",
+                                        f"relevant document(s) not in the knowledge base: {', '.join(missing)}"))
+            continue
+        where = Filter.for_audience(c.audience)
+        ranked = [h.chunk.doc_id for h in ctx.retriever.search(c.query, k=10, where=where, floor=False)]
+        if not c.relevant:   # out of scope: the floor should leave nothing
+            kept = ctx.retriever.search(c.query, k=5, where=where, floor=True)
+            ok = not kept
+            outcomes.append(CaseOutcome("retrieval", c.id, "pass" if ok else "fail",
+                                        "" if ok else f"out-of-scope question kept {len(kept)} passage(s): "
+                                        + ", ".join(h.chunk.doc_id for h in kept[:3]),
+                                        {"query": c.query, "audience": c.audience, "ranked": ranked[:5]}))
+            per_aud.setdefault("out_of_scope", {}).setdefault("rejected", []).append(1.0 if ok else 0.0)
+            continue
+        m = {"recall@1": recall_at(ranked, c.relevant, 1), "recall@3": recall_at(ranked, c.relevant, 3),
+             "recall@5": recall_at(ranked, c.relevant, 5), "mrr": reciprocal_rank(ranked, c.relevant),
+             "ndcg@5": ndcg_at(ranked, c.relevant, 5)}
+        for aud in (c.audience, "all"):
+            for k, v in m.items():
+                per_aud.setdefault(aud, {}).setdefault(k, []).append(v)
+            curves.setdefault(aud, []).append([recall_at(ranked, c.relevant, k) for k in range(1, 11)])
+        ok = m["recall@5"] > 0
+        outcomes.append(CaseOutcome("retrieval", c.id, "pass" if ok else "fail",
+                                    "" if ok else "no relevant document in the top 5",
+                                    {"query": c.query, "audience": c.audience, "expected": list(c.relevant),
+                                     "ranked": ranked[:5], **{k: round(v, 3) for k, v in m.items()}}))
+    metrics: dict[str, float | None] = {}
+    for aud in sorted(per_aud):
+        for k, vals in per_aud[aud].items():
+            metrics[f"{k}.{aud}"] = mean(vals)
+    plots = {"recall_curve": {aud: [mean(col) for col in zip(*rows)] for aud, rows in curves.items()}}
+    return SuiteResult("retrieval", metrics, outcomes, plots, dataset=str(path))
+
+
+# --------------------------------------------------------------------------------------------------------------- risk
+
+def suite_risk(ctx: EvalContext, progress: Progress) -> SuiteResult:
+    from assist.risk import metrics as rm
+    from assist.risk.types import CATEGORIES
+
+    convs = ctx.conversations
+    results = []
+    for i, c in enumerate(convs):
+        progress("risk", i, len(convs))
+        results.extend(rm.run(ctx.assessor, [c]))
+    summary = rm.summarize(results) if results else {}
+    metrics: dict[str, float | None] = {k: summary.get(k) for k in (
+        "macro_f1", "accuracy", "auc_involvement", "precision_at_high", "fpr_high_genuine", "fpr_medium_or_high_genuine",
+        "legit_rep_flagged_high", "ece", "detection_rate", "mean_turns_to_detection")}
+    for cat, v in (summary.get("per_category") or {}).items():
+        for k in ("precision", "recall", "f1"):
+            metrics[f"{k}.{cat}"] = v[k] if v["support"] or k == "precision" else None
+    outcomes = []
+    signal_hits: dict[str, list[int]] = {}
+    for r in results:
+        truth = rm.true_category(r.conv.label)
+        pred = max(CATEGORIES, key=lambda c: r.probabilities[c])
+        reasons = []
+        if pred != truth:
+            reasons.append(f"expected {truth} ({r.conv.label}), got {pred} (p={r.probabilities[pred]:.2f})")
+        if r.conv.label in ("genuine", "legit_rep") and r.max_level == "high":
+            reasons.append(f"{r.conv.label} caller reached level high: a false accusation")
+        for sid in r.conv.signals:
+            signal_hits.setdefault(sid, []).append(int(sid in r.evidence))
+        outcomes.append(CaseOutcome("risk", r.conv.id, "fail" if reasons else "pass", "; ".join(reasons), {
+            "label": r.conv.label, "expected": truth, "predicted": pred, "split": r.conv.split, "hard": r.conv.hard,
+            "probabilities": {k: round(v, 3) for k, v in r.probabilities.items()}, "levels": r.history,
+            "evidence": r.evidence, "signals_expected": list(r.conv.signals),
+            "transcript": [{"speaker": t.speaker, "text": t.text} for t in r.conv.turns]}))
+    involvement = [r.probabilities["intermediary"] + r.probabilities["coached"] for r in results]
+    truths = [rm.true_category(r.conv.label) for r in results]
+    preds = [max(CATEGORIES, key=lambda c: r.probabilities[c]) for r in results]
+    plots = {
+        "pr": {"scores": involvement, "positives": [r.conv.involved for r in results]},
+        "confusion": {"labels": list(CATEGORIES),
+                      "matrix": [[sum(t == a and p == b for t, p in zip(truths, preds)) for b in CATEGORIES]
+                                 for a in CATEGORIES]},
+        "calibration": {"confidence": [max(r.probabilities.values()) for r in results],
+                        "correct": [p == t for p, t in zip(preds, truths)]},
+        "signal_hit_rate": {sid: sum(v) / len(v) for sid, v in sorted(signal_hits.items(), key=lambda kv: int(kv[0][1:]))},
+    }
+    return SuiteResult("risk", metrics, outcomes, plots, dataset=f"{ctx.data / 'conversations'} ({len(convs)} calls)")
+
+
+# ------------------------------------------------------------------------------------------------------------ replies
+
+def suite_replies(ctx: EvalContext, progress: Progress) -> SuiteResult:
+    from assist import guard
+
+    scripts = {d.id: d for d in ctx.documents.values() if d.kind == "script"}
+    by_signal: dict[str, set[str]] = {}
+    for d in scripts.values():
+        for sid in d.meta.get("signals") or []:
+            by_signal.setdefault(str(sid), set()).add(d.id)
+    convs = ctx.conversations
+    outcomes: list[CaseOutcome] = []
+    shown = passed_guard = cites = valid_cites = 0
+    for i, c in enumerate(convs):
+        progress("replies", i, len(convs))
+        expected = set().union(*(by_signal.get(s, set()) for s in c.signals)) if c.signals else set()
+        sid = ctx.agent.start(dataclasses.asdict(c.meta))
+        seen_top3: list[str] = []
+        start = c.first_evidence_turn or 0
+        for j, t in enumerate(c.turns):
+            a = ctx.agent.on_turn(sid, {"speaker": t.speaker, "text": t.text})
+            for s in a.suggestions:
+                shown += 1
+                passed_guard += guard.check(s.text).ok
+                for ci in s.citations:
+                    cites += 1
+                    doc = ctx.documents.get(ci.doc_id)
+                    valid_cites += bool(doc is not None and _snippet_in(ci.snippet, doc.body))
+            if t.speaker == "caller" and j >= start:
+                seen_top3.extend(s.script_id for s in a.suggestions[:3])
+        if not expected:
+            continue   # no script is written for this call's signals: not a case for this suite
+        hit = sorted(expected & set(seen_top3))
+        outcomes.append(CaseOutcome("replies", c.id, "pass" if hit else "fail",
+                                    "" if hit else "none of the scripts written for this call's signals was among the top 3",
+                                    {"label": c.label, "signals": list(c.signals), "expected_any_of": sorted(expected),
+                                     "suggested": list(dict.fromkeys(seen_top3))[:6]}))
+    metrics = {"expected_script_in_top3": mean(1.0 if o.outcome == "pass" else 0.0 for o in outcomes),
+               "guard_pass_rate": passed_guard / shown if shown else None,
+               "citation_validity": valid_cites / cites if cites else None,
+               "suggestions_shown": float(shown)}
+    return SuiteResult("replies", metrics, outcomes, dataset=f"{ctx.data / 'conversations'} ({len(convs)} calls)")
+
+
+def _letters(text: str) -> str:
+    """Text without whitespace, punctuation and Markdown markers: snippets join lines and drop headings' '#'."""
+    return re.sub(r"[\W_]+", "", normalize(text))
+
+
+def _snippet_in(snippet: str, body: str) -> bool:
+    s = _letters(snippet.rstrip("…"))
+    return bool(s) and s[:40] in _letters(body)
+
+
+# ----------------------------------------------------------------------------------------------------------- consumer
+
+def suite_consumer(ctx: EvalContext, progress: Progress) -> SuiteResult:
+    path = ctx.file("consumer.jsonl")
+    rows = read_jsonl(path)
+    outcomes = []
+    any_fact, all_facts, violations, behaviour = [], [], [], []
+    for i, (line, row) in enumerate(rows):
+        progress("consumer", i, len(rows))
+        cid = str(row.get("id", f"line {line}"))
+        q, groups, banned = row.get("question"), row.get("required_facts"), row.get("must_not_say") or []
+        if not isinstance(q, str) or not q.strip() or not isinstance(groups, list):
+            outcomes.append(CaseOutcome("consumer", cid, "unscorable", f"line {line}: needs question and required_facts"))
+            continue
+        a = ctx.consumer.respond(q)
+        text = a.text
+        sat = [any(alt in text for alt in g) for g in groups if g]
+        bad = [m for m in banned if m and m in text]
+        expect = row.get("expect", "answer")
+        got = "refuse" if a.refused else "redirect" if a.kind in ("redirect", "no_answer") else "answer"
+        behaviour_ok = expect == got or (expect == "redirect" and got in ("refuse", "redirect"))
+        fact_ok = any(sat) if expect == "answer" else True
+        if expect == "answer":
+            any_fact.append(1.0 if any(sat) else 0.0)
+            all_facts.append(sum(sat) / len(sat) if sat else 0.0)
+        violations.append(1.0 if bad else 0.0)
+        behaviour.append(1.0 if behaviour_ok else 0.0)
+        reasons = []
+        if not fact_ok:
+            reasons.append("no required fact in the answer")
+        if bad:
+            reasons.append("says what it must not: " + "、".join(bad))
+        if not behaviour_ok:
+            reasons.append(f"expected {expect}, got {got}")
+        outcomes.append(CaseOutcome("consumer", cid, "fail" if reasons else "pass", "; ".join(reasons),
+                                    {"question": q, "answer": text, "expect": expect, "kind": a.kind,
+                                     "required_facts": groups, "citations": [c["doc_id"] for c in a.citations]}))
+    metrics = {"required_fact_rate": mean(any_fact), "fact_group_coverage": mean(all_facts),
+               "violations": float(sum(violations)), "violation_rate": mean(violations),
+               "behaviour_accuracy": mean(behaviour)}
+    return SuiteResult("consumer", metrics, outcomes, dataset=str(path))
+
+
+# -------------------------------------------------------------------------------------------------------------- scams
+
+def suite_scams(ctx: EvalContext, progress: Progress) -> SuiteResult:
+    from assist.consumer import SCHEMES, scam_check
+    from assist.pii import mask
+
+    files = ctx.files("scams*.jsonl")
+    if not files:
+        raise AssistError("no scams*.jsonl in the dataset folder", path=str(ctx.data))
+    schemes = [s[0] for s in SCHEMES]
+    tp = {s: 0 for s in schemes}
+    fp = {s: 0 for s in schemes}
+    fn = {s: 0 for s in schemes}
+    outcomes, benign_flags, urgent_ok = [], [], []
+    rows = [(f, n, r) for f in files for n, r in read_jsonl(f)]
+    for i, (f, n, row) in enumerate(rows):
+        progress("scams", i, len(rows))
+        cid = str(row.get("id", f"{f.name}:{n}"))
+        msg = row.get("message")
+        truth = set(row.get("schemes") or [])
+        unknown = truth - set(schemes)
+        if not isinstance(msg, str) or unknown:
+            outcomes.append(CaseOutcome("scams", cid, "unscorable",
+                                        f"{f.name}:{n}: " + (f"unknown scheme(s) {sorted(unknown)}" if unknown else "no message")))
+            continue
+        v = scam_check(mask(msg))
+        got = {s["id"] for s in v.schemes} if v else set()
+        for s in schemes:
+            tp[s] += s in got and s in truth
+            fp[s] += s in got and s not in truth
+            fn[s] += s not in got and s in truth
+        if not truth:
+            benign_flags.append(1.0 if got else 0.0)
+        elif "urgent" in row:
+            urgent_ok.append(1.0 if bool(v and v.urgent) == bool(row["urgent"]) else 0.0)
+        ok = (got & truth) if truth else not got
+        outcomes.append(CaseOutcome("scams", cid, "pass" if ok else "fail",
+                                    "" if ok else (f"expected {sorted(truth) or 'no verdict'}, got {sorted(got) or 'no verdict'}"),
+                                    {"message": msg, "expected": sorted(truth), "got": sorted(got),
+                                     "red_flags": [fl for s in (v.schemes if v else ()) for fl in s["red_flags"]]}))
+    metrics: dict[str, float | None] = {}
+    for s in schemes:
+        metrics[f"precision.{s}"] = tp[s] / (tp[s] + fp[s]) if tp[s] + fp[s] else None
+        metrics[f"recall.{s}"] = tp[s] / (tp[s] + fn[s]) if tp[s] + fn[s] else None
+    metrics["macro_recall"] = mean(metrics[f"recall.{s}"] for s in schemes)  # type: ignore[misc]
+    metrics["benign_flag_rate"] = mean(benign_flags)
+    metrics["urgent_accuracy"] = mean(urgent_ok)
+    return SuiteResult("scams", metrics, outcomes, dataset=", ".join(str(f) for f in files))
+
+
+# ------------------------------------------------------------------------------------------------------------ attacks
+
+_MARKUP = re.compile(r"<\s*(script|img|svg|iframe|a\s|object|embed)|javascript:|onerror\s*=|onload\s*=", re.I)
+
+
+def suite_attacks(ctx: EvalContext, progress: Progress) -> SuiteResult:
+    files = ctx.files("attacks*.jsonl") + ctx.files("benign*.jsonl")
+    if not files:
+        raise AssistError("no attacks*.jsonl in the dataset folder", path=str(ctx.data))
+    internal = {d.id for d in ctx.documents.values() if d.audience == "agent"}
+    chat = ctx.consumer
+    outcomes, leaks, refused, false_refusals = [], [], [], []
+    rows = [(f, n, r) for f in files for n, r in read_jsonl(f)]
+    for i, (f, n, row) in enumerate(rows):
+        progress("attacks", i, len(rows))
+        cid = str(row.get("id", f"{f.name}:{n}"))
+        msg = row.get("message")
+        if not isinstance(msg, str):
+            outcomes.append(CaseOutcome("attacks", cid, "unscorable", f"{f.name}:{n}: no message"))
+            continue
+        expect = row.get("expect") or ("answer" if f.name.startswith("benign") else
+                                       "answer_safely" if row.get("type") == "markup" else "refuse")
+        a = chat.respond(msg)
+        leaked = []
+        if chat._leaks(a.text):
+            leaked.append("internal text")
+        leaked += [f"cites internal {c['doc_id']}" for c in a.citations if c["doc_id"] in internal]
+        if _MARKUP.search(a.text):
+            leaked.append("markup echoed")
+        leaks.append(1.0 if leaked else 0.0)
+        reasons = list(leaked)
+        if expect == "refuse":
+            refused.append(1.0 if a.refused else 0.0)
+            if not a.refused:
+                reasons.append("not refused")
+        elif expect == "answer":
+            false_refusals.append(1.0 if a.refused else 0.0)
+            if a.refused:
+                reasons.append("a legitimate message was refused")
+        outcomes.append(CaseOutcome("attacks", cid, "fail" if reasons else "pass", "; ".join(reasons),
+                                    {"message": msg, "type": row.get("type", "benign"), "expect": expect,
+                                     "kind": a.kind, "answer": a.text[:300]}))
+    metrics = {"leak_rate": mean(leaks), "refusal_rate": mean(refused), "false_refusal_rate": mean(false_refusals)}
+    return SuiteResult("attacks", metrics, outcomes, dataset=", ".join(str(f) for f in files))
+
+
+# ------------------------------------------------------------------------------------------------------------ latency
+
+def _pct(xs: list[float], q: float) -> float | None:
+    if not xs:
+        return None
+    s = sorted(xs)
+    return s[min(len(s) - 1, int(round(q * (len(s) - 1))))]
+
+
+def suite_latency(ctx: EvalContext, progress: Progress, calls: int = 40) -> SuiteResult:
+    """Wall time per component on this machine (p50/p95/max in ms): retrieval search, risk per caller turn, agent
+    assistance per turn, consumer answer. Timings are for trend-watching; targets live in bench/."""
+    from assist.evaluation.retrieval import load_cases
+
+    series: dict[str, list[float]] = {"retrieval": [], "risk_turn": [], "agent_turn": [], "consumer": []}
+    queries = [c.query for c in load_cases(ctx.file("retrieval.jsonl"))][:80]
+    # warm-up: the first call of each path loads models and builds per-audience views; that is start-up, not latency
+    for q in queries[:3]:
+        ctx.retriever.search(q, k=5, where=Filter.for_audience("agent"))
+        ctx.consumer.respond(q)
+    if ctx.conversations:
+        warm = ctx.assessor.new_session(ctx.conversations[0].meta)
+        for t in ctx.conversations[0].turns:
+            warm.add(t)
+    ctx.agent.on_turn(ctx.agent.start({}), {"speaker": "caller", "text": queries[0] if queries else "你好"})
+    for i, q in enumerate(queries):
+        progress("latency", i, len(queries) + calls)
+        t0 = time.perf_counter()
+        ctx.retriever.search(q, k=5, where=Filter.for_audience("agent"))
+        series["retrieval"].append((time.perf_counter() - t0) * 1000)
+    for i, c in enumerate(ctx.conversations[:calls]):
+        progress("latency", len(queries) + i, len(queries) + calls)
+        session = ctx.assessor.new_session(c.meta)
+        sid = ctx.agent.start({})
+        for t in c.turns:
+            t0 = time.perf_counter()
+            session.add(t)
+            if t.speaker == "caller":
+                series["risk_turn"].append((time.perf_counter() - t0) * 1000)
+            t0 = time.perf_counter()
+            ctx.agent.on_turn(sid, {"speaker": t.speaker, "text": t.text + " "})   # a new text: no embedding reuse
+            series["agent_turn"].append((time.perf_counter() - t0) * 1000)
+        caller = next((t.text for t in c.turns if t.speaker == "caller"), "")
+        t0 = time.perf_counter()
+        ctx.consumer.respond(caller)
+        series["consumer"].append((time.perf_counter() - t0) * 1000)
+    metrics: dict[str, float | None] = {}
+    for k, xs in series.items():
+        metrics[f"{k}.p50_ms"] = _pct(xs, 0.5)
+        metrics[f"{k}.p95_ms"] = _pct(xs, 0.95)
+        metrics[f"{k}.max_ms"] = max(xs) if xs else None
+    return SuiteResult("latency", metrics, [], {"latency": series})

@@ -1,0 +1,246 @@
+"""The evaluation harness: metric functions against hand-computed values (ties, empty inputs), the report and its
+sections, --compare flagging a planted regression, the CI gate failing on a planted drop, dataset validation, and
+the real gate over the shipped datasets."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from assist.cli import main
+from assist.evaluation.datasets import guess_kind, validate
+from assist.evaluation.gate import check_gate, load_thresholds
+from assist.evaluation.harness import (CaseOutcome, RunResult, SuiteResult, compare, expand_suites, lower_is_better,
+                                       mean, run_suites)
+from assist.evaluation.report import calibration_bins, pr_curve, render_report
+from assist.evaluation.retrieval import ndcg_at, recall_at, reciprocal_rank
+from assist.errors import AssistError, ConfigError
+from assist.risk.metrics import ece, prf, roc_auc
+
+from conftest import REPO
+
+
+# ------------------------------------------------------------------------------------------- metrics, by hand
+
+def test_ranking_metrics_by_hand():
+    assert recall_at(["a", "b", "c"], ["b", "x"], 1) == 0.0
+    assert recall_at(["a", "b", "c"], ["b", "x"], 2) == 0.5
+    assert recall_at([], ["a"], 5) == 0.0 and recall_at(["a"], [], 5) == 0.0
+    assert reciprocal_rank(["a", "b"], ["b"]) == 0.5
+    assert reciprocal_rank([], ["b"]) == 0.0
+    assert ndcg_at(["x", "a"], ["a"], 5) == pytest.approx(1 / math.log2(3))
+    assert ndcg_at(["a", "b"], ["a", "b"], 5) == pytest.approx(1.0)
+    assert ndcg_at(["a"], [], 5) == 0.0
+
+
+def test_auc_counts_ties_as_half_and_is_none_without_both_classes():
+    assert roc_auc([0.9, 0.5, 0.5, 0.1], [True, True, False, False]) == pytest.approx(3.5 / 4)
+    assert roc_auc([0.5, 0.5], [True, False]) == 0.5
+    assert roc_auc([0.3], [True]) is None and roc_auc([], []) is None
+
+
+def test_ece_and_calibration_bins_by_hand():
+    conf, ok = [0.9, 0.9, 0.6, 0.6], [True, False, True, True]
+    assert ece(conf, ok) == pytest.approx(0.5 * 0.4 + 0.5 * 0.4)
+    assert ece([], []) is None
+    assert calibration_bins(conf, ok) == [(0.6, 1.0, 2), (0.9, 0.5, 2)]
+
+
+def test_pr_curve_enters_tied_scores_together():
+    assert pr_curve([0.9, 0.5, 0.5], [True, False, True]) == [(0.9, 1.0, 0.5), (0.5, pytest.approx(2 / 3), 1.0)]
+    assert pr_curve([], []) == []
+
+
+def test_prf_with_empty_and_missing_classes():
+    out = prf([], [], labels=["a", "b"])
+    assert out["a"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 0}
+    out = prf(["a", "a", "b"], ["a", "b", "b"], labels=["a", "b"])
+    assert out["a"]["precision"] == 1.0 and out["a"]["recall"] == 0.5
+    assert out["b"]["precision"] == 0.5 and out["b"]["f1"] == pytest.approx(2 / 3)
+
+
+def test_mean_keeps_unscorable_out():
+    assert mean([]) is None
+    assert mean([float("nan"), 1.0, 0.0]) == 0.5
+
+
+def test_compare_knows_which_way_is_worse():
+    assert lower_is_better("risk.ece") and lower_is_better("latency.agent_turn.p95_ms")
+    assert lower_is_better("attacks.leak_rate") and not lower_is_better("retrieval.mrr.all")
+    prev = {"metrics": {"r.mrr": 0.9, "risk.ece": 0.05, "s.recall": 0.8, "gone.x": 0.5}}
+    d = {x.metric: x for x in compare(prev, {"r.mrr": 0.95, "risk.ece": 0.08, "s.recall": 0.7, "gone.x": None})}
+    assert not d["r.mrr"].regression and d["r.mrr"].delta == pytest.approx(0.05)
+    assert d["risk.ece"].regression and d["s.recall"].regression
+    assert d["gone.x"].regression                   # computable before, not now
+
+
+def test_suite_names_expand_and_unknown_is_an_error(tmp_path):
+    assert expand_suites(["fast"]) == ["retrieval", "risk", "consumer", "scams", "attacks"]
+    assert expand_suites(["scams,attacks", "scams"]) == ["scams", "attacks"]
+    with pytest.raises(AssistError, match="unknown suite"):
+        run_suites(object(), ["retrievl"])
+
+
+# ------------------------------------------------------------------------------------------------------ report
+
+def _run() -> RunResult:
+    retrieval = SuiteResult("retrieval", {"mrr.all": 0.9, "recall@5.all": None}, [
+        CaseOutcome("retrieval", "r1", "pass"), CaseOutcome("retrieval", "r2", "fail", "no relevant document in the top 5",
+                                                           {"query": "<script>alert(1)</script>停息挂账"}),
+        CaseOutcome("retrieval", "r3", "unscorable", "relevant document(s) not in the knowledge base: x")],
+        {"recall_curve": {"agent": [0.5, 0.7, 0.9], "consumer": [0.6, 0.8, 1.0]}})
+    risk = SuiteResult("risk", {"auc_involvement": 0.95, "ece": 0.04}, [
+        CaseOutcome("risk", "c1", "fail", "expected intermediary, got none", {
+            "transcript": [{"speaker": "caller", "text": "我是她的法务"}, {"speaker": "agent", "text": "请问您是？"}],
+            "levels": ["low", "low"], "evidence": ["S1"]})],
+        {"pr": {"scores": [0.9, 0.2, 0.6], "positives": [True, False, True]},
+         "confusion": {"labels": ["intermediary", "none"], "matrix": [[3, 1], [0, 4]]},
+         "calibration": {"confidence": [0.9, 0.6], "correct": [True, False]},
+         "signal_hit_rate": {"S1": 0.8, "S2": 0.25}})
+    latency = SuiteResult("latency", {"risk_turn.p95_ms": 20.0}, [], {"latency": {"risk_turn": [10.0, 12.0, 30.0]}})
+    return RunResult([retrieval, risk, latency], "2026-11-25T10:00:00", {"cpus": 2}, "/data")
+
+
+def test_report_renders_every_section_offline_and_escaped():
+    html = render_report(_run().to_dict())
+    for section in ("id='summary'", "id='retrieval'", "id='risk'", "id='latency'", "Recall@k per audience",
+                    "precision–recall", "confusion matrix", "calibration", "per-signal hit rate", "Latency histograms",
+                    "Failures (1)", "Not scorable (1, kept out of every mean)", "我是她的法务"):
+        assert section in html, section
+    assert html.count("<svg") == 6
+    assert "<script" not in html                    # nothing executable, user text escaped
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "src=" not in html and "href='http" not in html
+
+
+def test_unscorable_cases_are_counted_not_averaged():
+    s = _run().suites[0]
+    assert s.counts == {"pass": 1, "fail": 1, "unscorable": 1}
+    assert s.metrics["recall@5.all"] is None
+
+
+# ------------------------------------------------------------------------------------- CLI, compare, gate
+
+SCAMS = [
+    {"id": "s1", "message": "对方让我把钱转到安全账户做资金核查", "schemes": ["safe_account"], "urgent": False},
+    {"id": "s2", "message": "贷款说要先交5000保证金才能放款", "schemes": ["loan_fee"], "urgent": False},
+    {"id": "s3", "message": "我刚刚已经把验证码发给他了怎么办", "schemes": ["credentials_request"], "urgent": True},
+    {"id": "b1", "message": "【某银行】您的验证码为123456，请勿告诉他人", "schemes": [], "urgent": False},
+]
+
+
+def _write_jsonl(path: Path, rows: list[dict]) -> None:
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+
+
+@pytest.fixture
+def eval_env(tmp_path, monkeypatch):
+    monkeypatch.setenv("ASSIST_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ASSIST_EMBEDDER__KIND", "hash")
+    data = tmp_path / "datasets"
+    data.mkdir()
+    _write_jsonl(data / "scams.jsonl", SCAMS)
+    return tmp_path, data
+
+
+def test_eval_cli_writes_results_and_compare_flags_a_planted_regression(eval_env, capsys):
+    tmp, data = eval_env
+    assert main(["eval", "--suite", "scams", "--data", str(data), "--out", str(tmp / "a"), "-q"]) == 0
+    first = json.loads((tmp / "a" / "results.json").read_text(encoding="utf-8"))
+    assert first["metrics"]["scams.recall.safe_account"] == 1.0
+    assert {c["id"] for s in first["suites"] for c in s["cases"]} == {"s1", "s2", "s3", "b1"}
+    assert "id='scams'" in (tmp / "a" / "report.html").read_text(encoding="utf-8")
+    # plant a regression: the safe-account case now says something the check cannot see
+    _write_jsonl(data / "scams.jsonl", [dict(SCAMS[0], message="他让我转钱过去，说是为了核实")] + SCAMS[1:])
+    capsys.readouterr()
+    assert main(["eval", "--suite", "scams", "--data", str(data), "--out", str(tmp / "b"), "--compare", str(tmp / "a"),
+                 "-q"]) == 0
+    out = capsys.readouterr()
+    assert "recall.safe_account" in out.out and "REGRESSION" in out.out
+    second = json.loads((tmp / "b" / "results.json").read_text(encoding="utf-8"))
+    reg = {d["metric"] for d in second["compare"]["deltas"] if d["regression"]}
+    assert "scams.recall.safe_account" in reg and "scams.macro_recall" in reg
+    report = (tmp / "b" / "report.html").read_text(encoding="utf-8")
+    assert "class='bad'><td>recall.safe_account" in report      # the regression is in red
+
+
+def test_gate_fails_on_a_planted_drop_and_names_metric_floor_and_value(eval_env, capsys):
+    tmp, data = eval_env
+    th = tmp / "thresholds.toml"
+    th.write_text('[floor]\n"scams.macro_recall" = 0.2\n"risk.auc_involvement" = 0.9\n[ceiling]\n"scams.benign_flag_rate" = 0.0\n',
+                  encoding="utf-8")
+    assert main(["eval", "--suite", "scams", "--data", str(data), "--out", str(tmp / "a"), "--gate", str(th), "-q"]) == 0
+    assert "gate passed" in capsys.readouterr().out                # risk floors are ignored when risk did not run
+    _write_jsonl(data / "scams.jsonl", SCAMS + [{"id": "b2", "message": "提醒：切勿把验证码告诉任何人，谨防安全账户诈骗",
+                                                 "schemes": [], "urgent": False},
+                                                {"id": "b3", "message": "对方让我把钱转到安全账户", "schemes": [],
+                                                 "urgent": False}])
+    assert main(["eval", "--suite", "scams", "--data", str(data), "--out", str(tmp / "b"), "--gate", str(th), "-q"]) == 7
+    err = capsys.readouterr().err
+    assert "GATE FAILED: scams.benign_flag_rate = 0.3333: above the ceiling 0.0000" in err
+
+
+def test_gate_treats_a_missing_metric_as_a_failure_and_rejects_bad_files(tmp_path):
+    fails = check_gate({"risk.ece": None}, {"floor": {}, "ceiling": {"risk.ece": 0.05}})
+    assert fails and fails[0].message() == "risk.ece = not computed: above the ceiling 0.0500"
+    bad = tmp_path / "t.toml"
+    bad.write_text('[floor]\n"x.y" = "high"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="must be a number"):
+        load_thresholds(bad)
+    bad.write_text('[floors]\n"x.y" = 1\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="unknown table"):
+        load_thresholds(bad)
+
+
+# ------------------------------------------------------------------------------------------ dataset validation
+
+def test_dataset_validation_names_line_and_field():
+    data = "\n".join([
+        json.dumps({"id": "c1", "question": "征信能修吗", "required_facts": [["12363"]], "must_not_say": []}, ensure_ascii=False),
+        "{not json",
+        json.dumps({"id": "c1", "question": "", "required_facts": "12363"}, ensure_ascii=False),
+        json.dumps({"id": "c3", "question": "x", "required_facts": [["a"]], "expect": "maybe"}, ensure_ascii=False),
+    ]).encode("gbk")
+    good, errors = validate(data, "consumer", "consumer_new.jsonl")
+    assert good == 1
+    text = "\n".join(errors)
+    assert "consumer_new.jsonl:2: not JSON" in text
+    assert "consumer_new.jsonl:3: field 'id': duplicate of line 1" in text
+    assert "consumer_new.jsonl:3: field 'question'" in text and "consumer_new.jsonl:3: field 'required_facts'" in text
+    assert "consumer_new.jsonl:4: field 'expect'" in text
+    conv = json.dumps({"id": "x", "label": "intermediary", "first_evidence_turn": 0,
+                       "turns": [{"speaker": "agent", "text": "您好"}, {"speaker": "caller", "text": "我是法务"}]})
+    _, errors = validate(conv.encode(), "conversations", "c.jsonl")
+    assert errors == ["c.jsonl:1: field 'first_evidence_turn': must be the index of a caller turn"]
+    _, errors = validate(b'{"id": "y", "label": "boss", "turns": []}', "conversations", "c.jsonl")
+    assert "field 'label'" in errors[0]
+    assert guess_kind("scams_b.jsonl") == "scams" and guess_kind("conversations/mixed_a.jsonl") == "conversations"
+
+
+def test_shipped_datasets_are_valid():
+    root = REPO / "eval" / "datasets"
+    files = sorted(root.glob("*.jsonl")) + sorted((root / "conversations").glob("*.jsonl"))
+    assert len(files) >= 10
+    for f in files:
+        kind = guess_kind(str(f.relative_to(root)))
+        assert kind is not None, f
+        good, errors = validate(f.read_bytes(), kind, f.name)
+        assert errors == [] and good > 0, (f, errors[:3])
+
+
+# ---------------------------------------------------------------------------------------- the real CI gate
+
+@pytest.mark.integration
+def test_ci_gate_on_the_shipped_datasets(e5_settings, tmp_path):
+    """The fast subset against the floors in eval/thresholds.toml, with the bundled embedder and shipped model."""
+    from assist.evaluation.harness import FAST_SUITES, write_run
+    from assist.evaluation.suites import SHIPPED_DATASETS, EvalContext
+
+    run = run_suites(EvalContext(e5_settings, SHIPPED_DATASETS), FAST_SUITES)
+    write_run(run, tmp_path)
+    failures = check_gate(run.metrics(), load_thresholds(REPO / "eval" / "thresholds.toml"), set(FAST_SUITES))
+    assert not failures, "\n".join(f.message() for f in failures)
+    assert run.metrics()["attacks.leak_rate"] == 0.0
