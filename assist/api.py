@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from assist.agent import AgentAssist, SessionNotFound
 from assist.errors import AssistError
+from assist.review.api import PATH as REVIEW_PATH
 
 
 class SessionIn(BaseModel):
@@ -32,13 +33,17 @@ class FeedbackIn(BaseModel):
     agent_id: str | None = Field(None, max_length=64)
 
 
-def create_app(agent: AgentAssist, max_request_kb: int = 64) -> FastAPI:
+def create_app(agent: AgentAssist, max_request_kb: int = 64, review: Any = None) -> FastAPI:
+    """The JSON API; ``review`` (a ReviewService) adds POST /v1/documents/review."""
     app = FastAPI(title="assist agent API", version="1", description="Per-turn assistance for call-centre staff. "
                   "The risk hint is internal and advisory: never a reason to refuse service or a complaint.")
     limit = max_request_kb * 1024
 
     @app.middleware("http")
     async def size_limit(request: Request, call_next: Any) -> Any:
+        # uploads have their own limits: the review route (10 MB, checked while reading) and Gradio's upload route
+        if request.url.path == REVIEW_PATH or request.url.path.endswith("/gradio_api/upload"):
+            return await call_next(request)
         length = request.headers.get("content-length")
         if length is not None and length.isdigit() and int(length) > limit:
             return JSONResponse({"error": f"request body over {max_request_kb} KB"}, status_code=413)
@@ -81,4 +86,8 @@ def create_app(agent: AgentAssist, max_request_kb: int = 64) -> FastAPI:
             raise AssistError("give suggestion_id + action, or session_id + suspected_agent", field="body")
         return {"status": "recorded"}
 
+    if review is not None:
+        from assist.review.api import build_router
+
+        app.include_router(build_router(lambda: review))
     return app

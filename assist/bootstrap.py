@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +23,9 @@ if TYPE_CHECKING:
     from assist.agent import AgentAssist
     from assist.consumer import ConsumerChat
     from assist.risk.assessor import RiskAssessor
+    from assist.scam_model import ScamClassifier
+
+log = logging.getLogger("assist")
 
 
 # Relevance floors (cosine) measured on eval/datasets/retrieval.jsonl: in-scope vs out-of-scope questions (README).
@@ -209,4 +213,25 @@ def build_consumer_chat(settings: Settings, embedder: Embedder | None = None) ->
     from assist.ingest import load_documents
 
     docs, _, _ = load_documents(knowledge_dirs(settings), int(settings.ingest.max_file_mb * 1024 * 1024))
-    return ConsumerChat(ReloadingRetriever(settings, embedder or build_embedder(settings)), docs)
+    embedder = embedder or build_embedder(settings)
+    return ConsumerChat(ReloadingRetriever(settings, embedder), docs, scams=build_scam_classifier(settings, embedder))
+
+
+def scam_model_path(settings: Settings) -> Path:
+    """data_dir/scam_model.json when `assist train-scams` wrote one, else the model shipped with the package."""
+    local = IndexLayout(settings.data_dir).root / "scam_model.json"
+    return local if local.is_file() else Path(str(resources.files("assist"))) / "scam_model.json"
+
+
+def build_scam_classifier(settings: Settings, embedder: Embedder) -> "ScamClassifier":
+    """Rules + the learned scam layer when a model trained with this embedder exists; rules alone otherwise (logged)."""
+    from assist.scam_model import ScamClassifier, ScamModel
+
+    path = scam_model_path(settings)
+    if not path.is_file():
+        return ScamClassifier()
+    try:
+        return ScamClassifier(embedder, ScamModel.load(path, embedder.name))
+    except ConfigError as exc:
+        log.info("scam check uses rules only: %s", exc.describe())
+        return ScamClassifier()

@@ -178,6 +178,25 @@ def cmd_train_risk(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_train_scams(args: argparse.Namespace) -> int:
+    from assist.bootstrap import build_embedder
+    from assist.evaluation.suites import read_jsonl
+    from assist.index import IndexLayout
+    from assist.scam_model import train_scams
+
+    settings = _settings(args)
+    src = Path(args.data) if args.data else Path(__file__).resolve().parents[1] / "eval" / "training" / "scams_train.jsonl"
+    if not src.is_file():
+        raise AssistError("training messages not found (give --data FILE.jsonl)", path=str(src))
+    rows = [r for _, r in read_jsonl(src)]
+    model = train_scams(rows, build_embedder(settings), src, C=args.C)
+    out = Path(args.out) if args.out else IndexLayout(settings.data_dir).root / "scam_model.json"
+    model.save(out)
+    print(f"trained on {len(rows)} messages (data {model.data_hash[:12]}); cross-validated F1 per scheme: "
+          f"{json.dumps(model.info['cv_f1'], ensure_ascii=False)}; thresholds {json.dumps(model.thresholds)}; saved {out}")
+    return 0
+
+
 def cmd_risk_eval(args: argparse.Namespace) -> int:
     from assist.bootstrap import build_risk_assessor
     from assist.risk.dataset import load_conversations
@@ -300,15 +319,18 @@ def build_web_app(settings: Any) -> Any:
     from assist.ui.agent_sidebar import mount
     from assist.web.consumer_web import add_consumer_routes
 
+    from assist.review.service import ReviewService
+
     agent = build_agent(settings)
     chat = build_consumer_chat(settings, agent.assessor.semantic.embedder if agent.assessor.semantic else None)
+    review = ReviewService(settings)
     c = settings.consumer
-    app = add_consumer_routes(create_app(agent, settings.agent.max_request_kb),
+    app = add_consumer_routes(create_app(agent, settings.agent.max_request_kb, review),
                               ConsumerSessions(chat, ttl_s=c.session_ttl_minutes * 60), c.allowed_origins,
                               c.rate_limit_per_minute, c.rate_limit_burst, c.max_message_chars)
     from assist.ui import trainer
 
-    return trainer.mount(mount(app, agent), settings, agent)
+    return trainer.mount(mount(app, agent), settings, agent, review)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -343,7 +365,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="assist", description="Offline assistant for consumer-finance call centres: "
-                                "knowledge ingestion and hybrid Chinese retrieval.")
+                                "cited replies and risk hints for staff, consumer anti-fraud chat, evaluation and "
+                                "practice for trainers, document review.")
     p.add_argument("--config", help="TOML settings file (default: $ASSIST_CONFIG or ./assist.toml if present)")
     sub = p.add_subparsers(dest="command", required=True)
 
@@ -383,6 +406,12 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("-C", type=float, default=3.0, help="inverse regularisation strength (default 3.0, chosen on the dev split)")
     t.add_argument("-q", "--quiet", action="store_true")
     t.set_defaults(func=cmd_train_risk)
+
+    ts = sub.add_parser("train-scams", help="train the learned layer of the consumer scam check")
+    ts.add_argument("--data", help="JSONL of messages {id, message, schemes} (default: eval/training/scams_train.jsonl)")
+    ts.add_argument("--out", help="model file (default: data_dir/scam_model.json, which then takes precedence)")
+    ts.add_argument("-C", type=float, default=10.0, help="inverse regularisation strength (default 10)")
+    ts.set_defaults(func=cmd_train_scams)
 
     e = sub.add_parser("risk-eval", help="risk metrics on a split of the labelled conversations")
     e.add_argument("--data", help="folder of labelled *.jsonl conversations")
@@ -426,6 +455,10 @@ def build_parser() -> argparse.ArgumentParser:
     ak.add_argument("question")
     ak.add_argument("--json", action="store_true")
     ak.set_defaults(func=cmd_ask)
+
+    from assist.review.cli import register as register_review   # argparse only: --help stays light
+
+    register_review(sub)
 
     sv = sub.add_parser("serve", help="start the JSON API (sessions, turns, feedback; OpenAPI docs at /docs)")
     sv.add_argument("--host", help="default 127.0.0.1 (agent.host)")

@@ -11,46 +11,11 @@ from typing import Any, Sequence
 
 from assist.models import Document, Filter
 from assist.pii import mask, mask_for_storage
+from assist.scams import ScamVerdict, scam_check  # noqa: F401 (re-exported for callers and tests)
 from assist.text import normalize
 
 MAX_MESSAGE = 2000
 OFFICIAL_LINE = "请通过贷款机构App、合同或官网上公布的官方客服电话联系我们。"
-
-# (scheme id, Chinese name, red-flag patterns, what to do now)
-SCHEMES: list[tuple[str, str, list[str], list[str]]] = [
-    ("paid_debt_relief", "收费“债务优化/停息挂账/代理协商”",
-     [r"停息挂[账帐]", r"债务优化", r"上岸", r"(交|付|转)了?.{0,3}\d{3,}|\d{3,}(块|元)", r"代理协商|协商还款.{0,6}(公司|团队|机构)", r"(服务|协商|会员|咨询)费", r"包(过|成功)|不成功不收费",
-      r"内部(渠道|关系)", r"先别还|不要还|停止还款"],
-     ["不要再向对方付款，保留聊天记录、合同和付款凭证", "和贷款机构直接协商还款是免费的，不需要任何中介",
-      "已付款的可向当地12345或12315反映退费，涉嫌诈骗请拨打110"]),
-    ("fake_credit_repair", "假“征信修复/洗白”",
-     [r"征信(修复|洗白|清除|修改|优化)", r"(删除|消除|抹掉|清除|撤销|洗掉)(逾期|不良|征信|记录)", r"(修复|洗白).{0,4}(费|钱)",
-      r"(征信|信用报告|逾期记录|黑名单)", r"(内部|关系|渠道).{0,6}(删|消|改)",
-      r"(交|付|转)了?.{0,3}\d{3,}|\d{3,}(块|元)"],
-     ["真实的逾期记录任何人都删不掉，不良信息自不良行为结束起保存5年", "记录有错可以免费提出征信异议，征信问题可拨打12363"]),
-    ("fake_customer_service", "冒充客服（注销校园贷、影响征信、退款）",
-     [r"注销(校园贷|账户|账号|学生)", r"(影响|消除|上).{0,4}征信", r"(屏幕共享|共享屏幕|会议软件|远程)", r"(自称|冒充|说是).{0,8}(客服|工作人员|专员)",
-      r"(退款|理赔|降息|提额|关闭|取消).{0,10}(操作|转账|贷款|借款|清空)", r"(客服|专员|工作人员)"],
-     ["立即挂断，不要共享屏幕、不要转账", "自己拨打贷款机构官方客服电话核实", "已转账的请马上拨打110报警，可拨打96110咨询"]),
-    ("loan_fee", "贷款前收费（手续费、保证金、解冻费）",
-     [r"(手续费|保证金|解冻费|验资|刷流水|包装资质|工本费|会员费|激活费|服务费|认证费)", r"先(交|付|转).{0,8}(才能|再)?(放款|下款|到账)",
-      r"(放款|下款|贷款|借款|额度|到账|审批)"],
-     ["正规持牌机构放款前不会收取任何费用", "不要再转钱，保留证据，拨打110报警或96110咨询"]),
-    ("credentials_request", "索要验证码、手机卡、身份证或银行卡",
-     [r"(验证码|短信码|动态码).{0,8}(发给|告诉|报给|念|给他|给她|给对方|截图)|(要|索要|让我(提供|发|报|说|念)).{0,8}(验证码|短信码)",
-      r"(填|输入|提供|输).{0,14}(验证码|密码)", r"(接收|收|代收)验证码",
-      r"(手机卡|电话卡|sim卡|银行卡).{0,8}(寄|给|交|邮|借|卖)|(收|买|租|借)(银行卡|电话卡|手机卡)",
-      r"(身份证|银行卡).{0,6}(照片|原件|寄|发给|交给)", r"(让我|要求|配合|帮他|做).{0,8}(刷脸|人脸)"],
-     ["任何人索要验证码都不要给；已经给出的，马上联系银行和贷款机构冻结、改密", "手机卡在别人手里的，尽快到营业厅挂失补卡，并报警"]),
-    ("safe_account", "“安全账户”转账",
-     [r"安全账户", r"(转|打)到.{0,6}(指定|安全|监管)账户", r"资金(核查|清查)"],
-     ["公安、银行都没有“安全账户”，这是诈骗", "不要转账；已转账的马上拨打110"]),
-    ("proxy_surrender", "代理退保",
-     [r"(代理|全额)退保", r"退保.{0,6}(全额|代办|协助)"],
-     ["代理退保可能让您失去保障、还要付高额佣金，退保请直接联系保险公司", "保险消费投诉可拨打12378"]),
-]
-URGENT = [r"(已经|刚才|刚刚|已).{0,6}(交|付|转|给|发)", r"(钱|款).{0,4}(转|打)(过去|出去)了", r"验证码.{0,8}(给|发|告诉).{0,3}了",
-          r"(卡|身份证).{0,6}(寄|给)(出去|他|她|他们|对方)了"]
 
 _KIN = r"(他|她|我(的)?(前夫|前妻|朋友|儿子|女儿|老公|老婆|丈夫|妻子|妈|爸|同事|亲戚|邻居|同学)|[张王李赵刘陈杨黄周吴徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤][某\u4e00-\u9fff]{1,2})"
 ATTACKS: list[tuple[str, str]] = [
@@ -91,13 +56,6 @@ CHANNEL_PATTERNS = [("110", "110（报警）"), ("96110", "96110（反诈预警�
                     ("12363", "12363（人民银行金融消费权益，含征信）"), ("12321", "12321（垃圾短信、骚扰电话举报）"),
                     ("12377", "12377（违法和不良信息举报）"), ("12315", "12315（与服务公司的消费纠纷）"),
                     ("国家反诈中心", "国家反诈中心APP"), ("金融消费者保护服务平台", "金融消费者保护服务平台（微信小程序）")]
-
-
-@dataclass(frozen=True)
-class ScamVerdict:
-    schemes: tuple[dict[str, Any], ...]       # {id, name, red_flags: [quoted text]}
-    urgent: bool
-    actions: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -143,38 +101,12 @@ def classify_attack(message: str) -> str | None:
     return None
 
 
-# Official warnings and questions about news quote the same words as the scams they warn about.
-_WARNING = re.compile(r"(温馨提示|谨防|提醒|切勿|请勿|不会要求|我行不会|看新闻|新闻(上|里)?说|听说|正规(平台|机构)会)")
-_NEGATED = re.compile(r"(切勿|不要|请勿|不会|别|勿)[^，。！？；]{0,6}$")
-
-
-def scam_check(message: str) -> ScamVerdict | None:
-    norm = normalize(message)
-    warning = bool(_WARNING.search(norm))
-    found = []
-    actions: list[str] = []
-    for sid, name, pats, todo in SCHEMES:
-        flags = []
-        for p in pats:
-            for m in re.finditer(p, norm):
-                if not _NEGATED.search(norm[max(0, m.start() - 8):m.start()]):
-                    flags.append(m.group(0))
-                    break
-        # one strong flag is enough for codes / safe accounts; the others need two, so a question about a word is
-        # not a verdict
-        needed = (1 if sid in ("safe_account", "credentials_request", "proxy_surrender") else 2) + int(warning)
-        if len(flags) >= needed:
-            found.append({"id": sid, "name": name, "red_flags": flags})
-            actions.extend(todo)
-    if not found:
-        return None
-    urgent = any(re.search(p, norm) for p in URGENT)
-    return ScamVerdict(tuple(found), urgent, tuple(dict.fromkeys(actions)))
-
-
 class ConsumerChat:
-    def __init__(self, retriever: Any, documents: Sequence[Document], max_passages: int = 2) -> None:
+    def __init__(self, retriever: Any, documents: Sequence[Document], max_passages: int = 2, scams: Any = None) -> None:
+        from assist.scam_model import ScamClassifier
+
         self.retriever = retriever
+        self.scams = scams or ScamClassifier()     # rules only unless a trained scam model is given
         self.docs = {d.id: d for d in documents}
         self.max_passages = max_passages
         # Text of every internal document, for the wall's check on the way out; a phrase that consumer material says
@@ -202,13 +134,13 @@ class ConsumerChat:
         attack = classify_attack(masked)
         if attack is not None:
             return Answer(REFUSAL, (), (), None, refused=True, kind="refusal", notes=(attack,))
-        verdict = scam_check(masked)
+        verdict = self.scams.check(masked)
         query = masked
         previous = [h["text"] for h in history if h.get("role") == "user" and h.get("text")]
         if previous and len(normalize(masked)) < 12:
             # a short follow-up ("那我该怎么办？") is about what the consumer said before
             query = mask(previous[-1])[-200:] + " " + masked
-            verdict = verdict or scam_check(mask(previous[-1]) + "。" + masked)
+            verdict = verdict or self.scams.check(mask(previous[-1]) + "。" + masked)
         hits = self.retriever.search(query, k=4, where=Filter.for_audience("consumer"))
         hits = [h for h in hits if h.chunk.audience in ("consumer", "all")][: self.max_passages]
         if not hits and verdict is None:

@@ -100,3 +100,18 @@ def test_consumer_endpoint_in_the_same_app(base_url):
     body = _json.loads(urllib.request.urlopen(req, timeout=30).read())
     assert body["kind"] == "scam" and body["channels"]
     assert "<img" not in body["text"]                          # user input is never echoed as markup
+
+
+def test_document_review_through_the_served_app(base_url):
+    import httpx
+
+    letter = ("授权委托书\n委托人：张三，身份证号110101199003074477\n受托人：某某法务咨询有限公司\n"
+              "委托事项：全权代理与贵司协商还款、停息挂账事宜\n").encode("utf-8")
+    r = httpx.post(base_url + "/v1/documents/review", files={"file": ("委托书.txt", letter, "text/plain")}, timeout=60)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert "110101199003074477" not in r.text                       # quotes are masked
+    assert any(f["severity"] == "high" for f in body["findings"])   # a company, not a law firm, as agent
+    bad = httpx.post(base_url + "/v1/documents/review", files={"file": ("x.exe", b"MZ\x00\x01", "application/octet-stream")},
+                     timeout=60)
+    assert bad.status_code == 400 and bad.json()["error"]

@@ -55,10 +55,10 @@ def _check_consumer(row: dict[str, Any], errors: list[str]) -> None:
 
 
 def _check_scam(row: dict[str, Any], errors: list[str]) -> None:
-    from assist.consumer import SCHEMES
+    from assist.scams import SCHEMES
 
     _str(row, "message", errors)
-    known = {s[0] for s in SCHEMES}
+    known = {s.id for s in SCHEMES}
     schemes = row.get("schemes")
     if not isinstance(schemes, list) or any(s not in known for s in schemes):
         errors.append(f"field 'schemes': a list drawn from {', '.join(sorted(known))} ([] for a benign message)")

@@ -322,13 +322,13 @@ def suite_consumer(ctx: EvalContext, progress: Progress) -> SuiteResult:
 # -------------------------------------------------------------------------------------------------------------- scams
 
 def suite_scams(ctx: EvalContext, progress: Progress) -> SuiteResult:
-    from assist.consumer import SCHEMES, scam_check
     from assist.pii import mask
+    from assist.scams import SCHEMES
 
     files = ctx.files("scams*.jsonl")
     if not files:
         raise AssistError("no scams*.jsonl in the dataset folder", path=str(ctx.data))
-    schemes = [s[0] for s in SCHEMES]
+    schemes = [s.id for s in SCHEMES]
     tp = {s: 0 for s in schemes}
     fp = {s: 0 for s in schemes}
     fn = {s: 0 for s in schemes}
@@ -344,7 +344,7 @@ def suite_scams(ctx: EvalContext, progress: Progress) -> SuiteResult:
             outcomes.append(CaseOutcome("scams", cid, "unscorable",
                                         f"{f.name}:{n}: " + (f"unknown scheme(s) {sorted(unknown)}" if unknown else "no message")))
             continue
-        v = scam_check(mask(msg))
+        v = ctx.consumer.scams.check(mask(msg))
         got = {s["id"] for s in v.schemes} if v else set()
         for s in schemes:
             tp[s] += s in got and s in truth

@@ -29,13 +29,16 @@ def _custom_dir(workdir: Path, shipped: Path) -> Path:
     return d
 
 
-def build_trainer(context_factory: Callable[[Path], Any], coach: PracticeCoach, shipped: Path, workdir: Path) -> gr.Blocks:
-    """``context_factory(dataset_folder)`` returns an EvalContext over the live index."""
+def build_trainer(context_factory: Callable[[Path], Any], coach: PracticeCoach, shipped: Path, workdir: Path,
+                  review: Any = None) -> gr.Blocks:
+    """``context_factory(dataset_folder)`` returns an EvalContext over the live index; ``review`` (a ReviewService)
+    adds the document-review tab."""
     workdir.mkdir(parents=True, exist_ok=True)
     folders = {"随产品提供的评测集": shipped, "自定义评测集（上传后）": _custom_dir(workdir, shipped)}
 
-    with gr.Blocks(title="培训与评测", analytics_enabled=False) as ui:
-        gr.Markdown("## 培训与评测台\n评测：衡量助手质量、对比改动；陪练：由助手扮演来电人，练习应对。")
+    with gr.Blocks(title="培训、评测与材料评审", analytics_enabled=False) as ui:
+        gr.Markdown("## 后台：评测、陪练与材料评审\n评测：衡量助手质量、对比改动；陪练：由助手扮演来电人，练习应对；"
+                    "材料评审：检查授权委托书、投诉信、困难证明。")
         with gr.Tab("评测"):
             with gr.Row():
                 suites = gr.CheckboxGroup(list(SUITE_NAMES), value=list(FAST_SUITES), label="评测项目")
@@ -75,7 +78,7 @@ def build_trainer(context_factory: Callable[[Path], Any], coach: PracticeCoach, 
                           api_name="run_eval")
             for comp in (suite_filter, text_filter):
                 comp.change(lambda d, s, t: _failure_rows(d, s, t) if d else [], [last_run, suite_filter, text_filter],
-                            failures, api_name=False)
+                            failures, api_visibility="private")
 
             gr.Markdown("### 上传新的评测集（JSONL）\n每行一个 JSON 对象；格式见 eval/README.md。校验通过后存入“自定义评测集”。")
             with gr.Row():
@@ -159,9 +162,15 @@ def build_trainer(context_factory: Callable[[Path], Any], coach: PracticeCoach, 
 
             start_btn.click(start, [trainee, label], [state, chat, feedback, result], api_name="practice_start")
             send_btn.click(send, [state, chat, reply], [state, chat, reply, feedback, result], api_name="practice_reply")
-            reply.submit(send, [state, chat, reply], [state, chat, reply, feedback, result], api_name=False)
+            reply.submit(send, [state, chat, reply], [state, chat, reply, feedback, result], api_visibility="private")
             end_btn.click(end, [state], result, api_name="practice_end")
             export_btn.click(export, [trainee], export_file, api_name="practice_export")
+
+        if review is not None:
+            from assist.review.ui import build_review_tab
+
+            with gr.Tab("材料评审"):
+                build_review_tab(lambda: review)
     return ui
 
 
@@ -179,7 +188,7 @@ def _failure_rows(data: dict[str, Any], suite: str, text: str) -> list[list[str]
     return rows
 
 
-def mount(app: Any, settings: Any, agent: Any, path: str = "/trainer") -> Any:
+def mount(app: Any, settings: Any, agent: Any, review: Any = None, path: str = "/trainer") -> Any:
     """Mount the trainer console next to the sidebar (same process, same index)."""
     from assist.evaluation.practice import PracticeStore
     from assist.evaluation.suites import SHIPPED_DATASETS, EvalContext
@@ -206,5 +215,5 @@ def mount(app: Any, settings: Any, agent: Any, path: str = "/trainer") -> Any:
         return ctx
 
     coach = PracticeCoach(convs, agent, embedder, PracticeStore(root / "practice.sqlite"))
-    ui = build_trainer(context, coach, shipped, root / "trainer")
+    ui = build_trainer(context, coach, shipped, root / "trainer", review)
     return gr.mount_gradio_app(app, ui, path=path)

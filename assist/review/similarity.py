@@ -1,0 +1,206 @@
+"""Near-duplicate detection for templated letters: character 3-shingles of a normalised text, MinHash + LSH to find
+candidates fast, then exact Jaccard and containment on the shingle sets to confirm a link.
+
+Normalisation drops what an agency changes between copies or what OCR garbles most: whitespace, punctuation and
+symbols are removed, letters are folded (NFKC, lower case) and every run of digits becomes one '#', so amounts,
+dates and account numbers do not make two copies of one template look different.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from assist.review.types import SharedPassage
+
+SHINGLE = 3
+NUM_PERM = 128
+SEED = 1
+SCHEME = "affine32"            # datasketch >= 2.0; stored sketches are only comparable within one scheme
+# Thresholds chosen on the synthetic corpus (assist.review.synth; bench/review.py prints the sweep over three seeds).
+# Copies of one template, with names, lenders and amounts changed, sentences reordered, reworded, dropped or added
+# and OCR noise, score Jaccard 0.25-0.8 (median 0.46); unrelated letters on the same subject stay at or below 0.14
+# Jaccard and 0.27 containment. The link thresholds sit in that gap, nearer the side of false links, which hurt a
+# genuine complainant more than a missed copy does (clusters are transitive, so one weak pair seldom splits a wave).
+# LSH looks for candidates below the link threshold so that reworded copies are not missed; the exact check decides.
+# Real waves are reported as >90 % similar, so real copies should clear the bar more easily than these.
+LSH_THRESHOLD = 0.2
+LINK_JACCARD = 0.3
+LINK_CONTAINMENT = 0.5         # a trimmed copy is mostly contained in the fuller one even when Jaccard is low
+MIN_SHINGLES = 40              # too short (about 40 characters) to call two texts copies of each other
+PASSAGE_K = 8                  # shared passages are runs covered by common 8-character grams...
+MIN_PASSAGE = 12               # ...at least this many (normalised) characters long
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """A text's matching form: the normalised characters, where each came from in the text, its shingle set."""
+
+    norm: str
+    spans: tuple[tuple[int, int], ...]
+    shingles: frozenset[str]
+
+    @property
+    def usable(self) -> bool:
+        return len(self.shingles) >= MIN_SHINGLES
+
+
+@dataclass(frozen=True)
+class Link:
+    """Two documents confirmed as near copies."""
+
+    a: str
+    b: str
+    jaccard: float
+    containment: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"a": self.a, "b": self.b, "jaccard": self.jaccard, "containment": self.containment}
+
+
+def normalise(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """The matching form of ``text`` and, for each of its characters, the (start, end) it covers in ``text``."""
+    out: list[str] = []
+    spans: list[tuple[int, int]] = []
+    for i, ch in enumerate(text):
+        folded = unicodedata.normalize("NFKC", ch).lower()
+        if len(folded) != 1:
+            folded = ch.lower()
+        cat = unicodedata.category(folded)
+        if cat[0] in "PSZC":
+            continue
+        if folded.isdigit():
+            if out and out[-1] == "#" and spans[-1][1] == i:
+                spans[-1] = (spans[-1][0], i + 1)
+                continue
+            folded = "#"
+        out.append(folded)
+        spans.append((i, i + 1))
+    return "".join(out), tuple(spans)
+
+
+def fingerprint(text: str) -> Fingerprint:
+    norm, spans = normalise(text)
+    shingles = frozenset(norm[i:i + SHINGLE] for i in range(len(norm) - SHINGLE + 1))
+    return Fingerprint(norm, spans, shingles)
+
+
+def minhash(shingles: Iterable[str]) -> Any:
+    """A datasketch MinHash of the shingles (num_perm 128, fixed seed and scheme so stored sketches stay comparable)."""
+    from datasketch import MinHash
+
+    m = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
+    m.update_batch([s.encode("utf-8") for s in sorted(shingles)])
+    return m
+
+
+def minhash_to_bytes(m: Any) -> bytes:
+    return bytes(m.hashvalues.tobytes())
+
+
+def minhash_from_bytes(data: bytes) -> Any:
+    import numpy as np
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashvalues=np.frombuffer(data, dtype=np.uint32))
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+def containment(a: frozenset[str], b: frozenset[str]) -> float:
+    """Shared shingles over the shingles of the smaller set."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def compare(a_id: str, a: Fingerprint, b_id: str, b: Fingerprint) -> Link | None:
+    """The link between two documents if they are near copies, else None."""
+    if not (a.usable and b.usable):
+        return None
+    j, c = jaccard(a.shingles, b.shingles), containment(a.shingles, b.shingles)
+    if j >= LINK_JACCARD or c >= LINK_CONTAINMENT:
+        return Link(a_id, b_id, round(j, 4), round(c, 4))
+    return None
+
+
+def shared_passages(a: Fingerprint, b: Fingerprint, text_a: str, limit: int = 20) -> tuple[SharedPassage, ...]:
+    """Passages of ``text_a`` (the text ``a`` was made from) whose 8-character grams also occur in ``b``, in reading
+    order; works whatever order the copied sentences were put in."""
+    k = PASSAGE_K
+    grams = {b.norm[i:i + k] for i in range(len(b.norm) - k + 1)}
+    covered = [False] * len(a.norm)
+    for i in range(len(a.norm) - k + 1):
+        if a.norm[i:i + k] in grams:
+            for j in range(i, i + k):
+                covered[j] = True
+    out: list[SharedPassage] = []
+    i = 0
+    while i < len(covered):
+        if not covered[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(covered) and covered[j]:
+            j += 1
+        if j - i >= MIN_PASSAGE:
+            start, end = a.spans[i][0], a.spans[j - 1][1]
+            out.append(SharedPassage(text_a[start:end], start, end))
+        i = j
+    if len(out) > limit:  # keep the longest, still in reading order
+        keep = set(sorted(range(len(out)), key=lambda n: -(out[n].end - out[n].start))[:limit])
+        out = [p for n, p in enumerate(out) if n in keep]
+    return tuple(out)
+
+
+class NearDuplicateIndex:
+    """In-memory MinHash LSH over fingerprints: add documents, ask which earlier ones a new document copies."""
+
+    def __init__(self) -> None:
+        from datasketch import MinHashLSH
+
+        self._lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+        self._keys: set[str] = set()
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._keys
+
+    def add(self, key: str, sketch: Any) -> None:
+        if key not in self._keys:
+            self._lsh.insert(key, sketch)
+            self._keys.add(key)
+
+    def candidates(self, sketch: Any) -> list[str]:
+        return sorted(self._lsh.query(sketch))
+
+
+class UnionFind:
+    """Connected components over links (a cluster is everything reachable through near copies)."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        self.parent.setdefault(x, x)
+        root = x
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[x] != root:  # path compression
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+    def groups(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for x in list(self.parent):
+            out.setdefault(self.find(x), []).append(x)
+        return out

@@ -1,0 +1,149 @@
+"""SQLite store of reviewed documents: masked text, MinHash sketch and metadata only, plus confirmed links.
+
+The caller masks (assist.pii) before anything is written; the store refuses nothing but also never sees raw text.
+Document ids are content hashes, so reviewing the same file again writes nothing new.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import threading
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from assist.errors import ConfigError
+from assist.review.similarity import NUM_PERM, SCHEME, Link
+
+SCHEMA_VERSION = "1"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc_id TEXT NOT NULL UNIQUE,
+    file_name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    masked_text TEXT NOT NULL,
+    minhash BLOB NOT NULL,
+    doc_date TEXT,
+    reviewed_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS links (
+    a TEXT NOT NULL, b TEXT NOT NULL, jaccard REAL NOT NULL, containment REAL NOT NULL,
+    PRIMARY KEY (a, b)
+);
+CREATE INDEX IF NOT EXISTS links_b ON links (b);
+"""
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """A row of the store (text already masked)."""
+
+    doc_id: str
+    file_name: str
+    kind: str
+    masked_text: str
+    minhash: bytes
+    doc_date: str | None
+    reviewed_at: str
+
+
+class ReviewStore:
+    """Reviewed documents and their links in one SQLite file (WAL; one lock, so one store serves API threads)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(str(path), check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        # WAL + NORMAL stays consistent after a crash; at worst the last reviews are lost and get re-reviewed.
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        with self._db:
+            self._db.executescript(_SCHEMA)
+            params = {"schema": SCHEMA_VERSION, "num_perm": str(NUM_PERM), "scheme": SCHEME}
+            for key, value in params.items():
+                self._db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", (key, value))
+            found = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+        wrong = {k: found[k] for k, v in params.items() if found.get(k) != v}
+        if wrong:  # sketches made with other parameters cannot be compared with ours
+            raise ConfigError(f"review store was written with other parameters {wrong}; move it away to start afresh",
+                              path=path)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @staticmethod
+    def now() -> str:
+        return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+    def get(self, doc_id: str) -> StoredDocument | None:
+        with self._lock:
+            row = self._db.execute("SELECT doc_id, file_name, kind, masked_text, minhash, doc_date, reviewed_at "
+                                   "FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        return StoredDocument(*row) if row else None
+
+    def get_many(self, doc_ids: list[str]) -> dict[str, StoredDocument]:
+        out: dict[str, StoredDocument] = {}
+        for i in range(0, len(doc_ids), 500):  # stay within SQLite's bound-parameter limit
+            part = doc_ids[i:i + 500]
+            marks = ",".join("?" * len(part))
+            with self._lock:
+                rows = self._db.execute("SELECT doc_id, file_name, kind, masked_text, minhash, doc_date, reviewed_at "
+                                        f"FROM documents WHERE doc_id IN ({marks})", part).fetchall()
+            out.update({r[0]: StoredDocument(*r) for r in rows})
+        return out
+
+    def add(self, doc: StoredDocument, links: list[Link]) -> bool:
+        """Insert the document and its links in one transaction; False when it was already there (nothing changes)."""
+        with self._lock, self._db:
+            cur = self._db.execute(
+                "INSERT OR IGNORE INTO documents (doc_id, file_name, kind, masked_text, minhash, doc_date, reviewed_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (doc.doc_id, doc.file_name, doc.kind, doc.masked_text, doc.minhash, doc.doc_date, doc.reviewed_at))
+            for ln in links:
+                a, b = sorted((ln.a, ln.b))
+                self._db.execute("INSERT OR IGNORE INTO links (a, b, jaccard, containment) VALUES (?, ?, ?, ?)",
+                                 (a, b, ln.jaccard, ln.containment))
+            return cur.rowcount == 1
+
+    def sketches(self) -> Iterator[tuple[str, bytes]]:
+        """Every stored (doc id, MinHash bytes), oldest first, to rebuild the in-memory LSH index."""
+        with self._lock:
+            rows = self._db.execute("SELECT doc_id, minhash FROM documents ORDER BY seq").fetchall()
+        yield from rows
+
+    def count(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+
+    def links_of(self, doc_id: str) -> list[Link]:
+        with self._lock:
+            rows = self._db.execute("SELECT a, b, jaccard, containment FROM links WHERE a = ? OR b = ?",
+                                    (doc_id, doc_id)).fetchall()
+        return [Link(*r) for r in rows]
+
+    def cluster(self, doc_id: str, limit: int = 5000) -> tuple[str | None, list[str]]:
+        """The connected component of ``doc_id`` over stored links: (cluster id, members oldest first). The id is
+        the earliest member's document id, so it stays stable as later copies join."""
+        seen, queue = {doc_id}, deque([doc_id])
+        while queue and len(seen) < limit:
+            x = queue.popleft()
+            for ln in self.links_of(x):
+                y = ln.b if ln.a == x else ln.a
+                if y not in seen:
+                    seen.add(y)
+                    queue.append(y)
+        if len(seen) == 1:
+            return None, [doc_id]
+        members = list(seen)
+        with self._lock:
+            order = dict(self._db.execute(
+                f"SELECT doc_id, seq FROM documents WHERE doc_id IN ({','.join('?' * len(members))})",
+                members).fetchall()) if len(members) <= 900 else {}
+        members.sort(key=lambda d: (order.get(d, 1 << 62), d))
+        return "K-" + members[0][:12], members
