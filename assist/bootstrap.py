@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from assist.agent import AgentAssist
     from assist.consumer import ConsumerChat
     from assist.risk.assessor import RiskAssessor
-    from assist.scam_model import ScamClassifier
+    from assist.textclf import LinearTextModel
 
 log = logging.getLogger("assist")
 
@@ -214,24 +214,34 @@ def build_consumer_chat(settings: Settings, embedder: Embedder | None = None) ->
 
     docs, _, _ = load_documents(knowledge_dirs(settings), int(settings.ingest.max_file_mb * 1024 * 1024))
     embedder = embedder or build_embedder(settings)
-    return ConsumerChat(ReloadingRetriever(settings, embedder), docs, scams=build_scam_classifier(settings, embedder))
+    scam_model = _load_text_model(settings, "scams", embedder)
+    attack_model = _load_text_model(settings, "attacks", embedder)
+    from assist.attacks import AttackFilter
+    from assist.scam_model import ScamClassifier
+
+    return ConsumerChat(ReloadingRetriever(settings, embedder), docs,
+                        scams=ScamClassifier(embedder, scam_model) if scam_model else None,
+                        attacks=AttackFilter(embedder, attack_model) if attack_model else None)
 
 
-def scam_model_path(settings: Settings) -> Path:
-    """data_dir/scam_model.json when `assist train-scams` wrote one, else the model shipped with the package."""
-    local = IndexLayout(settings.data_dir).root / "scam_model.json"
-    return local if local.is_file() else Path(str(resources.files("assist"))) / "scam_model.json"
+def text_model_path(settings: Settings, kind: str) -> Path:
+    """data_dir/<kind>_model.json when `assist train-<kind>` wrote one, else the model shipped with the package."""
+    name = {"scams": "scam_model.json", "attacks": "attack_model.json"}[kind]
+    local = IndexLayout(settings.data_dir).root / name
+    return local if local.is_file() else Path(str(resources.files("assist"))) / name
 
 
-def build_scam_classifier(settings: Settings, embedder: Embedder) -> "ScamClassifier":
-    """Rules + the learned scam layer when a model trained with this embedder exists; rules alone otherwise (logged)."""
-    from assist.scam_model import ScamClassifier, ScamModel
+def _load_text_model(settings: Settings, kind: str, embedder: Embedder) -> "LinearTextModel | None":
+    """The learned consumer-side layer when one trained with this embedder exists; None (rules alone) otherwise."""
+    from assist.attacks import LABELS
+    from assist.scam_model import SCHEME_IDS
+    from assist.textclf import LinearTextModel
 
-    path = scam_model_path(settings)
+    path = text_model_path(settings, kind)
     if not path.is_file():
-        return ScamClassifier()
+        return None
     try:
-        return ScamClassifier(embedder, ScamModel.load(path, embedder.name))
+        return LinearTextModel.load(path, kind, SCHEME_IDS if kind == "scams" else LABELS, embedder.name)
     except ConfigError as exc:
-        log.info("scam check uses rules only: %s", exc.describe())
-        return ScamClassifier()
+        log.info("%s check uses rules only: %s", kind, exc.describe())
+        return None

@@ -178,21 +178,28 @@ def cmd_train_risk(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_train_scams(args: argparse.Namespace) -> int:
+def cmd_train_text(args: argparse.Namespace) -> int:
+    """`assist train-scams` / `assist train-attacks`: the learned consumer-side layers."""
     from assist.bootstrap import build_embedder
     from assist.evaluation.suites import read_jsonl
     from assist.index import IndexLayout
-    from assist.scam_model import train_scams
 
+    kind = args.kind
     settings = _settings(args)
-    src = Path(args.data) if args.data else Path(__file__).resolve().parents[1] / "eval" / "training" / "scams_train.jsonl"
+    default = Path(__file__).resolve().parents[1] / "eval" / "training" / f"{kind}_train.jsonl"
+    src = Path(args.data) if args.data else default
     if not src.is_file():
         raise AssistError("training messages not found (give --data FILE.jsonl)", path=str(src))
     rows = [r for _, r in read_jsonl(src)]
-    model = train_scams(rows, build_embedder(settings), src, C=args.C)
-    out = Path(args.out) if args.out else IndexLayout(settings.data_dir).root / "scam_model.json"
+    if kind == "scams":
+        from assist.scam_model import train_scams as train
+    else:
+        from assist.attacks import train_attacks as train
+    model = train(rows, build_embedder(settings), src, C=args.C)
+    name = "scam_model.json" if kind == "scams" else "attack_model.json"
+    out = Path(args.out) if args.out else IndexLayout(settings.data_dir).root / name
     model.save(out)
-    print(f"trained on {len(rows)} messages (data {model.data_hash[:12]}); cross-validated F1 per scheme: "
+    print(f"trained on {len(rows)} messages (data {model.data_hash[:12]}); cross-validated F1: "
           f"{json.dumps(model.info['cv_f1'], ensure_ascii=False)}; thresholds {json.dumps(model.thresholds)}; saved {out}")
     return 0
 
@@ -407,11 +414,12 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("-q", "--quiet", action="store_true")
     t.set_defaults(func=cmd_train_risk)
 
-    ts = sub.add_parser("train-scams", help="train the learned layer of the consumer scam check")
-    ts.add_argument("--data", help="JSONL of messages {id, message, schemes} (default: eval/training/scams_train.jsonl)")
-    ts.add_argument("--out", help="model file (default: data_dir/scam_model.json, which then takes precedence)")
-    ts.add_argument("-C", type=float, default=10.0, help="inverse regularisation strength (default 10)")
-    ts.set_defaults(func=cmd_train_scams)
+    for kind, what in (("scams", "the consumer scam check"), ("attacks", "the consumer attack filter")):
+        tx = sub.add_parser(f"train-{kind}", help=f"train the learned layer of {what}")
+        tx.add_argument("--data", help=f"JSONL training messages (default: eval/training/{kind}_train.jsonl)")
+        tx.add_argument("--out", help="model file (default: in data_dir, which then takes precedence over the shipped one)")
+        tx.add_argument("-C", type=float, default=10.0, help="inverse regularisation strength (default 10)")
+        tx.set_defaults(func=cmd_train_text, kind=kind)
 
     e = sub.add_parser("risk-eval", help="risk metrics on a split of the labelled conversations")
     e.add_argument("--data", help="folder of labelled *.jsonl conversations")

@@ -74,7 +74,7 @@ SCHEMES: tuple[Scheme, ...] = (
            ("公安、银行都没有“安全账户”，这是诈骗", "不要转账；已转账的马上拨打110"), needed=1),
     Scheme("proxy_surrender", "代理退保",
            (r"(代理|全额|代办)退保", r"退保.{0,6}(全额|代办|协助)", r"(帮|能).{0,8}全额退", r"退下来的钱",
-            r"保险.{0,12}(退掉|退回|退保)"),
+            ),
            (r"(分|抽|给).{0,4}(一半|佣金|提成|\d+%|成)", r"理财|年化", _MONEY),
            ("代理退保可能让您失去保障、还要付高额佣金，退保请直接联系保险公司", "保险消费投诉可拨打12378"), needed=1),
 )
@@ -85,7 +85,12 @@ URGENT = (r"(已经|刚才|刚刚|已|昨天|前天).{0,6}(交|付|转|给|发|�
 # Official warnings and news quote the words of the scams they warn about; a bank counter or the lender's own app is
 # where codes and face checks are legitimately used.
 WARNING = re.compile(r"(温馨提示|谨防|提醒|切勿|请勿|不会要求|我行不会|不法分子|看新闻|新闻(上|里)?说|听说|正规(平台|机构)会)")
-LEGIT = re.compile(r"(柜台|网点|营业厅|官方app|官方App|官方APP|自己填|本人操作|自己的手机上)")
+OFFICIAL_NOTICE = re.compile(r"(不法分子|我行不会|本行不会|不会要求您|谨防.{0,6}诈骗|切勿.{0,10}(转账|透露|告诉))")
+LEGIT = re.compile(r"(柜台|网点|营业厅|官方app|官方客服|自己填|本人操作|自己的手机上|直接(打|联系|找).{0,6}(保险公司|银行|官方))",
+                   re.IGNORECASE)
+# Someone else acting on the consumer: a scam needs an actor. A question about one's own credit report has none.
+ACTOR = re.compile(r"(有人|对方|他们?|她们?|中介|公司|客服|老师|导师|专员|自称|短信|电话里|来电|微信|群里|私信|广告|链接|主播|"
+                   r"网上|朋友圈|平台说|app说|工作人员)", re.IGNORECASE)
 _NEGATED = re.compile(r"(切勿|不要|请勿|不会|别|勿)[^，。！？；]{0,6}$")
 
 
@@ -114,7 +119,9 @@ def flags(norm: str, patterns: tuple[str, ...], taken: list[tuple[int, int]]) ->
 def scam_check(message: str) -> ScamVerdict | None:
     """The schemes a message shows (with the red flags quoted), or None."""
     norm = normalize(message)
-    extra = (2 if WARNING.search(norm) else 0) + (1 if LEGIT.search(norm) else 0)
+    # official notices quote every scheme's words at once; warnings and legitimate settings need more evidence
+    extra = 3 if OFFICIAL_NOTICE.search(norm) else 2 if WARNING.search(norm) else 0
+    extra += 1 if LEGIT.search(norm) else 0
     found = []
     actions: list[str] = []
     for sc in SCHEMES:
