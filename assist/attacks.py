@@ -95,7 +95,16 @@ def load_attack_model(path: Path, embedder: str) -> LinearTextModel:
 def train_attacks(rows: Sequence[dict[str, Any]], embedder: Any, source: Path, C: float = 10.0) -> LinearTextModel:
     texts = [str(r["message"]) for r in rows]
     Y = np.asarray([[r.get("expect", "refuse") == "refuse" and r.get("type") != "benign"] for r in rows], dtype=int)
-    return train_linear("attacks", texts, Y, LABELS, embedder, rule_features, source, C)
+    # a wrongly refused consumer (often a scam victim asking for help) costs more than a missed refusal, which
+    # still gets consumer-only material: the threshold is set for 98 % precision out of fold
+    return train_linear("attacks", texts, Y, LABELS, embedder, rule_features, source, C, min_precision=0.98)
+
+
+# The learned layer never refuses a consumer asking for advice about something that happened to them, or asking
+# where to complain (a right); the rules still refuse pressure templates and the like.
+_ADVICE = re.compile(r"(要不要|该不该|怎么办|是不是(骗|真的|假的)|真的假的|靠谱吗|可信吗|能信吗|正常吗|有没有问题)")
+_RIGHTS = re.compile(r"(投诉|12378|12363|监管|管你们|不满意|申诉|找谁|上级)")
+_PRESSURE = re.compile(r"(逼|施压|模板|扛不住|曝光|群发|批量|让步|怕)")
 
 
 class AttackFilter:
@@ -110,5 +119,8 @@ class AttackFilter:
         cat = classify_attack(message)
         if cat is not None or self.model is None:
             return cat
+        norm = normalize(message)
+        if _ADVICE.search(norm) or (_RIGHTS.search(norm) and not _PRESSURE.search(norm)):
+            return None
         p = self.model.probabilities(featurize(self.embedder, message, rule_features))["attack"]
         return "learned" if p >= self.model.thresholds.get("attack", 0.5) else None

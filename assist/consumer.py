@@ -74,9 +74,10 @@ class ConsumerChat:
             return Answer(f"消息太长了（超过{MAX_MESSAGE}字），请简要描述您的问题。", (), (), None, kind="redirect")
         masked = mask(message)
         attack = self.attacks.classify(masked)
-        if attack is not None:
-            return Answer(REFUSAL, (), (), None, refused=True, kind="refusal", notes=(attack,))
         verdict = self.scams.check(masked)
+        # the learned layer never refuses someone describing a scam (a victim asking for help); the rules still do
+        if attack is not None and not (attack == "learned" and verdict is not None):
+            return Answer(REFUSAL, (), (), None, refused=True, kind="refusal", notes=(attack,))
         query = masked
         previous = [h["text"] for h in history if h.get("role") == "user" and h.get("text")]
         if previous and len(normalize(masked)) < 12:

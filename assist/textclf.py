@@ -70,8 +70,10 @@ def featurize(embedder: Any, text: str, extra: Callable[[str], np.ndarray]) -> n
 
 def train_linear(kind: str, texts: Sequence[str], Y: np.ndarray, labels: Sequence[str], embedder: Any,
                  extra: Callable[[str], np.ndarray], source: Path, C: float = 10.0, folds: int = 5,
-                 seed: int = 0) -> LinearTextModel:
-    """One-vs-rest logistic regressions; thresholds maximise out-of-fold F1 (floor 0.5)."""
+                 seed: int = 0, min_precision: float | None = None) -> LinearTextModel:
+    """One-vs-rest logistic regressions. Thresholds maximise out-of-fold F1 (floor 0.5), or, with
+    ``min_precision``, are the lowest whose out-of-fold precision reaches it (for layers where a false positive costs
+    more than a miss)."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import KFold
 
@@ -86,14 +88,18 @@ def train_linear(kind: str, texts: Sequence[str], Y: np.ndarray, labels: Sequenc
             oof[te, j] = clf.predict_proba(X[te])[:, 1]
     thresholds, cv = {}, {}
     for j, s in enumerate(labels):
-        best = (0.0, 0.5)
-        for t in np.arange(0.5, 0.96, 0.05):
+        best = (0.0, 0.99 if min_precision is not None else 0.5)
+        for t in np.arange(0.5, 0.995, 0.01):
             pred = oof[:, j] >= t
             tp = int((pred & (Y[:, j] == 1)).sum())
             fp = int((pred & (Y[:, j] == 0)).sum())
             fn = int((~pred & (Y[:, j] == 1)).sum())
             f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-            if f1 > best[0] + 1e-9:
+            if min_precision is not None:
+                if tp and tp / (tp + fp) >= min_precision:
+                    best = (f1, float(round(t, 2)))
+                    break
+            elif f1 > best[0] + 1e-9:
                 best = (f1, float(round(t, 2)))
         thresholds[s] = best[1]
         cv[s] = round(best[0], 3)
