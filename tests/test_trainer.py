@@ -32,7 +32,7 @@ def test_full_practice_session_through_gradio_client(base_url):
 
     c = Client(base_url + "/trainer/", verbose=False)
     chat, feedback, summary = c.predict("学员007", "第三方代理（收费中介）｜intermediary", api_name="/practice_start")
-    assert chat and chat[-1]["role"] == "user" and chat[-1]["content"]       # the caller speaks first
+    assert chat and chat[-1]["role"] == "assistant" and chat[-1]["content"]  # the caller speaks first (left side)
     replies = ["您好，为了保护客户信息，我需要先核实一下您的身份，请问您和借款人是什么关系？",
                "我们会用借款人预留的手机号回拨本人确认，确认之前不能透露账户情况。",
                "如果有授权委托书，请提供原件和本人身份证明。"]
@@ -55,7 +55,7 @@ def test_a_non_compliant_reply_gets_immediate_feedback(base_url):
     c = Client(base_url + "/trainer/", verbose=False)
     chat, _, _ = c.predict("学员008", "真实借款人（有困难或情绪激动）｜genuine", api_name="/practice_start")
     _, _, feedback, _ = c.predict(chat, "你别去投诉了，投诉也没用，再不还就让你坐牢。", api_name="/practice_reply")
-    assert feedback.startswith("❌ 合规问题")
+    assert feedback.startswith("【合规问题】")
 
 
 def test_evaluation_run_and_dataset_upload_in_the_tab(base_url, tmp_path):

@@ -57,11 +57,11 @@ class ReplyScore:
     reference_title: str
 
     def feedback(self) -> str:
-        lines = ["✅ 合规" if not self.violations else "❌ 合规问题：" + "；".join(self.violations)]
+        lines = ["【合规】通过" if not self.violations else "【合规问题】" + "；".join(self.violations)]
         if self.elements:
-            lines.append("👍 做到了：" + "、".join(ELEMENTS[e][0] for e in self.elements))
+            lines.append("【做到了】" + "、".join(ELEMENTS[e][0] for e in self.elements))
         if self.similarity is not None:
-            lines.append(f"与推荐话术的接近度：{self.similarity:.2f}（参考《{self.reference_title}》：{self.reference}）")
+            lines.append(f"【接近度】{self.similarity:.2f}，与推荐话术相比（参考《{self.reference_title}》：{self.reference}）")
         return "\n".join(lines)
 
 

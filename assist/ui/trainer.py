@@ -131,7 +131,8 @@ def build_trainer(context_factory: Callable[[Path], Any], coach: PracticeCoach, 
                     s, first = coach.start(who, wanted)
                 except AssistError as exc:
                     raise gr.Error(exc.message) from exc
-                return s, [{"role": "user", "content": first}], "", ""
+                # the caller on the left, the trainee (the agent) on the right
+                return s, [{"role": "assistant", "content": first}], "", ""
 
             def send(s: PracticeSession | None, history: list[dict[str, str]], text: str) -> tuple[Any, ...]:
                 if s is None:
@@ -140,10 +141,10 @@ def build_trainer(context_factory: Callable[[Path], Any], coach: PracticeCoach, 
                     score, nxt = coach.reply(s, text)
                 except AssistError as exc:
                     raise gr.Error(exc.message) from exc
-                history = list(history or []) + [{"role": "assistant", "content": text}]
+                history = list(history or []) + [{"role": "user", "content": text}]
                 summary_text = ""
                 if nxt is not None:
-                    history.append({"role": "user", "content": nxt})
+                    history.append({"role": "assistant", "content": nxt})
                 else:
                     summary_text = coach.finish(s).text()
                 return s, history, "", score.feedback(), summary_text

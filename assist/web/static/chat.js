@@ -22,7 +22,7 @@
     box.setAttribute("data-kind", a.kind || "answer");
     if (a.scam) {
       var names = a.scam.schemes.map(function (s) { return s.name; }).join("、");
-      box.appendChild(el("div", "verdict", (a.scam.urgent ? "⚠ 请先处理：" : "⚠ 疑似骗局：") + names));
+      box.appendChild(el("div", "verdict", (a.scam.urgent ? "【请先处理】" : "【疑似骗局】") + names));
     }
     box.appendChild(el("div", "text", a.text));
     if (a.citations && a.citations.length) {
