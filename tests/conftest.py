@@ -105,3 +105,15 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def web_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The whole served app (API, sidebar, trainer console, widget) over the shipped knowledge, hash embedder."""
+    from assist.bootstrap import build_ingestor
+    from assist.cli import build_web_app
+
+    s = Settings(data_dir=tmp_path_factory.mktemp("web"), embedder=EmbedderSettings(kind="hash"))
+    build_ingestor(s).ingest([packaged_knowledge_dir()])
+    with serve(build_web_app(s)) as url:
+        yield url

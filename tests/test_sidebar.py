@@ -8,23 +8,15 @@ import urllib.request
 
 import pytest
 
-from assist.bootstrap import build_ingestor, packaged_knowledge_dir
-from assist.settings import EmbedderSettings, Settings
-
-from conftest import REPO, serve
+from conftest import REPO
 
 pytestmark = pytest.mark.integration
 
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory):
-    from assist.cli import build_web_app
-
-    s = Settings(data_dir=tmp_path_factory.mktemp("ui"), embedder=EmbedderSettings(kind="hash"))
-    build_ingestor(s).ingest([packaged_knowledge_dir()])
-    with serve(build_web_app(s)) as url:
-        yield url
+def base_url(web_url):
+    return web_url
 
 
 def test_sidebar_page_is_served_without_outside_assets(base_url):

@@ -10,21 +10,13 @@ import pytest
 
 from assist.bootstrap import build_ingestor, packaged_knowledge_dir
 from assist.evaluation.practice import ELEMENTS, REQUIRED, PracticeCoach, PracticeStore
-from assist.settings import EmbedderSettings, Settings
-
-from conftest import serve
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory):
-    from assist.cli import build_web_app
-
-    s = Settings(data_dir=tmp_path_factory.mktemp("trainer"), embedder=EmbedderSettings(kind="hash"))
-    build_ingestor(s).ingest([packaged_knowledge_dir()])
-    with serve(build_web_app(s)) as url:
-        yield url
+def base_url(web_url):
+    return web_url
 
 
 def test_full_practice_session_through_gradio_client(base_url):
