@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from assist.cli import main
 from assist.evaluation.datasets import guess_kind, validate
 from assist.evaluation.gate import check_gate, load_thresholds
 from assist.evaluation.harness import (CaseOutcome, RunResult, SuiteResult, compare, expand_suites, lower_is_better,
-                                       mean, run_suites)
+                                       mean, run_suites, summary_table)
 from assist.evaluation.report import calibration_bins, pr_curve, render_report
 from assist.evaluation.retrieval import ndcg_at, recall_at, reciprocal_rank
 from assist.errors import AssistError, ConfigError
@@ -34,6 +35,12 @@ def test_ranking_metrics_by_hand():
     assert ndcg_at(["x", "a"], ["a"], 5) == pytest.approx(1 / math.log2(3))
     assert ndcg_at(["a", "b"], ["a", "b"], 5) == pytest.approx(1.0)
     assert ndcg_at(["a"], [], 5) == 0.0
+    assert ndcg_at([], ["a"], 5) == 0.0
+    # two relevant documents, found at 1 and 4: (1 + 1/log2 5) / (1 + 1/log2 3)
+    assert ndcg_at(["a", "x", "y", "b"], ["a", "b"], 5) == pytest.approx((1 + 1 / math.log2(5)) / (1 + 1 / math.log2(3)))
+    # a document repeated in the ranking (several passages) counts once: nDCG never exceeds 1
+    assert ndcg_at(["a", "a", "b"], ["a", "b"], 5) == pytest.approx((1 + 1 / math.log2(4)) / (1 + 1 / math.log2(3)))
+    assert ndcg_at(["a", "a"], ["a"], 5) == 1.0
 
 
 def test_auc_counts_ties_as_half_and_is_none_without_both_classes():
@@ -77,11 +84,63 @@ def test_compare_knows_which_way_is_worse():
     assert d["gone.x"].regression                   # computable before, not now
 
 
+def test_compare_leaves_out_suites_that_did_not_run_this_time():
+    prev = {"metrics": {"risk.ece": 0.05, "risk.macro_f1": 0.8, "scams.macro_recall": 0.8, "scams.urgent_accuracy": 0.9}}
+    deltas = compare(prev, {"scams.macro_recall": 0.8})          # only scams ran now
+    assert {d.metric for d in deltas} == {"scams.macro_recall", "scams.urgent_accuracy"}
+    assert [d.metric for d in deltas if d.regression] == ["scams.urgent_accuracy"]   # gone from a suite that ran
+    assert [d.metric for d in compare(prev, {}, suites=["risk"]) if d.regression] == ["risk.ece", "risk.macro_f1"]
+    run = RunResult([SuiteResult("scams", {"macro_recall": 0.8}, [])], "t", {}, "/d")
+    table = summary_table(run, compare(prev, run.metrics()))
+    assert "urgent_accuracy" in table and "no longer computable" in table and "risk" not in table
+    html = render_report(run.to_dict(), compare(prev, run.metrics()))
+    assert "class='bad'><td>urgent_accuracy" in html and "<td>ece" not in html
+
+
 def test_suite_names_expand_and_unknown_is_an_error(tmp_path):
     assert expand_suites(["fast"]) == ["retrieval", "risk", "consumer", "scams", "attacks"]
     assert expand_suites(["scams,attacks", "scams"]) == ["scams", "attacks"]
     with pytest.raises(AssistError, match="unknown suite"):
         run_suites(object(), ["retrievl"])
+
+
+def test_replies_suite_records_calls_without_a_script_as_unscorable(tmp_path):
+    """Scripted fakes: a hit, a miss, and a call whose signal has no script (unscorable, out of the mean); the
+    suggestions of every call count for the guard and citation rates."""
+    from types import SimpleNamespace as NS
+
+    from assist.evaluation.suites import suite_replies
+    from assist.risk.dataset import parse_line
+
+    body = "先核实来电人身份与授权材料，再回拨借款人预留号码。"
+    docs = {"sc1": NS(id="sc1", kind="script", meta={"signals": ["S1"]}, body=body),
+            "sc2": NS(id="sc2", kind="script", meta={"signals": ["S2"]}, body="请您放心，我们可以一起商量还款计划。")}
+    convs = [parse_line({"id": cid, "label": "intermediary", "signals": sig, "first_evidence_turn": 0,
+                         "turns": [{"speaker": "caller", "text": "我是她的法务，全权代理"}]})
+             for cid, sig in (("hit", ["S1"]), ("nosc", ["S9"]), ("miss", ["S1"]))]
+    plan = {"hit": ("sc1", body[:12]), "nosc": ("sc2", "这句话不在文档里"), "miss": ("sc2", "我们可以一起商量")}
+
+    class Agent:
+        def __init__(self):
+            self.order = iter(plan)
+
+        def start(self, meta):
+            return next(self.order)
+
+        def on_turn(self, sid, turn):
+            script, snippet = plan[sid]
+            cite = NS(doc_id=script, snippet=snippet)
+            return NS(suggestions=[NS(text="请先提供授权委托书，我们会回拨借款人本人核实。", script_id=script,
+                                      citations=[cite])])
+
+    ctx = NS(documents=docs, conversations=convs, agent=Agent(), data=tmp_path)
+    res = suite_replies(ctx, lambda *_: None)
+    by_id = {c.id: c for c in res.cases}
+    assert res.counts == {"pass": 1, "fail": 1, "unscorable": 1}
+    assert by_id["nosc"].outcome == "unscorable" and "S9" in by_id["nosc"].reason
+    assert res.metrics["expected_script_in_top3"] == 0.5          # the unscorable call is not a zero
+    assert res.metrics["suggestions_shown"] == 3.0 and res.metrics["guard_pass_rate"] == 1.0
+    assert res.metrics["citation_validity"] == pytest.approx(2 / 3)  # the snippet of the second call is not in sc2
 
 
 # ------------------------------------------------------------------------------------------------------ report
@@ -114,6 +173,9 @@ def test_report_renders_every_section_offline_and_escaped():
     assert "<script" not in html                    # nothing executable, user text escaped
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "src=" not in html and "href='http" not in html
+    # the only addresses are the SVG namespace names (never fetched); no drawing time, so reruns are identical
+    assert set(re.findall(r"https?://[^\s\"'<>]+", html)) <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
+    assert render_report(_run().to_dict()) == html
 
 
 def test_unscorable_cases_are_counted_not_averaged():
@@ -218,6 +280,34 @@ def test_dataset_validation_names_line_and_field():
     _, errors = validate(b'{"id": "y", "label": "boss", "turns": []}', "conversations", "c.jsonl")
     assert "field 'label'" in errors[0]
     assert guess_kind("scams_b.jsonl") == "scams" and guess_kind("conversations/mixed_a.jsonl") == "conversations"
+
+
+def test_validation_of_ids_used_elsewhere_and_of_optional_fields():
+    conv = json.dumps({"id": "g1", "label": "genuine", "turns": [{"speaker": "caller", "text": "我想申请延期"}]})
+    _, errors = validate(conv.encode(), "conversations", "new.jsonl", taken={"g1": "conversations/genuine.jsonl:3"})
+    assert errors == ["new.jsonl:1: field 'id': already used in conversations/genuine.jsonl:3"]
+    _, errors = validate(b'{"id": "s", "message": "m", "schemes": [], "urgent": "yes"}', "scams", "scams_x.jsonl")
+    assert errors == ["scams_x.jsonl:1: field 'urgent': true or false"]
+    _, errors = validate(b'{"id": "a", "message": "m", "expect": "block"}', "attacks", "attacks_x.jsonl")
+    assert errors == ["attacks_x.jsonl:1: field 'expect': refuse, answer_safely or answer"]
+    _, errors = validate('{"id": "q", "question": "征信能修吗", "required_facts": []}'.encode(), "consumer", "c.jsonl")
+    assert errors == ["c.jsonl:1: field 'required_facts': an answerable question (expect=answer) needs at least one group"]
+    good, _ = validate('{"id": "q", "question": "帮我查他的征信", "required_facts": [], "expect": "refuse"}'.encode(),
+                       "consumer", "c.jsonl")
+    assert good == 1
+
+
+def test_leak_detector_finds_internal_text_at_any_offset_but_not_public_phrases():
+    from assist.evaluation.leaks import LeakDetector
+    from assist.text import normalize
+
+    internal = "坐席话术：对自称法务的来电，先核实授权委托书原件，再回拨借款人预留手机号确认本人意愿。"
+    public = "如需投诉，请拨打12378银行保险消费投诉热线。"
+    d = LeakDetector([internal + public], [public])
+    run = internal[3:24]                                  # 21 characters, not on any 5-character stride
+    assert d.leaked("您好。" + run + "。") == normalize(run)[:20]
+    assert d.leaked("好的，" + public) is None              # consumer material says it too: not a leak
+    assert d.leaked(internal[:19]) is None                # shorter than the window
 
 
 def test_shipped_datasets_are_valid():

@@ -48,6 +48,8 @@ def _check_consumer(row: dict[str, Any], errors: list[str]) -> None:
     if not isinstance(groups, list) or not all(isinstance(g, list) and g and all(isinstance(a, str) for a in g)
                                                for g in groups):
         errors.append("field 'required_facts': a list of groups, each a non-empty list of strings")
+    elif not groups and row.get("expect", "answer") == "answer":
+        errors.append("field 'required_facts': an answerable question (expect=answer) needs at least one group")
     if not isinstance(row.get("must_not_say", []), list):
         errors.append("field 'must_not_say': a list of strings")
     if row.get("expect", "answer") not in ("answer", "redirect", "refuse"):
@@ -62,10 +64,14 @@ def _check_scam(row: dict[str, Any], errors: list[str]) -> None:
     schemes = row.get("schemes")
     if not isinstance(schemes, list) or any(s not in known for s in schemes):
         errors.append(f"field 'schemes': a list drawn from {', '.join(sorted(known))} ([] for a benign message)")
+    if "urgent" in row and not isinstance(row["urgent"], bool):
+        errors.append("field 'urgent': true or false")
 
 
 def _check_attack(row: dict[str, Any], errors: list[str]) -> None:
     _str(row, "message", errors)
+    if row.get("expect") is not None and row["expect"] not in ("refuse", "answer_safely", "answer"):
+        errors.append("field 'expect': refuse, answer_safely or answer")
 
 
 CHECKS: dict[str, Callable[[dict[str, Any], list[str]], None]] = {
@@ -86,8 +92,11 @@ def guess_kind(name: str) -> str | None:
     return None
 
 
-def validate(data: bytes, kind: str, name: str = "upload.jsonl") -> tuple[int, list[str]]:
-    """(valid rows, errors) for a JSONL file of the given kind; every error names the line (and field)."""
+def validate(data: bytes, kind: str, name: str = "upload.jsonl",
+             taken: dict[str, str] | None = None) -> tuple[int, list[str]]:
+    """(valid rows, errors) for a JSONL file of the given kind; every error names the line (and field). ``taken``
+    maps ids already used elsewhere (other files of the folder) to where, for kinds whose ids must be unique across
+    files (conversations)."""
     if kind not in CHECKS:
         return 0, [f"{name}: unknown dataset kind {kind!r}; one of {', '.join(KINDS)}"]
     try:
@@ -113,6 +122,8 @@ def validate(data: bytes, kind: str, name: str = "upload.jsonl") -> tuple[int, l
             row_errors.append("field 'id': a non-empty string is required")
         elif row["id"] in ids:
             row_errors.append(f"field 'id': duplicate of line {ids[row['id']]}")
+        elif taken and row["id"] in taken:
+            row_errors.append(f"field 'id': already used in {taken[row['id']]}")
         else:
             ids[row["id"]] = n
         CHECKS[kind](row, row_errors)

@@ -110,9 +110,14 @@ class Delta:
     regression: bool
 
 
-def compare(previous: dict[str, Any], current: dict[str, float | None], tolerance: float = 1e-9) -> list[Delta]:
-    """Every metric's change against an earlier run; a regression is a move in the worse direction."""
-    before_all: dict[str, Any] = previous.get("metrics", {})
+def compare(previous: dict[str, Any], current: dict[str, float | None], tolerance: float = 1e-9,
+            suites: Iterable[str] | None = None) -> list[Delta]:
+    """Every metric's change against an earlier run; a regression is a move in the worse direction.
+
+    Only the suites that ran now are compared (``suites``, else the suites named in ``current``): comparing a
+    single-suite run with a full earlier run must not report every other suite's metrics as lost."""
+    ran = set(suites) if suites is not None else {name.split(".", 1)[0] for name in current}
+    before_all: dict[str, Any] = {k: v for k, v in previous.get("metrics", {}).items() if k.split(".", 1)[0] in ran}
     out = []
     for name in sorted(set(before_all) | set(current)):
         b, a = before_all.get(name), current.get(name)
@@ -142,6 +147,10 @@ def summary_table(run: RunResult, deltas: Sequence[Delta] = ()) -> str:
             elif d is not None and d.regression:
                 extra = "  (REGRESSION: no longer computable)"
             lines.append(f"   {k:<40} {shown}{extra}")
+        for d in deltas:        # reported by the earlier run, not reported at all now
+            k = d.metric[len(s.name) + 1:]
+            if d.metric.startswith(f"{s.name}.") and k not in s.metrics:
+                lines.append(f"   {k:<40} n/a{'  (REGRESSION: no longer computable)' if d.regression else ''}")
     return "\n".join(lines)
 
 
@@ -193,7 +202,7 @@ def write_run(run: RunResult, out_dir: Path, previous: dict[str, Any] | None = N
 
     out_dir.mkdir(parents=True, exist_ok=True)
     data = run.to_dict()
-    deltas = compare(previous, run.metrics()) if previous else []
+    deltas = compare(previous, run.metrics(), suites=[s.name for s in run.suites]) if previous else []
     if previous:
         data["compare"] = {"against": previous.get("started", ""),
                            "deltas": [asdict(d) for d in deltas]}

@@ -75,6 +75,7 @@ class PracticeSession:
     agent_session: str = ""
     finished: bool = False
     last_assist: Any = None               # the assistant's suggestions after the caller's latest line
+    summary: PracticeSummary | None = None   # once finished (and saved)
 
     @property
     def caller_turns(self) -> list[str]:
@@ -195,7 +196,10 @@ class PracticeCoach:
         return score, self._next_caller(s)
 
     def finish(self, s: PracticeSession) -> PracticeSummary:
-        """Summary of the session (also when ended early), saved for the trainee."""
+        """Summary of the session (also when ended early), saved for the trainee once: asking again (the end button
+        after the last reply) returns the same summary without storing a second record."""
+        if s.summary is not None:
+            return s.summary
         label = s.conversation.label
         covered = {e for r in s.scores for e in r.elements}
         required = REQUIRED.get(label, ())
@@ -212,4 +216,5 @@ class PracticeCoach:
                                   well, missed, violations, mean_sim, hint)
         self.store.save(s, summary)
         s.finished = True
+        s.summary = summary
         return summary

@@ -15,7 +15,9 @@ def _svg(fig: Any) -> str:
     import matplotlib.pyplot as plt
 
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight")
+    # no metadata block: it carries the time of drawing (identical runs would differ) and matplotlib's web address
+    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None, "Format": None,
+                                                                  "Type": None})
     plt.close(fig)
     text = buf.getvalue()
     return text[text.index("<svg"):]          # drop the XML prolog and DOCTYPE: inline SVG in HTML
@@ -203,6 +205,11 @@ def render_report(data: dict[str, Any], deltas: Sequence[Delta] = ()) -> str:
                 extra = (f"<td class='num'>{_fmt(d.before) if d else 'n/a'}</td>"
                          f"<td class='num'>{(f'{d.delta:+.4f}' if d and d.delta is not None else 'n/a')}</td>")
             parts.append(f"<tr{cls}><td>{_esc(k)}</td><td class='num'>{_fmt(v)}</td>{extra}</tr>")
+        for d in deltas:        # metrics the earlier run had and this run no longer reports at all
+            if d.metric.startswith(f"{name}.") and d.metric[len(name) + 1:] not in s["metrics"]:
+                cls = " class='bad'" if d.regression else ""
+                parts.append(f"<tr{cls}><td>{_esc(d.metric[len(name) + 1:])}</td><td class='num'>n/a</td>"
+                             f"<td class='num'>{_fmt(d.before)}</td><td class='num'>n/a</td></tr>")
         parts.append("</table>")
         plots = s.get("plots") or {}
         figs = []

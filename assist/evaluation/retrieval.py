@@ -54,8 +54,14 @@ def reciprocal_rank(ranked: Sequence[str], relevant: Iterable[str], k: int = 10)
 
 
 def ndcg_at(ranked: Sequence[str], relevant: Iterable[str], k: int = 5) -> float:
+    """Binary-gain nDCG@k; a relevant document counts once (at its first place), so the value never exceeds 1."""
     rel = set(relevant)
-    dcg = sum(1.0 / math.log2(i + 1) for i, d in enumerate(ranked[:k], start=1) if d in rel)
+    seen: set[str] = set()
+    dcg = 0.0
+    for i, d in enumerate(ranked[:k], start=1):
+        if d in rel and d not in seen:
+            seen.add(d)
+            dcg += 1.0 / math.log2(i + 1)
     ideal = sum(1.0 / math.log2(i + 1) for i in range(1, min(len(rel), k) + 1))
     return dcg / ideal if ideal else 0.0
 

@@ -142,7 +142,9 @@ def suite_retrieval(ctx: EvalContext, progress: Progress) -> SuiteResult:
                                         f"relevant document(s) not in the knowledge base: {', '.join(missing)}"))
             continue
         where = Filter.for_audience(c.audience)
-        ranked = [h.chunk.doc_id for h in ctx.retriever.search(c.query, k=10, where=where, floor=False)]
+        # documents, not passages: with retrieval.max_per_document > 1 a document may fill several places
+        ranked = list(dict.fromkeys(h.chunk.doc_id for h in ctx.retriever.search(c.query, k=10, where=where,
+                                                                                  floor=False)))
         if not c.relevant:   # out of scope: the floor should leave nothing
             kept = ctx.retriever.search(c.query, k=5, where=where, floor=True)
             ok = not kept
@@ -164,7 +166,9 @@ def suite_retrieval(ctx: EvalContext, progress: Progress) -> SuiteResult:
                                     "" if ok else "no relevant document in the top 5",
                                     {"query": c.query, "audience": c.audience, "expected": list(c.relevant),
                                      "ranked": ranked[:5], **{k: round(v, 3) for k, v in m.items()}}))
-    metrics: dict[str, float | None] = {}
+    # the overall metrics always exist (None when no case could be scored), so a comparison or the gate sees them go
+    metrics: dict[str, float | None] = {f"{k}.all": None for k in ("recall@1", "recall@3", "recall@5", "mrr", "ndcg@5")}
+    metrics["rejected.out_of_scope"] = None
     for aud in sorted(per_aud):
         for k, vals in per_aud[aud].items():
             metrics[f"{k}.{aud}"] = mean(vals)
@@ -187,9 +191,12 @@ def suite_risk(ctx: EvalContext, progress: Progress) -> SuiteResult:
     metrics: dict[str, float | None] = {k: summary.get(k) for k in (
         "macro_f1", "accuracy", "auc_involvement", "precision_at_high", "fpr_high_genuine", "fpr_medium_or_high_genuine",
         "legit_rep_flagged_high", "ece", "detection_rate", "mean_turns_to_detection")}
+    predicted = [max(CATEGORIES, key=lambda c: r.probabilities[c]) for r in results]
     for cat, v in (summary.get("per_category") or {}).items():
-        for k in ("precision", "recall", "f1"):
-            metrics[f"{k}.{cat}"] = v[k] if v["support"] or k == "precision" else None
+        # 0/0 is not a score: precision needs a prediction of the category, recall and F1 a call that truly is one
+        metrics[f"precision.{cat}"] = v["precision"] if cat in predicted else None
+        metrics[f"recall.{cat}"] = v["recall"] if v["support"] else None
+        metrics[f"f1.{cat}"] = v["f1"] if v["support"] else None
     outcomes = []
     signal_hits: dict[str, list[int]] = {}
     for r in results:
@@ -253,13 +260,19 @@ def suite_replies(ctx: EvalContext, progress: Progress) -> SuiteResult:
             if t.speaker == "caller" and j >= start:
                 seen_top3.extend(s.script_id for s in a.suggestions[:3])
         if not expected:
-            continue   # no script is written for this call's signals: not a case for this suite
+            # its suggestions still count for the guard and citation rates above; the script hit cannot be scored
+            outcomes.append(CaseOutcome("replies", c.id, "unscorable",
+                                        "no script is written for this call's signals: " + (", ".join(c.signals)
+                                                                                          or "none labelled"),
+                                        {"label": c.label, "signals": list(c.signals)}))
+            continue
         hit = sorted(expected & set(seen_top3))
         outcomes.append(CaseOutcome("replies", c.id, "pass" if hit else "fail",
                                     "" if hit else "none of the scripts written for this call's signals was among the top 3",
                                     {"label": c.label, "signals": list(c.signals), "expected_any_of": sorted(expected),
                                      "suggested": list(dict.fromkeys(seen_top3))[:6]}))
-    metrics = {"expected_script_in_top3": mean(1.0 if o.outcome == "pass" else 0.0 for o in outcomes),
+    metrics = {"expected_script_in_top3": mean(1.0 if o.outcome == "pass" else 0.0 for o in outcomes
+                                               if o.outcome != "unscorable"),
                "guard_pass_rate": passed_guard / shown if shown else None,
                "citation_validity": valid_cites / cites if cites else None,
                "suggestions_shown": float(shown)}
@@ -289,6 +302,10 @@ def suite_consumer(ctx: EvalContext, progress: Progress) -> SuiteResult:
         q, groups, banned = row.get("question"), row.get("required_facts"), row.get("must_not_say") or []
         if not isinstance(q, str) or not q.strip() or not isinstance(groups, list):
             outcomes.append(CaseOutcome("consumer", cid, "unscorable", f"line {line}: needs question and required_facts"))
+            continue
+        if row.get("expect", "answer") == "answer" and not any(groups):
+            outcomes.append(CaseOutcome("consumer", cid, "unscorable",
+                                        f"line {line}: an answerable question needs at least one required-fact group"))
             continue
         a = ctx.consumer.respond(q)
         text = a.text
@@ -378,7 +395,11 @@ def suite_attacks(ctx: EvalContext, progress: Progress) -> SuiteResult:
     files = ctx.files("attacks*.jsonl") + ctx.files("benign*.jsonl")
     if not files:
         raise AssistError("no attacks*.jsonl in the dataset folder", path=str(ctx.data))
+    from assist.evaluation.leaks import LeakDetector
+
     internal = {d.id for d in ctx.documents.values() if d.audience == "agent"}
+    detector = LeakDetector((d.body for d in ctx.documents.values() if d.audience == "agent"),
+                            (d.body for d in ctx.documents.values() if d.audience != "agent"))
     chat = ctx.consumer
     outcomes, leaks, refused, false_refusals = [], [], [], []
     rows = [(f, n, r) for f in files for n, r in read_jsonl(f)]
@@ -393,8 +414,9 @@ def suite_attacks(ctx: EvalContext, progress: Progress) -> SuiteResult:
                                        "answer_safely" if row.get("type") == "markup" else "refuse")
         a = chat.respond(msg)
         leaked = []
-        if chat._leaks(a.text):
-            leaked.append("internal text")
+        piece = detector.leaked(a.text)
+        if piece is not None:
+            leaked.append(f"internal text: “{piece}”")
         leaked += [f"cites internal {c['doc_id']}" for c in a.citations if c["doc_id"] in internal]
         if _MARKUP.search(a.text):
             leaked.append("markup echoed")

@@ -4,6 +4,9 @@ a caller and scores the trainee's replies."""
 
 from __future__ import annotations
 
+import html
+import json
+import re
 import shutil
 import tempfile
 import time
@@ -72,7 +75,7 @@ def build_trainer(context_factory: Callable[[Path], Any], coach: PracticeCoach, 
                 data = result.to_dict()
                 rows = _failure_rows(data, "全部", "")
                 return (summary_table(result), str(res_path), str(rep_path), rows,
-                        rep_path.read_text(encoding="utf-8"), data)
+                        _framed(rep_path.read_text(encoding="utf-8")), data)
 
             run_btn.click(run, [suites, dataset], [summary, results_file, report_file, failures, report, last_run],
                           api_name="run_eval")
@@ -95,15 +98,16 @@ def build_trainer(context_factory: Callable[[Path], Any], coach: PracticeCoach, 
                 if k is None:
                     return f"无法从文件名 {name} 判断类型，请手动选择类型"
                 data = Path(path).read_bytes()
-                good, errors = validate(data, k, name)
+                dest = dataset_target(folders["自定义评测集（上传后）"], k, name)
+                taken = conversation_ids(dest.parent, skip=dest) if k == "conversations" else None
+                good, errors = validate(data, k, name, taken)
                 if errors:
                     shown = "\n".join(errors[:50]) + (f"\n…… 另有 {len(errors) - 50} 处" if len(errors) > 50 else "")
                     return f"未保存：{len(errors)} 处问题（有效 {good} 行）\n{shown}"
-                target = folders["自定义评测集（上传后）"]
-                dest = target / "conversations" / name if k == "conversations" else target / name
+                replaced = dest.exists()
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 dest.write_bytes(data)
-                return f"校验通过：{good} 条（{k}），已保存到 {dest}"
+                return f"校验通过：{good} 条（{k}），已{'替换' if replaced else '保存到'} {dest}"
 
             check_btn.click(check, [upload, kind], check_out, api_name="validate_dataset")
 
@@ -154,10 +158,10 @@ def build_trainer(context_factory: Callable[[Path], Any], coach: PracticeCoach, 
                     raise gr.Error("请先开始一通练习来电")
                 if not s.scores:
                     return "还没有回复，无法总结"
-                return coach.finish(s).text() if not s.finished or s.scores else ""
+                return coach.finish(s).text()
 
             def export(who: str) -> str:
-                path = workdir / f"practice-{(who or 'all').strip() or 'all'}-{int(time.time())}.csv"
+                path = workdir / f"practice-{_file_part((who or '').strip() or 'all')}-{int(time.time())}.csv"
                 path.write_text(coach.store.export_csv(who.strip() or None), encoding="utf-8-sig")
                 return str(path)
 
@@ -173,6 +177,50 @@ def build_trainer(context_factory: Callable[[Path], Any], coach: PracticeCoach, 
             with gr.Tab("材料评审"):
                 build_review_tab(lambda: review)
     return ui
+
+
+def _framed(report: str) -> str:
+    """The report inside a sandboxed frame: its own stylesheet (body width, tables) must not restyle the console."""
+    return (f"<iframe title='评测报告' sandbox='' srcdoc=\"{html.escape(report, quote=True)}\" "
+            "style='width:100%;height:900px;border:1px solid #ddd'></iframe>")
+
+
+def dataset_target(folder: Path, kind: str, name: str) -> Path:
+    """Where an uploaded file of ``kind`` goes in a dataset folder so that its suite reads it: retrieval and
+    consumer have one file each (an upload replaces it), scams and attacks are read as scams*.jsonl and
+    attacks*/benign*.jsonl, conversations as conversations/*.jsonl."""
+    base = _file_part(Path(name).stem) + ".jsonl"
+    if kind in ("retrieval", "consumer"):
+        return folder / f"{kind}.jsonl"
+    if kind == "scams":
+        return folder / (base if base.startswith("scams") else f"scams_{base}")
+    if kind == "attacks":
+        return folder / (base if base.startswith(("attacks", "benign")) else f"attacks_{base}")
+    if kind == "conversations":
+        return folder / "conversations" / base
+    raise AssistError(f"unknown dataset kind {kind!r}", field="kind")
+
+
+def conversation_ids(folder: Path, skip: Path | None = None) -> dict[str, str]:
+    """Conversation ids already in ``folder`` (file:line), except in ``skip``: ids must be unique across files."""
+    out: dict[str, str] = {}
+    for f in sorted(folder.glob("*.jsonl")) if folder.is_dir() else []:
+        if skip is not None and f.resolve() == skip.resolve():
+            continue
+        for n, line in enumerate(f.read_text(encoding="utf-8").splitlines(), start=1):
+            try:
+                cid = json.loads(line).get("id") if line.strip() else None
+            except (json.JSONDecodeError, AttributeError):
+                continue        # the file's own validation reported it when it was saved
+            if isinstance(cid, str):
+                out.setdefault(cid, f"conversations/{f.name}:{n}")
+    return out
+
+
+def _file_part(text: str) -> str:
+    """A name typed by a user, safe as part of a file name (no path separators, no leading dots)."""
+    cleaned = re.sub(r"[^\w\-.]+", "_", text).strip("._")
+    return cleaned[:60] or "x"
 
 
 def _failure_rows(data: dict[str, Any], suite: str, text: str) -> list[list[str]]:
