@@ -145,7 +145,7 @@ def build_risk_assessor(settings: Settings, embedder: Embedder | None = None, *,
     from assist.risk.assessor import RiskAssessor
     from assist.risk.model import RiskModel
     from assist.risk.rules import RuleMatcher
-    from assist.risk.semantic import SemanticMatcher
+    from assist.risk.semantic import SemanticMatcher, SemanticParams
     from assist.risk.signals import load_signal_set
 
     signals = load_signal_set(knowledge_dirs(settings)[0] / "signals.yaml")
@@ -162,7 +162,8 @@ def build_risk_assessor(settings: Settings, embedder: Embedder | None = None, *,
             model_key = embedder.name + ":query"
             found = cache.get_many(model_key, [text_key(t) for t in texts])
             vectors = {t: found[text_key(t)].tolist() for t in texts if text_key(t) in found}
-            sem = SemanticMatcher(embedder, signals, vectors=vectors)
+            sem = SemanticMatcher(embedder, signals, SemanticParams(window_chars=settings.risk.semantic_window_chars),
+                                  vectors=vectors)
             new = [(text_key(t), v) for t, v in sem.vectors.items() if t not in vectors]
             if new:
                 cache.put_many(model_key, new)
@@ -173,7 +174,7 @@ def build_risk_assessor(settings: Settings, embedder: Embedder | None = None, *,
     path = risk_model_path(settings)
     if want_model and path.is_file() and sem is not None:
         try:
-            model = RiskModel.load(path, [sg.id for sg in signals], sem.embedder.name)
+            model = RiskModel.load(path, [sg.id for sg in signals], sem.embedder.name, sem.describe())
         except ConfigError:
             if settings.risk.model_path is not None:
                 raise  # a model the user chose must fit; the shipped default may not fit another embedder

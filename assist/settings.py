@@ -74,6 +74,9 @@ class RiskSettings(BaseModel):
                                     "present, else the model shipped with the package")
     use_model: bool = Field(True, description="Use the learned layer when a compatible model is found (else rules + semantics)")
     semantic: bool = Field(True, description="Semantic matching of caller turns against signal examples (needs the embedder)")
+    semantic_window_chars: int = Field(32, ge=8, le=2000, description="Longest part of a caller turn embedded for "
+                                       "semantic matching (its most signal-like window); the learned model must be "
+                                       "trained with the same value")
     conversations_dir: Path | None = Field(None, description="Labelled conversations for `assist train-risk` / `assist risk-eval`; "
                                            "unset = eval/datasets/conversations in the source tree")
     watchlist_secret: SecretStr | None = Field(None, description="HMAC key for the identifier watchlist (>= 16 characters); "

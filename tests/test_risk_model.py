@@ -15,6 +15,7 @@ from assist.risk.assessor import RiskAssessor
 from assist.risk.dataset import load_conversations, split_of
 from assist.risk.metrics import ece, prf, roc_auc
 from assist.risk.model import CLASSES, RiskModel, fit_temperature
+from assist.risk.rules import RuleMatcher
 from assist.risk.training import train_risk
 
 
@@ -122,3 +123,72 @@ def test_cli_risk_scores_a_file_and_reports_bad_lines(tmp_path):
     assert lines[1]["id"] == "c2" and "unknown speaker" in lines[1]["error"]
     assert lines[2]["line"] == 3 and lines[3]["id"] == "c3" and lines[3]["level"] == "low"
     assert f"{f}:2: error" in out.stderr
+
+
+def test_ece_noise_floor_is_zero_for_certain_scores_and_shrinks_with_more_cases():
+    from assist.risk.metrics import ece_noise_floor
+
+    assert ece_noise_floor([1.0] * 50) == 0.0
+    assert ece_noise_floor([]) is None
+    small, large = ece_noise_floor([0.7] * 50), ece_noise_floor([0.7] * 2000, draws=200)
+    # one bin, |mean(Bernoulli(0.7)) - 0.7|: about sqrt(0.21 / n) * 0.8
+    assert 0.035 < small < 0.09 and large < 0.015
+
+
+def test_metrics_report_calibration_per_turn(tmp_path):
+    from assist.risk.metrics import run, summarize
+
+    data = tmp_path / "conv"
+    _write_set(data, per_class=4)
+    convs = load_conversations(data)
+    m = summarize(run(build_assessor(), convs))
+    assert m["scored_turns"] == 2 * len(convs)            # two caller turns per call
+    assert 0.0 <= m["turn_ece"] <= 1.0 and m["ece_noise_floor"] > 0
+
+
+def test_semantic_window_keeps_short_turns_and_finds_the_signal_in_long_ones():
+    from assist.adapters.embedders import HashEmbedder
+    from assist.risk.semantic import SemanticMatcher, SemanticParams
+
+    base = build_assessor()
+    sem = SemanticMatcher(HashEmbedder(), list(base.signals.values()), SemanticParams(window_chars=12))
+    assert sem.window("我想分期还款") == (0, 6)
+    text = "嗯那个就是说我今天下午刚下班回家路上吧然后呢我是他委托的法务以后他的事都找我"
+    a, b = sem.window(text)
+    assert b - a == 12 and "委托" in text[a:b]
+    assert sem.describe() == {"window_chars": 12}
+
+
+def test_semantic_evidence_quotes_the_embedded_window(tmp_path):
+    from assist.adapters.embedders import HashEmbedder
+    from assist.risk.semantic import SemanticMatcher, SemanticParams
+
+    base = build_assessor()
+    sigs = list(base.signals.values())
+    example = next(s for s in sigs if s.id == "S1").examples[0]
+    # a permissive matcher so that the hash embedder's near-copy of an example counts as a semantic hit
+    sem = SemanticMatcher(HashEmbedder(), sigs, SemanticParams(min_similarity=0.3, min_margin=-1.0,
+                                                               window_chars=len(example)))
+    scored = RiskAssessor(sigs, RuleMatcher([]), sem, None)     # no rules: the semantic layer alone
+    text = "喂你好，" * 6 + example
+    r = scored.assess([{"speaker": "caller", "text": text}])
+    semantic = [e for e in r.evidence if e.layer == "semantic"]
+    assert semantic, r.evidence
+    for e in semantic:
+        assert text[e.start:e.end] == e.quote and e.end - e.start <= len(example)
+    assert any(e.signal_id == "S1" and e.start >= 20 for e in semantic)   # the example, not the greeting
+
+
+def test_model_trained_with_another_window_is_refused(tmp_path):
+    data = tmp_path / "conv"
+    _write_set(data, per_class=6)
+    out = tmp_path / "model.json"
+    train_risk(build_assessor(), data, out, embedder_name=None)
+    ids = list(build_assessor().signals)
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    doc["semantic"] = {"window_chars": 28}
+    out.write_text(json.dumps(doc), encoding="utf-8")
+    assert RiskModel.load(out, ids, None, {"window_chars": 28}).semantic == {"window_chars": 28}
+    with pytest.raises(ConfigError) as exc:
+        RiskModel.load(out, ids, None, {"window_chars": 200})
+    assert "window_chars" in str(exc.value.describe() if hasattr(exc.value, "describe") else exc.value)

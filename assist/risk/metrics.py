@@ -3,7 +3,7 @@ level high, expected calibration error, and turns from first evidence to detecti
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from assist.risk.dataset import LabelledConversation
@@ -54,6 +54,23 @@ def ece(confidences: Sequence[float], correct: Sequence[bool], bins: int = 10) -
     return total
 
 
+def ece_noise_floor(confidences: Sequence[float], bins: int = 10, draws: int = 1000, seed: int = 0) -> float | None:
+    """Expected ECE of a *perfectly calibrated* scorer with these confidences on this many cases.
+
+    ECE is biased upwards on small samples: with ~100 calls a perfect model still shows about 0.08. A measured ECE
+    near this floor means the sample cannot tell the model from a perfectly calibrated one."""
+    if not confidences:
+        return None
+    import random
+
+    rng = random.Random(seed)
+    total = 0.0
+    for _ in range(draws):
+        outcome = [rng.random() < c for c in confidences]
+        total += ece(confidences, outcome, bins) or 0.0
+    return total / draws
+
+
 @dataclass
 class CaseResult:
     conv: LabelledConversation
@@ -62,6 +79,8 @@ class CaseResult:
     max_level: str
     history: list[str]
     evidence: list[str]
+    turn_probabilities: list[dict[str, float]] = field(default_factory=list)   # after each caller turn
+    turn_truth: list[str] = field(default_factory=list)   # what the caller turn shows: label once evidence began
 
 
 def run(assessor: Any, convs: Sequence[LabelledConversation]) -> list[CaseResult]:
@@ -69,11 +88,18 @@ def run(assessor: Any, convs: Sequence[LabelledConversation]) -> list[CaseResult
     for c in convs:
         session = assessor.new_session(c.meta)
         r = session.current()
-        for t in c.turns:
+        turn_probs: list[dict[str, float]] = []
+        turn_truth: list[str] = []
+        for i, t in enumerate(c.turns):
             r = session.add(t)
+            if t.speaker == "caller" and t.text.strip():
+                seen = c.first_evidence_turn is None or i >= c.first_evidence_turn
+                turn_probs.append(dict(r.probabilities))
+                turn_truth.append(true_category(c.label) if seen else "none")
         hist = session.state.history
         max_level = max(hist, key=lambda lv: ("low", "medium", "high").index(lv)) if hist else "low"
-        results.append(CaseResult(c, r.probabilities, r.level, max_level, list(hist), [e.signal_id for e in r.evidence]))
+        results.append(CaseResult(c, r.probabilities, r.level, max_level, list(hist), [e.signal_id for e in r.evidence],
+                                  turn_probs, turn_truth))
     return results
 
 
@@ -89,6 +115,10 @@ def summarize(results: Sequence[CaseResult]) -> dict[str, Any]:
     legit = [r for r in results if r.conv.label == "legit_rep"]
     conf = [max(r.probabilities.values()) for r in results]
     correct = [p == t for p, t in zip(y_pred, y_true)]
+    # Per caller turn (the hint is read turn by turn): truth is "none" until the labelled first evidence.
+    t_conf = [max(p.values()) for r in results for p in r.turn_probabilities]
+    t_ok = [max(CATEGORIES, key=lambda c: p[c]) == t for r in results
+            for p, t in zip(r.turn_probabilities, r.turn_truth)]
     delays, detected, positives = [], 0, 0
     for r in results:
         if r.conv.label in ("intermediary", "coached", "victim") and r.conv.first_evidence_turn is not None:
@@ -109,6 +139,10 @@ def summarize(results: Sequence[CaseResult]) -> dict[str, Any]:
         "fpr_medium_or_high_genuine": (sum(r.max_level != "low" for r in genuine) / len(genuine)) if genuine else None,
         "legit_rep_flagged_high": (sum(r.max_level == "high" for r in legit) / len(legit)) if legit else None,
         "ece": ece(conf, correct),
+        "ece_noise_floor": ece_noise_floor(conf),
+        "turn_ece": ece(t_conf, t_ok),
+        "turn_ece_noise_floor": ece_noise_floor(t_conf, draws=200),
+        "scored_turns": len(t_conf),
         "detection_rate": detected / positives if positives else None,
         "mean_turns_to_detection": sum(delays) / len(delays) if delays else None,
     }

@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -66,6 +66,7 @@ class RiskModel:
     data_hash: str
     embedder: str | None
     info: dict[str, Any]
+    semantic: dict[str, Any] = field(default_factory=dict)   # SemanticMatcher.describe() at training time
 
     def predict_features(self, x: np.ndarray) -> dict[str, float]:
         z = (self.coef @ x + self.intercept) / self.temperature
@@ -81,13 +82,14 @@ class RiskModel:
         path.parent.mkdir(parents=True, exist_ok=True)
         doc = {"format": FORMAT, "classes": list(CLASSES), "feature_names": self.feature_names,
                "coef": self.coef.tolist(), "intercept": self.intercept.tolist(), "temperature": self.temperature,
-               "data_hash": self.data_hash, "embedder": self.embedder, "info": self.info}
+               "data_hash": self.data_hash, "embedder": self.embedder, "semantic": self.semantic, "info": self.info}
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
         tmp.replace(path)
 
     @classmethod
-    def load(cls, path: Path, signal_ids: list[str], embedder: str | None) -> "RiskModel":
+    def load(cls, path: Path, signal_ids: list[str], embedder: str | None,
+             semantic: Mapping[str, Any] | None = None) -> "RiskModel":
         try:
             doc = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as exc:
@@ -100,8 +102,12 @@ class RiskModel:
         if doc.get("embedder") != embedder:
             raise ConfigError(f"risk model was trained with embedder {doc.get('embedder')!r}, not {embedder!r}; "
                               "retrain with `assist train-risk`", path=str(path))
+        trained = doc.get("semantic") or {"window_chars": 200}   # files from before the window was recorded
+        if semantic is not None and dict(semantic) != trained:
+            raise ConfigError(f"risk model was trained with semantic settings {trained}, not {dict(semantic)}; "
+                              "retrain with `assist train-risk`", path=str(path))
         return cls(np.asarray(doc["coef"]), np.asarray(doc["intercept"]), float(doc["temperature"]),
-                   doc["feature_names"], doc["data_hash"], doc.get("embedder"), doc.get("info", {}))
+                   doc["feature_names"], doc["data_hash"], doc.get("embedder"), doc.get("info", {}), trained)
 
 
 def fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
@@ -118,7 +124,8 @@ def fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
 
 
 def train(X: np.ndarray, y: np.ndarray, w: np.ndarray, X_dev: np.ndarray, y_dev: np.ndarray, names: list[str],
-          data_hash_: str, embedder: str | None, C: float = 1.0) -> RiskModel:
+          data_hash_: str, embedder: str | None, C: float = 1.0,
+          semantic: Mapping[str, Any] | None = None) -> RiskModel:
     from sklearn.linear_model import LogisticRegression
 
     missing = [CLASSES[i] for i in range(len(CLASSES)) if not (y == i).any()]
@@ -132,4 +139,4 @@ def train(X: np.ndarray, y: np.ndarray, w: np.ndarray, X_dev: np.ndarray, y_dev:
     temperature = fit_temperature(logits, y_dev) if len(y_dev) else 1.0
     return RiskModel(coef, intercept, temperature, names, data_hash_, embedder,
                      {"trained_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "C": C,
-                      "train_rows": int(len(y)), "dev_rows": int(len(y_dev))})
+                      "train_rows": int(len(y)), "dev_rows": int(len(y_dev))}, dict(semantic or {}))

@@ -54,7 +54,8 @@ def train_risk(assessor: RiskAssessor, folder: Path, out: Path, embedder_name: s
     X_dev = np.stack([r[0] for r in dev_rows]) if dev_rows else np.zeros((0, X.shape[1]))
     y_dev = np.asarray([r[1] for r in dev_rows])
     names = feature_names(list(assessor.signals))
-    model = train(X, y, w, X_dev, y_dev, names, data_hash(sorted(folder.glob("*.jsonl"))), embedder_name, C)
+    model = train(X, y, w, X_dev, y_dev, names, data_hash(sorted(folder.glob("*.jsonl"))), embedder_name, C,
+                  assessor.semantic.describe() if assessor.semantic is not None else None)
     model.info.update({"train_conversations": len(train_set), "dev_conversations": len(dev_set)})
     scored = RiskAssessor(list(assessor.signals.values()), assessor.rules, assessor.semantic, model)
     dev_metrics = summarize(run(scored, dev_set)) if dev_set else {}

@@ -125,7 +125,7 @@ def build_trainer(context_factory: Callable[[Path], Any], coach: PracticeCoach, 
             feedback = gr.Textbox(label="即时反馈", lines=4, interactive=False)
             result = gr.Textbox(label="本次总结", lines=6, interactive=False)
             with gr.Row():
-                export_btn = gr.Button("导出我的练习记录（CSV）")
+                export_btn = gr.Button("导出练习记录（CSV，姓名留空则导出全部学员）")
                 export_file = gr.File(label="CSV", interactive=False)
             state = gr.State(None)
 
