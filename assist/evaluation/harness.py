@@ -21,12 +21,18 @@ FAST_SUITES = ("retrieval", "risk", "consumer", "scams", "attacks")
 # Metrics where lower is better; everything else is higher-is-better. Matched on the last dotted part, by suffix.
 _LOWER_BETTER = ("fpr", "fpr_high_genuine", "fpr_medium_or_high_genuine", "ece", "leak_rate", "violations",
                  "violation_rate", "false_refusal_rate", "benign_flag_rate", "legit_rep_flagged_high", "_ms",
-                 "mean_turns_to_detection", "unscorable", "turn_ece")
+                 "mean_turns_to_detection", "unscorable")
+# Metrics that describe the sample rather than score the system: shown and compared, never a regression.
+_DESCRIPTIVE = ("noise_floor", "scored_turns", "suggestions_shown")
 
 
 def lower_is_better(metric: str) -> bool:
     last = metric.rsplit(".", 1)[-1]
     return any(last == s or last.endswith(s) for s in _LOWER_BETTER)
+
+
+def descriptive(metric: str) -> bool:
+    return metric.rsplit(".", 1)[-1].endswith(_DESCRIPTIVE)
 
 
 @dataclass
@@ -123,8 +129,7 @@ def compare(previous: dict[str, Any], current: dict[str, float | None], toleranc
         b, a = before_all.get(name), current.get(name)
         if finite(b) and finite(a):
             d = float(a) - float(b)  # type: ignore[arg-type]
-            worse = d > tolerance if lower_is_better(name) else d < -tolerance
-            worse = worse and not name.endswith("noise_floor")   # a property of the sample, not a score
+            worse = not descriptive(name) and (d > tolerance if lower_is_better(name) else d < -tolerance)
             out.append(Delta(name, float(b), float(a), d, worse))  # type: ignore[arg-type]
         else:
             # a metric that could be computed before and cannot now is a regression too

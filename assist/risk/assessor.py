@@ -123,7 +123,6 @@ class RiskAssessor:
                 st.evidence = Evidence(hit.signal.id, hit.signal.name, hit.signal.category, index, hit.start, hit.end,
                                        turn.text[hit.start:hit.end], hit.signal.weight_value, "rule")
         if self.semantic is not None:
-            wa, wb = self.semantic.window(text) if text.strip() else (0, 0)
             for sh in self.semantic.scores(text):
                 st = state.signals.setdefault(sh.signal.id, _SignalState())
                 st.similarity = max(st.similarity, sh.example_sim)
@@ -132,8 +131,8 @@ class RiskAssessor:
                 act = sh.strength * SEMANTIC_FACTOR
                 if sh.strength >= 0.5 and act > st.activation:
                     st.activation = act
-                    st.evidence = Evidence(sh.signal.id, sh.signal.name, sh.signal.category, index, wa, wb,
-                                           turn.text[wa:wb], sh.signal.weight_value * act, "semantic")
+                    st.evidence = Evidence(sh.signal.id, sh.signal.name, sh.signal.category, index, sh.start, sh.end,
+                                           turn.text[sh.start:sh.end], sh.signal.weight_value * act, "semantic")
 
     def score(self, state: RiskState, meta: CallMeta) -> tuple[dict[str, float], float, str]:
         """(probabilities over CATEGORIES, P(legit representative), scorer name)."""

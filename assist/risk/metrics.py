@@ -3,6 +3,7 @@ level high, expected calibration error, and turns from first evidence to detecti
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
@@ -61,8 +62,6 @@ def ece_noise_floor(confidences: Sequence[float], bins: int = 10, draws: int = 1
     near this floor means the sample cannot tell the model from a perfectly calibrated one."""
     if not confidences:
         return None
-    import random
-
     rng = random.Random(seed)
     total = 0.0
     for _ in range(draws):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from assist.risk.signals import Signal
-from assist.text import normalize
+from assist.text import normalize_aligned
 
 _NEGATION = re.compile(r"(不是|没有|没|并非|从没|从来没有?|不会|绝对不|并没有|才不是|哪是)\s*$")
 _CLAUSE = re.compile(r"[，。！？；,.!?;\n]")
@@ -35,10 +35,7 @@ class RuleMatcher:
         self.words = words
 
     def match(self, text: str) -> list[RuleHit]:
-        # NFKC keeps length for CJK and most punctuation; when it does not, fall back to matching the raw text.
-        norm = normalize(text, simplify=True)
-        same_len = len(norm) == len(text)
-        target = norm if same_len else text.lower()
+        target = normalize_aligned(text)
         hits: list[RuleHit] = []
         tokens: set[str] | None = None
         for sig in self.signals:

