@@ -125,16 +125,58 @@ class ReloadingRetriever:
         return self.current().search(query, **kwargs)  # type: ignore[arg-type]
 
 
-def packaged_risk_model() -> Path:
-    return Path(str(resources.files("assist.risk"))) / "risk_model.json"
+_RISK_MODEL_FILES = {"foundation": "risk_model.json", "distilled": "risk_model_distilled.json"}
+
+
+def packaged_risk_model(semantic_embedder: str = "foundation") -> Path:
+    """The learned risk model shipped for each choice of risk.semantic_embedder (their features differ)."""
+    return Path(str(resources.files("assist.risk"))) / _RISK_MODEL_FILES[semantic_embedder]
 
 
 def risk_model_path(settings: Settings) -> Path:
-    """Where the learned risk model is read from (see RiskSettings.model_path)."""
+    """Where the learned risk model is read from (see RiskSettings.model_path), and where `assist train-risk`
+    writes by default: one file per choice of risk.semantic_embedder."""
     if settings.risk.model_path is not None:
         return settings.risk.model_path
-    local = IndexLayout(settings.data_dir).root / "risk_model.json"
-    return local if local.is_file() else packaged_risk_model()
+    kind = settings.risk.semantic_embedder
+    local = IndexLayout(settings.data_dir).root / _RISK_MODEL_FILES[kind]
+    return local if local.is_file() else packaged_risk_model(kind)
+
+
+def packaged_distilled_embedder() -> Path:
+    return Path(str(resources.files("assist.risk"))) / "risk_embedder.npz"
+
+
+def distilled_embedder_path(settings: Settings) -> Path:
+    """Where the risk hint's distilled embedder is read from (see RiskSettings.distilled_path)."""
+    if settings.risk.distilled_path is not None:
+        return settings.risk.distilled_path
+    local = IndexLayout(settings.data_dir).root / "risk_embedder.npz"
+    return local if local.is_file() else packaged_distilled_embedder()
+
+
+def _window_embedder(settings: Settings, foundation: Embedder) -> Embedder:
+    """What embeds caller windows: the distilled approximation of ``foundation`` when one distilled from it exists,
+    else ``foundation`` itself (a distilled file the user chose must fit; the shipped one may not fit another
+    embedder, and then the slower, exact path is taken)."""
+    if settings.risk.semantic_embedder == "foundation":
+        return foundation
+    from assist.risk.distilled import DistilledEmbedder
+
+    path = distilled_embedder_path(settings)
+    chosen = settings.risk.distilled_path is not None
+    if not path.is_file():
+        if chosen:
+            raise ConfigError("distilled risk embedder not found", path=str(path), field="risk.distilled_path")
+        return foundation
+    distilled = DistilledEmbedder.load(path)
+    if distilled.teacher != foundation.name:
+        if chosen:
+            raise ConfigError(f"the distilled risk embedder was distilled from {distilled.teacher!r}, not from the "
+                              f"configured embedder {foundation.name!r}; run `assist distill-risk-embedder`",
+                              path=str(path), field="risk.distilled_path")
+        return foundation
+    return distilled
 
 
 def build_risk_assessor(settings: Settings, embedder: Embedder | None = None, *, use_model: bool | None = None,
@@ -163,7 +205,7 @@ def build_risk_assessor(settings: Settings, embedder: Embedder | None = None, *,
             found = cache.get_many(model_key, [text_key(t) for t in texts])
             vectors = {t: found[text_key(t)].tolist() for t in texts if text_key(t) in found}
             sem = SemanticMatcher(embedder, signals, SemanticParams(window_chars=settings.risk.semantic_window_chars),
-                                  vectors=vectors)
+                                  vectors=vectors, window_embedder=_window_embedder(settings, embedder))
             new = [(text_key(t), v) for t, v in sem.vectors.items() if t not in vectors]
             if new:
                 cache.put_many(model_key, new)
@@ -174,7 +216,7 @@ def build_risk_assessor(settings: Settings, embedder: Embedder | None = None, *,
     path = risk_model_path(settings)
     if want_model and path.is_file() and sem is not None:
         try:
-            model = RiskModel.load(path, [sg.id for sg in signals], sem.embedder.name, sem.describe())
+            model = RiskModel.load(path, [sg.id for sg in signals], sem.embedder_name, sem.describe())
         except ConfigError:
             if settings.risk.model_path is not None:
                 raise  # a model the user chose must fit; the shipped default may not fit another embedder

@@ -66,6 +66,9 @@ def load_signals(path: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
         if sig.get("weight") not in SIGNAL_WEIGHTS:
             problems.append(Problem(sp, f"signal {sid}: weight must be one of {', '.join(SIGNAL_WEIGHTS)}",
                                     line=line, field="weight"))
+        if sig.get("alone_at_most", "high") not in ("medium", "high"):
+            problems.append(Problem(sp, f"signal {sid}: alone_at_most must be medium or high", line=line,
+                                    field="alone_at_most"))
         for fld, minimum in (("examples", 8), ("lookalikes", 3)):
             vals = sig.get(fld)
             if not isinstance(vals, list) or not all(isinstance(v, str) and v.strip() for v in vals):

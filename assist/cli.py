@@ -161,20 +161,50 @@ def cmd_risk(args: argparse.Namespace) -> int:
 
 
 def cmd_train_risk(args: argparse.Namespace) -> int:
-    from assist.bootstrap import build_risk_assessor
+    from assist.bootstrap import build_risk_assessor, packaged_risk_model
     from assist.index import IndexLayout
     from assist.risk.training import train_risk
 
     settings = _settings(args)
     folder = _conversations_dir(settings, args.data)
     assessor = build_risk_assessor(settings, use_model=False)
-    out = Path(args.out) if args.out else (settings.risk.model_path or IndexLayout(settings.data_dir).root / "risk_model.json")
-    model, dev = train_risk(assessor, folder, out, assessor.semantic.embedder.name if assessor.semantic else None,
+    out = Path(args.out) if args.out else (settings.risk.model_path or IndexLayout(settings.data_dir).root
+                                           / packaged_risk_model(settings.risk.semantic_embedder).name)
+    model, dev = train_risk(assessor, folder, out, assessor.semantic.embedder_name if assessor.semantic else None,
                             C=args.C, progress=not args.quiet)
     print(f"trained on {model.info['train_conversations']} conversations (data {model.data_hash[:12]}), "
           f"temperature {model.temperature:.2f}; saved {out}")
     if dev:
         print(json.dumps({k: v for k, v in dev.items() if k != "per_category"}, ensure_ascii=False, indent=1))
+    return 0
+
+
+def cmd_distill_risk_embedder(args: argparse.Namespace) -> int:
+    from assist.adapters.embcache import EmbeddingCache
+    from assist.bootstrap import build_embedder, build_risk_assessor, knowledge_dirs
+    from assist.index import IndexLayout
+    from assist.risk.dataset import load_conversations
+    from assist.risk.distilled import build
+
+    settings = _settings(args)
+    foundation = build_embedder(settings)
+    assessor = build_risk_assessor(settings, foundation, use_model=False)
+    if assessor.semantic is None:
+        raise AssistError("the semantic layer is off (risk.semantic = false): nothing to distil")
+    convs = load_conversations(_conversations_dir(settings, args.data))
+    docs = [p.read_text(encoding="utf-8") for d in knowledge_dirs(settings) for p in sorted(d.rglob("*"))
+            if p.suffix in (".md", ".yaml", ".yml") and p.name not in ("signals.yaml", "README.md")]
+    layout = IndexLayout(settings.data_dir)
+    cache = EmbeddingCache(layout.cache_path)
+    try:
+        emb = build(foundation, convs, list(assessor.signals.values()), docs, assessor.semantic.window,
+                    assessor.semantic.params.window_chars, cache, progress=not args.quiet)
+    finally:
+        cache.close()
+    out = Path(args.out) if args.out else (settings.risk.distilled_path or layout.root / "risk_embedder.npz")
+    emb.save(out)
+    print(f"distilled {foundation.name} into {len(emb.vocab)} n-grams (scale {emb.scale:.2f}); saved {out}. "
+          "Retrain the risk model (`assist train-risk`): its features depend on this embedder.")
     return 0
 
 
@@ -407,9 +437,17 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--no-model", action="store_true", help="rules + semantics, without the learned layer")
     r.set_defaults(func=cmd_risk)
 
+    t = sub.add_parser("distill-risk-embedder", help="rebuild the risk hint's fast distilled embedder from the "
+                       "foundation embedder (train split, signals, knowledge base)")
+    t.add_argument("--data", help="folder of labelled *.jsonl conversations (default: eval/datasets/conversations)")
+    t.add_argument("--out", help="file to write (default: risk.distilled_path or data_dir/risk_embedder.npz)")
+    t.add_argument("-q", "--quiet", action="store_true")
+    t.set_defaults(func=cmd_distill_risk_embedder)
+
     t = sub.add_parser("train-risk", help="train the learned risk layer from labelled conversations")
     t.add_argument("--data", help="folder of labelled *.jsonl conversations (default: eval/datasets/conversations)")
-    t.add_argument("--out", help="model file (default: risk.model_path or data_dir/risk_model.json)")
+    t.add_argument("--out", help="model file (default: risk.model_path or data_dir/risk_model.json; "
+                   "risk_model_distilled.json with risk.semantic_embedder=distilled)")
     t.add_argument("-C", type=float, default=3.0, help="inverse regularisation strength (default 3.0, chosen on the dev split)")
     t.add_argument("-q", "--quiet", action="store_true")
     t.set_defaults(func=cmd_train_risk)
@@ -423,8 +461,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("risk-eval", help="risk metrics on a split of the labelled conversations")
     e.add_argument("--data", help="folder of labelled *.jsonl conversations")
-    e.add_argument("--split", choices=["train", "dev", "test", "heldout", "all"], default="dev",
-                   help="heldout = conversations by other writers, never used in training")
+    e.add_argument("--split", choices=["train", "dev", "test", "heldout", "fresh", "all"], default="dev",
+                   help="heldout = conversations by other writers, never used in training; fresh = written after the "
+                   "design was frozen, for final numbers only")
     e.add_argument("--layers", action="store_true", help="also report rules alone and rules + semantics")
     e.set_defaults(func=cmd_risk_eval)
 
@@ -435,7 +474,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--out", default="eval-results", help="output folder (default ./eval-results)")
     ev.add_argument("--compare", help="an earlier results.json (or its folder): print every metric's change")
     ev.add_argument("--gate", help="thresholds TOML (e.g. eval/thresholds.toml): exit 7 when a metric is past its floor")
-    ev.add_argument("--split", help="risk/replies conversations: dev, test, heldout, train, all or a comma list "
+    ev.add_argument("--split", help="risk/replies conversations: dev, test, heldout, fresh, train, all or a comma list "
                     "(default: dev,heldout on the shipped data, all on another folder)")
     ev.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     ev.set_defaults(func=cmd_eval)

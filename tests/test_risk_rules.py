@@ -121,3 +121,30 @@ def test_assess_accepts_a_conversation_object():
     assert r.category == "intermediary"
     with pytest.raises(ConversationError):
         assess({"meta": {}})
+
+
+class _ConfidentModel:
+    """A learned layer that is always sure the caller is an intermediary (a fake, to test the level rules)."""
+
+    data_hash = "f" * 64
+
+    def predict(self, state, meta, signals):
+        return {"genuine": 0.02, "legit_rep": 0.02, "intermediary": 0.94, "coached": 0.01, "victim": 0.01}
+
+
+def test_a_third_party_alone_leads_to_verification_not_to_a_tag():
+    """S1 (someone speaks for the borrower) is what lawyers and authorised relatives do too: on its own it stays at
+    medium however sure the model is; evidence of a second signal may raise the level to high."""
+    assessor = build_assessor(model=_ConfidentModel())
+    s = assessor.new_session({"number_matches": "unknown"})
+    r = s.add({"speaker": "caller", "text": "您好，我是华正律师事务所的律师助理，代表彭律师跟您约个时间。"})
+    assert {e.signal_id for e in r.evidence} == {"S1"}
+    assert r.probabilities["intermediary"] > 0.9 and r.level == "medium"
+    assert "tag_suspected_agent" not in r.actions and "ask_authorisation_documents" in r.actions
+    r = s.add({"speaker": "caller", "text": "以后别打她原来那个号了，只打我这个。"})
+    assert "S3" in {e.signal_id for e in r.evidence} and r.level == "high" and "tag_suspected_agent" in r.actions
+
+
+def test_no_high_without_quoted_evidence():
+    r = build_assessor(model=_ConfidentModel()).assess(_c("你好，我想问一下这个月的账单。"))
+    assert r.evidence == () and r.level == "medium"

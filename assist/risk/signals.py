@@ -25,6 +25,7 @@ class Signal:
     keywords: tuple[tuple[str, ...], ...] = ()
     unless: tuple[re.Pattern[str], ...] = ()
     channels: tuple[str, ...] = field(default_factory=tuple)
+    alone_at_most: str = "high"         # highest level this signal may justify without another signal's evidence
 
     @property
     def weight_value(self) -> float:
@@ -45,8 +46,12 @@ def load_signal_set(path: Path) -> list[Signal]:
             unless = tuple(re.compile(p) for p in raw.get("unless") or ())
         except re.error as exc:
             raise KnowledgeError(f"signal {sid}: bad pattern: {exc}", path=str(path), field="patterns") from exc
+        alone = raw.get("alone_at_most", "high")
+        if alone not in ("medium", "high"):
+            raise KnowledgeError(f"signal {sid}: alone_at_most must be medium or high, not {alone!r}", path=str(path),
+                                 field="alone_at_most")
         out.append(Signal(id=sid, name=raw["name"], category=raw["category"], weight=raw["weight"],
                           examples=tuple(raw.get("examples") or ()), lookalikes=tuple(raw.get("lookalikes") or ()),
                           patterns=pats, keywords=tuple(tuple(k) for k in raw.get("keywords") or ()), unless=unless,
-                          channels=tuple(raw.get("channel") or ())))
+                          channels=tuple(raw.get("channel") or ()), alone_at_most=alone))
     return out
