@@ -285,6 +285,7 @@ def test_dataset_validation_names_line_and_field():
     _, errors = validate(b'{"id": "y", "label": "boss", "turns": []}', "conversations", "c.jsonl")
     assert "field 'label'" in errors[0]
     assert guess_kind("scams_b.jsonl") == "scams" and guess_kind("conversations/mixed_a.jsonl") == "conversations"
+    assert guess_kind("conversations/any_name.jsonl") == "conversations" and guess_kind("x/conversations/y.jsonl") == "conversations"
 
 
 def test_validation_of_ids_used_elsewhere_and_of_optional_fields():

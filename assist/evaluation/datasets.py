@@ -82,8 +82,9 @@ CHECKS: dict[str, Callable[[dict[str, Any], list[str]], None]] = {
 def guess_kind(name: str) -> str | None:
     """The dataset kind from a file name (retrieval.jsonl, scams_b.jsonl, conversations/x.jsonl …)."""
     base = name.replace("\\", "/").rsplit("/", 1)[-1].lower()
-    if "/conversations/" in name.replace("\\", "/") or base.startswith(("conv", "intermediary", "coached", "victim",
-                                                                        "genuine", "legit", "mixed", "diverse")):
+    if "/conversations/" in "/" + name.replace("\\", "/") or base.startswith(("conv", "intermediary", "coached",
+                                                                              "victim", "genuine", "legit", "mixed",
+                                                                              "diverse", "fresh")):
         return "conversations"
     for k, prefixes in (("retrieval", ("retrieval",)), ("consumer", ("consumer",)), ("scams", ("scam",)),
                         ("attacks", ("attack", "benign"))):

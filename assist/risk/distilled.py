@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import zipfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,7 +45,7 @@ def grams(text: str) -> list[str]:
     return [s[i:i + n] for n in NGRAMS for i in range(len(s) - n + 1)]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class DistilledEmbedder:
     """Implements the Embedder port; queries and passages are treated alike (the teacher's query form)."""
 
@@ -100,7 +101,7 @@ class DistilledEmbedder:
                 meta = json.loads(str(z["meta"]))
                 words = str(z["vocab"]).split("\n")
                 arrays = {k: z[k] for k in ("idf", "coords", "basis", "mean")}
-        except (OSError, ValueError, KeyError) as exc:
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
             raise ConfigError(f"cannot read the distilled risk embedder: {exc}", path=str(path)) from exc
         if meta.get("format") != FORMAT or meta.get("ngrams") != list(NGRAMS):
             raise ConfigError("distilled risk embedder has an unknown format; rebuild it with "
@@ -158,9 +159,8 @@ def distill(texts: Sequence[str], targets: np.ndarray, tune_texts: Sequence[str]
     _, _, vt = np.linalg.svd(Y - mean, full_matrices=False)
     basis = vt[:components]
     coords = W @ basis.T
-    data_hash = hashlib.sha256("\n".join(texts).encode("utf-8")).hexdigest()
-    emb = DistilledEmbedder(vocab, idf, coords.astype(np.float16), basis, mean, 1.0, teacher, data_hash)
-    P = np.asarray(_features(tune_texts, vocab, idf) @ coords) @ basis
+    coords = coords.astype(np.float16)   # as stored, so that the scale is chosen for the vectors that will be served
+    P = np.asarray(_features(tune_texts, vocab, idf) @ coords.astype(np.float64)) @ basis
     T = np.asarray(tune_targets, dtype=np.float64) @ refs.T
 
     def error(s: float) -> float:
@@ -169,7 +169,8 @@ def distill(texts: Sequence[str], targets: np.ndarray, tune_texts: Sequence[str]
         return float(np.sqrt(((V @ refs.T - T) ** 2).mean()))
 
     scale = min(np.round(np.arange(0.8, 2.01, 0.05), 2), key=error)
-    return DistilledEmbedder(emb.vocab, idf, emb.coords, basis, mean, float(scale), teacher, data_hash)
+    data_hash = hashlib.sha256("\n".join(texts).encode("utf-8")).hexdigest()
+    return DistilledEmbedder(vocab, idf, coords, basis, mean, float(scale), teacher, data_hash)
 
 
 def _windows(text: str, sizes: Iterable[tuple[int, int]]) -> set[str]:
