@@ -15,15 +15,15 @@ LABELS = ("intermediary", "coached", "victim", "genuine", "legit_rep")
 
 
 HELDOUT_PREFIXES = ("mx",)   # conversations by writers who wrote none of the training data
-# Written by four further writers after the scorer's design was frozen (2026-12-02) and scored once, for the final
-# numbers: the 'test' split had by then been read for two designs, so it no longer measured a design untouched.
+# Written by four further writers after the scorer's design was frozen (2026-12-02); never fitted or tuned on. The
+# 'test' split had by then been read for two designs. What reading 'fresh' decided is in README, "Risk hint".
 FRESH_PREFIXES = ("fr-",)
 
 
 def split_of(conv_id: str) -> str:
     """Fixed split by id: 70 % train, 15 % dev, 15 % test (stable when cases are added); ids starting with a
     held-out prefix form the 'heldout' split (other writers, never trained on: a check against learning style), and
-    ids starting with a fresh prefix the 'fresh' split (never trained or tuned on; scored once per design)."""
+    ids starting with a fresh prefix the 'fresh' split (never trained or tuned on)."""
     if conv_id.startswith(HELDOUT_PREFIXES):
         return "heldout"
     if conv_id.startswith(FRESH_PREFIXES):

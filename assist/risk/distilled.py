@@ -39,6 +39,15 @@ FORMAT = 1
 NGRAMS = (1, 2)
 
 
+def weights(text: str, vocab: dict[str, int], idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(vocabulary indices, unit-length TF-IDF weights) of the text's known n-grams; both empty when none is known.
+    The one weighting used to fit the map and to serve it."""
+    counts = Counter(g for g in grams(text) if g in vocab)
+    idx = np.fromiter((vocab[g] for g in counts), dtype=np.int64, count=len(counts))
+    w = np.fromiter(counts.values(), dtype=np.float64, count=len(counts)) * idf[idx]
+    return idx, (w / np.linalg.norm(w) if len(w) else w)
+
+
 def grams(text: str) -> list[str]:
     """Character unigrams and bigrams of the matching form of ``text``, punctuation and spaces left out."""
     s = "".join(ch for ch in normalize(text, simplify=True) if ch.isalnum())
@@ -73,12 +82,9 @@ class DistilledEmbedder:
         return [self.embed_query(p) for p in passages]
 
     def vector(self, text: str) -> np.ndarray:
-        counts = Counter(g for g in grams(text) if g in self.vocab)
-        v = self.mean.astype(np.float64)
-        if counts:
-            idx = np.fromiter((self.vocab[g] for g in counts), dtype=np.int64, count=len(counts))
-            w = np.fromiter(counts.values(), dtype=np.float64, count=len(counts)) * self.idf[idx]
-            w /= np.linalg.norm(w)
+        idx, w = weights(text, self.vocab, self.idf)
+        v = self.mean
+        if len(idx):
             v = v + self.scale * ((w @ self.coords[idx].astype(np.float64)) @ self.basis)
         return (v / np.linalg.norm(v)).astype(np.float32)
 
@@ -121,15 +127,13 @@ def _features(texts: Sequence[str], vocab: dict[str, int], idf: np.ndarray) -> A
     """Row-normalised TF-IDF n-gram matrix (scipy CSR) of ``texts`` over ``vocab``."""
     import scipy.sparse as sp
 
-    rows, cols, vals = [], [], []
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
     for r, t in enumerate(texts):
-        c = Counter(g for g in grams(t) if g in vocab)
-        if not c:
-            continue
-        w = np.asarray([k * idf[vocab[g]] for g, k in c.items()])
-        w /= np.linalg.norm(w)
-        rows += [r] * len(c)
-        cols += [vocab[g] for g in c]
+        idx, w = weights(t, vocab, idf)
+        rows += [r] * len(idx)
+        cols += idx.tolist()
         vals += w.tolist()
     return sp.csr_matrix((vals, (rows, cols)), shape=(len(texts), len(vocab)))
 
