@@ -128,7 +128,7 @@ class ReloadingRetriever:
 _RISK_MODEL_FILES = {"foundation": "risk_model.json", "distilled": "risk_model_distilled.json"}
 
 
-def packaged_risk_model(semantic_embedder: str = "foundation") -> Path:
+def packaged_risk_model(semantic_embedder: str = "distilled") -> Path:
     """The learned risk model shipped for each choice of risk.semantic_embedder (their features differ)."""
     return Path(str(resources.files("assist.risk"))) / _RISK_MODEL_FILES[semantic_embedder]
 

