@@ -1,7 +1,8 @@
 """Entry point on embedded defaults.
 
-    python app.py                       # index the shipped knowledge if needed, then serve the staff sidebar
-                                        # (http://127.0.0.1:8000/assist/) and the JSON API (/docs) on this machine
+    python app.py                       # index the shipped knowledge if needed, then serve everything on this machine:
+                                        # the staff sidebar (http://127.0.0.1:8000/assist/), the trainer console
+                                        # (/trainer/), the consumer widget demo (/demo) and the JSON API (/docs)
     python app.py "停息挂账是国家规定吗"   # one question: ranked passages with citations, then exit
 """
 
@@ -9,21 +10,26 @@ from __future__ import annotations
 
 import sys
 
-from assist.cli import main as cli_main
+from assist.edges.cli import guarded
+from assist.edges.cli.knowledge import ingest, search
+from assist.edges.cli.serve import serve
+from assist.errors import EXIT_CODES
+from assist.knowledge.index import IndexLayout
+from assist.settings import load_settings
 
 
 def main(argv: list[str]) -> int:
-    if argv:
-        code = cli_main(["ingest", "--default", "-q"]) if _needs_index() else 0
-        return code if code not in (0, 1) else cli_main(["search", " ".join(argv)])
-    return cli_main(["serve"])
+    def run() -> int:
+        settings = load_settings()
+        if not argv:
+            return serve(settings)
+        if IndexLayout(settings.data_dir).read_manifest() is None:
+            code = ingest(settings, [], default=True, quiet=True)
+            if code not in (EXIT_CODES["ok"], EXIT_CODES["partial"]):
+                return code
+        return search(settings, " ".join(argv))
 
-
-def _needs_index() -> bool:
-    from assist.index import IndexLayout
-    from assist.settings import load_settings
-
-    return IndexLayout(load_settings().data_dir).read_manifest() is None
+    return guarded(run)
 
 
 if __name__ == "__main__":

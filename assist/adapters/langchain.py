@@ -10,7 +10,7 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from assist.models import Filter
+from assist.knowledge.types import Filter
 from assist.ports import Embedder
 
 

@@ -1,13 +1,19 @@
-"""Validation of evaluation datasets (JSONL), line by line, so a trainer uploading a new set sees every problem with
-its line and field at once instead of a failed run later."""
+"""Evaluation datasets (JSONL): validation line by line, so a trainer uploading a new set sees every problem with its
+line and field at once instead of a failed run later; and where an upload goes so that its suite reads it."""
 
 from __future__ import annotations
 
-import json
-from typing import Any, Callable
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-from assist.errors import AssistError
-from assist.text import decode_bytes
+from assist.consumer.scams import SCHEMES
+from assist.core.files import atomic_write_bytes, safe_name
+from assist.core.jsonl import iter_jsonl
+from assist.core.text import decode_bytes
+from assist.errors import AssistError, ConversationError
+from assist.evaluation.conversations import parse_line
 
 KINDS = ("retrieval", "conversations", "consumer", "scams", "attacks")
 
@@ -26,9 +32,6 @@ def _check_retrieval(row: dict[str, Any], errors: list[str]) -> None:
 
 
 def _check_conversation(row: dict[str, Any], errors: list[str]) -> None:
-    from assist.risk.dataset import parse_line
-    from assist.risk.types import ConversationError
-
     try:
         c = parse_line(row)
     except ConversationError as exc:
@@ -57,8 +60,6 @@ def _check_consumer(row: dict[str, Any], errors: list[str]) -> None:
 
 
 def _check_scam(row: dict[str, Any], errors: list[str]) -> None:
-    from assist.scams import SCHEMES
-
     _str(row, "message", errors)
     known = {s.id for s in SCHEMES}
     schemes = row.get("schemes")
@@ -107,13 +108,10 @@ def validate(data: bytes, kind: str, name: str = "upload.jsonl",
     errors: list[str] = []
     ids: dict[str, int] = {}
     good = 0
-    for n, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            errors.append(f"{name}:{n}: not JSON ({exc.msg} at column {exc.colno})")
+    for item in iter_jsonl(text):
+        n, row = item.line, item.value
+        if item.error is not None:
+            errors.append(f"{name}:{n}: {item.error}")
             continue
         if not isinstance(row, dict):
             errors.append(f"{name}:{n}: each line must be a JSON object")
@@ -133,3 +131,60 @@ def validate(data: bytes, kind: str, name: str = "upload.jsonl",
     if good == 0 and not errors:
         errors.append(f"{name}: no cases in the file")
     return good, errors
+
+
+def dataset_target(folder: Path, kind: str, name: str) -> Path:
+    """Where an uploaded file of ``kind`` goes in a dataset folder so that its suite reads it: retrieval and
+    consumer have one file each (an upload replaces it), scams and attacks are read as scams*.jsonl and
+    attacks*/benign*.jsonl, conversations as conversations/*.jsonl."""
+    base = safe_name(Path(name).stem) + ".jsonl"
+    if kind in ("retrieval", "consumer"):
+        return folder / f"{kind}.jsonl"
+    if kind == "scams":
+        return folder / (base if base.startswith("scams") else f"scams_{base}")
+    if kind == "attacks":
+        return folder / (base if base.startswith(("attacks", "benign")) else f"attacks_{base}")
+    if kind == "conversations":
+        return folder / "conversations" / base
+    raise AssistError(f"unknown dataset kind {kind!r}", field="kind")
+
+
+def conversation_ids(folder: Path, skip: Path | None = None) -> dict[str, str]:
+    """Conversation ids already in ``folder`` (file:line), except in ``skip``: ids must be unique across files."""
+    out: dict[str, str] = {}
+    for f in sorted(folder.glob("*.jsonl")) if folder.is_dir() else []:
+        if skip is not None and f.resolve() == skip.resolve():
+            continue
+        for item in iter_jsonl(f.read_text(encoding="utf-8")):
+            cid = item.value.get("id") if isinstance(item.value, dict) else None
+            if isinstance(cid, str):   # a bad line was reported by the file's own validation when it was saved
+                out.setdefault(cid, f"conversations/{f.name}:{item.line}")
+    return out
+
+
+@dataclass(frozen=True)
+class Upload:
+    """What happened to an uploaded dataset file."""
+
+    kind: str
+    path: Path
+    good: int
+    errors: list[str]
+    replaced: bool = False
+
+    @property
+    def saved(self) -> bool:
+        return not self.errors
+
+
+def add_dataset(folder: Path, data: bytes, name: str, kind: str) -> Upload:
+    """Validate an uploaded JSONL file of ``kind`` line by line and, only when every line is good, save it where its
+    suite reads it in ``folder`` (a conversation id already used by another file there is an error too)."""
+    dest = dataset_target(folder, kind, name)
+    taken = conversation_ids(dest.parent, skip=dest) if kind == "conversations" else None
+    good, errors = validate(data, kind, name, taken)
+    if errors:
+        return Upload(kind, dest, good, errors)
+    replaced = dest.exists()
+    atomic_write_bytes(dest, data)
+    return Upload(kind, dest, good, [], replaced)

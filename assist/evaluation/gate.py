@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from assist.errors import ConfigError
-from assist.evaluation.harness import finite
+from assist.evaluation.results import finite
 
 
 @dataclass(frozen=True)

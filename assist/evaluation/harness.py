@@ -1,181 +1,39 @@
-"""The evaluation harness: runs suites over a dataset folder, records every case (pass / fail / unscorable with its
-reason), computes metrics from scorable cases only, compares against an earlier run, and writes results.json."""
+"""The evaluation harness: runs suites over a dataset folder and writes results.json and report.html."""
 
 from __future__ import annotations
 
 import json
-import math
+import os
 import platform
 import time
-from dataclasses import asdict, dataclass, field
+from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
+from assist.core.files import atomic_write_text
 from assist.errors import AssistError
+from assist.evaluation.context import EvalContext
+from assist.evaluation.report import render_report
+from assist.evaluation.results import RunResult, SuiteResult, compare
+from assist.evaluation.suites import SUITES, Progress
 
-SUITE_NAMES = ("retrieval", "risk", "replies", "consumer", "scams", "attacks", "latency")
+SUITE_NAMES = tuple(SUITES)
 # The subset the CI gate runs: every suite except the slow per-turn ones (replies replays whole calls through the
-# agent; latency repeats calls) - about a minute with the bundled embedder on 2 cores.
+# agent; latency repeats calls).
 FAST_SUITES = ("retrieval", "risk", "consumer", "scams", "attacks")
 
-# Metrics where lower is better; everything else is higher-is-better. Matched on the last dotted part, by suffix.
-_LOWER_BETTER = ("fpr", "fpr_high_genuine", "fpr_medium_or_high_genuine", "ece", "leak_rate", "violations",
-                 "violation_rate", "false_refusal_rate", "benign_flag_rate", "legit_rep_flagged_high", "_ms",
-                 "mean_turns_to_detection", "unscorable")
-# Metrics that describe the sample rather than score the system: shown and compared, never a regression.
-_DESCRIPTIVE = ("noise_floor", "scored_turns", "suggestions_shown")
 
-
-def lower_is_better(metric: str) -> bool:
-    last = metric.rsplit(".", 1)[-1]
-    return any(last == s or last.endswith(s) for s in _LOWER_BETTER)
-
-
-def descriptive(metric: str) -> bool:
-    return metric.rsplit(".", 1)[-1].endswith(_DESCRIPTIVE)
-
-
-@dataclass
-class CaseOutcome:
-    """One evaluated case. ``outcome`` is pass, fail or unscorable (with the reason, kept out of every mean)."""
-
-    suite: str
-    id: str
-    outcome: str
-    reason: str = ""
-    details: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class SuiteResult:
-    name: str
-    metrics: dict[str, float | None]
-    cases: list[CaseOutcome]
-    plots: dict[str, Any] = field(default_factory=dict)   # raw series the report draws
-    seconds: float = 0.0
-    dataset: str = ""
-
-    @property
-    def counts(self) -> dict[str, int]:
-        out = {"pass": 0, "fail": 0, "unscorable": 0}
-        for c in self.cases:
-            out[c.outcome] = out.get(c.outcome, 0) + 1
-        return out
-
-
-@dataclass
-class RunResult:
-    suites: list[SuiteResult]
-    started: str
-    machine: dict[str, Any]
-    data_dir: str
-    settings: dict[str, Any] = field(default_factory=dict)
-
-    def metrics(self) -> dict[str, float | None]:
-        """Every metric as suite.metric."""
-        return {f"{s.name}.{k}": v for s in self.suites for k, v in s.metrics.items()}
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"started": self.started, "machine": self.machine, "data_dir": self.data_dir, "settings": self.settings,
-                "metrics": self.metrics(),
-                "suites": [{"name": s.name, "dataset": s.dataset, "seconds": round(s.seconds, 2), "counts": s.counts,
-                            "metrics": s.metrics, "plots": s.plots, "cases": [asdict(c) for c in s.cases]}
-                           for s in self.suites]}
-
-
-def load_run(path: Path) -> dict[str, Any]:
-    """An earlier results.json (or the folder holding it)."""
-    p = path / "results.json" if path.is_dir() else path
-    try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise AssistError(f"no earlier results at {p}", path=str(p)) from None
-    except json.JSONDecodeError as exc:
-        raise AssistError(f"not a results.json: {exc}", path=str(p), line=exc.lineno) from exc
-    if "metrics" not in data:
-        raise AssistError("not a results.json written by `assist eval` (no 'metrics')", path=str(p))
-    return data
-
-
-def finite(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-
-
-def mean(xs: Iterable[float]) -> float | None:
-    """Mean of scorable values; None (not 0, not NaN) when there are none."""
-    vals = [x for x in xs if finite(x)]
-    return sum(vals) / len(vals) if vals else None
-
-
-@dataclass(frozen=True)
-class Delta:
-    metric: str
-    before: float | None
-    after: float | None
-    delta: float | None
-    regression: bool
-
-
-def compare(previous: dict[str, Any], current: dict[str, float | None], tolerance: float = 1e-9,
-            suites: Iterable[str] | None = None) -> list[Delta]:
-    """Every metric's change against an earlier run; a regression is a move in the worse direction.
-
-    Only the suites that ran now are compared (``suites``, else the suites named in ``current``): comparing a
-    single-suite run with a full earlier run must not report every other suite's metrics as lost."""
-    ran = set(suites) if suites is not None else {name.split(".", 1)[0] for name in current}
-    before_all: dict[str, Any] = {k: v for k, v in previous.get("metrics", {}).items() if k.split(".", 1)[0] in ran}
-    out = []
-    for name in sorted(set(before_all) | set(current)):
-        b, a = before_all.get(name), current.get(name)
-        if finite(b) and finite(a):
-            d = float(a) - float(b)  # type: ignore[arg-type]
-            worse = not descriptive(name) and (d > tolerance if lower_is_better(name) else d < -tolerance)
-            out.append(Delta(name, float(b), float(a), d, worse))  # type: ignore[arg-type]
-        else:
-            # a metric that could be computed before and cannot now is a regression too
-            out.append(Delta(name, b if finite(b) else None, a if finite(a) else None, None, finite(b) and not finite(a)))
-    return out
-
-
-def summary_table(run: RunResult, deltas: Sequence[Delta] = ()) -> str:
-    """Plain-text table for the terminal: suite, cases, metrics (with deltas when comparing)."""
-    by_name = {d.metric: d for d in deltas}
-    lines = []
-    for s in run.suites:
-        c = s.counts
-        lines.append(f"== {s.name}  ({c['pass']} pass, {c['fail']} fail, {c['unscorable']} unscorable; {s.seconds:.1f} s)")
-        for k, v in s.metrics.items():
-            shown = "n/a" if not finite(v) else f"{v:.4f}" if isinstance(v, float) else str(v)
-            d = by_name.get(f"{s.name}.{k}")
-            extra = ""
-            if d is not None and d.delta is not None:
-                extra = f"  ({d.delta:+.4f}{'  REGRESSION' if d.regression else ''})"
-            elif d is not None and d.regression:
-                extra = "  (REGRESSION: no longer computable)"
-            lines.append(f"   {k:<40} {shown}{extra}")
-        for d in deltas:        # reported by the earlier run, not reported at all now
-            k = d.metric[len(s.name) + 1:]
-            if d.metric.startswith(f"{s.name}.") and k not in s.metrics:
-                lines.append(f"   {k:<40} n/a{'  (REGRESSION: no longer computable)' if d.regression else ''}")
-    return "\n".join(lines)
-
-
-Progress = Callable[[str, int, int], None]
-
-
-def run_suites(context: Any, suites: Sequence[str], progress: Progress | None = None) -> RunResult:
-    """Run the named suites against ``context`` (an EvalContext); unknown names are an error."""
-    from assist.evaluation import consumer_suites, suites as impl
-
-    unknown = [s for s in suites if s not in SUITE_NAMES]
+def run_suites(context: EvalContext, suites: Sequence[str], progress: Progress | None = None) -> RunResult:
+    """Run the named suites against ``context``; unknown names are an error."""
+    unknown = [s for s in suites if s not in SUITES]
     if unknown:
         raise AssistError(f"unknown suite(s): {', '.join(unknown)}; choose from {', '.join(SUITE_NAMES)}, fast, all",
                           field="suite")
     results = []
     for name in suites:
         t0 = time.perf_counter()
-        run = getattr(impl, f"suite_{name}", None) or getattr(consumer_suites, f"suite_{name}")
-        res: SuiteResult = run(context, progress or (lambda *_: None))
+        res: SuiteResult = SUITES[name](context, progress or (lambda *_: None))
         res.seconds = time.perf_counter() - t0
         results.append(res)
     return RunResult(results, time.strftime("%Y-%m-%dT%H:%M:%S"),
@@ -184,12 +42,11 @@ def run_suites(context: Any, suites: Sequence[str], progress: Progress | None = 
 
 
 def _cpus() -> int:
-    import os
-
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def expand_suites(names: Sequence[str]) -> list[str]:
+    """Suite names from the command line: comma lists, ``fast`` and ``all`` expanded, each once."""
     out: list[str] = []
     for n in names:
         for part in n.split(","):
@@ -204,19 +61,13 @@ def expand_suites(names: Sequence[str]) -> list[str]:
 
 
 def write_run(run: RunResult, out_dir: Path, previous: dict[str, Any] | None = None) -> tuple[Path, Path]:
-    """results.json and report.html in ``out_dir``."""
-    from assist.evaluation.report import render_report
-
-    out_dir.mkdir(parents=True, exist_ok=True)
+    """results.json and report.html in ``out_dir`` (each written atomically)."""
     data = run.to_dict()
     deltas = compare(previous, run.metrics(), suites=[s.name for s in run.suites]) if previous else []
     if previous:
         data["compare"] = {"against": previous.get("started", ""),
                            "deltas": [asdict(d) for d in deltas]}
-    results = out_dir / "results.json"
-    tmp = results.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
-    tmp.replace(results)
-    report = out_dir / "report.html"
-    report.write_text(render_report(data, deltas), encoding="utf-8")
+    results, report = out_dir / "results.json", out_dir / "report.html"
+    atomic_write_text(results, json.dumps(data, ensure_ascii=False, indent=1, default=str))
+    atomic_write_text(report, render_report(data, deltas))
     return results, report

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import html
 import io
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
-from assist.evaluation.harness import Delta, finite
+from assist.evaluation.results import Delta, finite
 
 
 def _svg(fig: Any) -> str:

@@ -1,102 +1,95 @@
-"""Retrieval metrics over a JSONL question set: Recall@k, hit@k, MRR, nDCG@5, and the relevance floor's behaviour."""
+"""Retrieval over a question set: the one evaluator the retrieval suite, the quality tests and bench/retrieval.py all
+use. Ranking quality is measured with the relevance floor off (documents, each once, top 10); the floor's effect
+with it on (what would be shown: the top 5, or nothing)."""
 
 from __future__ import annotations
 
-import json
-import math
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
+from assist.core.jsonl import read_jsonl
 from assist.errors import KnowledgeError
-from assist.models import Filter
+from assist.evaluation.metrics import hit_at, ndcg_at, recall_at, reciprocal_rank
+from assist.evaluation.results import mean
+from assist.knowledge.types import Filter
+from assist.ports import Retriever
+
+DEPTH = 10          # documents ranked per question
+SHOWN = 5           # what a user would see with the floor on
 
 
 @dataclass(frozen=True)
 class RetrievalCase:
     id: str
     query: str
-    audience: str
-    relevant: tuple[str, ...]
+    audience: str                   # agent | consumer (or any)
+    relevant: tuple[str, ...]       # empty: out of scope, the floor should leave nothing
     style: str = ""
+
+
+@dataclass(frozen=True)
+class Ranking:
+    case: RetrievalCase
+    ranked: tuple[str, ...]         # document ids, floor off, each once, best first
+    kept: tuple[str, ...] | None    # document ids shown with the floor on (None: not asked)
+
+    def metrics(self) -> dict[str, float]:
+        """The case's ranking metrics (in-scope cases only)."""
+        r, rel = self.ranked, self.case.relevant
+        out = {"recall@1": recall_at(r, rel, 1), "recall@3": recall_at(r, rel, 3), "recall@5": recall_at(r, rel, 5),
+               "hit@1": hit_at(r, rel, 1), "hit@5": hit_at(r, rel, 5), "mrr": reciprocal_rank(r, rel),
+               "ndcg@5": ndcg_at(r, rel, 5)}
+        if self.kept is not None:
+            out["kept_relevant"] = hit_at(self.kept, rel, SHOWN)
+        return out
 
 
 def load_cases(path: Path) -> list[RetrievalCase]:
     """Read eval/datasets/retrieval.jsonl; a bad line is an error naming file and line."""
     cases = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
+    for n, row in read_jsonl(path):
         try:
-            row = json.loads(line)
             cases.append(RetrievalCase(str(row["id"]), str(row["query"]), str(row["audience"]),
                                        tuple(row.get("relevant") or ()), str(row.get("style", ""))))
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        except (KeyError, TypeError, AttributeError) as exc:
             raise KnowledgeError(f"bad case: {exc}", path=str(path), line=n) from exc
     return cases
 
 
-def recall_at(ranked: Sequence[str], relevant: Iterable[str], k: int) -> float:
-    rel = set(relevant)
-    return len(rel & set(ranked[:k])) / len(rel) if rel else 0.0
+def rank(retriever: Retriever, case: RetrievalCase, mode: str = "hybrid", with_floor: bool = True) -> Ranking:
+    """The documents found for one case, with the floor off (and, ``with_floor``, on)."""
+    where = Filter.for_audience(case.audience)
+    hits = retriever.search(case.query, k=DEPTH, where=where, mode=mode, floor=False)
+    ranked = tuple(dict.fromkeys(h.chunk.doc_id for h in hits))   # a document may fill several places
+    kept = None
+    if with_floor:
+        kept = tuple(h.chunk.doc_id for h in retriever.search(case.query, k=SHOWN, where=where, mode=mode, floor=True))
+    return Ranking(case, ranked, kept)
 
 
-def hit_at(ranked: Sequence[str], relevant: Iterable[str], k: int) -> float:
-    return 1.0 if set(relevant) & set(ranked[:k]) else 0.0
-
-
-def reciprocal_rank(ranked: Sequence[str], relevant: Iterable[str], k: int = 10) -> float:
-    rel = set(relevant)
-    for i, d in enumerate(ranked[:k], start=1):
-        if d in rel:
-            return 1.0 / i
-    return 0.0
-
-
-def ndcg_at(ranked: Sequence[str], relevant: Iterable[str], k: int = 5) -> float:
-    """Binary-gain nDCG@k; a relevant document counts once (at its first place), so the value never exceeds 1."""
-    rel = set(relevant)
-    seen: set[str] = set()
-    dcg = 0.0
-    for i, d in enumerate(ranked[:k], start=1):
-        if d in rel and d not in seen:
-            seen.add(d)
-            dcg += 1.0 / math.log2(i + 1)
-    ideal = sum(1.0 / math.log2(i + 1) for i in range(1, min(len(rel), k) + 1))
-    return dcg / ideal if ideal else 0.0
-
-
-def _mean(xs: list[float]) -> float | None:
-    return sum(xs) / len(xs) if xs else None
-
-
-def evaluate(retriever: Any, cases: Sequence[RetrievalCase], mode: str = "hybrid", k: int = 10) -> dict[str, Any]:
-    """Ranking metrics with the floor off (ranking quality), then the floor's effect with it on."""
-    per_case: list[dict[str, Any]] = []
+def rank_all(retriever: Retriever, cases: Iterable[RetrievalCase], mode: str = "hybrid",
+             with_floor: bool = True) -> Iterator[Ranking]:
     for c in cases:
-        where = Filter.for_audience(c.audience)
-        ranked = [h.chunk.doc_id for h in retriever.search(c.query, k=k, where=where, mode=mode, floor=False)]
-        kept = [h.chunk.doc_id for h in retriever.search(c.query, k=k, where=where, mode=mode, floor=True)]
-        row: dict[str, Any] = {"id": c.id, "audience": c.audience, "style": c.style, "relevant": list(c.relevant),
-                               "ranked": ranked[:5], "kept": len(kept)}
-        if c.relevant:
-            row.update({"recall@1": recall_at(ranked, c.relevant, 1), "recall@5": recall_at(ranked, c.relevant, 5),
-                        "hit@1": hit_at(ranked, c.relevant, 1), "hit@5": hit_at(ranked, c.relevant, 5),
-                        "mrr": reciprocal_rank(ranked, c.relevant), "ndcg@5": ndcg_at(ranked, c.relevant, 5),
-                        "kept_relevant": hit_at(kept, c.relevant, 5)})
-        per_case.append(row)
+        yield rank(retriever, c, mode, with_floor)
 
-    def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
-        scored = [r for r in rows if r["relevant"]]
-        oos = [r for r in rows if not r["relevant"]]
-        out: dict[str, Any] = {"cases": len(scored)}
-        for m in ("recall@1", "recall@5", "hit@1", "hit@5", "mrr", "ndcg@5", "kept_relevant"):
-            out[m] = _mean([r[m] for r in scored])
-        out["out_of_scope"] = len(oos)
-        out["out_of_scope_rejected"] = _mean([1.0 if r["kept"] == 0 else 0.0 for r in oos])
+
+def summarize(rankings: Sequence[Ranking]) -> dict[str, Any]:
+    """Mean metrics over in-scope cases and the share of out-of-scope cases turned away, for all cases and per
+    audience."""
+
+    def one(rows: Sequence[Ranking]) -> dict[str, Any]:
+        scored = [r for r in rows if r.case.relevant]
+        oos = [r for r in rows if not r.case.relevant]
+        per = [r.metrics() for r in scored]
+        out: dict[str, Any] = {"cases": len(scored), "out_of_scope": len(oos)}
+        for m in sorted({k for p in per for k in p}):
+            out[m] = mean(p[m] for p in per)
+        out["out_of_scope_rejected"] = mean(1.0 if not r.kept else 0.0 for r in oos if r.kept is not None)
         return out
 
-    result = {"mode": mode, "all": summary(per_case), "cases": per_case}
-    for aud in sorted({c.audience for c in cases}):
-        result[aud] = summary([r for r in per_case if r["audience"] == aud])
+    result = {"all": one(rankings)}
+    for aud in sorted({r.case.audience for r in rankings}):
+        result[aud] = one([r for r in rankings if r.case.audience == aud])
     return result

@@ -1,6 +1,5 @@
-"""Document review (issue 8): read a submitted 授权委托书, complaint letter or hardship certificate (text, PDF, DOCX,
-or a scan through offline OCR), check it with evidence, and find the earlier documents it nearly copies.
+"""Document review: read a submitted 授权委托书, complaint letter or hardship certificate (text, PDF, DOCX, or a scan
+through OCR), check it with evidence, and find the earlier documents it nearly copies.
 
-reader/ocr -> checks (authorisation, complaint, certificate) -> similarity + store -> service -> cli / api / ui;
-batch + report for folders; synth builds the synthetic corpus the tests and bench/review.py use. Nothing heavy is
-imported here."""
+reader -> checks (authorisation, complaint, certificate; what signals.yaml says comes in as a ReviewPolicy) ->
+similarity -> service (one document) / batch + report (a folder). OCR, PDF/DOCX, sketches and the store are ports."""

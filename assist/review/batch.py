@@ -7,15 +7,15 @@ import datetime as dt
 import hashlib
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from assist.review.privacy import mask_name
-from assist.review.reader import SUPPORTED, DocumentError
-from assist.review.similarity import NearDuplicateIndex, UnionFind, compare, fingerprint, minhash, shared_passages
+from assist.errors import DocumentError
+from assist.ports import Sketcher
+from assist.review.masking import mask_name
+from assist.review.reader import SUPPORTED
+from assist.review.report import write_report
+from assist.review.service import ReviewService
+from assist.review.similarity import UnionFind, compare, fingerprint, shared_passages
 from assist.review.types import BatchItem, BatchReport, Cluster, ReadDocument
-
-if TYPE_CHECKING:
-    from assist.review.service import ReviewService
 
 
 def discover(folder: Path) -> list[Path]:
@@ -27,10 +27,8 @@ def discover(folder: Path) -> list[Path]:
                   and not any(part.startswith(".") for part in p.relative_to(folder).parts))
 
 
-def review_folder(service: "ReviewService", folder: Path, out_dir: Path) -> BatchReport:
+def review_folder(service: ReviewService, folder: Path, out_dir: Path) -> BatchReport:
     """Review and cluster a folder; write the report files into ``out_dir``."""
-    from assist.review.report import write_report
-
     report = BatchReport(folder=mask_name(str(folder)))
     seen: set[str] = set()
     read: dict[str, tuple[ReadDocument, str]] = {}
@@ -56,7 +54,7 @@ def review_folder(service: "ReviewService", folder: Path, out_dir: Path) -> Batc
         else:
             date, source = dt.date.fromtimestamp(path.stat().st_mtime).isoformat(), "mtime"
         report.items.append(BatchItem(rel, result, date, source))  # type: ignore[arg-type]
-    cluster_folder(report)
+    cluster_folder(report, service.sketcher)
     # Early copies of a wave were reviewed before the later ones existed; now that the store holds the whole folder,
     # analyse cluster members again (idempotent, no re-reading) so each shows every copy and the wave's final size.
     for n, item in enumerate(report.items):
@@ -67,17 +65,17 @@ def review_folder(service: "ReviewService", folder: Path, out_dir: Path) -> Batc
     return report
 
 
-def cluster_folder(report: BatchReport) -> None:
-    """Link the folder's documents (MinHash LSH candidates, exact Jaccard/containment to confirm) and group them."""
+def cluster_folder(report: BatchReport, sketcher: Sketcher) -> None:
+    """Link the folder's documents (sketch index candidates, exact Jaccard/containment to confirm) and group them."""
     fps = [fingerprint(item.result.masked_text) for item in report.items]
-    index = NearDuplicateIndex()
+    index = sketcher.index()
     uf = UnionFind()
     by_path = {item.path: i for i, item in enumerate(report.items)}
-    for i, (item, fp) in enumerate(zip(report.items, fps)):
+    for item, fp in zip(report.items, fps):
         uf.find(item.path)
         if not fp.usable:
             continue
-        sketch = minhash(fp.shingles)
+        sketch = sketcher.sketch(fp.shingles)
         for other in index.candidates(sketch):
             j = by_path[other]
             link = compare(other, fps[j], item.path, fp)

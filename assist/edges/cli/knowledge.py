@@ -1,0 +1,123 @@
+"""`assist check | ingest | search`: the knowledge base."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from assist.edges.cli.settings import settings_of
+from assist.errors import EXIT_CODES
+
+
+def register(sub: Any) -> None:
+    c = sub.add_parser("check", help="validate knowledge folders (schema, references, hotline numbers)")
+    c.add_argument("paths", nargs="*", help="folders to check (default: the configured knowledge folders)")
+    c.set_defaults(func=cmd_check)
+
+    i = sub.add_parser("ingest", help="index knowledge files (incremental; swaps in the new index only when complete)")
+    i.add_argument("paths", nargs="*", help="files/folders to index (default: what was indexed last, else the shipped knowledge)")
+    i.add_argument("--default", action="store_true", help="index the configured knowledge folders, ignoring what was indexed last")
+    i.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    i.set_defaults(func=cmd_ingest)
+
+    s = sub.add_parser("search", help="search the index and print ranked passages with citations")
+    s.add_argument("query", help="the question, in Chinese")
+    s.add_argument("--audience", choices=["agent", "consumer", "all", "any"], default="any",
+                   help="agent = agent+all documents, consumer = consumer+all, any = everything (default)")
+    s.add_argument("--kind", action="append", default=[], choices=["regulation", "guide", "script", "education"],
+                   help="only this kind (repeatable)")
+    s.add_argument("--tag", action="append", default=[], help="only documents with this tag (repeatable)")
+    s.add_argument("-k", type=int, default=5, help="number of results (default 5)")
+    s.add_argument("--mode", choices=["hybrid", "dense", "lexical"], default="hybrid")
+    s.add_argument("--no-floor", action="store_true", help="keep results below the relevance floor")
+    s.add_argument("--json", action="store_true", help="machine-readable output")
+    s.set_defaults(func=cmd_search)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from assist.bootstrap import build_loader, knowledge_dirs
+    from assist.knowledge.check import check_knowledge
+
+    settings = settings_of(args)
+    loader = build_loader(settings)
+    folders = [Path(p) for p in args.paths] or knowledge_dirs(settings)
+    total_docs, errors, warnings = 0, 0, 0
+    for folder in folders:
+        if not folder.exists():
+            print(f"{folder}: error: no such file or folder", file=sys.stderr)
+            errors += 1
+            continue
+        docs, problems = check_knowledge(folder, loader)
+        total_docs += len(docs)
+        for p in problems:
+            print(p.describe(), file=sys.stderr)
+            errors += p.severity == "error"
+            warnings += p.severity == "warning"
+    print(f"checked {total_docs} documents: {errors} error(s), {warnings} warning(s)")
+    return EXIT_CODES["partial"] if errors else EXIT_CODES["ok"]
+
+
+def ingest(settings: Any, paths: list[Path], default: bool, quiet: bool) -> int:
+    """Index ``paths`` (none: what was indexed last, or the configured knowledge when ``default``)."""
+    from assist.bootstrap import build_ingestor, knowledge_dirs
+    from assist.knowledge.index import IndexLayout
+
+    if not paths:
+        manifest = IndexLayout(settings.data_dir).read_manifest()
+        paths = [Path(p) for p in manifest["sources"]] if manifest and not default else knowledge_dirs(settings)
+    report = build_ingestor(settings).ingest(paths, progress=not quiet)
+    for p in report.problems:
+        print(p.describe(), file=sys.stderr)
+    print(f"indexed {report.documents} documents as {report.chunks} passages "
+          f"({report.embedded} embedded, {report.reused} reused from cache, {report.carried} kept from the previous index) "
+          f"from {report.files} files in {report.seconds:.1f}s; {len(report.errors)} file error(s)")
+    print(f"index: {settings.data_dir} (generation {report.generation or 'unchanged'})")
+    return EXIT_CODES["partial"] if report.errors else EXIT_CODES["ok"]
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    return ingest(settings_of(args), [Path(p) for p in args.paths], args.default, args.quiet)
+
+
+def _hit_json(rank: int, h: Any) -> dict[str, Any]:
+    c = h.chunk
+    return {"rank": rank, "doc_id": c.doc_id, "title": c.title, "kind": c.kind, "audience": c.audience,
+            "article": c.article, "section": " / ".join(c.headings), "citation": c.citation, "file": c.source_path,
+            "start": c.start, "end": c.end, "score": round(h.score, 6), "relevance": round(h.relevance, 4),
+            "dense_rank": h.dense_rank, "lexical_rank": h.lexical_rank, "text": c.text}
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    return search(settings_of(args), args.query, args.audience, tuple(args.kind), tuple(args.tag), args.k, args.mode,
+                  not args.no_floor, args.json)
+
+
+def search(settings: Any, query: str, audience: str = "any", kinds: tuple[str, ...] = (), tags: tuple[str, ...] = (),
+           k: int = 5, mode: str = "hybrid", floor: bool = True, as_json: bool = False) -> int:
+    """Print the ranked passages for ``query`` (the defaults are the command line's)."""
+    from assist.bootstrap import open_retriever
+    from assist.knowledge.types import Filter
+
+    retriever = open_retriever(settings)
+    where = Filter.for_audience(audience, kinds or None, tags or None)
+    hits = retriever.search(query, k=k, where=where, mode=mode, floor=floor)
+    if as_json:
+        print(json.dumps({"query": query, "results": [_hit_json(i, h) for i, h in enumerate(hits, 1)]},
+                         ensure_ascii=False, indent=2))
+        return EXIT_CODES["ok"]
+    if not hits:
+        print("没有找到相关内容（no passage passed the relevance floor）。")
+        return EXIT_CODES["ok"]
+    for i, h in enumerate(hits, 1):
+        c = h.chunk
+        where_in = c.article or " / ".join(c.headings) or "-"
+        print(f"{i}. {c.title}  [{c.kind}/{c.audience}]  {where_in}")
+        if c.citation:
+            print(f"   出处: {c.citation}")
+        print(f"   文件: {c.source_path}:{c.start}-{c.end}   score={h.score:.4f} relevance={h.relevance:.3f}")
+        snippet = " ".join(c.text.split())
+        print(f"   {snippet[:160]}{'…' if len(snippet) > 160 else ''}")
+    return EXIT_CODES["ok"]

@@ -1,0 +1,41 @@
+"""`assist serve`: the web app (JSON API, staff sidebar, trainer console, consumer widget) on one port."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from assist.edges.cli.knowledge import ingest
+from assist.edges.cli.settings import settings_of
+from assist.errors import EXIT_CODES
+
+
+def register(sub: Any) -> None:
+    sv = sub.add_parser("serve", help="start the web app: JSON API (/docs), staff sidebar (/assist/), trainer console "
+                        "(/trainer/), consumer widget (/widget.js, /demo)")
+    sv.add_argument("--host", help="default 127.0.0.1 (agent.host)")
+    sv.add_argument("--port", type=int, help="default 8000 (agent.port)")
+    sv.set_defaults(func=cmd_serve)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    return serve(settings_of(args), args.host, args.port)
+
+
+def serve(settings: Any, host: str | None = None, port: int | None = None) -> int:
+    """Index the shipped knowledge when nothing is indexed yet, then serve until interrupted."""
+    import uvicorn
+
+    from assist.bootstrap import create_web_app
+    from assist.knowledge.index import IndexLayout
+
+    if IndexLayout(settings.data_dir).read_manifest() is None:
+        print("no index yet: indexing the shipped knowledge first (about a minute)…", file=sys.stderr)
+        ingest(settings, [], default=True, quiet=True)
+    host, port = host or settings.agent.host, port or settings.agent.port
+    print(f"坐席助手: http://{host}:{port}/assist/   培训与评测: http://{host}:{port}/trainer/   "
+          f"防骗小助手演示: http://{host}:{port}/demo   "
+          f"API docs: http://{host}:{port}/docs", file=sys.stderr)
+    uvicorn.run(create_web_app(settings), host=host, port=port, log_level="warning")
+    return EXIT_CODES["ok"]

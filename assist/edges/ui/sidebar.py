@@ -1,0 +1,187 @@
+"""The Gradio staff sidebar: narrow, Chinese, offline (no CDN assets, analytics off), mounted in the web app at
+/assist. A class that receives the staff service; its handlers are methods, testable without a server."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import gradio as gr
+from fastapi import FastAPI
+
+from assist.staff.assist import AgentAssist
+from assist.staff.transcript import parse_transcript
+from assist.staff.types import Assistance
+
+LEVEL_COLOURS = {"low": ("#2e7d32", "低"), "medium": ("#ef6c00", "中"), "high": ("#c62828", "高")}
+CATEGORY_ZH = {"intermediary": "疑似第三方代理", "coached": "疑似受人指导", "victim": "可能是代理受害者", "none": "未见异常"}
+SLOTS = 3
+CSS = ".assist-sidebar {max-width: 420px} .risk-badge {padding:6px 10px;border-radius:6px;color:#fff;font-weight:600}"
+
+
+def _risk_html(a: Assistance | None) -> str:
+    if a is None:
+        return "<div>尚无通话内容</div>"
+    r = a.risk
+    colour, zh = LEVEL_COLOURS[r["level"]]
+    probs = " · ".join(f"{CATEGORY_ZH[k]} {v:.0%}" for k, v in r["probabilities"].items())
+    ev = "".join(f"<li>{html.escape(e['signal_id'])} {html.escape(e['signal_name'])}：“{html.escape(e['quote'][:40])}”</li>"
+                 for e in r["evidence"][:4])
+    return (f"<div class='risk-badge' style='background:{colour}'>风险 {zh} · {CATEGORY_ZH[r['category']]}</div>"
+            f"<div style='font-size:12px;margin-top:4px'>{probs}</div><ul style='font-size:12px'>{ev}</ul>"
+            "<div style='font-size:11px;color:#666'>内部参考提示，不得据此拒绝服务或投诉，也不要告知客户。</div>")
+
+
+def _highlight(turns: list[dict[str, str]], a: Assistance | None) -> list[tuple[str, str | None]]:
+    marks: dict[int, list[dict[str, Any]]] = {}
+    if a is not None:
+        for e in a.risk["evidence"]:
+            if e["layer"] == "rule":
+                marks.setdefault(e["turn_index"], []).append(e)
+    out: list[tuple[str, str | None]] = []
+    for i, t in enumerate(turns):
+        who = "来电人：" if t["speaker"] == "caller" else "坐席："
+        out.append((who, None))
+        text, pos = t["text"], 0
+        for e in sorted(marks.get(i, []), key=lambda e: e["start"]):
+            if e["start"] >= pos:
+                out.append((text[pos:e["start"]], None))
+                out.append((text[e["start"]:e["end"]], e["signal_id"]))
+                pos = e["end"]
+        out.append((text[pos:] + "\n", None))
+    return out
+
+
+Transcript = list[dict[str, str]]
+
+
+class StaffSidebar:
+    """The sidebar over one AgentAssist; ``demo_calls`` are replayed turn by turn from the 演示 section."""
+
+    def __init__(self, agent: AgentAssist, demo_calls: list[dict[str, Any]]) -> None:
+        self.agent = agent
+        self.calls = demo_calls
+
+    # -- handlers ----------------------------------------------------------------------------------------------------
+    def _turn(self, sid: str, ts: Transcript, turn: dict[str, Any]) -> tuple[Assistance, Transcript]:
+        a = self.agent.on_turn(sid, turn)
+        kept = self.agent.session(sid).turns[-1]     # as stored: masked
+        return a, ts + [{"speaker": kept.speaker, "text": kept.text}]
+
+    def add(self, sid: str, ts: Transcript, num: str, who: str, said: str) -> list[Any]:
+        if not said.strip():
+            raise gr.Error("请先输入本轮内容")
+        sid = sid or self.agent.start({"number_matches": num})
+        a, ts = self._turn(sid, ts, {"speaker": who, "text": said})
+        return self.render(sid, ts, a) + [""]
+
+    def import_all(self, sid: str, ts: Transcript, num: str, block: str) -> list[Any]:
+        turns = parse_transcript(block)
+        if not turns:
+            raise gr.Error("没有可导入的内容")
+        sid = sid or self.agent.start({"number_matches": num})
+        a = None
+        for t in turns:
+            a, ts = self._turn(sid, ts, t)
+        return self.render(sid, ts, a)
+
+    def play(self, sid: str, ts: Transcript, call_id: str, pos: int) -> list[Any]:
+        call = next(c for c in self.calls if c["id"] == call_id)
+        if not sid or pos >= len(call["turns"]) or pos == 0:
+            sid, ts, pos = self.agent.start(call["meta"]), [], 0
+        a, ts = self._turn(sid, ts, call["turns"][pos])
+        return self.render(sid, ts, a) + [pos + 1]
+
+    def reset(self) -> list[Any]:
+        return self.render("", [], None) + [0, False, ""]
+
+    def feedback(self, a: Assistance | None, i: int, action: str, edited: str) -> str:
+        if a is None or i >= len(a.suggestions):
+            return "没有可反馈的话术"
+        self.agent.feedback(a.suggestions[i].id, action, edited if action == "edited" else None)
+        return {"used": "已记录：采用", "edited": "已记录：修改后采用", "rejected": "已记录：不采用"}[action]
+
+    def set_tag(self, sid: str, value: bool) -> str:
+        if not sid:
+            return "请先开始通话"
+        self.agent.tag(sid, value)
+        return "已标注“疑似代理”" if value else "已取消“疑似代理”标注"
+
+    @staticmethod
+    def render(sid: str, ts: Transcript, a: Assistance | None) -> list[Any]:
+        outs: list[Any] = [sid, ts, a, _risk_html(a), _highlight(ts, a), (a.message if a else "")]
+        sugs = list(a.suggestions) if a else []
+        for i in range(SLOTS):
+            if i < len(sugs):
+                s = sugs[i]
+                c = "\n".join(f"- **{html.escape(x.title)}** {html.escape(x.article)}：{html.escape(x.snippet)}"
+                              for x in s.citations)
+                outs += [gr.update(value=s.text, label=f"推荐话术 {i + 1} · {s.title}", visible=True),
+                         f"理由：{html.escape(s.reason)}\n\n{c}"]
+            else:
+                outs += [gr.update(value="", visible=i == 0), ""]
+        acts = [x["label"] for x in a.actions] if a else []
+        outs += [gr.update(choices=acts, value=[]), "\n".join(f"- {html.escape(q)}" for q in (a.probes if a else ()))]
+        return outs
+
+    # -- layout ------------------------------------------------------------------------------------------------------
+    def build(self) -> gr.Blocks:
+        calls = self.calls
+        with gr.Blocks(title="坐席助手", analytics_enabled=False) as ui:
+            session = gr.State("")
+            turns = gr.State([])
+            last = gr.State(None)
+            demo_pos = gr.State(0)
+            with gr.Column(elem_classes="assist-sidebar"):
+                gr.Markdown("### 坐席助手")
+                with gr.Row():
+                    number = gr.Radio([("是", "yes"), ("否", "no"), ("不确定", "unknown")], value="unknown",
+                                      label="来电号码是否为预留号码")
+                    new_btn = gr.Button("新通话", size="sm")
+                risk = gr.HTML(_risk_html(None))
+                transcript = gr.HighlightedText(label="通话记录（证据高亮）", combine_adjacent=False, show_legend=False)
+                with gr.Row():
+                    speaker = gr.Radio([("来电人", "caller"), ("坐席", "agent")], value="caller", label="说话人")
+                text = gr.Textbox(label="本轮内容", lines=2, placeholder="输入或粘贴这一轮的话")
+                add_btn = gr.Button("添加", variant="primary")
+                with gr.Accordion("粘贴整段通话 / 演示", open=False):
+                    paste = gr.Textbox(label="每行一轮，以“客户：”或“坐席：”开头", lines=4)
+                    paste_btn = gr.Button("导入整段")
+                    demo = gr.Dropdown([(c["title"], c["id"]) for c in calls], label="演示通话", value=calls[0]["id"])
+                    demo_btn = gr.Button("播放下一轮")
+                message = gr.Markdown()
+                boxes, cites, fb = [], [], []
+                for i in range(SLOTS):
+                    with gr.Group():
+                        boxes.append(gr.Textbox(label=f"推荐话术 {i + 1}（可修改后点“修改后采用”）", lines=3,
+                                                buttons=["copy"], interactive=True))
+                        with gr.Accordion("依据与理由", open=False):
+                            cites.append(gr.Markdown())
+                        with gr.Row():
+                            fb.append((gr.Button("采用", size="sm"), gr.Button("修改后采用", size="sm"),
+                                       gr.Button("不采用", size="sm")))
+                actions = gr.CheckboxGroup(label="下一步")
+                probes = gr.Markdown()
+                tag = gr.Checkbox(label="标注“疑似代理”（内部标签）")
+                status = gr.Markdown()
+
+            outputs = [session, turns, last, risk, transcript, message]
+            for i in range(SLOTS):
+                outputs += [boxes[i], cites[i]]
+            outputs += [actions, probes]
+            add_btn.click(self.add, [session, turns, number, speaker, text], outputs + [text], api_name="add_turn")
+            paste_btn.click(self.import_all, [session, turns, number, paste], outputs, api_name="import_transcript")
+            demo_btn.click(self.play, [session, turns, demo, demo_pos], outputs + [demo_pos], api_name="demo_next")
+            new_btn.click(self.reset, [], outputs + [demo_pos, tag, status], api_name="new_call")
+            for i, (used, edited, rejected) in enumerate(fb):
+                for button, action in ((used, "used"), (edited, "edited"), (rejected, "rejected")):
+                    button.click(lambda a, e, i=i, action=action: self.feedback(a, i, action, e), [last, boxes[i]],
+                                 status, api_name=f"feedback_{action}_{i + 1}")
+            tag.change(self.set_tag, [session, tag], status, api_name="set_tag")
+        blocks: gr.Blocks = ui
+        return blocks
+
+    def mount(self, app: FastAPI, path: str) -> FastAPI:
+        """Mount into the FastAPI app (same process as the JSON API)."""
+        gr.mount_gradio_app(app, self.build(), path=path, css=CSS)
+        return app

@@ -1,0 +1,156 @@
+"""Hybrid retrieval: dense (Chroma) + BM25 fused by reciprocal rank fusion, filtered inside both stores,
+with a relevance floor so that "nothing fits" is a possible answer, and an optional cross-encoder reranker."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from assist.errors import ConfigError, IndexNotReadyError
+from assist.knowledge.index import GenerationData, IndexLayout
+from assist.knowledge.types import Chunk, Filter, Hit
+from assist.ports import Embedder, LexicalIndex, Reranker, Retriever, Tokenizer, VectorSearch
+
+
+@dataclass(frozen=True)
+class RetrievalParams:
+    """How a search is run (values come from RetrievalSettings; see README, "Configuration")."""
+
+    k: int
+    candidates: int
+    rrf_k: int
+    min_relevance: float
+    dense_weight: float
+    max_per_document: int
+
+
+def rrf(rankings: Sequence[Sequence[str]], k: int = 60, weights: Sequence[float] | None = None) -> dict[str, float]:
+    """Weighted reciprocal rank fusion: sum over rankings of weight / (k + rank), rank starting at 1."""
+    fused: dict[str, float] = {}
+    for i, ranking in enumerate(rankings):
+        w = 1.0 if weights is None else weights[i]
+        for rank, key in enumerate(ranking, start=1):
+            fused[key] = fused.get(key, 0.0) + w / (k + rank)
+    return fused
+
+
+# Audience views: one extra dense collection per audience, holding exactly what that audience may see, so the
+# common audience filter is a choice of collection rather than a metadata scan (and the consumer view physically
+# contains no internal text).
+AUDIENCE_VIEWS: dict[str, tuple[str, ...]] = {"agent": ("agent", "all"), "consumer": ("consumer", "all")}
+
+
+class AudienceViewIndex:
+    """A VectorIndex over the full collection plus per-audience views; picks the view that matches the filter."""
+
+    def __init__(self, full: VectorSearch, views: dict[str, VectorSearch]) -> None:
+        self.full = full
+        self.views = {frozenset(AUDIENCE_VIEWS[name]): idx for name, idx in views.items()}
+
+    def query(self, vector: Sequence[float], k: int, where: Filter | None = None) -> list[tuple[str, float]]:
+        if where is not None and where.audiences is not None and frozenset(where.audiences) in self.views:
+            view = self.views[frozenset(where.audiences)]
+            rest = replace(where, audiences=None)
+            return view.query(vector, k, None if rest == Filter() else rest)
+        return self.full.query(vector, k, where)
+
+    def count(self) -> int:
+        return self.full.count()
+
+
+class HybridRetriever:
+    """Answers queries over one loaded index generation."""
+
+    def __init__(self, embedder: Embedder, vectors: VectorSearch, lexical: LexicalIndex, tokenizer: Tokenizer,
+                 data: GenerationData, params: RetrievalParams, reranker: Reranker | None = None) -> None:
+        if data.vectors.shape[1] != embedder.dim:
+            raise ConfigError(f"the index holds {data.vectors.shape[1]}-dimensional vectors but the embedder gives "
+                              f"{embedder.dim}; run `assist ingest` again with the current embedder", field="embedder")
+        self.embedder = embedder
+        self.vectors = vectors
+        self.lexical = lexical
+        self.tokenizer = tokenizer
+        self.params = params
+        self.reranker = reranker
+        self._chunks: dict[str, Chunk] = {c.id: c for c in data.chunks}
+        self._row: dict[str, int] = {c.id: i for i, c in enumerate(data.chunks)}
+        self._matrix = data.vectors
+
+    @property
+    def size(self) -> int:
+        return len(self._chunks)
+
+    def chunk(self, chunk_id: str) -> Chunk:
+        return self._chunks[chunk_id]
+
+    def search(self, query: str, *, k: int | None = None, where: Filter | None = None,
+               mode: str = "hybrid", floor: bool = True) -> list[Hit]:
+        """Ranked passages for a query. mode: hybrid | dense | lexical. floor=False keeps irrelevant results."""
+        k = k or self.params.k
+        if not query.strip():
+            return []
+        n = self.params.candidates
+        use_floor = floor and self.params.min_relevance > -1
+        # BM25-only search without the floor needs no query embedding; everything else does.
+        qvec = (np.asarray(self.embedder.embed_query(query), dtype=np.float32)
+                if mode != "lexical" or use_floor else None)
+        dense = self.vectors.query(qvec.tolist(), n, where) if qvec is not None and mode != "lexical" else []
+        lexical = self.lexical.query(self.tokenizer.tokens(query), n, where) if mode in ("hybrid", "lexical") else []
+        d_rank = {cid: r for r, (cid, _) in enumerate(dense, start=1)}
+        l_rank = {cid: r for r, (cid, _) in enumerate(lexical, start=1)}
+        fused = rrf([[c for c, _ in dense], [c for c, _ in lexical]], self.params.rrf_k, (self.params.dense_weight, 1.0))
+        order = sorted(fused, key=lambda c: -fused[c])
+        hits: list[Hit] = []
+        for cid in order:
+            chunk = self._chunks.get(cid)
+            if chunk is None:
+                continue
+            rel = float(self._matrix[self._row[cid]] @ qvec) if qvec is not None else float("nan")
+            hits.append(Hit(chunk, fused[cid], rel, d_rank.get(cid), l_rank.get(cid)))
+        if self.reranker is not None and hits:
+            pool = hits[: max(k * 4, 20)]
+            scores = self.reranker.scores(query, [h.chunk.context_text() for h in pool])
+            hits = [Hit(h.chunk, s, h.relevance, h.dense_rank, h.lexical_rank)
+                    for h, s in sorted(zip(pool, scores), key=lambda x: -x[1])]
+        if use_floor:
+            hits = [h for h in hits if h.relevance >= self.params.min_relevance]
+        per_doc: dict[str, int] = {}
+        out: list[Hit] = []
+        for h in hits:
+            if per_doc.get(h.chunk.doc_id, 0) >= self.params.max_per_document:
+                continue
+            per_doc[h.chunk.doc_id] = per_doc.get(h.chunk.doc_id, 0) + 1
+            out.append(h)
+            if len(out) >= k:
+                break
+        return out
+
+
+
+class ReloadingRetriever:
+    """A retriever for long-running processes: picks up a new index generation after `assist ingest` swaps it in.
+
+    Checking costs one stat() of the manifest per search; the previous generation stays on disk for one round,
+    so searches in flight during a swap still succeed."""
+
+    def __init__(self, layout: IndexLayout, open_current: Callable[[], Retriever]) -> None:
+        self._layout = layout
+        self._open = open_current
+        self._stamp: int | None = None
+        self._current: Retriever | None = None
+
+    def current(self) -> Retriever:
+        try:
+            stamp = self._layout.manifest_path.stat().st_mtime_ns
+        except FileNotFoundError:
+            raise IndexNotReadyError(f"no index in {self._layout.root}: run `assist ingest` first") from None
+        if self._current is None or stamp != self._stamp:
+            self._current = self._open()
+            self._stamp = stamp
+        return self._current
+
+    def search(self, query: str, *, k: int | None = None, where: Filter | None = None, mode: str = "hybrid",
+               floor: bool = True) -> list[Hit]:
+        return self.current().search(query, k=k, where=where, mode=mode, floor=floor)

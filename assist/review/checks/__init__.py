@@ -1,0 +1,63 @@
+"""Checks on a read document: what kind it is, then the findings for that kind, each with its evidence.
+
+Pure logic over ReadDocument (no I/O). What the signal taxonomy says about letters (advice, letter phrasing, which
+signal explains a finding) and the rule matcher come in as a ReviewPolicy. Every quote is masked before it leaves.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assist.review.checks.authorisation import check_authorisation
+from assist.review.checks.certificate import check_certificate
+from assist.review.checks.complaint import check_complaint
+from assist.review.policy import ReviewPolicy
+from assist.review.types import SEVERITY_ORDER, DocKind, Finding, ReadDocument
+
+# Kind markers. A title is a short first line; the body counts less than the title.
+_AUTH_TITLE = re.compile(r"授权委托书|委托书|授权书|委托代理合同|债务委托|委托服务协议")
+_AUTH_BODY = (re.compile(r"(?<![被受])委托人|本人.{0,30}现委托"), re.compile(r"受托人|被委托人|代理人|被授权人|受托方"))
+_CERT_TITLE = re.compile(r"证明|诊断书|病历|出院记录|出院小结|低保证|特困")
+_CERT_BODY = re.compile(r"兹证明|特此证明|兹有|经(我|本)(委|村|社区|院|单位|公司)?核实|情况属实")
+_COMPLAINT_TITLE = re.compile(r"投诉|申诉|协商|申请|诉求|告知函|情况说明|反映|异议|疑问|建议|^致")
+_COMPLAINT_BODY = (re.compile(r"借款|贷款|还款|催收|催款|逾期|分期|扣款|征信|欠款|利息"),
+                   re.compile(r"投诉|反映|要求|诉求|申请|请求|希望|麻烦|请问|想问|咨询|请|能不能|可不可以|能否"))
+_ADDRESS = re.compile(r"^(致|尊敬的|您好|你好|.{2,20}(公司|银行|中心|客服|负责人|领导)[:：])")
+TITLE_MAX = 20
+
+
+def classify(doc: ReadDocument) -> DocKind:
+    """Authorisation letter, complaint letter, hardship certificate, or other, from title and body markers."""
+    lines = [ln.text.strip() for ln in doc.lines if ln.text.strip()]
+    title = lines[0] if lines and len(lines[0]) <= TITLE_MAX else ""
+    text = doc.text
+    score = {"authorisation": 0, "certificate": 0, "complaint": 0}
+    if _AUTH_TITLE.search(title):
+        score["authorisation"] += 3
+    if all(p.search(text) for p in _AUTH_BODY):
+        score["authorisation"] += 2
+    if _CERT_TITLE.search(title) and not _AUTH_TITLE.search(title):
+        score["certificate"] += 3
+    if _CERT_BODY.search(text):
+        score["certificate"] += 2
+    if _COMPLAINT_TITLE.search(title) or any(_ADDRESS.search(ln) for ln in lines[:2]):
+        score["complaint"] += 2
+    if all(p.search(text) for p in _COMPLAINT_BODY):
+        score["complaint"] += 2
+    best = max(score, key=lambda k: score[k])  # ties keep the order above: authorisation, certificate, complaint
+    return best if score[best] >= 2 else "other"  # type: ignore[return-value]
+
+
+def run_checks(doc: ReadDocument, policy: ReviewPolicy) -> tuple[DocKind, list[Finding]]:
+    """Classify the document and run the checks for its kind; findings sorted by severity, then position."""
+    kind = classify(doc)
+    if kind == "authorisation":
+        found = check_authorisation(doc, policy)
+    elif kind == "certificate":
+        found = check_certificate(doc, policy)
+    elif kind == "complaint":
+        found = check_complaint(doc, policy)
+    else:
+        found = []
+    found.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.start if f.start is not None else -1, f.check))
+    return kind, found

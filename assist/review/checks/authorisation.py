@@ -1,0 +1,205 @@
+"""Checks on an authorisation letter (授权委托书): are the parts a valid entrustment needs there, who is the trustee (受托人)
+(a law firm, a relative, or a consulting company posing as one), and does a claimed lawyer give a licence number of
+the right shape. Findings are advice to verify, never a verdict: a letter can be genuine with a part missing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from assist.core.text import clause_bounds, fold_width
+from assist.review.checks.evidence import dates, finding
+from assist.review.policy import ReviewPolicy
+from assist.review.types import Finding, ReadDocument, Severity
+
+_PRINCIPAL = re.compile(r"(?<![被受])(委托人|授权人|委托方)")
+_TRUSTEE = re.compile(r"(受托人|被委托人|代理人|被授权人|受托方)")
+_SCOPE = re.compile(r"委托事项|委托权限|代理权限|代理事项|授权范围|授权事项|委托范围|代理范围|委托内容|特别授权|一般授权")
+_TERM = re.compile(r"委托期限|代理期限|授权期限|有效期|期限|自.{0,16}(起)?至.{0,16}(止)?")
+_SIGNATURE = re.compile(r"签字|签名|签章|盖章|手印|捺印")
+_RELATION = re.compile(r"关系|系委托人|配偶|父子|父女|母子|母女|夫妻|兄弟|姐妹|姐弟|兄妹|亲属|近亲属|朋友|同事|"
+                       r"之(父|母|子|女|夫|妻|兄|弟|姐|妹)")
+_LABEL = re.compile(rf"^\s*(?:{_PRINCIPAL.pattern}|{_TRUSTEE.pattern}|{_SCOPE.pattern}|委托期限|代理期限|授权期限|有效期|"
+                    r"委托人签|受托人签|日期)")
+_PROSE_PRINCIPAL = re.compile(r"本人[\u4e00-\u9fa5]{2,4}[（(，,：:\s]{0,2}(身份证|公民身份号码)")
+_ID_WORD = re.compile(r"身份证|公民身份号码|证件号")
+# A named organisation: up to 30 name characters ending in an organisation word.
+_ORG = re.compile(r"[\u4e00-\u9fa5A-Za-z（）()]{2,30}?(?:有限责任公司|股份有限公司|有限公司|公司|工作室|律师事务所|"
+                  r"法律服务所|事务所|服务中心|咨询中心|团队)")
+_SUSPECT_ORG = re.compile(r"法务|债务|咨询|规划|信息|科技|管理|服务|顾问|商务|财务|金融|协商|维权")
+_LENDER = re.compile(r"银行|消费金融|小额贷款|小贷|信用卡中心|融资担保|信托")
+_COUNTERPARTY = re.compile(r"[在向与和对于]$")
+_ENTRUST = re.compile(r"委托|受托|代理|授权|代为")
+_LAWYER = re.compile(r"律师(?!事务所|助理|函)")
+_TITLE = re.compile(r"法务专员|法务主任|法务经理|法务|律师助理|债务规划师|规划师|协商专员|维权顾问|债务顾问|调解专员")
+_LICENCE = re.compile(r"(执业证号|执业证书编号|执业证编号|执业证书号|执业证|律师证号)[^0-9０-９\n]{0,6}"
+                      r"([0-9０-９][0-9０-９ \-]{0,30}[0-9０-９])?")
+# Province codes (first two digits of the GB/T 2260 region code) that can appear in digits 2-3 of a licence.
+_PROVINCES = {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54,
+              61, 62, 63, 64, 65, 71, 81, 82}
+
+
+def licence_shape(number: str) -> str | None:
+    """Why a lawyer's licence number (律师执业证号) has the wrong shape, or None if it looks right.
+
+    The current certificates carry 17 digits. From the Ministry of Justice numbering rule as reported in secondary
+    sources (no official text was available to us): digit 1 = certificate type (1 = lawyer), digits 2-5 = region
+    of the firm (province + city), digits 6-9 = year of first licence, digit 10 = practice category (1 full-time,
+    2 part-time, 3-9 other kinds), digit 11 = sex, digits 12-17 = serial. Only the length is certain; the field
+    checks below are loose (any category digit, any sex digit) so a real number is not reported as fake. Older
+    certificates had shorter numbers, so a wrong shape means "verify", not "forged".
+    """
+    if not number.isdigit():
+        return "含有非数字字符"
+    if len(number) != 17:
+        return f"为{len(number)}位，现行律师执业证号为17位数字"
+    if number[0] != "1":
+        return "首位应为1（律师执业证）"
+    if int(number[1:3]) not in _PROVINCES:
+        return f"第2-3位“{number[1:3]}”不是省级行政区代码"
+    year = int(number[5:9])
+    if not 1979 <= year <= dt.date.today().year:
+        return f"第6-9位首次执业年份“{number[5:9]}”不合理"
+    return None
+
+
+def _block(doc: ReadDocument, label: re.Pattern[str]) -> tuple[int, int] | None:
+    """Character span of the section a label opens: its line and the continuation lines up to the next label."""
+    starts = doc.starts
+    for i, ln in enumerate(doc.lines):
+        m = label.search(ln.text)
+        if m is None or m.start() > 8:  # a label opens a line (after numbering); mid-sentence mentions are not labels
+            continue
+        end = i + 1  # continuation lines: short, not a sentence of their own, not another label
+        while end < len(doc.lines) and end - i < 3 and not _LABEL.search(doc.lines[end].text) \
+                and len(doc.lines[end].text) < 30 and "。" not in doc.lines[end].text:
+            end += 1
+        last = doc.lines[end - 1]
+        return starts[i] + m.start(), starts[end - 1] + len(last.text)
+    return None
+
+
+def _org_name(raw: str) -> str:
+    """An organisation name without the words the name pattern swallowed in front of it (现委托…, 受托人…)."""
+    return re.split(r"委托|受托人|受托单位|受托方|代理人|授权|本人|现由|交由|经由", raw)[-1] or raw
+
+
+def _sentence(text: str, pos: int) -> str:
+    left, right = clause_bounds(text, pos, pos, "。\n")
+    return text[left:right]
+
+
+def _fold_digits(s: str) -> str:
+    return fold_width(s).replace(" ", "").replace("-", "")
+
+
+def check_authorisation(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
+    """Findings for a 授权委托书."""
+    text = doc.text
+    out: list[Finding] = []
+    principal = _block(doc, _PRINCIPAL)
+    trustee = _block(doc, _TRUSTEE)
+    if principal is None and _PROSE_PRINCIPAL.search(text):
+        pass  # "本人张三（身份证号：…）现委托…": the identity is given in the prose
+    elif principal is None:
+        m = _PRINCIPAL.search(text)
+        out.append(finding(doc, "auth.principal_missing", "warn", "未见委托人（借款人本人）的身份信息：应写明姓名和身份证号，"
+                           "并核对与借款人资料一致。") if m is None else
+                   finding(doc, "auth.principal_unclear", "info", "委托人信息不在单独一栏，请核对姓名、身份证号是否齐全。",
+                           m.start(), m.end()))
+    elif not _ID_WORD.search(text[principal[0]:principal[1]]):
+        out.append(finding(doc, "auth.principal_id_missing", "warn", "委托人一栏没有身份证号：无法与借款人资料核对。",
+                           *principal))
+    if trustee is None:
+        out.append(finding(doc, "auth.trustee_missing", "warn", "未写明受托人（代理人）是谁：不能确认由谁代为办理。"))
+    trustee_text = text[trustee[0]:trustee[1]] if trustee else ""
+    a0 = trustee[0] if trustee else 0
+
+    firm = None
+    if trustee is not None and not (_ID_WORD.search(trustee_text) or _LICENCE.search(trustee_text)):
+        out.append(finding(doc, "auth.trustee_id_missing", "info", "受托人没有写身份证号或执业证号：请要求提供并核实身份。",
+                           *trustee))
+    seen: set[str] = set()
+    p0, p1 = principal or (0, 0)
+    for m in _ORG.finditer(text):
+        name = _org_name(m.group(0))
+        start = m.end() - len(name)
+        if p0 <= start < p1 or _LENDER.search(name) or _COUNTERPARTY.search(text[max(0, start - 2):start]) \
+                or name in seen:
+            continue  # the borrower's own line, or the lender the letter is addressed to
+        seen.add(name)
+        in_trustee = trustee is not None and trustee[0] <= start < trustee[1]
+        sentence = _sentence(text, start)
+        if "律师事务所" in name:
+            firm = m
+            out.append(finding(doc, "auth.law_firm_verify", "info",
+                               f"受托人所在律所：{name}。请查询律所公开的总机电话回拨核实承办律师，勿只用信上留的手机号。",
+                               start, m.end()))
+        elif "法律服务所" in name:
+            out.append(finding(doc, "auth.legal_service_office", "warn", f"受托单位为{name}（基层法律服务所，不是律所）："
+                               "请核实法律服务工作者执业证，并经其公开电话回拨。", start, m.end()))
+        elif in_trustee or _ENTRUST.search(sentence):
+            out.append(finding(doc, "auth.trustee_company", "high", f"受托方是公司而非律师事务所（{name}）：法务、咨询类公司"
+                               "不能以律师名义代理，属疑似付费代理，请交专人核实并直接联系借款人本人。",
+                               start, m.end(), signal=policy.signal_for("auth.trustee_company")))
+        elif _SUSPECT_ORG.search(name):  # a consulting company's seal or "contact our 法务部" line
+            out.append(finding(doc, "auth.company_named", "high", f"材料中出现法务、咨询类公司（{name}）：疑似由付费代理机构"
+                               "出具，请核实。", start, m.end(), signal=policy.signal_for("auth.company_named")))
+
+    for m in _TITLE.finditer(trustee_text):
+        out.append(finding(doc, "auth.trustee_title", "warn", f"受托人自称“{m.group(0)}”：这不是律师执业身份，"
+                           "请核实其与借款人的关系和委托是否出于本人意愿。", a0 + m.start(), a0 + m.end(),
+                           signal=policy.signal_for("auth.trustee_title")))
+        break
+    out += _licence_findings(doc, trustee_text, a0, firm is not None, policy)
+
+    if not _RELATION.search(text) and firm is None and not _LAWYER.search(trustee_text):
+        out.append(finding(doc, "auth.relationship_missing", "info", "未写明受托人与委托人的关系（亲属、朋友、同事等）。"))
+    scope = _SCOPE.search(text)
+    if scope is None:
+        out.append(finding(doc, "auth.scope_missing", "warn", "未写明委托事项和权限：不能确认受托人可以代办哪些事。"))
+    else:
+        broad = re.search(r"全权|一切|所有(事务|事宜|事项)|全部事宜", text[scope.start():scope.start() + 200])
+        if broad:
+            s = scope.start() + broad.start()
+            out.append(finding(doc, "auth.scope_broad", "info", "授权范围笼统（如“全权处理一切事宜”）：按规定只在本人确有困难时"
+                               "受理委托，且涉及账户信息的事项仍需本人确认。", s, s + len(broad.group(0))))
+    if not _TERM.search(text):
+        out.append(finding(doc, "auth.term_missing", "info", "未写明委托期限。"))
+    if not _SIGNATURE.search(text):
+        out.append(finding(doc, "auth.signature_missing", "warn", "未见委托人签字或盖章：需要本人签名的原件。"))
+    if not dates(text):
+        out.append(finding(doc, "auth.date_missing", "warn", "委托书没有落款日期。"))
+    return out
+
+
+def _licence_findings(doc: ReadDocument, trustee_text: str, a0: int, has_firm: bool,
+                      policy: ReviewPolicy) -> list[Finding]:
+    """A claimed lawyer needs a licence number of the right shape (and a firm); a right shape still needs checking."""
+    out: list[Finding] = []
+    lawyer = _LAWYER.search(trustee_text)
+    lic = _LICENCE.search(trustee_text) or _LICENCE.search(doc.text)
+    if lawyer is None and lic is None:
+        return out
+    if lic is None or not lic.group(2):
+        assert lawyer is not None
+        out.append(finding(doc, "auth.lawyer_no_licence", "high", "自称律师但没有写执业证号：请要求提供律师执业证号和所在律所，"
+                           "在全国律师执业诚信信息公示平台查询，并经律所总机回拨核实。", a0 + lawyer.start(), a0 + lawyer.end(),
+                           signal=policy.signal_for("auth.lawyer_no_licence")))
+        return out
+    base = a0 if _LICENCE.search(trustee_text) is lic else 0
+    number = _fold_digits(lic.group(2))
+    s, e = base + lic.start(), base + lic.end()
+    quote = f"{lic.group(1)}：{number}"  # a licence number is public professional data, not personal data
+    why = licence_shape(number)
+    if why is not None:
+        severity: Severity = "high" if len(number) != 17 else "warn"
+        out.append(finding(doc, "auth.licence_shape", severity, f"执业证号{why}：请在全国律师执业诚信信息公示平台核实。",
+                           s, e, signal=policy.signal_for("auth.licence_shape"), quote=quote))
+    else:
+        out.append(finding(doc, "auth.licence_verify", "info", "执业证号格式正确（17位）。格式正确不代表真实：请在全国律师执业"
+                           "诚信信息公示平台核对姓名与律所，并经律所总机回拨。", s, e, quote=quote))
+    if lawyer is not None and not has_firm:
+        out.append(finding(doc, "auth.lawyer_no_firm", "warn", "自称律师但没有写所在律师事务所：律师只能通过律所接受委托。",
+                           a0 + lawyer.start(), a0 + lawyer.end(), signal=policy.signal_for("auth.lawyer_no_firm")))
+    return out

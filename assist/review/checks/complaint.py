@@ -1,0 +1,84 @@
+"""Checks on a complaint letter: the signals of knowledge/signals.yaml, matched line by line with the project's
+rule matcher (the letter is treated as caller text), plus a few patterns for how letters phrase the same things
+(the taxonomy's patterns were written for speech: "以后只打这个号" rather than "今后仅通过以下号码联系本人").
+
+Complaining is the consumer's right. Saying "我要向12378投诉" is not a finding; only pressure tactics are (naming
+many channels at once, promising to complain every day, offering to withdraw for a waiver)."""
+
+from __future__ import annotations
+
+import re
+
+from assist.core.channels import COMPLAINT_HOTLINES
+from assist.core.text import LETTER_DENIAL, SENTENCE_BREAKS, negated, split_clauses
+from assist.review.checks.evidence import finding
+from assist.review.policy import ReviewPolicy
+from assist.review.types import SEVERITY_ORDER, Finding, ReadDocument, Severity
+
+_SEVERITY: dict[str, Severity] = {"high": "high", "medium": "warn", "low": "info"}
+CHANNELS_FINDING = "complaint.channels"
+
+# Naming three or more channels in one sentence is the escalation pattern; naming one is an ordinary complaint.
+_CHANNELS = re.compile("|".join((*COMPLAINT_HOTLINES, "信访", "上访", "人民银行", "金融监管", "监管局", "银保监", "黑猫",
+                                  "媒体", "市长热线", "法院", "公安", "网信")))
+
+
+_WRAP_END = re.compile(r"[。！？；：:!?;）)」”]$")
+
+
+def paragraphs(doc: ReadDocument) -> list[tuple[str, list[tuple[int, int]]]]:
+    """Lines joined back into paragraphs where a scan or PDF wrapped a sentence (a long line not ending in
+    punctuation continues on the next), each with (offset in paragraph, offset in doc.text) for every joined line."""
+    out: list[tuple[str, list[tuple[int, int]]]] = []
+    text, segments = "", []  # type: str, list[tuple[int, int]]
+    for ln, start in zip(doc.lines, doc.starts):
+        segments.append((len(text), start))
+        text += ln.text
+        if len(ln.text.strip()) < 15 or _WRAP_END.search(ln.text.rstrip()):
+            out.append((text, segments))
+            text, segments = "", []
+    if segments:
+        out.append((text, segments))
+    return out
+
+
+def check_complaint(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
+    """Findings for a complaint letter, at most one per signal and line."""
+    out: list[Finding] = []
+
+    def add(signal: str, severity: Severity, start: int, end: int, name: str) -> None:
+        msg = f"{name}：{policy.advice(signal) or '仅作内部参考。'}"
+        out.append(finding(doc, f"complaint.{signal}", severity, msg, start, end, signal=signal))
+
+    for para, segments in paragraphs(doc):
+        def at(p: int, segments: list[tuple[int, int]] = segments) -> int:
+            return next(d + (p - q) for q, d in reversed(segments) if q <= p)
+
+        if policy.matcher is not None and para.strip():
+            for hit in policy.matcher.match(para):
+                sig = hit.signal
+                if not sig.review.advice:
+                    continue
+                # evidence that the borrower is a victim informs staff; it is never a red flag against them
+                sev: Severity = "info" if sig.category == "victim" else _SEVERITY[sig.weight]
+                add(sig.id, sev, at(hit.start), at(max(hit.start, hit.end - 1)) + 1, sig.name)
+        for sig, lp in policy.letter_patterns():
+            for m in lp.pattern.finditer(para):
+                if negated(para, m.start(), LETTER_DENIAL, lookback=6):
+                    continue  # "本人从未要求只还本金"
+                add(sig.id, lp.severity, at(m.start()), at(max(m.start(), m.end() - 1)) + 1,  # type: ignore[arg-type]
+                    sig.review.letter_name)
+                break
+    channels = policy.signal_for(CHANNELS_FINDING)
+    for a, b in split_clauses(doc.text, SENTENCE_BREAKS):
+        named = {c.group(0) for c in _CHANNELS.finditer(doc.text, a, b)}
+        if channels is not None and len(named) >= 3:
+            add(channels, "warn", a, b, "一次点名多个投诉渠道")
+    # One finding per signal and line: the more severe of the taxonomy's hit and the letter pattern's.
+    best: dict[tuple[str | None, int | None, int | None], Finding] = {}
+    for f in out:
+        key = (f.signal, f.page, f.line)
+        if key not in best or SEVERITY_ORDER[f.severity] < SEVERITY_ORDER[best[key].severity]:
+            best[key] = f
+    return list(best.values())
+

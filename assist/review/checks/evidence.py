@@ -1,0 +1,75 @@
+"""Evidence for review findings: where a span sits (page, line), the masked clause that quotes it, and the dates a
+letter gives. Pure functions over ReadDocument."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from assist.core.text import LETTER_CLAUSE_BREAKS, clause_bounds
+from assist.review.masking import mask_text
+from assist.review.types import Finding, ReadDocument, Severity
+
+MAX_QUOTE = 120
+
+
+def locate(doc: ReadDocument, start: int) -> tuple[int, int]:
+    """(page, line number) of the character at ``start`` in doc.text."""
+    starts = doc.starts
+    idx = 0
+    for i, s in enumerate(starts):
+        if s > start:
+            break
+        idx = i
+    ln = doc.lines[idx]
+    return ln.page, ln.line_no
+
+
+def quote_of(text: str, start: int, end: int) -> str:
+    """The clause around [start, end) of ``text``, masked (assist.review.masking). Clause edges are punctuation, which never falls inside a
+    phone or ID number, so masking sees whole numbers; an over-long clause is cut and a cut-off digit run dropped."""
+    left, right = clause_bounds(text, start, end, LETTER_CLAUSE_BREAKS)
+    if right - left > MAX_QUOTE:
+        left, right = max(left, start - 30), min(right, max(end, start + 30) + 30)
+    q = text[left:right].strip()
+    q = re.sub(r"^\d+|\d+$", "…", q) if right - left >= MAX_QUOTE else q
+    return mask_text(q)
+
+
+def finding(doc: ReadDocument, check: str, severity: Severity, message: str, start: int | None = None,
+            end: int | None = None, signal: str | None = None, quote: str | None = None) -> Finding:
+    """A finding with its evidence located in ``doc`` (no position when something is missing)."""
+    if start is None or end is None:
+        return Finding(check, severity, message, signal=signal)
+    page, line = locate(doc, start)
+    q = quote if quote is not None else quote_of(doc.text, start, end)
+    return Finding(check, severity, message, q, page, line, start, end, signal)
+
+
+_CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+              "七": 7, "八": 8, "九": 9}
+DATE = re.compile(r"(\d{4})\s*(?:年\s*|[-./])(\d{1,2})\s*(?:月\s*|[-./])(\d{1,2})\s*日?"
+                  r"|([〇零○一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日")
+
+
+def _cn_number(s: str) -> int:
+    """一九 / 十二 / 二十三 style numerals (only what dates use)."""
+    if "十" in s:
+        tens, _, ones = s.partition("十")
+        return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+    return int("".join(str(_CN_DIGITS[c]) for c in s))
+
+
+def dates(text: str) -> list[tuple[dt.date, int, int]]:
+    """Every valid calendar date written in the text (Arabic or Chinese numerals) with its offsets."""
+    out = []
+    for m in DATE.finditer(text):
+        try:
+            if m.group(1):
+                y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+            else:
+                y, mo, d = _cn_number(m.group(4)), _cn_number(m.group(5)), _cn_number(m.group(6))
+            out.append((dt.date(y, mo, d), m.start(), m.end()))
+        except (ValueError, KeyError):
+            continue
+    return [x for x in out if 1990 <= x[0].year <= 2100]

@@ -1,1 +1,0 @@
-"""Gradio user interfaces (edges): the staff sidebar."""

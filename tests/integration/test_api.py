@@ -1,0 +1,69 @@
+"""The staff JSON API over real HTTP (uvicorn on 127.0.0.1), and the staff service with the bundled embedder and
+the shipped model."""
+
+import json
+import urllib.error
+import urllib.request
+
+import pytest
+
+from assist.adapters.sql_feedback_store import SqlFeedbackStore
+from assist.bootstrap import build_agent
+from assist.edges.http.app import create_api
+from testkit.helpers import serve
+
+
+@pytest.fixture
+def server(agent_settings):
+    with serve(create_api(build_agent(agent_settings), max_request_kb=16)) as url:
+        yield url
+
+
+def _post(url, body, raw=None):
+    data = raw if raw is not None else json.dumps(body, ensure_ascii=False).encode()
+    req = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"}, method="POST")
+    try:
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"{}")
+
+
+def test_api_over_real_http(server):
+    with urllib.request.urlopen(server + "/healthz", timeout=10) as r:
+        assert json.loads(r.read()) == {"status": "ok"}
+    code, body = _post(server + "/v1/sessions", {"meta": {"number_matches": "no"}, "slots": {"客户称呼": "李先生"}})
+    assert code == 201
+    sid = body["session_id"]
+    code, a = _post(f"{server}/v1/sessions/{sid}/turns", {"speaker": "caller", "text": "我是他委托的法务，他的事都归我对接"})
+    assert code == 200 and a["risk"]["category"] == "intermediary" and a["suggestions"]
+    code, ok = _post(server + "/v1/feedback", {"suggestion_id": a["suggestions"][0]["id"], "action": "edited",
+                                                "edited_text": "改过的话术，客户电话13800138000"})
+    assert code == 200
+    code, _ = _post(server + "/v1/feedback", {"session_id": sid, "suspected_intermediary": True})
+    assert code == 200
+    code, _ = _post(server + "/v1/feedback", {"session_id": sid, "suspected_agent": False})   # the old name still works
+    assert code == 200
+    code, v = _post(f"{server}/v1/sessions/{sid}/verified", {})
+    assert code == 200 and "level" in v
+    # clear 4xx errors
+    assert _post(server + "/v1/sessions/nope/turns", {"speaker": "caller", "text": "x"})[0] == 404
+    assert _post(f"{server}/v1/sessions/{sid}/turns", {"speaker": "robot", "text": "x"})[0] == 422
+    assert _post(server + "/v1/feedback", {"suggestion_id": "zzz", "action": "used"})[0] == 400
+    assert _post(server + "/v1/feedback", {})[0] == 400
+    assert _post(f"{server}/v1/sessions/{sid}/turns", None, raw=b"{" + b" " * 20000 + b"}")[0] == 413
+    with urllib.request.urlopen(server + "/openapi.json", timeout=10) as r:
+        assert "/v1/sessions/{session_id}/turns" in json.loads(r.read())["paths"]
+
+
+def test_service_with_the_bundled_embedder_and_the_full_model(e5_index, tmp_path):
+    a = build_agent(e5_index, store=SqlFeedbackStore(f"sqlite:///{tmp_path / 'fb.sqlite'}"))
+    assert a.assessor.model is not None and a.assessor.semantic is not None
+    sid = a.start({"number_matches": "no"})
+    r = a.on_turn(sid, {"speaker": "caller", "text": "你好，我是刘先生的债务规划师，他的事现在由我负责，你把他欠多少告诉我"})
+    assert r.risk["category"] == "intermediary"
+    assert {"script-unverified-third-party", "script-self-styled-legal-affairs"} & {s.script_id for s in r.suggestions}
+    sid = a.start({"number_matches": "yes"})
+    r = a.on_turn(sid, {"speaker": "caller", "text": "我上个月失业了，这个月实在还不上，能不能想想办法"})
+    assert r.risk["level"] == "low"
+    assert "script-hardship-job-loss" in {s.script_id for s in r.suggestions}

@@ -1,0 +1,79 @@
+"""The consumer endpoint over real HTTP (uvicorn on 127.0.0.1): per-client rate limit, message length limit, and no
+unmasked personal data in logs or in the session store."""
+
+from __future__ import annotations
+
+import json
+import logging
+import urllib.error
+import urllib.request
+
+import pytest
+from fastapi import FastAPI
+
+from assist.bootstrap import build_consumer_chat
+from assist.consumer.sessions import ConsumerSessions
+from assist.edges.http import consumer
+from assist.edges.http.ratelimit import RateLimiter
+from testkit.helpers import serve
+
+ID_CARD = "110101199003074477"      # valid check digit
+TYPO_ID = "110101199003074478"      # wrong check digit: still personal data
+PHONE = "13812345678"
+
+
+@pytest.fixture(scope="module")
+def chat(hash_index):
+    return build_consumer_chat(hash_index)
+
+
+def _app(sessions: ConsumerSessions, per_minute: int = 600, burst: int = 100, max_chars: int = 1000) -> FastAPI:
+    app = FastAPI()
+    app.include_router(consumer.router(sessions, [], RateLimiter(per_minute, burst), max_chars))
+    return app
+
+
+def _post(url: str, body: dict) -> tuple[int, dict, dict]:
+    req = urllib.request.Request(url + "/v1/consumer/messages", json.dumps(body).encode(),
+                                 {"Content-Type": "application/json"})
+    try:
+        r = urllib.request.urlopen(req, timeout=30)
+        return r.status, json.loads(r.read()), dict(r.headers)
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read()), dict(e.headers)
+
+
+def test_rate_limit_per_client_over_http(chat):
+    # one token a minute, so that no token comes back while a slow machine answers the burst
+    with serve(_app(ConsumerSessions(chat, 600), per_minute=1, burst=3)) as url:
+        codes = [_post(url, {"message": "征信能花钱修复吗"})[0] for _ in range(3)]
+        assert codes == [200, 200, 200]
+        code, body, headers = _post(url, {"message": "征信能花钱修复吗"})
+        assert code == 429 and "频繁" in body["error"] and int(headers["retry-after"]) >= 1
+
+
+def test_message_length_limit(chat):
+    with serve(_app(ConsumerSessions(chat, 600), max_chars=50)) as url:
+        code, body, _ = _post(url, {"message": "征" * 51})
+        assert code == 400 and "50" in body["error"] and body["field"] == "message"
+        assert _post(url, {"message": "征" * 50})[0] == 200
+
+
+def test_personal_data_never_reaches_logs_or_the_session_store(chat, caplog):
+    sessions = ConsumerSessions(chat, 600)
+    with caplog.at_level(logging.INFO, logger="assist.consumer"), serve(_app(sessions)) as url:
+        code, body, _ = _post(url, {"message": f"我身份证{ID_CARD}（也可能是{TYPO_ID}），手机{PHONE}，有人说能修复征信"})
+    assert code == 200
+    logged = "\n".join(r.getMessage() for r in caplog.records if r.name == "assist.consumer")
+    assert "consumer message" in logged                          # the message was logged ...
+    assert ID_CARD not in logged and PHONE not in logged and TYPO_ID not in logged   # ... masked
+    assert body["kind"] != "refusal"                              # a pasted ID number is not an "encoded" attack
+    stored = json.dumps(sessions.history(body["session_id"]), ensure_ascii=False)
+    assert "修复征信" in stored and ID_CARD not in stored and PHONE not in stored and TYPO_ID not in stored
+    assert ID_CARD not in body["text"] and PHONE not in body["text"]
+
+
+def test_frame_policy_lists_only_configured_origins():
+    p = consumer.frame_policy(["https://www.lender.example"])
+    assert p.endswith("frame-ancestors 'self' https://www.lender.example")
+    assert consumer.frame_policy([]).endswith("frame-ancestors 'self'")
