@@ -119,3 +119,10 @@ def score(find: Callable[[str], list[Span]], cases: list[PiiCase]) -> dict[str, 
         out[t] = {"precision": tp / (tp + fp) if tp + fp else 1.0, "recall": tp / (tp + fn) if tp + fn else 1.0,
                   "support": tp + fn}
     return out
+
+
+# Fixed identifiers for tests that need one of each: a valid 身份证号, the same with a wrong check digit (still
+# personal data to the masker), and a mobile number.
+SAMPLE_ID_CARD = "110101199003074477"
+SAMPLE_TYPO_ID = "110101199003074478"
+SAMPLE_PHONE = "13812345678"

@@ -114,3 +114,11 @@ def rules_assessor(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no
     from assist.bootstrap import build_risk_assessor
 
     return build_risk_assessor(Settings(data_dir=tmp_path_factory.mktemp("rules")), semantic=False, use_model=False)
+
+
+@pytest.fixture(scope="session")
+def consumer_chat(hash_index: Settings):  # type: ignore[no-untyped-def]
+    """The consumer assistant over the shipped knowledge (hash embedder), built the production way."""
+    from assist.bootstrap import build_consumer_chat
+
+    return build_consumer_chat(hash_index)

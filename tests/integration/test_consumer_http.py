@@ -11,20 +11,18 @@ import urllib.request
 import pytest
 from fastapi import FastAPI
 
-from assist.bootstrap import build_consumer_chat
 from assist.consumer.sessions import ConsumerSessions
 from assist.edges.http import consumer
 from assist.edges.http.ratelimit import RateLimiter
 from testkit.helpers import serve
+from testkit.pii_cases import SAMPLE_ID_CARD, SAMPLE_PHONE, SAMPLE_TYPO_ID
 
-ID_CARD = "110101199003074477"      # valid check digit
-TYPO_ID = "110101199003074478"      # wrong check digit: still personal data
-PHONE = "13812345678"
+ID_CARD, TYPO_ID, PHONE = SAMPLE_ID_CARD, SAMPLE_TYPO_ID, SAMPLE_PHONE
 
 
-@pytest.fixture(scope="module")
-def chat(hash_index):
-    return build_consumer_chat(hash_index)
+@pytest.fixture
+def chat(consumer_chat):
+    return consumer_chat
 
 
 def _app(sessions: ConsumerSessions, per_minute: int = 600, burst: int = 100, max_chars: int = 1000) -> FastAPI:

@@ -4,7 +4,6 @@ import json
 
 import pytest
 
-from assist.bootstrap import build_consumer_chat
 from assist.consumer.attacks import classify_attack
 from assist.consumer.chat import REFUSAL, ConsumerChat
 from assist.consumer.scams import scam_check
@@ -12,9 +11,9 @@ from assist.knowledge.types import Chunk, Document, Hit
 from testkit.helpers import REPO
 
 
-@pytest.fixture(scope="module")
-def chat(hash_index):
-    return build_consumer_chat(hash_index)
+@pytest.fixture
+def chat(consumer_chat):
+    return consumer_chat
 
 
 @pytest.mark.parametrize("message,scheme,urgent", [

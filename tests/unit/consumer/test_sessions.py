@@ -4,18 +4,17 @@ import json
 
 import pytest
 
-from assist.bootstrap import build_consumer_chat, build_consumer_sessions
+from assist.bootstrap import build_consumer_sessions
 from assist.consumer.sessions import MAX_TURNS, ConsumerSessions
 from assist.edges.http.ratelimit import RateLimiter
+from testkit.pii_cases import SAMPLE_ID_CARD, SAMPLE_PHONE, SAMPLE_TYPO_ID
 
-ID_CARD = "110101199003074477"      # valid check digit
-TYPO_ID = "110101199003074478"      # wrong check digit: still personal data
-PHONE = "13812345678"
+ID_CARD, TYPO_ID, PHONE = SAMPLE_ID_CARD, SAMPLE_TYPO_ID, SAMPLE_PHONE
 
 
-@pytest.fixture(scope="module")
-def chat(hash_index):
-    return build_consumer_chat(hash_index)
+@pytest.fixture
+def chat(consumer_chat):
+    return consumer_chat
 
 
 def test_sessions_continue_then_expire(chat):
