@@ -10,7 +10,7 @@ from typing import Any
 
 from assist.consumer.scams import ScamVerdict
 from assist.consumer.wall import LeakDetector
-from assist.core.channels import OFFICIAL_CHANNELS
+from assist.core.channels import BY_KEY, OFFICIAL_CHANNELS
 from assist.core.pii import mask
 from assist.core.text import normalize
 from assist.knowledge.types import Document, Filter
@@ -98,7 +98,7 @@ class ConsumerChat:
         channels = [c.label for c in OFFICIAL_CHANNELS
                     if any(re.search(rf"(?<!\d){re.escape(c.key)}(?!\d)", src) for src in sources)]
         if not channels:
-            channels = ["110（报警）", "96110（反诈预警咨询）"] if verdict else ["12378（银行保险消费投诉）"]
+            channels = [BY_KEY[k].label for k in (("110", "96110") if verdict else ("12378",))]
         text += "\n可以求助的官方渠道：" + "、".join(channels[:4]) + "。" + OFFICIAL_LINE
         citations = tuple({"doc_id": h.chunk.doc_id, "title": h.chunk.title, "citation": h.chunk.citation} for h in hits)
         if self.wall.leaked(text) is not None:

@@ -27,6 +27,8 @@ OFFICIAL_CHANNELS: tuple[Channel, ...] = (
     Channel("12345", "12345（政务服务便民热线，含退费纠纷）"),
 )
 
+BY_KEY: dict[str, Channel] = {c.key: c for c in OFFICIAL_CHANNELS}
+
 # The official numbers as the knowledge base writes them; any other 12xxx / 96xxx number is probably a typo.
 HOTLINES: frozenset[str] = frozenset(c.key for c in OFFICIAL_CHANNELS if c.key.isdigit())
 # Where a letter may say it will complain (hotlines and offices): complaining is a right, naming many at once is

@@ -84,8 +84,9 @@ class AgentAssist:
         suggestions = self._suggest(s, query, situation, evidence_signals, risk, index, session_id) if query.strip() else []
         passages = self._passages(query) if query.strip() else []
         actions = tuple({"id": a, "label": ACTIONS[a]} for a in risk.actions)
-        return Assistance(session_id, index, risk.to_dict(), tuple(suggestions), actions, risk.probes, tuple(passages),
-                          "" if suggestions else NO_FIT)
+        return Assistance(session_id=session_id, turn_index=index, risk=risk.to_dict(), suggestions=tuple(suggestions),
+                          actions=actions, probes=risk.probes, passages=tuple(passages),
+                          message="" if suggestions else NO_FIT)
 
     def _suggest(self, s: CallSession, query: str, situation: str, signals: set[str], risk: RiskAssessment,
                  index: int, session_id: str) -> list[Suggestion]:

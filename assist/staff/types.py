@@ -16,7 +16,7 @@ class Citation:
     snippet: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Suggestion:
     """One suggested reply: an approved script with its slots filled (possibly adapted by the language model)."""
 
@@ -32,7 +32,7 @@ class Suggestion:
     note: str = ""                 # why an adaptation was not used
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Assistance:
     """Everything shown to staff after one turn."""
 
