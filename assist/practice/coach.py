@@ -21,7 +21,7 @@ from assist.evaluation.conversations import LabelledConversation
 from assist.ports import Embedder, PracticeStore
 from assist.practice.scoring import ELEMENTS, PracticeSummary, ReplyScore, summarise
 from assist.staff import guard
-from assist.staff.assist import AgentAssist
+from assist.staff.assist import StaffAssist
 from assist.staff.types import Assistance
 
 CSV_COLUMNS = ("trainee", "conversation", "label", "started", "finished", "score", "handled_well", "missed",
@@ -46,12 +46,12 @@ class PracticeSession:
 
 
 class PracticeCoach:
-    def __init__(self, conversations: Sequence[LabelledConversation], agent: AgentAssist, embedder: Embedder,
+    def __init__(self, conversations: Sequence[LabelledConversation], staff: StaffAssist, embedder: Embedder,
                  store: PracticeStore, seed: int | None = None) -> None:
         self.conversations = [c for c in conversations if any(t.speaker == "caller" for t in c.turns)]
         if not self.conversations:
             raise AssistError("no conversations with caller turns to practise on")
-        self.agent = agent
+        self.staff = staff
         self.embedder = embedder
         self.store = store
         self._rng = random.Random(seed)
@@ -70,14 +70,14 @@ class PracticeCoach:
         if not pool:
             raise AssistError(f"没有可用的练习来电（{conversation_id or label}）", field="label")
         conv = self._rng.choice(pool)
-        s = PracticeSession(trainee, conv, time.time(), agent_session=self.agent.start(
+        s = PracticeSession(trainee, conv, time.time(), agent_session=self.staff.start(
             {"number_matches": conv.meta.number_matches, "channel": conv.meta.channel}))
         return s, self._next_caller(s)
 
     def _next_caller(self, s: PracticeSession) -> str:
         text = s.caller_turns[s.position]
         s.position += 1
-        s.last_assist = self.agent.on_turn(s.agent_session, {"speaker": "caller", "text": text})
+        s.last_assist = self.staff.on_turn(s.agent_session, {"speaker": "caller", "text": text})
         return text
 
     def reply(self, s: PracticeSession, text: str) -> tuple[ReplyScore, str | None]:
@@ -100,7 +100,7 @@ class PracticeCoach:
             ref, title = best.text, best.title
         score = ReplyScore(text, [f"{v.message}（“{v.quote}”）" for v in g.violations], elements, sim, ref, title)
         s.scores.append(score)
-        self.agent.on_turn(s.agent_session, {"speaker": "agent", "text": text})
+        self.staff.on_turn(s.agent_session, {"speaker": "agent", "text": text})
         if s.position >= len(s.caller_turns):
             s.finished = True
             return score, None

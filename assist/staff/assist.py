@@ -1,4 +1,4 @@
-"""AgentAssist: per-turn help for front-line staff (坐席) — risk hint, up to three approved scripts with citations,
+"""StaffAssist: per-turn help for front-line staff (坐席) — risk hint, up to three approved scripts with citations,
 next actions, probe questions and the top knowledge passages. Every text is PII-masked before it is kept or stored."""
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ class CallSession:
     turns: list[Turn] = field(default_factory=list)
 
 
-class AgentAssist:
+class StaffAssist:
     """The staff-facing use-case over the indexed knowledge (``retriever``), the loaded scripts and what they rest
     on (``documents``), and the feedback store that records what was shown and what staff did with it."""
 

@@ -8,14 +8,14 @@ import urllib.request
 import pytest
 
 from assist.adapters.sql_feedback_store import SqlFeedbackStore
-from assist.bootstrap import build_agent
+from assist.bootstrap import build_staff_assist
 from assist.edges.http.app import create_api
 from testkit.helpers import serve
 
 
 @pytest.fixture
 def server(agent_settings):
-    with serve(create_api(build_agent(agent_settings), max_request_kb=16)) as url:
+    with serve(create_api(build_staff_assist(agent_settings), max_request_kb=16)) as url:
         yield url
 
 
@@ -57,7 +57,7 @@ def test_api_over_real_http(server):
 
 
 def test_service_with_the_bundled_embedder_and_the_full_model(e5_index, tmp_path):
-    a = build_agent(e5_index, store=SqlFeedbackStore(f"sqlite:///{tmp_path / 'fb.sqlite'}"))
+    a = build_staff_assist(e5_index, store=SqlFeedbackStore(f"sqlite:///{tmp_path / 'fb.sqlite'}"))
     assert a.assessor.model is not None and a.assessor.semantic is not None
     sid = a.start({"number_matches": "no"})
     r = a.on_turn(sid, {"speaker": "caller", "text": "你好，我是刘先生的债务规划师，他的事现在由我负责，你把他欠多少告诉我"})

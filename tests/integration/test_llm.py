@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from assist.bootstrap import build_agent
+from assist.bootstrap import build_staff_assist
 from assist.settings import LLMSettings
 
 
@@ -45,7 +45,7 @@ def llm_url():
 
 @pytest.fixture
 def agent(agent_settings, llm_url):
-    return build_agent(agent_settings.model_copy(update={"llm": LLMSettings(
+    return build_staff_assist(agent_settings.model_copy(update={"llm": LLMSettings(
         provider="openai", base_url=llm_url, model="scripted", prompt_budget=400)}))
 
 
@@ -74,7 +74,7 @@ def test_non_compliant_adaptation_falls_back_with_a_logged_reason(agent, caplog)
 
 
 def test_unreachable_model_keeps_the_script(agent_settings):
-    a = build_agent(agent_settings.model_copy(update={"llm": LLMSettings(
+    a = build_staff_assist(agent_settings.model_copy(update={"llm": LLMSettings(
         provider="openai", base_url="http://127.0.0.1:9/v1", timeout_s=2)}))
     top = _turn(a, a.start()).suggestions[0]
     assert not top.adapted and "模型调用失败" in top.note

@@ -13,21 +13,22 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from assist.consumer.sessions import ConsumerSessions
-from assist.edges.http import consumer, review, staff
+from assist.edges.http import consumer, review
+from assist.edges.http import staff as staff_routes
 from assist.edges.http.ratelimit import RateLimiter
 from assist.errors import AssistError, SessionNotFound
 from assist.evaluation.context import EvalContext
 from assist.practice.coach import PracticeCoach
 from assist.review.service import ReviewService
 from assist.settings import AgentSettings, ConsumerSettings
-from assist.staff.assist import AgentAssist
+from assist.staff.assist import StaffAssist
 
 
 @dataclass(frozen=True)
 class WebServices:
     """Everything the web app serves."""
 
-    agent: AgentAssist
+    staff: StaffAssist
     consumer: ConsumerSessions
     review: ReviewService
     coach: PracticeCoach
@@ -37,7 +38,7 @@ class WebServices:
     demo_calls: list[dict[str, Any]]
 
 
-def create_api(agent: AgentAssist, max_request_kb: int, review_service: ReviewService | None = None) -> FastAPI:
+def create_api(staff: StaffAssist, max_request_kb: int, review_service: ReviewService | None = None) -> FastAPI:
     """The JSON API alone (staff routes, and document review when given): what a call-centre platform calls."""
     app = FastAPI(title="assist API", version="1", description="Per-turn assistance for call-centre staff, the "
                   "consumer assistant and document review. The risk hint is internal and advisory: never a reason to "
@@ -69,7 +70,7 @@ def create_api(agent: AgentAssist, max_request_kb: int, review_service: ReviewSe
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    app.include_router(staff.router(agent))
+    app.include_router(staff_routes.router(staff))
     if review_service is not None:
         app.include_router(review.router(review_service))
     return app
@@ -78,7 +79,7 @@ def create_api(agent: AgentAssist, max_request_kb: int, review_service: ReviewSe
 def create_app(services: WebServices, agent_settings: AgentSettings, consumer_settings: ConsumerSettings,
                gradio_temp: Path) -> FastAPI:
     """The whole app: the API, the consumer routes, and the two Gradio consoles mounted in it."""
-    app = create_api(services.agent, agent_settings.max_request_kb, services.review)
+    app = create_api(services.staff, agent_settings.max_request_kb, services.review)
     c = consumer_settings
     app.include_router(consumer.router(services.consumer, c.allowed_origins,
                                        RateLimiter(c.rate_limit_per_minute, c.rate_limit_burst), c.max_message_chars))
@@ -88,6 +89,6 @@ def create_app(services: WebServices, agent_settings: AgentSettings, consumer_se
     from assist.edges.ui.sidebar import StaffSidebar
     from assist.edges.ui.trainer import TrainerConsole
 
-    app = StaffSidebar(services.agent, services.demo_calls).mount(app, "/assist")
+    app = StaffSidebar(services.staff, services.demo_calls).mount(app, "/assist")
     return TrainerConsole(services.eval_context, services.coach, services.shipped_datasets, services.workdir,
                           services.review).mount(app, "/trainer")

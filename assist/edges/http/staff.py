@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from pydantic import AliasChoices, BaseModel, Field
 
 from assist.errors import AssistError
-from assist.staff.assist import AgentAssist
+from assist.staff.assist import StaffAssist
 
 
 class SessionIn(BaseModel):
@@ -33,27 +33,27 @@ class FeedbackIn(BaseModel):
     agent_id: str | None = Field(None, max_length=64, description="the staff member's id")
 
 
-def router(agent: AgentAssist) -> APIRouter:
+def router(assist: StaffAssist) -> APIRouter:
     r = APIRouter(tags=["staff"])
 
     @r.post("/v1/sessions", status_code=201)
     def new_session(body: SessionIn) -> dict[str, Any]:
-        return {"session_id": agent.start(body.meta, body.slots), "expires_after_idle_s": agent.ttl}
+        return {"session_id": assist.start(body.meta, body.slots), "expires_after_idle_s": assist.ttl}
 
     @r.post("/v1/sessions/{session_id}/turns")
     def add_turn(session_id: str, body: TurnIn) -> dict[str, Any]:
-        return agent.on_turn(session_id, body.model_dump()).to_dict()
+        return assist.on_turn(session_id, body.model_dump()).to_dict()
 
     @r.post("/v1/sessions/{session_id}/verified")
     def verified(session_id: str) -> dict[str, Any]:
-        return agent.verify(session_id, True)
+        return assist.verify(session_id, True)
 
     @r.post("/v1/feedback")
     def post_feedback(body: FeedbackIn) -> dict[str, str]:
         if body.suggestion_id and body.action:
-            agent.feedback(body.suggestion_id, body.action, body.edited_text, body.agent_id)
+            assist.feedback(body.suggestion_id, body.action, body.edited_text, body.agent_id)
         elif body.session_id and body.suspected_intermediary is not None:
-            agent.tag(body.session_id, body.suspected_intermediary, body.agent_id)
+            assist.tag(body.session_id, body.suspected_intermediary, body.agent_id)
         else:
             raise AssistError("give suggestion_id + action, or session_id + suspected_intermediary", field="body")
         return {"status": "recorded"}

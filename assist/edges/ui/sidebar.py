@@ -9,7 +9,7 @@ from typing import Any
 import gradio as gr
 from fastapi import FastAPI
 
-from assist.staff.assist import AgentAssist
+from assist.staff.assist import StaffAssist
 from assist.staff.transcript import parse_transcript
 from assist.staff.types import Assistance
 
@@ -56,22 +56,22 @@ Transcript = list[dict[str, str]]
 
 
 class StaffSidebar:
-    """The sidebar over one AgentAssist; ``demo_calls`` are replayed turn by turn from the 演示 section."""
+    """The sidebar over one StaffAssist; ``demo_calls`` are replayed turn by turn from the 演示 section."""
 
-    def __init__(self, agent: AgentAssist, demo_calls: list[dict[str, Any]]) -> None:
-        self.agent = agent
+    def __init__(self, staff: StaffAssist, demo_calls: list[dict[str, Any]]) -> None:
+        self.staff = staff
         self.calls = demo_calls
 
     # -- handlers ----------------------------------------------------------------------------------------------------
     def _turn(self, sid: str, ts: Transcript, turn: dict[str, Any]) -> tuple[Assistance, Transcript]:
-        a = self.agent.on_turn(sid, turn)
-        kept = self.agent.session(sid).turns[-1]     # as stored: masked
+        a = self.staff.on_turn(sid, turn)
+        kept = self.staff.session(sid).turns[-1]     # as stored: masked
         return a, ts + [{"speaker": kept.speaker, "text": kept.text}]
 
     def add(self, sid: str, ts: Transcript, num: str, who: str, said: str) -> list[Any]:
         if not said.strip():
             raise gr.Error("请先输入本轮内容")
-        sid = sid or self.agent.start({"number_matches": num})
+        sid = sid or self.staff.start({"number_matches": num})
         a, ts = self._turn(sid, ts, {"speaker": who, "text": said})
         return self.render(sid, ts, a) + [""]
 
@@ -79,7 +79,7 @@ class StaffSidebar:
         turns = parse_transcript(block)
         if not turns:
             raise gr.Error("没有可导入的内容")
-        sid = sid or self.agent.start({"number_matches": num})
+        sid = sid or self.staff.start({"number_matches": num})
         a = None
         for t in turns:
             a, ts = self._turn(sid, ts, t)
@@ -88,7 +88,7 @@ class StaffSidebar:
     def play(self, sid: str, ts: Transcript, call_id: str, pos: int) -> list[Any]:
         call = next(c for c in self.calls if c["id"] == call_id)
         if not sid or pos >= len(call["turns"]) or pos == 0:
-            sid, ts, pos = self.agent.start(call["meta"]), [], 0
+            sid, ts, pos = self.staff.start(call["meta"]), [], 0
         a, ts = self._turn(sid, ts, call["turns"][pos])
         return self.render(sid, ts, a) + [pos + 1]
 
@@ -98,13 +98,13 @@ class StaffSidebar:
     def feedback(self, a: Assistance | None, i: int, action: str, edited: str) -> str:
         if a is None or i >= len(a.suggestions):
             return "没有可反馈的话术"
-        self.agent.feedback(a.suggestions[i].id, action, edited if action == "edited" else None)
+        self.staff.feedback(a.suggestions[i].id, action, edited if action == "edited" else None)
         return {"used": "已记录：采用", "edited": "已记录：修改后采用", "rejected": "已记录：不采用"}[action]
 
     def set_tag(self, sid: str, value: bool) -> str:
         if not sid:
             return "请先开始通话"
-        self.agent.tag(sid, value)
+        self.staff.tag(sid, value)
         return "已标注“疑似代理”" if value else "已取消“疑似代理”标注"
 
     @staticmethod

@@ -24,7 +24,7 @@ def suite_latency(ctx: EvalContext, progress: Progress, calls: int = 40) -> Suit
         warm = ctx.assessor.new_session(ctx.conversations[0].meta)
         for t in ctx.conversations[0].turns:
             warm.add(t)
-    ctx.agent.on_turn(ctx.agent.start({}), {"speaker": "caller", "text": queries[0] if queries else "你好"})
+    ctx.staff.on_turn(ctx.staff.start({}), {"speaker": "caller", "text": queries[0] if queries else "你好"})
     for i, q in enumerate(queries):
         progress("latency", i, len(queries) + calls)
         t0 = time.perf_counter()
@@ -33,14 +33,14 @@ def suite_latency(ctx: EvalContext, progress: Progress, calls: int = 40) -> Suit
     for i, c in enumerate(ctx.conversations[:calls]):
         progress("latency", len(queries) + i, len(queries) + calls)
         session = ctx.assessor.new_session(c.meta)
-        sid = ctx.agent.start({})
+        sid = ctx.staff.start({})
         for t in c.turns:
             t0 = time.perf_counter()
             session.add(t)
             if t.speaker == "caller":
                 series["risk_turn"].append((time.perf_counter() - t0) * 1000)
             t0 = time.perf_counter()
-            ctx.agent.on_turn(sid, {"speaker": t.speaker, "text": t.text + " "})   # a new text: no embedding reuse
+            ctx.staff.on_turn(sid, {"speaker": t.speaker, "text": t.text + " "})   # a new text: no embedding reuse
             series["agent_turn"].append((time.perf_counter() - t0) * 1000)
         caller = next((t.text for t in c.turns if t.speaker == "caller"), "")
         t0 = time.perf_counter()

@@ -24,11 +24,11 @@ def suite_replies(ctx: EvalContext, progress: Progress) -> SuiteResult:
     for i, c in enumerate(convs):
         progress("replies", i, len(convs))
         expected = set().union(*(by_signal.get(s, set()) for s in c.signals)) if c.signals else set()
-        sid = ctx.agent.start(dataclasses.asdict(c.meta))
+        sid = ctx.staff.start(dataclasses.asdict(c.meta))
         seen_top3: list[str] = []
         start = c.first_evidence_turn or 0
         for j, t in enumerate(c.turns):
-            a = ctx.agent.on_turn(sid, {"speaker": t.speaker, "text": t.text})
+            a = ctx.staff.on_turn(sid, {"speaker": t.speaker, "text": t.text})
             for s in a.suggestions:
                 shown += 1
                 passed_guard += guard.check(s.text).ok

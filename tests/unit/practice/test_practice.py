@@ -3,14 +3,14 @@
 import csv
 
 from assist.adapters.sqlite_stores import SqlitePracticeStore
-from assist.bootstrap import build_agent, build_embedder
+from assist.bootstrap import build_embedder, build_staff_assist
 from assist.evaluation.conversations import parse_line
 from assist.practice.coach import PracticeCoach
 from assist.practice.scoring import ELEMENTS, REQUIRED
 
 
 def test_practice_scoring_rules(tmp_path, agent_settings):
-    agent = build_agent(agent_settings)
+    agent = build_staff_assist(agent_settings)
     conv = parse_line({"id": "p1", "label": "victim", "turns": [
         {"speaker": "caller", "text": "我交了三千块服务费给一个公司，现在他们联系不上了"},
         {"speaker": "caller", "text": "那我现在怎么办"}]})

@@ -1,18 +1,18 @@
-"""AgentAssist over the shipped knowledge (hashing embedder, real embedded Chroma, real SQLite feedback store)."""
+"""StaffAssist over the shipped knowledge (hashing embedder, real embedded Chroma, real SQLite feedback store)."""
 
 import time
 from pathlib import Path
 
 import pytest
 
-from assist.bootstrap import build_agent
+from assist.bootstrap import build_staff_assist
 from assist.errors import SessionNotFound
 from assist.staff.assist import NO_FIT
 
 
 @pytest.fixture
 def agent(agent_settings):
-    return build_agent(agent_settings)
+    return build_staff_assist(agent_settings)
 
 
 def test_third_party_gets_verification_scripts_with_citations(agent):
@@ -79,7 +79,7 @@ def test_feedback_lowers_a_script_in_that_situation_boundedly_and_reversibly(age
 
 
 def test_sessions_expire(agent_settings):
-    short = build_agent(agent_settings.model_copy(update={"agent": agent_settings.agent.model_copy(
+    short = build_staff_assist(agent_settings.model_copy(update={"agent": agent_settings.agent.model_copy(
         update={"session_ttl_minutes": 0.0005})}))
     sid = short.start()
     time.sleep(0.1)
@@ -89,14 +89,14 @@ def test_sessions_expire(agent_settings):
 
 def test_feedback_survives_a_restart(agent_settings):
     """Rejections are stored: a new process over the same feedback store ranks the script lower at once."""
-    first = build_agent(agent_settings)
+    first = build_staff_assist(agent_settings)
     sid = first.start({"number_matches": "no"})
     top = first.on_turn(sid, {"speaker": "caller", "text": "我是借款人的法务，以后他的事都由我来谈。"}).suggestions[0]
     for _ in range(3):
         s2 = first.start({"number_matches": "no"})
         again = first.on_turn(s2, {"speaker": "caller", "text": "我是借款人的法务，以后他的事都由我来谈。"}).suggestions
         first.feedback(next(x.id for x in again if x.script_id == top.script_id), "rejected")
-    restarted = build_agent(agent_settings)
+    restarted = build_staff_assist(agent_settings)
     s3 = restarted.start({"number_matches": "no"})
     after = restarted.on_turn(s3, {"speaker": "caller", "text": "我是借款人的法务，以后他的事都由我来谈。"}).suggestions
     same = [x for x in after if x.script_id == top.script_id]
