@@ -1,11 +1,15 @@
 """Feedback and audit store (SQLAlchemy): SQLite by default, any SQLAlchemy URL (PostgreSQL) works too.
 
-Everything written here has already been masked (assist.core.pii) by the service."""
+Everything written here has already been masked (assist.core.pii) by the service. A database that is down, locked
+or read-only comes out as StoreUnavailable (the staff service queues the write, assist.staff.audit); a locked SQLite
+file is waited for at most ``timeout_s``."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     Column,
@@ -20,8 +24,14 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
 )
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError, TimeoutError
+
+from assist.errors import StoreUnavailable
+
+R = TypeVar("R")
 
 _meta = MetaData()
 
@@ -63,44 +73,99 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+@contextmanager
+def _unavailable(what: str) -> Iterator[None]:
+    try:
+        yield
+    except (OperationalError, TimeoutError) as exc:
+        raise StoreUnavailable(f"feedback store cannot {what}: {str(exc.orig if hasattr(exc, 'orig') else exc)[:200]}",
+                               field="agent.feedback_url") from exc
+    except DBAPIError as exc:
+        if exc.connection_invalidated:
+            raise StoreUnavailable(f"feedback store connection lost while trying to {what}",
+                                   field="agent.feedback_url") from exc
+        raise
+
+
 class SqlFeedbackStore:
-    def __init__(self, url: str) -> None:
-        self.engine: Engine = create_engine(url, future=True)
-        _meta.create_all(self.engine)
+    def __init__(self, url: str, timeout_s: float = 5.0) -> None:
+        """``timeout_s``: how long to wait for a locked SQLite file or a PostgreSQL connection. The tables are made
+        on first use, so a database that is down at start-up does not stop the server."""
+        args: dict[str, Any] = {}
+        if url.startswith("sqlite"):
+            args = {"timeout": timeout_s, "check_same_thread": False}
+        elif url.startswith("postgresql"):
+            args = {"connect_timeout": max(1, round(timeout_s))}
+        self.engine: Engine = create_engine(url, future=True, pool_pre_ping=True, connect_args=args)
+        self._schema = False
+        try:
+            self._ensure_schema()
+        except StoreUnavailable:
+            pass
+
+    def _ensure_schema(self) -> None:
+        if not self._schema:
+            with _unavailable("create its tables"):
+                _meta.create_all(self.engine)
+            self._schema = True
+
+    def _do(self, what: str, fn: Callable[[], R]) -> R:
+        self._ensure_schema()
+        with _unavailable(what):
+            return fn()
 
     def record_shown(self, row: dict[str, Any]) -> None:
-        with self.engine.begin() as c:
-            c.execute(insert(shown).values(**row, created_at=_now()))
+        def go() -> None:
+            with self.engine.begin() as c:
+                c.execute(insert(shown).values(**row, created_at=_now()))
+        self._do("record a suggestion", go)
 
     def shown_row(self, suggestion_id: str) -> dict[str, Any] | None:
-        with self.engine.connect() as c:
-            r = c.execute(select(shown).where(shown.c.id == suggestion_id)).mappings().first()
-            return dict(r) if r else None
+        def go() -> dict[str, Any] | None:
+            with self.engine.connect() as c:
+                r = c.execute(select(shown).where(shown.c.id == suggestion_id)).mappings().first()
+                return dict(r) if r else None
+        return self._do("read a suggestion", go)
 
     def record_feedback(self, suggestion_id: str, action: str, edited_text: str | None, agent_id: str | None) -> None:
-        with self.engine.begin() as c:
-            c.execute(insert(feedback).values(suggestion_id=suggestion_id, action=action, edited_text=edited_text,
-                                              agent_id=agent_id, created_at=_now()))
+        def go() -> None:
+            with self.engine.begin() as c:
+                c.execute(insert(feedback).values(suggestion_id=suggestion_id, action=action, edited_text=edited_text,
+                                                  agent_id=agent_id, created_at=_now()))
+        self._do("record feedback", go)
 
     def record_tag(self, session_id: str, tag: str, value: bool, agent_id: str | None) -> None:
-        with self.engine.begin() as c:
-            c.execute(insert(tags).values(session_id=session_id, tag=tag, value=int(value), agent_id=agent_id,
-                                          created_at=_now()))
+        def go() -> None:
+            with self.engine.begin() as c:
+                c.execute(insert(tags).values(session_id=session_id, tag=tag, value=int(value), agent_id=agent_id,
+                                              created_at=_now()))
+        self._do("record a tag", go)
 
     def tag_state(self, session_id: str, tag: str) -> bool:
-        with self.engine.connect() as c:
-            r = c.execute(select(tags.c.value).where(tags.c.session_id == session_id, tags.c.tag == tag)
-                          .order_by(tags.c.id.desc()).limit(1)).first()
-            return bool(r[0]) if r else False
+        def go() -> bool:
+            with self.engine.connect() as c:
+                r = c.execute(select(tags.c.value).where(tags.c.session_id == session_id, tags.c.tag == tag)
+                              .order_by(tags.c.id.desc()).limit(1)).first()
+                return bool(r[0]) if r else False
+        return self._do("read a tag", go)
 
     def feedback_counts(self) -> dict[tuple[str, str], dict[str, int]]:
         """(script id, situation) -> counts of used / edited / rejected."""
         q = (select(shown.c.script_id, shown.c.situation, feedback.c.action, func.count())
              .join(feedback, feedback.c.suggestion_id == shown.c.id)
              .group_by(shown.c.script_id, shown.c.situation, feedback.c.action))
-        out: dict[tuple[str, str], dict[str, int]] = {}
-        with self.engine.connect() as c:
-            for row in c.execute(q):
-                script_id, situation, action, n = str(row[0]), str(row[1]), str(row[2]), int(row[3])
-                out.setdefault((script_id, situation), {})[action] = n
-        return out
+
+        def go() -> dict[tuple[str, str], dict[str, int]]:
+            out: dict[tuple[str, str], dict[str, int]] = {}
+            with self.engine.connect() as c:
+                for row in c.execute(q):
+                    script_id, situation, action, n = str(row[0]), str(row[1]), str(row[2]), int(row[3])
+                    out.setdefault((script_id, situation), {})[action] = n
+            return out
+        return self._do("count feedback", go)
+
+    def ping(self) -> None:
+        def go() -> None:
+            with self.engine.connect() as c:
+                c.execute(text("SELECT 1"))
+        self._do("be reached", go)

@@ -12,6 +12,7 @@ import pytest
 from fastapi import FastAPI
 
 from assist.consumer.sessions import ConsumerSessions
+from assist.core.ttl import ExpiringMap
 from assist.edges.http import consumer
 from assist.edges.http.ratelimit import RateLimiter
 from testkit.helpers import serve
@@ -43,7 +44,7 @@ def _post(url: str, body: dict) -> tuple[int, dict, dict]:
 
 def test_rate_limit_per_client_over_http(chat):
     # one token a minute, so that no token comes back while a slow machine answers the burst
-    with serve(_app(ConsumerSessions(chat, 600), per_minute=1, burst=3)) as url:
+    with serve(_app(ConsumerSessions(chat, ExpiringMap(600)), per_minute=1, burst=3)) as url:
         codes = [_post(url, {"message": "征信能花钱修复吗"})[0] for _ in range(3)]
         assert codes == [200, 200, 200]
         code, body, headers = _post(url, {"message": "征信能花钱修复吗"})
@@ -51,14 +52,14 @@ def test_rate_limit_per_client_over_http(chat):
 
 
 def test_message_length_limit(chat):
-    with serve(_app(ConsumerSessions(chat, 600), max_chars=50)) as url:
+    with serve(_app(ConsumerSessions(chat, ExpiringMap(600)), max_chars=50)) as url:
         code, body, _ = _post(url, {"message": "征" * 51})
         assert code == 400 and "50" in body["error"] and body["field"] == "message"
         assert _post(url, {"message": "征" * 50})[0] == 200
 
 
 def test_personal_data_never_reaches_logs_or_the_session_store(chat, caplog):
-    sessions = ConsumerSessions(chat, 600)
+    sessions = ConsumerSessions(chat, ExpiringMap(600))
     with caplog.at_level(logging.INFO, logger="assist.consumer"), serve(_app(sessions)) as url:
         code, body, _ = _post(url, {"message": f"我身份证{ID_CARD}（也可能是{TYPO_ID}），手机{PHONE}，有人说能修复征信"})
     assert code == 200

@@ -10,9 +10,9 @@ import pytest
 
 from assist.adapters.office_documents import OfficeDocuments
 from assist.adapters.rapidocr import RapidOcrEngine
-from assist.bootstrap import build_review_service
+from assist.bootstrap import build_review_service, document_budgets
 from assist.review.reader import read_document
-from assist.settings import Settings
+from assist.settings import DocumentSettings, Settings
 from testkit.helpers import serve
 from testkit.review_corpus import _Faker, font_available, generate, render_png
 
@@ -44,7 +44,8 @@ def service(tmp_path, ocr):
 
 
 def read_document_with(ocr, data, name):
-    return read_document(data, name, ocr=ocr, office=OfficeDocuments(), max_bytes=20 * 2**20)
+    budgets = document_budgets(DocumentSettings())
+    return read_document(data, name, ocr=ocr, office=OfficeDocuments(budgets), max_bytes=20 * 2**20, budgets=budgets)
 
 
 def test_reads_image_and_scanned_pdf_with_ocr(ocr):
