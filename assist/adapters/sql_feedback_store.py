@@ -24,7 +24,6 @@ from sqlalchemy import (
     func,
     insert,
     select,
-    text,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError, TimeoutError
@@ -165,7 +164,8 @@ class SqlFeedbackStore:
         return self._do("count feedback", go)
 
     def ping(self) -> None:
+        """Reach the database and read one of its tables (a locked file fails here, not only at the next write)."""
         def go() -> None:
             with self.engine.connect() as c:
-                c.execute(text("SELECT 1"))
+                c.execute(select(shown.c.id).limit(1)).first()
         self._do("be reached", go)

@@ -117,8 +117,10 @@ class QueuedFeedbackStore:
         return self.inner.feedback_counts()
 
     def ping(self) -> None:
-        """Raise StoreUnavailable when the database does not answer; when it does, write what was queued."""
+        """Raise StoreUnavailable when the database does not answer or does not take the queued writes (read-only,
+        locked); when it does, the queue is written now."""
         self.inner.ping()
         with self._lock:
             self._down_until = 0.0
-        self.flush()
+        if not self.flush() and self.queued:
+            raise StoreUnavailable(f"{self.queued} feedback/audit rows are waiting: the database does not take writes")

@@ -76,6 +76,7 @@ def test_bombs_and_huge_files_get_413_naming_the_limit(server):
 def test_huge_and_chunked_bodies_are_cut_off_at_the_limit(server):
     served, _ = server
     assert hostile.send_declared(served.url, "/v1/sessions", 300 * 2**20) == 413     # refused before any byte
+    assert hostile.send_declared(served.url, "/trainer/gradio_api/upload", 500 * 2**20) == 413
     status, sent = hostile.send_endless_chunked(served.url, "/v1/sessions", total_mb=300)
     assert status == 413 and sent < 64 * 2**20, sent          # stopped long before 300 MB (kernel buffers aside)
     for path in ("/trainer/gradio_api/upload", "/v1/documents/review"):

@@ -168,3 +168,4 @@ def test_expiring_map_hold_serialises_one_key_and_not_the_others():
     for t in threads:
         t.join()
     assert m.get("shared") == list(range(2400))
+

@@ -116,6 +116,8 @@ def test_a_locked_feedback_database_never_costs_the_hint_and_loses_nothing(agent
         assert any("queueing writes" in r.getMessage() for r in caplog.records)
         with pytest.raises(StoreUnavailable):
             agent.store.inner.record_tag(sid, "t", True, None)     # the adapter says what happened
+        with pytest.raises(StoreUnavailable):
+            agent.store.ping()                                      # so /readyz says 503 meanwhile
     finally:
         blocker.rollback()
         blocker.close()

