@@ -222,7 +222,7 @@ def main() -> None:
            "ASSIST_CONSUMER__RATE_LIMIT_PER_MINUTE": "1000000", "ASSIST_CONSUMER__RATE_LIMIT_BURST": "1000000",
            "ASSIST_CONSUMER__MAX_SESSIONS": "2000"}
     result: dict[str, Any] = {"machine": machine(), "embedder": args.embedder}
-    with assist_server(data, work / "server.log", work / "tmp", env) as (url, pid):
+    with assist_server(data, work / "server.log", work / "tmp", env, timeout=1200) as (url, pid):
         import httpx
 
         for _ in range(3):                                     # warm every path once

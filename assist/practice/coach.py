@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import random
 import re
 import time
@@ -17,13 +18,15 @@ import numpy as np
 
 from assist.core.pii import mask_for_storage
 from assist.core.text import clean_text
-from assist.errors import AssistError, BudgetExceeded
+from assist.errors import AssistError, BudgetExceeded, StoreUnavailable
 from assist.evaluation.conversations import LabelledConversation
 from assist.ports import Embedder, PracticeStore
 from assist.practice.scoring import ELEMENTS, PracticeSummary, ReplyScore, summarise
 from assist.staff import guard
 from assist.staff.assist import StaffAssist
 from assist.staff.types import Assistance
+
+log = logging.getLogger("assist.practice")
 
 CSV_COLUMNS = ("trainee", "conversation", "label", "started", "finished", "score", "handled_well", "missed",
                "violations", "mean_similarity", "replies_masked")
@@ -115,20 +118,29 @@ class PracticeCoach:
 
     def finish(self, s: PracticeSession) -> PracticeSummary:
         """Summary of the session (also when ended early), saved for the trainee once: asking again (the end button
-        after the last reply) returns the same summary without storing a second record."""
+        after the last reply) returns the same summary without storing a second record. When the store cannot take
+        the record, the summary is still given (and saving is tried again the next time it is asked for)."""
         if s.summary is not None:
             return s.summary
         hint = s.last_assist.risk.get("category", "none") if s.last_assist else "none"
         summary = summarise(s.conversation.label, s.scores, hint)
+        try:
+            self._save(s, summary)
+        except StoreUnavailable as exc:
+            log.warning("practice record not saved yet: %s", exc.message)
+            s.finished = True
+            return summary
+        s.finished = True
+        s.summary = summary
+        return summary
+
+    def _save(self, s: PracticeSession, summary: PracticeSummary) -> None:
         self.store.save({"trainee": s.trainee, "conversation": s.conversation.id, "label": s.conversation.label,
                          "started": s.started, "finished": time.time(), "score": summary.score,
                          "handled_well": "、".join(summary.handled_well), "missed": "、".join(summary.missed),
                          "violations": mask_for_storage("；".join(summary.violations)),
                          "mean_similarity": summary.mean_similarity,
                          "replies": json.dumps([mask_for_storage(r.reply) for r in s.scores], ensure_ascii=False)})
-        s.finished = True
-        s.summary = summary
-        return summary
 
     def export_csv(self, trainee: str | None = None) -> str:
         """Every stored session (of one trainee) as CSV, oldest first; replies as stored, masked."""
