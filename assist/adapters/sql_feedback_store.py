@@ -7,6 +7,8 @@ file is waited for at most ``timeout_s``."""
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -21,11 +23,12 @@ from sqlalchemy import (
     Table,
     Text,
     create_engine,
+    event,
     func,
     insert,
     select,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError, TimeoutError
 
 from assist.errors import StoreUnavailable
@@ -86,6 +89,17 @@ def _unavailable(what: str) -> Iterator[None]:
         raise
 
 
+def _sqlite_wal(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    """Write-ahead log, as the other SQLite stores: readers never wait for a writer (in SQLite's default journal a
+    steady stream of commits starves readers past the timeout). A file that cannot switch just now (locked,
+    read-only) keeps its journal; the store's own errors say what is wrong when it is used."""
+    try:
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")
+        dbapi_connection.execute("PRAGMA synchronous=NORMAL")     # consistent after a crash; at worst the last rows go
+    except sqlite3.OperationalError:
+        pass
+
+
 class SqlFeedbackStore:
     def __init__(self, url: str, timeout_s: float = 5.0) -> None:
         """``timeout_s``: how long to wait for a locked SQLite file or a PostgreSQL connection. The tables are made
@@ -97,6 +111,10 @@ class SqlFeedbackStore:
             args = {"connect_timeout": max(1, round(timeout_s))}
         self.engine: Engine = create_engine(url, future=True, pool_pre_ping=True, connect_args=args)
         self._schema = False
+        self._sqlite = url.startswith("sqlite")
+        self._write_lock = threading.Lock()
+        if self._sqlite:
+            event.listen(self.engine, "connect", _sqlite_wal)
         try:
             self._ensure_schema()
         except StoreUnavailable:
@@ -108,6 +126,21 @@ class SqlFeedbackStore:
                 _meta.create_all(self.engine)
             self._schema = True
 
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """A write transaction. On SQLite this process's writers take turns (one file has one writer at a time
+        anyway; left to SQLite's busy handler, which sleeps and retries without a queue, a writer among many can
+        starve past the timeout and the row would be queued for nothing), and each takes the file's write lock at
+        its start (BEGIN IMMEDIATE), where another process's lock is waited for, rather than at its first INSERT,
+        where SQLite may answer "database is locked" at once."""
+        if not self._sqlite:
+            with self.engine.begin() as c:
+                yield c
+            return
+        with self._write_lock, self.engine.begin() as c:
+            c.exec_driver_sql("BEGIN IMMEDIATE")
+            yield c
+
     def _do(self, what: str, fn: Callable[[], R]) -> R:
         self._ensure_schema()
         with _unavailable(what):
@@ -115,7 +148,7 @@ class SqlFeedbackStore:
 
     def record_shown(self, row: dict[str, Any]) -> None:
         def go() -> None:
-            with self.engine.begin() as c:
+            with self._writing() as c:
                 c.execute(insert(shown).values(**row, created_at=_now()))
         self._do("record a suggestion", go)
 
@@ -128,14 +161,14 @@ class SqlFeedbackStore:
 
     def record_feedback(self, suggestion_id: str, action: str, edited_text: str | None, agent_id: str | None) -> None:
         def go() -> None:
-            with self.engine.begin() as c:
+            with self._writing() as c:
                 c.execute(insert(feedback).values(suggestion_id=suggestion_id, action=action, edited_text=edited_text,
                                                   agent_id=agent_id, created_at=_now()))
         self._do("record feedback", go)
 
     def record_tag(self, session_id: str, tag: str, value: bool, agent_id: str | None) -> None:
         def go() -> None:
-            with self.engine.begin() as c:
+            with self._writing() as c:
                 c.execute(insert(tags).values(session_id=session_id, tag=tag, value=int(value), agent_id=agent_id,
                                               created_at=_now()))
         self._do("record a tag", go)

@@ -73,9 +73,9 @@ def test_http_upload_through_a_real_server(service, corpus, monkeypatch):
 
     from assist.edges.http import review as api
 
+    monkeypatch.setattr(service, "max_bytes", 4000)            # documents.max_upload_mb, in bytes, made small
     app = FastAPI()
     app.include_router(api.router(service))
-    monkeypatch.setattr(api, "MAX_UPLOAD_BYTES", 4000)
     with serve(app) as url:
         ok = httpx.post(url + api.PATH, files={"file": ("信.txt", corpus["auth-fake-00.txt"].text.encode())}, timeout=60)
         assert ok.status_code == 200
@@ -84,4 +84,4 @@ def test_http_upload_through_a_real_server(service, corpus, monkeypatch):
         bad = httpx.post(url + api.PATH, files={"file": ("x.pdf", b"%PDF-1.4 garbage")}, timeout=60)
         assert bad.status_code == 400 and "not a readable PDF" in bad.json()["error"] and bad.json()["file"] == "x.pdf"
         big = httpx.post(url + api.PATH, files={"file": ("big.txt", "字".encode() * 2000)}, timeout=60)
-        assert big.status_code == 413
+        assert big.status_code == 413 and big.json()["limit"] == "documents.max_upload_mb"

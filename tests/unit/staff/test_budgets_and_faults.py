@@ -138,9 +138,11 @@ def test_surrogates_and_personal_data_in_every_field_are_cleaned_before_keeping(
     assert agent.session(sid).slots == {"客户称呼": "王女士【手机号】"}
     assert all("13812345678" not in s.text for s in a.suggestions)
     agent.feedback(a.suggestions[0].id, "edited", "改成\udfff这样，证件ID110101199003074477", agent_id="工号13812345678")
-    stored = Path(agent_settings.agent.feedback_url.removeprefix("sqlite:///")).read_bytes()
+    db = Path(agent_settings.agent.feedback_url.removeprefix("sqlite:///"))
+    stored = b"".join(p.read_bytes() for p in db.parent.glob(db.name + "*"))     # the file and its write-ahead log
     for raw in (b"13812345678", b"15697880932", b"110101199003074477"):
         assert raw not in stored
+    assert "证件ID【身份证号】".encode() in stored                   # the edited reply was stored, masked
     with pytest.raises(Exception) as exc:
         agent.tag("13812345678", True)                   # not an id this service made: never reaches the store
     assert "会话" in str(exc.value)
