@@ -57,6 +57,8 @@ from assist.staff.audit import QueuedFeedbackStore
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
+    from assist.auth.accounts import Accounts
+    from assist.edges.http.auth import HttpAuth
     from assist.evaluation.context import EvalContext
     from assist.practice.coach import PracticeCoach
     from assist.review.service import ReviewService
@@ -354,7 +356,8 @@ def build_feedback_store(settings: Settings) -> FeedbackStore:
     layout = IndexLayout(settings.data_dir)
     layout.root.mkdir(parents=True, exist_ok=True)
     a = settings.agent
-    inner = SqlFeedbackStore(a.feedback_url or f"sqlite:///{layout.root / 'feedback.sqlite'}", timeout_s=a.store_timeout_s)
+    url = a.feedback_url or settings.database_url or f"sqlite:///{layout.root / 'feedback.sqlite'}"
+    inner = SqlFeedbackStore(url, timeout_s=a.store_timeout_s)
     return QueuedFeedbackStore(inner, a.audit_queue_max)
 
 
@@ -480,13 +483,113 @@ def eval_context(settings: Settings, data: Path, split: str | None = None,
     return EvalContext(services, data, split, shipped=Path(data).resolve() == shipped_datasets().resolve())
 
 
+# -- the shared database, accounts, sign-in ------------------------------------------------------------------------
+
+_databases: dict[str, Any] = {}
+
+
+def database_url(settings: Settings) -> str:
+    """The shared database: database_url, else SQLite beside the index (one machine)."""
+    if settings.database_url:
+        return settings.database_url
+    root = IndexLayout(settings.data_dir).root
+    root.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{root / 'assist.sqlite'}"
+
+
+def build_database(settings: Settings) -> Any:
+    """One engine per URL in this process (stores in one database share its connection pool)."""
+    from assist.adapters.sql_database import SqlDatabase
+
+    url = database_url(settings)
+    if url not in _databases:
+        _databases[url] = SqlDatabase(url, timeout_s=settings.agent.store_timeout_s * 5)
+    return _databases[url]
+
+
+def build_accounts(settings: Settings) -> "Accounts":
+    from assist.adapters.sql_accounts import SqlAccountStore
+    from assist.auth.accounts import Accounts
+
+    return Accounts(SqlAccountStore(build_database(settings)))
+
+
+def signing_secret(settings: Settings) -> bytes:
+    """auth.secret, else data_dir/auth_secret (made on first use, readable by this user only)."""
+    import os
+    import secrets
+
+    if settings.auth.secret is not None:
+        value = settings.auth.secret.get_secret_value()
+        if len(value) < 32:
+            raise ConfigError("auth.secret must be at least 32 characters", field="auth.secret")
+        return value.encode()
+    path = IndexLayout(settings.data_dir).root / "auth_secret"
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(48))
+    return path.read_text(encoding="ascii").strip().encode()
+
+
+def build_http_auth(settings: Settings, accounts: "Accounts | None" = None,
+                    on_event: Callable[..., None] | None = None) -> "HttpAuth":
+    from assist.auth.tokens import Signer
+    from assist.edges.http.auth import HttpAuth
+    from assist.edges.http.limits import networks
+
+    a = settings.auth
+    provider = None
+    if a.oidc_issuer:
+        from assist.adapters.oidc import OidcClient
+
+        if not a.oidc_client_id or a.oidc_client_secret is None:
+            raise ConfigError("auth.oidc_issuer is set but not oidc_client_id / oidc_client_secret",
+                              field="auth.oidc_client_id")
+        provider = OidcClient(a.oidc_issuer, a.oidc_client_id, a.oidc_client_secret.get_secret_value())
+    return HttpAuth(accounts or build_accounts(settings), Signer(signing_secret(settings)), a.session_hours * 3600,
+                    cookie_secure=a.cookie_secure, provider=provider, roles_claim=a.oidc_roles_claim,
+                    default_roles=tuple(a.oidc_default_roles), public_url=a.public_url,
+                    trusted_proxies=networks(settings.agent.trusted_proxies), cors_origins=tuple(a.cors_origins),
+                    on_event=on_event)
+
+
+def build_audit(settings: Settings) -> Any:
+    """The audit trail in the shared database (auth.audit_retention_days)."""
+    from assist.adapters.sql_accounts import SqlAuditStore
+    from assist.auth.audit import AuditTrail
+
+    return AuditTrail(SqlAuditStore(build_database(settings)), settings.auth.audit_retention_days,
+                      max_queued=settings.agent.audit_queue_max)
+
+
+def cli_audit(settings: Settings, action: str, target: str, detail: dict[str, Any]) -> None:
+    """An operator's command on the server, in the audit trail as cli:<login name>."""
+    import getpass
+
+    from assist.auth.types import Identity
+
+    build_audit(settings).record(Identity(f"cli:{getpass.getuser()}", frozenset({"admin"}), "cli"), action, target,
+                                 detail)
+
+
+def first_admin(settings: Settings) -> str | None:
+    """On a new installation, the first admin's password (printed once by `assist serve` / app.py); else None."""
+    return build_accounts(settings).ensure_first_admin(settings.auth.first_admin)
+
+
 # -- the web app -----------------------------------------------------------------------------------------------------
 
 def create_web_app(settings: Settings) -> "FastAPI":
     """Everything `assist serve` runs: the JSON API, the staff sidebar (/assist), the trainer console (/trainer), the
     consumer widget and its API, document review; one embedder and one index shared by all."""
+    from assist.edges.http.admin import AdminServices
     from assist.edges.http.app import WebServices, create_app
 
+    accounts = build_accounts(settings)
+    audit = build_audit(settings)
+    auth = build_http_auth(settings, accounts, on_event=audit)
     embedder = build_embedder(settings)
     staff = build_staff_assist(settings, embedder)
     review = build_review_service(settings)
@@ -499,9 +602,10 @@ def create_web_app(settings: Settings) -> "FastAPI":
         shipped_datasets=shipped_datasets(),
         workdir=IndexLayout(settings.data_dir).root / "trainer",
         demo_calls=demo_calls(),
-        readiness=readiness_checks(settings, staff.store, review.ping))
+        readiness=readiness_checks(settings, staff.store, review.ping),
+        admin=AdminServices(accounts, audit))
     return create_app(services, settings.agent, settings.consumer, settings.documents,
-                      gradio_temp=Path(settings.data_dir) / "gradio-tmp")
+                      gradio_temp=Path(settings.data_dir) / "gradio-tmp", auth=auth)
 
 
 def readiness_checks(settings: Settings, feedback: FeedbackStore,

@@ -20,6 +20,7 @@ EXIT_CODES: dict[str, int] = {
     "session": 8,             # a call session is unknown or expired
     "prompt": 9,              # a prompt file is missing or cannot be rendered
     "gate": 10,               # `assist eval --gate`: a metric is past its floor or ceiling
+    "auth": 11,               # an account, key or role is unknown or not allowed
     "interrupted": 130,
 }
 
@@ -134,3 +135,19 @@ class CapacityExceeded(BudgetExceeded):
 class StoreUnavailable(DependencyError):
     """A database or the vector store cannot be reached or written just now (down, locked, read-only)."""
 
+
+
+class AuthError(AssistError):
+    """Sign-in failed (unknown account, wrong password or key, revoked key): 401 at the HTTP edge."""
+
+    exit_code = EXIT_CODES["auth"]
+
+
+class Forbidden(AuthError):
+    """Signed in, but none of the caller's roles (or key scopes) may do this: 403 at the HTTP edge."""
+
+
+class AccountError(AssistError):
+    """An account or key cannot be created or changed as asked (weak password, unknown role or scope, duplicate)."""
+
+    exit_code = EXIT_CODES["auth"]

@@ -206,6 +206,54 @@ class FeedbackStore(Protocol):
         ...
 
 
+class AccountStore(Protocol):
+    """Built-in accounts (scrypt password hashes) and service accounts' API keys (SHA-256 digests of the secret)."""
+
+    def get_user(self, name: str) -> dict[str, Any] | None:
+        """{name, password_hash, roles, disabled, created_at, updated_at} or None."""
+        ...
+
+    def put_user(self, name: str, password_hash: str, roles: list[str], *, disabled: bool) -> None: ...
+
+    def users(self) -> list[dict[str, Any]]: ...
+
+    def add_key(self, key_id: str, name: str, secret_hash: str, scopes: list[str]) -> None: ...
+
+    def get_key(self, key_id: str) -> dict[str, Any] | None:
+        """{key_id, name, secret_hash, scopes, created_at, revoked_at} or None."""
+        ...
+
+    def revoke_key(self, key_id: str) -> None: ...
+
+    def keys(self) -> list[dict[str, Any]]: ...
+
+
+class AuditStore(Protocol):
+    """Append-only audit events (already masked): appended, queried, purged past the retention; never changed."""
+
+    def append(self, rows: Sequence[dict[str, Any]]) -> None:
+        """{at, actor, roles, action, target, detail} rows, in order."""
+        ...
+
+    def query(self, *, actor: str | None, action: str | None, target: str | None, since: Any, until: Any,
+              limit: int) -> list[dict[str, Any]]:
+        """Newest first; ``action`` matches a prefix (``call.`` is every call event)."""
+        ...
+
+    def purge_before(self, cutoff: Any) -> int: ...
+
+
+class IdentityProvider(Protocol):
+    """The institution's single sign-on (OpenID Connect): where to send the browser, and the verified claims of the
+    user it sends back."""
+
+    def authorization_url(self, redirect_uri: str, state: str, nonce: str, verifier: str) -> str: ...
+
+    def sign_in(self, code: str, redirect_uri: str, verifier: str, nonce: str) -> dict[str, Any]:
+        """The verified ID token's claims (with userinfo's); AuthError when the code or token is not valid."""
+        ...
+
+
 class WatchlistStore(Protocol):
     """Keyed-hash sightings of identifiers (never raw values)."""
 
@@ -310,7 +358,8 @@ class Sketcher(Protocol):
     def index(self) -> NearDuplicateIndex: ...
 
 
-__all__ = ["AttackCheck", "ChatModel", "EmbeddingCache", "Embedder", "FeedbackStore", "LexicalIndex", "LexicalStore",
+__all__ = ["AccountStore", "AttackCheck", "AuditStore", "ChatModel", "EmbeddingCache", "Embedder", "FeedbackStore", "IdentityProvider",
+           "LexicalIndex", "LexicalStore",
            "NearDuplicateIndex", "OcrEngine", "OfficeReader", "PdfPages", "PracticeStore", "Reranker", "Retriever", "ReviewStore", "ScamCheck",
            "SessionStore",
            "Sketcher", "TokenCounter", "Tokenizer", "VectorIndex", "VectorSearch", "VectorStore", "WatchlistStore"]

@@ -167,6 +167,37 @@ class DocumentSettings(BaseModel):
                                           "consumed are deleted after this (consumed ones at once)")
 
 
+class AuthSettings(BaseModel):
+    """Sign-in and roles (README, "Sign-in and roles"): built-in accounts and API keys live in the database
+    (``database_url``); single sign-on through the institution's OpenID Connect provider when ``oidc_issuer`` is set."""
+
+    secret: SecretStr | None = Field(None, description="Key that signs sign-in cookies (>= 32 characters); every "
+                                     "worker must have the same one. Unset = made on first start and kept in "
+                                     "data_dir/auth_secret (fine while the workers share data_dir)")
+    session_hours: float = Field(8.0, gt=0, le=24 * 14, description="A browser sign-in lasts this long")
+    cookie_secure: bool = Field(True, description="Send cookies only over HTTPS (browsers treat http://127.0.0.1 and "
+                                "http://localhost as secure); false only for a plain-HTTP test installation")
+    first_admin: str = Field("admin", min_length=2, description="Name of the admin account made on first start "
+                             "when there are no accounts (its password is printed once)")
+    oidc_issuer: str | None = Field(None, description="OpenID Connect issuer URL (discovery at "
+                                    "ISSUER/.well-known/openid-configuration); unset = no single sign-on")
+    oidc_client_id: str | None = Field(None, description="This app's client id at the provider")
+    oidc_client_secret: SecretStr | None = Field(None, description="This app's client secret at the provider")
+    oidc_roles_claim: str = Field("roles", description="ID-token or userinfo claim listing the user's roles "
+                                  "(agent, trainer, reviewer, admin; others are ignored)")
+    oidc_default_roles: list[str] = Field(default_factory=list, description="Roles given to a single-sign-on user "
+                                          "whose claim names none (empty: such a user is refused)")
+    public_url: str | None = Field(None, description="The app's external URL behind a proxy (e.g. "
+                                   "https://assist.lender.example), used for the OIDC redirect URL; unset = the "
+                                   "request's own")
+    cors_origins: list[str] = Field(default_factory=list, description="Origins allowed to call the JSON API from a "
+                                    "browser (CORS); empty = closed (the consumer widget needs none: it is same-origin)")
+    audit_retention_days: int = Field(365, ge=1, description="Audit events older than this are deleted (checked "
+                                      "hourly); the request log keeps as many daily files")
+    request_log: bool = Field(True, description="Write one masked line per request to data_dir/logs/requests.log "
+                              "(rotated daily, audit_retention_days files kept)")
+
+
 _ORIGIN = re.compile(r"^https?://(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?$")
 
 
@@ -210,6 +241,11 @@ class Settings(BaseSettings):
     llm: LLMSettings = Field(default_factory=LLMSettings)  # type: ignore[arg-type]
     consumer: ConsumerSettings = Field(default_factory=ConsumerSettings)  # type: ignore[arg-type]
     documents: DocumentSettings = Field(default_factory=DocumentSettings)  # type: ignore[arg-type]
+    auth: AuthSettings = Field(default_factory=AuthSettings)  # type: ignore[arg-type]
+    database_url: str | None = Field(None, description="SQLAlchemy URL of the shared database: accounts and keys, the "
+                                     "audit trail, feedback votes, live sessions (and feedback when "
+                                     "agent.feedback_url is unset); e.g. postgresql+psycopg://assist:…@db/assist. "
+                                     "Unset = SQLite in data_dir (one machine)")
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,

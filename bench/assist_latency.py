@@ -29,8 +29,12 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 
+KEY: dict[str, str] = {}
+
+
 def _post(url: str, body: dict) -> dict:
-    req = urllib.request.Request(url, json.dumps(body, ensure_ascii=False).encode(), {"Content-Type": "application/json"})
+    req = urllib.request.Request(url, json.dumps(body, ensure_ascii=False).encode(),
+                                 {"Content-Type": "application/json", **KEY})
     with urllib.request.urlopen(req, timeout=30) as r:
         return json.loads(r.read())
 
@@ -58,12 +62,18 @@ def main() -> int:
 
     import uvicorn
 
+    from assist.bootstrap import build_accounts, build_http_auth
     from assist.edges.http.app import create_api
+
+    accounts = build_accounts(settings)
+    key_id, key = accounts.create_key("bench", ["calls"])
+    KEY["Authorization"] = f"Bearer {key}"
 
     with socket.socket() as sk:
         sk.bind(("127.0.0.1", 0))
         port = sk.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(create_api(agent, settings.agent.max_request_kb), host="127.0.0.1", port=port, log_level="warning"))
+    srv = uvicorn.Server(uvicorn.Config(create_api(agent, settings.agent.max_request_kb,
+                                                        auth=build_http_auth(settings, accounts)), host="127.0.0.1", port=port, log_level="warning"))
     th = threading.Thread(target=srv.run, daemon=True)
     th.start()
     while not srv.started:
@@ -79,6 +89,7 @@ def main() -> int:
         http_times.append((time.perf_counter() - s) * 1000)
     total = time.perf_counter() - t0
     srv.should_exit = True
+    accounts.revoke_key(key_id)
     result = {
         "machine": machine(), "llm": "none", "embedder": agent.assessor.semantic.embedder.name
         if agent.assessor.semantic else None,

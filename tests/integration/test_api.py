@@ -8,20 +8,26 @@ import urllib.request
 import pytest
 
 from assist.adapters.sql_feedback_store import SqlFeedbackStore
-from assist.bootstrap import build_staff_assist
+from assist.bootstrap import build_http_auth, build_staff_assist
 from assist.edges.http.app import create_api
+from testkit.auth import seed_accounts
 from testkit.helpers import serve
+
+HEADERS: dict[str, str] = {}
 
 
 @pytest.fixture
 def server(agent_settings):
-    with serve(create_api(build_staff_assist(agent_settings), max_request_kb=16)) as url:
+    HEADERS.update(seed_accounts(agent_settings).headers)
+    with serve(create_api(build_staff_assist(agent_settings), max_request_kb=16,
+                          auth=build_http_auth(agent_settings))) as url:
         yield url
 
 
 def _post(url, body, raw=None):
     data = raw if raw is not None else json.dumps(body, ensure_ascii=False).encode()
-    req = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"}, method="POST")
+    req = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json", **HEADERS},
+                                 method="POST")
     try:
         with urllib.request.urlopen(req, timeout=30) as resp:
             return resp.status, json.loads(resp.read())

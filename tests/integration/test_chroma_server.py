@@ -88,6 +88,7 @@ def test_a_stopped_server_degrades_to_lexical_answers_and_503s_then_recovers(has
     from assist.bootstrap import (
         build_consumer_chat,
         build_consumer_sessions,
+        build_http_auth,
         build_review_service,
         build_staff_assist,
         readiness_checks,
@@ -95,6 +96,7 @@ def test_a_stopped_server_degrades_to_lexical_answers_and_503s_then_recovers(has
     from assist.edges.http import consumer
     from assist.edges.http.app import create_api
     from assist.edges.http.ratelimit import RateLimiter
+    from testkit.auth import seed_accounts
     from testkit.helpers import serve
 
     port = free_port()
@@ -105,13 +107,15 @@ def test_a_stopped_server_degrades_to_lexical_answers_and_503s_then_recovers(has
     build_ingestor(settings).ingest([small_kb])
     staff = build_staff_assist(settings)
     review = build_review_service(settings)
-    app: FastAPI = create_api(staff, 64, readiness=readiness_checks(settings, staff.store, review.ping))
+    headers = seed_accounts(settings).headers
+    app: FastAPI = create_api(staff, 64, readiness=readiness_checks(settings, staff.store, review.ping),
+                              auth=build_http_auth(settings))
     app.include_router(consumer.router(build_consumer_sessions(settings, build_consumer_chat(settings)), [],
                                        RateLimiter(600, 100), 1000))
     import httpx
 
     try:
-        with serve(app) as url, httpx.Client(base_url=url, timeout=60) as c:
+        with serve(app) as url, httpx.Client(base_url=url, headers=headers, timeout=60) as c:
             assert c.get("/readyz").status_code == 200
             sid = c.post("/v1/sessions", json={"meta": {"number_matches": "no"}}).json()["session_id"]
             assert c.post(f"/v1/sessions/{sid}/turns", json={"speaker": "caller", "text": "回拨预留手机号核实身份"}).status_code == 200

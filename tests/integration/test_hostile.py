@@ -22,7 +22,8 @@ FUZZ_EXAMPLES = 12              # per operation and generation mode (bench/hosti
 @pytest.fixture(scope="module")
 def server(served):
     """The served app, warmed up (every route used once normally), with its peak memory at that point."""
-    with httpx.Client(base_url=served.url, timeout=60) as c:
+    KEY.update(served.logins.headers)
+    with httpx.Client(base_url=served.url, headers=served.logins.headers, timeout=60) as c:
         sid = c.post("/v1/sessions", json={"meta": {"number_matches": "no"}}).json()["session_id"]
         assert c.post(f"/v1/sessions/{sid}/turns", json={"speaker": "caller", "text": "我是他委托的法务"}).status_code == 200
         assert c.post("/v1/consumer/messages", json={"message": "征信能花钱修复吗"}).status_code == 200
@@ -31,8 +32,11 @@ def server(served):
     return served, hostile.peak_rss_mb(served.pid)
 
 
+KEY: dict[str, str] = {}       # the call platform's key (scopes calls + review) of the served app
+
+
 def _healthy(url: str) -> None:
-    with httpx.Client(base_url=url, timeout=60) as c:
+    with httpx.Client(base_url=url, headers=KEY, timeout=60) as c:
         assert c.get("/healthz").json() == {"status": "ok"}
         ready = c.get("/readyz")
         assert ready.status_code == 200, ready.text
@@ -63,7 +67,7 @@ BOMBS = [
 
 def test_bombs_and_huge_files_get_413_naming_the_limit(server):
     served, _ = server
-    with httpx.Client(base_url=served.url, timeout=120) as c:
+    with httpx.Client(base_url=served.url, headers=served.logins.headers, timeout=120) as c:
         for what, make, name, limit in BOMBS:
             body, ctype = hostile.multipart("file", name, make())
             r = c.post("/v1/documents/review", content=body, headers={"content-type": ctype})
@@ -75,12 +79,12 @@ def test_bombs_and_huge_files_get_413_naming_the_limit(server):
 
 def test_huge_and_chunked_bodies_are_cut_off_at_the_limit(server):
     served, _ = server
-    assert hostile.send_declared(served.url, "/v1/sessions", 300 * 2**20) == 413     # refused before any byte
-    assert hostile.send_declared(served.url, "/trainer/gradio_api/upload", 500 * 2**20) == 413
-    status, sent = hostile.send_endless_chunked(served.url, "/v1/sessions", total_mb=300)
+    assert hostile.send_declared(served.url, "/v1/sessions", 300 * 2**20, headers=KEY) == 413     # refused before any byte
+    assert hostile.send_declared(served.url, "/trainer/gradio_api/upload", 500 * 2**20, headers=KEY) == 413
+    status, sent = hostile.send_endless_chunked(served.url, "/v1/sessions", total_mb=300, headers=KEY)
     assert status == 413 and sent < 64 * 2**20, sent          # stopped long before 300 MB (kernel buffers aside)
     for path in ("/trainer/gradio_api/upload", "/v1/documents/review"):
-        status, sent = hostile.send_endless_chunked(served.url, path, total_mb=500, upload=True)
+        status, sent = hostile.send_endless_chunked(served.url, path, total_mb=500, upload=True, headers=KEY)
         assert status == 413 and sent < 80 * 2**20, (path, sent)
     _healthy(served.url)
     _within_memory(server)
@@ -88,7 +92,7 @@ def test_huge_and_chunked_bodies_are_cut_off_at_the_limit(server):
 
 def _gradio_call(url: str, api: str, data: list) -> tuple[str, str]:
     """Call a Gradio function the way any HTTP client can (no upload first); returns (event, data) of its answer."""
-    with httpx.Client(base_url=url, timeout=60) as c:
+    with httpx.Client(base_url=url, headers=KEY, timeout=60) as c:
         r = c.post(f"/trainer/gradio_api/call/{api}", content=json.dumps({"data": data}).encode(),   # escapes as sent
                    headers={"content-type": "application/json"})
         assert r.status_code == 200, r.text
@@ -113,14 +117,15 @@ def test_no_server_path_reaches_a_console_function(server, tmp_path):
         assert event == "error" and "机密" not in payload, (path, payload[:200])
     custom = served.data_dir / "trainer" / "datasets-custom"
     assert not any("scams_server" in p.name for p in custom.rglob("*"))
-    r = httpx.get(f"{served.url}/trainer/gradio_api/file={secret}", timeout=30)
+    assert httpx.get(f"{served.url}/trainer/gradio_api/file={secret}", timeout=30).status_code == 401
+    r = httpx.get(f"{served.url}/trainer/gradio_api/file={secret}", headers=KEY, timeout=30)
     assert r.status_code in (403, 404) and "机密" not in r.text
     _healthy(served.url)
 
 
 def test_lone_surrogates_get_422_naming_the_field(server):
     served, _ = server
-    with httpx.Client(base_url=served.url, timeout=60) as c:
+    with httpx.Client(base_url=served.url, headers=served.logins.headers, timeout=60) as c:
         sid = c.post("/v1/sessions", json={}).json()["session_id"]
         bad = {f"/v1/sessions/{sid}/turns": b'{"speaker": "caller", "text": "\\ud800\xe6\x88\x91"}',
                "/v1/feedback": b'{"session_id": "\\udfff", "suspected_intermediary": true}',
@@ -137,7 +142,7 @@ def test_lone_surrogates_get_422_naming_the_field(server):
 
 def test_races_on_shared_and_fresh_sessions(server):
     served, _ = server
-    with httpx.Client(base_url=served.url, timeout=120, limits=httpx.Limits(max_connections=32)) as c:
+    with httpx.Client(base_url=served.url, headers=served.logins.headers, timeout=120, limits=httpx.Limits(max_connections=32)) as c:
         shared = c.post("/v1/consumer/messages", json={"message": "征信能花钱修复吗"}).json()["session_id"]
 
         def consumer(i: int) -> int:
@@ -165,7 +170,7 @@ def test_races_on_shared_and_fresh_sessions(server):
 
 def test_turn_length_is_a_budget_not_a_cost(server):
     served, _ = server
-    with httpx.Client(base_url=served.url, timeout=60) as c:
+    with httpx.Client(base_url=served.url, headers=served.logins.headers, timeout=60) as c:
         sid = c.post("/v1/sessions", json={}).json()["session_id"]
         ok = c.post(f"/v1/sessions/{sid}/turns", json={"speaker": "caller", "text": "我想问一下还款。" * 500})
         assert ok.status_code == 200
@@ -193,7 +198,7 @@ def test_fuzzer_over_the_openapi_finds_no_server_error(server):
             @settings(max_examples=FUZZ_EXAMPLES, deadline=None, derandomize=True, database=None,
                       suppress_health_check=list(HealthCheck))
             def run(case) -> None:
-                r = case.call(base_url=served.url, timeout=60)
+                r = case.call(base_url=served.url, timeout=60, headers=KEY)
                 statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
                 if r.status_code >= 500:
                     failures.append(f"{case.method} {case.formatted_path} -> {r.status_code}: {r.text[:200]}")

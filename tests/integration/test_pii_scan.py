@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from testkit.auth import cookie_of
 from testkit.hostile import multipart
 from testkit.pii_cases import PII_DIGITS, PII_SHAPES
 
@@ -29,7 +30,7 @@ def answers(served, tmp_path_factory):
 
     seen: list[str] = []
     work = tmp_path_factory.mktemp("pii-files")
-    with httpx.Client(base_url=served.url, timeout=120) as c:
+    with httpx.Client(base_url=served.url, headers=served.logins.headers, timeout=120) as c:
         def post(path: str, **kw) -> dict:
             r = c.post(path, **kw)
             seen.append(r.text)
@@ -44,7 +45,8 @@ def answers(served, tmp_path_factory):
                                                            "text": f"我是他的法务，{text}"})
         assert last is not None and last["suggestions"]
         post("/v1/feedback", json={"suggestion_id": last["suggestions"][0]["id"], "action": "edited",
-                                   "edited_text": ALL[:3900], "agent_id": "工号13812345678"})
+                                   "edited_text": ALL[:3900], "agent_id": "工号13812345678"},
+             headers={"X-Assist-On-Behalf-Of": "emp13812345678"})
         post("/v1/feedback", json={"session_id": sid, "suspected_intermediary": True, "agent_id": "tel15697880932"})
         chat = None
         for text in TEXTS:
@@ -58,7 +60,8 @@ def answers(served, tmp_path_factory):
     dataset = work / "scams_pii.jsonl"
     dataset.write_text("".join(json.dumps({"id": f"p{i}", "message": f"对方要我提供{t}", "schemes": [], "urgent": False},
                                           ensure_ascii=False) + "\n" for i, t in enumerate(TEXTS)), encoding="utf-8")
-    trainer = Client(served.url + "/trainer/", verbose=False)
+    admin = cookie_of(served.url, "admin")
+    trainer = Client(served.url + "/trainer/", verbose=False, headers=admin)
     seen.append(str(trainer.predict([handle_file(str(letter))], api_name="/review_documents")))
     seen.append(str(trainer.predict(handle_file(str(dataset)), "自动识别", api_name="/validate_dataset")))
     start = trainer.predict("学员13812345678", "随机", api_name="/practice_start")
@@ -72,7 +75,7 @@ def answers(served, tmp_path_factory):
     seen.append(str(trainer.predict(api_name="/practice_end")))
     export = trainer.predict("学员13812345678", api_name="/practice_export")
     seen.append(Path(export).read_text(encoding="utf-8-sig"))
-    sidebar = Client(served.url + "/assist/", verbose=False)
+    sidebar = Client(served.url + "/assist/", verbose=False, headers=admin)
     for text in TEXTS[:4]:
         seen.append(json.dumps(sidebar.predict("no", "caller", f"我是法务，{text}", api_name="/add_turn"),
                                ensure_ascii=False, default=str))
@@ -103,5 +106,9 @@ def test_no_store_temp_folder_or_log_holds_a_raw_number(answers, served, embeddi
     assert leaks == {}
     log = served.log_path.read_text(encoding="utf-8")
     assert "consumer message" in log and "【手机号】" in log          # the log lines were written, masked
+    requests = (served.data_dir / "logs" / "requests.log").read_text(encoding="utf-8")
+    assert "POST /v1/feedback 200" in requests and f"actor=key:{served.logins.key_id}/emp【" in requests
+    audit = b"".join(p.read_bytes() for p in served.data_dir.glob("assist.sqlite*"))
+    assert b"call.tag" in audit and b"practice.export" in audit         # the audit trail, in the scan above too
     review = b"".join(p.read_bytes() for p in served.data_dir.glob("review.sqlite*"))   # the file and its WAL
     assert "【身份证号】".encode() in review and "张三_【身份证号】_授权书.txt".encode() in review

@@ -1,13 +1,12 @@
 """The Gradio sidebar, mounted in the real app on 127.0.0.1: driven through gradio_client, and rendered once in
 headless Chromium (screenshot saved under test-artifacts/)."""
 
-import os
 import shutil
-import subprocess
 import urllib.request
 
 import pytest
 
+from testkit.auth import PASSWORD, cookie_of
 from testkit.helpers import REPO
 
 
@@ -17,7 +16,8 @@ def base_url(web_url):
 
 
 def test_sidebar_page_is_served_without_outside_assets(base_url):
-    page = urllib.request.urlopen(base_url + "/assist/", timeout=30).read().decode("utf-8")
+    req = urllib.request.Request(base_url + "/assist/", headers=cookie_of(base_url, "agent"))
+    page = urllib.request.urlopen(req, timeout=30).read().decode("utf-8")
     assert "坐席助手" in page
     for cdn in ("cdn.jsdelivr", "unpkg.com", "googleapis", "gradio.s3", "huggingface.co"):
         assert cdn not in page, cdn
@@ -30,7 +30,7 @@ def _value(update):
 def test_demo_call_replays_turn_by_turn_through_gradio_client(base_url):
     from gradio_client import Client
 
-    c = Client(base_url + "/assist/", verbose=False)       # one client = one browser session (its own state)
+    c = Client(base_url + "/assist/", verbose=False, headers=cookie_of(base_url, "agent"))  # one client = one session
     levels = []
     for _ in range(5):
         out = c.predict("demo-third-party", api_name="/demo_next")
@@ -46,7 +46,7 @@ def test_demo_call_replays_turn_by_turn_through_gradio_client(base_url):
 def test_add_turns_feedback_and_tag_through_gradio_client(base_url):
     from gradio_client import Client
 
-    c = Client(base_url + "/assist/", verbose=False)
+    c = Client(base_url + "/assist/", verbose=False, headers=cookie_of(base_url, "agent"))
     out = c.predict("no", "caller", "我是借款人的法务，以后他的事都由我来谈，别打他原来那个号了。", api_name="/add_turn")
     assert "疑似第三方代理" in out[0]
     text = _value(out[3])
@@ -56,28 +56,53 @@ def test_add_turns_feedback_and_tag_through_gradio_client(base_url):
     assert "已标注" in status
     done = c.predict(text + "（坐席补充一句）", api_name="/feedback_edited_1")   # the agent edited, then used it
     assert done == "已记录：修改后采用"
-    quiet = Client(base_url + "/assist/", verbose=False)
+    quiet = Client(base_url + "/assist/", verbose=False, headers=cookie_of(base_url, "admin"))
     out = quiet.predict("yes", "caller", "我想问一下我这个月的还款日是几号", api_name="/add_turn")
     assert "未见异常" in out[0]
 
 
-def test_screenshot_in_headless_chromium(base_url):
+def test_screenshot_in_headless_chromium_after_signing_in(base_url):
+    """A browser sent to /assist/ is asked to sign in first; after the /login form it sees the sidebar (the cookie is
+    Secure: Chromium keeps it on http://127.0.0.1, a trustworthy origin)."""
+    from playwright.sync_api import sync_playwright
+
     exe = shutil.which("chromium") or shutil.which("chromium-browser")
     if exe is None:
         pytest.fail("chromium is not installed (.ci/run installs Debian's chromium and fonts-noto-cjk)")
     out_dir = REPO / "test-artifacts"
     out_dir.mkdir(exist_ok=True)
     shot = out_dir / "agent-sidebar.png"
-    if shot.exists():
-        shot.unlink()
-    profile = out_dir / "chromium-profile"
-    cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync",
-           f"--user-data-dir={profile}", "--hide-scrollbars", "--window-size=440,1400", "--virtual-time-budget=8000",
-           f"--screenshot={shot}", base_url + "/assist/"]
-    subprocess.run(cmd, capture_output=True, timeout=120, env={**os.environ, "HOME": str(out_dir)})
-    shutil.rmtree(profile, ignore_errors=True)
-    assert shot.exists() and shot.stat().st_size > 10_000
+    shot.unlink(missing_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=exe, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 440, "height": 1400})
+        page.goto(base_url + "/assist/")
+        assert "/login" in page.url                                   # not signed in: the sign-in page
+        page.fill("#u", "agent1")
+        page.fill("#p", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(base_url + "/assist/")
+        page.get_by_text("坐席助手").first.wait_for(timeout=30_000)
+        page.screenshot(path=str(shot))
+        browser.close()
+    assert shot.stat().st_size > 10_000
+
+
+def test_consoles_and_their_functions_check_roles(base_url):
+    import httpx
+    from gradio_client import Client
+
+    r = httpx.get(base_url + "/assist/", headers={"Accept": "text/html"}, timeout=30)
+    assert r.status_code == 303 and r.headers["location"].startswith("/login")
+    assert httpx.post(base_url + "/assist/gradio_api/queue/join", json={}, timeout=30).status_code == 401
+    assert httpx.get(base_url + "/assist/", headers=cookie_of(base_url, "reviewer"), timeout=30).status_code == 403
+    assert "frame-ancestors 'self'" in httpx.get(base_url + "/trainer/", headers=cookie_of(base_url, "reviewer"),
+                                                 timeout=30).headers["content-security-policy"]
+    reviewer = Client(base_url + "/trainer/", verbose=False, headers=cookie_of(base_url, "reviewer"))
+    with pytest.raises(Exception, match="培训师"):
+        reviewer.predict(["scams"], "随产品提供的评测集", api_name="/run_eval")
+    with pytest.raises(Exception, match="坐席"):
+        reviewer.predict("x", "随机", api_name="/practice_start")
 
 
 def test_consumer_endpoint_in_the_same_app(base_url):
@@ -96,11 +121,13 @@ def test_document_review_through_the_served_app(base_url):
 
     letter = ("授权委托书\n委托人：张三，身份证号110101199003074477\n受托人：某某法务咨询有限公司\n"
               "委托事项：全权代理与贵司协商还款、停息挂账事宜\n").encode()
-    r = httpx.post(base_url + "/v1/documents/review", files={"file": ("委托书.txt", letter, "text/plain")}, timeout=60)
+    reviewer = cookie_of(base_url, "reviewer")
+    r = httpx.post(base_url + "/v1/documents/review", files={"file": ("委托书.txt", letter, "text/plain")}, timeout=60,
+                   headers=reviewer)
     assert r.status_code == 200, r.text
     body = r.json()
     assert "110101199003074477" not in r.text                       # quotes are masked
     assert any(f["severity"] == "high" for f in body["findings"])   # a company, not a law firm, as agent
     bad = httpx.post(base_url + "/v1/documents/review", files={"file": ("x.exe", b"MZ\x00\x01", "application/octet-stream")},
-                     timeout=60)
+                     timeout=60, headers=reviewer)
     assert bad.status_code == 400 and bad.json()["error"]

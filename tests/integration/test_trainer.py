@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from testkit.auth import cookie_of
 from testkit.helpers import REPO
 
 
@@ -20,7 +21,7 @@ def base_url(web_url):
 def test_full_practice_session_through_gradio_client(base_url):
     from gradio_client import Client
 
-    c = Client(base_url + "/trainer/", verbose=False)
+    c = Client(base_url + "/trainer/", verbose=False, headers=cookie_of(base_url, "agent"))   # staff practise
     chat, feedback, summary = c.predict("学员007", "第三方代理（收费中介）｜intermediary", api_name="/practice_start")
     assert chat and chat[-1]["role"] == "assistant" and chat[-1]["content"]  # the caller speaks first (left side)
     replies = ["您好，为了保护客户信息，我需要先核实一下您的身份，请问您和借款人是什么关系？",
@@ -34,17 +35,19 @@ def test_full_practice_session_through_gradio_client(base_url):
     assert "第三方代理" in summary and "得分" in summary
     assert "核实身份或授权" in summary.split("遗漏的")[0]            # handled well: it verified
     assert c.predict(api_name="/practice_end") == summary            # ending a finished call shows the same summary
-    path = c.predict("学员007", api_name="/practice_export")
+    path = c.predict("someone-else", api_name="/practice_export")      # staff export only their own record
     with open(path, encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
     assert [r["label"] for r in rows] == ["intermediary"]              # one call, one record (not one per click)
-    assert rows[0]["trainee"] == "学员007"
+    assert rows[0]["trainee"] == "agent1"                               # the signed-in staff member, not what was typed
+    with pytest.raises(Exception, match="培训师"):
+        c.predict(["scams"], "随产品提供的评测集", api_name="/run_eval")   # evaluation is for trainers
 
 
 def test_a_non_compliant_reply_gets_immediate_feedback(base_url):
     from gradio_client import Client
 
-    c = Client(base_url + "/trainer/", verbose=False)
+    c = Client(base_url + "/trainer/", verbose=False, headers=cookie_of(base_url, "trainer"))
     chat, _, _ = c.predict("学员008", "真实借款人（有困难或情绪激动）｜genuine", api_name="/practice_start")
     _, _, feedback, _ = c.predict(chat, "你别去投诉了，投诉也没用，再不还就让你坐牢。", api_name="/practice_reply")
     assert feedback.startswith("【合规问题】")
@@ -53,7 +56,7 @@ def test_a_non_compliant_reply_gets_immediate_feedback(base_url):
 def test_evaluation_run_and_dataset_upload_in_the_tab(base_url, tmp_path):
     from gradio_client import Client, handle_file
 
-    c = Client(base_url + "/trainer/", verbose=False)
+    c = Client(base_url + "/trainer/", verbose=False, headers=cookie_of(base_url, "trainer"))
     summary, results, report, failures, html = c.predict(["scams"], "随产品提供的评测集", api_name="/run_eval")
     assert "== scams" in summary and "macro_recall" in summary
     data = json.loads(Path(results).read_text(encoding="utf-8"))

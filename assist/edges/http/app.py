@@ -22,16 +22,20 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from assist.consumer.sessions import ConsumerSessions
-from assist.edges.http import consumer, review
+from assist.edges.http import admin, consumer, review
+from assist.edges.http import auth as auth_routes
 from assist.edges.http import staff as staff_routes
+from assist.edges.http.auth import AuthMiddleware, HttpAuth
 from assist.edges.http.limits import MULTIPART_SLACK, BodyLimit, networks
 from assist.edges.http.ratelimit import RateLimiter
 from assist.edges.http.validation import SafeJSONResponse, validation_error
 from assist.errors import (
     AssistError,
+    AuthError,
     BudgetExceeded,
     CapacityExceeded,
     DependencyError,
+    Forbidden,
     IndexNotReadyError,
     SessionFull,
     SessionNotFound,
@@ -62,6 +66,7 @@ class WebServices:
     workdir: Path                                    # the trainer console's files (its dataset copy, exports)
     demo_calls: list[dict[str, Any]]
     readiness: Mapping[str, Check] = field(default_factory=dict)   # dependency name -> check (/readyz)
+    admin: admin.AdminServices | None = None         # accounts, keys, audit trail, feedback moderation
 
 
 def _error(exc: AssistError, status: int, **extra: Any) -> JSONResponse:
@@ -72,9 +77,17 @@ def _error(exc: AssistError, status: int, **extra: Any) -> JSONResponse:
     return SafeJSONResponse({**body, **extra}, status_code=status, headers=headers)
 
 
+# Path prefixes guarded by role before any route or console runs (the routes check again, and name the identity).
+API_GUARDS: dict[str, tuple[str, ...]] = {"/v1/sessions": ("agent",), "/v1/feedback": ("agent",),
+                                          "/v1/documents": ("reviewer",), "/v1/admin": ("admin",)}
+
+
 def create_api(staff: StaffAssist, max_request_kb: int, review_service: ReviewService | None = None, *,
-               readiness: Mapping[str, Check] | None = None, after_upload: Callable[[], None] | None = None) -> FastAPI:
-    """The JSON API alone (staff routes, and document review when given): what a call-centre platform calls."""
+               auth: HttpAuth, readiness: Mapping[str, Check] | None = None,
+               after_upload: Callable[[], None] | None = None, guards: Mapping[str, tuple[str, ...]] | None = None,
+               admin_services: admin.AdminServices | None = None, sign_in_limiter: RateLimiter | None = None) -> FastAPI:
+    """The JSON API alone (staff routes, and document review when given): what a call-centre platform calls. Every
+    staff route needs a signed-in caller with its role (``auth``); ``guards`` adds path prefixes (the consoles)."""
     app = FastAPI(title="assist API", version="1", default_response_class=SafeJSONResponse,
                   description="Per-turn assistance for call-centre staff, the consumer assistant and document review. "
                   "The risk hint is internal and advisory: never a reason to refuse service or a complaint.")
@@ -86,6 +99,15 @@ def create_api(staff: StaffAssist, max_request_kb: int, review_service: ReviewSe
             return review_service.max_bytes + MULTIPART_SLACK, "documents.max_upload_mb"
         return None
 
+
+    app.add_middleware(AuthMiddleware, auth=auth, guards={**API_GUARDS, **(guards or {})})
+    if auth.cors_origins:
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app.add_middleware(CORSMiddleware, allow_origins=list(auth.cors_origins), allow_credentials=False,
+                           allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type", "X-API-Key",
+                                                                          auth_routes.ON_BEHALF_HEADER])
+    # outermost first: the body limit (a refusal before any byte is read), CORS (answers preflights), sign-in
     app.add_middleware(BodyLimit, limit=max_request_kb * 1024, setting="agent.max_request_kb",
                        upload_limit=upload_limit, after_upload=after_upload)
 
@@ -116,6 +138,14 @@ def create_api(staff: StaffAssist, max_request_kb: int, review_service: ReviewSe
     async def not_ready(_: Request, exc: IndexNotReadyError) -> JSONResponse:
         return _error(exc, 503)
 
+    @app.exception_handler(Forbidden)
+    async def forbidden(_: Request, exc: Forbidden) -> JSONResponse:
+        return _error(exc, 403)
+
+    @app.exception_handler(AuthError)
+    async def unauthorised(_: Request, exc: AuthError) -> JSONResponse:
+        return _error(exc, 401)
+
     @app.exception_handler(AssistError)
     async def bad_input(_: Request, exc: AssistError) -> JSONResponse:
         return _error(exc, 400)
@@ -140,21 +170,29 @@ def create_api(staff: StaffAssist, max_request_kb: int, review_service: ReviewSe
                                 status_code=200 if ready else 503,
                                 headers=None if ready else {"Retry-After": str(RETRY_AFTER_S)})
 
-    app.include_router(staff_routes.router(staff))
+    app.include_router(auth_routes.router(auth, sign_in_limiter or RateLimiter(10, 10)))
+    app.include_router(staff_routes.router(staff, auth.on_event))
     if review_service is not None:
-        app.include_router(review.router(review_service))
+        app.include_router(review.router(review_service, auth.on_event))
+    if admin_services is not None:
+        app.include_router(admin.router(admin_services, auth.on_event))
     return app
 
 
+# Who may open each console (each tab and function is checked again inside: assist.edges.ui).
+CONSOLE_ROLES = {"/assist": ("agent",), "/trainer": ("trainer", "reviewer", "agent")}
+
+
 def create_app(services: WebServices, agent_settings: AgentSettings, consumer_settings: ConsumerSettings,
-               documents: DocumentSettings, gradio_temp: Path) -> FastAPI:
+               documents: DocumentSettings, gradio_temp: Path, auth: HttpAuth) -> FastAPI:
     """The whole app: the API, the consumer routes, and the two Gradio consoles mounted in it."""
     from assist.edges.ui import GradioLimits, UploadSweeper, prepare_gradio
 
     prepare_gradio(gradio_temp)          # before gradio is imported: offline, uploads under the data folder
     sweeper = UploadSweeper(Path(os.environ["GRADIO_TEMP_DIR"]), documents.upload_retention_minutes * 60)
-    app = create_api(services.staff, agent_settings.max_request_kb, services.review, readiness=services.readiness,
-                     after_upload=sweeper.soon)
+    app = create_api(services.staff, agent_settings.max_request_kb, services.review, auth=auth,
+                     readiness=services.readiness, after_upload=sweeper.soon, guards=CONSOLE_ROLES,
+                     admin_services=services.admin)
     c = consumer_settings
     app.include_router(consumer.router(services.consumer, c.allowed_origins,
                                        RateLimiter(c.rate_limit_per_minute, c.rate_limit_burst), c.max_message_chars,
@@ -164,6 +202,9 @@ def create_app(services: WebServices, agent_settings: AgentSettings, consumer_se
 
     limits = GradioLimits(max_file_bytes=int(documents.max_upload_mb * 2**20),
                           retention_s=documents.upload_retention_minutes * 60)
-    app = StaffSidebar(services.staff, services.demo_calls).mount(app, "/assist", limits)
+    from assist.edges.ui import Gate
+
+    gate = Gate(auth)
+    app = StaffSidebar(services.staff, services.demo_calls, gate).mount(app, "/assist", limits)
     return TrainerConsole(services.eval_context, services.coach, services.shipped_datasets, services.workdir,
-                          services.review).mount(app, "/trainer", limits)
+                          services.review, gate=gate).mount(app, "/trainer", limits)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, File, UploadFile
+from fastapi import APIRouter, Depends, File, UploadFile
 from fastapi.concurrency import run_in_threadpool
 
+from assist.auth.types import Identity
+from assist.edges.http.auth import need
 from assist.edges.http.validation import SafeJSONResponse
 from assist.errors import BudgetExceeded, DocumentError
 from assist.review.service import ReviewService
@@ -19,15 +21,17 @@ from assist.review.service import ReviewService
 PATH = "/v1/documents/review"
 
 
-def router(service: ReviewService) -> APIRouter:
-    """The review route over the (shared) ReviewService."""
-    r = APIRouter(tags=["documents"])
+def router(service: ReviewService, audit: Any = None) -> APIRouter:
+    """The review route over the (shared) ReviewService; the reviewer role (or a key with scope ``review``)."""
+    r = APIRouter(tags=["documents"], responses={401: {"description": "not signed in"},
+                                                 403: {"description": "the caller lacks the reviewer role"}})
     limit = service.max_bytes
 
     @r.post(PATH, responses={400: {"description": "the file cannot be read"},
                              413: {"description": f"upload over {limit // 2**20} MB, or over a reading budget"}})
     async def review_document(file: UploadFile = File(..., description="授权委托书、投诉信、困难证明等：txt, md, pdf, "
-                                                                       "docx, png, jpg, bmp, tif")) -> Any:
+                                                                       "docx, png, jpg, bmp, tif"),
+                              ident: Identity = Depends(need("reviewer"))) -> Any:
         """Review one uploaded document: findings with evidence (masked quotes), earlier near copies, cluster."""
         if file.size is not None and file.size > limit:
             return _too_large(limit)
@@ -43,6 +47,8 @@ def router(service: ReviewService) -> APIRouter:
                                     status_code=413)
         except DocumentError as exc:
             return SafeJSONResponse({"error": exc.message, "file": service.shown_name(name)}, status_code=400)
+        if audit is not None:
+            audit(ident, "document.review", result.doc_id, {"file": service.shown_name(name)})
         return result.to_dict()
 
     return r

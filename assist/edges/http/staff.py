@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from pydantic import AliasChoices, BaseModel, Field
 
+from assist.auth.types import Identity
+from assist.edges.http.auth import need
 from assist.edges.http.validation import Text
 from assist.errors import AssistError
 from assist.staff.assist import StaffAssist
@@ -36,35 +38,49 @@ class FeedbackIn(BaseModel):
     suspected_intermediary: bool | None = Field(
         None, validation_alias=AliasChoices("suspected_intermediary", "suspected_agent"),
         description="set (true) or clear (false) the 疑似代理 tag on the session (suspected_agent is accepted too)")
-    agent_id: Text | None = Field(None, max_length=64, description="the staff member's id (stored masked)")
+    agent_id: Text | None = Field(None, max_length=64, description="ignored: who gave the feedback is the signed-in "
+                                  "caller (a call platform's key names the staff member in X-Assist-On-Behalf-Of)")
 
 
-def router(assist: StaffAssist) -> APIRouter:
-    r = APIRouter(tags=["staff"])
+def router(assist: StaffAssist, audit: Any = None) -> APIRouter:
+    """Every route needs the agent role (a key with scope ``calls``, or a signed-in agent); the staff member on
+    feedback and tags is the signed-in caller. ``audit(identity, action, target, detail)`` records what was done."""
+    r = APIRouter(tags=["staff"], responses={401: {"description": "not signed in"},
+                                             403: {"description": "the caller lacks the agent role"}})
+    agent = Depends(need("agent"))
+
+    def record(ident: Identity, action: str, target: str, **detail: Any) -> None:
+        if audit is not None:
+            audit(ident, action, target, detail)
 
     @r.post("/v1/sessions", status_code=201,
             responses={503: {"description": "agent.max_sessions live sessions already (Retry-After)"}})
-    def new_session(body: SessionIn) -> dict[str, Any]:
-        return {"session_id": assist.start(body.meta, body.slots), "expires_after_idle_s": assist.ttl}
+    def new_session(body: SessionIn, ident: Identity = agent) -> dict[str, Any]:
+        sid = assist.start(body.meta, body.slots)
+        record(ident, "call.open", sid)
+        return {"session_id": sid, "expires_after_idle_s": assist.ttl}
 
     @r.post("/v1/sessions/{session_id}/turns",
             responses={404: {"description": "unknown or expired session"},
                        409: {"description": "the session has taken agent.max_turns_per_session turns"},
                        413: {"description": "turn over agent.max_turn_chars"},
                        503: {"description": "the index cannot be searched just now (Retry-After)"}})
-    def add_turn(session_id: str, body: TurnIn) -> dict[str, Any]:
+    def add_turn(session_id: str, body: TurnIn, ident: Identity = agent) -> dict[str, Any]:
         return assist.on_turn(session_id, body.model_dump()).to_dict()
 
     @r.post("/v1/sessions/{session_id}/verified", responses={404: {"description": "unknown or expired session"}})
-    def verified(session_id: str) -> dict[str, Any]:
-        return assist.verify(session_id, True)
+    def verified(session_id: str, ident: Identity = agent) -> dict[str, Any]:
+        out = assist.verify(session_id, True)
+        record(ident, "call.verified", session_id)
+        return out
 
     @r.post("/v1/feedback")
-    def post_feedback(body: FeedbackIn) -> dict[str, str]:
+    def post_feedback(body: FeedbackIn, ident: Identity = agent) -> dict[str, str]:
         if body.suggestion_id and body.action:
-            assist.feedback(body.suggestion_id, body.action, body.edited_text, body.agent_id)
+            assist.feedback(body.suggestion_id, body.action, body.edited_text, ident.actor)
         elif body.session_id and body.suspected_intermediary is not None:
-            assist.tag(body.session_id, body.suspected_intermediary, body.agent_id)
+            assist.tag(body.session_id, body.suspected_intermediary, ident.actor)
+            record(ident, "call.tag", body.session_id, tag="疑似代理", value=body.suspected_intermediary)
         else:
             raise AssistError("give suggestion_id + action, or session_id + suspected_intermediary", field="body")
         return {"status": "recorded"}

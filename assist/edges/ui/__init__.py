@@ -10,20 +10,25 @@ deletes each upload once it has been read, so no raw document stays on disk."""
 
 from __future__ import annotations
 
+import inspect
 import os
 import threading
 import time
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from assist.auth.types import ROLE_ZH, Identity
 from assist.errors import AssistError, DocumentError, DocumentOverBudget
 
 if TYPE_CHECKING:
     import gradio as gr
     from fastapi import FastAPI
+
+    from assist.edges.http.auth import HttpAuth
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -143,6 +148,72 @@ class UploadSweeper:
             self._timer.start()
 
 
+_caller: ContextVar[Identity | None] = ContextVar("assist_console_caller", default=None)
+
+
+def caller() -> Identity | None:
+    """The signed-in caller of the console function running now (set by ``allow``)."""
+    return _caller.get()
+
+
+class Gate:
+    """Tells who calls a console function, from the request Gradio hands it (the session cookie or an API key)."""
+
+    def __init__(self, auth: HttpAuth) -> None:
+        self.auth = auth
+
+    def identify(self, request: Any) -> Identity | None:
+        if request is None:
+            return None
+        headers = {str(k).lower(): str(v) for k, v in dict(request.headers).items()}
+        cookies = dict(request.cookies or {})
+        return self.auth.identify(headers, cookies)[0]
+
+
+def allow(*roles: str) -> Callable[[F], F]:
+    """A console method only callers with one of ``roles`` may run (admin may run all): Gradio hands the wrapper
+    the request (an extra ``request: gr.Request`` parameter), the console's ``gate`` says who sent it, and anyone
+    else gets a message instead of the function. With no gate (a console built outside the web app, in tests) the
+    method runs with no caller."""
+    import gradio as gr
+
+    def deco(fn: F) -> F:
+        sig = inspect.signature(fn)
+        params = list(sig.parameters.values())
+        where = len([p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)])
+        params.insert(where, inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None,
+                                               annotation=gr.Request))
+
+        @wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if "request" in kwargs:
+                request = kwargs.pop("request")
+            elif len(args) > where:
+                request, args = args[where], args[:where] + args[where + 1:]
+            else:
+                request = None
+            gate: Gate | None = getattr(args[0], "gate", None) if args else None
+            ident = None
+            if gate is not None:
+                ident = gate.identify(request)
+                if ident is None:
+                    raise gr.Error("请先登录（/login）。")
+                if not ident.allows(*roles):
+                    raise gr.Error(f"无权限：需要{'或'.join(ROLE_ZH[r] for r in roles)}角色。")
+            token = _caller.set(ident)
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                _caller.reset(token)
+
+        wrapper.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
+        wrapper.__annotations__ = {"request": gr.Request}   # real classes: Gradio resolves hints in this module
+        del wrapper.__wrapped__                       # Gradio must see the wrapper's signature, not fn's
+        return wrapper  # type: ignore[return-value]
+
+    return deco
+
+
 def friendly(fn: F) -> F:
     """A console handler whose refusals (AssistError) reach the user as a Gradio message, not a stack trace."""
     import gradio as gr
@@ -158,10 +229,13 @@ def friendly(fn: F) -> F:
 
 
 def mount(app: FastAPI, blocks: gr.Blocks, path: str, limits: GradioLimits, *, css: str | None = None,
-          allowed_paths: Sequence[Path] = ()) -> FastAPI:
-    """Mount ``blocks`` in ``app`` with the upload budget and Gradio's file-access check switched on (see above)."""
+          allowed_paths: Sequence[Path] = (), gate: Gate | None = None) -> FastAPI:
+    """Mount ``blocks`` in ``app`` with the upload budget and Gradio's file-access check switched on (see above).
+    A console is mounted only with a gate: every function it serves checks the caller's roles."""
     import gradio as gr
 
+    if gate is None:
+        raise AssistError("a console is mounted only behind sign-in (no gate given)", field="auth")
     gr.mount_gradio_app(app, blocks, path=path, css=css, max_file_size=limits.max_file_bytes,
                         allowed_paths=[str(Path(p).resolve()) for p in allowed_paths])
     blocks.has_launched = True

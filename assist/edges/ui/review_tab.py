@@ -7,7 +7,7 @@ from html import escape
 
 import gradio as gr
 
-from assist.edges.ui import Uploads
+from assist.edges.ui import Gate, Uploads, allow, caller
 from assist.errors import DocumentError
 from assist.review.reader import SUPPORTED
 from assist.review.service import ReviewService
@@ -46,10 +46,12 @@ class ReviewTab:
     """``uploads``: where the files handed to this tab may come from (Gradio's upload folder); each is deleted once
     reviewed, so only the masked review is kept."""
 
-    def __init__(self, service: ReviewService, uploads: Uploads) -> None:
+    def __init__(self, service: ReviewService, uploads: Uploads, gate: Gate | None = None) -> None:
         self.service = service
         self.uploads = uploads
+        self.gate = gate
 
+    @allow("reviewer")
     def review_files(self, paths: list[str] | None) -> str:
         """Review each uploaded file; a file that cannot be read is reported and the others still reviewed."""
         if not paths:
@@ -63,7 +65,10 @@ class ReviewTab:
                     data = path.read_bytes()
                 finally:
                     self.uploads.discard(path)
-                parts.append(result_html(self.service.review(data, path.name)))
+                result = self.service.review(data, path.name)
+                if self.gate is not None:
+                    self.gate.auth.record(caller(), "document.review", result.doc_id, file=shown)
+                parts.append(result_html(result))
             except DocumentError as exc:      # unreadable, over a budget, or not an upload
                 parts.append(f"<h4>{escape(shown)}</h4><p style='color:#c62828'>无法读取：{escape(exc.message)}</p>")
         return "".join(parts) + NOTE

@@ -9,7 +9,7 @@ from typing import Any
 import gradio as gr
 from fastapi import FastAPI
 
-from assist.edges.ui import GradioLimits, friendly, mount
+from assist.edges.ui import Gate, GradioLimits, allow, caller, friendly, mount
 from assist.staff.assist import StaffAssist
 from assist.staff.transcript import parse_transcript
 from assist.staff.types import Assistance
@@ -59,9 +59,19 @@ Transcript = list[dict[str, str]]
 class StaffSidebar:
     """The sidebar over one StaffAssist; ``demo_calls`` are replayed turn by turn from the 演示 section."""
 
-    def __init__(self, staff: StaffAssist, demo_calls: list[dict[str, Any]]) -> None:
+    def __init__(self, staff: StaffAssist, demo_calls: list[dict[str, Any]], gate: Gate | None = None) -> None:
         self.staff = staff
         self.calls = demo_calls
+        self.gate = gate
+
+    def _start(self, meta: dict[str, Any]) -> str:
+        sid = self.staff.start(meta)
+        self._record("call.open", sid)
+        return sid
+
+    def _record(self, action: str, target: str, **detail: Any) -> None:
+        if self.gate is not None:
+            self.gate.auth.record(caller(), action, target, **detail)
 
     # -- handlers (a refusal such as a turn over agent.max_turn_chars reaches the user as a message) ----------------
     def _turn(self, sid: str, ts: Transcript, turn: dict[str, Any]) -> tuple[Assistance, Transcript]:
@@ -69,48 +79,58 @@ class StaffSidebar:
         kept = self.staff.session(sid).turns[-1]     # as stored: masked
         return a, ts + [{"speaker": kept.speaker, "text": kept.text}]
 
+    @allow("agent")
     @friendly
     def add(self, sid: str, ts: Transcript, num: str, who: str, said: str) -> list[Any]:
         if not said.strip():
             raise gr.Error("请先输入本轮内容")
-        sid = sid or self.staff.start({"number_matches": num})
+        sid = sid or self._start({"number_matches": num})
         a, ts = self._turn(sid, ts, {"speaker": who, "text": said})
         return self.render(sid, ts, a) + [""]
 
+    @allow("agent")
     @friendly
     def import_all(self, sid: str, ts: Transcript, num: str, block: str) -> list[Any]:
         turns = parse_transcript(block)
         if not turns:
             raise gr.Error("没有可导入的内容")
-        sid = sid or self.staff.start({"number_matches": num})
+        sid = sid or self._start({"number_matches": num})
         a = None
         for t in turns:
             a, ts = self._turn(sid, ts, t)
         return self.render(sid, ts, a)
 
+    @allow("agent")
     @friendly
     def play(self, sid: str, ts: Transcript, call_id: str, pos: int) -> list[Any]:
         call = next(c for c in self.calls if c["id"] == call_id)
         if not sid or pos >= len(call["turns"]) or pos == 0:
-            sid, ts, pos = self.staff.start(call["meta"]), [], 0
+            sid, ts, pos = self._start(call["meta"]), [], 0
         a, ts = self._turn(sid, ts, call["turns"][pos])
         return self.render(sid, ts, a) + [pos + 1]
 
+    @allow("agent")
     def reset(self) -> list[Any]:
         return self.render("", [], None) + [0, False, ""]
 
+    @allow("agent")
     @friendly
     def feedback(self, a: Assistance | None, i: int, action: str, edited: str) -> str:
         if a is None or i >= len(a.suggestions):
             return "没有可反馈的话术"
-        self.staff.feedback(a.suggestions[i].id, action, edited if action == "edited" else None)
+        who = caller()
+        self.staff.feedback(a.suggestions[i].id, action, edited if action == "edited" else None,
+                            who.actor if who else None)
         return {"used": "已记录：采用", "edited": "已记录：修改后采用", "rejected": "已记录：不采用"}[action]
 
+    @allow("agent")
     @friendly
     def set_tag(self, sid: str, value: bool) -> str:
         if not sid:
             return "请先开始通话"
-        self.staff.tag(sid, value)
+        who = caller()
+        self.staff.tag(sid, value, who.actor if who else None)
+        self._record("call.tag", sid, tag="疑似代理", value=value)
         return "已标注“疑似代理”" if value else "已取消“疑似代理”标注"
 
     @staticmethod
@@ -181,12 +201,18 @@ class StaffSidebar:
             new_btn.click(self.reset, [], outputs + [demo_pos, tag, status], api_name="new_call")
             for i, (used, edited, rejected) in enumerate(fb):
                 for button, action in ((used, "used"), (edited, "edited"), (rejected, "rejected")):
-                    button.click(lambda a, e, i=i, action=action: self.feedback(a, i, action, e), [last, boxes[i]],
-                                 status, api_name=f"feedback_{action}_{i + 1}")
+                    button.click(self._feedback_on(i, action), [last, boxes[i]], status,
+                                 api_name=f"feedback_{action}_{i + 1}")
             tag.change(self.set_tag, [session, tag], status, api_name="set_tag")
         blocks: gr.Blocks = ui
         return blocks
 
+    def _feedback_on(self, i: int, action: str) -> Any:
+        def handler(a: Assistance | None, edited: str, request: gr.Request) -> str:
+            return self.feedback(a, i, action, edited, request=request)  # type: ignore[call-arg]
+        handler.__annotations__ = {"request": gr.Request}
+        return handler
+
     def mount(self, app: FastAPI, path: str, limits: GradioLimits) -> FastAPI:
-        """Mount into the FastAPI app (same process as the JSON API)."""
-        return mount(app, self.build(), path, limits, css=CSS)
+        """Mount into the FastAPI app (same process as the JSON API), behind the gate."""
+        return mount(app, self.build(), path, limits, css=CSS, gate=self.gate)

@@ -19,7 +19,7 @@ from fastapi import FastAPI
 from assist.core.files import safe_name
 from assist.core.pii import mask_for_storage, mask_value
 from assist.core.text import clean_text
-from assist.edges.ui import GradioLimits, Uploads, mount
+from assist.edges.ui import Gate, GradioLimits, Uploads, allow, caller, mount
 from assist.edges.ui.review_tab import ReviewTab
 from assist.errors import AssistError
 from assist.evaluation.context import EvalContext
@@ -57,7 +57,8 @@ class TrainerConsole:
 
     def __init__(self, eval_context: Callable[[Path], EvalContext], coach: PracticeCoach, shipped: Path,
                  workdir: Path, review: ReviewService | None = None, uploads: Uploads | None = None,
-                 max_upload_bytes: int | None = None) -> None:
+                 max_upload_bytes: int | None = None, gate: Gate | None = None) -> None:
+        self.gate = gate
         self.eval_context = eval_context
         self.coach = coach
         self.workdir = workdir
@@ -70,7 +71,12 @@ class TrainerConsole:
             shutil.copytree(shipped, custom)
         self.folders = {SHIPPED: shipped, CUSTOM: custom}
 
+    def _record(self, action: str, target: str, **detail: Any) -> None:
+        if self.gate is not None:
+            self.gate.auth.record(caller(), action, target, **detail)
+
     # -- evaluation --------------------------------------------------------------------------------------------------
+    @allow("trainer")
     def run_eval(self, chosen: list[str], which: str, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
         if not chosen:
             raise gr.Error("请至少选择一个评测项目")
@@ -84,10 +90,12 @@ class TrainerConsole:
             raise gr.Error(exc.describe()) from exc
         out = Path(tempfile.mkdtemp(prefix="eval-", dir=self.workdir))
         res_path, rep_path = write_run(result, out)
+        self._record("eval.run", out.name, suites=sorted(chosen), dataset=which)
         data = result.to_dict()
         return (summary_table(result), str(res_path), str(rep_path), failure_rows(data, "全部", ""),
                 framed(rep_path.read_text(encoding="utf-8")), data)
 
+    @allow("trainer")
     def check_dataset(self, path: str | None, chosen_kind: str) -> str:
         """Validate an uploaded JSONL file (only an upload: no server path is read) and, when every line is good,
         save it masked into the trainer's datasets; the upload itself is deleted either way."""
@@ -109,10 +117,19 @@ class TrainerConsole:
         if not up.saved:
             shown = "\n".join(up.errors[:50]) + (f"\n…… 另有 {len(up.errors) - 50} 处" if len(up.errors) > 50 else "")
             return f"未保存：{len(up.errors)} 处问题（有效 {up.good} 行）\n{shown}"
+        self._record("dataset.change", name, kind=kind, lines=up.good, replaced=up.replaced)
         return f"校验通过：{up.good} 条（{kind}），已{'替换' if up.replaced else '保存到'} {up.path}"
 
     # -- practice ----------------------------------------------------------------------------------------------------
+    @staticmethod
+    def _trainee(typed: str) -> str:
+        """Who practises: the signed-in staff member (what they type is used only outside the web app)."""
+        who = caller()
+        return who.actor if who is not None else typed
+
+    @allow("agent", "trainer")
     def practice_start(self, who: str, choice: str) -> tuple[Any, ...]:
+        who = self._trainee(who)
         wanted = None if choice == RANDOM else choice.split("｜")[-1]
         try:
             s, first = self.coach.start(who, wanted)
@@ -121,6 +138,7 @@ class TrainerConsole:
         # the caller on the left, the trainee (the agent) on the right
         return s, [{"role": "assistant", "content": first}], "", ""
 
+    @allow("agent", "trainer")
     def practice_send(self, s: PracticeSession | None, history: list[dict[str, str]], text: str) -> tuple[Any, ...]:
         if s is None:
             raise gr.Error("请先开始一通练习来电")
@@ -136,6 +154,7 @@ class TrainerConsole:
             summary_text = self.coach.finish(s).text()
         return s, history, "", score.feedback(), summary_text
 
+    @allow("agent", "trainer")
     def practice_end(self, s: PracticeSession | None) -> str:
         if s is None:
             raise gr.Error("请先开始一通练习来电")
@@ -143,7 +162,12 @@ class TrainerConsole:
             return "还没有回复，无法总结"
         return self.coach.finish(s).text()
 
+    @allow("agent", "trainer")
     def practice_export(self, who: str) -> str:
+        me = caller()
+        if me is not None and not me.allows("trainer"):
+            who = me.actor                  # staff export their own record; trainers anyone's, or everyone's
+        self._record("practice.export", who.strip() or "all")
         label = mask_for_storage(clean_text(who or "").strip()) or "all"
         path = self.workdir / f"practice-{safe_name(label)}-{int(time.time())}.csv"
         path.write_text(self.coach.export_csv(who.strip() or None), encoding="utf-8-sig")
@@ -156,13 +180,25 @@ class TrainerConsole:
         with gr.Blocks(title="培训、评测与材料评审", analytics_enabled=False, delete_cache=delete) as ui:
             gr.Markdown("## 后台：评测、陪练与材料评审\n评测：衡量助手质量、对比改动；陪练：由助手扮演来电人，练习应对；"
                         "材料评审：检查授权委托书、投诉信、困难证明。")
-            with gr.Tab("评测"):
+            tabs: list[tuple[Any, tuple[str, ...]]] = []
+            with gr.Tab("评测") as t:
                 self._evaluation_tab()
-            with gr.Tab("陪练"):
+            tabs.append((t, ("trainer",)))
+            with gr.Tab("陪练") as t:
                 self._practice_tab()
+            tabs.append((t, ("agent", "trainer")))
             if self.review is not None:
-                with gr.Tab("材料评审"):
-                    ReviewTab(self.review, self.uploads).build()
+                with gr.Tab("材料评审") as t:
+                    ReviewTab(self.review, self.uploads, self.gate).build()
+                tabs.append((t, ("reviewer",)))
+            if self.gate is not None:
+                gate = self.gate
+
+                def visible(request: gr.Request) -> list[Any]:
+                    """Each tab only for its roles (the functions check again: hiding is not the protection)."""
+                    ident = gate.identify(request)
+                    return [gr.update(visible=ident is not None and ident.allows(*roles)) for _, roles in tabs]
+                ui.load(visible, None, [t for t, _ in tabs], api_visibility="private")
         blocks: gr.Blocks = ui
         return blocks
 
@@ -223,7 +259,7 @@ class TrainerConsole:
         """Mount next to the sidebar (same process, same index). Downloads (results, reports, CSV exports) are
         written under ``workdir``, the only folder besides Gradio's own that outputs may come from."""
         self.max_upload_bytes = limits.max_file_bytes
-        return mount(app, self.build(limits.retention_s), path, limits, allowed_paths=[self.workdir])
+        return mount(app, self.build(limits.retention_s), path, limits, allowed_paths=[self.workdir], gate=self.gate)
 
 
 def framed(report: str) -> str:
