@@ -603,7 +603,7 @@ def create_web_app(settings: Settings) -> "FastAPI":
         workdir=IndexLayout(settings.data_dir).root / "trainer",
         demo_calls=demo_calls(),
         readiness=readiness_checks(settings, staff.store, review.ping),
-        admin=AdminServices(accounts, audit))
+        admin=AdminServices(accounts, audit, staff))
     return create_app(services, settings.agent, settings.consumer, settings.documents,
                       gradio_temp=Path(settings.data_dir) / "gradio-tmp", auth=auth)
 

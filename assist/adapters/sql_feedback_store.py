@@ -26,7 +26,9 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    inspect,
     select,
+    update,
 )
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError, TimeoutError
@@ -56,8 +58,10 @@ feedback = Table(
     Column("suggestion_id", String(40), index=True, nullable=False),
     Column("action", String(12), nullable=False),                   # used | edited | rejected
     Column("edited_text", Text),
-    Column("agent_id", String(64)),
+    Column("agent_id", String(130)),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("undone_at", DateTime(timezone=True)),                   # an admin undid this vote (kept, not counted)
+    Column("undone_by", String(130)),
 )
 
 tags = Table(
@@ -73,6 +77,10 @@ tags = Table(
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)      # SQLite hands back naive UTC times
 
 
 @contextmanager
@@ -124,6 +132,12 @@ class SqlFeedbackStore:
         if not self._schema:
             with _unavailable("create its tables"):
                 _meta.create_all(self.engine)
+                # a database made before votes could be undone gets the two columns (nothing else changes)
+                have = {c["name"] for c in inspect(self.engine).get_columns("suggestion_feedback")}
+                with self.engine.begin() as c:
+                    for name, kind in (("undone_at", "TIMESTAMP"), ("undone_by", "VARCHAR(130)")):
+                        if name not in have:
+                            c.exec_driver_sql(f"ALTER TABLE suggestion_feedback ADD COLUMN {name} {kind}")
             self._schema = True
 
     @contextmanager
@@ -160,11 +174,59 @@ class SqlFeedbackStore:
         return self._do("read a suggestion", go)
 
     def record_feedback(self, suggestion_id: str, action: str, edited_text: str | None, agent_id: str | None) -> None:
+        """One vote per staff member per suggestion: a second vote replaces the first (an anonymous row, from
+        before sign-in, is always added)."""
         def go() -> None:
             with self._writing() as c:
+                if agent_id is not None:
+                    done = c.execute(update(feedback).where(
+                        feedback.c.suggestion_id == suggestion_id, feedback.c.agent_id == agent_id,
+                        feedback.c.undone_at.is_(None)).values(action=action, edited_text=edited_text,
+                                                               created_at=_now())).rowcount
+                    if done:
+                        return
                 c.execute(insert(feedback).values(suggestion_id=suggestion_id, action=action, edited_text=edited_text,
                                                   agent_id=agent_id, created_at=_now()))
         self._do("record feedback", go)
+
+    def vote_rows(self) -> list[tuple[str, str, str, str, str]]:
+        """(script id, situation, staff member, UTC day, action) of every vote not undone."""
+        q = (select(shown.c.script_id, shown.c.situation, feedback.c.agent_id, feedback.c.created_at, feedback.c.action)
+             .join(feedback, feedback.c.suggestion_id == shown.c.id).where(feedback.c.undone_at.is_(None)))
+
+        def go() -> list[tuple[str, str, str, str, str]]:
+            with self.engine.connect() as c:
+                return [(str(r[0]), str(r[1]), str(r[2] or ""), _utc(r[3]).strftime("%Y-%m-%d"), str(r[4]))
+                        for r in c.execute(q)]
+        return self._do("read votes", go)
+
+    def votes(self, *, script_id: str | None = None, agent_id: str | None = None,
+              limit: int = 200) -> list[dict[str, Any]]:
+        """Votes, newest first, with the suggestion they were about (for admins)."""
+        q = (select(feedback.c.id, feedback.c.suggestion_id, shown.c.script_id, shown.c.situation, feedback.c.action,
+                    feedback.c.agent_id, feedback.c.created_at, feedback.c.undone_at, feedback.c.undone_by)
+             .join(shown, feedback.c.suggestion_id == shown.c.id).order_by(feedback.c.id.desc()).limit(limit))
+        if script_id:
+            q = q.where(shown.c.script_id == script_id)
+        if agent_id:
+            q = q.where(feedback.c.agent_id == agent_id)
+
+        def go() -> list[dict[str, Any]]:
+            with self.engine.connect() as c:
+                return [{"vote_id": r.id, "suggestion_id": r.suggestion_id, "script_id": r.script_id,
+                         "situation": r.situation, "action": r.action, "agent_id": r.agent_id,
+                         "at": _utc(r.created_at).isoformat(),
+                         "undone_at": _utc(r.undone_at).isoformat() if r.undone_at else None,
+                         "undone_by": r.undone_by} for r in c.execute(q)]
+        return self._do("read votes", go)
+
+    def undo_vote(self, vote_id: int, by: str) -> bool:
+        """Mark a vote undone (it stays in the table, no longer counted); False when unknown or already undone."""
+        def go() -> bool:
+            with self._writing() as c:
+                return bool(c.execute(update(feedback).where(feedback.c.id == vote_id, feedback.c.undone_at.is_(None))
+                                      .values(undone_at=_now(), undone_by=by)).rowcount)
+        return self._do("undo a vote", go)
 
     def record_tag(self, session_id: str, tag: str, value: bool, agent_id: str | None) -> None:
         def go() -> None:

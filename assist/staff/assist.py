@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,9 +26,10 @@ from assist.risk.assessor import ACTIONS, RiskAssessor, RiskSession
 from assist.risk.types import RiskAssessment, Turn
 from assist.staff.guard import check as guard_check
 from assist.staff.rewrite import ReplyRewriter
-from assist.staff.suggestions import ScriptRanker
+from assist.staff.suggestions import ScriptRanker, bounded_counts
 from assist.staff.types import Assistance, Suggestion
 
+FEEDBACK_REFRESH_S = 60.0     # how old another worker's votes may be in this worker's ranking
 NO_FIT = "暂无合适的推荐话术：请按正常流程服务，必要时询问客户诉求。"
 MAX_SUGGESTIONS = 3
 TAG = "疑似代理"
@@ -79,13 +81,18 @@ class StaffAssist:
         self.ttl = sessions.ttl_s
         self.budgets = budgets
         self.rewriter = rewriter
-        try:
-            counts = store.feedback_counts()
-        except StoreUnavailable as exc:       # rank without earlier feedback rather than not start
-            log.warning("feedback counts unavailable, ranking without them: %s", exc.message)
-            counts = {}
-        self.ranker = ScriptRanker(documents, counts)
+        self.ranker = ScriptRanker(documents, {})
+        self._counts_at = -FEEDBACK_REFRESH_S
+        self.refresh_feedback()
         self._sessions = sessions
+
+    def refresh_feedback(self) -> None:
+        """Read the votes again (every worker's), bounded per staff member and day (staff.suggestions)."""
+        self._counts_at = time.monotonic()
+        try:
+            self.ranker.replace_counts(bounded_counts(self.store.vote_rows()))
+        except StoreUnavailable as exc:       # rank with what is known rather than fail the turn
+            log.warning("feedback counts unavailable, ranking without new ones: %s", exc.message)
 
     # -- sessions ------------------------------------------------------------------------------------------
     def start(self, meta: dict[str, Any] | None = None, slots: dict[str, str] | None = None) -> str:
@@ -116,6 +123,8 @@ class StaffAssist:
         if isinstance(text, str) and len(text) > self.budgets.max_turn_chars:
             raise BudgetExceeded(f"turn is {len(text)} characters, over the limit of {self.budgets.max_turn_chars}",
                                  limit="agent.max_turn_chars", field="text")
+        if time.monotonic() - self._counts_at > FEEDBACK_REFRESH_S:
+            self.refresh_feedback()
         with self._sessions.hold(session_id) as s:
             if s is None:
                 raise SessionNotFound("会话不存在或已过期", field="session_id")
@@ -187,7 +196,18 @@ class StaffAssist:
             raise AssistError("unknown suggestion id", field="suggestion_id")
         edited = mask_for_storage(clean_text(edited_text)) if edited_text else None
         self.store.record_feedback(suggestion_id, action, edited, _staff_id(agent_id))
-        self.ranker.count(row["script_id"], row["situation"], action)
+        self.refresh_feedback()
+
+    def votes(self, *, script_id: str | None = None, agent_id: str | None = None,
+              limit: int = 200) -> list[dict[str, Any]]:
+        """Votes, newest first (admins)."""
+        return self.store.votes(script_id=script_id, agent_id=agent_id, limit=limit)
+
+    def undo_vote(self, vote_id: int, by: str) -> bool:
+        """Undo one vote (admins): it no longer counts, here at once and on other workers within a minute."""
+        done = self.store.undo_vote(vote_id, mask_for_storage(by))
+        self.refresh_feedback()
+        return done
 
     def tag(self, session_id: str, value: bool, agent_id: str | None = None) -> None:
         """Set or clear the 疑似代理 tag (an internal label on the case, never shown to the caller)."""

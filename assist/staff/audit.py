@@ -116,6 +116,18 @@ class QueuedFeedbackStore:
     def feedback_counts(self) -> dict[tuple[str, str], dict[str, int]]:
         return self.inner.feedback_counts()
 
+    def vote_rows(self) -> list[tuple[str, str, str, str, str]]:
+        self.flush()
+        return self.inner.vote_rows()
+
+    def votes(self, *, script_id: str | None = None, agent_id: str | None = None,
+              limit: int = 200) -> list[dict[str, Any]]:
+        self.flush()
+        return self.inner.votes(script_id=script_id, agent_id=agent_id, limit=limit)
+
+    def undo_vote(self, vote_id: int, by: str) -> bool:
+        return self.inner.undo_vote(vote_id, by)
+
     def ping(self) -> None:
         """Raise StoreUnavailable when the database does not answer or does not take the queued writes (read-only,
         locked); when it does, the queue is written now."""

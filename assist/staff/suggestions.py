@@ -5,7 +5,7 @@ script rests on."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from assist.knowledge.schema import SLOT_RE, script_reply
@@ -14,6 +14,25 @@ from assist.staff.types import Citation
 
 MAX_PENALTY = 0.6        # feedback can lower a script's score in a situation by at most this much
 PENALTY_STEP = 0.15      # per net rejection (rejections minus uses and edits)
+PER_AGENT_DAY = 1        # one staff member moves a script in a situation by at most one net vote a day
+PER_AGENT = 2            # and by at most two in all: six clicks by one person cannot push a script out
+
+
+def bounded_counts(rows: Iterable[tuple[str, str, str, str, str]]) -> dict[tuple[str, str], dict[str, int]]:
+    """Feedback counts in which no staff member weighs more than PER_AGENT_DAY net votes a day and PER_AGENT in
+    all, per (script, situation); rows are (script id, situation, staff member, day, action)."""
+    per_day: dict[tuple[str, str, str, str], int] = {}
+    for script, situation, agent, day, action in rows:
+        key = (script, situation, agent, day)
+        per_day[key] = per_day.get(key, 0) + (1 if action == "rejected" else -1)
+    per_agent: dict[tuple[str, str, str], int] = {}
+    for (script, situation, agent, _), net in per_day.items():
+        k = (script, situation, agent)
+        per_agent[k] = per_agent.get(k, 0) + max(-PER_AGENT_DAY, min(PER_AGENT_DAY, net))
+    total: dict[tuple[str, str], int] = {}
+    for (script, situation, _), net in per_agent.items():
+        total[(script, situation)] = total.get((script, situation), 0) + max(-PER_AGENT, min(PER_AGENT, net))
+    return {k: ({"rejected": n} if n > 0 else {"used": -n}) for k, n in total.items() if n}
 SIGNAL_BONUS = 0.5       # per signal the script is written for that the call shows
 SCRIPT_MIN_RELEVANCE = 0.90   # a script found by similarity alone must be this close (e5 similarities are compressed)
 
@@ -46,6 +65,10 @@ class ScriptRanker:
         c = self._feedback.get((script_id, situation), {})
         net = c.get("rejected", 0) - c.get("used", 0) - c.get("edited", 0)
         return min(MAX_PENALTY, PENALTY_STEP * max(0, net))
+
+    def replace_counts(self, feedback: dict[tuple[str, str], dict[str, int]]) -> None:
+        """New feedback counts (read again from the store: this worker's votes and every other worker's)."""
+        self._feedback = feedback
 
     def count(self, script_id: str, situation: str, action: str) -> None:
         """One more used / edited / rejected for the script in that situation."""

@@ -54,8 +54,8 @@ def api(agent_settings: Settings, provider: tuple[str, str]) -> Iterator[Api]:
     logins = seed_accounts(s)
     audit = build_audit(s)
     auth = build_http_auth(s, on_event=audit)
-    app = create_api(build_staff_assist(s), max_request_kb=64, auth=auth,
-                     admin_services=AdminServices(auth.accounts, audit))
+    staff = build_staff_assist(s)
+    app = create_api(staff, max_request_kb=64, auth=auth, admin_services=AdminServices(auth.accounts, audit, staff))
     with serve(app, port=port) as url:
         yield Api(url, s, logins, issuer)
 
@@ -122,6 +122,15 @@ def test_the_staff_member_comes_from_the_identity_never_from_the_body(api: Api) 
         fb = db.execute(text("select agent_id from suggestion_feedback")).scalars().all()
         tags = db.execute(text("select agent_id from case_tag")).scalars().all()
     assert fb == [f"key:{api.logins.key_id}/agent-007"] and tags == ["agent1"]
+    admin = {"Cookie": sign_in(api.url, "admin1")}
+    with httpx.Client(base_url=api.url, timeout=30) as c:
+        assert c.get("/v1/admin/feedback", headers=cookie).status_code == 403
+        votes = c.get("/v1/admin/feedback", headers=admin).json()
+        assert [v["agent_id"] for v in votes] == [f"key:{api.logins.key_id}/agent-007"]
+        assert c.post(f"/v1/admin/feedback/{votes[0]['vote_id']}/undo", headers=admin).status_code == 200
+        assert c.get("/v1/admin/feedback", headers=admin).json()[0]["undone_by"] == "admin1"
+        trail = c.get("/v1/admin/audit", headers=admin).json()
+        assert {"call.open", "call.tag", "feedback.undo"} <= {e["action"] for e in trail}
 
 
 def test_password_sign_in_cookies_csrf_and_frames(api: Api) -> None:

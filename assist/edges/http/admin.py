@@ -14,12 +14,15 @@ from assist.auth.accounts import Accounts
 from assist.auth.audit import AuditTrail
 from assist.auth.types import Identity
 from assist.edges.http.auth import need
+from assist.errors import AssistError
+from assist.staff.assist import StaffAssist
 
 
 @dataclass(frozen=True)
 class AdminServices:
     accounts: Accounts
     audit: AuditTrail
+    staff: StaffAssist | None = None              # feedback moderation
 
 
 class UserIn(BaseModel):
@@ -95,6 +98,25 @@ def router(s: AdminServices, audit: Any = None) -> APIRouter:
         s.accounts.revoke_key(key_id)
         record(ident, "key.revoke", key_id)
         return {"status": "revoked"}
+
+    @r.get("/feedback")
+    def votes(ident: Identity = admin, script_id: str | None = Query(None, max_length=128),
+              agent_id: str | None = Query(None, max_length=130),
+              limit: int = Query(200, ge=1, le=5000)) -> list[dict[str, Any]]:
+        """Staff votes on suggestions (used / edited / rejected), newest first, with undone ones marked."""
+        if s.staff is None:
+            raise AssistError("feedback moderation is not available here", field="staff")
+        return s.staff.votes(script_id=script_id, agent_id=agent_id, limit=limit)
+
+    @r.post("/feedback/{vote_id}/undo")
+    def undo_vote(vote_id: int, ident: Identity = admin) -> dict[str, str]:
+        """Undo one vote: it stays on record, marked, and no longer moves the ranking."""
+        if s.staff is None:
+            raise AssistError("feedback moderation is not available here", field="staff")
+        if not s.staff.undo_vote(vote_id, ident.actor):
+            raise AssistError("no such vote, or already undone", field="vote_id")
+        record(ident, "feedback.undo", str(vote_id))
+        return {"status": "undone"}
 
     @r.get("/audit")
     def audit_events(ident: Identity = admin, actor: str | None = Query(None, max_length=130),

@@ -56,20 +56,20 @@ def test_feedback_lowers_a_script_in_that_situation_boundedly_and_reversibly(age
     sid, sugs = first_suggestion()
     top = sugs[0]
     rejected = []
-    for _ in range(10):
+    for k in range(10):                                            # ten staff members each reject it once
         _, again = first_suggestion()
         s = next((x for x in again if x.script_id == top.script_id), None)
         if s is None:
             break
-        agent.feedback(s.id, "rejected", agent_id="a1")
-        rejected.append(s.id)
+        agent.feedback(s.id, "rejected", agent_id=f"a{k}")
+        rejected.append((s.id, f"a{k}"))
     _, after = first_suggestion()
     assert after[0].script_id != top.script_id                    # kept rejecting: ranks lower
     lowered = [x for x in after if x.script_id == top.script_id]
     assert not lowered or top.score - lowered[0].score <= 0.6 + 1e-9   # bounded: at most 0.6 lower
     assert len(rejected) >= 1
-    for sug_id in rejected:                                        # agents later use it again
-        agent.feedback(sug_id, "used")
+    for sug_id, who in rejected:                                   # the same staff change their vote: used after all
+        agent.feedback(sug_id, "used", agent_id=who)
     _, restored = first_suggestion()
     assert restored[0].script_id == top.script_id and restored[0].score == top.score   # reversible
     agent.tag(sid, True, "a1")
@@ -93,10 +93,10 @@ def test_feedback_survives_a_restart(agent_settings):
     first = build_staff_assist(agent_settings)
     sid = first.start({"number_matches": "no"})
     top = first.on_turn(sid, {"speaker": "caller", "text": "我是借款人的法务，以后他的事都由我来谈。"}).suggestions[0]
-    for _ in range(3):
+    for k in range(3):
         s2 = first.start({"number_matches": "no"})
         again = first.on_turn(s2, {"speaker": "caller", "text": "我是借款人的法务，以后他的事都由我来谈。"}).suggestions
-        first.feedback(next(x.id for x in again if x.script_id == top.script_id), "rejected")
+        first.feedback(next(x.id for x in again if x.script_id == top.script_id), "rejected", agent_id=f"a{k}")
     restarted = build_staff_assist(agent_settings)
     s3 = restarted.start({"number_matches": "no"})
     after = restarted.on_turn(s3, {"speaker": "caller", "text": "我是借款人的法务，以后他的事都由我来谈。"}).suggestions
@@ -104,3 +104,32 @@ def test_feedback_survives_a_restart(agent_settings):
     assert not same or same[0].score == pytest.approx(top.score - 0.45)
 
 
+
+
+def test_one_person_cannot_game_the_ranking_and_an_admin_can_undo(agent):
+    """Six "rejected" clicks by one staff member on one script (the issue's attack) move it by one step at most; a
+    second vote on one suggestion replaces the first; an admin sees every vote and can undo one."""
+    from assist.staff.suggestions import PENALTY_STEP, bounded_counts
+
+    def best():
+        sid = agent.start({"number_matches": "no"})
+        return agent.on_turn(sid, {"speaker": "caller", "text": "我是借款人的法务，以后他的事都由我来谈。"}).suggestions
+
+    top = best()[0]
+    for _ in range(6):
+        s = next(x for x in best() if x.script_id == top.script_id)
+        agent.feedback(s.id, "rejected", agent_id="mallory")
+        agent.feedback(s.id, "rejected", agent_id="mallory")          # the same suggestion twice: one vote
+    after = best()
+    assert after[0].script_id == top.script_id                     # still the best script
+    assert after[0].score == pytest.approx(top.score - PENALTY_STEP)
+    votes = agent.votes(agent_id="mallory")
+    assert len(votes) == 6 and all(v["action"] == "rejected" for v in votes)
+    for v in votes:
+        assert agent.undo_vote(v["vote_id"], "admin1")
+    assert not agent.undo_vote(votes[0]["vote_id"], "admin1")      # already undone
+    assert best()[0].score == pytest.approx(top.score)
+    assert all(v["undone_by"] == "admin1" for v in agent.votes(agent_id="mallory"))
+    rows = [("s", "x", "a", "2026-01-01", "rejected")] * 5 + [("s", "x", "a", "2026-01-02", "rejected")] * 5 + \
+           [("s", "x", "a", "2026-01-03", "rejected")] + [("s", "x", "b", "2026-01-01", "rejected")]
+    assert bounded_counts(rows) == {("s", "x"): {"rejected": 3}}  # a: 1 a day, 2 in all; b: 1
