@@ -67,21 +67,30 @@ def test_photographed_copy_links_to_the_typed_one(service, corpus):
     assert photo.source == "image" and photo.kind == "complaint" and photo.similar
 
 
-def test_http_upload_through_a_real_server(service, corpus, monkeypatch):
+def test_http_upload_through_a_real_server(service, corpus, monkeypatch, tmp_path):
     import httpx
     from fastapi import FastAPI
 
+    from assist.bootstrap import build_http_auth
     from assist.edges.http import review as api
+    from assist.edges.http.auth import AuthMiddleware
+    from assist.settings import Settings
+    from testkit.auth import seed_accounts
 
     monkeypatch.setattr(service, "max_bytes", 4000)            # documents.max_upload_mb, in bytes, made small
+    settings = Settings(data_dir=tmp_path / "data")
+    key = seed_accounts(settings).headers                      # a key with scope review
     app = FastAPI()
     app.include_router(api.router(service))
-    with serve(app) as url:
-        ok = httpx.post(url + api.PATH, files={"file": ("信.txt", corpus["auth-fake-00.txt"].text.encode())}, timeout=60)
+    app.add_middleware(AuthMiddleware, auth=build_http_auth(settings), guards={})
+    with serve(app) as url, httpx.Client(headers=key, timeout=60) as c:
+        letter = corpus["auth-fake-00.txt"].text.encode()
+        assert httpx.post(url + api.PATH, files={"file": ("信.txt", letter)}, timeout=60).status_code == 401
+        ok = c.post(url + api.PATH, files={"file": ("信.txt", letter)})
         assert ok.status_code == 200
         body = ok.json()
         assert body["kind"] == "authorisation" and any(f["check"] == "auth.trustee_company" for f in body["findings"])
-        bad = httpx.post(url + api.PATH, files={"file": ("x.pdf", b"%PDF-1.4 garbage")}, timeout=60)
+        bad = c.post(url + api.PATH, files={"file": ("x.pdf", b"%PDF-1.4 garbage")}, timeout=60)
         assert bad.status_code == 400 and "not a readable PDF" in bad.json()["error"] and bad.json()["file"] == "x.pdf"
-        big = httpx.post(url + api.PATH, files={"file": ("big.txt", "字".encode() * 2000)}, timeout=60)
+        big = c.post(url + api.PATH, files={"file": ("big.txt", "字".encode() * 2000)}, timeout=60)
         assert big.status_code == 413 and big.json()["limit"] == "documents.max_upload_mb"
