@@ -30,6 +30,7 @@ from assist.consumer.text_model import LinearTextModel
 from assist.core.text import text_key
 from assist.errors import ConfigError, IndexNotReadyError
 from assist.knowledge.chunking import Chunker
+from assist.knowledge.discourse import load_discourse
 from assist.knowledge.index import GenerationData, IndexLayout
 from assist.knowledge.ingest import Ingestor
 from assist.knowledge.loaders import KnowledgeLoader
@@ -45,6 +46,7 @@ from assist.knowledge.terms import BASE_TERMS
 from assist.knowledge.types import Document
 from assist.ports import Embedder, FeedbackStore, OcrEngine, Reranker
 from assist.risk.assessor import RiskAssessor
+from assist.risk.discourse import DiscourseReader
 from assist.risk.model import RiskModel
 from assist.risk.rules import RuleMatcher
 from assist.risk.semantic import SemanticMatcher, SemanticParams
@@ -104,6 +106,14 @@ def signals_path(settings: Settings) -> Path:
         if (Path(folder) / "signals.yaml").is_file():
             return Path(folder) / "signals.yaml"
     return packaged_knowledge_dir() / "signals.yaml"
+
+
+def discourse_path(settings: Settings) -> Path:
+    """discourse.yaml of the first configured knowledge folder that has one, else the one shipped."""
+    for folder in settings.knowledge_dirs:
+        if (Path(folder) / "discourse.yaml").is_file():
+            return Path(folder) / "discourse.yaml"
+    return packaged_knowledge_dir() / "discourse.yaml"
 
 
 def conversations_dir(settings: Settings, given: str | Path | None = None) -> Path:
@@ -299,7 +309,7 @@ def build_risk_assessor(settings: Settings, embedder: Embedder | None = None, *,
         except ConfigError:
             if settings.risk.model_path is not None:
                 raise  # a model the user chose must fit; the shipped default may not fit another embedder
-    return RiskAssessor(signals, rules, sem, model)
+    return RiskAssessor(signals, rules, sem, model, DiscourseReader(load_discourse(discourse_path(settings))))
 
 
 def risk_layers(settings: Settings, embedder: Embedder | None = None) -> dict[str, RiskAssessor]:

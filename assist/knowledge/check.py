@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from assist.core.channels import HOTLINES, OFFICIAL_CHANNELS
+from assist.knowledge.discourse import read_discourse
 from assist.knowledge.loaders import KnowledgeLoader
 from assist.knowledge.signals import read_signals
 from assist.knowledge.types import Document, Problem
@@ -57,5 +58,7 @@ def check_knowledge(folder: Path, loader: KnowledgeLoader) -> tuple[list[Documen
         signals, sig_problems = read_signals(sig_path)
         problems.extend(sig_problems)
         signal_ids = {s.id for s in signals}
+    if (folder / "discourse.yaml").is_file():
+        problems.extend(read_discourse(folder / "discourse.yaml")[1])
     problems.extend(check_references(docs, signal_ids))
     return docs, problems
