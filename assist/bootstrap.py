@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import partial
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assist.adapters.bm25_jieba import Bm25JiebaStore, JiebaTokenizer
 from assist.adapters.chroma import ChromaStore
@@ -27,10 +27,13 @@ from assist.consumer.chat import ConsumerChat
 from assist.consumer.scam_classifier import SCHEME_IDS, ScamClassifier
 from assist.consumer.sessions import ConsumerSessions
 from assist.consumer.text_model import LinearTextModel
+from assist.core.documents import DocumentBudgets
 from assist.core.text import text_key
-from assist.errors import ConfigError, IndexNotReadyError
+from assist.core.ttl import ExpiringMap
+from assist.errors import ConfigError, DependencyError, IndexNotReadyError
 from assist.knowledge.chunking import Chunker
 from assist.knowledge.discourse import load_discourse
+from assist.knowledge.fallback import LexicalFallbackRetriever
 from assist.knowledge.index import GenerationData, IndexLayout
 from assist.knowledge.ingest import Ingestor
 from assist.knowledge.loaders import KnowledgeLoader
@@ -44,13 +47,14 @@ from assist.knowledge.retrieval import (
 from assist.knowledge.signals import Signal, load_signals
 from assist.knowledge.terms import BASE_TERMS
 from assist.knowledge.types import Document
-from assist.ports import Embedder, FeedbackStore, OcrEngine, Reranker
+from assist.ports import Embedder, FeedbackStore, OcrEngine, Reranker, Retriever
 from assist.risk.assessor import RiskAssessor
 from assist.risk.discourse import DiscourseReader
 from assist.risk.model import RiskModel
 from assist.risk.rules import RuleMatcher
 from assist.risk.semantic import SemanticMatcher, SemanticParams
-from assist.settings import Settings
+from assist.settings import DocumentSettings, Settings
+from assist.staff.audit import QueuedFeedbackStore
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -186,8 +190,18 @@ def build_embedding_cache(settings: Settings) -> SqliteEmbeddingCache:
     return SqliteEmbeddingCache(settings.embedder.cache_path or IndexLayout(settings.data_dir).cache_path)
 
 
+def document_budgets(d: DocumentSettings, *, pages: bool = True) -> DocumentBudgets:
+    """The reading budgets of DocumentSettings; ``pages=False`` lifts the page limit (knowledge ingestion reads long
+    laws; its files are bounded by ingest.max_file_mb)."""
+    return DocumentBudgets(max_unpacked_bytes=int(d.max_unpacked_mb * 2**20), max_archive_entries=d.max_archive_entries,
+                           max_compression_ratio=d.max_compression_ratio, max_image_pixels=d.max_image_pixels,
+                           max_pages=d.max_pages if pages else None, max_ocr_pages=d.max_ocr_pages,
+                           max_ocr_seconds=d.max_ocr_seconds)
+
+
 def build_loader(settings: Settings) -> KnowledgeLoader:
-    return KnowledgeLoader(OfficeDocuments(), int(settings.ingest.max_file_mb * 2**20))
+    return KnowledgeLoader(OfficeDocuments(document_budgets(settings.documents, pages=False)),
+                           int(settings.ingest.max_file_mb * 2**20))
 
 
 def load_knowledge(settings: Settings) -> list[Document]:
@@ -242,6 +256,12 @@ def build_retriever(settings: Settings, embedder: Embedder | None = None) -> Rel
     """A retriever for long-running processes: follows `assist ingest` to each new index generation."""
     embedder = embedder or build_embedder(settings)
     return ReloadingRetriever(IndexLayout(settings.data_dir), partial(open_retriever, settings, embedder))
+
+
+def build_serving_retriever(settings: Settings, embedder: Embedder | None = None) -> Retriever:
+    """What the services search with: ``build_retriever``, answering from the lexical index alone while the vector
+    store is unavailable (assist.knowledge.fallback)."""
+    return LexicalFallbackRetriever(build_retriever(settings, embedder))
 
 
 # -- risk hint -------------------------------------------------------------------------------------------------------
@@ -339,20 +359,28 @@ def build_watchlist(settings: Settings) -> "Watchlist":
 # -- staff and consumer ----------------------------------------------------------------------------------------------
 
 def build_feedback_store(settings: Settings) -> FeedbackStore:
+    """The feedback/audit store (SQLAlchemy URL, SQLite beside the index by default), behind a queue that keeps
+    writes the database cannot take just now and retries them (assist.staff.audit)."""
     layout = IndexLayout(settings.data_dir)
     layout.root.mkdir(parents=True, exist_ok=True)
-    return SqlFeedbackStore(settings.agent.feedback_url or f"sqlite:///{layout.root / 'feedback.sqlite'}")
+    a = settings.agent
+    inner = SqlFeedbackStore(a.feedback_url or f"sqlite:///{layout.root / 'feedback.sqlite'}", timeout_s=a.store_timeout_s)
+    return QueuedFeedbackStore(inner, a.audit_queue_max)
 
 
 def build_staff_assist(settings: Settings, embedder: Embedder | None = None, *, assessor: RiskAssessor | None = None,
                 store: FeedbackStore | None = None) -> "StaffAssist":
-    """StaffAssist over the active index, the configured (or shipped) knowledge and the feedback store."""
-    from assist.staff.assist import StaffAssist
+    """StaffAssist over the active index, the configured (or shipped) knowledge, the feedback store and an
+    in-process session store (bounded by agent.max_sessions)."""
+    from assist.staff.assist import StaffAssist, StaffBudgets
 
     embedder = embedder or build_embedder(settings)
-    return StaffAssist(assessor or build_risk_assessor(settings, embedder), build_retriever(settings, embedder),
-                       load_knowledge(settings), store or build_feedback_store(settings),
-                       session_ttl_s=settings.agent.session_ttl_minutes * 60, rewriter=_build_rewriter(settings))
+    a = settings.agent
+    sessions: ExpiringMap[str, Any] = ExpiringMap(a.session_ttl_minutes * 60, max_entries=a.max_sessions)
+    budgets = StaffBudgets(max_turn_chars=a.max_turn_chars, max_turns=a.max_turns_per_session, query_chars=a.query_chars)
+    return StaffAssist(assessor or build_risk_assessor(settings, embedder), build_serving_retriever(settings, embedder),
+                       load_knowledge(settings), store or build_feedback_store(settings), sessions, budgets,
+                       rewriter=_build_rewriter(settings))
 
 
 def _build_rewriter(settings: Settings) -> "ReplyRewriter | None":
@@ -384,14 +412,16 @@ def _text_model(settings: Settings, kind: str, embedder: Embedder) -> LinearText
 
 def build_consumer_chat(settings: Settings, embedder: Embedder | None = None) -> ConsumerChat:
     embedder = embedder or build_embedder(settings)
-    return ConsumerChat(build_retriever(settings, embedder), load_knowledge(settings),
+    return ConsumerChat(build_serving_retriever(settings, embedder), load_knowledge(settings),
                         ScamClassifier(embedder, _text_model(settings, "scams", embedder)),
                         AttackFilter(embedder, _text_model(settings, "attacks", embedder)),
                         max_message_chars=settings.consumer.max_message_chars)
 
 
 def build_consumer_sessions(settings: Settings, chat: ConsumerChat) -> ConsumerSessions:
-    return ConsumerSessions(chat, ttl_s=settings.consumer.session_ttl_minutes * 60)
+    """Consumer chats in an in-process session store: expiring, bounded (the longest idle chat makes room)."""
+    c = settings.consumer
+    return ConsumerSessions(chat, ExpiringMap(c.session_ttl_minutes * 60, max_entries=c.max_sessions, evict=True))
 
 
 # -- document review, practice, evaluation ---------------------------------------------------------------------------
@@ -413,8 +443,10 @@ def build_review_service(settings: Settings, *, ocr: OcrEngine | None = None,
         matcher = RuleMatcher(signals, words)
     sketcher = MinHashSketcher(LSH_THRESHOLD)
     store = SqliteReviewStore(Path(settings.data_dir) / "review.sqlite", sketcher.params)
+    budgets = document_budgets(settings.documents)
     return ReviewService(ReviewPolicy.of(signals, matcher), store, sketcher, ocr or RapidOcrEngine(),
-                         OfficeDocuments(), max_bytes=int(settings.ingest.max_file_mb * 2**20))
+                         OfficeDocuments(budgets), max_bytes=int(settings.documents.max_upload_mb * 2**20),
+                         budgets=budgets)
 
 
 def build_practice_coach(settings: Settings, staff: "StaffAssist", embedder: Embedder) -> "PracticeCoach":
@@ -467,16 +499,41 @@ def create_web_app(settings: Settings) -> "FastAPI":
 
     embedder = build_embedder(settings)
     staff = build_staff_assist(settings, embedder)
+    review = build_review_service(settings)
     services = WebServices(
         staff=staff,
         consumer=build_consumer_sessions(settings, build_consumer_chat(settings, embedder)),
-        review=build_review_service(settings),
+        review=review,
         coach=build_practice_coach(settings, staff, embedder),
         eval_context=lambda folder: eval_context(settings, folder, embedder=embedder),
         shipped_datasets=shipped_datasets(),
         workdir=IndexLayout(settings.data_dir).root / "trainer",
-        demo_calls=demo_calls())
-    return create_app(services, settings.agent, settings.consumer, gradio_temp=Path(settings.data_dir) / "gradio-tmp")
+        demo_calls=demo_calls(),
+        readiness=readiness_checks(settings, staff.store, review.ping))
+    return create_app(services, settings.agent, settings.consumer, settings.documents,
+                      gradio_temp=Path(settings.data_dir) / "gradio-tmp")
+
+
+def readiness_checks(settings: Settings, feedback: FeedbackStore,
+                     review_ping: Callable[[], None]) -> dict[str, Callable[[], None]]:
+    """What /readyz asks: an index on disk (the lexical side), the vector store, the feedback and review databases.
+    Each check raises an AssistError when its dependency does not answer."""
+    layout = IndexLayout(settings.data_dir)
+    vectors = build_store(settings)
+
+    def index() -> None:
+        if layout.read_manifest() is None:
+            raise IndexNotReadyError(f"no index in {settings.data_dir}: run `assist ingest`")
+
+    def vector_store() -> None:
+        try:
+            vectors.ping()
+        except DependencyError:
+            raise
+        except Exception as exc:  # an embedded store that cannot open its folder
+            raise DependencyError(f"the vector store does not answer: {exc}") from exc
+
+    return {"index": index, "vector_store": vector_store, "feedback_store": feedback.ping, "review_store": review_ping}
 
 
 def embedder_factory(settings: Settings, given: Embedder | None = None) -> Callable[[], Embedder]:

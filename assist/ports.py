@@ -4,8 +4,9 @@ tests) implement. A third-party library appears behind one of these, in assist/a
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -151,6 +152,38 @@ class AttackCheck(Protocol):
 
 # -- stores ---------------------------------------------------------------------------------------------------------
 
+T = TypeVar("T")
+
+
+class SessionStore(Protocol[T]):
+    """Live sessions by id (call sessions, consumer chats) that expire after an idle time, bounded in number. In
+    process today (assist.core.ttl.ExpiringMap); a PostgreSQL or Redis adapter implements the same methods (a row
+    lock for ``hold``, the value written back when the block ends) so that several workers share the sessions."""
+
+    ttl_s: float
+
+    def add(self, key: str, value: T) -> bool:
+        """Store a session; False when the store is full and may not make room (its limit is the caller's budget)."""
+        ...
+
+    def put(self, key: str, value: T) -> None:
+        """Store a session, making room if needed."""
+        ...
+
+    def get(self, key: str) -> T | None:
+        """The live session (its idle time starts again), or None when unknown or expired."""
+        ...
+
+    def hold(self, key: str) -> AbstractContextManager[T | None]:
+        """Exclusive use of one session for a read-modify-write (other holders of that id wait; other ids do not);
+        None inside the block when the id is unknown or expired."""
+        ...
+
+    def discard(self, key: str) -> None: ...
+
+    def __len__(self) -> int: ...
+
+
 class FeedbackStore(Protocol):
     """What was shown to staff, what they did with it, and the 疑似代理 tags (already masked when it arrives)."""
 
@@ -166,6 +199,10 @@ class FeedbackStore(Protocol):
 
     def feedback_counts(self) -> dict[tuple[str, str], dict[str, int]]:
         """(script id, situation) -> counts of used / edited / rejected."""
+        ...
+
+    def ping(self) -> None:
+        """Raise StoreUnavailable when the database cannot be reached (readiness)."""
         ...
 
 
@@ -210,6 +247,10 @@ class ReviewStore(Protocol):
 
     def now(self) -> str: ...
 
+    def ping(self) -> None:
+        """Raise StoreUnavailable when the store cannot be reached (readiness)."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -225,7 +266,13 @@ class PdfPages(Protocol):
 
     def text(self, page: int) -> str: ...
 
-    def images(self, page: int) -> list[Image | None]: ...
+    def image_sizes(self, page: int) -> list[tuple[int, int]]:
+        """(width, height) of the page's images, without decoding them."""
+        ...
+
+    def images(self, page: int) -> list[Image | None]:
+        """The page's images, decoded (an image over the pixel budget is refused before decoding)."""
+        ...
 
 
 class OfficeReader(Protocol):
@@ -265,4 +312,5 @@ class Sketcher(Protocol):
 
 __all__ = ["AttackCheck", "ChatModel", "EmbeddingCache", "Embedder", "FeedbackStore", "LexicalIndex", "LexicalStore",
            "NearDuplicateIndex", "OcrEngine", "OfficeReader", "PdfPages", "PracticeStore", "Reranker", "Retriever", "ReviewStore", "ScamCheck",
+           "SessionStore",
            "Sketcher", "TokenCounter", "Tokenizer", "VectorIndex", "VectorSearch", "VectorStore", "WatchlistStore"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import tomllib
@@ -113,13 +114,57 @@ class LLMSettings(BaseModel):
 
 
 class AgentSettings(BaseModel):
-    """The staff-facing service and API."""
+    """The staff-facing service and API, and the server around everything (host, port, request limits, proxies)."""
 
     feedback_url: str | None = Field(None, description="SQLAlchemy URL of the feedback/audit store; unset = sqlite in data_dir")
     session_ttl_minutes: float = Field(60, gt=0, description="Idle sessions expire after this many minutes")
-    max_request_kb: int = Field(64, ge=1, description="Requests larger than this are refused (413)")
+    max_request_kb: int = Field(64, ge=1, description="Request bodies larger than this are refused (413), chunked ones "
+                                "too, before they are read whole; uploads have their own limit (documents.max_upload_mb)")
+    max_turn_chars: int = Field(4000, ge=20, le=100_000, description="Longest turn accepted (longer: 413)")
+    max_turns_per_session: int = Field(500, ge=1, description="Turns one call session may take (more: 409, start a new session)")
+    max_sessions: int = Field(5000, ge=1, description="Live call sessions held at once (more: 503 until some expire)")
+    query_chars: int = Field(200, ge=20, le=4000, description="Longest part of a caller's turn that is searched and "
+                             "embedded: its last N characters, from a sentence start where one is near, so the cost "
+                             "of a turn is bounded however long it is")
+    store_timeout_s: float = Field(1.0, gt=0, description="How long a feedback/audit write waits for a locked database "
+                                   "before the row is queued in memory and retried")
+    audit_queue_max: int = Field(10_000, ge=1, description="Feedback/audit rows held in memory while the database cannot "
+                                 "be written; beyond it the oldest are dropped (and counted in the log)")
+    trusted_proxies: list[str] = Field(default_factory=list, description="Addresses or networks (CIDR) of reverse "
+                                       "proxies whose X-Forwarded-For is believed for client identity (rate limits); "
+                                       "empty = the connecting address is the client")
     host: str = Field("127.0.0.1", description="`assist serve` host")
     port: int = Field(8000, ge=1, le=65535, description="`assist serve` port")
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, v: list[str]) -> list[str]:
+        for i, p in enumerate(v):
+            try:
+                ipaddress.ip_network(p, strict=False)
+            except ValueError:
+                raise ValueError(f"trusted_proxies[{i}] = {p!r} is not an IP address or network") from None
+        return v
+
+
+class DocumentSettings(BaseModel):
+    """Budgets for reading submitted documents (review uploads, Gradio uploads, DOCX/PDF in ingestion), each checked
+    before the work it bounds."""
+
+    max_upload_mb: float = Field(10.0, gt=0, description="Largest upload (document review API, trainer-console uploads); "
+                                 "larger: 413 before it is read whole")
+    max_unpacked_mb: float = Field(50.0, gt=0, description="Largest total unpacked size of a DOCX (a ZIP archive)")
+    max_archive_entries: int = Field(1000, ge=10, description="Most files inside a DOCX")
+    max_compression_ratio: float = Field(200.0, ge=10, description="Largest unpacked/packed ratio of any DOCX part over "
+                                         "1 MB unpacked (ordinary XML packs 5-20 times; a zip bomb thousands)")
+    max_image_pixels: int = Field(40_000_000, ge=1_000_000, description="Largest image (width x height), also inside a "
+                                  "PDF; checked from the header before decoding (an A4 page at 600 dpi is 35 million)")
+    max_pages: int = Field(50, ge=1, description="Most pages of a PDF")
+    max_ocr_pages: int = Field(10, ge=1, description="Most scanned pages (or images) read by OCR in one document, counted "
+                                "before OCR starts")
+    max_ocr_seconds: float = Field(60.0, gt=0, description="OCR time for one document; past it the document is refused")
+    upload_retention_minutes: int = Field(15, ge=1, description="Uploads to the trainer console that no function "
+                                          "consumed are deleted after this (consumed ones at once)")
 
 
 _ORIGIN = re.compile(r"^https?://(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?$")
@@ -135,6 +180,8 @@ class ConsumerSettings(BaseModel):
     rate_limit_burst: int = Field(6, ge=1, description="Messages a client may send back to back before the per-minute rate applies")
     max_message_chars: int = Field(1000, ge=20, le=2000, description="Longest consumer message accepted")
     session_ttl_minutes: float = Field(30, gt=0, description="Consumer chat sessions (masked history) expire after this idle time")
+    max_sessions: int = Field(50_000, ge=1, description="Consumer chat sessions held at once; past it the longest idle "
+                              "one is dropped (its consumer simply starts a new chat)")
 
     @field_validator("allowed_origins")
     @classmethod
@@ -162,6 +209,7 @@ class Settings(BaseSettings):
     agent: AgentSettings = Field(default_factory=AgentSettings)  # type: ignore[arg-type]
     llm: LLMSettings = Field(default_factory=LLMSettings)  # type: ignore[arg-type]
     consumer: ConsumerSettings = Field(default_factory=ConsumerSettings)  # type: ignore[arg-type]
+    documents: DocumentSettings = Field(default_factory=DocumentSettings)  # type: ignore[arg-type]
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,

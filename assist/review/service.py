@@ -4,10 +4,14 @@ documents it nearly copies, remember it (masked) for the next review. A folder i
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
-from assist.errors import DocumentError
+from assist.core.documents import DocumentBudgets
+from assist.errors import DocumentError, StoreUnavailable
 from assist.ports import NearDuplicateIndex, OcrEngine, OfficeReader, ReviewStore, Sketcher
 from assist.review.checks import run_checks
 from assist.review.checks.evidence import dates, finding
@@ -27,6 +31,9 @@ from assist.review.types import (
 )
 
 WAVE_SIZE = 3        # a cluster of this many documents is a wave (a template in use), not a coincidence
+NOT_STORED = "暂时无法连接评审数据库：本份材料未与此前材料比对，也未保存；请稍后重新评审。"
+
+log = logging.getLogger("assist.review")
 
 
 class ReviewService:
@@ -34,13 +41,16 @@ class ReviewService:
     into an in-memory index on first use."""
 
     def __init__(self, policy: ReviewPolicy, store: ReviewStore, sketcher: Sketcher, ocr: OcrEngine,
-                 office: OfficeReader, *, max_bytes: int) -> None:
+                 office: OfficeReader, *, max_bytes: int, budgets: DocumentBudgets,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.policy = policy
         self.store = store
         self.sketcher = sketcher
         self.ocr = ocr
         self.office = office
         self.max_bytes = max_bytes
+        self.budgets = budgets
+        self._clock = clock
         self._index: NearDuplicateIndex | None = None
         self._lock = threading.RLock()
 
@@ -53,6 +63,15 @@ class ReviewService:
                 self._index = index
             return self._index
 
+    @staticmethod
+    def shown_name(file_name: str) -> str:
+        """A submitted file's name as it may be shown or stored (personal numbers in it masked)."""
+        return mask_name(file_name)
+
+    def ping(self) -> None:
+        """Raise StoreUnavailable when the review store cannot be reached (readiness)."""
+        self.store.ping()
+
     def close(self) -> None:
         with self._lock:
             self.store.close()
@@ -60,7 +79,8 @@ class ReviewService:
 
     # -- use-cases ----------------------------------------------------------------------------------------------
     def read(self, data: bytes, file_name: str) -> ReadDocument:
-        return read_document(data, file_name, ocr=self.ocr, office=self.office, max_bytes=self.max_bytes)
+        return read_document(data, file_name, ocr=self.ocr, office=self.office, max_bytes=self.max_bytes,
+                             budgets=self.budgets, clock=self._clock)
 
     def review(self, path_or_bytes: Path | str | bytes, filename: str | None = None) -> ReviewResult:
         """Review one document given as a path or as bytes (then ``filename`` gives its type). Raises DocumentError
@@ -86,16 +106,25 @@ class ReviewService:
         sketch = self.sketcher.sketch(fp.shingles)
         found = dates(doc.text)
         doc_date = found[-1][0].isoformat() if found else None  # the signature date closes a letter
-        index = self._near_copies()
-        with self._lock:
-            before = self.store.get(doc_id)
-            similar, links = self._similar(doc_id, fp, masked.text, index, sketch)
-            record = StoredDocument(doc_id, mask_name(doc.file_name), kind, masked.text, sketch, doc_date,
-                                    before.reviewed_at if before else self.store.now())
-            self.store.add(record, links)
-            if fp.usable:
-                index.add(doc_id, sketch)
-            cluster_id, members = self.store.cluster(doc_id)
+        try:
+            index = self._near_copies()
+            with self._lock:
+                before = self.store.get(doc_id)
+                similar, links = self._similar(doc_id, fp, masked.text, index, sketch)
+                record = StoredDocument(doc_id, mask_name(doc.file_name), kind, masked.text, sketch, doc_date,
+                                        before.reviewed_at if before else self.store.now())
+                self.store.add(record, links)
+                if fp.usable:
+                    index.add(doc_id, sketch)
+                cluster_id, members = self.store.cluster(doc_id)
+        except StoreUnavailable as exc:
+            # The checks still stand on their own; say plainly that nothing was compared or kept.
+            log.warning("review store unavailable, document reviewed without near-copy search: %s", exc.message)
+            findings = [finding(doc, "store.unavailable", "info", NOT_STORED), *findings]
+            return ReviewResult(doc_id=doc_id, file_name=mask_name(doc.file_name), kind=kind, source=doc.source,
+                                pages=doc.pages, lines=len(doc.lines), findings=tuple(findings), similar=(),
+                                cluster_id=None, cluster_size=1, masked_text=masked.text, doc_date=doc_date,
+                                ocr_confidence=doc.mean_confidence, seen_before=False)
         if similar:
             findings = [self._template_finding(doc, masked, kind, similar, len(members)), *findings]
             findings.sort(key=lambda f: SEVERITY_ORDER[f.severity])  # stable: keeps position order within a level
