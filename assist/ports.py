@@ -324,6 +324,8 @@ class VoiceprintStore(Protocol):
     def close(self) -> None: ...
 
 
-__all__ = ["AudioDecoder", "SpeakerEncoder", "SpeechToText", "VoiceprintStore", "AttackCheck", "ChatModel", "EmbeddingCache", "Embedder", "FeedbackStore", "LexicalIndex", "LexicalStore",
-           "NearDuplicateIndex", "OcrEngine", "OfficeReader", "PdfPages", "PracticeStore", "Reranker", "Retriever", "ReviewStore", "ScamCheck",
+__all__ = ["AudioDecoder", "SpeakerEncoder", "SpeechToText", "VoiceprintStore",
+           "AttackCheck", "ChatModel", "EmbeddingCache", "Embedder", "FeedbackStore", "LexicalIndex", "LexicalStore",
+           "NearDuplicateIndex", "OcrEngine", "OfficeReader", "PdfPages", "PracticeStore", "Reranker", "Retriever",
+           "ReviewStore", "ScamCheck",
            "Sketcher", "TokenCounter", "Tokenizer", "VectorIndex", "VectorSearch", "VectorStore", "WatchlistStore"]

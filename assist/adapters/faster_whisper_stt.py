@@ -78,34 +78,46 @@ class FasterWhisperSpeechToText:
     model is shared by every call and request; CTranslate2 uses ``threads`` cores for each)."""
 
     def __init__(self, model_dir: Path, *, label: str, compute_type: str = "int8", beam_size: int = 5,
-                 threads: int = 2, initial_prompt: str | None = None, word_times: bool = True) -> None:
+                 threads: int = 2, initial_prompt: str | None = None, word_times: bool = True,
+                 assemble: bool = False) -> None:
+        """``assemble``: ``model_dir`` is where whisper-base is joined from its wheels on first use."""
         self.model_dir = model_dir
+        self.assemble = assemble
         self.label = label
         self.compute_type = compute_type
         self.beam_size = beam_size
         self.threads = threads
         self.initial_prompt = initial_prompt
         self.word_times = word_times
-        self._model: Any = None
-        self._lock = threading.Lock()
+        self._shared: dict[str, Any] = {"model": None, "lock": threading.Lock()}
+
+    def with_beam(self, beam_size: int) -> "FasterWhisperSpeechToText":
+        """The same loaded model with another beam size (live turns favour latency)."""
+        other = FasterWhisperSpeechToText(self.model_dir, label=self.label, compute_type=self.compute_type,
+                                          beam_size=beam_size, threads=self.threads, initial_prompt=self.initial_prompt,
+                                          word_times=self.word_times, assemble=self.assemble)
+        other._shared = self._shared
+        return other
 
     @property
     def name(self) -> str:
         return f"faster-whisper:{self.label}:{self.compute_type}:beam{self.beam_size}"
 
     def _load(self) -> Any:
-        if self._model is None:
+        if self._shared["model"] is None:
             from faster_whisper import WhisperModel
 
+            if self.assemble:
+                assemble_whisper_base(self.model_dir)
             check_model_dir(self.model_dir)
-            self._model = WhisperModel(str(self.model_dir), device="cpu", compute_type=self.compute_type,
-                                       cpu_threads=self.threads, local_files_only=True)
-        return self._model
+            self._shared["model"] = WhisperModel(str(self.model_dir), device="cpu", compute_type=self.compute_type,
+                                                 cpu_threads=self.threads, local_files_only=True)
+        return self._shared["model"]
 
     def transcribe(self, audio: Any, *, language: str = "zh") -> list[Segment]:
         if len(audio) == 0:
             return []
-        with self._lock:
+        with self._shared["lock"]:
             model = self._load()
             # temperature 0 only: no sampling fallback, so the same audio gives the same text on every run
             segments, _ = model.transcribe(audio, language=language, beam_size=self.beam_size, temperature=0.0,
