@@ -447,6 +447,13 @@ def vad_params(settings: Settings) -> "VadParams":
                      min_speech_ms=a.min_speech_ms, min_silence_ms=a.min_silence_ms, max_turn_s=a.max_turn_s)
 
 
+def install_voice_encoder_weights(settings: Settings, wheel: Path | None = None) -> Path:
+    """`assist voiceprint install-model`: Resemblyzer's encoder weights from its pinned wheel into the data folder."""
+    from assist.adapters.resemblyzer_voice import install_voice_encoder
+
+    return install_voice_encoder(voice_encoder_path(settings).parent, wheel)
+
+
 def build_speaker_encoder(settings: Settings) -> "SpeakerEncoder":
     from assist.adapters.resemblyzer_voice import ResemblyzerEncoder
 
@@ -562,9 +569,14 @@ def create_web_app(settings: Settings) -> "FastAPI":
     """Everything `assist serve` runs: the JSON API, the staff sidebar (/assist), the trainer console (/trainer), the
     consumer widget and its API, document review; one embedder and one index shared by all."""
     from assist.edges.http.app import WebServices, create_app
+    from assist.edges.http.calls import CallServices
 
     embedder = build_embedder(settings)
     staff = build_staff_assist(settings, embedder)
+    stt = build_speech_to_text(settings)
+    a = settings.audio
+    calls = CallServices(build_call_reviewer(settings, staff, stt), live_speech_to_text(settings, stt),
+                         vad_params(settings), a.max_upload_mb, a.live_max_frame_kb, a.live_max_errors, a.language)
     services = WebServices(
         staff=staff,
         consumer=build_consumer_sessions(settings, build_consumer_chat(settings, embedder)),
@@ -573,7 +585,8 @@ def create_web_app(settings: Settings) -> "FastAPI":
         eval_context=lambda folder: eval_context(settings, folder, embedder=embedder),
         shipped_datasets=shipped_datasets(),
         workdir=IndexLayout(settings.data_dir).root / "trainer",
-        demo_calls=demo_calls())
+        demo_calls=demo_calls(),
+        calls=calls)
     return create_app(services, settings.agent, settings.consumer, gradio_temp=Path(settings.data_dir) / "gradio-tmp")
 
 

@@ -34,7 +34,8 @@ def pcm16_to_float(data: bytes, rate: int) -> npt.NDArray[np.float32]:
     if rate == SAMPLE_RATE or len(x) == 0:
         return x
     n = len(x) * SAMPLE_RATE // rate
-    return np.interp(np.arange(n) * (rate / SAMPLE_RATE), np.arange(len(x)), x).astype(np.float32)
+    up: npt.NDArray[np.float32] = np.interp(np.arange(n) * (rate / SAMPLE_RATE), np.arange(len(x)), x).astype(np.float32)
+    return up
 
 
 @dataclass
