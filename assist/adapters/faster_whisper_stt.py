@@ -119,8 +119,11 @@ class FasterWhisperSpeechToText:
             return []
         with self._shared["lock"]:
             model = self._load()
-            # temperature 0 only: no sampling fallback, so the same audio gives the same text on every run
+            # temperature 0 only (whisper's sampling fallback makes the text change from run to run, and CTranslate2's
+            # seed does not reach its worker threads); a mild repetition penalty instead stops the loops greedy
+            # decoding falls into on far-field audio ("冠冠冠冠…")
             segments, _ = model.transcribe(audio, language=language, beam_size=self.beam_size, temperature=0.0,
+                                           repetition_penalty=1.1,
                                            condition_on_previous_text=False, word_timestamps=self.word_times,
                                            initial_prompt=self.initial_prompt, vad_filter=False)
             out = []

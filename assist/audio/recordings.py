@@ -13,7 +13,7 @@ import numpy.typing as npt
 
 from assist.audio.text import turn_text
 from assist.audio.types import SAMPLE_RATE, CallTranscript, CallTurn
-from assist.audio.vad import SpeechTurn, TurnCutter, VadParams, speech_seconds
+from assist.audio.vad import SpeechTurn, TurnCutter, VadParams
 from assist.ports import AudioDecoder, SpeakerEncoder, SpeechToText
 
 SPEAKER_ZH = {"agent": "坐席", "caller": "来电人"}
@@ -59,7 +59,6 @@ class CallTranscriber:
         p = self.params
         info = self.decoder.probe(path)
         cutters = [TurnCutter(p.vad) for _ in range(info.channels)]
-        voiced = [0.0] * info.channels
         heard: list[_Heard] = []
         unheard = 0
         caller_ch = p.channel_speakers.index("caller") if info.channels == 2 else None
@@ -85,7 +84,6 @@ class CallTranscriber:
 
         for block in self.decoder.chunks(path, p.block_seconds):
             for ch in range(info.channels):
-                voiced[ch] += speech_seconds(block[ch], p.vad)
                 for st in cutters[ch].feed(block[ch]):
                     handle(ch, st)
             decoded += block.shape[1] / SAMPLE_RATE
@@ -104,7 +102,7 @@ class CallTranscriber:
                             f"（decoded {decoded:.1f} s of {info.duration:.1f} s; the rest is damaged）")
         if info.channels == 2:
             for ch in range(2):
-                if voiced[ch] < 0.3 and voiced[1 - ch] >= 0.3:
+                if cutters[ch].voiced_seconds < 0.3 <= cutters[1 - ch].voiced_seconds:
                     who = p.channel_speakers[ch]
                     warnings.append(f"{CHANNEL_ZH[ch]}（{SPEAKER_ZH[who]}）没有语音，只转写了另一方"
                                     f"（the {('left', 'right')[ch]} channel, {who}, is silent）")

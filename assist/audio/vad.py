@@ -42,9 +42,9 @@ def frame_levels(samples: npt.NDArray[np.float32], frame: int) -> npt.NDArray[np
     n = len(samples) // frame
     if n == 0:
         return np.zeros(0)
-    x = samples[: n * frame].astype(np.float64).reshape(n, frame)
-    rms = np.sqrt(np.mean(x * x, axis=1))
-    return np.asarray(20 * np.log10(np.maximum(rms, 1e-5)), dtype=np.float64)
+    x = samples[: n * frame].reshape(n, frame).astype(np.float32, copy=False)
+    power = np.einsum("ij,ij->i", x, x, dtype=np.float64) / frame
+    return np.asarray(10 * np.log10(np.maximum(power, 1e-10)), dtype=np.float64)
 
 
 @dataclass
@@ -63,6 +63,10 @@ class TurnCutter:
     _frames_seen: int = 0
     floor_db: float = -70.0
     in_turn: bool = False
+    voiced_seconds: float = 0.0       # every voiced frame so far (a channel with none is silent)
+    _block_min: float = 100.0
+    _block_n: int = 0
+    _minima: list[float] = field(default_factory=list)
 
     @property
     def frame(self) -> int:
@@ -88,13 +92,10 @@ class TurnCutter:
             level = float(levels[i])
             t0 = self._frames_seen * p.frame_ms / 1000
             self._frames_seen += 1
+            self._track_floor(level)
             voiced = level > max(self.floor_db + p.threshold_db, p.min_level_dbfs)
-            # The floor follows quiet frames down at once and creeps up slowly (about 3 dB per second), so a steady
-            # noise is learnt within seconds while speech never becomes the floor.
-            if level < self.floor_db:
-                self.floor_db = level
-            elif not voiced:
-                self.floor_db += min(level - self.floor_db, 0.1)
+            if voiced:
+                self.voiced_seconds += p.frame_ms / 1000
             if not self.in_turn:
                 if voiced:
                     self.in_turn = True
@@ -127,6 +128,19 @@ class TurnCutter:
                     out.append(turn)
         return out
 
+    def _track_floor(self, level: float) -> None:
+        """The noise floor: the quietest frame of the last ~3 s (minima of 0.3 s blocks), never above -35 dBFS, so
+        steady noise is learnt within seconds while the dips between words keep speech from becoming the floor."""
+        self._block_min = min(self._block_min, level)
+        self._block_n += 1
+        if self._block_n >= 10:
+            self._minima.append(self._block_min)
+            if len(self._minima) > 10:
+                self._minima.pop(0)
+            self._block_min, self._block_n = 100.0, 0
+        current = min([*self._minima, self._block_min])
+        self.floor_db = min(current, -35.0)
+
     def flush(self) -> SpeechTurn | None:
         """The turn in progress when the stream ends (marked ``cut``), if it holds enough speech."""
         if not self.in_turn:
@@ -147,10 +161,3 @@ class TurnCutter:
         if not keep:
             return None
         return SpeechTurn(max(0.0, start), end, audio, cut)
-
-
-def speech_seconds(samples: npt.NDArray[np.float32], params: VadParams | None = None) -> float:
-    """Seconds of voiced frames in a block (used to tell a silent channel)."""
-    p = params or VadParams()
-    levels = frame_levels(samples, SAMPLE_RATE * p.frame_ms // 1000)
-    return float(np.sum(levels > p.min_level_dbfs)) * p.frame_ms / 1000
