@@ -61,10 +61,15 @@ class TimedText:
         return tuple(runs)
 
 
+_FULL_WIDTH = str.maketrans({",": "，", "?": "？", "!": "！", ";": "；", ":": "："})
+
+
 def _clean_piece(text: str) -> str:
-    """One recognised word: NFKC, simplified, spaces between Chinese characters dropped."""
+    """One recognised word: NFKC, simplified, spaces between Chinese characters dropped, Chinese punctuation kept
+    full-width (NFKC would make it ASCII)."""
     t = normalize(text, simplify=True) if text.strip() else ""
-    return re.sub(r"(?<=[\u3400-\u9fff])\s+|\s+(?=[\u3400-\u9fff])", "", t)
+    t = re.sub(r"(?<=[\u3400-\u9fff])\s+|\s+(?=[\u3400-\u9fff])", "", t)
+    return re.sub(r"(?<!\d)\.(?!\d)", "。", t.translate(_FULL_WIDTH))
 
 
 def from_segments(segments: Sequence[Segment], offset: float = 0.0) -> TimedText:
@@ -77,9 +82,9 @@ def from_segments(segments: Sequence[Segment], offset: float = 0.0) -> TimedText
         seg_times: list[tuple[float, float]] = []
         for text, start, end in parts:
             piece = _clean_piece(text)
-            if seg_chars and piece and not _CJK.match(piece[0]) and not _CJK.match(seg_chars[-1]) \
-                    and not piece[0].isspace() and seg_chars[-1] not in _PUNCT_END:
-                piece = " " + piece     # keep a space between two Latin words
+            if seg_chars and piece and text[:1].isspace() and not _CJK.match(piece[0]) \
+                    and not _CJK.match(seg_chars[-1]):
+                piece = " " + piece     # the engine's space between two Latin words
             n = len(piece)
             step = (end - start) / n if n else 0.0
             for k, ch in enumerate(piece):
