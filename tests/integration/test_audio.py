@@ -225,7 +225,9 @@ def test_voice_encoder_weights_from_the_pinned_wheel(tmp_path_factory):
                                      e["aishell_S0764W0121"] @ e["rag_math"]) + 0.15
 
 
-def test_shared_path_is_read_at_run_time_not_copied():
-    assert not any(p.suffix == ".wav" for p in REPO.rglob("*.wav") if ".venv" not in p.parts
-                   and "test-artifacts" not in p.parts)
-    assert Path(SHARED_ASR).name == "asr-zh"
+def test_no_recording_is_kept_in_the_repository():
+    """Benchmark clips are read from ../shared at run time, test audio is synthesised: none is committed."""
+    import subprocess
+
+    tracked = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True).stdout.split()
+    assert not [f for f in tracked if Path(f).suffix.lower() in (".wav", ".mp3", ".m4a", ".amr", ".flac", ".ogg")]
