@@ -53,7 +53,12 @@ from assist.settings import Settings
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
+    from assist.audio.recordings import CallTranscriber
+    from assist.audio.review import CallReviewer
+    from assist.audio.vad import VadParams
+    from assist.audio.voiceprint import VoiceWatch
     from assist.evaluation.context import EvalContext
+    from assist.ports import AudioDecoder, SpeakerEncoder, SpeechToText
     from assist.practice.coach import PracticeCoach
     from assist.review.service import ReviewService
     from assist.risk.watchlist import Watchlist
@@ -384,6 +389,116 @@ def build_consumer_sessions(settings: Settings, chat: ConsumerChat) -> ConsumerS
     return ConsumerSessions(chat, ttl_s=settings.consumer.session_ttl_minutes * 60)
 
 
+# -- call audio ------------------------------------------------------------------------------------------------------
+
+def whisper_base_dir(settings: Settings) -> Path:
+    """Where whisper-base is assembled from its two wheels on first use."""
+    return IndexLayout(settings.data_dir).root / "models" / "whisper-base-ct2"
+
+
+def voice_encoder_path(settings: Settings) -> Path:
+    from assist.adapters.resemblyzer_voice import WEIGHTS_FILE
+
+    return IndexLayout(settings.data_dir).root / "models" / WEIGHTS_FILE
+
+
+def build_speech_to_text(settings: Settings) -> "SpeechToText":
+    """The configured recogniser (cheap: the model loads on the first turn). For live calls use
+    ``live_speech_to_text`` on the result, which shares the loaded model."""
+    a = settings.audio
+    if a.stt == "sherpa-onnx":
+        from assist.adapters.sherpa_onnx_stt import SherpaOnnxSpeechToText
+
+        if a.model_path is None:
+            raise ConfigError("audio.stt is sherpa-onnx but no model directory is set (ASSIST_AUDIO__MODEL_PATH)",
+                              field="audio.model_path")
+        return SherpaOnnxSpeechToText(a.model_path, threads=a.threads)
+    from assist.adapters.faster_whisper_stt import FasterWhisperSpeechToText, check_model_dir
+
+    if a.stt == "faster-whisper":
+        if a.model_path is None:
+            raise ConfigError("audio.stt is faster-whisper but no model directory is set (ASSIST_AUDIO__MODEL_PATH)",
+                              field="audio.model_path")
+        return FasterWhisperSpeechToText(check_model_dir(a.model_path), label=a.model_path.name,
+                                         compute_type=a.compute_type, beam_size=a.beam_size, threads=a.threads,
+                                         initial_prompt=a.initial_prompt)
+    return FasterWhisperSpeechToText(whisper_base_dir(settings), label="whisper-base", compute_type=a.compute_type,
+                                     beam_size=a.beam_size, threads=a.threads, initial_prompt=a.initial_prompt,
+                                     assemble=True)
+
+
+def live_speech_to_text(settings: Settings, stt: "SpeechToText") -> "SpeechToText":
+    """The recogniser for live turns: the same model with audio.live_beam_size where the engine has a beam."""
+    with_beam = getattr(stt, "with_beam", None)
+    return with_beam(settings.audio.live_beam_size) if callable(with_beam) else stt
+
+
+def build_audio_decoder() -> "AudioDecoder":
+    from assist.adapters.pyav_audio import PyAvDecoder
+
+    return PyAvDecoder()
+
+
+def vad_params(settings: Settings) -> "VadParams":
+    from assist.audio.vad import VadParams
+
+    a = settings.audio
+    return VadParams(threshold_db=a.vad_threshold_db, min_level_dbfs=a.vad_min_level_dbfs,
+                     min_speech_ms=a.min_speech_ms, min_silence_ms=a.min_silence_ms, max_turn_s=a.max_turn_s)
+
+
+def install_voice_encoder_weights(settings: Settings, wheel: Path | None = None) -> Path:
+    """`assist voiceprint install-model`: Resemblyzer's encoder weights from its pinned wheel into the data folder."""
+    from assist.adapters.resemblyzer_voice import install_voice_encoder
+
+    return install_voice_encoder(voice_encoder_path(settings).parent, wheel)
+
+
+def build_speaker_encoder(settings: Settings) -> "SpeakerEncoder":
+    from assist.adapters.resemblyzer_voice import ResemblyzerEncoder
+
+    return ResemblyzerEncoder(voice_encoder_path(settings))
+
+
+def build_call_transcriber(settings: Settings, stt: "SpeechToText | None" = None,
+                           decoder: "AudioDecoder | None" = None) -> "CallTranscriber":
+    from assist.audio.recordings import CallAudioParams, CallTranscriber
+
+    a = settings.audio
+    encoder = build_speaker_encoder(settings) if a.mono_speakers == "cluster" else None
+    speakers = ("agent", "caller") if a.channels == "agent-caller" else ("caller", "agent")
+    params = CallAudioParams(channel_speakers=speakers, mono_speakers=a.mono_speakers, vad=vad_params(settings),
+                             language=a.language)
+    return CallTranscriber(decoder or build_audio_decoder(), stt or build_speech_to_text(settings), params, encoder)
+
+
+def build_voice_watch(settings: Settings, encoder: "SpeakerEncoder | None" = None) -> "VoiceWatch | None":
+    """The voice sighting when audio.voiceprint is on (None when off); on, it needs its key and the weights."""
+    a = settings.audio
+    if not a.voiceprint:
+        return None
+    from assist.adapters.sqlite_voiceprints import SqliteVoiceprintStore
+    from assist.audio.voiceprint import VoiceWatch
+
+    if a.voiceprint_secret is None or len(a.voiceprint_secret.get_secret_value()) < 16:
+        raise ConfigError("audio.voiceprint is on but audio.voiceprint_secret (>= 16 characters) is not set "
+                          "(ASSIST_AUDIO__VOICEPRINT_SECRET)", field="audio.voiceprint_secret")
+    return VoiceWatch(encoder or build_speaker_encoder(settings),
+                      SqliteVoiceprintStore(IndexLayout(settings.data_dir).root / "voiceprints.sqlite"),
+                      a.voiceprint_secret.get_secret_value(), window_days=a.voiceprint_window_days,
+                      min_borrowers=a.voiceprint_min_borrowers, threshold=a.voiceprint_threshold,
+                      retention_days=a.voiceprint_retention_days)
+
+
+def build_call_reviewer(settings: Settings, staff: "StaffAssist | None" = None, stt: "SpeechToText | None" = None,
+                        embedder: Embedder | None = None) -> "CallReviewer":
+    """Recordings → turns → staff assistance (the active index must exist), with the voice sighting when on."""
+    from assist.audio.review import CallReviewer
+
+    return CallReviewer(build_call_transcriber(settings, stt), staff or build_staff_assist(settings, embedder),
+                        build_voice_watch(settings))
+
+
 # -- document review, practice, evaluation ---------------------------------------------------------------------------
 
 def build_review_service(settings: Settings, *, ocr: OcrEngine | None = None,
@@ -454,9 +569,14 @@ def create_web_app(settings: Settings) -> "FastAPI":
     """Everything `assist serve` runs: the JSON API, the staff sidebar (/assist), the trainer console (/trainer), the
     consumer widget and its API, document review; one embedder and one index shared by all."""
     from assist.edges.http.app import WebServices, create_app
+    from assist.edges.http.calls import CallServices
 
     embedder = build_embedder(settings)
     staff = build_staff_assist(settings, embedder)
+    stt = build_speech_to_text(settings)
+    a = settings.audio
+    calls = CallServices(build_call_reviewer(settings, staff, stt), live_speech_to_text(settings, stt),
+                         vad_params(settings), a.max_upload_mb, a.live_max_frame_kb, a.live_max_errors, a.language)
     services = WebServices(
         staff=staff,
         consumer=build_consumer_sessions(settings, build_consumer_chat(settings, embedder)),
@@ -465,7 +585,8 @@ def create_web_app(settings: Settings) -> "FastAPI":
         eval_context=lambda folder: eval_context(settings, folder, embedder=embedder),
         shipped_datasets=shipped_datasets(),
         workdir=IndexLayout(settings.data_dir).root / "trainer",
-        demo_calls=demo_calls())
+        demo_calls=demo_calls(),
+        calls=calls)
     return create_app(services, settings.agent, settings.consumer, gradio_temp=Path(settings.data_dir) / "gradio-tmp")
 
 

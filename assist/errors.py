@@ -103,3 +103,9 @@ class DocumentError(AssistError):
 
     exit_code = EXIT_CODES["partial"]
 
+
+
+class AudioError(AssistError):
+    """A recording or an audio stream cannot be used: not audio, empty, corrupt, or an unsupported rate or codec."""
+
+    exit_code = EXIT_CODES["partial"]

@@ -122,6 +122,45 @@ class AgentSettings(BaseModel):
     port: int = Field(8000, ge=1, le=65535, description="`assist serve` port")
 
 
+class AudioSettings(BaseModel):
+    """Call audio: speech recognition, turns, live calls and the (opt-in) voiceprint sighting."""
+
+    stt: Literal["whisper-base", "faster-whisper", "sherpa-onnx"] = Field(
+        "whisper-base", description="whisper-base = multilingual whisper-base from its PyPI wheels (the default, a "
+        "starting point: README, \"Call audio\"); faster-whisper = any CTranslate2 whisper directory (model_path); "
+        "sherpa-onnx = a local SenseVoice or Paraformer directory (model_path; pip install -e '.[sherpa]')")
+    model_path: Path | None = Field(None, description="Model directory for stt=faster-whisper or sherpa-onnx")
+    compute_type: str = Field("int8", description="CTranslate2 compute type (int8, int8_float32, float32)")
+    beam_size: int = Field(5, ge=1, le=10, description="Beam size for recordings")
+    live_beam_size: int = Field(1, ge=1, le=10, description="Beam size for live turns (latency)")
+    threads: int = Field(2, ge=1, description="CPU threads for recognition")
+    language: str = Field("zh", description="Spoken language given to the recogniser")
+    initial_prompt: str | None = Field(None, description="Text given to whisper before each turn (vocabulary hint)")
+    channels: Literal["agent-caller", "caller-agent"] = Field(
+        "agent-caller", description="Stereo recordings: who is on the left channel and who on the right")
+    mono_speakers: Literal["alternate", "cluster", "caller"] = Field(
+        "alternate", description="Mono recordings: alternate = the agent answers, then turns alternate; cluster = two "
+        "speakers by voice (needs the voice encoder, `assist voiceprint install-model`; embeddings stay in memory); "
+        "caller = every turn is the caller's")
+    vad_threshold_db: float = Field(12.0, description="Voiced: this many dB above the tracked noise floor")
+    vad_min_level_dbfs: float = Field(-45.0, description="… and louder than this")
+    min_speech_ms: int = Field(250, ge=30, description="Shorter stretches of sound are not turns")
+    min_silence_ms: int = Field(600, ge=90, description="Quiet that ends a turn")
+    max_turn_s: float = Field(30.0, ge=2, le=120, description="A turn is cut at this length")
+    max_upload_mb: float = Field(200.0, gt=0, description="Largest recording accepted by POST /v1/calls")
+    live_max_frame_kb: int = Field(64, ge=1, description="Largest audio frame on the live WebSocket")
+    live_max_errors: int = Field(20, ge=1, description="Bad messages a live WebSocket may send before it is closed")
+    voiceprint: bool = Field(False, description="Voice sighting on (biometric data: read README, \"Voiceprint "
+                             "sighting\", first); needs voiceprint_secret and the voice encoder weights")
+    voiceprint_secret: SecretStr | None = Field(None, description="HMAC key for borrower and call ids kept beside "
+                                                "the embeddings (>= 16 characters)")
+    voiceprint_threshold: float = Field(0.85, gt=0, lt=1, description="Cosine similarity at which two voices count "
+                                        "as the same (README: separation measured on the benchmark clips)")
+    voiceprint_window_days: int = Field(90, ge=1, description="Sightings older than this do not count")
+    voiceprint_min_borrowers: int = Field(3, ge=2, description="Flag a voice heard for at least this many borrowers")
+    voiceprint_retention_days: int = Field(180, ge=1, description="Embeddings older than this are deleted")
+
+
 _ORIGIN = re.compile(r"^https?://(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?$")
 
 
@@ -162,6 +201,7 @@ class Settings(BaseSettings):
     agent: AgentSettings = Field(default_factory=AgentSettings)  # type: ignore[arg-type]
     llm: LLMSettings = Field(default_factory=LLMSettings)  # type: ignore[arg-type]
     consumer: ConsumerSettings = Field(default_factory=ConsumerSettings)  # type: ignore[arg-type]
+    audio: AudioSettings = Field(default_factory=AudioSettings)  # type: ignore[arg-type]
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,

@@ -13,7 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from assist.consumer.sessions import ConsumerSessions
-from assist.edges.http import consumer, review
+from assist.edges.http import calls, consumer, review
 from assist.edges.http import staff as staff_routes
 from assist.edges.http.ratelimit import RateLimiter
 from assist.errors import AssistError, SessionNotFound
@@ -36,9 +36,11 @@ class WebServices:
     shipped_datasets: Path
     workdir: Path                                    # the trainer console's files (its dataset copy, exports)
     demo_calls: list[dict[str, Any]]
+    calls: calls.CallServices | None = None          # call audio: recordings and the live WebSocket
 
 
-def create_api(staff: StaffAssist, max_request_kb: int, review_service: ReviewService | None = None) -> FastAPI:
+def create_api(staff: StaffAssist, max_request_kb: int, review_service: ReviewService | None = None,
+               call_services: calls.CallServices | None = None) -> FastAPI:
     """The JSON API alone (staff routes, and document review when given): what a call-centre platform calls."""
     app = FastAPI(title="assist API", version="1", description="Per-turn assistance for call-centre staff, the "
                   "consumer assistant and document review. The risk hint is internal and advisory: never a reason to "
@@ -48,7 +50,7 @@ def create_api(staff: StaffAssist, max_request_kb: int, review_service: ReviewSe
     @app.middleware("http")
     async def size_limit(request: Request, call_next: Any) -> Any:
         # uploads have their own limits: the review route (checked while reading) and Gradio's upload route
-        if request.url.path == review.PATH or request.url.path.endswith("/gradio_api/upload"):
+        if request.url.path in (review.PATH, calls.PATH) or request.url.path.endswith("/gradio_api/upload"):
             return await call_next(request)
         length = request.headers.get("content-length")
         if length is not None and length.isdigit() and int(length) > limit:
@@ -73,13 +75,15 @@ def create_api(staff: StaffAssist, max_request_kb: int, review_service: ReviewSe
     app.include_router(staff_routes.router(staff))
     if review_service is not None:
         app.include_router(review.router(review_service))
+    if call_services is not None:
+        app.include_router(calls.router(call_services, staff))
     return app
 
 
 def create_app(services: WebServices, agent_settings: AgentSettings, consumer_settings: ConsumerSettings,
                gradio_temp: Path) -> FastAPI:
     """The whole app: the API, the consumer routes, and the two Gradio consoles mounted in it."""
-    app = create_api(services.staff, agent_settings.max_request_kb, services.review)
+    app = create_api(services.staff, agent_settings.max_request_kb, services.review, services.calls)
     c = consumer_settings
     app.include_router(consumer.router(services.consumer, c.allowed_origins,
                                        RateLimiter(c.rate_limit_per_minute, c.rate_limit_burst), c.max_message_chars))
