@@ -282,9 +282,9 @@ def _inferred(path: Path, text: str, ctx: _Context, title: str | None) -> tuple[
     if d.kind:
         kind, how["kind"] = d.kind, d.origin or "defaults"
     elif shape.is_statute:
-        kind, how["kind"] = "regulation", f"{len(shape.articles)} articles recognised"
+        kind, how["kind"] = "regulation", "regulation: split into articles (第X条)"
     else:
-        kind, how["kind"] = "guide", "no articles recognised"
+        kind, how["kind"] = "guide", "guide: no articles recognised"
     if d.audience:
         audience, how["audience"] = d.audience, d.origin or "defaults"
     else:
@@ -294,7 +294,7 @@ def _inferred(path: Path, text: str, ctx: _Context, title: str | None) -> tuple[
     if shape.is_statute:
         meta["law"] = title
         meta["articles"] = len(shape.articles)
-        how["law"] = f"{title} ({len(shape.articles)} articles, {shape.chapters} chapter/section headings)"
+        how["law"] = f"{title}: {len(shape.articles)} articles, {shape.chapters} chapter/section headings"
     problems: list[Problem] = []
     if kind in ("guide", "script") and audience == "consumer":
         problems.append(Problem(str(path), f"a {kind} is internal and cannot have audience 'consumer' (audience from "
