@@ -3,8 +3,10 @@ before it is matched against statute text, plus short names of laws (个保法 -
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -16,10 +18,24 @@ from assist.knowledge.types import Problem
 LEXICON_FILE = "lexicon.yaml"
 
 
+GAP = 2      # a phrase of three characters or more still matches with up to this many characters inserted between
+             # two of its characters (爆通讯录 ~ 爆我通讯录, 打电话催 ~ 打了好几个电话催)
+
+
+def _pattern(phrase: str) -> str:
+    if len(phrase) < 3:
+        return re.escape(phrase)
+    return f".{{0,{GAP}}}".join(re.escape(ch) for ch in phrase)
+
+
 @dataclass(frozen=True)
 class Entry:
     say: tuple[str, ...]            # normalised everyday phrasings
     law: tuple[str, ...]            # statutory terms they stand for
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        return re.compile("|".join(f"(?:{_pattern(s)})" for s in sorted(self.say, key=len, reverse=True)))
 
 
 @dataclass(frozen=True)
@@ -57,7 +73,7 @@ class Lexicon:
         matched: list[str] = []
         terms: dict[str, None] = {}
         for e in self.entries:
-            hit = [s for s in e.say if s in q]
+            hit = [m.group(0) for m in e.regex.finditer(q)]
             if hit:
                 matched.extend(hit)
                 for t in e.law:

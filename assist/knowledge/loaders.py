@@ -280,13 +280,13 @@ def _inferred(path: Path, text: str, ctx: _Context, title: str | None) -> tuple[
     how["id"] = "from the path"
     how["title"] = title_how
     if d.kind:
-        kind, how["kind"] = d.kind, d.origin or "defaults"
+        kind, how["kind"] = d.kind, d.where("kind") or "defaults"
     elif shape.is_statute:
         kind, how["kind"] = "regulation", "regulation: split into articles (第X条)"
     else:
         kind, how["kind"] = "guide", "guide: no articles recognised"
     if d.audience:
-        audience, how["audience"] = d.audience, d.origin or "defaults"
+        audience, how["audience"] = d.audience, d.where("audience") or "defaults"
     else:
         audience, how["audience"] = "agent", "staff-only when not specified"
     meta: dict[str, Any] = {"id": default_id(path, ctx.root), "title": title, "kind": kind, "audience": audience,

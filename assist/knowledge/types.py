@@ -98,12 +98,19 @@ class DocumentDefaults:
     audience: str | None = None
     tags: tuple[str, ...] = ()
     origin: str = ""                # where these came from, for the ingest summary
+    kind_origin: str = ""           # where the kind came from, when merged from several
+    audience_origin: str = ""
+
+    def where(self, field: str) -> str:
+        """Where ``field`` (kind or audience) came from."""
+        return str(getattr(self, f"{field}_origin")) or self.origin
 
     def over(self, other: "DocumentDefaults") -> "DocumentDefaults":
         """These defaults, with ``other`` filling what these leave open."""
         return DocumentDefaults(self.kind or other.kind, self.audience or other.audience,
-                                tuple(dict.fromkeys((*self.tags, *other.tags))),
-                                " < ".join(o for o in (self.origin, other.origin) if o))
+                                tuple(dict.fromkeys((*self.tags, *other.tags))), self.origin or other.origin,
+                                self.where("kind") if self.kind else other.where("kind"),
+                                self.where("audience") if self.audience else other.where("audience"))
 
 
 @dataclass(frozen=True)
