@@ -104,7 +104,7 @@ class Retrieval(Protocol):
 
     def embed(self, query: str) -> np.ndarray: ...
 
-    def dense_ranking(self, qvec: np.ndarray, n: int, where: Filter | None = None) -> list[tuple[str, float]]: ...
+    def exact_dense_ranking(self, qvec: np.ndarray, n: int, where: Filter | None = None) -> list[tuple[str, float]]: ...
 
     def lexical_ranking(self, text: str, n: int, where: Filter | None = None) -> list[tuple[str, float]]: ...
 
@@ -161,12 +161,12 @@ class ArticleSearch:
         exp = self.lexicon.expand(query) if expand else Expansion(fixed=query, content=query)
         qvec = self.r.embed(exp.fixed)
         chunk_lists: dict[str, list[str]] = {
-            "dense": [c for c, _ in self.r.dense_ranking(qvec, p.candidates, where)],
+            "dense": [c for c, _ in self.r.exact_dense_ranking(qvec, p.candidates, where)],
             "lexical": [c for c, _ in self.r.lexical_ranking(exp.content or exp.fixed, p.candidates, where)],
         }
         if exp.terms and p.dense_expanded > 0:
             xvec = self.r.embed(exp.fixed + " " + exp.text())
-            chunk_lists["dense_expanded"] = [c for c, _ in self.r.dense_ranking(xvec, p.candidates, where)]
+            chunk_lists["dense_expanded"] = [c for c, _ in self.r.exact_dense_ranking(xvec, p.candidates, where)]
         if exp.terms and p.lexical_expanded > 0:
             chunk_lists["lexical_expanded"] = [c for c, _ in self.r.lexical_ranking(exp.text(), p.candidates, where)]
         weights = {"dense": p.dense, "lexical": p.lexical, "dense_expanded": p.dense_expanded,
@@ -208,7 +208,7 @@ class ArticleSearch:
         where = Filter.for_audience(audience)
         qvec = self.r.embed(query)
         exp = self.lexicon.expand(query)
-        lists = {"dense": [c for c, _ in self.r.dense_ranking(qvec, self.params.candidates, where)],
+        lists = {"dense": [c for c, _ in self.r.exact_dense_ranking(qvec, self.params.candidates, where)],
                  "lexical": [c for c, _ in self.r.lexical_ranking(query, self.params.candidates, where)]}
         if exp.terms:
             lists["lexical_expanded"] = [c for c, _ in self.r.lexical_ranking(exp.text(), self.params.candidates, where)]

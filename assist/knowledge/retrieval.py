@@ -80,6 +80,8 @@ class HybridRetriever:
         self.reranker = reranker
         self._chunks: dict[str, Chunk] = {c.id: c for c in data.chunks}
         self._row: dict[str, int] = {c.id: i for i, c in enumerate(data.chunks)}
+        self._ids: list[str] = [c.id for c in data.chunks]
+        self._masks: dict[Filter, np.ndarray] = {}
         self._matrix = data.vectors
 
     @property
@@ -103,6 +105,27 @@ class HybridRetriever:
     def lexical_ranking(self, text: str, n: int, where: Filter | None = None) -> list[tuple[str, float]]:
         """The ``n`` best BM25 chunks for a text: (chunk id, score), best first."""
         return self.lexical.query(self.tokenizer.tokens(text), n, where)
+
+    def exact_dense_ranking(self, qvec: np.ndarray, n: int, where: Filter | None = None) -> list[tuple[str, float]]:
+        """Like ``dense_ranking`` but exact and deterministic: every chunk of the generation is scored from its
+        saved vector (the vector index is approximate and its graph differs from one build to the next). Article
+        search needs this: hundreds of near-equal statute passages, ranked deep."""
+        sims = np.asarray(self._matrix @ qvec, dtype=np.float32)
+        if where is not None:
+            sims = np.where(self._mask(where), sims, -np.inf)
+        n = min(n, len(sims))
+        top = np.argpartition(-sims, n - 1)[:n]
+        top = top[np.argsort(-sims[top], kind="stable")]
+        return [(self._ids[i], float(sims[i])) for i in top if np.isfinite(sims[i])]
+
+    def _mask(self, where: Filter) -> np.ndarray:
+        if where not in self._masks:
+            chunks = [self._chunks[i] for i in self._ids]
+            self._masks[where] = np.array([
+                (where.audiences is None or c.audience in where.audiences)
+                and (where.kinds is None or c.kind in where.kinds)
+                and (where.tags is None or bool(set(where.tags) & set(c.tags))) for c in chunks], dtype=bool)
+        return self._masks[where]
 
     def similarity(self, chunk_id: str, qvec: np.ndarray) -> float:
         return float(self._matrix[self._row[chunk_id]] @ qvec)

@@ -54,3 +54,13 @@ def test_the_command_line_needs_questions_for_a_corpus(hash_settings, tmp_path, 
                               split=None, quiet=True, corpus=str(tmp_path), questions=None)
     with pytest.raises(AssistError, match="--questions"):
         cmd_eval(args)
+
+
+def test_shipped_article_question_sets_are_valid():
+    from testkit.helpers import REPO
+
+    folder = REPO / "eval" / "datasets" / "statutes"
+    sizes = {p.name: len(load_article_cases(p)) for p in sorted(folder.glob("*.jsonl"))}
+    assert sizes == {"questions_dev.jsonl": 90, "questions_test.jsonl": 70}
+    laws = {c.law for p in folder.glob("*.jsonl") for c in load_article_cases(p)}
+    assert len(laws) >= 15
