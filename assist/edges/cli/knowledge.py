@@ -41,6 +41,10 @@ def register(sub: Any) -> None:
     s.add_argument("--mode", choices=["hybrid", "dense", "lexical"], default="hybrid")
     s.add_argument("--no-floor", action="store_true", help="keep results below the relevance floor")
     s.add_argument("--json", action="store_true", help="machine-readable output")
+    s.add_argument("--articles", action="store_true", help="statute articles instead of passages: the law, the article "
+                   "and its text for a colloquial question (lexicon, digests as bridge; README \"Bring your own documents\")")
+    s.add_argument("--law", action="append", default=[], help="with --articles: only this law (name or file name; "
+                   "repeatable)")
     s.set_defaults(func=cmd_search)
 
 
@@ -135,8 +139,35 @@ def _hit_json(rank: int, h: Any) -> dict[str, Any]:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    if args.articles:
+        return search_articles(settings_of(args), args.query, tuple(args.law), args.k, args.audience, args.json)
     return search(settings_of(args), args.query, args.audience, tuple(args.kind), tuple(args.tag), args.k, args.mode,
                   not args.no_floor, args.json)
+
+
+def search_articles(settings: Any, query: str, laws: tuple[str, ...] = (), k: int = 5, audience: str = "any",
+                    as_json: bool = False) -> int:
+    """Print the statute articles that answer ``query``, each with its citation and text."""
+    from assist.bootstrap import open_article_search
+
+    s = open_article_search(settings)
+    hits = s.search(query, k=k, laws=laws or None, audience=None if audience == "any" else audience)
+    if as_json:
+        print(json.dumps({"query": query, "results": [
+            {"rank": i, "citation": h.citation, "law": h.law, "article": h.article, "section": " / ".join(h.headings),
+             "file": h.source_path, "start": h.start, "end": h.end, "score": round(h.score, 6), "digests": list(h.digests),
+             "text": h.text} for i, h in enumerate(hits, 1)]}, ensure_ascii=False, indent=2))
+        return EXIT_CODES["ok"]
+    if not hits:
+        print("没有找到相关条文（the index holds no statute articles, or none for this law）。")
+        return EXIT_CODES["ok"]
+    for i, h in enumerate(hits, 1):
+        print(f"{i}. {h.citation}" + (f"  [{' / '.join(h.headings)}]" if h.headings else ""))
+        if h.digests:
+            print(f"   经由摘要: {'、'.join(h.digests)}")
+        text = " ".join(h.text.split())
+        print(f"   {text[:200]}{'…' if len(text) > 200 else ''}")
+    return EXIT_CODES["ok"]
 
 
 def search(settings: Any, query: str, audience: str = "any", kinds: tuple[str, ...] = (), tags: tuple[str, ...] = (),

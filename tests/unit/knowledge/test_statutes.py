@@ -193,3 +193,16 @@ def test_ingest_summary_names_inferred_fields_and_skipped_files(hash_settings, t
     assert "skipped 1 file(s):" in out and "broken.md: binary" in out
     manifest = (Path(hash_settings.data_dir) / "manifest.json").read_text(encoding="utf-8")
     assert '"audience": "all"' in manifest          # a bare `assist ingest` applies them again
+
+
+def test_search_articles_on_the_command_line(statute_index, capsys):
+    from assist.edges.cli.knowledge import search_articles
+
+    assert search_articles(statute_index, "他们爆我通讯录，打给我亲戚朋友", k=3) == 0
+    out = capsys.readouterr().out
+    assert "《示例消费信贷服务办法》第四条" in out and "经由摘要: reg-demo-third-party" in out
+    search_articles(statute_index, "个人资料", laws=("示例个人资料保护条例",), as_json=True)
+    import json
+
+    rows = json.loads(capsys.readouterr().out)["results"]
+    assert rows and {r["law"] for r in rows} == {"示例个人资料保护条例"} and rows[0]["text"].startswith("第")
