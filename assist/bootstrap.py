@@ -29,20 +29,23 @@ from assist.consumer.sessions import ConsumerSessions
 from assist.consumer.text_model import LinearTextModel
 from assist.core.text import text_key
 from assist.errors import ConfigError, IndexNotReadyError
+from assist.knowledge.articles import ArticleParams, ArticleSearch
 from assist.knowledge.chunking import Chunker
 from assist.knowledge.index import GenerationData, IndexLayout
 from assist.knowledge.ingest import Ingestor
+from assist.knowledge.lexicon import LEXICON_FILE, Lexicon, load_lexicon
 from assist.knowledge.loaders import KnowledgeLoader
 from assist.knowledge.retrieval import (
     AUDIENCE_VIEWS,
     AudienceViewIndex,
     HybridRetriever,
+    ReloadingArticleSearch,
     ReloadingRetriever,
     RetrievalParams,
 )
 from assist.knowledge.signals import Signal, load_signals
 from assist.knowledge.terms import BASE_TERMS
-from assist.knowledge.types import Document
+from assist.knowledge.types import Document, DocumentDefaults
 from assist.ports import Embedder, FeedbackStore, OcrEngine, Reranker
 from assist.risk.assessor import RiskAssessor
 from assist.risk.model import RiskModel
@@ -182,7 +185,9 @@ def build_embedding_cache(settings: Settings) -> SqliteEmbeddingCache:
 
 
 def build_loader(settings: Settings) -> KnowledgeLoader:
-    return KnowledgeLoader(OfficeDocuments(), int(settings.ingest.max_file_mb * 2**20))
+    i = settings.ingest
+    return KnowledgeLoader(OfficeDocuments(), int(i.max_file_mb * 2**20),
+                           DocumentDefaults(i.default_kind, i.default_audience, origin="settings"))
 
 
 def load_knowledge(settings: Settings) -> list[Document]:
@@ -231,6 +236,40 @@ def open_retriever(settings: Settings, embedder: Embedder | None = None) -> Hybr
         reranker = CrossEncoderReranker(r.reranker_model)
     return HybridRetriever(embedder, vectors, lexical_store.load(layout.gen_dir(gen) / "bm25"),
                            lexical_store.tokenizer(data.terms), data, params, reranker)
+
+
+def lexicon_paths(settings: Settings) -> list[Path]:
+    """The shipped lexicon, then lexicon.yaml of each configured knowledge folder and of each folder the index was
+    built from, then articles.lexicons (later entries add to earlier ones)."""
+    paths = [packaged_knowledge_dir() / LEXICON_FILE]
+    manifest = IndexLayout(settings.data_dir).read_manifest() or {}
+    for folder in [*settings.knowledge_dirs, *(Path(p) for p in manifest.get("sources", []))]:
+        paths.append(Path(folder) / LEXICON_FILE)
+    paths.extend(settings.articles.lexicons)
+    return list(dict.fromkeys(p.resolve() for p in paths))
+
+
+def build_lexicon(settings: Settings) -> Lexicon:
+    return load_lexicon(lexicon_paths(settings))
+
+
+def article_params(settings: Settings) -> ArticleParams:
+    a = settings.articles
+    return ArticleParams(candidates=a.candidates, rrf_k=a.rrf_k, dense=a.dense, lexical=a.lexical,
+                         dense_expanded=a.dense_expanded, lexical_expanded=a.lexical_expanded, bridge=a.bridge,
+                         bridge_depth=a.bridge_depth, law_prior=a.law_prior, law_depth=a.law_depth,
+                         law_named=a.law_named)
+
+
+def open_article_search(settings: Settings, embedder: Embedder | None = None) -> ArticleSearch:
+    """Article search over the active index generation (its statute texts and regulation digests)."""
+    return ArticleSearch(open_retriever(settings, embedder), build_lexicon(settings), article_params(settings))
+
+
+def build_article_search(settings: Settings, embedder: Embedder | None = None) -> "ReloadingArticleSearch":
+    """Article search for long-running processes: follows `assist ingest` to each new index generation."""
+    embedder = embedder or build_embedder(settings)
+    return ReloadingArticleSearch(IndexLayout(settings.data_dir), partial(open_article_search, settings, embedder))
 
 
 def build_retriever(settings: Settings, embedder: Embedder | None = None) -> ReloadingRetriever:
@@ -542,9 +581,40 @@ def demo_calls() -> list[dict]:  # type: ignore[type-arg]
     return [item.value for item in iter_jsonl(text)]
 
 
+def corpus_settings(settings: Settings, corpus: Path) -> Settings:
+    """Settings for an index of ``corpus`` plus the configured knowledge, kept under data_dir/corpora/<hash> beside
+    the main index (which it never touches) and sharing its embedding cache, so a second run embeds nothing."""
+    import hashlib
+
+    layout = IndexLayout(settings.data_dir)
+    sources = [str(p.resolve()) for p in [*knowledge_dirs(settings), corpus]]
+    tag = hashlib.sha1("\n".join(sources).encode()).hexdigest()[:12]
+    cache = settings.embedder.cache_path or layout.cache_path
+    return settings.model_copy(update={"data_dir": layout.root / "corpora" / tag,
+                                       "embedder": settings.embedder.model_copy(update={"cache_path": cache})})
+
+
+def index_corpus(settings: Settings, corpus: Path, embedder: Embedder | None = None,
+                 progress: bool = False) -> Settings:
+    """Index ``corpus`` (a folder of statutes and other documents, front matter optional) together with the
+    configured knowledge (whose digests bridge colloquial questions to articles); returns the settings of that
+    index. Incremental: unchanged passages are never embedded again."""
+    if not corpus.is_dir() and not corpus.is_file():
+        raise ConfigError("corpus folder not found", path=str(corpus), field="corpus")
+    s = corpus_settings(settings, corpus)
+    report = build_ingestor(s, embedder).ingest([*knowledge_dirs(settings), corpus], progress=progress)
+    if report.generation is None and IndexLayout(s.data_dir).read_manifest() is None:
+        first = report.errors[0].describe() if report.errors else "no readable documents"
+        raise ConfigError(f"nothing could be indexed from the corpus: {first}", path=str(corpus), field="corpus")
+    return s
+
+
 def eval_context(settings: Settings, data: Path, split: str | None = None,
-                 embedder: Embedder | None = None) -> "EvalContext":
-    """The real components for `assist eval` and the trainer console, built lazily, each once."""
+                 embedder: Embedder | None = None, corpus: Path | None = None,
+                 questions: Path | None = None, progress: bool = False) -> "EvalContext":
+    """The real components for `assist eval` and the trainer console, built lazily, each once. With ``questions``
+    the retrieval suite scores that article question file against ``corpus`` (indexed with the knowledge) or, without
+    a corpus, against the active index."""
     import tempfile
 
     from assist.evaluation.context import EvalContext, EvalServices
@@ -559,8 +629,12 @@ def eval_context(settings: Settings, data: Path, split: str | None = None,
     services = EvalServices(embedder=get_embedder, retriever=lambda: open_retriever(settings, get_embedder()),
                             documents=lambda: load_knowledge(settings),
                             assessor=lambda: build_risk_assessor(settings, get_embedder()), staff=staff,
-                            consumer=lambda: build_consumer_chat(settings, get_embedder()))
-    return EvalContext(services, data, split, shipped=Path(data).resolve() == shipped_datasets().resolve())
+                            consumer=lambda: build_consumer_chat(settings, get_embedder()),
+                            articles=lambda folder: open_article_search(
+                                index_corpus(settings, folder, get_embedder(), progress) if folder is not None else settings,
+                                get_embedder()))
+    return EvalContext(services, data, split, shipped=Path(data).resolve() == shipped_datasets().resolve(),
+                       corpus=corpus, questions=questions)
 
 
 # -- the web app -----------------------------------------------------------------------------------------------------
@@ -586,7 +660,8 @@ def create_web_app(settings: Settings) -> "FastAPI":
         shipped_datasets=shipped_datasets(),
         workdir=IndexLayout(settings.data_dir).root / "trainer",
         demo_calls=demo_calls(),
-        calls=calls)
+        calls=calls,
+        articles=build_article_search(settings, embedder))
     return create_app(services, settings.agent, settings.consumer, gradio_temp=Path(settings.data_dir) / "gradio-tmp")
 
 

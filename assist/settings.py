@@ -64,10 +64,36 @@ class RetrievalSettings(BaseModel):
     reranker_model: Path | None = Field(None, description="Optional CrossEncoder model directory (sentence-transformers) to rerank fused results")
 
 
+class ArticleSettings(BaseModel):
+    """Article search over statute texts: a colloquial question -> 《law》第X条 (README, "Bring your own documents").
+    The weights are those of a weighted reciprocal rank fusion; they were chosen on development questions only."""
+
+    candidates: int = Field(200, ge=10, description="Passages taken from each ranking before fusing them by article")
+    rrf_k: int = Field(20, ge=1, description="Reciprocal-rank-fusion constant")
+    dense: float = Field(0.5, ge=0, description="Weight of the dense ranking of the question")
+    lexical: float = Field(1.0, ge=0, description="Weight of the BM25 ranking of the question (filler words left out)")
+    dense_expanded: float = Field(0.0, ge=0, description="Weight of the dense ranking of the question plus the lexicon's "
+                                  "statutory terms")
+    lexical_expanded: float = Field(0.5, ge=0, description="Weight of the BM25 ranking of the lexicon's statutory terms")
+    bridge: float = Field(0.5, ge=0, description="Weight of the articles cited by the best-matching regulation digests")
+    bridge_depth: int = Field(1, ge=0, description="How many of the best-matching digests bring their cited articles")
+    law_prior: float = Field(0.5, ge=0, description="Weight of the law ranking (laws voted for by the best articles)")
+    law_depth: int = Field(10, ge=1, description="How many of the best articles vote for their law")
+    law_named: float = Field(1.0, ge=0, description="Weight for articles of a law the question names (个保法, 民法典 …)")
+    lexicons: list[Path] = Field(default_factory=list, description="Extra lexicon files (lexicon.yaml format) besides "
+                                 "the shipped one and any lexicon.yaml in the indexed folders")
+
+
 class IngestSettings(BaseModel):
-    """Limits for ingestion."""
+    """Limits and defaults for ingestion."""
 
     max_file_mb: float = Field(20.0, gt=0, description="Files larger than this are refused with a clear message")
+    default_kind: Literal["regulation", "guide", "education"] | None = Field(
+        None, description="Kind of files without front matter when neither the command line nor a folder's "
+        "_defaults.yaml says; unset = regulation for a text split into articles (第X条), guide otherwise")
+    default_audience: Literal["agent", "consumer", "all"] = Field(
+        "agent", description="Audience of files without front matter when neither the command line nor a folder's "
+        "_defaults.yaml says; agent = staff-only (never shown to consumers)")
 
 
 class RiskSettings(BaseModel):
@@ -197,6 +223,7 @@ class Settings(BaseSettings):
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)  # type: ignore[arg-type]
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)  # type: ignore[arg-type]
     ingest: IngestSettings = Field(default_factory=IngestSettings)  # type: ignore[arg-type]
+    articles: ArticleSettings = Field(default_factory=ArticleSettings)  # type: ignore[arg-type]
     risk: RiskSettings = Field(default_factory=RiskSettings)  # type: ignore[arg-type]
     agent: AgentSettings = Field(default_factory=AgentSettings)  # type: ignore[arg-type]
     llm: LLMSettings = Field(default_factory=LLMSettings)  # type: ignore[arg-type]

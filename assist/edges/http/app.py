@@ -18,6 +18,7 @@ from assist.edges.http import staff as staff_routes
 from assist.edges.http.ratelimit import RateLimiter
 from assist.errors import AssistError, SessionNotFound
 from assist.evaluation.context import EvalContext
+from assist.knowledge.retrieval import ReloadingArticleSearch
 from assist.practice.coach import PracticeCoach
 from assist.review.service import ReviewService
 from assist.settings import AgentSettings, ConsumerSettings
@@ -37,6 +38,7 @@ class WebServices:
     workdir: Path                                    # the trainer console's files (its dataset copy, exports)
     demo_calls: list[dict[str, Any]]
     calls: calls.CallServices | None = None          # call audio: recordings and the live WebSocket
+    articles: ReloadingArticleSearch | None = None   # the staff search page (法条检索) in the trainer console
 
 
 def create_api(staff: StaffAssist, max_request_kb: int, review_service: ReviewService | None = None,
@@ -95,4 +97,4 @@ def create_app(services: WebServices, agent_settings: AgentSettings, consumer_se
 
     app = StaffSidebar(services.staff, services.demo_calls).mount(app, "/assist")
     return TrainerConsole(services.eval_context, services.coach, services.shipped_datasets, services.workdir,
-                          services.review).mount(app, "/trainer")
+                          services.review, services.articles).mount(app, "/trainer")
