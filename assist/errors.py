@@ -134,3 +134,8 @@ class CapacityExceeded(BudgetExceeded):
 class StoreUnavailable(DependencyError):
     """A database or the vector store cannot be reached or written just now (down, locked, read-only)."""
 
+
+class AudioError(AssistError):
+    """A recording or an audio stream cannot be used: not audio, empty, corrupt, or an unsupported rate or codec."""
+
+    exit_code = EXIT_CODES["partial"]

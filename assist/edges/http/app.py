@@ -22,7 +22,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from assist.consumer.sessions import ConsumerSessions
-from assist.edges.http import consumer, review
+from assist.edges.http import calls, consumer, review
 from assist.edges.http import staff as staff_routes
 from assist.edges.http.limits import MULTIPART_SLACK, BodyLimit, networks
 from assist.edges.http.ratelimit import RateLimiter
@@ -37,6 +37,7 @@ from assist.errors import (
     SessionNotFound,
 )
 from assist.evaluation.context import EvalContext
+from assist.knowledge.retrieval import ReloadingArticleSearch
 from assist.practice.coach import PracticeCoach
 from assist.review.service import ReviewService
 from assist.settings import AgentSettings, ConsumerSettings, DocumentSettings
@@ -62,6 +63,8 @@ class WebServices:
     workdir: Path                                    # the trainer console's files (its dataset copy, exports)
     demo_calls: list[dict[str, Any]]
     readiness: Mapping[str, Check] = field(default_factory=dict)   # dependency name -> check (/readyz)
+    calls: calls.CallServices | None = None          # call audio: recordings and the live WebSocket
+    articles: ReloadingArticleSearch | None = None   # the staff search page (法条检索) in the trainer console
 
 
 def _error(exc: AssistError, status: int, **extra: Any) -> JSONResponse:
@@ -72,8 +75,9 @@ def _error(exc: AssistError, status: int, **extra: Any) -> JSONResponse:
     return SafeJSONResponse({**body, **extra}, status_code=status, headers=headers)
 
 
-def create_api(staff: StaffAssist, max_request_kb: int, review_service: ReviewService | None = None, *,
-               readiness: Mapping[str, Check] | None = None, after_upload: Callable[[], None] | None = None) -> FastAPI:
+def create_api(staff: StaffAssist, max_request_kb: int, review_service: ReviewService | None = None,
+               call_services: calls.CallServices | None = None, *, readiness: Mapping[str, Check] | None = None,
+               after_upload: Callable[[], None] | None = None) -> FastAPI:
     """The JSON API alone (staff routes, and document review when given): what a call-centre platform calls."""
     app = FastAPI(title="assist API", version="1", default_response_class=SafeJSONResponse,
                   description="Per-turn assistance for call-centre staff, the consumer assistant and document review. "
@@ -81,9 +85,11 @@ def create_api(staff: StaffAssist, max_request_kb: int, review_service: ReviewSe
     checks = dict(readiness or {})
 
     def upload_limit(path: str) -> tuple[int, str] | None:
-        # uploads have their own, larger limit: the review route and Gradio's upload routes
+        # uploads have their own, larger limits: the review route, Gradio's upload routes and call recordings
         if review_service is not None and (path == review.PATH or path.endswith("/gradio_api/upload")):
             return review_service.max_bytes + MULTIPART_SLACK, "documents.max_upload_mb"
+        if call_services is not None and path == calls.PATH:
+            return int(call_services.max_upload_mb * 2**20) + MULTIPART_SLACK, "audio.max_upload_mb"
         return None
 
     app.add_middleware(BodyLimit, limit=max_request_kb * 1024, setting="agent.max_request_kb",
@@ -143,6 +149,8 @@ def create_api(staff: StaffAssist, max_request_kb: int, review_service: ReviewSe
     app.include_router(staff_routes.router(staff))
     if review_service is not None:
         app.include_router(review.router(review_service))
+    if call_services is not None:
+        app.include_router(calls.router(call_services, staff))
     return app
 
 
@@ -153,8 +161,8 @@ def create_app(services: WebServices, agent_settings: AgentSettings, consumer_se
 
     prepare_gradio(gradio_temp)          # before gradio is imported: offline, uploads under the data folder
     sweeper = UploadSweeper(Path(os.environ["GRADIO_TEMP_DIR"]), documents.upload_retention_minutes * 60)
-    app = create_api(services.staff, agent_settings.max_request_kb, services.review, readiness=services.readiness,
-                     after_upload=sweeper.soon)
+    app = create_api(services.staff, agent_settings.max_request_kb, services.review, services.calls,
+                     readiness=services.readiness, after_upload=sweeper.soon)
     c = consumer_settings
     app.include_router(consumer.router(services.consumer, c.allowed_origins,
                                        RateLimiter(c.rate_limit_per_minute, c.rate_limit_burst), c.max_message_chars,
@@ -166,4 +174,4 @@ def create_app(services: WebServices, agent_settings: AgentSettings, consumer_se
                           retention_s=documents.upload_retention_minutes * 60)
     app = StaffSidebar(services.staff, services.demo_calls).mount(app, "/assist", limits)
     return TrainerConsole(services.eval_context, services.coach, services.shipped_datasets, services.workdir,
-                          services.review).mount(app, "/trainer", limits)
+                          services.review, services.articles).mount(app, "/trainer", limits)

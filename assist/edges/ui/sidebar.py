@@ -155,6 +155,7 @@ class StaffSidebar:
                     paste_btn = gr.Button("导入整段")
                     demo = gr.Dropdown([(c["title"], c["id"]) for c in calls], label="演示通话", value=calls[0]["id"])
                     demo_btn = gr.Button("播放下一轮")
+                    gr.HTML("<a href='/live' target='_blank' rel='noopener'>语音通话：实时语音演示（麦克风）</a>")
                 message = gr.Markdown()
                 boxes, cites, fb = [], [], []
                 for i in range(SLOTS):
