@@ -67,7 +67,9 @@ def text_run(work: Path) -> dict[str, Any]:
         names = {lt.name for lt in part}
         out[split] = score(part, results, [[m for m in c if m in names] for c in clusters])
     # all 180 letters in one folder: templates of two writers must not merge, individual letters stay alone
-    out["all_letters_clustering"] = score(letters, results, clusters)["clustering"]
+    everything = score(letters, results, clusters)
+    out["all_letters_clustering"] = everything["clustering"]
+    out["all_letters_clustering_complaints_and_certificates"] = everything["clustering_complaints_and_certificates"]
     return out
 
 

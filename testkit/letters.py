@@ -91,6 +91,12 @@ def score(letters: list[Letter], results: dict[str, ReviewResult],
     }
     if clusters is not None:
         out["clustering"] = pairwise({lt.name: lt.label["template"] for lt in letters}, clusters)
+        # what the template label covers (FORMAT.md): complaints and certificates; authorisations on one standard
+        # form (a firm's Word template) are near copies that review reports as "info", not as a wave
+        kept = {lt.name for lt in letters if lt.label["kind"] != "authorisation"}
+        out["clustering_complaints_and_certificates"] = pairwise(
+            {lt.name: lt.label["template"] for lt in letters if lt.name in kept},
+            [[m for m in c if m in kept] for c in clusters])
     return out
 
 
