@@ -8,9 +8,9 @@ from collections import Counter
 
 import pytest
 
-from assist.bootstrap import build_review_service
+from assist.bootstrap import build_review_service, document_budgets
 from assist.review.reader import read_document
-from assist.settings import Settings
+from assist.settings import DocumentSettings, Settings
 from testkit.fakes import ScriptedOcr
 from testkit.letters import ELEMENTS, HELD_OUT, LETTERS, TUNING, load, score
 
@@ -65,5 +65,5 @@ def test_every_finding_and_element_quotes_what_it_found_or_says_where_it_looked(
 def test_a_letter_typed_in_gbk_reads_the_same():
     lt = load(("L05",))[0]
     doc = read_document(lt.text.encode("gbk"), "letter.txt", ocr=ScriptedOcr([]), office=None,  # type: ignore[arg-type]
-                        max_bytes=10**6)
+                        max_bytes=10**6, budgets=document_budgets(DocumentSettings()))
     assert doc.text.strip() == lt.text.strip()
