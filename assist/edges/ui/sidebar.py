@@ -37,7 +37,7 @@ def _highlight(turns: list[dict[str, str]], a: Assistance | None) -> list[tuple[
     marks: dict[int, list[dict[str, Any]]] = {}
     if a is not None:
         for e in a.risk["evidence"]:
-            if e["layer"] == "rule":
+            if e["layer"] in ("rule", "discourse"):     # verbatim spans (a semantic window is approximate)
                 marks.setdefault(e["turn_index"], []).append(e)
     out: list[tuple[str, str | None]] = []
     for i, t in enumerate(turns):
