@@ -16,8 +16,9 @@ is their own account, so victim signals count in reported speech too.
   - One signal alone is capped by its `alone_at_most` in signals.yaml: S1 (a third party speaks for the borrower)
     and S18 at medium, the jargon and anger a genuine borrower also shows (S6, S8, S9, S13, S19, S22) at low. Several
     low-only signals together justify medium (LOW_SIGNALS_FOR_MEDIUM), never high.
-  - High needs own evidence of a signal that may stand alone, found by a rule or the discourse reading (with the
-    distilled window embedder, the default, paraphrase evidence alone cannot make high), in at least
+  - High needs own evidence of a signal that may stand alone, found verbatim by a rule or the discourse reading
+    (paraphrase evidence alone cannot make high, in either embedding mode: in exact mode it made one genuine caller
+    and one victim high in the leave-one-writer-out folds), in at least
     HIGH_NEEDS_TURNS caller turns; and a caller who tells a victim's story without speaking for someone else is never
     shown at high as intermediary or coached.
   - `at_least` in signals.yaml is a floor: a caller who says they are not the borrower (S1, from the discourse
@@ -306,10 +307,9 @@ class RiskAssessor:
     def _cap(self, state: RiskState, category: str) -> str:
         """The highest level the call's quoted evidence justifies (see the module docstring): a probability without
         evidence in the caller's own words stays at medium; a signal that may not stand alone (alone_at_most) caps
-        the level when no other signal has evidence; approximate semantic evidence cannot make high; and a caller
+        the level when no other signal has evidence; paraphrase (semantic) evidence cannot make high; and a caller
         who shows victim cues without claiming to speak for someone else is never shown at high as intermediary or
         coached (a victim quoting an agency is not the agency)."""
-        approximate = self.semantic is not None and self.semantic.approximate
         own = {sid: st for sid, st in state.signals.items() if st.evidence is not None and st.evidence.mode == "own"}
         if SEMANTIC_NEEDS_COMPANY and not any(st.evidence is not None and st.evidence.layer != "semantic"
                                               for st in own.values()):
@@ -327,7 +327,7 @@ class RiskAssessor:
         else:
             cap = "high"
         if cap == "high" and not any(self.signals[sid].alone_at_most == "high"
-                                     and not (approximate and st.evidence is not None and st.evidence.layer == "semantic")
+                                     and not (st.evidence is not None and st.evidence.layer == "semantic")
                                      for sid, st in own.items()):
             cap = "medium"
         if cap == "high" and category in ("intermediary", "coached") and \
