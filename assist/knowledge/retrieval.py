@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 import numpy as np
 
@@ -15,7 +15,9 @@ from assist.knowledge.types import Chunk, Filter, Hit
 from assist.ports import Embedder, LexicalIndex, Reranker, Retriever, Tokenizer, VectorSearch
 
 if TYPE_CHECKING:
-    from assist.knowledge.articles import ArticleSearch
+    from assist.knowledge.articles import ArticleSearch  # noqa: F401  (a string type argument of a base class below)
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -176,19 +178,19 @@ class HybridRetriever:
 
 
 
-class ReloadingRetriever:
-    """A retriever for long-running processes: picks up a new index generation after `assist ingest` swaps it in.
+class _Reopening(Generic[T]):
+    """Something opened on the current index generation, reopened when `assist ingest` swaps a new one in.
 
-    Checking costs one stat() of the manifest per search; the previous generation stays on disk for one round,
-    so searches in flight during a swap still succeed."""
+    Checking costs one stat() of the manifest per use; the previous generation stays on disk for one round, so
+    searches in flight during a swap still succeed."""
 
-    def __init__(self, layout: IndexLayout, open_current: Callable[[], Retriever]) -> None:
+    def __init__(self, layout: IndexLayout, open_current: Callable[[], T]) -> None:
         self._layout = layout
         self._open = open_current
         self._stamp: int | None = None
-        self._current: Retriever | None = None
+        self._current: T | None = None
 
-    def current(self) -> Retriever:
+    def current(self) -> T:
         try:
             stamp = self._layout.manifest_path.stat().st_mtime_ns
         except FileNotFoundError:
@@ -197,27 +199,15 @@ class ReloadingRetriever:
             self._current = self._open()
             self._stamp = stamp
         return self._current
+
+
+class ReloadingRetriever(_Reopening[Retriever]):
+    """A retriever for long-running processes: picks up a new index generation after `assist ingest`."""
 
     def search(self, query: str, *, k: int | None = None, where: Filter | None = None, mode: str = "hybrid",
                floor: bool = True) -> list[Hit]:
         return self.current().search(query, k=k, where=where, mode=mode, floor=floor)
 
 
-class ReloadingArticleSearch:
+class ReloadingArticleSearch(_Reopening["ArticleSearch"]):
     """Article search for long-running processes (the staff search page): reopens after `assist ingest`."""
-
-    def __init__(self, layout: IndexLayout, open_current: Callable[[], "ArticleSearch"]) -> None:
-        self._layout = layout
-        self._open = open_current
-        self._stamp: int | None = None
-        self._current: ArticleSearch | None = None
-
-    def current(self) -> "ArticleSearch":
-        try:
-            stamp = self._layout.manifest_path.stat().st_mtime_ns
-        except FileNotFoundError:
-            raise IndexNotReadyError(f"no index in {self._layout.root}: run `assist ingest` first") from None
-        if self._current is None or stamp != self._stamp:
-            self._current = self._open()
-            self._stamp = stamp
-        return self._current
