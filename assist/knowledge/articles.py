@@ -1,7 +1,7 @@
 """Article search: a colloquial question -> the statute articles that answer it, each cited as 《law》第X条 with the
 article's own text.
 
-Spoken questions share few words with statutory language, so one ranking is not enough. Several rankings of the
+A question as people ask it has few words in common with a statute's wording, so one ranking is not enough. Several rankings of the
 index's passages are fused (weighted reciprocal rank fusion) at the level of articles:
 - the question itself, dense (embedder) and lexical (BM25);
 - the question expanded by the domain lexicon (everyday phrasing -> statutory terms), dense and lexical;
@@ -141,8 +141,17 @@ class ArticleSearch:
         return len(self._articles)
 
     def resolve_law(self, name: str) -> str | None:
-        """The indexed law a name (title, file name, with or without 中华人民共和国 or 《》) refers to."""
-        return self._law_names.get(law_key(name))
+        """The indexed law a name (title, file name, with or without 中华人民共和国 or 《》) refers to; a distinctive
+        part of a long title (the subject of a judicial interpretation, 侵犯公民个人信息刑事案件) names the one law
+        whose title contains it."""
+        key = law_key(name)
+        if key in self._law_names:
+            return self._law_names[key]
+        if len(key) >= 6:
+            found = {law for k, law in self._law_names.items() if key in k}
+            if len(found) == 1:
+                return found.pop()
+        return None
 
     def key(self, law: str, article: str) -> str:
         """The article key of (law, article) as a question file or a digest writes them."""
@@ -188,12 +197,11 @@ class ArticleSearch:
                     via[key].append(doc_id)
         self._law_prior(scores, evidence, exp)
         keep = {law_key(self.resolve_law(x) or x) for x in laws} if laws else None
-        order = sorted(scores, key=lambda key: -scores[key])
+        order = [key for key in sorted(scores, key=lambda key: -scores[key])
+                 if keep is None or law_key(self._articles[key].law) in keep]
         hits: list[ArticleHit] = []
         for key in order:
             art = self._articles[key]
-            if keep is not None and law_key(art.law) not in keep:
-                continue
             first = min(art.chunks, key=lambda c: c.start)
             last = max(art.chunks, key=lambda c: c.end)
             hits.append(ArticleHit(key, art.law, art.article, f"《{art.law}》{art.article}", art.text(), first.doc_id,

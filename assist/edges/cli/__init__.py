@@ -18,7 +18,7 @@ def build_parser() -> argparse.ArgumentParser:
                                 "practice for trainers, document review.")
     p.add_argument("--config", help="TOML settings file (default: $ASSIST_CONFIG or ./assist.toml if present)")
     sub = p.add_subparsers(dest="command", required=True)
-    for room in (knowledge, risk, consumer, evaluation, review, audio, serve):
+    for room in (knowledge, risk, consumer, review, audio, evaluation, serve):
         room.register(sub)
     return p
 

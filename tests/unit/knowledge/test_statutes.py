@@ -160,6 +160,10 @@ def test_article_search_bridges_through_a_digest_and_filters_by_law(statute_inde
     only = search.search("个人资料被卖了", k=5, laws=["示例个人资料保护条例"])
     assert only and {h.law for h in only} == {"示例个人资料保护条例"}
     assert search.digests("爆通讯录", k=1)[0].doc_id == "reg-demo-third-party"
+    # a distinctive part of a title names the one law containing it; a part two titles share, or a short one, none
+    assert search.resolve_law("《示例消费信贷服务办法》") == search.resolve_law("消费信贷服务办法") == "示例消费信贷服务办法"
+    assert search.resolve_law("个人资料保护") == "示例个人资料保护条例"
+    assert search.resolve_law("示例") is None and search.resolve_law("示例条例办法") is None
 
 
 def test_several_articles_of_one_statute_can_fill_a_result_list(statute_index):
