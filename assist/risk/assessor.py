@@ -45,8 +45,6 @@ HYSTERESIS = 0.15
 CALM_TURNS = 2
 NONE_PRIOR = 1.5               # log-odds head start of "none": one medium signal alone stays low
 SEMANTIC_FACTOR = 0.7          # a paraphrase counts a little less than an explicit rule hit
-SEMANTIC_NEEDS_COMPANY = False  # paraphrase evidence counts only beside a rule's or the discourse reading's
-QUOTES_CAP = False
 HIGH_NEEDS_TURNS = 2          # own-words evidence in this many caller turns before a 疑似代理 tag (high)
 LOW_SIGNALS_FOR_MEDIUM = 2    # signals that never stand alone: how many distinct ones together justify medium
 MAX_TEXT = 20000               # longest part of one turn the rules and the window search read
@@ -306,14 +304,11 @@ class RiskAssessor:
 
     def _cap(self, state: RiskState, category: str) -> str:
         """The highest level the call's quoted evidence justifies (see the module docstring): a probability without
-        evidence in the caller's own words stays at medium; a signal that may not stand alone (alone_at_most) caps
+        evidence in the caller's own words stays low; a signal that may not stand alone (alone_at_most) caps
         the level when no other signal has evidence; paraphrase (semantic) evidence cannot make high; and a caller
         who shows victim cues without claiming to speak for someone else is never shown at high as intermediary or
         coached (a victim quoting an agency is not the agency)."""
         own = {sid: st for sid, st in state.signals.items() if st.evidence is not None and st.evidence.mode == "own"}
-        if SEMANTIC_NEEDS_COMPANY and not any(st.evidence is not None and st.evidence.layer != "semantic"
-                                              for st in own.values()):
-            own = {}
         d = state.discourse
         if not own:
             # nothing in the caller's own words: only a victim's account of harm (paid an agency, handed over a card
@@ -333,8 +328,7 @@ class RiskAssessor:
         if cap == "high" and category in ("intermediary", "coached") and \
                 len({st.evidence.turn_index for st in own.values() if st.evidence is not None}) < HIGH_NEEDS_TURNS:
             cap = "medium"
-        if cap == "high" and category in ("intermediary", "coached") and not d.third_party and \
-                (d.victim_story or (QUOTES_CAP and d.reported_turns)):
+        if cap == "high" and category in ("intermediary", "coached") and not d.third_party and d.victim_story:
             cap = "medium"
         return cap
 
