@@ -151,3 +151,9 @@ class AccountError(AssistError):
     """An account or key cannot be created or changed as asked (weak password, unknown role or scope, duplicate)."""
 
     exit_code = EXIT_CODES["auth"]
+
+
+class AudioError(AssistError):
+    """A recording or an audio stream cannot be used: not audio, empty, corrupt, or an unsupported rate or codec."""
+
+    exit_code = EXIT_CODES["partial"]

@@ -9,8 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
     from PIL.Image import Image
 
+    from assist.audio.types import AudioInfo, Segment
     from assist.consumer.scams import ScamVerdict
     from assist.core.documents import DocxBlock, OcrLine
     from assist.knowledge.types import Filter, Hit
@@ -367,8 +370,67 @@ class Sketcher(Protocol):
     def index(self) -> NearDuplicateIndex: ...
 
 
-__all__ = ["AccountStore", "AttackCheck", "AuditStore", "ChatModel", "EmbeddingCache", "Embedder", "FeedbackStore", "IdentityProvider",
-           "LexicalIndex", "LexicalStore",
-           "NearDuplicateIndex", "OcrEngine", "OfficeReader", "PdfPages", "PracticeStore", "Reranker", "Retriever", "ReviewStore", "ScamCheck",
-           "SessionStore",
+# -- call audio -----------------------------------------------------------------------------------------------------
+
+if TYPE_CHECKING:
+    Samples = npt.NDArray[np.float32]     # mono audio at 16 kHz, float32 in [-1, 1]
+
+
+class AudioDecoder(Protocol):
+    """Reads recordings (WAV, MP3, M4A, AMR …) as 16 kHz float32 channels, in bounded chunks. A file that is not
+    audio, is empty, corrupt or in an unsupported format is an AudioError naming it."""
+
+    def probe(self, path: Path) -> AudioInfo: ...
+
+    def chunks(self, path: Path, seconds: float) -> Iterator[npt.NDArray[np.float32]]:
+        """(channels, samples) blocks of about ``seconds`` each, resampled to 16 kHz, in order; a file that ends
+        early (truncated) simply ends: the caller compares what it got with ``probe``'s duration."""
+        ...
+
+
+class SpeechToText(Protocol):
+    """Speech in, recognised segments out (times in seconds from the start of ``audio``, words with times)."""
+
+    @property
+    def name(self) -> str:
+        """Engine and model (shown in results and benchmarks)."""
+        ...
+
+    def transcribe(self, audio: Samples, *, language: str = "zh") -> list[Segment]: ...
+
+
+class SpeakerEncoder(Protocol):
+    """A voice in, a unit-length speaker embedding out (the same voice gives nearby vectors)."""
+
+    @property
+    def name(self) -> str: ...
+
+    def embed(self, audio: Samples) -> list[float] | None:
+        """None when there is too little voiced audio to say anything about the speaker."""
+        ...
+
+
+class VoiceprintStore(Protocol):
+    """Speaker embeddings of caller channels, with the (keyed-hash) borrower they spoke for. Never audio."""
+
+    def add(self, borrower_hash: str, call_hash: str, seen: str, vector: Sequence[float]) -> None: ...
+
+    def since(self, since: str) -> list[tuple[str, str, str, list[float]]]:
+        """(borrower_hash, call_hash, seen, vector) of every embedding seen at or after ``since`` (ISO time)."""
+        ...
+
+    def delete_borrower(self, borrower_hash: str) -> int: ...
+
+    def delete_before(self, before: str) -> int: ...
+
+    def count(self) -> int: ...
+
+    def close(self) -> None: ...
+
+
+__all__ = ["AccountStore", "AudioDecoder", "AuditStore", "IdentityProvider", "SpeakerEncoder", "SpeechToText",
+           "VoiceprintStore",
+           "AttackCheck", "ChatModel", "EmbeddingCache", "Embedder", "FeedbackStore", "LexicalIndex", "LexicalStore",
+           "NearDuplicateIndex", "OcrEngine", "OfficeReader", "PdfPages", "PracticeStore", "Reranker", "Retriever",
+           "ReviewStore", "ScamCheck", "SessionStore",
            "Sketcher", "TokenCounter", "Tokenizer", "VectorIndex", "VectorSearch", "VectorStore", "WatchlistStore"]

@@ -65,10 +65,36 @@ class RetrievalSettings(BaseModel):
     reranker_model: Path | None = Field(None, description="Optional CrossEncoder model directory (sentence-transformers) to rerank fused results")
 
 
+class ArticleSettings(BaseModel):
+    """Article search over statute texts: a colloquial question -> 《law》第X条 (README, "Bring your own documents").
+    The weights are those of a weighted reciprocal rank fusion; they were chosen on development questions only."""
+
+    candidates: int = Field(200, ge=10, description="Passages taken from each ranking before fusing them by article")
+    rrf_k: int = Field(20, ge=1, description="Reciprocal-rank-fusion constant")
+    dense: float = Field(0.5, ge=0, description="Weight of the dense ranking of the question")
+    lexical: float = Field(1.0, ge=0, description="Weight of the BM25 ranking of the question (filler words left out)")
+    dense_expanded: float = Field(0.0, ge=0, description="Weight of the dense ranking of the question plus the lexicon's "
+                                  "statutory terms")
+    lexical_expanded: float = Field(0.5, ge=0, description="Weight of the BM25 ranking of the lexicon's statutory terms")
+    bridge: float = Field(0.5, ge=0, description="Weight of the articles cited by the best-matching regulation digests")
+    bridge_depth: int = Field(1, ge=0, description="How many of the best-matching digests bring their cited articles")
+    law_prior: float = Field(0.5, ge=0, description="Weight of the law ranking (laws voted for by the best articles)")
+    law_depth: int = Field(10, ge=1, description="How many of the best articles vote for their law")
+    law_named: float = Field(1.0, ge=0, description="Weight for articles of a law the question names (个保法, 民法典 …)")
+    lexicons: list[Path] = Field(default_factory=list, description="Extra lexicon files (lexicon.yaml format) besides "
+                                 "the shipped one and any lexicon.yaml in the indexed folders")
+
+
 class IngestSettings(BaseModel):
-    """Limits for ingestion."""
+    """Limits and defaults for ingestion."""
 
     max_file_mb: float = Field(20.0, gt=0, description="Files larger than this are refused with a clear message")
+    default_kind: Literal["regulation", "guide", "education"] | None = Field(
+        None, description="Kind of files without front matter when neither the command line nor a folder's "
+        "_defaults.yaml says; unset = regulation for a text split into articles (第X条), guide otherwise")
+    default_audience: Literal["agent", "consumer", "all"] = Field(
+        "agent", description="Audience of files without front matter when neither the command line nor a folder's "
+        "_defaults.yaml says; agent = staff-only (never shown to consumers)")
 
 
 class RiskSettings(BaseModel):
@@ -198,6 +224,45 @@ class AuthSettings(BaseModel):
                               "(rotated daily, audit_retention_days files kept)")
 
 
+class AudioSettings(BaseModel):
+    """Call audio: speech recognition, turns, live calls and the (opt-in) voiceprint sighting."""
+
+    stt: Literal["whisper-base", "faster-whisper", "sherpa-onnx"] = Field(
+        "whisper-base", description="whisper-base = multilingual whisper-base from its PyPI wheels (the default, a "
+        "starting point: README, \"Call audio\"); faster-whisper = any CTranslate2 whisper directory (model_path); "
+        "sherpa-onnx = a local SenseVoice or Paraformer directory (model_path; pip install -e '.[sherpa]')")
+    model_path: Path | None = Field(None, description="Model directory for stt=faster-whisper or sherpa-onnx")
+    compute_type: str = Field("int8", description="CTranslate2 compute type (int8, int8_float32, float32)")
+    beam_size: int = Field(5, ge=1, le=10, description="Beam size for recordings")
+    live_beam_size: int = Field(1, ge=1, le=10, description="Beam size for live turns (latency)")
+    threads: int = Field(2, ge=1, description="CPU threads for recognition")
+    language: str = Field("zh", description="Spoken language given to the recogniser")
+    initial_prompt: str | None = Field(None, description="Text given to whisper before each turn (vocabulary hint)")
+    channels: Literal["agent-caller", "caller-agent"] = Field(
+        "agent-caller", description="Stereo recordings: who is on the left channel and who on the right")
+    mono_speakers: Literal["alternate", "cluster", "caller"] = Field(
+        "alternate", description="Mono recordings: alternate = the agent answers, then turns alternate; cluster = two "
+        "speakers by voice (needs the voice encoder, `assist voiceprint install-model`; embeddings stay in memory); "
+        "caller = every turn is the caller's")
+    vad_threshold_db: float = Field(12.0, description="Voiced: this many dB above the tracked noise floor")
+    vad_min_level_dbfs: float = Field(-45.0, description="… and louder than this")
+    min_speech_ms: int = Field(250, ge=30, description="Shorter stretches of sound are not turns")
+    min_silence_ms: int = Field(600, ge=90, description="Quiet that ends a turn")
+    max_turn_s: float = Field(30.0, ge=2, le=120, description="A turn is cut at this length")
+    max_upload_mb: float = Field(200.0, gt=0, description="Largest recording accepted by POST /v1/calls")
+    live_max_frame_kb: int = Field(64, ge=1, description="Largest audio frame on the live WebSocket")
+    live_max_errors: int = Field(20, ge=1, description="Bad messages a live WebSocket may send before it is closed")
+    voiceprint: bool = Field(False, description="Voice sighting on (biometric data: read README, \"Voiceprint "
+                             "sighting\", first); needs voiceprint_secret and the voice encoder weights")
+    voiceprint_secret: SecretStr | None = Field(None, description="HMAC key for borrower and call ids kept beside "
+                                                "the embeddings (>= 16 characters)")
+    voiceprint_threshold: float = Field(0.85, gt=0, lt=1, description="Cosine similarity at which two voices count "
+                                        "as the same (README: separation measured on the benchmark clips)")
+    voiceprint_window_days: int = Field(90, ge=1, description="Sightings older than this do not count")
+    voiceprint_min_borrowers: int = Field(3, ge=2, description="Flag a voice heard for at least this many borrowers")
+    voiceprint_retention_days: int = Field(180, ge=1, description="Embeddings older than this are deleted")
+
+
 _ORIGIN = re.compile(r"^https?://(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?$")
 
 
@@ -236,6 +301,7 @@ class Settings(BaseSettings):
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)  # type: ignore[arg-type]
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)  # type: ignore[arg-type]
     ingest: IngestSettings = Field(default_factory=IngestSettings)  # type: ignore[arg-type]
+    articles: ArticleSettings = Field(default_factory=ArticleSettings)  # type: ignore[arg-type]
     risk: RiskSettings = Field(default_factory=RiskSettings)  # type: ignore[arg-type]
     agent: AgentSettings = Field(default_factory=AgentSettings)  # type: ignore[arg-type]
     llm: LLMSettings = Field(default_factory=LLMSettings)  # type: ignore[arg-type]
@@ -246,6 +312,7 @@ class Settings(BaseSettings):
                                      "audit trail, feedback votes, live sessions (and feedback when "
                                      "agent.feedback_url is unset); e.g. postgresql+psycopg://assist:…@db/assist. "
                                      "Unset = SQLite in data_dir (one machine)")
+    audio: AudioSettings = Field(default_factory=AudioSettings)  # type: ignore[arg-type]
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,

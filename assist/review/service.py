@@ -14,6 +14,7 @@ from assist.core.documents import DocumentBudgets
 from assist.errors import DocumentError, StoreUnavailable
 from assist.ports import NearDuplicateIndex, OcrEngine, OfficeReader, ReviewStore, Sketcher
 from assist.review.checks import run_checks
+from assist.review.checks.elements import find_elements
 from assist.review.checks.evidence import dates, finding
 from assist.review.masking import MaskedText, mask_name
 from assist.review.policy import ReviewPolicy
@@ -101,6 +102,7 @@ class ReviewService:
     def analyse(self, doc: ReadDocument, doc_id: str) -> ReviewResult:
         """Checks + near-duplicate search + store, for a document already read."""
         kind, findings = run_checks(doc, self.policy)
+        elements = tuple(find_elements(doc).values()) if kind == "authorisation" else ()
         masked = MaskedText(doc.text)
         fp = fingerprint(masked.text)
         sketch = self.sketcher.sketch(fp.shingles)
@@ -131,7 +133,8 @@ class ReviewService:
         return ReviewResult(doc_id=doc_id, file_name=mask_name(doc.file_name), kind=kind, source=doc.source,
                             pages=doc.pages, lines=len(doc.lines), findings=tuple(findings), similar=tuple(similar),
                             cluster_id=cluster_id, cluster_size=len(members), masked_text=masked.text,
-                            doc_date=doc_date, ocr_confidence=doc.mean_confidence, seen_before=before is not None)
+                            doc_date=doc_date, ocr_confidence=doc.mean_confidence, seen_before=before is not None,
+                            elements=elements)
 
     def _similar(self, doc_id: str, fp: Fingerprint, masked: str, index: NearDuplicateIndex,
                  sketch: bytes) -> tuple[list[SimilarDocument], list[Link]]:

@@ -14,7 +14,7 @@ from assist.bootstrap import build_review_service, document_budgets
 from assist.review.reader import read_document
 from assist.settings import DocumentSettings, Settings
 from testkit.helpers import serve
-from testkit.review_corpus import _Faker, font_available, generate, render_png
+from testkit.review_corpus import _Faker, font_available, generate, phone_photo, render_png
 
 FAKE = _Faker(random.Random(5))
 
@@ -94,3 +94,20 @@ def test_http_upload_through_a_real_server(service, corpus, monkeypatch, tmp_pat
         assert bad.status_code == 400 and "not a readable PDF" in bad.json()["error"] and bad.json()["file"] == "x.pdf"
         big = c.post(url + api.PATH, files={"file": ("big.txt", "字".encode() * 2000)}, timeout=60)
         assert big.status_code == 413 and big.json()["limit"] == "documents.max_upload_mb"
+
+
+def test_a_phone_photo_of_a_hand_written_letter_gets_the_same_checks(service):
+    """Perspective, rotation, shadow and JPEG (testkit.review_corpus.phone_photo) on a tuning writer's letter: the
+    real OCR reads it well enough for the same kind, the same parts found and the same findings as the typed copy."""
+    from assist.review.checks import run_checks
+    from assist.review.checks.elements import find_elements
+    from testkit.letters import load
+
+    letter = next(lt for lt in load(("L01",)) if lt.path.name == "L01-002.txt")
+    typed = service.read(letter.path.read_bytes(), "typed.txt")
+    photo = service.read(phone_photo(render_png(letter.text), seed=2), "photo.png")
+    assert photo.source == "image"
+    (k1, f1), (k2, f2) = run_checks(typed, service.policy), run_checks(photo, service.policy)
+    assert k1 == k2 == "authorisation"
+    assert {k: e.found for k, e in find_elements(typed).items()} == {k: e.found for k, e in find_elements(photo).items()}
+    assert {f.check for f in f1} == {f.check for f in f2}

@@ -22,7 +22,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from assist.consumer.sessions import ConsumerSessions
-from assist.edges.http import admin, consumer, review
+from assist.edges.http import admin, calls, consumer, review
 from assist.edges.http import auth as auth_routes
 from assist.edges.http import staff as staff_routes
 from assist.edges.http.auth import AuthMiddleware, HttpAuth
@@ -41,6 +41,7 @@ from assist.errors import (
     SessionNotFound,
 )
 from assist.evaluation.context import EvalContext
+from assist.knowledge.retrieval import ReloadingArticleSearch
 from assist.practice.coach import PracticeCoach
 from assist.review.service import ReviewService
 from assist.settings import AgentSettings, ConsumerSettings, DocumentSettings
@@ -67,6 +68,8 @@ class WebServices:
     demo_calls: list[dict[str, Any]]
     readiness: Mapping[str, Check] = field(default_factory=dict)   # dependency name -> check (/readyz)
     admin: admin.AdminServices | None = None         # accounts, keys, audit trail, feedback moderation
+    calls: calls.CallServices | None = None          # call audio: recordings and the live WebSocket
+    articles: ReloadingArticleSearch | None = None   # the staff search page (法条检索) in the trainer console
 
 
 def _error(exc: AssistError, status: int, **extra: Any) -> JSONResponse:
@@ -79,24 +82,29 @@ def _error(exc: AssistError, status: int, **extra: Any) -> JSONResponse:
 
 # Path prefixes guarded by role before any route or console runs (the routes check again, and name the identity).
 API_GUARDS: dict[str, tuple[str, ...]] = {"/v1/sessions": ("agent",), "/v1/feedback": ("agent",),
-                                          "/v1/documents": ("reviewer",), "/v1/admin": ("admin",)}
+                                          "/v1/documents": ("reviewer",), "/v1/admin": ("admin",),
+                                          calls.PATH: calls.ROLES, "/live": ("agent",), "/live.js": ("agent",)}
 
 
-def create_api(staff: StaffAssist, max_request_kb: int, review_service: ReviewService | None = None, *,
+def create_api(staff: StaffAssist, max_request_kb: int, review_service: ReviewService | None = None,
+               call_services: calls.CallServices | None = None, *,
                auth: HttpAuth, readiness: Mapping[str, Check] | None = None,
                after_upload: Callable[[], None] | None = None, guards: Mapping[str, tuple[str, ...]] | None = None,
                admin_services: admin.AdminServices | None = None, sign_in_limiter: RateLimiter | None = None) -> FastAPI:
-    """The JSON API alone (staff routes, and document review when given): what a call-centre platform calls. Every
-    staff route needs a signed-in caller with its role (``auth``); ``guards`` adds path prefixes (the consoles)."""
+    """The JSON API alone (staff routes, document review and call audio when given): what a call-centre platform
+    calls. Every staff route needs a signed-in caller with its role (``auth``); ``guards`` adds path prefixes (the
+    consoles)."""
     app = FastAPI(title="assist API", version="1", default_response_class=SafeJSONResponse,
                   description="Per-turn assistance for call-centre staff, the consumer assistant and document review. "
                   "The risk hint is internal and advisory: never a reason to refuse service or a complaint.")
     checks = dict(readiness or {})
 
     def upload_limit(path: str) -> tuple[int, str] | None:
-        # uploads have their own, larger limit: the review route and Gradio's upload routes
+        # uploads have their own, larger limits: the review route, Gradio's upload routes and call recordings
         if review_service is not None and (path == review.PATH or path.endswith("/gradio_api/upload")):
             return review_service.max_bytes + MULTIPART_SLACK, "documents.max_upload_mb"
+        if call_services is not None and path == calls.PATH:
+            return int(call_services.max_upload_mb * 2**20) + MULTIPART_SLACK, "audio.max_upload_mb"
         return None
 
 
@@ -176,6 +184,8 @@ def create_api(staff: StaffAssist, max_request_kb: int, review_service: ReviewSe
         app.include_router(review.router(review_service, auth.on_event))
     if admin_services is not None:
         app.include_router(admin.router(admin_services, auth.on_event))
+    if call_services is not None:
+        app.include_router(calls.router(call_services, staff, auth))
     return app
 
 
@@ -190,7 +200,7 @@ def create_app(services: WebServices, agent_settings: AgentSettings, consumer_se
 
     prepare_gradio(gradio_temp)          # before gradio is imported: offline, uploads under the data folder
     sweeper = UploadSweeper(Path(os.environ["GRADIO_TEMP_DIR"]), documents.upload_retention_minutes * 60)
-    app = create_api(services.staff, agent_settings.max_request_kb, services.review, auth=auth,
+    app = create_api(services.staff, agent_settings.max_request_kb, services.review, services.calls, auth=auth,
                      readiness=services.readiness, after_upload=sweeper.soon, guards=CONSOLE_ROLES,
                      admin_services=services.admin)
     c = consumer_settings
@@ -207,4 +217,4 @@ def create_app(services: WebServices, agent_settings: AgentSettings, consumer_se
     gate = Gate(auth)
     app = StaffSidebar(services.staff, services.demo_calls, gate).mount(app, "/assist", limits)
     return TrainerConsole(services.eval_context, services.coach, services.shipped_datasets, services.workdir,
-                          services.review, gate=gate).mount(app, "/trainer", limits)
+                          services.review, services.articles, gate=gate).mount(app, "/trainer", limits)

@@ -144,12 +144,21 @@ def need(*roles: str) -> Callable[[Request], Identity]:
     return dependency
 
 
+def _guard(guards: Sequence[tuple[str, Sequence[str]]], path: str) -> Sequence[str] | None:
+    """The roles of the longest guarded prefix ``path`` falls under, else None (not guarded)."""
+    for prefix, roles in guards:
+        if path == prefix or path.startswith(prefix + "/"):
+            return roles
+    return None
+
+
 def _own_origin(scope: Scope, public_url: str | None) -> str:
     if public_url:
         p = urllib.parse.urlsplit(public_url)
         return f"{p.scheme}://{p.netloc}".lower()
     host = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1")
-    return f"{scope.get('scheme', 'http')}://{host}".lower()
+    scheme = {"ws": "http", "wss": "https"}.get(scope.get("scheme", "http"), scope.get("scheme", "http"))
+    return f"{scheme}://{host}".lower()
 
 
 class AuthMiddleware:
@@ -162,6 +171,9 @@ class AuthMiddleware:
         self.guards = sorted(guards.items(), key=lambda kv: -len(kv[0]))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            await self._websocket(scope, receive, send)
+            return
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -182,19 +194,18 @@ class AuthMiddleware:
             if (origin and origin.lower() != _own_origin(scope, self.auth.public_url)) or site == "cross-site":
                 await _json(send, 403, {"error": "cross-site request refused (CSRF)"})
                 return
-        for prefix, roles in self.guards:
-            if path == prefix or path.startswith(prefix + "/"):
-                if ident is None:
-                    if method == "GET" and "text/html" in headers.get("accept", ""):
-                        q = urllib.parse.urlencode({"next": path})
-                        await _send(send, 303, b"", {"Location": f"/login?{q}"})
-                    else:
-                        await _json(send, 401, {"error": "sign in first (/login)"}, {"WWW-Authenticate": "Bearer"})
-                    return
-                if not ident.allows(*roles):
-                    await _json(send, 403, {"error": f"this console needs the role {' or '.join(roles)}"})
-                    return
-                break
+        roles = _guard(self.guards, path)
+        if roles is not None:
+            if ident is None:
+                if method == "GET" and "text/html" in headers.get("accept", ""):
+                    q = urllib.parse.urlencode({"next": path})
+                    await _send(send, 303, b"", {"Location": f"/login?{q}"})
+                else:
+                    await _json(send, 401, {"error": "sign in first (/login)"}, {"WWW-Authenticate": "Bearer"})
+                return
+            if not ident.allows(*roles):
+                await _json(send, 403, {"error": f"this console needs the role {' or '.join(roles)}"})
+                return
 
         started, status = time.perf_counter(), [0]
 
@@ -222,6 +233,38 @@ class AuthMiddleware:
                                   status[0], (time.perf_counter() - started) * 1000,
                                   mask_for_storage(ident.actor) if ident else "-",
                                   hashlib.sha256(str(client).encode()).hexdigest()[:12])
+
+    async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A WebSocket under a guarded prefix opens only for a caller with its roles; one signed in with the session
+        cookie must come from this site's own pages (a cross-site page cannot ride the cookie). A refusal closes the
+        handshake before it is accepted (the client sees HTTP 403)."""
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers") or []}
+        cookies = _cookies(headers.get("cookie", ""))
+        path = scope["path"]
+        try:
+            from starlette.concurrency import run_in_threadpool
+
+            ident, how = await run_in_threadpool(self.auth.identify, headers, cookies)
+        except AssistError:
+            await send({"type": "websocket.close", "code": 1013, "reason": "accounts database unavailable"})
+            return
+        scope.setdefault("state", {})["identity"] = ident
+        roles = _guard(self.guards, path)
+        refused = None
+        if how != "key" and SESSION_COOKIE in cookies:
+            origin = headers.get("origin")
+            if not origin or origin.lower() != _own_origin(scope, self.auth.public_url):
+                refused = "cross-site WebSocket refused"
+        if refused is None and roles is not None:
+            if ident is None:
+                refused = "sign in first (/login)"
+            elif not ident.allows(*roles):
+                refused = f"this needs the role {' or '.join(roles)}"
+        if refused is not None:
+            requests_log.info("WS %s refused: %s", mask_for_storage(path)[:200], refused)
+            await send({"type": "websocket.close", "code": 1008, "reason": refused})
+            return
+        await self.app(scope, receive, send)
 
 
 def _cookies(header: str) -> dict[str, str]:

@@ -37,7 +37,7 @@ def _highlight(turns: list[dict[str, str]], a: Assistance | None) -> list[tuple[
     marks: dict[int, list[dict[str, Any]]] = {}
     if a is not None:
         for e in a.risk["evidence"]:
-            if e["layer"] == "rule":
+            if e["layer"] in ("rule", "discourse"):     # verbatim spans (a semantic window is approximate)
                 marks.setdefault(e["turn_index"], []).append(e)
     out: list[tuple[str, str | None]] = []
     for i, t in enumerate(turns):
@@ -175,6 +175,7 @@ class StaffSidebar:
                     paste_btn = gr.Button("导入整段")
                     demo = gr.Dropdown([(c["title"], c["id"]) for c in calls], label="演示通话", value=calls[0]["id"])
                     demo_btn = gr.Button("播放下一轮")
+                    gr.HTML("<a href='/live' target='_blank' rel='noopener'>语音通话：实时语音演示（麦克风）</a>")
                 message = gr.Markdown()
                 boxes, cites, fb = [], [], []
                 for i in range(SLOTS):

@@ -21,11 +21,13 @@ from assist.core.pii import mask_for_storage, mask_value
 from assist.core.text import clean_text
 from assist.edges.ui import Gate, GradioLimits, Uploads, allow, caller, mount
 from assist.edges.ui.review_tab import ReviewTab
+from assist.edges.ui.statute_tab import STATUTE_ROLES, StatuteSearchTab
 from assist.errors import AssistError
 from assist.evaluation.context import EvalContext
 from assist.evaluation.datasets import KINDS, add_dataset, guess_kind
 from assist.evaluation.harness import FAST_SUITES, SUITE_NAMES, run_suites, write_run
 from assist.evaluation.results import summary_table
+from assist.knowledge.retrieval import ReloadingArticleSearch
 from assist.practice.coach import PracticeCoach, PracticeSession
 from assist.practice.scoring import LABEL_NAMES
 from assist.review.service import ReviewService
@@ -52,11 +54,13 @@ def masked_jsonl(data: bytes) -> bytes:
 
 
 class TrainerConsole:
-    """``eval_context(folder)`` gives an evaluation over the live index; ``review`` adds the document-review tab;
-    ``uploads`` is where files handed to its functions may come from (Gradio's upload folder)."""
+    """``eval_context(folder)`` gives an evaluation over the live index; ``review`` adds the document-review tab,
+    ``statutes`` the staff search page (法条检索); ``uploads`` is where files handed to its functions may come from
+    (Gradio's upload folder)."""
 
     def __init__(self, eval_context: Callable[[Path], EvalContext], coach: PracticeCoach, shipped: Path,
-                 workdir: Path, review: ReviewService | None = None, uploads: Uploads | None = None,
+                 workdir: Path, review: ReviewService | None = None,
+                 statutes: ReloadingArticleSearch | None = None, uploads: Uploads | None = None,
                  max_upload_bytes: int | None = None, gate: Gate | None = None) -> None:
         self.gate = gate
         self.eval_context = eval_context
@@ -65,6 +69,7 @@ class TrainerConsole:
         self.review = review
         self.uploads = uploads or Uploads.gradio()
         self.max_upload_bytes = max_upload_bytes
+        self.statutes = statutes
         workdir.mkdir(parents=True, exist_ok=True)
         custom = workdir / "datasets-custom"     # the trainer's own copy of the shipped sets; uploads change it
         if not custom.exists() and shipped.is_dir():
@@ -179,8 +184,12 @@ class TrainerConsole:
         delete = (max(60, retention_s // 4), retention_s) if retention_s else None
         with gr.Blocks(title="培训、评测与材料评审", analytics_enabled=False, delete_cache=delete) as ui:
             gr.Markdown("## 后台：评测、陪练与材料评审\n评测：衡量助手质量、对比改动；陪练：由助手扮演来电人，练习应对；"
-                        "材料评审：检查授权委托书、投诉信、困难证明。")
+                        "材料评审：检查授权委托书、投诉信、困难证明；法条检索：用原话找法律条文。")
             tabs: list[tuple[Any, tuple[str, ...]]] = []
+            if self.statutes is not None:
+                with gr.Tab("法条检索") as t:
+                    StatuteSearchTab(self.statutes, self.gate).build()
+                tabs.append((t, STATUTE_ROLES))
             with gr.Tab("评测") as t:
                 self._evaluation_tab()
             tabs.append((t, ("trainer",)))

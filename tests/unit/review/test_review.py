@@ -188,11 +188,15 @@ def test_licence_shape():
     assert "年份" in (licence_shape("13101180010587593") or "")
 
 
-def test_missing_parts_of_an_authorisation_letter(policy):
-    _, found = checks("委托书\n我委托我朋友帮我跟你们谈欠款的事情。\n", policy)
+def test_missing_parts_of_an_authorisation_letter_say_where_they_were_looked_for(policy):
+    _, found = checks("委托书\n本人张三委托我朋友李四。\n", policy)
     ids = {f.check for f in found}
-    assert {"auth.scope_missing", "auth.signature_missing", "auth.date_missing"} <= ids
-    assert all(f.quote == "" and f.line is None for f in found if f.check.endswith("_missing"))
+    assert {"auth.scope_missing", "auth.signature_missing", "auth.date_missing", "auth.term_missing"} <= ids
+    # every finding quotes what it found, or says where it looked
+    assert all((f.quote and f.line) or ("查找了" in f.message or "查看了" in f.message) for f in found)
+    # the same request written as a sentence has a scope: "missing" only when it is absent
+    _, found = checks("委托书\n我委托我朋友帮我跟你们谈欠款的事情。\n", policy)
+    assert "auth.scope_missing" not in {f.check for f in found}
 
 
 def test_templated_complaint_signals_with_evidence(corpus, policy):
