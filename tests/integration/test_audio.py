@@ -20,8 +20,8 @@ from assist.audio.noise import cer
 from assist.audio.text import from_segments, plain
 from assist.bootstrap import build_speech_to_text, whisper_base_dir
 from assist.settings import Settings
-from testkit.auth import ROLE_USERS, sign_in
 from testkit.audio import SHARED_ASR
+from testkit.auth import ROLE_USERS, sign_in
 from testkit.helpers import REPO
 
 needs_bench = pytest.mark.skipif(not SHARED_ASR.is_dir(), reason="../shared/benchmarks/asr-zh not present")
