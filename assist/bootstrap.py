@@ -50,7 +50,7 @@ from assist.knowledge.retrieval import (
 from assist.knowledge.signals import Signal, load_signals
 from assist.knowledge.terms import BASE_TERMS
 from assist.knowledge.types import Document, DocumentDefaults
-from assist.ports import Embedder, FeedbackStore, OcrEngine, Reranker, Retriever
+from assist.ports import Embedder, FeedbackStore, OcrEngine, RateLimit, Reranker, Retriever, SessionStore
 from assist.risk.assessor import RiskAssessor
 from assist.risk.discourse import DiscourseReader
 from assist.risk.model import RiskModel
@@ -422,9 +422,10 @@ def build_staff_assist(settings: Settings, embedder: Embedder | None = None, *, 
 
     embedder = embedder or build_embedder(settings)
     a = settings.agent
-    sessions: ExpiringMap[str, Any] = ExpiringMap(a.session_ttl_minutes * 60, max_entries=a.max_sessions)
+    assessor = assessor or build_risk_assessor(settings, embedder)
+    sessions = call_sessions(settings, assessor)
     budgets = StaffBudgets(max_turn_chars=a.max_turn_chars, max_turns=a.max_turns_per_session, query_chars=a.query_chars)
-    return StaffAssist(assessor or build_risk_assessor(settings, embedder), build_serving_retriever(settings, embedder),
+    return StaffAssist(assessor, build_serving_retriever(settings, embedder),
                        load_knowledge(settings), store or build_feedback_store(settings), sessions, budgets,
                        rewriter=_build_rewriter(settings))
 
@@ -464,10 +465,42 @@ def build_consumer_chat(settings: Settings, embedder: Embedder | None = None) ->
                         max_message_chars=settings.consumer.max_message_chars)
 
 
+def call_sessions(settings: Settings, assessor: RiskAssessor) -> SessionStore[Any]:
+    """Live call sessions: in this process (bounded by agent.max_sessions), or in the shared database when
+    live_state = "database" (any worker serves any turn; a worker that dies loses nothing)."""
+    a = settings.agent
+    if settings.live_state == "memory":
+        return ExpiringMap(a.session_ttl_minutes * 60, max_entries=a.max_sessions)
+    from assist.adapters.sql_sessions import SqlSessionStore
+    from assist.staff.session_state import decoder, encode
+
+    return SqlSessionStore(build_database(settings), "call", a.session_ttl_minutes * 60, encode, decoder(assessor),
+                           max_entries=a.max_sessions)
+
+
 def build_consumer_sessions(settings: Settings, chat: ConsumerChat) -> ConsumerSessions:
-    """Consumer chats in an in-process session store: expiring, bounded (the longest idle chat makes room)."""
+    """Consumer chats: expiring, bounded (the longest idle chat makes room); in this process, or in the shared
+    database when live_state = "database"."""
     c = settings.consumer
-    return ConsumerSessions(chat, ExpiringMap(c.session_ttl_minutes * 60, max_entries=c.max_sessions, evict=True))
+    if settings.live_state == "memory":
+        return ConsumerSessions(chat, ExpiringMap(c.session_ttl_minutes * 60, max_entries=c.max_sessions, evict=True))
+    from assist.adapters.sql_sessions import SqlSessionStore
+
+    store: SqlSessionStore[Any] = SqlSessionStore(build_database(settings), "consumer", c.session_ttl_minutes * 60,
+                                                  list, list, max_entries=c.max_sessions, evict=True)
+    return ConsumerSessions(chat, store)
+
+
+def rate_limits(settings: Settings) -> tuple[RateLimit | None, RateLimit | None]:
+    """(consumer widget, sign-in) budgets shared by every worker when live_state = "database"; (None, None) keeps
+    them in each process."""
+    if settings.live_state == "memory":
+        return None, None
+    from assist.adapters.sql_sessions import SqlRateLimiter
+
+    db, c = build_database(settings), settings.consumer
+    return (SqlRateLimiter(db, "consumer", c.rate_limit_per_minute, c.rate_limit_burst),
+            SqlRateLimiter(db, "sign-in", 10, 10))
 
 
 # -- call audio ------------------------------------------------------------------------------------------------------
@@ -792,6 +825,7 @@ def create_web_app(settings: Settings) -> "FastAPI":
     embedder = build_embedder(settings)
     staff = build_staff_assist(settings, embedder)
     review = build_review_service(settings)
+    limits = rate_limits(settings)
     stt = build_speech_to_text(settings)
     a = settings.audio
     calls = CallServices(build_call_reviewer(settings, staff, stt), live_speech_to_text(settings, stt),
@@ -808,7 +842,8 @@ def create_web_app(settings: Settings) -> "FastAPI":
         readiness=readiness_checks(settings, staff.store, review.ping),
         admin=AdminServices(accounts, audit, staff),
         calls=calls,
-        articles=build_article_search(settings, embedder))
+        articles=build_article_search(settings, embedder),
+        consumer_limit=limits[0], sign_in_limit=limits[1])
     return create_app(services, settings.agent, settings.consumer, settings.documents,
                       gradio_temp=Path(settings.data_dir) / "gradio-tmp", auth=auth)
 

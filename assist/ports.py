@@ -187,6 +187,13 @@ class SessionStore(Protocol[T]):
     def __len__(self) -> int: ...
 
 
+class RateLimit(Protocol):
+    """A token bucket per client: ``allow`` is 0.0 when a message may go through (and counts it), else the seconds
+    to wait. In process (assist.edges.http.ratelimit) or shared by every worker (assist.adapters.sql_sessions)."""
+
+    def allow(self, client: str) -> float: ...
+
+
 class FeedbackStore(Protocol):
     """What was shown to staff, what they did with it, and the 疑似代理 tags (already masked when it arrives)."""
 
@@ -431,6 +438,6 @@ class VoiceprintStore(Protocol):
 __all__ = ["AccountStore", "AudioDecoder", "AuditStore", "IdentityProvider", "SpeakerEncoder", "SpeechToText",
            "VoiceprintStore",
            "AttackCheck", "ChatModel", "EmbeddingCache", "Embedder", "FeedbackStore", "LexicalIndex", "LexicalStore",
-           "NearDuplicateIndex", "OcrEngine", "OfficeReader", "PdfPages", "PracticeStore", "Reranker", "Retriever",
+           "NearDuplicateIndex", "OcrEngine", "OfficeReader", "PdfPages", "PracticeStore", "RateLimit", "Reranker", "Retriever",
            "ReviewStore", "ScamCheck", "SessionStore",
            "Sketcher", "TokenCounter", "Tokenizer", "VectorIndex", "VectorSearch", "VectorStore", "WatchlistStore"]

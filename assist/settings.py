@@ -312,6 +312,10 @@ class Settings(BaseSettings):
                                      "audit trail, feedback votes, live sessions (and feedback when "
                                      "agent.feedback_url is unset); e.g. postgresql+psycopg://assist:…@db/assist. "
                                      "Unset = SQLite in data_dir (one machine)")
+    live_state: Literal["memory", "database"] = Field(
+        "memory", description="Where live call sessions, consumer chats and rate-limit buckets live: memory = this "
+        "process (one worker; a restart ends live calls); database = the shared database (database_url), so that "
+        "several workers serve one call turn by turn and a worker that dies loses nothing (README, \"Deploy it\")")
     audio: AudioSettings = Field(default_factory=AudioSettings)  # type: ignore[arg-type]
 
     @classmethod

@@ -42,6 +42,7 @@ from assist.errors import (
 )
 from assist.evaluation.context import EvalContext
 from assist.knowledge.retrieval import ReloadingArticleSearch
+from assist.ports import RateLimit
 from assist.practice.coach import PracticeCoach
 from assist.review.service import ReviewService
 from assist.settings import AgentSettings, ConsumerSettings, DocumentSettings
@@ -70,6 +71,8 @@ class WebServices:
     admin: admin.AdminServices | None = None         # accounts, keys, audit trail, feedback moderation
     calls: calls.CallServices | None = None          # call audio: recordings and the live WebSocket
     articles: ReloadingArticleSearch | None = None   # the staff search page (法条检索) in the trainer console
+    consumer_limit: RateLimit | None = None          # the widget's per-client budget (None: in this process)
+    sign_in_limit: RateLimit | None = None           # password attempts per client (None: in this process)
 
 
 def _error(exc: AssistError, status: int, **extra: Any) -> JSONResponse:
@@ -90,7 +93,7 @@ def create_api(staff: StaffAssist, max_request_kb: int, review_service: ReviewSe
                call_services: calls.CallServices | None = None, *,
                auth: HttpAuth, readiness: Mapping[str, Check] | None = None,
                after_upload: Callable[[], None] | None = None, guards: Mapping[str, tuple[str, ...]] | None = None,
-               admin_services: admin.AdminServices | None = None, sign_in_limiter: RateLimiter | None = None) -> FastAPI:
+               admin_services: admin.AdminServices | None = None, sign_in_limiter: RateLimit | None = None) -> FastAPI:
     """The JSON API alone (staff routes, document review and call audio when given): what a call-centre platform
     calls. Every staff route needs a signed-in caller with its role (``auth``); ``guards`` adds path prefixes (the
     consoles)."""
@@ -202,10 +205,12 @@ def create_app(services: WebServices, agent_settings: AgentSettings, consumer_se
     sweeper = UploadSweeper(Path(os.environ["GRADIO_TEMP_DIR"]), documents.upload_retention_minutes * 60)
     app = create_api(services.staff, agent_settings.max_request_kb, services.review, services.calls, auth=auth,
                      readiness=services.readiness, after_upload=sweeper.soon, guards=CONSOLE_ROLES,
-                     admin_services=services.admin)
+                     admin_services=services.admin, sign_in_limiter=services.sign_in_limit)
     c = consumer_settings
     app.include_router(consumer.router(services.consumer, c.allowed_origins,
-                                       RateLimiter(c.rate_limit_per_minute, c.rate_limit_burst), c.max_message_chars,
+                                       services.consumer_limit or RateLimiter(c.rate_limit_per_minute,
+                                                                              c.rate_limit_burst),
+                                       c.max_message_chars,
                                        networks(agent_settings.trusted_proxies)))
     from assist.edges.ui.sidebar import StaffSidebar
     from assist.edges.ui.trainer import TrainerConsole

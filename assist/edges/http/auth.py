@@ -32,9 +32,8 @@ from assist.auth.tokens import Signer
 from assist.auth.types import ROLE_ZH, ROLES, Identity
 from assist.core.pii import mask_for_storage
 from assist.edges.http.limits import Network, client_address
-from assist.edges.http.ratelimit import RateLimiter
 from assist.errors import AssistError
-from assist.ports import IdentityProvider
+from assist.ports import IdentityProvider, RateLimit
 
 log = logging.getLogger("assist.auth")
 requests_log = logging.getLogger("assist.requests")     # one masked line per request (README, "Sign-in and roles")
@@ -308,7 +307,7 @@ def _safe_next(value: str | None) -> str:
     return v if v.startswith("/") and not v.startswith("//") and "\\" not in v else "/assist/"
 
 
-def router(auth: HttpAuth, limiter: RateLimiter) -> APIRouter:
+def router(auth: HttpAuth, limiter: RateLimit) -> APIRouter:
     """/login (form and single sign-on), /login/oidc/callback, /logout, /v1/me."""
     r = APIRouter(tags=["sign-in"])
 

@@ -18,8 +18,8 @@ from pydantic import BaseModel, Field
 from assist.consumer.sessions import ConsumerSessions
 from assist.core.pii import mask_for_storage
 from assist.edges.http.limits import Network, client_address
-from assist.edges.http.ratelimit import RateLimiter
 from assist.edges.http.validation import Text
+from assist.ports import RateLimit
 
 log = logging.getLogger("assist.consumer")
 
@@ -52,7 +52,7 @@ def client_key(request: Request, trusted: Sequence[Network] = ()) -> str:
                           trusted)
 
 
-def router(sessions: ConsumerSessions, allowed_origins: Sequence[str], limiter: RateLimiter,
+def router(sessions: ConsumerSessions, allowed_origins: Sequence[str], limiter: RateLimit,
            max_chars: int, trusted_proxies: Sequence[Network] = ()) -> APIRouter:
     """/widget.js, /widget (+ its assets), /demo and POST /v1/consumer/messages."""
     r = APIRouter(tags=["consumer"])
