@@ -181,7 +181,7 @@ def create_api(staff: StaffAssist, max_request_kb: int, review_service: ReviewSe
                                 status_code=200 if ready else 503,
                                 headers=None if ready else {"Retry-After": str(RETRY_AFTER_S)})
 
-    app.include_router(auth_routes.router(auth, sign_in_limiter or RateLimiter(10, 10)))
+    app.include_router(auth_routes.router(auth, sign_in_limiter if sign_in_limiter is not None else RateLimiter(10, 10)))
     app.include_router(staff_routes.router(staff, auth.on_event))
     if review_service is not None:
         app.include_router(review.router(review_service, auth.on_event))
@@ -208,8 +208,8 @@ def create_app(services: WebServices, agent_settings: AgentSettings, consumer_se
                      admin_services=services.admin, sign_in_limiter=services.sign_in_limit)
     c = consumer_settings
     app.include_router(consumer.router(services.consumer, c.allowed_origins,
-                                       services.consumer_limit or RateLimiter(c.rate_limit_per_minute,
-                                                                              c.rate_limit_burst),
+                                       services.consumer_limit if services.consumer_limit is not None
+                                       else RateLimiter(c.rate_limit_per_minute, c.rate_limit_burst),
                                        c.max_message_chars,
                                        networks(agent_settings.trusted_proxies)))
     from assist.edges.ui.sidebar import StaffSidebar
