@@ -3,6 +3,8 @@ with a relevance floor so that "nothing fits" is a possible answer, and an optio
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -18,6 +20,7 @@ if TYPE_CHECKING:
     from assist.knowledge.articles import ArticleSearch  # noqa: F401  (a string type argument of a base class below)
 
 T = TypeVar("T")
+RECENT_QUERIES = 256       # query vectors kept per loaded generation (a few KB each)
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,8 @@ class HybridRetriever:
         self._ids: list[str] = [c.id for c in data.chunks]
         self._masks: dict[Filter, np.ndarray] = {}
         self._matrix = data.vectors
+        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()   # last queries' vectors (a turn searches twice)
+        self._recent_lock = threading.Lock()
 
     @property
     def size(self) -> int:
@@ -98,7 +103,20 @@ class HybridRetriever:
         return list(self._chunks.values())
 
     def embed(self, query: str) -> np.ndarray:
-        return np.asarray(self.embedder.embed_query(query), dtype=np.float32)
+        """The query's vector; the last RECENT_QUERIES are kept, so one turn's script and passage searches (same
+        query, different filters) embed it once."""
+        with self._recent_lock:
+            hit = self._recent.get(query)
+            if hit is not None:
+                self._recent.move_to_end(query)
+                return hit
+        vec = np.asarray(self.embedder.embed_query(query), dtype=np.float32)
+        vec.setflags(write=False)
+        with self._recent_lock:
+            self._recent[query] = vec
+            if len(self._recent) > RECENT_QUERIES:
+                self._recent.popitem(last=False)
+        return vec
 
     def dense_ranking(self, qvec: np.ndarray, n: int, where: Filter | None = None) -> list[tuple[str, float]]:
         """The ``n`` nearest chunks to a query vector: (chunk id, cosine), best first."""

@@ -11,7 +11,7 @@ import pytest
 from assist.adapters.sql_database import SqlDatabase
 from assist.adapters.sql_sessions import SqlRateLimiter, SqlSessionStore
 from assist.bootstrap import build_staff_assist
-from assist.errors import SessionNotFound
+from assist.errors import AssistError, SessionNotFound
 from assist.staff.session_state import decoder, encode
 
 CALL = [
@@ -74,7 +74,7 @@ def test_a_failed_turn_changes_nothing(shared):
     sid = w.start()
     w.on_turn(sid, {"speaker": "caller", "text": "你好"})
     before = encode(w.session(sid))
-    with pytest.raises(Exception):
+    with pytest.raises(AssistError):
         w.on_turn(sid, {"speaker": "nobody", "text": "坏的一轮"})
     assert encode(w.session(sid)) == before
 
