@@ -397,8 +397,12 @@ def build_watchlist(settings: Settings) -> "Watchlist":
     if r.watchlist_secret is None:
         raise ConfigError("the watchlist is off: set ASSIST_RISK__WATCHLIST_SECRET (>= 16 characters)",
                           field="risk.watchlist_secret")
-    return Watchlist(SqliteWatchlistStore(IndexLayout(settings.data_dir).root / "watchlist.sqlite"),
-                     r.watchlist_secret.get_secret_value(), r.watchlist_window_days, r.watchlist_min_borrowers)
+    store: Any = SqliteWatchlistStore(IndexLayout(settings.data_dir).root / "watchlist.sqlite")
+    if settings.database_url:
+        from assist.adapters.sql_stores import SqlWatchlistStore
+
+        store = SqlWatchlistStore(build_database(settings))
+    return Watchlist(store, r.watchlist_secret.get_secret_value(), r.watchlist_window_days, r.watchlist_min_borrowers)
 
 
 # -- staff and consumer ----------------------------------------------------------------------------------------------
@@ -631,7 +635,12 @@ def build_review_service(settings: Settings, *, ocr: OcrEngine | None = None,
         words = JiebaTokenizer(BASE_TERMS, cache_dir=IndexLayout(settings.data_dir).jieba_dir).words
         matcher = RuleMatcher(signals, words)
     sketcher = MinHashSketcher(LSH_THRESHOLD)
-    store = SqliteReviewStore(Path(settings.data_dir) / "review.sqlite", sketcher.params)
+    if settings.database_url:                  # several workers: the shared database
+        from assist.adapters.sql_stores import SqlReviewStore
+
+        store: Any = SqlReviewStore(build_database(settings), sketcher.params)
+    else:
+        store = SqliteReviewStore(Path(settings.data_dir) / "review.sqlite", sketcher.params)
     budgets = document_budgets(settings.documents)
     return ReviewService(ReviewPolicy.of(signals, matcher), store, sketcher, ocr or RapidOcrEngine(),
                          OfficeDocuments(budgets), max_bytes=int(settings.documents.max_upload_mb * 2**20),
@@ -646,8 +655,12 @@ def build_practice_coach(settings: Settings, staff: "StaffAssist", embedder: Emb
 
     folder = shipped_datasets() / "conversations"
     convs = load_conversations(folder) if folder.is_dir() else [parse_line(c) for c in demo_calls()]
-    return PracticeCoach(convs, staff, embedder, SqlitePracticeStore(IndexLayout(settings.data_dir).root /
-                                                                      "practice.sqlite"))
+    store: Any = SqlitePracticeStore(IndexLayout(settings.data_dir).root / "practice.sqlite")
+    if settings.database_url:
+        from assist.adapters.sql_stores import SqlPracticeStore
+
+        store = SqlPracticeStore(build_database(settings))
+    return PracticeCoach(convs, staff, embedder, store)
 
 
 def demo_calls() -> list[dict]:  # type: ignore[type-arg]

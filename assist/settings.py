@@ -309,9 +309,10 @@ class Settings(BaseSettings):
     documents: DocumentSettings = Field(default_factory=DocumentSettings)  # type: ignore[arg-type]
     auth: AuthSettings = Field(default_factory=AuthSettings)  # type: ignore[arg-type]
     database_url: str | None = Field(None, description="SQLAlchemy URL of the shared database: accounts and keys, the "
-                                     "audit trail, feedback votes, live sessions (and feedback when "
-                                     "agent.feedback_url is unset); e.g. postgresql+psycopg://assist:…@db/assist. "
-                                     "Unset = SQLite in data_dir (one machine)")
+                                     "audit trail, feedback votes, live sessions (live_state), reviewed documents, "
+                                     "watchlist sightings, practice results (and feedback when agent.feedback_url is "
+                                     "unset); e.g. postgresql+psycopg://assist:…@db/assist. Unset = SQLite in data_dir "
+                                     "(one machine)")
     live_state: Literal["memory", "database"] = Field(
         "memory", description="Where live call sessions, consumer chats and rate-limit buckets live: memory = this "
         "process (one worker; a restart ends live calls); database = the shared database (database_url), so that "

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import random
 import subprocess
@@ -48,7 +47,7 @@ def _wait(url: str, proc: subprocess.Popen[bytes], log: Path, what: str, timeout
             return
         except OSError:
             if proc.poll() is not None:
-                raise SystemExit(f"{what} exited: {log.read_text(encoding='utf-8', errors='replace')[-2000:]}")
+                raise SystemExit(f"{what} exited: {log.read_text(encoding='utf-8', errors='replace')[-2000:]}") from None
             time.sleep(0.5)
     raise SystemExit(f"{what} did not answer within {timeout} s")
 
