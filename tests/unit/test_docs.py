@@ -36,3 +36,15 @@ def test_every_exit_code_is_in_the_readme_table():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     for code in EXIT_CODES.values():
         assert f"\n| {code} | " in readme, code
+
+
+def test_the_reference_deployment_settings_load_and_name_the_shared_engines(monkeypatch):
+    """deploy/assist.toml is what README "Deploy it" tells operators to install: it must load as it is."""
+    from assist.settings import load_settings
+
+    for k in [k for k in __import__("os").environ if k.startswith("ASSIST_")]:
+        monkeypatch.delenv(k)
+    s = load_settings(REPO / "deploy" / "assist.toml")
+    assert s.live_state == "database" and s.chroma.url and s.agent.trusted_proxies and s.auth.public_url
+    unit = (REPO / "deploy" / "assist@.service").read_text(encoding="utf-8")
+    assert "EnvironmentFile=/etc/assist/secrets.env" in unit and "assist serve" in unit
