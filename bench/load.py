@@ -39,7 +39,7 @@ def _conversations() -> list[list[dict[str, str]]]:
     return [[{"speaker": t.speaker, "text": t.text} for t in c.turns] for c in convs if len(c.turns) >= 4]
 
 
-def _wait(url: str, proc: subprocess.Popen[bytes], log: Path, what: str, timeout: float = 300) -> None:
+def _wait(url: str, proc: subprocess.Popen[bytes], log: Path, what: str, timeout: float = 900) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
         try:
@@ -221,6 +221,7 @@ def main() -> int:
     turns = 3 if args.quick else args.turns
     embedder = "hash" if args.quick else args.embedder
     env = {"ASSIST_EMBEDDER__KIND": embedder,
+           "ASSIST_EMBEDDER__CACHE_PATH": str(Path(tempfile.gettempdir()) / f"assist-load-cache-{embedder}.sqlite"),
            "ASSIST_CONSUMER__RATE_LIMIT_PER_MINUTE": "100000", "ASSIST_CONSUMER__RATE_LIMIT_BURST": "100000"}
     convs = _conversations()
     runs = []

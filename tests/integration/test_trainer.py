@@ -87,7 +87,10 @@ def test_statute_search_tab_is_served(base_url):
     digests that explain the question are shown and the page says no article was found."""
     from gradio_client import Client
 
-    c = Client(base_url + "/trainer/", verbose=False)
+    c = Client(base_url + "/trainer/", verbose=False, headers=cookie_of(base_url, "agent"))   # every staff role
     out = c.predict("催收的人爆我通讯录，这合法吗", [], 5, api_name="/search_articles")
     html = out[0]
     assert "相关解读" in html and "供内部参考" in html and "<script" not in html
+    # a reviewer may search too (STATUTE_ROLES: every staff role); the function checks its caller itself
+    reviewer = Client(base_url + "/trainer/", verbose=False, headers=cookie_of(base_url, "reviewer"))
+    assert "供内部参考" in reviewer.predict("催收打我家人电话", [], 3, api_name="/search_articles")[0]
