@@ -49,7 +49,11 @@ _buckets = Table(
 class SqlSessionStore(Generic[T]):
     """Sessions of one ``kind`` (e.g. "call", "consumer") in the database. ``encode``/``decode`` turn a value into
     JSON-able data and back. ``max_entries``: ``add`` refuses a new key beyond it (``evict``: drops the longest idle
-    one instead), checked with one indexed count."""
+    one instead). The number of live sessions is counted at most every COUNT_EVERY_S and followed in between by this
+    worker's own adds, so a new session costs no count of all sessions (a capacity guard, not an exact quota: other
+    workers' adds show at the next count)."""
+
+    COUNT_EVERY_S = 2.0
 
     def __init__(self, db: SqlDatabase, kind: str, ttl_s: float, encode: Callable[[T], Any],
                  decode: Callable[[Any], T], *, max_entries: int | None = None, evict: bool = False,
@@ -65,6 +69,8 @@ class SqlSessionStore(Generic[T]):
         self._sweep_every = sweep_every_s
         self._swept = -float("inf")
         self._sweep_lock = threading.Lock()
+        self._live = 0
+        self._counted_at = -float("inf")
 
     # -- helpers ---------------------------------------------------------------------------------------------------
     def _dump(self, value: T) -> str:
@@ -94,9 +100,11 @@ class SqlSessionStore(Generic[T]):
             with self.db.writing() as c:
                 exists = c.execute(select(_sessions.c.key).where(self._where(key))).first() is not None
                 if not exists and self.max_entries is not None:
-                    live = c.execute(select(func.count()).select_from(_sessions).where(
-                        and_(_sessions.c.kind == self.kind, _sessions.c.expires >= now))).scalar_one()
-                    if live >= self.max_entries:
+                    if now - self._counted_at >= self.COUNT_EVERY_S:
+                        self._live = c.execute(select(func.count()).select_from(_sessions).where(
+                            and_(_sessions.c.kind == self.kind, _sessions.c.expires >= now))).scalar_one()
+                        self._counted_at = now
+                    if self._live >= self.max_entries:
                         if not self.evict:
                             return False
                         oldest = c.execute(select(_sessions.c.key).where(and_(
@@ -105,12 +113,14 @@ class SqlSessionStore(Generic[T]):
                         if oldest is not None:
                             c.execute(delete(_sessions).where(self._where(oldest)))
                             self.evicted += 1
+                            self._live -= 1
                 if exists:
                     c.execute(update(_sessions).where(self._where(key)).values(value=data, expires=now + self.ttl_s))
                 else:
                     c.execute(delete(_sessions).where(self._where(key)))       # an expired row under the same key
                     c.execute(insert(_sessions).values(kind=self.kind, key=key, value=data,
                                                        expires=now + self.ttl_s))
+                    self._live += 1
             return True
 
         return self.db.do(_meta, "store a live session", run)
