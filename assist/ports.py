@@ -207,6 +207,10 @@ class FeedbackStore(Protocol):
 
     def tag_state(self, session_id: str, tag: str) -> bool: ...
 
+    def knows_session(self, session_id: str) -> bool:
+        """A call with this id was served (a suggestion shown or a tag set), whether it is still live or not."""
+        ...
+
     def feedback_counts(self) -> dict[tuple[str, str], dict[str, int]]:
         """(script id, situation) -> counts of used / edited / rejected."""
         ...

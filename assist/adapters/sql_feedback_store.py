@@ -243,6 +243,15 @@ class SqlFeedbackStore:
                 return bool(r[0]) if r else False
         return self._do("read a tag", go)
 
+    def knows_session(self, session_id: str) -> bool:
+        """Whether a call with this id was ever served here (a suggestion shown or a tag set), live or ended."""
+        def go() -> bool:
+            with self.engine.connect() as c:
+                return (c.execute(select(shown.c.id).where(shown.c.session_id == session_id).limit(1)).first()
+                        is not None or c.execute(select(tags.c.id).where(tags.c.session_id == session_id)
+                                                 .limit(1)).first() is not None)
+        return self._do("look up a call", go)
+
     def feedback_counts(self) -> dict[tuple[str, str], dict[str, int]]:
         """(script id, situation) -> counts of used / edited / rejected."""
         q = (select(shown.c.script_id, shown.c.situation, feedback.c.action, func.count())

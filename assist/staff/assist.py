@@ -213,6 +213,9 @@ class StaffAssist:
         """Set or clear the 疑似代理 tag (an internal label on the case, never shown to the caller)."""
         if not _SESSION_ID.fullmatch(session_id):     # only ids this service made reach the store
             raise SessionNotFound("会话不存在或已过期", field="session_id")
+        # a live call, or one served before (tagging after the call has ended is normal); never an invented id
+        if self._sessions.get(session_id) is None and not self.store.knows_session(session_id):
+            raise SessionNotFound("会话不存在", field="session_id")
         self.store.record_tag(session_id, TAG, value, _staff_id(agent_id))
 
 

@@ -113,6 +113,10 @@ class QueuedFeedbackStore:
         self.flush()
         return self.inner.tag_state(session_id, tag)
 
+    def knows_session(self, session_id: str) -> bool:
+        self.flush()
+        return self.inner.knows_session(session_id)
+
     def feedback_counts(self) -> dict[tuple[str, str], dict[str, int]]:
         return self.inner.feedback_counts()
 

@@ -133,3 +133,14 @@ def test_one_person_cannot_game_the_ranking_and_an_admin_can_undo(agent):
     rows = [("s", "x", "a", "2026-01-01", "rejected")] * 5 + [("s", "x", "a", "2026-01-02", "rejected")] * 5 + \
            [("s", "x", "a", "2026-01-03", "rejected")] + [("s", "x", "b", "2026-01-01", "rejected")]
     assert bounded_counts(rows) == {("s", "x"): {"rejected": 3}}  # a: 1 a day, 2 in all; b: 1
+
+
+def test_an_invented_session_cannot_be_tagged_but_an_ended_one_can(agent):
+    with pytest.raises(SessionNotFound):
+        agent.tag("0123456789abcdef", True, agent_id="a1")            # well-formed, never existed
+    sid = agent.start({"number_matches": "no"})
+    agent.on_turn(sid, {"speaker": "caller", "text": "我是借款人的法务，以后他的事都由我来谈。"})
+    agent.tag(sid, True, agent_id="a1")                               # live
+    agent._sessions.discard(sid)                                      # the call has ended (expired)
+    agent.tag(sid, False, agent_id="a1")                              # still known: it was served
+    assert agent.store.tag_state(sid, "suspected_intermediary") is False
