@@ -191,6 +191,7 @@ def measure(name: str, root: Path, env: dict[str, str], workers: int, chroma: bo
             asyncio.run(_calls([u], d.key, 2, 2, convs, seed=0))
             asyncio.run(_consumer([u], 1, 2))
         steps, held = [], 0
+        load_before = os.getloadavg()[0]
         for n in levels:
             r = asyncio.run(_calls(d.urls, d.key, n, turns, convs, seed=n))
             steps.append(r)
@@ -203,6 +204,7 @@ def measure(name: str, root: Path, env: dict[str, str], workers: int, chroma: bo
         print(f"   consumer 20x10: p95 {consumer['p95_ms']} ms, errors {consumer['errors']}", file=sys.stderr)
         return {"name": name, "workers": workers, "chroma": "server" if chroma else "embedded",
                 "live_state": env.get("ASSIST_LIVE_STATE", "memory"), "held_calls": held, "steps": steps,
+                "machine_load_1min": [round(load_before, 1), round(os.getloadavg()[0], 1)],
                 "consumer": consumer}
     finally:
         d.close()

@@ -66,7 +66,7 @@ def measure(name: str, settings: Settings, n: int) -> dict[str, Any]:
     return {"name": name, "live_state": settings.live_state, "idle_sessions": n, "fill_s": round(fill_s, 1),
             "rss_growth_mb": round(rss1 - rss0, 1), "per_session_kb": round((rss1 - rss0) * 1024 / n, 2),
             "turn_ms_median_empty": round(before_ms, 2), "turn_ms_median_full": round(after_ms, 2),
-            "ratio_full_to_empty": round(after_ms / before_ms, 2)}
+            "ratio_full_to_empty": round(after_ms / before_ms, 2), "machine_load_1min": round(os.getloadavg()[0], 1)}
 
 
 def main() -> int:
