@@ -1,6 +1,6 @@
 """Document review on the hand-written letters of eval/datasets/letters: kind, the parts of each authorisation,
 warnings on complete lawful letters, high findings on companies posing as firms, template clustering; reported
-separately for the tuning writers (L01-L06) and the held-out writers (L07, L08). Then phone photos: letters rendered,
+separately for the tuning writers (L01-L08) and the held-out writers (L09, L10). Then phone photos: letters rendered,
 distorted (perspective, rotation, shadow, uneven light, blur, JPEG), read by the real OCR, and compared with the
 typed version (character accuracy; same kind, same parts found, same findings). Writes JSON.
 
@@ -36,6 +36,7 @@ from testkit.letters import ELEMENTS, HELD_OUT, TUNING, Letter, load, score
 from testkit.review_corpus import font_available, phone_photo, render_png
 
 REPO = Path(__file__).resolve().parents[1]
+PHOTO_HALVES = (("L07", "L08"), ("L01", "L02", "L03", "L04", "L05", "L06"))
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -66,7 +67,7 @@ def text_run(work: Path) -> dict[str, Any]:
         part = [lt for lt in letters if lt.writer in writers]
         names = {lt.name for lt in part}
         out[split] = score(part, results, [[m for m in c if m in names] for c in clusters])
-    # all 180 letters in one folder: templates of two writers must not merge, individual letters stay alone
+    # all letters in one folder: templates of two writers must not merge, individual letters stay alone
     everything = score(letters, results, clusters)
     out["all_letters_clustering"] = everything["clustering"]
     out["all_letters_clustering_complaints_and_certificates"] = everything["clustering_complaints_and_certificates"]
@@ -75,7 +76,8 @@ def text_run(work: Path) -> dict[str, Any]:
 
 def photo_run(n: int, work: Path) -> dict[str, Any]:
     rng = random.Random(23)
-    held, tuning = load(HELD_OUT), load(TUNING)
+    # the same pages as round one (half from its held-out writers L07/L08), so numbers compare across rounds
+    held, tuning = load(PHOTO_HALVES[0]), load(PHOTO_HALVES[1])
     picked = rng.sample(held, n // 2) + rng.sample(tuning, n - n // 2)
     service = build_review_service(Settings(data_dir=work / "data-photo"))
     service.read(render_png("预热"), "warm.png")
