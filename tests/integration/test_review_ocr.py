@@ -121,13 +121,16 @@ def test_a_page_on_a_desk_is_found_and_a_small_rotation_measured():
     assert quad is not None and np.abs(quad - want).max() <= 12
 
 
-def test_a_shadowed_tilted_photo_reads_whole_once_flattened(ocr):
+def test_a_shadowed_tilted_photo_reads_in_order_once_flattened(ocr):
     """A tuning writer's letter photographed at an angle with a shadow over a corner (the bench's page 23): without
-    flattening the reader lost about a third of it; flattened it reads nearly whole."""
+    flattening the tilted rows were merged out of order (a sentence's second half read before its first, about 0.86
+    similar to the typed text); flattened it reads as typed."""
+    import difflib
+
     from testkit.letters import load
 
     letter = next(lt for lt in load(("L06",)) if lt.path.name == "L06-001.txt")
     photo = phone_photo(render_png(letter.text, seed=23), seed=23)
     read = read_document_with(ocr, photo, "photo.png")
     want, got = "".join(letter.text.split()), "".join(read.text.split())
-    assert len(got) >= 0.95 * len(want) and "申请人" in got and "停息挂账" in got
+    assert difflib.SequenceMatcher(None, want, got, autojunk=False).ratio() >= 0.97
