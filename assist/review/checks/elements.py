@@ -140,7 +140,8 @@ def find_elements(doc: ReadDocument) -> dict[str, Element]:
     """Every part of an authorisation letter: found (with a masked quote and its position) or missing (with where it
     was looked for)."""
     text = doc.text
-    folded = fold_width(text)
+    joined, index = _unwrapped(doc)
+    folded = fold_width(joined)
     spans: dict[str, Callable[[], tuple[int, int] | None]] = {
         "principal": lambda: _span(_first((_PRINCIPAL_LABEL, _PRINCIPAL_PROSE), folded)),
         "agent": lambda: _span(_first((_AGENT_LABEL, _AGENT_PROSE, _AGENT_KIN), folded)),
@@ -157,7 +158,7 @@ def find_elements(doc: ReadDocument) -> dict[str, Element]:
         if span is None:
             out[name] = Element(name, False, where=_WHERE[name])
             continue
-        start, end = span
+        start, end = index[span[0]], index[max(span[0], span[1] - 1)] + 1
         page, line = locate(doc, start)
         quote = text[start:end] if name == "licence" else quote_of(text, start, end)
         out[name] = Element(name, True, quote, page, line, start, end)
@@ -166,3 +167,27 @@ def find_elements(doc: ReadDocument) -> dict[str, Element]:
 
 def _span(m: re.Match[str] | None) -> tuple[int, int] | None:
     return (m.start(), m.end()) if m is not None else None
+
+
+_WRAP_END = re.compile(r"[。！？；：:!?;）)」”]$")
+
+
+def _unwrapped(doc: ReadDocument) -> tuple[str, list[int]]:
+    """The text with the line breaks a photo or scan put inside a sentence taken out ("我堂哥田家" / "旺（身份证…"),
+    and for every character its offset in doc.text. A break is a wrap when its line is a long one reaching the
+    right edge of the text on its page and does not end in punctuation. Typed text is returned as it is."""
+    text = doc.text
+    if not doc.ocr:
+        return text, list(range(len(text) + 1))
+    right: dict[int, float] = {}
+    for ln in doc.lines:
+        if ln.bbox is not None:
+            right[ln.page] = max(right.get(ln.page, 0.0), ln.bbox[2])
+    starts = doc.starts
+    wraps = set()
+    for i, (ln, nxt) in enumerate(zip(doc.lines, doc.lines[1:])):
+        if (ln.bbox is not None and nxt.page == ln.page and len(ln.text.strip()) >= 15 and nxt.text.strip()
+                and not _WRAP_END.search(ln.text.rstrip()) and ln.bbox[2] >= 0.9 * right[ln.page]):
+            wraps.add(starts[i] + len(ln.text))
+    index = [i for i in range(len(text)) if i not in wraps]
+    return "".join(text[i] for i in index), index + [len(text)]

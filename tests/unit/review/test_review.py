@@ -211,6 +211,18 @@ def test_a_surname_that_also_starts_sentences_is_a_name_only_where_a_name_ends()
     assert not principal("委托书\n委托人于今年三月借款，现委托李四代为协商。\n")
 
 
+def test_a_name_wrapped_across_two_photographed_lines_is_still_found():
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (400, 200), "white").save(buf, format="PNG")
+    lines = ["特此委托", "委托人田家兴，身份证431225199811023317，在外地当兵。我堂哥田家",
+             "旺（身份证431225199507213316）代为处理我在你们公司逾期借款的事情。", "委托人签字：田家兴", "2024年8月8号"]
+    doc = read(buf.getvalue(), "photo.png", ocr=ScriptedOcr(lines))
+    agent = find_elements(doc)["agent"]
+    assert agent.found and agent.line == 2 and "田家" in (agent.quote or "")
+
+
 def test_a_situation_statement_is_a_complaint_only_when_it_asks_for_something():
     record = "情况说明\n\n员工王某持一份委托书要求人力资源部盖章，经核查未予盖章。\n\n特此说明，备查。\n某公司法务部\n"
     assert classify(text_doc(record)) == "other"
