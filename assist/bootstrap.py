@@ -619,6 +619,13 @@ def build_call_reviewer(settings: Settings, staff: "StaffAssist | None" = None, 
 
 # -- document review, practice, evaluation ---------------------------------------------------------------------------
 
+def _flatten_page(rgb: Any) -> Any:
+    """OpenCV loaded with the first image only (text-only reviews never import it)."""
+    from assist.adapters.opencv_pages import flatten_page
+
+    return flatten_page(rgb)
+
+
 def build_review_service(settings: Settings, *, ocr: OcrEngine | None = None,
                          matcher: RuleMatcher | None = None) -> "ReviewService":
     """Document review over the signal taxonomy (rules with the domain terms), a SQLite store beside the index,
@@ -642,7 +649,9 @@ def build_review_service(settings: Settings, *, ocr: OcrEngine | None = None,
     else:
         store = SqliteReviewStore(Path(settings.data_dir) / "review.sqlite", sketcher.params)
     budgets = document_budgets(settings.documents)
-    return ReviewService(ReviewPolicy.of(signals, matcher), store, sketcher, ocr or RapidOcrEngine(),
+    if ocr is None:
+        ocr = RapidOcrEngine(prepare=_flatten_page if settings.documents.flatten_photos else None)
+    return ReviewService(ReviewPolicy.of(signals, matcher), store, sketcher, ocr,
                          OfficeDocuments(budgets), max_bytes=int(settings.documents.max_upload_mb * 2**20),
                          budgets=budgets)
 

@@ -189,6 +189,9 @@ class DocumentSettings(BaseModel):
     max_ocr_pages: int = Field(10, ge=1, description="Most scanned pages (or images) read by OCR in one document, counted "
                                 "before OCR starts")
     max_ocr_seconds: float = Field(60.0, gt=0, description="OCR time for one document; past it the document is refused")
+    flatten_photos: bool = Field(True, description="Before OCR, find a photographed page's corners and warp it flat, "
+                                 "straighten a small rotation and even out shadow and light (OpenCV); a scan passes "
+                                 "almost unchanged")
     upload_retention_minutes: int = Field(15, ge=1, description="Uploads to the trainer console that no function "
                                           "consumed are deleted after this (consumed ones at once)")
 

@@ -1,10 +1,12 @@
 """Document review on the hand-written letters of eval/datasets/letters: kind, the parts of each authorisation,
 warnings on complete lawful letters, high findings on companies posing as firms, template clustering; reported
-separately for the tuning writers (L01-L06) and the held-out writers (L07, L08). Then phone photos: letters rendered,
+separately for the tuning writers (L01-L08) and the held-out writers (L09, L10). Then phone photos: letters rendered,
 distorted (perspective, rotation, shadow, uneven light, blur, JPEG), read by the real OCR, and compared with the
-typed version (character accuracy; same kind, same parts found, same findings). Writes JSON.
+typed version (character accuracy; same kind, same parts found, same findings), each page read both as photographed
+and flattened first (documents.flatten_photos) in the same run. Writes JSON.
 
     python bench/review_letters.py [--out bench/results/review_letters.json] [--photos 24] [--baseline-src DIR]
+                                   [--photos-only]
 
 --baseline-src runs the text part again with the assist package found in DIR (e.g. an export of an older commit)
 to put today's numbers beside the earlier ones; elements are then inferred from its "…_missing" findings.
@@ -31,11 +33,12 @@ from assist.review.batch import review_folder
 from assist.review.checks import run_checks
 from assist.review.checks.elements import find_elements
 from assist.review.masking import mask_text
-from assist.settings import Settings
+from assist.settings import DocumentSettings, Settings
 from testkit.letters import ELEMENTS, HELD_OUT, TUNING, Letter, load, score
 from testkit.review_corpus import font_available, phone_photo, render_png
 
 REPO = Path(__file__).resolve().parents[1]
+PHOTO_HALVES = (("L07", "L08"), ("L01", "L02", "L03", "L04", "L05", "L06"))
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -66,48 +69,42 @@ def text_run(work: Path) -> dict[str, Any]:
         part = [lt for lt in letters if lt.writer in writers]
         names = {lt.name for lt in part}
         out[split] = score(part, results, [[m for m in c if m in names] for c in clusters])
-    # all 180 letters in one folder: templates of two writers must not merge, individual letters stay alone
+    # all letters in one folder: templates of two writers must not merge, individual letters stay alone
     everything = score(letters, results, clusters)
     out["all_letters_clustering"] = everything["clustering"]
     out["all_letters_clustering_complaints_and_certificates"] = everything["clustering_complaints_and_certificates"]
     return out
 
 
-def photo_run(n: int, work: Path) -> dict[str, Any]:
-    rng = random.Random(23)
-    held, tuning = load(HELD_OUT), load(TUNING)
-    picked = rng.sample(held, n // 2) + rng.sample(tuning, n - n // 2)
-    service = build_review_service(Settings(data_dir=work / "data-photo"))
-    service.read(render_png("预热"), "warm.png")
-    rows = []
-    for i, lt in enumerate(picked):
-        typed = service.read(lt.path.read_bytes(), lt.path.name)
-        png = phone_photo(render_png(lt.text, seed=i), seed=i)
-        t0 = time.perf_counter()
-        photo = service.read(png, lt.path.stem + ".png")
-        secs = time.perf_counter() - t0
-        want, got = "".join(mask_text(typed.text).split()), "".join(mask_text(photo.text).split())
-        k_typed, f_typed = run_checks(typed, service.policy)
-        k_photo, f_photo = run_checks(photo, service.policy)
-        e_typed = {k: v.found for k, v in find_elements(typed).items()}
-        e_photo = {k: v.found for k, v in find_elements(photo).items()}
-        c_typed = sorted({(f.check, f.severity) for f in f_typed})
-        c_photo = sorted({(f.check, f.severity) for f in f_photo})
-        rows.append({"letter": lt.name, "kind": lt.label["kind"], "ocr_seconds": round(secs, 2),
-                     "char_accuracy": round(1 - edit_distance(got, want) / max(1, len(want)), 4),
-                     "same_kind": k_typed == k_photo,
-                     "same_elements": k_typed != "authorisation" or e_typed == e_photo,
-                     "element_differences": [e for e in ELEMENTS if e_typed[e] != e_photo[e]]
-                     if k_typed == "authorisation" else [],
-                     "same_findings": c_typed == c_photo,
-                     "finding_differences": {"typed_only": [list(x) for x in c_typed if x not in c_photo],
-                                             "photo_only": [list(x) for x in c_photo if x not in c_typed]}})
-    service.close()
+def _photo_row(service: Any, lt: Letter, typed: Any, png: bytes) -> dict[str, Any]:
+    t0 = time.perf_counter()
+    photo = service.read(png, lt.path.stem + ".png")
+    secs = time.perf_counter() - t0
+    want, got = "".join(mask_text(typed.text).split()), "".join(mask_text(photo.text).split())
+    k_typed, f_typed = run_checks(typed, service.policy)
+    k_photo, f_photo = run_checks(photo, service.policy)
+    e_typed = {k: v.found for k, v in find_elements(typed).items()}
+    e_photo = {k: v.found for k, v in find_elements(photo).items()}
+    c_typed = sorted({(f.check, f.severity) for f in f_typed})
+    c_photo = sorted({(f.check, f.severity) for f in f_photo})
+    return {"letter": lt.name, "kind": lt.label["kind"], "ocr_seconds": round(secs, 2),
+            "char_accuracy": round(1 - edit_distance(got, want) / max(1, len(want)), 4),
+            "same_kind": k_typed == k_photo,
+            "same_elements": k_typed != "authorisation" or e_typed == e_photo,
+            "element_differences": [e for e in ELEMENTS if e_typed[e] != e_photo[e]]
+            if k_typed == "authorisation" else [],
+            "same_findings": c_typed == c_photo,
+            "finding_differences": {"typed_only": [list(x) for x in c_typed if x not in c_photo],
+                                    "photo_only": [list(x) for x in c_photo if x not in c_typed]}}
+
+
+def _photo_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     acc = [r["char_accuracy"] for r in rows]
     auth = [r for r in rows if r["kind"] == "authorisation"]
-    return {"pages": len(rows), "held_out_pages": n // 2,
+    return {"pages": len(rows),
             "char_accuracy_mean": round(statistics.mean(acc), 4), "char_accuracy_min": round(min(acc), 4),
             "char_accuracy_median": round(statistics.median(acc), 4),
+            "pages_below_0_7": sum(a < 0.7 for a in acc), "pages_below_0_9": sum(a < 0.9 for a in acc),
             "same_kind": f"{sum(r['same_kind'] for r in rows)}/{len(rows)}",
             "same_elements_on_authorisations": f"{sum(r['same_elements'] for r in auth)}/{len(auth)}",
             "same_findings": f"{sum(r['same_findings'] for r in rows)}/{len(rows)}",
@@ -115,12 +112,39 @@ def photo_run(n: int, work: Path) -> dict[str, Any]:
             "pages_detail": rows}
 
 
+def photo_run(n: int, work: Path) -> dict[str, Any]:
+    """The same pages read twice in one run, page by page: as photographed, and flattened first (perspective warp,
+    deskew, shadow divided out: documents.flatten_photos)."""
+    rng = random.Random(23)
+    # the same pages as round one (half from its held-out writers L07/L08), so numbers compare across rounds
+    held, tuning = load(PHOTO_HALVES[0]), load(PHOTO_HALVES[1])
+    picked = rng.sample(held, n // 2) + rng.sample(tuning, n - n // 2)
+    services = {"flattened": build_review_service(Settings(data_dir=work / "data-photo")),
+                "as_photographed": build_review_service(Settings(data_dir=work / "data-photo-raw",
+                                                                 documents=DocumentSettings(flatten_photos=False)))}
+    for svc in services.values():
+        svc.read(render_png("预热"), "warm.png")
+    rows: dict[str, list[dict[str, Any]]] = {k: [] for k in services}
+    for i, lt in enumerate(picked):
+        png = phone_photo(render_png(lt.text, seed=i), seed=i)
+        for key, svc in services.items():
+            typed = svc.read(lt.path.read_bytes(), lt.path.name)
+            rows[key].append(_photo_row(svc, lt, typed, png))
+    for svc in services.values():
+        svc.close()
+    return {"pages": n, "pages_from_round_one_held_out_writers": n // 2,
+            **{key: _photo_summary(r) for key, r in rows.items()},
+            "flattening_time_ratio": round(
+                sum(r["ocr_seconds"] for r in rows["flattened"])
+                / max(1e-9, sum(r["ocr_seconds"] for r in rows["as_photographed"])), 3)}
+
+
 BASELINE = r'''
 import json, sys, tempfile
 from pathlib import Path
 sys.path.insert(0, sys.argv[1]); sys.path.insert(1, sys.argv[2])
 from assist.bootstrap import build_review_service
-from assist.settings import Settings
+from assist.settings import DocumentSettings, Settings
 from testkit.letters import load, TUNING, HELD_OUT
 MISSING = {"principal": "auth.principal_missing", "agent": "auth.trustee_missing",
            "relationship": "auth.relationship_missing", "scope": "auth.scope_missing", "term": "auth.term_missing",
@@ -160,11 +184,14 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "review_letters.json")
     ap.add_argument("--photos", type=int, default=24, help="letters rendered, photographed and OCR'd")
+    ap.add_argument("--photos-only", action="store_true", help="skip the text part (the held-out scoring)")
     ap.add_argument("--baseline-src", type=Path, help="a directory holding an older assist package to compare")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        result: dict[str, Any] = {"machine": machine(), "text": text_run(work)}
+        result: dict[str, Any] = {"machine": machine()}
+        if not args.photos_only:
+            result["text"] = text_run(work)
         if args.baseline_src:
             result["baseline"] = {"source": str(args.baseline_src), **baseline_run(args.baseline_src)}
         result["photos"] = (photo_run(args.photos, work) if font_available() and args.photos

@@ -4,6 +4,7 @@ loaded only when the first image is read, so `assist --help` and text-only revie
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from assist.core.documents import OcrLine
@@ -20,8 +21,10 @@ class RapidOcrEngine:
     """RapidOCR (onnxruntime). Loading the models takes about 0.4 s and ~100 MB, so build one engine per process and
     share it: the models are read-only, so calls from several requests need no lock."""
 
-    def __init__(self) -> None:
+    def __init__(self, prepare: Callable[[Any], Any] | None = None) -> None:
+        """``prepare``: an RGB array in, the array to read out (e.g. a phone photo made flat: opencv_pages)."""
         self._engine: Any = None
+        self._prepare = prepare
         self._lock = threading.Lock()
 
     def _load(self) -> Any:
@@ -40,12 +43,13 @@ class RapidOcrEngine:
         if max(img.size) > MAX_SIDE:
             scale = MAX_SIDE / max(img.size)
             img = img.resize((max(1, int(img.width * scale)), max(1, int(img.height * scale))))
+        arr = np.asarray(img)
+        if self._prepare is not None:
+            arr = self._prepare(arr)
         # A white margin: without it the detector was seen to drop a full-width line of a page cropped close to
         # its text (a phone photo often is).
-        from PIL import ImageOps
-
-        img = ImageOps.expand(img, border=PAD, fill="white")
-        result, _ = self._load()(np.asarray(img))
+        arr = np.pad(arr, ((PAD, PAD), (PAD, PAD), (0, 0)), constant_values=255)
+        result, _ = self._load()(arr)
         boxes = []
         for box, text, score in result or []:
             xs = [(float(p[0]) - PAD) / scale for p in box]

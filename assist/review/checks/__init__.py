@@ -32,6 +32,12 @@ _COMPLAINT_BODY = (re.compile(r"借款|贷款|还款|催收|催款|逾期|分期
                               r"打电话|账|帐"),
                    re.compile(r"投诉|反映|要求|诉求|申请|请求|希望|麻烦|请问|想问|咨询|请|能不能|可不可以|能否|求|别再|"
                               r"别|不要|行不行|缓"))
+# A 情况说明 is a complaint only when it asks the reader for something; one that only records what happened ("特此说明，
+# 备查") is other. Asking is addressed to the reader: 请贵司…, 希望你们…, 要求停止…, 能否…, not "he asked HR to stamp it".
+_EXPLAIN_TITLE = re.compile(r"^(?:情况)?说明$")
+_ASK = re.compile(r"(?:请|恳请|敬请|望|希望|要求|请求|申请|盼)(?:贵|你们|您|予以|给予|协助|帮助|帮忙|核实|核查|停止|减免|暂停|"
+                  r"延期|分期|尽快|考虑|理解|体谅|协商|撤销|更正|答复|回复|处理|别|不要)|能否|能不能|可否|可不可以|麻烦|"
+                  r"恳请|为盼|为荷")
 _ADDRESS = re.compile(r"^(致|尊敬的|您好|你好|你们好|给.{2,16}$|.{2,20}(公司|银行|中心|客服|负责人|领导)[:：])")
 TITLE_MAX = 20
 
@@ -54,7 +60,9 @@ def classify(doc: ReadDocument) -> DocKind:
         score["certificate"] += 3
     if _CERT_BODY.search(text):
         score["certificate"] += 2
-    if _COMPLAINT_TITLE.search(title) or any(_ADDRESS.search(ln) for ln in lines[:2]):
+    if _EXPLAIN_TITLE.search(title) and not _ASK.search(text):
+        score["other"] += 0 if _CERT_BODY.search(text) else 3  # "情况说明…特此证明" is a certificate
+    elif _COMPLAINT_TITLE.search(title) or any(_ADDRESS.search(ln) for ln in lines[:2]):
         score["complaint"] += 2
     if all(p.search(text) for p in _COMPLAINT_BODY):
         score["complaint"] += 2

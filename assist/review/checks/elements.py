@@ -25,12 +25,17 @@ _CJK = "\u4e00-\u9fa5"
 _SEP = r"\s*(?:[:|]\s*)?\|?\s*"                              # "：", " | ", or nothing between a label and its value
 _NOT_A_NAME = "签因于与在的现将之所已应不身和同即委本系是为无可须代等及请年月日(（"
 _ROLE_NOTE = r"(?:\([^)\n]{1,8}\))?"                          # 委托人（借款人）, 受托人（乙方）
+# A name after a label. Words like 应/于/同/全 start both sentences ("委托人应当…", "委托人于2024年…") and surnames
+# (应佳, 于长顺): such a first character is taken as a name only when what follows closes a name (the ID, sex, a
+# bracket, a separator, the end of the line), never in the middle of a sentence.
+_NAME = (rf"(?:(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}"
+         rf"|[{_CJK}]{{2,4}}(?=\s*(?:[,(|]\s*(?:身份证|公民身份|性别|男|女|\d)|[,(|]?[ \t]*$|[ \t]{{2,}}\S)))")
 _PRINCIPAL_LABEL = re.compile(rf"(?<![被受])(?:委托人|授权人|委托方|甲方\(委托人\))(?:姓名)?{_ROLE_NOTE}"
-                              rf"{_SEP}(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}")
-_PRINCIPAL_PROSE = re.compile(rf"(?:本人|我叫|我是|我,|我|客户)\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}"
-                              r"\s*[,(]?\s*(?:男|女|身份证|公民身份|身份证号)")
+                              rf"{_SEP}{_NAME}", re.M)
+_PRINCIPAL_PROSE = re.compile(rf"(?:本人|我叫|我是|我,|我|客户)\s*(?:(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}\s*[,(]?"
+                              rf"|[{_CJK}]{{2,4}}\s*[,(])\s*(?:男|女|身份证|公民身份|身份证号)")
 _AGENT_LABEL = re.compile(rf"(?:受托人|被委托人|被授权人|受托方|受托单位|代理人|乙方){_ROLE_NOTE}(?:姓名)?{_SEP}"
-                          rf"(?![{_NOT_A_NAME}])[{_CJK}]{{2,}}")
+                          rf"(?:{_NAME}|(?![{_NOT_A_NAME}])[{_CJK}]{{2,}})", re.M)
 _KIN = (r"配偶|夫妻|爱人|丈夫|妻子|老婆|老公|婆娘|男人|媳妇|儿媳|女婿|父子|父女|母子|母女|儿子|女儿|闺女|父亲|母亲|"
         r"兄弟|姐妹|姐弟|兄妹|胞兄|胞弟|胞姐|胞妹|哥哥|姐姐|弟弟|妹妹|堂哥|堂弟|堂姐|堂妹|表哥|表弟|表姐|表妹|侄子|侄女|"
         r"外甥|叔叔|亲叔|舅舅|姑姑|姨|亲属|亲戚|朋友|好友|同学|(?<!合)同事|同村|邻居|同门|之[父母子女夫妻兄弟姐妹]")
@@ -135,7 +140,8 @@ def find_elements(doc: ReadDocument) -> dict[str, Element]:
     """Every part of an authorisation letter: found (with a masked quote and its position) or missing (with where it
     was looked for)."""
     text = doc.text
-    folded = fold_width(text)
+    joined, index = _unwrapped(doc)
+    folded = fold_width(joined)
     spans: dict[str, Callable[[], tuple[int, int] | None]] = {
         "principal": lambda: _span(_first((_PRINCIPAL_LABEL, _PRINCIPAL_PROSE), folded)),
         "agent": lambda: _span(_first((_AGENT_LABEL, _AGENT_PROSE, _AGENT_KIN), folded)),
@@ -152,7 +158,7 @@ def find_elements(doc: ReadDocument) -> dict[str, Element]:
         if span is None:
             out[name] = Element(name, False, where=_WHERE[name])
             continue
-        start, end = span
+        start, end = index[span[0]], index[max(span[0], span[1] - 1)] + 1
         page, line = locate(doc, start)
         quote = text[start:end] if name == "licence" else quote_of(text, start, end)
         out[name] = Element(name, True, quote, page, line, start, end)
@@ -161,3 +167,27 @@ def find_elements(doc: ReadDocument) -> dict[str, Element]:
 
 def _span(m: re.Match[str] | None) -> tuple[int, int] | None:
     return (m.start(), m.end()) if m is not None else None
+
+
+_WRAP_END = re.compile(r"[。！？；：:!?;）)」”]$")
+
+
+def _unwrapped(doc: ReadDocument) -> tuple[str, list[int]]:
+    """The text with the line breaks a photo or scan put inside a sentence taken out ("我堂哥田家" / "旺（身份证…"),
+    and for every character its offset in doc.text. A break is a wrap when its line is a long one reaching the
+    right edge of the text on its page and does not end in punctuation. Typed text is returned as it is."""
+    text = doc.text
+    if not doc.ocr:
+        return text, list(range(len(text) + 1))
+    right: dict[int, float] = {}
+    for ln in doc.lines:
+        if ln.bbox is not None:
+            right[ln.page] = max(right.get(ln.page, 0.0), ln.bbox[2])
+    starts = doc.starts
+    wraps = set()
+    for i, (ln, nxt) in enumerate(zip(doc.lines, doc.lines[1:])):
+        if (ln.bbox is not None and nxt.page == ln.page and len(ln.text.strip()) >= 15 and nxt.text.strip()
+                and not _WRAP_END.search(ln.text.rstrip()) and ln.bbox[2] >= 0.9 * right[ln.page]):
+            wraps.add(starts[i] + len(ln.text))
+    index = [i for i in range(len(text)) if i not in wraps]
+    return "".join(text[i] for i in index), index + [len(text)]

@@ -1,6 +1,6 @@
-"""Document review on letters written by hand by six writers with different briefs (eval/datasets/letters, the
-tuning writers L01-L06): the labels are sound, and review meets the issue's targets on them. The two held-out writers
-(L07, L08) are scored only by bench/review_letters.py, so nothing here tunes on them."""
+"""Document review on letters written by hand by writers with different briefs (eval/datasets/letters, the tuning
+writers L01-L08): the labels are sound, and review meets the issue's targets on them. The held-out writers (L09, L10)
+are scored only by bench/review_letters.py, so nothing here tunes on them."""
 
 from __future__ import annotations
 

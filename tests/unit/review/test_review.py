@@ -19,6 +19,7 @@ from assist.errors import DocumentError
 from assist.review.batch import review_folder
 from assist.review.checks import classify, run_checks
 from assist.review.checks.authorisation import licence_shape
+from assist.review.checks.elements import find_elements
 from assist.review.reader import read_document
 from assist.settings import DocumentSettings, Settings
 from testkit.fakes import ScriptedOcr
@@ -197,6 +198,36 @@ def test_missing_parts_of_an_authorisation_letter_say_where_they_were_looked_for
     # the same request written as a sentence has a scope: "missing" only when it is absent
     _, found = checks("委托书\n我委托我朋友帮我跟你们谈欠款的事情。\n", policy)
     assert "auth.scope_missing" not in {f.check for f in found}
+
+
+def test_a_surname_that_also_starts_sentences_is_a_name_only_where_a_name_ends():
+    def principal(text: str) -> bool:
+        return find_elements(text_doc(text))["principal"].found
+    # 应/于/同 are surnames (应佳, 于长顺) and sentence starts (委托人应当…, 委托人于…)
+    assert principal("授权委托书\n委托人：应佳，身份证号：330421199203075524\n")
+    assert principal("委托书\n| 委托人 | 于长顺 | 身份证号 | 370203195208151231 |\n")
+    assert principal("委托书\n委托人：同建华\n受托人：李四\n")
+    assert not principal("委托书\n委托人应当按时还款，受托人李四代为办理。\n")
+    assert not principal("委托书\n委托人于今年三月借款，现委托李四代为协商。\n")
+
+
+def test_a_name_wrapped_across_two_photographed_lines_is_still_found():
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (400, 200), "white").save(buf, format="PNG")
+    lines = ["特此委托", "委托人田家兴，身份证431225199811023317，在外地当兵。我堂哥田家",
+             "旺（身份证431225199507213316）代为处理我在你们公司逾期借款的事情。", "委托人签字：田家兴", "2024年8月8号"]
+    doc = read(buf.getvalue(), "photo.png", ocr=ScriptedOcr(lines))
+    agent = find_elements(doc)["agent"]
+    assert agent.found and agent.line == 2 and "田家" in (agent.quote or "")
+
+
+def test_a_situation_statement_is_a_complaint_only_when_it_asks_for_something():
+    record = "情况说明\n\n员工王某持一份委托书要求人力资源部盖章，经核查未予盖章。\n\n特此说明，备查。\n某公司法务部\n"
+    assert classify(text_doc(record)) == "other"
+    asks = "情况说明\n\n本人因病逾期，借款无力按期归还，恳请贵司暂停催收，允许分期还款。\n\n王某\n"
+    assert classify(text_doc(asks)) == "complaint"
 
 
 def test_templated_complaint_signals_with_evidence(corpus, policy):
