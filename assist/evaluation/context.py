@@ -37,10 +37,13 @@ class EvalContext:
     suites then default to conversations the model never trained on (dev + held-out writers); on another folder,
     every conversation counts."""
 
-    def __init__(self, services: EvalServices, data: Path, risk_split: str | None = None, shipped: bool = False) -> None:
+    def __init__(self, services: EvalServices, data: Path, risk_split: str | None = None, shipped: bool = False,
+                 benchmark: Path | None = None, benchmark_split: str = "validation") -> None:
         self._services = services
         self.data = Path(data)
         self.risk_split = risk_split or ("dev,heldout" if shipped else "all")
+        self.benchmark = Path(benchmark) if benchmark is not None else None     # the TeleAntiFraud folder, if scored
+        self.benchmark_split = benchmark_split
 
     def describe(self) -> dict[str, Any]:
         """What this run used (only what was actually built)."""
@@ -49,6 +52,8 @@ class EvalContext:
             m = self.assessor.model
             out["risk_scorer"] = f"model:{m.data_hash[:12]}" if m is not None else "rules+semantic"
             out["risk_split"] = self.risk_split
+        if self.benchmark is not None:
+            out["teleantifraud"] = f"{self.benchmark} ({self.benchmark_split})"
         return out
 
     def file(self, name: str) -> Path:

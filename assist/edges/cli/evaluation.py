@@ -22,12 +22,18 @@ def register(sub: Any) -> None:
                     "metric is past its floor or ceiling")
     ev.add_argument("--split", help="risk/replies conversations: dev, test, heldout, fresh, train, all or a comma list "
                     "(default: dev,heldout on the shipped data, all on another folder)")
+    ev.add_argument("--benchmark", help="scams suite: the TeleAntiFraud folder to score through the consumer assistant "
+                    "(default, when --data is not given: ../shared/benchmarks/teleantifraud beside the source tree "
+                    "when it is there; 'none' to skip)")
+    ev.add_argument("--benchmark-split", default="validation", choices=("validation", "test", "train"),
+                    help="scams suite: which split of the benchmark (default validation; test is for final numbers)")
     ev.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     ev.set_defaults(func=cmd_eval)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from assist.bootstrap import eval_context, shipped_datasets
+    from assist.bootstrap import benchmark_dir, eval_context, shipped_datasets
+    from assist.evaluation.teleantifraud import FILE
     from assist.evaluation.gate import check_gate, load_thresholds
     from assist.evaluation.harness import expand_suites, run_suites, write_run
     from assist.evaluation.results import compare, load_run, summary_table
@@ -53,7 +59,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
         if i + 1 >= n:
             bar.close()
 
-    run = run_suites(eval_context(settings, data, args.split), suites, progress)
+    benchmark: Path | None = None
+    if "scams" in suites and args.benchmark != "none" and (args.benchmark or not args.data):
+        benchmark = Path(args.benchmark) if args.benchmark else benchmark_dir()
+        if not (benchmark / FILE).is_file():
+            if args.benchmark:
+                raise AssistError("TeleAntiFraud dialogues not found", path=str(benchmark / FILE))
+            benchmark = None        # not beside this checkout: the hand-written sets only
+    run = run_suites(eval_context(settings, data, args.split, benchmark=benchmark,
+                                  benchmark_split=args.benchmark_split), suites, progress)
     for bar in bars.values():
         bar.close()
     out = Path(args.out)
