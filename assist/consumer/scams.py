@@ -72,8 +72,18 @@ def evidence_of(message: str, reading: Reading | None = None) -> Evidence:
     """The message read for the check, its markup and links first reduced to plain words ("[链接]" marks a link)."""
     message = without_markup(message)
     r = reading if reading is not None and reading.message == message else read_message(message)
-    text = "\n".join(normalize(s.text) for s in r.segments if s.role in EVIDENCE_ROLES and s.text.strip())
-    return Evidence(r, text, normalize(message))
+    # Evidence clauses that follow each other in the message stay one run (a pattern may span "，"); a removed
+    # clause (a denial, the question) or a line break in between parts them, so no pattern joins across it.
+    parts: list[str] = []
+    last_end: int | None = None
+    for s in r.segments:
+        if s.role not in EVIDENCE_ROLES or not s.text.strip():
+            last_end = None
+            continue
+        gap = message[last_end:s.start] if last_end is not None else "\n"
+        parts.append(("" if gap.strip(" \t") == "" and "\n" not in gap else "\n") + normalize(s.text))
+        last_end = s.end
+    return Evidence(r, "".join(parts).lstrip("\n"), normalize(message))
 
 
 def quote(text: str, start: int, end: int, limit: int = QUOTE_CHARS) -> str:

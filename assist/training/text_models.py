@@ -25,6 +25,15 @@ from assist.evaluation.teleantifraud import Dialogue, as_message
 from assist.ports import Embedder
 
 
+def train_scam_semantic(rows: Sequence[dict[str, Any]], embedder: Embedder, source: Path, C: float) -> LinearTextModel:
+    """The scam check's semantic layer: one regression per lender-related scheme over the message embedding and
+    those schemes' rule flags (a message may show several)."""
+    ids = scam_classifier.SEMANTIC_LABELS
+    texts = [str(r["message"]) for r in rows]
+    Y = np.asarray([[s in (r.get("schemes") or []) for s in ids] for r in rows], dtype=int)
+    return train_linear("scams", texts, Y, ids, embedder, scam_classifier.semantic_rule_features, source, C)
+
+
 def train_attacks(rows: Sequence[dict[str, Any]], embedder: Embedder, source: Path, C: float) -> LinearTextModel:
     """One regression: should the message be refused."""
     texts = [str(r["message"]) for r in rows]

@@ -33,6 +33,8 @@ def register(sub: Any) -> None:
     ts.add_argument("-C", type=float, default=SCAM_C, help=f"inverse regularisation strength (default {SCAM_C:g})")
     ts.add_argument("--weight", type=float, default=SCAM_WEIGHT, help="weight of a hand-written message against one "
                     f"dialogue (default {SCAM_WEIGHT:g})")
+    ts.add_argument("--semantic", action="store_true", help="train the semantic layer instead (the seven lender-related "
+                    "schemes over the embedding, from eval/training/scams_train.jsonl or --data)")
     ts.set_defaults(func=cmd_train_scams)
 
     m = sub.add_parser("mask", help="mask 身份证号, bank card and mobile numbers in lines read from standard input")
@@ -57,6 +59,8 @@ def cmd_train_scams(args: argparse.Namespace) -> int:
     from assist.training.text_models import dialogue_examples, scam_examples, train_scam_model
 
     settings = settings_of(args)
+    if args.semantic:
+        return _train_scam_semantic(args, settings)
     files = [Path(p) for p in args.data] if args.data else training_files("scams")
     examples, hashes = [], {}
     for f in files:
@@ -81,6 +85,22 @@ def cmd_train_scams(args: argparse.Namespace) -> int:
     print(f"trained on {json.dumps(model.info['messages'], ensure_ascii=False)} (data {model.data_hash[:12]}); "
           f"cross-validated F1: {json.dumps(model.info['cv_f1'], ensure_ascii=False)}; thresholds "
           f"{json.dumps(model.thresholds)}; saved {out}")
+    return EXIT_CODES["ok"]
+
+
+def _train_scam_semantic(args: argparse.Namespace, settings: Any) -> int:
+    from assist.bootstrap import build_embedder, text_model_target, training_file
+    from assist.core.jsonl import read_jsonl
+    from assist.training.text_models import train_scam_semantic
+
+    src = Path(args.data[0]) if args.data else training_file("scams")
+    if not src.is_file():
+        raise AssistError("training messages not found (give --data FILE.jsonl)", path=str(src))
+    model = train_scam_semantic([r for _, r in read_jsonl(src)], build_embedder(settings), src, C=args.C)
+    out = Path(args.out) if args.out else text_model_target(settings, "scams-semantic")
+    model.save(out)
+    print(f"trained the semantic layer (data {model.data_hash[:12]}); cross-validated F1: "
+          f"{json.dumps(model.info['cv_f1'], ensure_ascii=False)}; thresholds {json.dumps(model.thresholds)}; saved {out}")
     return EXIT_CODES["ok"]
 
 

@@ -33,10 +33,10 @@ def register(sub: Any) -> None:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from assist.bootstrap import benchmark_dir, eval_context, shipped_datasets
-    from assist.evaluation.teleantifraud import FILE
     from assist.evaluation.gate import check_gate, load_thresholds
     from assist.evaluation.harness import expand_suites, run_suites, write_run
     from assist.evaluation.results import compare, load_run, summary_table
+    from assist.evaluation.teleantifraud import FILE
 
     settings = settings_of(args)
     suites = expand_suites(args.suite or ["all"])

@@ -103,7 +103,7 @@ def _teleantifraud(ctx: EvalContext, progress: Progress) -> tuple[dict[str, floa
                 named.append(1.0 if primary == d.scheme else 0.0)
                 among.append(1.0 if d.scheme in got else 0.0)
                 per_verdict.append(float(len(got)))
-                cited.append(1.0 if BY_ID[primary].article in {c["doc_id"] for c in a.citations} else 0.0)
+                cited.append(1.0 if BY_ID[got[0]].article in {c["doc_id"] for c in a.citations} else 0.0)
             ok = primary == d.scheme
             reason = "" if ok else (f"not flagged ({a.kind})" if not got else f"named {', '.join(got)}")
         details: dict[str, Any] = {"type": d.fraud_type, "expected": truth, "got": got, "shape": shape_of(d),
