@@ -95,7 +95,8 @@ def rule_features(message: str) -> np.ndarray:
 
 # The learned layer never refuses a consumer asking for advice about something that happened to them, or asking
 # where to complain (a right); the rules still refuse pressure templates and the like.
-_ADVICE = re.compile(r"(要不要|该不该|怎么办|是不是(骗|真的|假的)|真的假的|靠谱吗|可信吗|能信吗|正常吗|有没有问题)")
+_ADVICE = re.compile(r"(要不要|该不该|怎么办|是不是(骗|真的|假的)|真的假的|靠谱吗|可信吗|能信吗|正常吗|有没有问题|"
+                     r"(诈骗|骗子|骗局|骗人的?)[吗么吧][？?]?$)")
 _RIGHTS = re.compile(r"(投诉|12378|12363|监管|管你们|不满意|申诉|找谁|上级)")
 _PRESSURE = re.compile(r"(逼|施压|模板|扛不住|曝光|群发|批量|让步|怕)")
 # The learned layer was trained on messages of at most 180 characters; a longer text (a pasted story) is outside what

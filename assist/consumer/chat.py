@@ -2,9 +2,10 @@
 filter, and a wall that keeps internal knowledge (scripts, staff guides, signals) away from the consumer.
 
 A pasted call or a long story costs no more than a short question: none of its text is embedded. The scam check
-reads it with character n-grams; a verdict on it is answered from the named schemes' education articles, a pasted
-call without red flags from the article on checking a call, and only a long story that is neither is searched (its
-last words). A short message is searched as it is, and a verdict on it always cites its scheme's article. The attack
+reads it with character n-grams; a verdict on it (and on any pasted call or SMS) is answered from the named schemes'
+education articles, a pasted call or SMS without red flags from the article on checking a call, and only a long story
+without a verdict is searched (its last words). A short question is searched as it is, and a verdict on it always
+cites its scheme's article. The attack
 filter looks at the consumer's own words, not at the words of the caller they quote. Everything quoted from the
 message is plain text (assist.consumer.echo)."""
 
@@ -94,8 +95,9 @@ class ConsumerChat:
         if attack is not None and not (attack == "learned" and verdict is not None):
             return Answer(REFUSAL, (), (), None, refused=True, kind="refusal", notes=(attack,))
         long = len(masked) > LONG_MESSAGE
-        if long and (verdict is not None or reading.is_report):
-            # a pasted call or a long story: nothing of it is embedded; the schemes' articles answer it
+        if reading.is_report or (long and verdict is not None):
+            # a pasted call or message, or a long story with a verdict: nothing of it is embedded; the schemes'
+            # articles (or the one on checking a call) answer it
             ids = [BY_ID[str(sc["id"])].article for sc in verdict.schemes] if verdict is not None else [CHECK_ARTICLE]
             passages = self._articles(ids)
         else:
@@ -121,7 +123,7 @@ class ConsumerChat:
             head = "【请先处理】" if verdict.urgent else ""
             parts.append(f"{head}您描述的情况很像{names}。" + (f"我注意到这些危险信号：{flags}。" if flags else ""))
             parts.append("现在建议您：" + "；".join(verdict.actions[:4]) + "。")
-        elif long and reading.is_report:
+        elif reading.is_report:
             parts.append(NO_FLAGS)
         for _, title, text, _ in passages:
             parts.append(f"{title}：{_snippet(text, 160)}")

@@ -41,6 +41,7 @@ _INLINE_LABEL = re.compile(r"(?<=[\s。！？!?…~])(?=(对方|我|客服|骗�
 
 # A paste is introduced ("对话是这样的：", "收到一条短信：") and followed by the consumer's question.
 _DIALOGUE_INTRO = re.compile(r"(对话|通话|聊天|录音|原话|说的话|内容如下|是这么说|是这样说|这样聊|记录如下|大概是这样)")
+RUNON_MIN_CHARS = 30        # words after a dialogue's intro that make a one-paragraph paste
 _SMS_INTRO = re.compile(r"(收到|来了|发来|发给我|接到|有)了?.{0,6}(一条|一个|条|个|封)?.{0,8}(短信|信息|消息|私信|邮件|彩信|通知)")
 _QUESTION = re.compile(r"(诈骗|骗子|骗局|被骗|是骗|真的|真是假|真假|靠谱|怎么办|怎么处理|要不要|该不该|能信|可信|能不能信|正常吗|"
                        r"是不是|有问题吗|安全吗|可靠吗|帮我看|帮忙看|请问|咨询一下|吗[？?]?$|[？?]$)")
@@ -152,6 +153,9 @@ def read_message(message: str) -> Reading:
                   and message[a:b].rstrip().endswith((":", "：", "…", "。"))), None)
     if intro is not None and len(lines) - lines.index(intro) >= 3:
         return Reading(message, "dialogue", tuple(_bare_dialogue(message, lines, lines.index(intro))))
+    runon = _runon(message, lines)
+    if runon is not None:
+        return Reading(message, "dialogue", tuple(runon))
     sms = _sms(message, lines)
     if sms is not None:
         return Reading(message, "sms", tuple(sms))
@@ -203,6 +207,33 @@ def _bare_dialogue(message: str, lines: list[tuple[int, int]], intro: int) -> li
     for k, (a, b) in enumerate(body):
         out.append(Segment(message[a:b], "other" if k % 2 == 0 else "self", a, b))
     return out + tail
+
+
+def _runon(message: str, lines: list[tuple[int, int]]) -> list[Segment] | None:
+    """A call pasted as one paragraph after its intro ("我把对话记下来了：您好，我是…"): who said which sentence is
+    lost, so the paste is read clause by clause as the other party's words, the consumer's denials and reported
+    replies excepted (as in a retelling), and the intro and the closing question are the consumer's frame."""
+    if not lines:
+        return None
+    a, b = lines[0]
+    first = message[a:b]
+    colon = re.search(r"[:：](?!//)", first[:60])
+    if colon is None or not _DIALOGUE_INTRO.search(first[:colon.start()]):
+        return None
+    s = a + colon.end()
+    if len(message[s:lines[-1][1]].strip()) < RUNON_MIN_CHARS:
+        return None
+    out = [Segment(message[a:s], "frame", a, s)]
+    body = [(s, b)] + lines[1:]
+    clauses = [(x + m.start(), x + m.end()) for x, y in body for m in _CLAUSE.finditer(message[x:y])]
+    clauses = [(x, y) for x, y in (_trim(message, x, y) for x, y in clauses) if y > x]
+    for i, (x, y) in enumerate(clauses):
+        clause = message[x:y]
+        role: Role = "self" if _DENIAL.match(clause) or _SELF_SPEECH.match(clause) else "other"
+        if i == len(clauses) - 1 and _is_question(clause) and y >= lines[-1][0]:
+            role = "frame"
+        out.append(Segment(clause, role, x, y))
+    return out
 
 
 def _sms(message: str, lines: list[tuple[int, int]]) -> list[Segment] | None:

@@ -78,3 +78,16 @@ def test_segments_point_into_the_message_as_written():
     message = "收到一条短信：【某银行】您的账户异常，请回电处理。\n这个是真的吗？"
     for s in read_message(message).segments:
         assert message[s.start:s.end].strip() == s.text.strip()
+
+
+def test_a_call_pasted_as_one_paragraph_is_a_paste_whose_denials_are_the_consumers():
+    message = ("接到一个陌生来电，我把对话记下来了：您好，我是国家彩票中心的工作人员，恭喜您中了一等奖！ "
+               "我没有买过彩票。 领奖要先交两千元手续费，请把身份证号报给我。\n这是诈骗吗？")
+    r = read_message(message)
+    assert r.form == "dialogue" and r.is_report
+    assert r.text(("frame",)) == "接到一个陌生来电，我把对话记下来了：\n这是诈骗吗？"
+    assert "我是国家彩票中心的工作人员" in r.evidence and "请把身份证号报给我" in r.evidence
+    assert "我没有买过彩票" in r.text(("self",)) and "我没有买过彩票" not in r.evidence
+    for s in r.segments:
+        assert message[s.start:s.end] == s.text
+    assert read_message("他说的原话是：把验证码给我").form == "retelling"     # too short to be a pasted call

@@ -72,13 +72,13 @@ def test_the_shipped_model_loads_without_any_embedder():
     ("电话里说我儿子在他们手上，让我马上转十万，不许报警", "kidnapping"),
     ("收到短信说我中了节目的二等奖，领奖要先交个人所得税和公证费", "lottery"),
 ])
-def test_the_shipped_check_names_the_new_schemes(message, scheme):
-    v = ScamClassifier(scam_model(Settings())).check(message)
+def test_the_shipped_check_names_the_new_schemes(message, scheme, tmp_path):
+    v = ScamClassifier(scam_model(Settings(data_dir=tmp_path))).check(message)
     assert v is not None and v.primary == scheme and v.schemes[0]["red_flags"]
 
 
-def test_the_model_overrules_a_rules_hit_in_a_legitimate_setting_but_not_the_urgent_path():
-    clf = ScamClassifier(scam_model(Settings()))
+def test_without_a_verdict_of_the_model_the_rules_still_take_the_urgent_path(tmp_path):
+    clf = ScamClassifier(scam_model(Settings(data_dir=tmp_path)))
     assert clf.check("收到一条短信：【某银行】您尾号1234的借记卡支出268元，余额4105元。这个正常吗？") is None
     v = clf.check("我刚刚已经把验证码发给他了怎么办")
     assert v is not None and v.urgent
