@@ -30,6 +30,9 @@ def suite_scams(ctx: EvalContext, progress: Progress) -> SuiteResult:
     fp = {s: 0 for s in schemes}
     fn = {s: 0 for s in schemes}
     outcomes, benign_flags, urgent_ok = [], [], []
+    # per file (each file is one writer's set, written at one time): recall per scheme and benign messages flagged
+    file_hits: dict[str, dict[str, list[float]]] = {f.stem: {} for f in files}
+    file_benign: dict[str, list[float]] = {f.stem: [] for f in files}
     rows = [(f, n, r) for f in files for n, r in read_jsonl(f)]
     for i, (f, n, row) in enumerate(rows):
         progress("scams", i, len(rows))
@@ -47,8 +50,11 @@ def suite_scams(ctx: EvalContext, progress: Progress) -> SuiteResult:
             tp[s] += s in got and s in truth
             fp[s] += s in got and s not in truth
             fn[s] += s not in got and s in truth
+        for s in truth:
+            file_hits[f.stem].setdefault(s, []).append(1.0 if s in got else 0.0)
         if not truth:
             benign_flags.append(1.0 if got else 0.0)
+            file_benign[f.stem].append(1.0 if got else 0.0)
         elif "urgent" in row:
             urgent_ok.append(1.0 if bool(v and v.urgent) == bool(row["urgent"]) else 0.0)
         ok = (got & truth) if truth else not got
@@ -63,6 +69,9 @@ def suite_scams(ctx: EvalContext, progress: Progress) -> SuiteResult:
     metrics["macro_recall"] = mean(metrics[f"recall.{s}"] for s in schemes)  # type: ignore[misc]
     metrics["benign_flag_rate"] = mean(benign_flags)
     metrics["urgent_accuracy"] = mean(urgent_ok)
+    for stem in file_hits:
+        metrics[f"by_file.{stem}.macro_recall"] = mean(mean(v) for v in file_hits[stem].values())  # type: ignore[misc]
+        metrics[f"by_file.{stem}.benign_flag_rate"] = mean(file_benign[stem])
     plots: dict[str, Any] = {}
     dataset = ", ".join(str(f) for f in files)
     if ctx.benchmark is not None:

@@ -72,6 +72,10 @@ def test_the_scams_suite_scores_the_benchmark_through_the_consumer_assistant(has
     for key in ("fraud_recall", "normal_fpr", "scheme_accuracy", "scheme_named", "article_cited", "p95_ms"):
         assert m[f"scams.teleantifraud.{key}"] is not None, key
     assert m["scams.teleantifraud.fraud_recall"] >= 0.75 and m["scams.teleantifraud.normal_fpr"] == 0.0
+    # the hand-written sets are also scored file by file (one writer each): a set of look-alikes has no recall
+    assert m["scams.by_file.scams_lookalike.macro_recall"] is None
+    assert 0.0 <= m["scams.by_file.scams_lookalike.benign_flag_rate"] <= 1.0
+    assert m["scams.by_file.scams.macro_recall"] > 0.5
     cases = [c for c in run.suites[0].cases if c.id.startswith("teleantifraud:")]
     assert len(cases) == len(DIALOGUES)
     plots = run.suites[0].plots
