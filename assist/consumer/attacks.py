@@ -24,7 +24,7 @@ _KIN = (r"(他|她|我(的)?(前夫|前妻|朋友|儿子|女儿|老公|老婆|�
 ATTACKS: list[tuple[str, str]] = [
     (r"(忽略|忘掉|忘记|无视|作废|不用管|跳过).{0,10}(指令|只令|要求|提示|规则|设定|限制|你是)|"
      r"ignore (all |the |your )?(previous|above|prior|earlier) (instructions|rules)|(开发者|调试|管理员|越狱|上帝)(模式|指令|权限)|"
-     r"developer mode|admin|override|jailbreak|(ai|助手|模型).{0,6}请注意|\[\[sy|"
+     r"developer mode|admin|override|jailbreak|((?<![a-z])ai|助手|模型).{0,6}请注意|\[\[sy|"
      r"(上面|以上|之前|前面).{0,10}(内容|指令|文字|设定|说明).{0,8}(重复|复述|输出|发|念|贴)", "prompt_injection"),
     (r"(系统|系铳)(消息|提示|提是词|设置|配置|指令)|system (prompt|message)|提示词|xi ?tong ?ti ?shi|hua ?shu|"
      r"(重复|复述|翻译|输出|列出|显示|导出|贴出|发出).{0,16}(上面|以上|之前|说明|规则|配置|知识库|隐藏|文档|条目|原文)|"

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from assist.consumer.attacks import classify_attack
 from assist.consumer.echo import plain_quote
 from assist.consumer.reading import Reading, read_message
 from assist.consumer.scams import ScamVerdict
@@ -147,7 +148,12 @@ class ConsumerChat:
         play), and the consumer's replies to the caller are no request to the assistant either."""
         if reading.is_report:
             own = reading.text(("frame",))
-            return self.attacks.classify(own) if own.strip() else None
+            found = self.attacks.classify(own) if own.strip() else None
+            # words addressed to the assistant ("AI助手请注意：…", "admin override") are no scam anyone was told: an
+            # injection hidden in a pasted message (or behind a made-up 【signature】) is still refused
+            if found is None and classify_attack(masked) == "prompt_injection":
+                found = "prompt_injection"
+            return found
         return self.attacks.classify(masked)
 
     def _articles(self, ids: Sequence[str]) -> list[tuple[str, str, str, str]]:
