@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import partial
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assist.adapters.bm25_jieba import Bm25JiebaStore, JiebaTokenizer
 from assist.adapters.chroma import ChromaStore
@@ -29,33 +29,47 @@ from assist.consumer.scam_classifier import SEMANTIC_LABELS, ScamClassifier
 from assist.consumer.scam_model import ScamModel
 from assist.consumer.sessions import ConsumerSessions
 from assist.consumer.text_model import LinearTextModel
+from assist.core.documents import DocumentBudgets
 from assist.core.text import text_key
-from assist.errors import ConfigError, IndexNotReadyError
+from assist.core.ttl import ExpiringMap
+from assist.errors import ConfigError, DependencyError, IndexNotReadyError
+from assist.knowledge.articles import ArticleParams, ArticleSearch
 from assist.knowledge.chunking import Chunker
+from assist.knowledge.discourse import load_discourse
+from assist.knowledge.fallback import LexicalFallbackRetriever
 from assist.knowledge.index import GenerationData, IndexLayout
 from assist.knowledge.ingest import Ingestor
+from assist.knowledge.lexicon import LEXICON_FILE, Lexicon, load_lexicon
 from assist.knowledge.loaders import KnowledgeLoader
 from assist.knowledge.retrieval import (
     AUDIENCE_VIEWS,
     AudienceViewIndex,
     HybridRetriever,
+    ReloadingArticleSearch,
     ReloadingRetriever,
     RetrievalParams,
 )
 from assist.knowledge.signals import Signal, load_signals
 from assist.knowledge.terms import BASE_TERMS
-from assist.knowledge.types import Document
-from assist.ports import Embedder, FeedbackStore, OcrEngine, Reranker
+from assist.knowledge.types import Document, DocumentDefaults
+from assist.ports import Embedder, FeedbackStore, OcrEngine, Reranker, Retriever
 from assist.risk.assessor import RiskAssessor
+from assist.risk.discourse import DiscourseReader
 from assist.risk.model import RiskModel
 from assist.risk.rules import RuleMatcher
 from assist.risk.semantic import SemanticMatcher, SemanticParams
-from assist.settings import Settings
+from assist.settings import DocumentSettings, Settings
+from assist.staff.audit import QueuedFeedbackStore
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
+    from assist.audio.recordings import CallTranscriber
+    from assist.audio.review import CallReviewer
+    from assist.audio.vad import VadParams
+    from assist.audio.voiceprint import VoiceWatch
     from assist.evaluation.context import EvalContext
+    from assist.ports import AudioDecoder, SpeakerEncoder, SpeechToText
     from assist.practice.coach import PracticeCoach
     from assist.review.service import ReviewService
     from assist.risk.watchlist import Watchlist
@@ -107,6 +121,14 @@ def signals_path(settings: Settings) -> Path:
         if (Path(folder) / "signals.yaml").is_file():
             return Path(folder) / "signals.yaml"
     return packaged_knowledge_dir() / "signals.yaml"
+
+
+def discourse_path(settings: Settings) -> Path:
+    """discourse.yaml of the first configured knowledge folder that has one, else the one shipped."""
+    for folder in settings.knowledge_dirs:
+        if (Path(folder) / "discourse.yaml").is_file():
+            return Path(folder) / "discourse.yaml"
+    return packaged_knowledge_dir() / "discourse.yaml"
 
 
 def conversations_dir(settings: Settings, given: str | Path | None = None) -> Path:
@@ -190,8 +212,19 @@ def build_embedding_cache(settings: Settings) -> SqliteEmbeddingCache:
     return SqliteEmbeddingCache(settings.embedder.cache_path or IndexLayout(settings.data_dir).cache_path)
 
 
+def document_budgets(d: DocumentSettings, *, pages: bool = True) -> DocumentBudgets:
+    """The reading budgets of DocumentSettings; ``pages=False`` lifts the page limit (knowledge ingestion reads long
+    laws; its files are bounded by ingest.max_file_mb)."""
+    return DocumentBudgets(max_unpacked_bytes=int(d.max_unpacked_mb * 2**20), max_archive_entries=d.max_archive_entries,
+                           max_compression_ratio=d.max_compression_ratio, max_image_pixels=d.max_image_pixels,
+                           max_pages=d.max_pages if pages else None, max_ocr_pages=d.max_ocr_pages,
+                           max_ocr_seconds=d.max_ocr_seconds)
+
+
 def build_loader(settings: Settings) -> KnowledgeLoader:
-    return KnowledgeLoader(OfficeDocuments(), int(settings.ingest.max_file_mb * 2**20))
+    i = settings.ingest
+    return KnowledgeLoader(OfficeDocuments(document_budgets(settings.documents, pages=False)), int(i.max_file_mb * 2**20),
+                           DocumentDefaults(i.default_kind, i.default_audience, origin="settings"))
 
 
 def load_knowledge(settings: Settings) -> list[Document]:
@@ -242,10 +275,50 @@ def open_retriever(settings: Settings, embedder: Embedder | None = None) -> Hybr
                            lexical_store.tokenizer(data.terms), data, params, reranker)
 
 
+def lexicon_paths(settings: Settings) -> list[Path]:
+    """The shipped lexicon, then lexicon.yaml of each configured knowledge folder and of each folder the index was
+    built from, then articles.lexicons (later entries add to earlier ones)."""
+    paths = [packaged_knowledge_dir() / LEXICON_FILE]
+    manifest = IndexLayout(settings.data_dir).read_manifest() or {}
+    for folder in [*settings.knowledge_dirs, *(Path(p) for p in manifest.get("sources", []))]:
+        paths.append(Path(folder) / LEXICON_FILE)
+    paths.extend(settings.articles.lexicons)
+    return list(dict.fromkeys(p.resolve() for p in paths))
+
+
+def build_lexicon(settings: Settings) -> Lexicon:
+    return load_lexicon(lexicon_paths(settings))
+
+
+def article_params(settings: Settings) -> ArticleParams:
+    a = settings.articles
+    return ArticleParams(candidates=a.candidates, rrf_k=a.rrf_k, dense=a.dense, lexical=a.lexical,
+                         dense_expanded=a.dense_expanded, lexical_expanded=a.lexical_expanded, bridge=a.bridge,
+                         bridge_depth=a.bridge_depth, law_prior=a.law_prior, law_depth=a.law_depth,
+                         law_named=a.law_named)
+
+
+def open_article_search(settings: Settings, embedder: Embedder | None = None) -> ArticleSearch:
+    """Article search over the active index generation (its statute texts and regulation digests)."""
+    return ArticleSearch(open_retriever(settings, embedder), build_lexicon(settings), article_params(settings))
+
+
+def build_article_search(settings: Settings, embedder: Embedder | None = None) -> "ReloadingArticleSearch":
+    """Article search for long-running processes: follows `assist ingest` to each new index generation."""
+    embedder = embedder or build_embedder(settings)
+    return ReloadingArticleSearch(IndexLayout(settings.data_dir), partial(open_article_search, settings, embedder))
+
+
 def build_retriever(settings: Settings, embedder: Embedder | None = None) -> ReloadingRetriever:
     """A retriever for long-running processes: follows `assist ingest` to each new index generation."""
     embedder = embedder or build_embedder(settings)
     return ReloadingRetriever(IndexLayout(settings.data_dir), partial(open_retriever, settings, embedder))
+
+
+def build_serving_retriever(settings: Settings, embedder: Embedder | None = None) -> Retriever:
+    """What the services search with: ``build_retriever``, answering from the lexical index alone while the vector
+    store is unavailable (assist.knowledge.fallback)."""
+    return LexicalFallbackRetriever(build_retriever(settings, embedder))
 
 
 # -- risk hint -------------------------------------------------------------------------------------------------------
@@ -313,7 +386,7 @@ def build_risk_assessor(settings: Settings, embedder: Embedder | None = None, *,
         except ConfigError:
             if settings.risk.model_path is not None:
                 raise  # a model the user chose must fit; the shipped default may not fit another embedder
-    return RiskAssessor(signals, rules, sem, model)
+    return RiskAssessor(signals, rules, sem, model, DiscourseReader(load_discourse(discourse_path(settings))))
 
 
 def risk_layers(settings: Settings, embedder: Embedder | None = None) -> dict[str, RiskAssessor]:
@@ -343,20 +416,28 @@ def build_watchlist(settings: Settings) -> "Watchlist":
 # -- staff and consumer ----------------------------------------------------------------------------------------------
 
 def build_feedback_store(settings: Settings) -> FeedbackStore:
+    """The feedback/audit store (SQLAlchemy URL, SQLite beside the index by default), behind a queue that keeps
+    writes the database cannot take just now and retries them (assist.staff.audit)."""
     layout = IndexLayout(settings.data_dir)
     layout.root.mkdir(parents=True, exist_ok=True)
-    return SqlFeedbackStore(settings.agent.feedback_url or f"sqlite:///{layout.root / 'feedback.sqlite'}")
+    a = settings.agent
+    inner = SqlFeedbackStore(a.feedback_url or f"sqlite:///{layout.root / 'feedback.sqlite'}", timeout_s=a.store_timeout_s)
+    return QueuedFeedbackStore(inner, a.audit_queue_max)
 
 
 def build_staff_assist(settings: Settings, embedder: Embedder | None = None, *, assessor: RiskAssessor | None = None,
                 store: FeedbackStore | None = None) -> "StaffAssist":
-    """StaffAssist over the active index, the configured (or shipped) knowledge and the feedback store."""
-    from assist.staff.assist import StaffAssist
+    """StaffAssist over the active index, the configured (or shipped) knowledge, the feedback store and an
+    in-process session store (bounded by agent.max_sessions)."""
+    from assist.staff.assist import StaffAssist, StaffBudgets
 
     embedder = embedder or build_embedder(settings)
-    return StaffAssist(assessor or build_risk_assessor(settings, embedder), build_retriever(settings, embedder),
-                       load_knowledge(settings), store or build_feedback_store(settings),
-                       session_ttl_s=settings.agent.session_ttl_minutes * 60, rewriter=_build_rewriter(settings))
+    a = settings.agent
+    sessions: ExpiringMap[str, Any] = ExpiringMap(a.session_ttl_minutes * 60, max_entries=a.max_sessions)
+    budgets = StaffBudgets(max_turn_chars=a.max_turn_chars, max_turns=a.max_turns_per_session, query_chars=a.query_chars)
+    return StaffAssist(assessor or build_risk_assessor(settings, embedder), build_serving_retriever(settings, embedder),
+                       load_knowledge(settings), store or build_feedback_store(settings), sessions, budgets,
+                       rewriter=_build_rewriter(settings))
 
 
 def _build_rewriter(settings: Settings) -> "ReplyRewriter | None":
@@ -405,13 +486,125 @@ def scam_model(settings: Settings) -> ScamModel | None:
 def build_consumer_chat(settings: Settings, embedder: Embedder | None = None) -> ConsumerChat:
     embedder = embedder or build_embedder(settings)
     scams = ScamClassifier(scam_model(settings), _text_model(settings, "scams-semantic", embedder), embedder)
-    return ConsumerChat(build_retriever(settings, embedder), load_knowledge(settings), scams,
+    return ConsumerChat(build_serving_retriever(settings, embedder), load_knowledge(settings), scams,
                         AttackFilter(embedder, _text_model(settings, "attacks", embedder)),
                         max_message_chars=settings.consumer.max_message_chars)
 
 
 def build_consumer_sessions(settings: Settings, chat: ConsumerChat) -> ConsumerSessions:
-    return ConsumerSessions(chat, ttl_s=settings.consumer.session_ttl_minutes * 60)
+    """Consumer chats in an in-process session store: expiring, bounded (the longest idle chat makes room)."""
+    c = settings.consumer
+    return ConsumerSessions(chat, ExpiringMap(c.session_ttl_minutes * 60, max_entries=c.max_sessions, evict=True))
+
+
+# -- call audio ------------------------------------------------------------------------------------------------------
+
+def whisper_base_dir(settings: Settings) -> Path:
+    """Where whisper-base is assembled from its two wheels on first use."""
+    return IndexLayout(settings.data_dir).root / "models" / "whisper-base-ct2"
+
+
+def voice_encoder_path(settings: Settings) -> Path:
+    from assist.adapters.resemblyzer_voice import WEIGHTS_FILE
+
+    return IndexLayout(settings.data_dir).root / "models" / WEIGHTS_FILE
+
+
+def build_speech_to_text(settings: Settings) -> "SpeechToText":
+    """The configured recogniser (cheap: the model loads on the first turn). For live calls use
+    ``live_speech_to_text`` on the result, which shares the loaded model."""
+    a = settings.audio
+    if a.stt == "sherpa-onnx":
+        from assist.adapters.sherpa_onnx_stt import SherpaOnnxSpeechToText
+
+        if a.model_path is None:
+            raise ConfigError("audio.stt is sherpa-onnx but no model directory is set (ASSIST_AUDIO__MODEL_PATH)",
+                              field="audio.model_path")
+        return SherpaOnnxSpeechToText(a.model_path, threads=a.threads)
+    from assist.adapters.faster_whisper_stt import FasterWhisperSpeechToText, check_model_dir
+
+    if a.stt == "faster-whisper":
+        if a.model_path is None:
+            raise ConfigError("audio.stt is faster-whisper but no model directory is set (ASSIST_AUDIO__MODEL_PATH)",
+                              field="audio.model_path")
+        return FasterWhisperSpeechToText(check_model_dir(a.model_path), label=a.model_path.name,
+                                         compute_type=a.compute_type, beam_size=a.beam_size, threads=a.threads,
+                                         initial_prompt=a.initial_prompt)
+    return FasterWhisperSpeechToText(whisper_base_dir(settings), label="whisper-base", compute_type=a.compute_type,
+                                     beam_size=a.beam_size, threads=a.threads, initial_prompt=a.initial_prompt,
+                                     assemble=True)
+
+
+def live_speech_to_text(settings: Settings, stt: "SpeechToText") -> "SpeechToText":
+    """The recogniser for live turns: the same model with audio.live_beam_size where the engine has a beam."""
+    with_beam = getattr(stt, "with_beam", None)
+    return with_beam(settings.audio.live_beam_size) if callable(with_beam) else stt
+
+
+def build_audio_decoder() -> "AudioDecoder":
+    from assist.adapters.pyav_audio import PyAvDecoder
+
+    return PyAvDecoder()
+
+
+def vad_params(settings: Settings) -> "VadParams":
+    from assist.audio.vad import VadParams
+
+    a = settings.audio
+    return VadParams(threshold_db=a.vad_threshold_db, min_level_dbfs=a.vad_min_level_dbfs,
+                     min_speech_ms=a.min_speech_ms, min_silence_ms=a.min_silence_ms, max_turn_s=a.max_turn_s)
+
+
+def install_voice_encoder_weights(settings: Settings, wheel: Path | None = None) -> Path:
+    """`assist voiceprint install-model`: Resemblyzer's encoder weights from its pinned wheel into the data folder."""
+    from assist.adapters.resemblyzer_voice import install_voice_encoder
+
+    return install_voice_encoder(voice_encoder_path(settings).parent, wheel)
+
+
+def build_speaker_encoder(settings: Settings) -> "SpeakerEncoder":
+    from assist.adapters.resemblyzer_voice import ResemblyzerEncoder
+
+    return ResemblyzerEncoder(voice_encoder_path(settings))
+
+
+def build_call_transcriber(settings: Settings, stt: "SpeechToText | None" = None,
+                           decoder: "AudioDecoder | None" = None) -> "CallTranscriber":
+    from assist.audio.recordings import CallAudioParams, CallTranscriber
+
+    a = settings.audio
+    encoder = build_speaker_encoder(settings) if a.mono_speakers == "cluster" else None
+    speakers = ("agent", "caller") if a.channels == "agent-caller" else ("caller", "agent")
+    params = CallAudioParams(channel_speakers=speakers, mono_speakers=a.mono_speakers, vad=vad_params(settings),
+                             language=a.language)
+    return CallTranscriber(decoder or build_audio_decoder(), stt or build_speech_to_text(settings), params, encoder)
+
+
+def build_voice_watch(settings: Settings, encoder: "SpeakerEncoder | None" = None) -> "VoiceWatch | None":
+    """The voice sighting when audio.voiceprint is on (None when off); on, it needs its key and the weights."""
+    a = settings.audio
+    if not a.voiceprint:
+        return None
+    from assist.adapters.sqlite_voiceprints import SqliteVoiceprintStore
+    from assist.audio.voiceprint import VoiceWatch
+
+    if a.voiceprint_secret is None or len(a.voiceprint_secret.get_secret_value()) < 16:
+        raise ConfigError("audio.voiceprint is on but audio.voiceprint_secret (>= 16 characters) is not set "
+                          "(ASSIST_AUDIO__VOICEPRINT_SECRET)", field="audio.voiceprint_secret")
+    return VoiceWatch(encoder or build_speaker_encoder(settings),
+                      SqliteVoiceprintStore(IndexLayout(settings.data_dir).root / "voiceprints.sqlite"),
+                      a.voiceprint_secret.get_secret_value(), window_days=a.voiceprint_window_days,
+                      min_borrowers=a.voiceprint_min_borrowers, threshold=a.voiceprint_threshold,
+                      retention_days=a.voiceprint_retention_days)
+
+
+def build_call_reviewer(settings: Settings, staff: "StaffAssist | None" = None, stt: "SpeechToText | None" = None,
+                        embedder: Embedder | None = None) -> "CallReviewer":
+    """Recordings → turns → staff assistance (the active index must exist), with the voice sighting when on."""
+    from assist.audio.review import CallReviewer
+
+    return CallReviewer(build_call_transcriber(settings, stt), staff or build_staff_assist(settings, embedder),
+                        build_voice_watch(settings))
 
 
 # -- document review, practice, evaluation ---------------------------------------------------------------------------
@@ -433,8 +626,10 @@ def build_review_service(settings: Settings, *, ocr: OcrEngine | None = None,
         matcher = RuleMatcher(signals, words)
     sketcher = MinHashSketcher(LSH_THRESHOLD)
     store = SqliteReviewStore(Path(settings.data_dir) / "review.sqlite", sketcher.params)
+    budgets = document_budgets(settings.documents)
     return ReviewService(ReviewPolicy.of(signals, matcher), store, sketcher, ocr or RapidOcrEngine(),
-                         OfficeDocuments(), max_bytes=int(settings.ingest.max_file_mb * 2**20))
+                         OfficeDocuments(budgets), max_bytes=int(settings.documents.max_upload_mb * 2**20),
+                         budgets=budgets)
 
 
 def build_practice_coach(settings: Settings, staff: "StaffAssist", embedder: Embedder) -> "PracticeCoach":
@@ -457,11 +652,42 @@ def demo_calls() -> list[dict]:  # type: ignore[type-arg]
     return [item.value for item in iter_jsonl(text)]
 
 
+def corpus_settings(settings: Settings, corpus: Path) -> Settings:
+    """Settings for an index of ``corpus`` plus the configured knowledge, kept under data_dir/corpora/<hash> beside
+    the main index (which it never touches) and sharing its embedding cache, so a second run embeds nothing."""
+    import hashlib
+
+    layout = IndexLayout(settings.data_dir)
+    sources = [str(p.resolve()) for p in [*knowledge_dirs(settings), corpus]]
+    tag = hashlib.sha1("\n".join(sources).encode()).hexdigest()[:12]
+    cache = settings.embedder.cache_path or layout.cache_path
+    return settings.model_copy(update={"data_dir": layout.root / "corpora" / tag,
+                                       "embedder": settings.embedder.model_copy(update={"cache_path": cache})})
+
+
+def index_corpus(settings: Settings, corpus: Path, embedder: Embedder | None = None,
+                 progress: bool = False) -> Settings:
+    """Index ``corpus`` (a folder of statutes and other documents, front matter optional) together with the
+    configured knowledge (whose digests bridge colloquial questions to articles); returns the settings of that
+    index. Incremental: unchanged passages are never embedded again."""
+    if not corpus.is_dir() and not corpus.is_file():
+        raise ConfigError("corpus folder not found", path=str(corpus), field="corpus")
+    s = corpus_settings(settings, corpus)
+    report = build_ingestor(s, embedder).ingest([*knowledge_dirs(settings), corpus], progress=progress)
+    if report.generation is None and IndexLayout(s.data_dir).read_manifest() is None:
+        first = report.errors[0].describe() if report.errors else "no readable documents"
+        raise ConfigError(f"nothing could be indexed from the corpus: {first}", path=str(corpus), field="corpus")
+    return s
+
+
 def eval_context(settings: Settings, data: Path, split: str | None = None,
-                 embedder: Embedder | None = None, benchmark: Path | None = None,
+                 embedder: Embedder | None = None, corpus: Path | None = None,
+                 questions: Path | None = None, progress: bool = False, benchmark: Path | None = None,
                  benchmark_split: str = "validation") -> "EvalContext":
-    """The real components for `assist eval` and the trainer console, built lazily, each once. With ``benchmark``
-    (the TeleAntiFraud folder) the scams suite also scores that split of it through the consumer assistant."""
+    """The real components for `assist eval` and the trainer console, built lazily, each once. With ``questions``
+    the retrieval suite scores that article question file against ``corpus`` (indexed with the knowledge) or, without
+    a corpus, against the active index. With ``benchmark`` (the TeleAntiFraud folder) the scams suite also scores
+    that split of it through the consumer assistant."""
     import tempfile
 
     from assist.evaluation.context import EvalContext, EvalServices
@@ -476,9 +702,13 @@ def eval_context(settings: Settings, data: Path, split: str | None = None,
     services = EvalServices(embedder=get_embedder, retriever=lambda: open_retriever(settings, get_embedder()),
                             documents=lambda: load_knowledge(settings),
                             assessor=lambda: build_risk_assessor(settings, get_embedder()), staff=staff,
-                            consumer=lambda: build_consumer_chat(settings, get_embedder()))
+                            consumer=lambda: build_consumer_chat(settings, get_embedder()),
+                            articles=lambda folder: open_article_search(
+                                index_corpus(settings, folder, get_embedder(), progress) if folder is not None else settings,
+                                get_embedder()))
     return EvalContext(services, data, split, shipped=Path(data).resolve() == shipped_datasets().resolve(),
-                       benchmark=benchmark, benchmark_split=benchmark_split)
+                       corpus=corpus, questions=questions, benchmark=benchmark,
+                       benchmark_split=benchmark_split)
 
 
 # -- the web app -----------------------------------------------------------------------------------------------------
@@ -487,19 +717,51 @@ def create_web_app(settings: Settings) -> "FastAPI":
     """Everything `assist serve` runs: the JSON API, the staff sidebar (/assist), the trainer console (/trainer), the
     consumer widget and its API, document review; one embedder and one index shared by all."""
     from assist.edges.http.app import WebServices, create_app
+    from assist.edges.http.calls import CallServices
 
     embedder = build_embedder(settings)
     staff = build_staff_assist(settings, embedder)
+    review = build_review_service(settings)
+    stt = build_speech_to_text(settings)
+    a = settings.audio
+    calls = CallServices(build_call_reviewer(settings, staff, stt), live_speech_to_text(settings, stt),
+                         vad_params(settings), a.max_upload_mb, a.live_max_frame_kb, a.live_max_errors, a.language)
     services = WebServices(
         staff=staff,
         consumer=build_consumer_sessions(settings, build_consumer_chat(settings, embedder)),
-        review=build_review_service(settings),
+        review=review,
         coach=build_practice_coach(settings, staff, embedder),
         eval_context=lambda folder: eval_context(settings, folder, embedder=embedder),
         shipped_datasets=shipped_datasets(),
         workdir=IndexLayout(settings.data_dir).root / "trainer",
-        demo_calls=demo_calls())
-    return create_app(services, settings.agent, settings.consumer, gradio_temp=Path(settings.data_dir) / "gradio-tmp")
+        demo_calls=demo_calls(),
+        readiness=readiness_checks(settings, staff.store, review.ping),
+        calls=calls,
+        articles=build_article_search(settings, embedder))
+    return create_app(services, settings.agent, settings.consumer, settings.documents,
+                      gradio_temp=Path(settings.data_dir) / "gradio-tmp")
+
+
+def readiness_checks(settings: Settings, feedback: FeedbackStore,
+                     review_ping: Callable[[], None]) -> dict[str, Callable[[], None]]:
+    """What /readyz asks: an index on disk (the lexical side), the vector store, the feedback and review databases.
+    Each check raises an AssistError when its dependency does not answer."""
+    layout = IndexLayout(settings.data_dir)
+    vectors = build_store(settings)
+
+    def index() -> None:
+        if layout.read_manifest() is None:
+            raise IndexNotReadyError(f"no index in {settings.data_dir}: run `assist ingest`")
+
+    def vector_store() -> None:
+        try:
+            vectors.ping()
+        except DependencyError:
+            raise
+        except Exception as exc:  # an embedded store that cannot open its folder
+            raise DependencyError(f"the vector store does not answer: {exc}") from exc
+
+    return {"index": index, "vector_store": vector_store, "feedback_store": feedback.ping, "review_store": review_ping}
 
 
 def embedder_factory(settings: Settings, given: Embedder | None = None) -> Callable[[], Embedder]:

@@ -103,3 +103,39 @@ class DocumentError(AssistError):
 
     exit_code = EXIT_CODES["partial"]
 
+
+class BudgetExceeded(AssistError):
+    """An input is over one of the configured budgets (size, length, pixels, pages, time, turns). ``limit`` names the
+    setting, so the message can tell the client which limit it hit and the operator which one to raise. Checked
+    before the work, never after."""
+
+    exit_code = EXIT_CODES["partial"]
+
+    def __init__(self, message: str, *, limit: str, path: str | Path | None = None, line: int | None = None,
+                 field: str | None = None) -> None:
+        self.limit = limit
+        super().__init__(message, path=path, line=line, field=field)
+
+
+class DocumentOverBudget(BudgetExceeded, DocumentError):
+    """A submitted document is over a reading budget (compressed or unpacked size, entries, pixels, pages, OCR)."""
+
+
+class SessionFull(BudgetExceeded):
+    """A session has taken all the turns it may (start a new one)."""
+
+    exit_code = EXIT_CODES["session"]
+
+
+class CapacityExceeded(BudgetExceeded):
+    """The server holds all the live sessions it may; a new one can start when some have ended or expired."""
+
+
+class StoreUnavailable(DependencyError):
+    """A database or the vector store cannot be reached or written just now (down, locked, read-only)."""
+
+
+class AudioError(AssistError):
+    """A recording or an audio stream cannot be used: not audio, empty, corrupt, or an unsupported rate or codec."""
+
+    exit_code = EXIT_CODES["partial"]

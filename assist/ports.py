@@ -4,12 +4,16 @@ tests) implement. A third-party library appears behind one of these, in assist/a
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
     from PIL.Image import Image
 
+    from assist.audio.types import AudioInfo, Segment
     from assist.consumer.scams import ScamVerdict
     from assist.core.documents import DocxBlock, OcrLine
     from assist.knowledge.types import Filter, Hit
@@ -151,6 +155,38 @@ class AttackCheck(Protocol):
 
 # -- stores ---------------------------------------------------------------------------------------------------------
 
+T = TypeVar("T")
+
+
+class SessionStore(Protocol[T]):
+    """Live sessions by id (call sessions, consumer chats) that expire after an idle time, bounded in number. In
+    process today (assist.core.ttl.ExpiringMap); a PostgreSQL or Redis adapter implements the same methods (a row
+    lock for ``hold``, the value written back when the block ends) so that several workers share the sessions."""
+
+    ttl_s: float
+
+    def add(self, key: str, value: T) -> bool:
+        """Store a session; False when the store is full and may not make room (its limit is the caller's budget)."""
+        ...
+
+    def put(self, key: str, value: T) -> None:
+        """Store a session, making room if needed."""
+        ...
+
+    def get(self, key: str) -> T | None:
+        """The live session (its idle time starts again), or None when unknown or expired."""
+        ...
+
+    def hold(self, key: str) -> AbstractContextManager[T | None]:
+        """Exclusive use of one session for a read-modify-write (other holders of that id wait; other ids do not);
+        None inside the block when the id is unknown or expired."""
+        ...
+
+    def discard(self, key: str) -> None: ...
+
+    def __len__(self) -> int: ...
+
+
 class FeedbackStore(Protocol):
     """What was shown to staff, what they did with it, and the 疑似代理 tags (already masked when it arrives)."""
 
@@ -166,6 +202,10 @@ class FeedbackStore(Protocol):
 
     def feedback_counts(self) -> dict[tuple[str, str], dict[str, int]]:
         """(script id, situation) -> counts of used / edited / rejected."""
+        ...
+
+    def ping(self) -> None:
+        """Raise StoreUnavailable when the database cannot be reached (readiness)."""
         ...
 
 
@@ -210,6 +250,10 @@ class ReviewStore(Protocol):
 
     def now(self) -> str: ...
 
+    def ping(self) -> None:
+        """Raise StoreUnavailable when the store cannot be reached (readiness)."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -225,7 +269,13 @@ class PdfPages(Protocol):
 
     def text(self, page: int) -> str: ...
 
-    def images(self, page: int) -> list[Image | None]: ...
+    def image_sizes(self, page: int) -> list[tuple[int, int]]:
+        """(width, height) of the page's images, without decoding them."""
+        ...
+
+    def images(self, page: int) -> list[Image | None]:
+        """The page's images, decoded (an image over the pixel budget is refused before decoding)."""
+        ...
 
 
 class OfficeReader(Protocol):
@@ -263,6 +313,66 @@ class Sketcher(Protocol):
     def index(self) -> NearDuplicateIndex: ...
 
 
-__all__ = ["AttackCheck", "ChatModel", "EmbeddingCache", "Embedder", "FeedbackStore", "LexicalIndex", "LexicalStore",
-           "NearDuplicateIndex", "OcrEngine", "OfficeReader", "PdfPages", "PracticeStore", "Reranker", "Retriever", "ReviewStore", "ScamCheck",
+# -- call audio -----------------------------------------------------------------------------------------------------
+
+if TYPE_CHECKING:
+    Samples = npt.NDArray[np.float32]     # mono audio at 16 kHz, float32 in [-1, 1]
+
+
+class AudioDecoder(Protocol):
+    """Reads recordings (WAV, MP3, M4A, AMR …) as 16 kHz float32 channels, in bounded chunks. A file that is not
+    audio, is empty, corrupt or in an unsupported format is an AudioError naming it."""
+
+    def probe(self, path: Path) -> AudioInfo: ...
+
+    def chunks(self, path: Path, seconds: float) -> Iterator[npt.NDArray[np.float32]]:
+        """(channels, samples) blocks of about ``seconds`` each, resampled to 16 kHz, in order; a file that ends
+        early (truncated) simply ends: the caller compares what it got with ``probe``'s duration."""
+        ...
+
+
+class SpeechToText(Protocol):
+    """Speech in, recognised segments out (times in seconds from the start of ``audio``, words with times)."""
+
+    @property
+    def name(self) -> str:
+        """Engine and model (shown in results and benchmarks)."""
+        ...
+
+    def transcribe(self, audio: Samples, *, language: str = "zh") -> list[Segment]: ...
+
+
+class SpeakerEncoder(Protocol):
+    """A voice in, a unit-length speaker embedding out (the same voice gives nearby vectors)."""
+
+    @property
+    def name(self) -> str: ...
+
+    def embed(self, audio: Samples) -> list[float] | None:
+        """None when there is too little voiced audio to say anything about the speaker."""
+        ...
+
+
+class VoiceprintStore(Protocol):
+    """Speaker embeddings of caller channels, with the (keyed-hash) borrower they spoke for. Never audio."""
+
+    def add(self, borrower_hash: str, call_hash: str, seen: str, vector: Sequence[float]) -> None: ...
+
+    def since(self, since: str) -> list[tuple[str, str, str, list[float]]]:
+        """(borrower_hash, call_hash, seen, vector) of every embedding seen at or after ``since`` (ISO time)."""
+        ...
+
+    def delete_borrower(self, borrower_hash: str) -> int: ...
+
+    def delete_before(self, before: str) -> int: ...
+
+    def count(self) -> int: ...
+
+    def close(self) -> None: ...
+
+
+__all__ = ["AudioDecoder", "SpeakerEncoder", "SpeechToText", "VoiceprintStore",
+           "AttackCheck", "ChatModel", "EmbeddingCache", "Embedder", "FeedbackStore", "LexicalIndex", "LexicalStore",
+           "NearDuplicateIndex", "OcrEngine", "OfficeReader", "PdfPages", "PracticeStore", "Reranker", "Retriever",
+           "ReviewStore", "ScamCheck", "SessionStore",
            "Sketcher", "TokenCounter", "Tokenizer", "VectorIndex", "VectorSearch", "VectorStore", "WatchlistStore"]

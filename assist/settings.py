@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import tomllib
@@ -64,10 +65,36 @@ class RetrievalSettings(BaseModel):
     reranker_model: Path | None = Field(None, description="Optional CrossEncoder model directory (sentence-transformers) to rerank fused results")
 
 
+class ArticleSettings(BaseModel):
+    """Article search over statute texts: a colloquial question -> 《law》第X条 (README, "Bring your own documents").
+    The weights are those of a weighted reciprocal rank fusion; they were chosen on development questions only."""
+
+    candidates: int = Field(200, ge=10, description="Passages taken from each ranking before fusing them by article")
+    rrf_k: int = Field(20, ge=1, description="Reciprocal-rank-fusion constant")
+    dense: float = Field(0.5, ge=0, description="Weight of the dense ranking of the question")
+    lexical: float = Field(1.0, ge=0, description="Weight of the BM25 ranking of the question (filler words left out)")
+    dense_expanded: float = Field(0.0, ge=0, description="Weight of the dense ranking of the question plus the lexicon's "
+                                  "statutory terms")
+    lexical_expanded: float = Field(0.5, ge=0, description="Weight of the BM25 ranking of the lexicon's statutory terms")
+    bridge: float = Field(0.5, ge=0, description="Weight of the articles cited by the best-matching regulation digests")
+    bridge_depth: int = Field(1, ge=0, description="How many of the best-matching digests bring their cited articles")
+    law_prior: float = Field(0.5, ge=0, description="Weight of the law ranking (laws voted for by the best articles)")
+    law_depth: int = Field(10, ge=1, description="How many of the best articles vote for their law")
+    law_named: float = Field(1.0, ge=0, description="Weight for articles of a law the question names (个保法, 民法典 …)")
+    lexicons: list[Path] = Field(default_factory=list, description="Extra lexicon files (lexicon.yaml format) besides "
+                                 "the shipped one and any lexicon.yaml in the indexed folders")
+
+
 class IngestSettings(BaseModel):
-    """Limits for ingestion."""
+    """Limits and defaults for ingestion."""
 
     max_file_mb: float = Field(20.0, gt=0, description="Files larger than this are refused with a clear message")
+    default_kind: Literal["regulation", "guide", "education"] | None = Field(
+        None, description="Kind of files without front matter when neither the command line nor a folder's "
+        "_defaults.yaml says; unset = regulation for a text split into articles (第X条), guide otherwise")
+    default_audience: Literal["agent", "consumer", "all"] = Field(
+        "agent", description="Audience of files without front matter when neither the command line nor a folder's "
+        "_defaults.yaml says; agent = staff-only (never shown to consumers)")
 
 
 class RiskSettings(BaseModel):
@@ -113,13 +140,96 @@ class LLMSettings(BaseModel):
 
 
 class AgentSettings(BaseModel):
-    """The staff-facing service and API."""
+    """The staff-facing service and API, and the server around everything (host, port, request limits, proxies)."""
 
     feedback_url: str | None = Field(None, description="SQLAlchemy URL of the feedback/audit store; unset = sqlite in data_dir")
     session_ttl_minutes: float = Field(60, gt=0, description="Idle sessions expire after this many minutes")
-    max_request_kb: int = Field(64, ge=1, description="Requests larger than this are refused (413)")
+    max_request_kb: int = Field(64, ge=1, description="Request bodies larger than this are refused (413), chunked ones "
+                                "too, before they are read whole; uploads have their own limit (documents.max_upload_mb)")
+    max_turn_chars: int = Field(4000, ge=20, le=100_000, description="Longest turn accepted (longer: 413)")
+    max_turns_per_session: int = Field(500, ge=1, description="Turns one call session may take (more: 409, start a new session)")
+    max_sessions: int = Field(5000, ge=1, description="Live call sessions held at once (more: 503 until some expire)")
+    query_chars: int = Field(200, ge=20, le=4000, description="Longest part of a caller's turn that is searched and "
+                             "embedded: its last N characters, from a sentence start where one is near, so the cost "
+                             "of a turn is bounded however long it is")
+    store_timeout_s: float = Field(1.0, gt=0, description="How long a feedback/audit write waits for a locked database "
+                                   "before the row is queued in memory and retried")
+    audit_queue_max: int = Field(10_000, ge=1, description="Feedback/audit rows held in memory while the database cannot "
+                                 "be written; beyond it the oldest are dropped (and counted in the log)")
+    trusted_proxies: list[str] = Field(default_factory=list, description="Addresses or networks (CIDR) of reverse "
+                                       "proxies whose X-Forwarded-For is believed for client identity (rate limits); "
+                                       "empty = the connecting address is the client")
     host: str = Field("127.0.0.1", description="`assist serve` host")
     port: int = Field(8000, ge=1, le=65535, description="`assist serve` port")
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, v: list[str]) -> list[str]:
+        for i, p in enumerate(v):
+            try:
+                ipaddress.ip_network(p, strict=False)
+            except ValueError:
+                raise ValueError(f"trusted_proxies[{i}] = {p!r} is not an IP address or network") from None
+        return v
+
+
+class DocumentSettings(BaseModel):
+    """Budgets for reading submitted documents (review uploads, Gradio uploads, DOCX/PDF in ingestion), each checked
+    before the work it bounds."""
+
+    max_upload_mb: float = Field(10.0, gt=0, description="Largest upload (document review API, trainer-console uploads); "
+                                 "larger: 413 before it is read whole")
+    max_unpacked_mb: float = Field(50.0, gt=0, description="Largest total unpacked size of a DOCX (a ZIP archive)")
+    max_archive_entries: int = Field(1000, ge=10, description="Most files inside a DOCX")
+    max_compression_ratio: float = Field(200.0, ge=10, description="Largest unpacked/packed ratio of any DOCX part over "
+                                         "1 MB unpacked (ordinary XML packs 5-20 times; a zip bomb thousands)")
+    max_image_pixels: int = Field(40_000_000, ge=1_000_000, description="Largest image (width x height), also inside a "
+                                  "PDF; checked from the header before decoding (an A4 page at 600 dpi is 35 million)")
+    max_pages: int = Field(50, ge=1, description="Most pages of a PDF")
+    max_ocr_pages: int = Field(10, ge=1, description="Most scanned pages (or images) read by OCR in one document, counted "
+                                "before OCR starts")
+    max_ocr_seconds: float = Field(60.0, gt=0, description="OCR time for one document; past it the document is refused")
+    upload_retention_minutes: int = Field(15, ge=1, description="Uploads to the trainer console that no function "
+                                          "consumed are deleted after this (consumed ones at once)")
+
+
+class AudioSettings(BaseModel):
+    """Call audio: speech recognition, turns, live calls and the (opt-in) voiceprint sighting."""
+
+    stt: Literal["whisper-base", "faster-whisper", "sherpa-onnx"] = Field(
+        "whisper-base", description="whisper-base = multilingual whisper-base from its PyPI wheels (the default, a "
+        "starting point: README, \"Call audio\"); faster-whisper = any CTranslate2 whisper directory (model_path); "
+        "sherpa-onnx = a local SenseVoice or Paraformer directory (model_path; pip install -e '.[sherpa]')")
+    model_path: Path | None = Field(None, description="Model directory for stt=faster-whisper or sherpa-onnx")
+    compute_type: str = Field("int8", description="CTranslate2 compute type (int8, int8_float32, float32)")
+    beam_size: int = Field(5, ge=1, le=10, description="Beam size for recordings")
+    live_beam_size: int = Field(1, ge=1, le=10, description="Beam size for live turns (latency)")
+    threads: int = Field(2, ge=1, description="CPU threads for recognition")
+    language: str = Field("zh", description="Spoken language given to the recogniser")
+    initial_prompt: str | None = Field(None, description="Text given to whisper before each turn (vocabulary hint)")
+    channels: Literal["agent-caller", "caller-agent"] = Field(
+        "agent-caller", description="Stereo recordings: who is on the left channel and who on the right")
+    mono_speakers: Literal["alternate", "cluster", "caller"] = Field(
+        "alternate", description="Mono recordings: alternate = the agent answers, then turns alternate; cluster = two "
+        "speakers by voice (needs the voice encoder, `assist voiceprint install-model`; embeddings stay in memory); "
+        "caller = every turn is the caller's")
+    vad_threshold_db: float = Field(12.0, description="Voiced: this many dB above the tracked noise floor")
+    vad_min_level_dbfs: float = Field(-45.0, description="… and louder than this")
+    min_speech_ms: int = Field(250, ge=30, description="Shorter stretches of sound are not turns")
+    min_silence_ms: int = Field(600, ge=90, description="Quiet that ends a turn")
+    max_turn_s: float = Field(30.0, ge=2, le=120, description="A turn is cut at this length")
+    max_upload_mb: float = Field(200.0, gt=0, description="Largest recording accepted by POST /v1/calls")
+    live_max_frame_kb: int = Field(64, ge=1, description="Largest audio frame on the live WebSocket")
+    live_max_errors: int = Field(20, ge=1, description="Bad messages a live WebSocket may send before it is closed")
+    voiceprint: bool = Field(False, description="Voice sighting on (biometric data: read README, \"Voiceprint "
+                             "sighting\", first); needs voiceprint_secret and the voice encoder weights")
+    voiceprint_secret: SecretStr | None = Field(None, description="HMAC key for borrower and call ids kept beside "
+                                                "the embeddings (>= 16 characters)")
+    voiceprint_threshold: float = Field(0.85, gt=0, lt=1, description="Cosine similarity at which two voices count "
+                                        "as the same (README: separation measured on the benchmark clips)")
+    voiceprint_window_days: int = Field(90, ge=1, description="Sightings older than this do not count")
+    voiceprint_min_borrowers: int = Field(3, ge=2, description="Flag a voice heard for at least this many borrowers")
+    voiceprint_retention_days: int = Field(180, ge=1, description="Embeddings older than this are deleted")
 
 
 _ORIGIN = re.compile(r"^https?://(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?$")
@@ -135,6 +245,8 @@ class ConsumerSettings(BaseModel):
     rate_limit_burst: int = Field(6, ge=1, description="Messages a client may send back to back before the per-minute rate applies")
     max_message_chars: int = Field(2000, ge=20, le=4000, description="Longest consumer message accepted")
     session_ttl_minutes: float = Field(30, gt=0, description="Consumer chat sessions (masked history) expire after this idle time")
+    max_sessions: int = Field(50_000, ge=1, description="Consumer chat sessions held at once; past it the longest idle "
+                              "one is dropped (its consumer simply starts a new chat)")
 
     @field_validator("allowed_origins")
     @classmethod
@@ -158,10 +270,13 @@ class Settings(BaseSettings):
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)  # type: ignore[arg-type]
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)  # type: ignore[arg-type]
     ingest: IngestSettings = Field(default_factory=IngestSettings)  # type: ignore[arg-type]
+    articles: ArticleSettings = Field(default_factory=ArticleSettings)  # type: ignore[arg-type]
     risk: RiskSettings = Field(default_factory=RiskSettings)  # type: ignore[arg-type]
     agent: AgentSettings = Field(default_factory=AgentSettings)  # type: ignore[arg-type]
     llm: LLMSettings = Field(default_factory=LLMSettings)  # type: ignore[arg-type]
     consumer: ConsumerSettings = Field(default_factory=ConsumerSettings)  # type: ignore[arg-type]
+    documents: DocumentSettings = Field(default_factory=DocumentSettings)  # type: ignore[arg-type]
+    audio: AudioSettings = Field(default_factory=AudioSettings)  # type: ignore[arg-type]
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,

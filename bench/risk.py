@@ -8,6 +8,7 @@ to show it does not grow with the call's length. Writes JSON.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -46,15 +47,20 @@ def main() -> int:
     embed = assessor.semantic.window_embedder if assessor.semantic else None
     exact = embed is not None and embed is assessor.semantic.embedder
     by_position: dict[str, list[float]] = {"1-5": [], "6-10": [], "11+": []}
+    # CPU time as well as wall time: on a shared machine a turn's wall time includes the time other processes held
+    # the cores; its CPU time is the cost of the turn itself (the two agree on an idle machine)
+    caller_cpu: list[float] = []
     for c in convs:
         s = assessor.new_session(c.meta)
         for i, t in enumerate(c.turns):
-            a = time.perf_counter()
+            a, a_cpu = time.perf_counter(), time.process_time()
             s.add(t)
             ms = (time.perf_counter() - a) * 1000
+            cpu_ms = (time.process_time() - a_cpu) * 1000
             per_turn.append(ms)
             if t.speaker == "caller":
                 caller_turn.append(ms)
+                caller_cpu.append(cpu_ms)
                 key = "1-5" if i < 5 else "6-10" if i < 10 else "11+"
                 by_position[key].append(ms)
     if exact:
@@ -92,6 +98,8 @@ def main() -> int:
         "startup_seconds": round(startup, 2), "conversations": len(convs), "turns": len(per_turn),
         "any_turn_ms": {"p50": pct(per_turn, 0.5), "p95": pct(per_turn, 0.95), "max": pct(per_turn, 1.0)},
         "caller_turn_ms": {"p50": pct(caller_turn, 0.5), "p95": pct(caller_turn, 0.95), "max": pct(caller_turn, 1.0)},
+        "caller_turn_cpu_ms": {"p50": pct(caller_cpu, 0.5), "p95": pct(caller_cpu, 0.95), "max": pct(caller_cpu, 1.0)},
+        "load_average_1min": round(os.getloadavg()[0], 2),
         "caller_turn_with_shared_embedding_ms": ({"p50": pct(shared, 0.5), "p95": pct(shared, 0.95),
                                                   "max": pct(shared, 1.0)} if shared else None),
         "caller_turn_p50_by_position": {k: round(statistics.median(v), 2) for k, v in by_position.items() if v},

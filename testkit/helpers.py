@@ -38,7 +38,8 @@ def serve(app: object, timeout: float = 60.0) -> Iterator[str]:
     import uvicorn
 
     port = free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))  # type: ignore[arg-type]
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",  # type: ignore[arg-type]
+                                        proxy_headers=False))   # as `assist serve` runs it
     th = threading.Thread(target=srv.run, daemon=True)
     th.start()
     deadline = time.time() + timeout
@@ -51,3 +52,45 @@ def serve(app: object, timeout: float = 60.0) -> Iterator[str]:
     finally:
         srv.should_exit = True
         th.join(timeout=10)
+
+
+@contextlib.contextmanager
+def assist_server(data_dir: Path, log_path: Path, temp_dir: Path, env: dict[str, str] | None = None,
+                  timeout: float = 180.0) -> Iterator[tuple[str, int]]:
+    """`assist serve` as its own process on 127.0.0.1 (its stdout and stderr in ``log_path``, its temporary files in
+    ``temp_dir``); yields (base URL, pid) once /healthz answers, stops it afterwards."""
+    import os
+    import subprocess
+    import sys
+    import urllib.request
+
+    exe = Path(sys.executable).with_name("assist")
+    port = free_port()
+    temp_dir.mkdir(parents=True, exist_ok=True)
+    full_env = {**os.environ, "ASSIST_DATA_DIR": str(data_dir), "TMPDIR": str(temp_dir), "HF_HUB_OFFLINE": "1",
+                "ANONYMIZED_TELEMETRY": "False", "GRADIO_ANALYTICS_ENABLED": "False", **(env or {})}
+    full_env.pop("GRADIO_TEMP_DIR", None)          # the server's own: data_dir/gradio-tmp
+    log = open(log_path, "w", encoding="utf-8")
+    proc = subprocess.Popen([str(exe), "serve", "--port", str(port)], env=full_env, stdout=log,
+                            stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + timeout
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(url + "/healthz", timeout=2)
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"assist serve exited: {log_path.read_text(encoding='utf-8')[-3000:]}") from None
+                if time.time() > deadline:
+                    raise RuntimeError(f"assist serve did not answer within {timeout} s") from None
+                time.sleep(0.3)
+        yield url, proc.pid
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()

@@ -126,3 +126,25 @@ def score(find: Callable[[str], list[Span]], cases: list[PiiCase]) -> dict[str, 
 SAMPLE_ID_CARD = "110101199003074477"
 SAMPLE_TYPO_ID = "110101199003074478"
 SAMPLE_PHONE = "13812345678"
+
+
+# Every shape of personal number the masker must catch, as people, speech recognition and copy-paste write them:
+# (name, text as sent, the raw forms that must never be found in a store, a log or an echo). Used by the unit tests
+# of the masker and by the scan of every store after a scripted session (tests/integration/test_pii_scan.py).
+PII_SHAPES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("id plain", f"身份证{SAMPLE_ID_CARD}", (SAMPLE_ID_CARD,)),
+    ("id typo", f"身份证号{SAMPLE_TYPO_ID}", (SAMPLE_TYPO_ID,)),
+    ("id glued to letters", f"证件ID{SAMPLE_ID_CARD}已核对", (SAMPLE_ID_CARD,)),
+    ("id spaced", "身份证 110101 19900307 4477", ("110101 19900307 4477",)),
+    ("phone plain", f"手机{SAMPLE_PHONE}", (SAMPLE_PHONE,)),
+    ("phone glued to letters", "tel15697880932 call me", ("15697880932",)),
+    ("phone dotted", "电话 156.9788.0932 找我", ("156.9788.0932",)),
+    ("phone underscores", "号码156_9788_0932", ("156_9788_0932",)),
+    ("phone chinese numerals", "我手机是幺五六九七八八零九三二", ("幺五六九七八八零九三二", "一五六九七八八零九三二")),
+    ("phone mixed numerals", "打一五六 9788 零九三二", ("一五六 9788 零九三二",)),
+    ("phone full width", "手机１５６９７８８０９３２", ("１５６９７８８０９３２",)),
+    ("phone +86", "+86 156-9788-0932", ("156-9788-0932",)),
+    ("card spaced", "卡号6222 0212 3456 7890 128", ("6222 0212 3456 7890 128",)),
+    ("card glued", "card6222021234567890128", ("6222021234567890128",)),
+)
+PII_DIGITS = (SAMPLE_ID_CARD, SAMPLE_TYPO_ID, SAMPLE_PHONE, "15697880932", "6222021234567890128")

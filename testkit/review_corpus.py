@@ -235,6 +235,49 @@ def render_png(text: str, *, font_path: Path = FONT, width: int = 1100, size: in
     return buf.getvalue()
 
 
+def phone_photo(png: bytes, *, seed: int = 0) -> bytes:
+    """A rendered page as a phone photographs it: lying on a desk (dark margin), seen at an angle (perspective: the
+    far edge narrower), turned a few degrees, a soft shadow across part of the page, uneven light, slight blur and
+    JPEG compression. Returned as PNG bytes."""
+    import numpy as np
+    from PIL import Image, ImageFilter
+
+    rng = random.Random(seed)
+    page = Image.open(io.BytesIO(png)).convert("L")
+    w, h = page.size
+    pad = int(0.06 * max(w, h))
+    desk = Image.new("L", (w + 2 * pad, h + 2 * pad), rng.randrange(70, 120))
+    desk.paste(page, (pad, pad))
+    W, H = desk.size
+    # perspective: the top (or bottom) edge pulled in, as when the phone is tilted towards the reader
+    k = rng.uniform(0.04, 0.09) * W
+    tilt_top = rng.random() < 0.5
+    dst = [(k, 0), (W - k, 0), (W, H), (0, H)] if tilt_top else [(0, 0), (W, 0), (W - k, H), (k, H)]
+    src = [(0, 0), (W, 0), (W, H), (0, H)]
+    rows = []
+    for (x, y), (u, v) in zip(dst, src):
+        rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y])
+        rows.append([0, 0, 0, x, y, 1, -v * x, -v * y])
+    coeffs = np.linalg.solve(np.array(rows, float), np.array([c for p in src for c in p], float))
+    img = desk.transform((W, H), Image.Transform.PERSPECTIVE, tuple(coeffs), Image.Resampling.BICUBIC, fillcolor=90)
+    img = img.rotate(rng.uniform(-4.0, 4.0), resample=Image.Resampling.BICUBIC, expand=True, fillcolor=90)
+    # light: brighter on one side; a shadow band (a hand or the phone) across a corner
+    arr = np.asarray(img, float)
+    yy, xx = np.mgrid[0:arr.shape[0], 0:arr.shape[1]]
+    light = 0.75 + 0.25 * (xx / arr.shape[1] if rng.random() < 0.5 else 1 - xx / arr.shape[1])
+    cx, cy = rng.uniform(0, arr.shape[1]), rng.uniform(0, arr.shape[0])
+    dist = np.hypot(xx - cx, yy - cy) / max(arr.shape)
+    shadow = 1 - 0.35 * np.clip(1 - dist / rng.uniform(0.25, 0.45), 0, 1)
+    arr = np.clip(arr * light * shadow + np.random.default_rng(seed).normal(0, 6, arr.shape), 0, 255)
+    img = Image.fromarray(arr.astype("uint8")).filter(ImageFilter.GaussianBlur(0.8))
+    img = img.resize((int(img.width * 0.75), int(img.height * 0.75)))
+    jpeg = io.BytesIO()
+    img.save(jpeg, format="JPEG", quality=55)
+    out = io.BytesIO()
+    Image.open(io.BytesIO(jpeg.getvalue())).save(out, format="PNG")
+    return out.getvalue()
+
+
 def write_corpus(docs: list[SynthDoc], folder: Path) -> list[Path]:
     """Write the documents as UTF-8 text files into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -10,13 +10,14 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from assist.bootstrap import build_ingestor, packaged_knowledge_dir
 from assist.settings import EmbedderSettings, RetrievalSettings, Settings
-from testkit.helpers import doc, serve, write
+from testkit.helpers import assist_server, doc, serve, write
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -122,3 +123,28 @@ def consumer_chat(hash_index: Settings):  # type: ignore[no-untyped-def]
     from assist.bootstrap import build_consumer_chat
 
     return build_consumer_chat(hash_index)
+
+
+@dataclass(frozen=True)
+class Served:
+    """`assist serve` running as its own process: where it answers, its pid, and every place it may write to."""
+
+    url: str
+    pid: int
+    data_dir: Path
+    temp_dir: Path
+    log_path: Path
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory: pytest.TempPathFactory, embedding_cache: Path) -> Iterator[Served]:
+    """The whole app as users run it (`assist serve`, hash embedder over the shipped knowledge), in its own process
+    so that its memory can be measured and its data folder, temporary folder and log scanned. Rate limits are lifted
+    (the hostile suite sends many messages from one address; the limit itself is tested in test_consumer_http)."""
+    root = tmp_path_factory.mktemp("served")
+    _indexed(root / "data", "hash", embedding_cache)
+    env = {"ASSIST_EMBEDDER__KIND": "hash", "ASSIST_EMBEDDER__CACHE_PATH": str(embedding_cache),
+           "ASSIST_CONSUMER__RATE_LIMIT_PER_MINUTE": "100000", "ASSIST_CONSUMER__RATE_LIMIT_BURST": "100000",
+           "ASSIST_CONSUMER__MAX_SESSIONS": "200"}
+    with assist_server(root / "data", root / "server.log", root / "tmp", env) as (url, pid):
+        yield Served(url, pid, root / "data", root / "tmp", root / "server.log")

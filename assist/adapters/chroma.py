@@ -6,7 +6,7 @@ and writes are batched within the client's max batch size.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -32,34 +32,60 @@ def _where(f: Filter | None) -> dict[str, Any] | None:
 
 
 class ChromaIndex:
-    """One Chroma collection (one index generation)."""
+    """One Chroma collection (one index generation). Opened lazily by ``ChromaStore.open``: a server that is down
+    when a retriever is loaded fails the first dense query (DependencyError), not the loading, so the lexical side
+    of the same generation keeps answering."""
 
-    def __init__(self, collection: Any, max_batch: int) -> None:
-        self._c = collection
+    def __init__(self, collection: Any, max_batch: Callable[[], int]) -> None:
+        self._get = collection if callable(collection) else (lambda: collection)
+        self._collection: Any = None if callable(collection) else collection
         self._max_batch = max_batch
         self._count: int | None = None  # a generation's collection is written once; counting costs ~5 ms at 50k
 
+    def _col(self) -> Any:
+        if self._collection is None:
+            self._collection = self._get()
+        return self._collection
+
+    @property
+    def _c(self) -> Any:
+        """The Chroma collection itself (opened now if it was not yet)."""
+        return self._col()
+
     def add(self, ids: Sequence[str], vectors: Sequence[Sequence[float]], texts: Sequence[str],
             metas: Sequence[dict[str, Any]]) -> None:
-        step = max(1, self._max_batch)
+        step = max(1, self._max_batch())
         for i in range(0, len(ids), step):
-            self._c.add(ids=list(ids[i:i + step]), embeddings=[list(v) for v in vectors[i:i + step]],
-                        documents=list(texts[i:i + step]), metadatas=list(metas[i:i + step]))
+            self._col().add(ids=list(ids[i:i + step]), embeddings=[list(v) for v in vectors[i:i + step]],
+                            documents=list(texts[i:i + step]), metadatas=list(metas[i:i + step]))
         self._count = None
 
     def query(self, vector: Sequence[float], k: int, where: Filter | None = None) -> list[tuple[str, float]]:
         n = self.count()
         if n == 0:
             return []
-        res = self._c.query(query_embeddings=[list(vector)], n_results=min(k, n), where=_where(where),
-                            include=["distances"])
+        try:
+            res = self._col().query(query_embeddings=[list(vector)], n_results=min(k, n), where=_where(where),
+                                    include=["distances"])
+        except Exception as exc:  # a stopped server surfaces as several transport and client error types
+            raise _unreachable(exc) from exc
         ids, dists = res["ids"][0], res["distances"][0]
         return [(i, 1.0 - float(d)) for i, d in zip(ids, dists)]
 
     def count(self) -> int:
         if self._count is None:
-            self._count = int(self._c.count())
+            try:
+                self._count = int(self._col().count())
+            except (DependencyError, IndexNotReadyError):
+                raise
+            except Exception as exc:
+                raise _unreachable(exc) from exc
         return self._count
+
+
+def _unreachable(exc: Exception) -> DependencyError:
+    return DependencyError(f"the vector store (Chroma) did not answer: {type(exc).__name__}: {str(exc)[:200]}",
+                           field="chroma.url")
 
 
 class ChromaStore:
@@ -104,17 +130,25 @@ class ChromaStore:
         if full in self._list():
             cl.delete_collection(full)
         col = cl.create_collection(full, embedding_function=None, metadata={"hnsw:space": "cosine"})
-        return ChromaIndex(col, self._max_batch())
+        return ChromaIndex(col, self._max_batch)
 
     def open(self, name: str) -> ChromaIndex:
+        """The generation's collection, reached on first use (see ChromaIndex)."""
         full = self._full(name)
-        try:
-            col = self._cl().get_collection(full, embedding_function=None)
-        except DependencyError:
-            raise
-        except Exception as exc:
-            raise IndexNotReadyError(f"vector collection {full!r} not found: run `assist ingest` first") from exc
-        return ChromaIndex(col, self._max_batch())
+
+        def get() -> Any:
+            client = self._cl()          # DependencyError when the server is down
+            try:
+                return client.get_collection(full, embedding_function=None)
+            except Exception as exc:
+                try:
+                    client.heartbeat()
+                except Exception as down:
+                    self._client = None
+                    raise _unreachable(down) from exc
+                raise IndexNotReadyError(f"vector collection {full!r} not found: run `assist ingest` first") from exc
+
+        return ChromaIndex(get, self._max_batch)
 
     def drop(self, name: str) -> None:
         full = self._full(name)
@@ -124,6 +158,17 @@ class ChromaStore:
     def _list(self) -> list[str]:
         cols = self._cl().list_collections()
         return [c if isinstance(c, str) else c.name for c in cols]
+
+    def ping(self) -> None:
+        """Raise DependencyError when the Chroma server (or the embedded store) does not answer (readiness)."""
+        try:
+            self._cl().heartbeat()
+        except DependencyError:
+            self._client = None        # reconnect next time
+            raise
+        except Exception as exc:
+            self._client = None
+            raise _unreachable(exc) from exc
 
     def names(self) -> list[str]:
         pre = self._prefix + "-"

@@ -1,11 +1,17 @@
 """Feedback and audit store (SQLAlchemy): SQLite by default, any SQLAlchemy URL (PostgreSQL) works too.
 
-Everything written here has already been masked (assist.core.pii) by the service."""
+Everything written here has already been masked (assist.core.pii) by the service. A database that is down, locked
+or read-only comes out as StoreUnavailable (the staff service queues the write, assist.staff.audit); a locked SQLite
+file is waited for at most ``timeout_s``."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     Column,
@@ -17,11 +23,17 @@ from sqlalchemy import (
     Table,
     Text,
     create_engine,
+    event,
     func,
     insert,
     select,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError, OperationalError, TimeoutError
+
+from assist.errors import StoreUnavailable
+
+R = TypeVar("R")
 
 _meta = MetaData()
 
@@ -63,44 +75,130 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+@contextmanager
+def _unavailable(what: str) -> Iterator[None]:
+    try:
+        yield
+    except (OperationalError, TimeoutError) as exc:
+        raise StoreUnavailable(f"feedback store cannot {what}: {str(exc.orig if hasattr(exc, 'orig') else exc)[:200]}",
+                               field="agent.feedback_url") from exc
+    except DBAPIError as exc:
+        if exc.connection_invalidated:
+            raise StoreUnavailable(f"feedback store connection lost while trying to {what}",
+                                   field="agent.feedback_url") from exc
+        raise
+
+
+def _sqlite_wal(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    """Write-ahead log, as the other SQLite stores: readers never wait for a writer (in SQLite's default journal a
+    steady stream of commits starves readers past the timeout). A file that cannot switch just now (locked,
+    read-only) keeps its journal; the store's own errors say what is wrong when it is used."""
+    try:
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")
+        dbapi_connection.execute("PRAGMA synchronous=NORMAL")     # consistent after a crash; at worst the last rows go
+    except sqlite3.OperationalError:
+        pass
+
+
 class SqlFeedbackStore:
-    def __init__(self, url: str) -> None:
-        self.engine: Engine = create_engine(url, future=True)
-        _meta.create_all(self.engine)
+    def __init__(self, url: str, timeout_s: float = 5.0) -> None:
+        """``timeout_s``: how long to wait for a locked SQLite file or a PostgreSQL connection. The tables are made
+        on first use, so a database that is down at start-up does not stop the server."""
+        args: dict[str, Any] = {}
+        if url.startswith("sqlite"):
+            args = {"timeout": timeout_s, "check_same_thread": False}
+        elif url.startswith("postgresql"):
+            args = {"connect_timeout": max(1, round(timeout_s))}
+        self.engine: Engine = create_engine(url, future=True, pool_pre_ping=True, connect_args=args)
+        self._schema = False
+        self._sqlite = url.startswith("sqlite")
+        self._write_lock = threading.Lock()
+        if self._sqlite:
+            event.listen(self.engine, "connect", _sqlite_wal)
+        try:
+            self._ensure_schema()
+        except StoreUnavailable:
+            pass
+
+    def _ensure_schema(self) -> None:
+        if not self._schema:
+            with _unavailable("create its tables"):
+                _meta.create_all(self.engine)
+            self._schema = True
+
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """A write transaction. On SQLite this process's writers take turns (one file has one writer at a time
+        anyway; left to SQLite's busy handler, which sleeps and retries without a queue, a writer among many can
+        starve past the timeout and the row would be queued for nothing), and each takes the file's write lock at
+        its start (BEGIN IMMEDIATE), where another process's lock is waited for, rather than at its first INSERT,
+        where SQLite may answer "database is locked" at once."""
+        if not self._sqlite:
+            with self.engine.begin() as c:
+                yield c
+            return
+        with self._write_lock, self.engine.begin() as c:
+            c.exec_driver_sql("BEGIN IMMEDIATE")
+            yield c
+
+    def _do(self, what: str, fn: Callable[[], R]) -> R:
+        self._ensure_schema()
+        with _unavailable(what):
+            return fn()
 
     def record_shown(self, row: dict[str, Any]) -> None:
-        with self.engine.begin() as c:
-            c.execute(insert(shown).values(**row, created_at=_now()))
+        def go() -> None:
+            with self._writing() as c:
+                c.execute(insert(shown).values(**row, created_at=_now()))
+        self._do("record a suggestion", go)
 
     def shown_row(self, suggestion_id: str) -> dict[str, Any] | None:
-        with self.engine.connect() as c:
-            r = c.execute(select(shown).where(shown.c.id == suggestion_id)).mappings().first()
-            return dict(r) if r else None
+        def go() -> dict[str, Any] | None:
+            with self.engine.connect() as c:
+                r = c.execute(select(shown).where(shown.c.id == suggestion_id)).mappings().first()
+                return dict(r) if r else None
+        return self._do("read a suggestion", go)
 
     def record_feedback(self, suggestion_id: str, action: str, edited_text: str | None, agent_id: str | None) -> None:
-        with self.engine.begin() as c:
-            c.execute(insert(feedback).values(suggestion_id=suggestion_id, action=action, edited_text=edited_text,
-                                              agent_id=agent_id, created_at=_now()))
+        def go() -> None:
+            with self._writing() as c:
+                c.execute(insert(feedback).values(suggestion_id=suggestion_id, action=action, edited_text=edited_text,
+                                                  agent_id=agent_id, created_at=_now()))
+        self._do("record feedback", go)
 
     def record_tag(self, session_id: str, tag: str, value: bool, agent_id: str | None) -> None:
-        with self.engine.begin() as c:
-            c.execute(insert(tags).values(session_id=session_id, tag=tag, value=int(value), agent_id=agent_id,
-                                          created_at=_now()))
+        def go() -> None:
+            with self._writing() as c:
+                c.execute(insert(tags).values(session_id=session_id, tag=tag, value=int(value), agent_id=agent_id,
+                                              created_at=_now()))
+        self._do("record a tag", go)
 
     def tag_state(self, session_id: str, tag: str) -> bool:
-        with self.engine.connect() as c:
-            r = c.execute(select(tags.c.value).where(tags.c.session_id == session_id, tags.c.tag == tag)
-                          .order_by(tags.c.id.desc()).limit(1)).first()
-            return bool(r[0]) if r else False
+        def go() -> bool:
+            with self.engine.connect() as c:
+                r = c.execute(select(tags.c.value).where(tags.c.session_id == session_id, tags.c.tag == tag)
+                              .order_by(tags.c.id.desc()).limit(1)).first()
+                return bool(r[0]) if r else False
+        return self._do("read a tag", go)
 
     def feedback_counts(self) -> dict[tuple[str, str], dict[str, int]]:
         """(script id, situation) -> counts of used / edited / rejected."""
         q = (select(shown.c.script_id, shown.c.situation, feedback.c.action, func.count())
              .join(feedback, feedback.c.suggestion_id == shown.c.id)
              .group_by(shown.c.script_id, shown.c.situation, feedback.c.action))
-        out: dict[tuple[str, str], dict[str, int]] = {}
-        with self.engine.connect() as c:
-            for row in c.execute(q):
-                script_id, situation, action, n = str(row[0]), str(row[1]), str(row[2]), int(row[3])
-                out.setdefault((script_id, situation), {})[action] = n
-        return out
+
+        def go() -> dict[tuple[str, str], dict[str, int]]:
+            out: dict[tuple[str, str], dict[str, int]] = {}
+            with self.engine.connect() as c:
+                for row in c.execute(q):
+                    script_id, situation, action, n = str(row[0]), str(row[1]), str(row[2]), int(row[3])
+                    out.setdefault((script_id, situation), {})[action] = n
+            return out
+        return self._do("count feedback", go)
+
+    def ping(self) -> None:
+        """Reach the database and read one of its tables (a locked file fails here, not only at the next write)."""
+        def go() -> None:
+            with self.engine.connect() as c:
+                c.execute(select(shown.c.id).limit(1)).first()
+        self._do("be reached", go)

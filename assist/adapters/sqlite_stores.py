@@ -1,6 +1,8 @@
 """SQLite stores behind their ports: reviewed documents (ReviewStore), watchlist sightings (WatchlistStore) and
 practice results (PracticeStore). Callers mask personal data before anything is written (assist.core.pii); these
-stores never see raw text. One connection per store, used from request threads under a lock; WAL journalling."""
+stores never see raw text. One connection per store, used from request threads under a lock; WAL journalling. A
+database file that is locked past the timeout, read-only or gone comes out as StoreUnavailable (the service decides
+how to carry on without it)."""
 
 from __future__ import annotations
 
@@ -9,20 +11,33 @@ import sqlite3
 import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from assist.errors import ConfigError
+from assist.errors import ConfigError, StoreUnavailable
 from assist.review.types import Link, StoredDocument
+
+TIMEOUT_S = 2.0       # how long a statement waits for a file another connection has locked
 
 
 def _connect(path: Path) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(str(path), check_same_thread=False)
+    db = sqlite3.connect(str(path), check_same_thread=False, timeout=TIMEOUT_S)
     db.execute("PRAGMA journal_mode=WAL")
     # WAL + NORMAL stays consistent after a crash; at worst the last writes are lost.
     db.execute("PRAGMA synchronous=NORMAL")
     return db
+
+
+@contextmanager
+def _guard(lock: threading.Lock, path: Path) -> Iterator[None]:
+    """The store's lock, with SQLite's operational errors (locked, read-only, disk I/O) as StoreUnavailable."""
+    with lock:
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            raise StoreUnavailable(f"{path.name} cannot be used just now: {exc}", path=path) from exc
 
 
 # -- document review --------------------------------------------------------------------------------------------------
@@ -68,7 +83,7 @@ class SqliteReviewStore:
                               path=path)
 
     def close(self) -> None:
-        with self._lock:
+        with _guard(self._lock, self.path):
             self._db.close()
 
     @staticmethod
@@ -76,7 +91,7 @@ class SqliteReviewStore:
         return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
     def get(self, doc_id: str) -> StoredDocument | None:
-        with self._lock:
+        with _guard(self._lock, self.path):
             row = self._db.execute("SELECT doc_id, file_name, kind, masked_text, minhash, doc_date, reviewed_at "
                                    "FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
         return StoredDocument(*row) if row else None
@@ -86,7 +101,7 @@ class SqliteReviewStore:
         for i in range(0, len(doc_ids), 500):  # stay within SQLite's bound-parameter limit
             part = doc_ids[i:i + 500]
             marks = ",".join("?" * len(part))
-            with self._lock:
+            with _guard(self._lock, self.path):
                 rows = self._db.execute("SELECT doc_id, file_name, kind, masked_text, minhash, doc_date, reviewed_at "
                                         f"FROM documents WHERE doc_id IN ({marks})", part).fetchall()
             out.update({r[0]: StoredDocument(*r) for r in rows})
@@ -94,7 +109,7 @@ class SqliteReviewStore:
 
     def add(self, doc: StoredDocument, links: Sequence[Link]) -> bool:
         """Insert the document and its links in one transaction; False when it was already there (nothing changes)."""
-        with self._lock, self._db:
+        with _guard(self._lock, self.path), self._db:
             cur = self._db.execute(
                 "INSERT OR IGNORE INTO documents (doc_id, file_name, kind, masked_text, minhash, doc_date, reviewed_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -107,16 +122,20 @@ class SqliteReviewStore:
 
     def sketches(self) -> Iterator[tuple[str, bytes]]:
         """Every stored (doc id, MinHash bytes), oldest first, to rebuild the in-memory LSH index."""
-        with self._lock:
+        with _guard(self._lock, self.path):
             rows = self._db.execute("SELECT doc_id, minhash FROM documents ORDER BY seq").fetchall()
         yield from rows
 
     def count(self) -> int:
-        with self._lock:
+        with _guard(self._lock, self.path):
             return int(self._db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
 
+    def ping(self) -> None:
+        """Raise StoreUnavailable when the file cannot be read (readiness)."""
+        self.count()
+
     def links_of(self, doc_id: str) -> list[Link]:
-        with self._lock:
+        with _guard(self._lock, self.path):
             rows = self._db.execute("SELECT a, b, jaccard, containment FROM links WHERE a = ? OR b = ?",
                                     (doc_id, doc_id)).fetchall()
         return [Link(*r) for r in rows]
@@ -135,7 +154,7 @@ class SqliteReviewStore:
         if len(seen) == 1:
             return None, [doc_id]
         members = list(seen)
-        with self._lock:
+        with _guard(self._lock, self.path):
             order = dict(self._db.execute(
                 f"SELECT doc_id, seq FROM documents WHERE doc_id IN ({','.join('?' * len(members))})",
                 members).fetchall()) if len(members) <= 900 else {}
@@ -149,6 +168,7 @@ class SqliteWatchlistStore:
     """Keyed-hash sightings: (kind, id_hash, borrower_hash, source) once each, with the latest time seen."""
 
     def __init__(self, path: Path) -> None:
+        self.path = path
         self._lock = threading.Lock()
         self._db = _connect(path)
         with self._db:
@@ -157,25 +177,25 @@ class SqliteWatchlistStore:
             self._db.execute("CREATE INDEX IF NOT EXISTS by_id ON sighting (kind, id_hash, seen)")
 
     def add(self, rows: Sequence[tuple[str, str, str, str, str]]) -> None:
-        with self._lock, self._db:
+        with _guard(self._lock, self.path), self._db:
             self._db.executemany("INSERT INTO sighting VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, id_hash, borrower_hash, "
                                  "source) DO UPDATE SET seen = MAX(seen, excluded.seen)", rows)
 
     def linkage(self, kind: str, id_hash: str, since: str, until: str) -> tuple[int, int]:
-        with self._lock:
+        with _guard(self._lock, self.path):
             row = self._db.execute("SELECT COUNT(DISTINCT source || borrower_hash), COUNT(*) FROM sighting "
                                    "WHERE kind = ? AND id_hash = ? AND seen >= ? AND seen <= ?",
                                    (kind, id_hash, since, until)).fetchone()
         return int(row[0]), int(row[1])
 
     def rows(self) -> Iterator[tuple[str, str, str, str, str]]:
-        with self._lock:
+        with _guard(self._lock, self.path):
             rows = self._db.execute("SELECT kind, id_hash, borrower_hash, seen, source FROM sighting "
                                     "ORDER BY kind, id_hash").fetchall()
         yield from rows
 
     def close(self) -> None:
-        with self._lock:
+        with _guard(self._lock, self.path):
             self._db.close()
 
 
@@ -189,6 +209,7 @@ class SqlitePracticeStore:
     """One row per finished practice session."""
 
     def __init__(self, path: Path) -> None:
+        self.path = path
         self._lock = threading.Lock()
         self._db = _connect(path)
         with self._db:
@@ -197,17 +218,17 @@ class SqlitePracticeStore:
                              "violations TEXT, mean_similarity REAL, replies TEXT)")
 
     def save(self, row: dict[str, Any]) -> None:
-        with self._lock, self._db:
+        with _guard(self._lock, self.path), self._db:
             self._db.execute(f"INSERT INTO practice ({', '.join(PRACTICE_COLUMNS)}) VALUES "
                              f"({', '.join('?' * len(PRACTICE_COLUMNS))})", [row[c] for c in PRACTICE_COLUMNS])
 
     def rows(self, trainee: str | None = None) -> list[dict[str, Any]]:
         q = f"SELECT {', '.join(PRACTICE_COLUMNS)} FROM practice"
-        with self._lock:
+        with _guard(self._lock, self.path):
             found = self._db.execute(q + (" WHERE trainee = ?" if trainee else "") + " ORDER BY finished",
                                      (trainee,) if trainee else ()).fetchall()
         return [dict(zip(PRACTICE_COLUMNS, r)) for r in found]
 
     def close(self) -> None:
-        with self._lock:
+        with _guard(self._lock, self.path):
             self._db.close()

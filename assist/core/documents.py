@@ -21,3 +21,20 @@ class OcrLine:
     text: str
     bbox: tuple[float, float, float, float]
     confidence: float
+
+
+@dataclass(frozen=True)
+class DocumentBudgets:
+    """How much reading one submitted document may cost, checked before the work (DocumentSettings; README,
+    "Limits"). ``max_pages`` None: no page limit (knowledge ingestion, where long laws are expected)."""
+
+    max_unpacked_bytes: int
+    max_archive_entries: int
+    max_compression_ratio: float
+    max_image_pixels: int
+    max_pages: int | None
+    max_ocr_pages: int
+    max_ocr_seconds: float
+
+
+RATIO_FLOOR = 2**20          # archive parts smaller than this unpacked are not judged by their compression ratio

@@ -170,3 +170,17 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
     if last < len(text):
         spans.append((offset + last, offset + len(text)))
     return [(a, b) for a, b in spans if text[a - offset:b - offset].strip()]
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """``text`` with lone surrogates (U+D800-U+DFFF, which a JSON client can send as escapes but no encoder, database
+    or tokenizer accepts) replaced by U+FFFD; every other character as it is."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
+def has_surrogates(text: str) -> bool:
+    """Whether ``text`` holds a lone surrogate (see ``clean_text``)."""
+    return _SURROGATE.search(text) is not None

@@ -12,6 +12,7 @@ from typing import Any
 from assist.consumer.chat import ConsumerChat
 from assist.errors import AssistError
 from assist.evaluation.conversations import LabelledConversation, load_conversations
+from assist.knowledge.articles import ArticleSearch
 from assist.knowledge.types import Document
 from assist.ports import Embedder, Retriever
 from assist.risk.assessor import RiskAssessor
@@ -30,6 +31,7 @@ class EvalServices:
     assessor: Callable[[], RiskAssessor]
     staff: Callable[[], StaffAssist]        # with a throw-away feedback store: earlier feedback cannot change ranking
     consumer: Callable[[], ConsumerChat]
+    articles: Callable[[Path | None], ArticleSearch]   # over this corpus folder (+ the knowledge), else the index
 
 
 class EvalContext:
@@ -38,16 +40,26 @@ class EvalContext:
     every conversation counts."""
 
     def __init__(self, services: EvalServices, data: Path, risk_split: str | None = None, shipped: bool = False,
+                 corpus: Path | None = None, questions: Path | None = None,
                  benchmark: Path | None = None, benchmark_split: str = "validation") -> None:
+        """``questions`` (with an optional ``corpus`` folder): the retrieval suite scores that article question
+        file against the corpus indexed with the knowledge base (or against the active index) instead of the
+        shipped retrieval.jsonl. ``benchmark``: the TeleAntiFraud folder the scams suite also scores
+        (``benchmark_split`` of it)."""
         self._services = services
         self.data = Path(data)
         self.risk_split = risk_split or ("dev,heldout" if shipped else "all")
+        self.corpus = corpus
+        self.questions = questions
         self.benchmark = Path(benchmark) if benchmark is not None else None     # the TeleAntiFraud folder, if scored
         self.benchmark_split = benchmark_split
 
     def describe(self) -> dict[str, Any]:
         """What this run used (only what was actually built)."""
         out: dict[str, Any] = {"embedder": self.embedder.name}
+        if self.questions is not None:
+            out["questions"] = str(self.questions)
+            out["corpus"] = str(self.corpus) if self.corpus is not None else "the active index"
         if "assessor" in self.__dict__:
             m = self.assessor.model
             out["risk_scorer"] = f"model:{m.data_hash[:12]}" if m is not None else "rules+semantic"
@@ -76,6 +88,10 @@ class EvalContext:
     @cached_property
     def documents(self) -> dict[str, Document]:
         return {d.id: d for d in self._services.documents()}
+
+    @cached_property
+    def articles(self) -> ArticleSearch:
+        return self._services.articles(self.corpus)
 
     @cached_property
     def assessor(self) -> RiskAssessor:

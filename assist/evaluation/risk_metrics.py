@@ -28,6 +28,21 @@ class CaseResult:
     evidence: list[str]
     turn_probabilities: list[dict[str, float]] = field(default_factory=list)   # after each caller turn
     turn_truth: list[str] = field(default_factory=list)   # what the caller turn shows: label once evidence began
+    high_categories: list[str] = field(default_factory=list)   # categories shown while the level was high
+    turn_shown: list[tuple[str, str, float]] = field(default_factory=list)   # (level, category, its probability)
+
+
+_FAMILY = {"intermediary": {"intermediary", "coached", "victim"}, "coached": {"intermediary", "coached", "victim"},
+           "victim": {"victim"}}
+
+
+def right_at_high(r: CaseResult) -> bool:
+    """A call at level high was right when every category shown at high fits its label: an intermediary shown as
+    coached (or the reverse, or as a victim: a coached borrower has often paid the agency) is still a case where an
+    intermediary is involved; a victim shown as intermediary or coached is a false accusation of a victim; a genuine
+    caller or legitimate representative at high is wrong whatever is shown."""
+    allowed = _FAMILY.get(r.conv.label, set())
+    return bool(r.high_categories) and all(c in allowed for c in r.high_categories)
 
 
 def run(assessor: RiskAssessor, convs: Sequence[LabelledConversation]) -> list[CaseResult]:
@@ -37,16 +52,21 @@ def run(assessor: RiskAssessor, convs: Sequence[LabelledConversation]) -> list[C
         r = session.current()
         turn_probs: list[dict[str, float]] = []
         turn_truth: list[str] = []
+        high: list[str] = []
+        shown: list[tuple[str, str, float]] = []
         for i, t in enumerate(c.turns):
             r = session.add(t)
+            if r.level == "high" and r.category not in high:
+                high.append(r.category)
             if t.speaker == "caller" and t.text.strip():
                 seen = c.first_evidence_turn is None or i >= c.first_evidence_turn
                 turn_probs.append(dict(r.probabilities))
                 turn_truth.append(true_category(c.label) if seen else "none")
+                shown.append((r.level, r.category, r.probabilities[r.category]))
         hist = session.state.history
         max_level = max(hist, key=lambda lv: ("low", "medium", "high").index(lv)) if hist else "low"
         results.append(CaseResult(c, r.probabilities, r.level, max_level, list(hist), [e.signal_id for e in r.evidence],
-                                  turn_probs, turn_truth))
+                                  turn_probs, turn_truth, high, shown))
     return results
 
 
@@ -57,7 +77,9 @@ def summarize(results: Sequence[CaseResult]) -> dict[str, Any]:
     involvement = [r.probabilities["intermediary"] + r.probabilities["coached"] for r in results]
     auc = roc_auc(involvement, [r.conv.involved for r in results])
     high = [r for r in results if r.max_level == "high"]
-    prec_high = (sum(r.conv.label in ("intermediary", "coached", "victim") for r in high) / len(high)) if high else None
+    prec_high = (sum(right_at_high(r) for r in high) / len(high)) if high else None
+    victims = [r for r in results if r.conv.label == "victim"]
+    third = [r for r in results if r.conv.third_party]
     genuine = [r for r in results if r.conv.label == "genuine"]
     legit = [r for r in results if r.conv.label == "legit_rep"]
     conf = [max(r.probabilities.values()) for r in results]
@@ -85,6 +107,10 @@ def summarize(results: Sequence[CaseResult]) -> dict[str, Any]:
         "fpr_high_genuine": (sum(r.max_level == "high" for r in genuine) / len(genuine)) if genuine else None,
         "fpr_medium_or_high_genuine": (sum(r.max_level != "low" for r in genuine) / len(genuine)) if genuine else None,
         "legit_rep_flagged_high": (sum(r.max_level == "high" for r in legit) / len(legit)) if legit else None,
+        "victim_tagged_high": (sum(bool(set(r.high_categories) & {"intermediary", "coached"}) for r in victims)
+                               / len(victims)) if victims else None,
+        "third_party_recall": (sum(r.max_level != "low" for r in third) / len(third)) if third else None,
+        "calibration_by_level": calibration_by_level(results),
         "ece": ece(conf, correct),
         "ece_noise_floor": ece_noise_floor(conf),
         "turn_ece": ece(t_conf, t_ok),
@@ -93,3 +119,16 @@ def summarize(results: Sequence[CaseResult]) -> dict[str, Any]:
         "detection_rate": detected / positives if positives else None,
         "mean_turns_to_detection": sum(delays) / len(delays) if delays else None,
     }
+
+
+def calibration_by_level(results: Sequence[CaseResult]) -> dict[str, dict[str, float | int | None]]:
+    """Per level shown, over caller turns: how many, the mean probability of the category shown, and how often that
+    category was what the turn truly showed so far (at low the category shown is "none")."""
+    out: dict[str, dict[str, float | int | None]] = {}
+    for level in ("low", "medium", "high"):
+        rows = [(p, cat == truth) for r in results for (lv, cat, p), truth in zip(r.turn_shown, r.turn_truth)
+                if lv == level]
+        out[level] = {"turns": len(rows),
+                      "mean_probability": sum(p for p, _ in rows) / len(rows) if rows else None,
+                      "accuracy": sum(ok for _, ok in rows) / len(rows) if rows else None}
+    return out

@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 from assist.core.channels import HOTLINES, OFFICIAL_CHANNELS
+from assist.knowledge.discourse import read_discourse
+from assist.knowledge.lexicon import LEXICON_FILE, read_lexicon
 from assist.knowledge.loaders import KnowledgeLoader
 from assist.knowledge.signals import read_signals
 from assist.knowledge.types import Document, Problem
@@ -49,13 +51,23 @@ def check_references(docs: list[Document], signal_ids: set[str] | None) -> list[
 
 
 def check_knowledge(folder: Path, loader: KnowledgeLoader) -> tuple[list[Document], list[Problem]]:
-    """Everything `assist check` reports for one folder."""
-    docs, problems, _ = loader.load([folder])
+    """Everything `assist check` reports for one folder: a file without front matter is a warning that lists the
+    fields inferred for it; a lexicon.yaml is validated too."""
+    inferred: dict[str, dict[str, str]] = {}
+    docs, problems, _ = loader.load([folder], None, inferred)
+    for path, how in inferred.items():
+        fields = "; ".join(f"{k}: {v}" for k, v in how.items())
+        problems.append(Problem(path, f"no front matter; inferred {fields}", severity="warning"))
+    lex_path = folder / LEXICON_FILE
+    if lex_path.is_file():
+        problems.extend(read_lexicon(lex_path)[1])
     signal_ids: set[str] | None = None
     sig_path = folder / "signals.yaml"
     if sig_path.is_file():
         signals, sig_problems = read_signals(sig_path)
         problems.extend(sig_problems)
         signal_ids = {s.id for s in signals}
+    if (folder / "discourse.yaml").is_file():
+        problems.extend(read_discourse(folder / "discourse.yaml")[1])
     problems.extend(check_references(docs, signal_ids))
     return docs, problems

@@ -10,13 +10,14 @@ import re
 from dataclasses import dataclass, replace
 
 from assist.core.text import sentence_spans
+from assist.knowledge.statutes import ARTICLE_LINE, NUM, article_key, canonical_article, int_to_cn, paragraphs_of
 from assist.knowledge.types import Chunk, Document
 from assist.ports import TokenCounter
 
-_NUM = r"[一二三四五六七八九十百千零〇两\d]+"
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
-_CN_HEADING = re.compile(rf"^\s*第{_NUM}([编章节])(?:\s+|$)(.*)$")
-_ARTICLE = re.compile(rf"^\s*(?:\*\*)?(第{_NUM}条(?:之{_NUM})?)(?:\*\*)?(?=[\s：:，,]|$)")
+_CN_HEADING = re.compile(rf"^\s*第{NUM}([编章节])(?:\s+|$)(.*)$")
+_ARTICLE = re.compile(ARTICLE_LINE.pattern)
+_COMMENT = re.compile(r"^\s*<!--.*-->\s*$")
 _CN_LEVEL = {"编": 7, "章": 8, "节": 9}
 
 
@@ -46,6 +47,8 @@ def _units(body: str, base: int) -> list[_Unit]:
     for line in body.splitlines(keepends=True):
         start, text = pos, line.rstrip("\r\n")
         pos += len(line)
+        if _COMMENT.match(text):       # e.g. <!-- INFO END --> in law databases' Markdown
+            text = ""
         md = _MD_HEADING.match(text)
         cn = None if md else _CN_HEADING.match(text)
         if md or cn:
@@ -60,7 +63,7 @@ def _units(body: str, base: int) -> list[_Unit]:
         art = _ARTICLE.match(text)
         if art:
             close(base + start)
-            cur = _Unit(base + start, base + pos, heads, art.group(1))
+            cur = _Unit(base + start, base + pos, heads, canonical_article(art.group(1)) or art.group(1))
             continue
         if not text.strip():
             if cur is not None and cur.article is None:
@@ -124,18 +127,21 @@ class Chunker:
         text = doc.text
         units = _units(doc.body, doc.body_start)
         # Pack consecutive paragraph units of one section together; articles stay on their own.
-        groups: list[tuple[list[tuple[int, int]], tuple[str, ...], str | None]] = []
+        groups: list[tuple[list[tuple[int, int]], tuple[str, ...], str | None, _Unit]] = []
         for u in units:
             spans = sentence_spans(text[u.start:u.end], u.start)
             prev = groups[-1] if groups else None
             if (u.article is None and prev is not None and prev[2] is None and prev[1] == u.headings):
                 prev[0].extend(spans)
             else:
-                groups.append((spans, u.headings, u.article))
+                groups.append((spans, u.headings, u.article, u))
         citation = _citation(doc)
+        law, cites = _law_and_cites(doc)
+        statute = bool(doc.meta.get("law"))
         chunks: list[Chunk] = []
-        for spans, heads, article in groups:
-            for a, b in self._pack(text, spans):
+        for spans, heads, article, unit in groups:
+            windows = self._pack(text, spans)
+            for a, b in windows:
                 raw = text[a:b]
                 a += len(raw) - len(raw.lstrip())
                 b -= len(raw) - len(raw.rstrip())
@@ -143,10 +149,17 @@ class Chunker:
                     continue
                 body = text[a:b]
                 digest = hashlib.sha256("\x1f".join([doc.id, *heads, article or "", body]).encode()).hexdigest()[:16]
+                if statute and article:
+                    cite = f"《{law}》{article}"
+                    if len(windows) > 1:      # part of a long article: name the paragraphs (款) it covers
+                        first, last = paragraphs_of(text[unit.start:unit.end], a - unit.start, b - unit.start)
+                        cite += f"第{int_to_cn(first)}款" + (f"至第{int_to_cn(last)}款" if last > first else "")
+                else:
+                    cite = citation or (f"{doc.title} {article}" if article else "")
                 chunks.append(Chunk(id=f"{doc.id}:{digest}", doc_id=doc.id, title=doc.title, kind=doc.kind,
                                     audience=doc.audience, text=body, start=a, end=b, source_path=doc.path,
-                                    headings=heads, article=article, tags=doc.tags,
-                                    citation=citation or (f"{doc.title} {article}" if article else "")))
+                                    headings=heads, article=article, tags=doc.tags, citation=cite, law=law,
+                                    cites=cites))
         # Identical passages inside one document would collide: number the repeats (still stable across runs).
         seen: dict[str, int] = {}
         out: list[Chunk] = []
@@ -155,6 +168,18 @@ class Chunker:
             seen[c.id] = n + 1
             out.append(c if n == 0 else replace(c, id=f"{c.id}~{n}"))
         return out
+
+
+def _law_and_cites(doc: Document) -> tuple[str, tuple[str, ...]]:
+    """A statute text's law name; or the law a digest cites and its cited articles (statutes.article_key)."""
+    if doc.meta.get("law"):
+        return str(doc.meta["law"]), ()
+    src = doc.source
+    if isinstance(src, dict) and isinstance(src.get("law"), str) and src["law"]:
+        arts = src.get("articles") or []
+        arts = [arts] if isinstance(arts, str) else arts
+        return src["law"], tuple(article_key(src["law"], str(a)) for a in arts if canonical_article(str(a)))
+    return "", ()
 
 
 def _citation(doc: Document) -> str:

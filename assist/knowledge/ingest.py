@@ -20,7 +20,7 @@ from assist.knowledge.index import GenerationData, IndexLayout
 from assist.knowledge.loaders import KnowledgeLoader
 from assist.knowledge.retrieval import AUDIENCE_VIEWS
 from assist.knowledge.terms import domain_terms
-from assist.knowledge.types import Chunk, Problem
+from assist.knowledge.types import Chunk, DocumentDefaults, Problem
 from assist.ports import Embedder, EmbeddingCache, LexicalStore, VectorStore
 
 
@@ -39,10 +39,18 @@ class IngestReport:
     seconds: float = 0.0
     embed_seconds: float = 0.0
     problems: list[Problem] = field(default_factory=list)
+    inferred: dict[str, dict[str, str]] = field(default_factory=dict)   # file -> field -> how (no front matter)
+    statutes: int = 0                # documents read as statutes (split into articles)
+    articles: int = 0                # their articles
 
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def skipped(self) -> list[str]:
+        """Files not indexed this run (each has at least one error in ``problems``)."""
+        return list(dict.fromkeys(p.path for p in self.errors))
 
 
 @contextmanager
@@ -77,12 +85,17 @@ class Ingestor:
         self.token_count = token_count
         self.batch_size = batch_size
 
-    def ingest(self, paths: Sequence[Path], *, progress: bool = False) -> IngestReport:
+    def ingest(self, paths: Sequence[Path], *, progress: bool = False,
+               defaults: DocumentDefaults | None = None) -> IngestReport:
+        """Index ``paths``; ``defaults`` (the command line's kind/audience/tags) fill the fields of files without
+        front matter and are remembered in the manifest, so a bare re-run applies them again."""
         t0 = time.perf_counter()
         report = IngestReport()
         with _lock(self.layout.root / "ingest.lock"):
             manifest = self.layout.read_manifest()
-            docs, problems, failed = self.loader.load(paths)
+            docs, problems, failed = self.loader.load(paths, defaults, report.inferred)
+            statutes = [d for d in docs if d.meta.get("law")]
+            report.statutes, report.articles = len(statutes), sum(int(d.meta.get("articles", 0)) for d in statutes)
             report.problems.extend(problems)
             report.files = len(docs) + len(failed)
             chunks: list[Chunk] = [c for d in docs for c in self.chunker.chunk(d)]
@@ -106,6 +119,8 @@ class Ingestor:
                 "active": gen, "embedder": self.embedder.name, "dim": int(vectors.shape[1]),
                 "sources": [str(Path(p).resolve()) for p in paths], "chunks": len(chunks),
                 "documents": report.documents, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                **({"defaults": {"kind": defaults.kind, "audience": defaults.audience, "tags": list(defaults.tags)}}
+                   if defaults is not None and (defaults.kind or defaults.audience or defaults.tags) else {}),
             })
             report.generation = gen
             # The previous generation stays one more round: processes that opened it keep answering until they

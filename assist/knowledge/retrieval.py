@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 import numpy as np
 
@@ -12,6 +13,11 @@ from assist.errors import ConfigError, IndexNotReadyError
 from assist.knowledge.index import GenerationData, IndexLayout
 from assist.knowledge.types import Chunk, Filter, Hit
 from assist.ports import Embedder, LexicalIndex, Reranker, Retriever, Tokenizer, VectorSearch
+
+if TYPE_CHECKING:
+    from assist.knowledge.articles import ArticleSearch  # noqa: F401  (a string type argument of a base class below)
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,8 @@ class HybridRetriever:
         self.reranker = reranker
         self._chunks: dict[str, Chunk] = {c.id: c for c in data.chunks}
         self._row: dict[str, int] = {c.id: i for i, c in enumerate(data.chunks)}
+        self._ids: list[str] = [c.id for c in data.chunks]
+        self._masks: dict[Filter, np.ndarray] = {}
         self._matrix = data.vectors
 
     @property
@@ -85,19 +93,59 @@ class HybridRetriever:
     def chunk(self, chunk_id: str) -> Chunk:
         return self._chunks[chunk_id]
 
+    @property
+    def chunks(self) -> list[Chunk]:
+        return list(self._chunks.values())
+
+    def embed(self, query: str) -> np.ndarray:
+        return np.asarray(self.embedder.embed_query(query), dtype=np.float32)
+
+    def dense_ranking(self, qvec: np.ndarray, n: int, where: Filter | None = None) -> list[tuple[str, float]]:
+        """The ``n`` nearest chunks to a query vector: (chunk id, cosine), best first."""
+        return self.vectors.query(qvec.tolist(), n, where)
+
+    def lexical_ranking(self, text: str, n: int, where: Filter | None = None) -> list[tuple[str, float]]:
+        """The ``n`` best BM25 chunks for a text: (chunk id, score), best first."""
+        return self.lexical.query(self.tokenizer.tokens(text), n, where)
+
+    def exact_dense_ranking(self, qvec: np.ndarray, n: int, where: Filter | None = None) -> list[tuple[str, float]]:
+        """Like ``dense_ranking`` but exact and deterministic: every chunk of the generation is scored from its
+        saved vector (the vector index is approximate and its graph differs from one build to the next). Article
+        search needs this: hundreds of near-equal statute passages, ranked deep."""
+        sims = np.asarray(self._matrix @ qvec, dtype=np.float32)
+        if where is not None:
+            sims = np.where(self._mask(where), sims, -np.inf)
+        n = min(n, len(sims))
+        top = np.argpartition(-sims, n - 1)[:n]
+        top = top[np.argsort(-sims[top], kind="stable")]
+        return [(self._ids[i], float(sims[i])) for i in top if np.isfinite(sims[i])]
+
+    def _mask(self, where: Filter) -> np.ndarray:
+        if where not in self._masks:
+            chunks = [self._chunks[i] for i in self._ids]
+            self._masks[where] = np.array([
+                (where.audiences is None or c.audience in where.audiences)
+                and (where.kinds is None or c.kind in where.kinds)
+                and (where.tags is None or bool(set(where.tags) & set(c.tags))) for c in chunks], dtype=bool)
+        return self._masks[where]
+
+    def similarity(self, chunk_id: str, qvec: np.ndarray) -> float:
+        return float(self._matrix[self._row[chunk_id]] @ qvec)
+
     def search(self, query: str, *, k: int | None = None, where: Filter | None = None,
                mode: str = "hybrid", floor: bool = True) -> list[Hit]:
-        """Ranked passages for a query. mode: hybrid | dense | lexical. floor=False keeps irrelevant results."""
+        """Ranked passages for a query. mode: hybrid | dense | lexical. floor=False keeps irrelevant results.
+        Each document appears at most ``max_per_document`` times; each article of a statute text counts as a
+        document of its own."""
         k = k or self.params.k
         if not query.strip():
             return []
         n = self.params.candidates
         use_floor = floor and self.params.min_relevance > -1
         # BM25-only search without the floor needs no query embedding; everything else does.
-        qvec = (np.asarray(self.embedder.embed_query(query), dtype=np.float32)
-                if mode != "lexical" or use_floor else None)
-        dense = self.vectors.query(qvec.tolist(), n, where) if qvec is not None and mode != "lexical" else []
-        lexical = self.lexical.query(self.tokenizer.tokens(query), n, where) if mode in ("hybrid", "lexical") else []
+        qvec = self.embed(query) if mode != "lexical" or use_floor else None
+        dense = self.dense_ranking(qvec, n, where) if qvec is not None and mode != "lexical" else []
+        lexical = self.lexical_ranking(query, n, where) if mode in ("hybrid", "lexical") else []
         d_rank = {cid: r for r, (cid, _) in enumerate(dense, start=1)}
         l_rank = {cid: r for r, (cid, _) in enumerate(lexical, start=1)}
         fused = rrf([[c for c, _ in dense], [c for c, _ in lexical]], self.params.rrf_k, (self.params.dense_weight, 1.0))
@@ -119,9 +167,10 @@ class HybridRetriever:
         per_doc: dict[str, int] = {}
         out: list[Hit] = []
         for h in hits:
-            if per_doc.get(h.chunk.doc_id, 0) >= self.params.max_per_document:
+            unit = h.chunk.unit
+            if per_doc.get(unit, 0) >= self.params.max_per_document:
                 continue
-            per_doc[h.chunk.doc_id] = per_doc.get(h.chunk.doc_id, 0) + 1
+            per_doc[unit] = per_doc.get(unit, 0) + 1
             out.append(h)
             if len(out) >= k:
                 break
@@ -129,19 +178,19 @@ class HybridRetriever:
 
 
 
-class ReloadingRetriever:
-    """A retriever for long-running processes: picks up a new index generation after `assist ingest` swaps it in.
+class _Reopening(Generic[T]):
+    """Something opened on the current index generation, reopened when `assist ingest` swaps a new one in.
 
-    Checking costs one stat() of the manifest per search; the previous generation stays on disk for one round,
-    so searches in flight during a swap still succeed."""
+    Checking costs one stat() of the manifest per use; the previous generation stays on disk for one round, so
+    searches in flight during a swap still succeed."""
 
-    def __init__(self, layout: IndexLayout, open_current: Callable[[], Retriever]) -> None:
+    def __init__(self, layout: IndexLayout, open_current: Callable[[], T]) -> None:
         self._layout = layout
         self._open = open_current
         self._stamp: int | None = None
-        self._current: Retriever | None = None
+        self._current: T | None = None
 
-    def current(self) -> Retriever:
+    def current(self) -> T:
         try:
             stamp = self._layout.manifest_path.stat().st_mtime_ns
         except FileNotFoundError:
@@ -151,6 +200,14 @@ class ReloadingRetriever:
             self._stamp = stamp
         return self._current
 
+
+class ReloadingRetriever(_Reopening[Retriever]):
+    """A retriever for long-running processes: picks up a new index generation after `assist ingest`."""
+
     def search(self, query: str, *, k: int | None = None, where: Filter | None = None, mode: str = "hybrid",
                floor: bool = True) -> list[Hit]:
         return self.current().search(query, k=k, where=where, mode=mode, floor=floor)
+
+
+class ReloadingArticleSearch(_Reopening["ArticleSearch"]):
+    """Article search for long-running processes (the staff search page): reopens after `assist ingest`."""

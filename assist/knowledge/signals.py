@@ -18,6 +18,8 @@ SIGNAL_CATEGORIES: tuple[str, ...] = ("intermediary", "coached", "victim")
 WEIGHTS = {"high": 2.0, "medium": 1.0, "low": 0.5}
 SEVERITIES = ("info", "warn", "high")
 MIN_EXAMPLES, MIN_LOOKALIKES = 8, 3
+LEVELS: tuple[str, ...] = ("low", "medium", "high")
+DISCOURSE_READINGS: tuple[str, ...] = ("third_party", "withholding", "yes_no_trap")  # knowledge.discourse.READINGS
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,13 @@ class Signal:
     unless: tuple[re.Pattern[str], ...] = ()
     channels: tuple[str, ...] = field(default_factory=tuple)
     alone_at_most: str = "high"         # highest level this signal may justify without another signal's evidence
+    at_least: str = "low"               # lowest level its evidence (in the caller's own words) leaves the hint at
+    discourse: str | None = None        # a discourse reading that is evidence of it (third_party: the caller says
+                                        # they are not the borrower; knowledge/discourse.yaml)
     escalate: bool = False              # evidence of it at level high calls for escalation (消保/反欺诈/法务)
+    paraphrase_evidence: bool = True    # a paraphrase match (semantic layer) may be quoted as evidence of it; false
+                                        # where the signal lies in facts the words do not carry (a voice that does not
+                                        # fit, someone prompting in the background): its similarity is a feature only
     review: ReviewRules = field(default_factory=ReviewRules)
 
     @property
@@ -120,10 +128,16 @@ def _signal(raw: Any, sp: str, line: int | None, seen: set[str], problems: list[
         bad(f"signal {sid}: category must be one of {', '.join(SIGNAL_CATEGORIES)}", "category")
     if raw.get("weight") not in WEIGHTS:
         bad(f"signal {sid}: weight must be one of {', '.join(WEIGHTS)}", "weight")
-    if raw.get("alone_at_most", "high") not in ("medium", "high"):
-        bad(f"signal {sid}: alone_at_most must be medium or high", "alone_at_most")
+    if raw.get("alone_at_most", "high") not in LEVELS:
+        bad(f"signal {sid}: alone_at_most must be low, medium or high", "alone_at_most")
+    if raw.get("at_least", "low") not in LEVELS:
+        bad(f"signal {sid}: at_least must be low, medium or high", "at_least")
+    if raw.get("discourse") not in (None, *DISCOURSE_READINGS):
+        bad(f"signal {sid}: discourse must be one of {', '.join(DISCOURSE_READINGS)}", "discourse")
     if not isinstance(raw.get("escalate", False), bool):
         bad(f"signal {sid}: escalate must be true or false", "escalate")
+    if not isinstance(raw.get("paraphrase_evidence", True), bool):
+        bad(f"signal {sid}: paraphrase_evidence must be true or false", "paraphrase_evidence")
     for fld, minimum in (("examples", MIN_EXAMPLES), ("lookalikes", MIN_LOOKALIKES)):
         vals = raw.get(fld)
         if not isinstance(vals, list) or not _strings(vals):
@@ -143,7 +157,9 @@ def _signal(raw: Any, sp: str, line: int | None, seen: set[str], problems: list[
                   examples=tuple(raw["examples"]), lookalikes=tuple(raw["lookalikes"]), patterns=patterns,
                   keywords=tuple(tuple(k) for k in keywords), unless=unless,
                   channels=tuple(raw.get("channel") or ()), alone_at_most=raw.get("alone_at_most", "high"),
-                  escalate=bool(raw.get("escalate", False)), review=review)
+                  at_least=raw.get("at_least", "low"), discourse=raw.get("discourse"),
+                  escalate=bool(raw.get("escalate", False)), paraphrase_evidence=bool(raw.get("paraphrase_evidence", True)),
+                  review=review)
 
 
 def _strings(value: Any) -> bool:

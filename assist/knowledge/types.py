@@ -46,6 +46,8 @@ class Chunk:
     article: str | None = None      # 第X条 when the chunk is (part of) an article
     tags: tuple[str, ...] = ()
     citation: str = ""              # "law, articles" for regulations
+    law: str = ""                   # the law a statute's article belongs to, or the law a digest cites
+    cites: tuple[str, ...] = ()     # a digest's cited articles as statutes.article_key (law#第X条)
 
     def context_text(self) -> str:
         """Text given to the indexes: title and heading path add context the chunk itself lacks."""
@@ -66,7 +68,16 @@ class Chunk:
         }
         if self.tags:
             meta["tags"] = list(self.tags)
+        if self.law:
+            meta["law"] = self.law
+        if self.cites:
+            meta["cites"] = list(self.cites)
         return meta
+
+    @property
+    def unit(self) -> str:
+        """What a result list shows once: an article of a statute text, otherwise the whole document."""
+        return f"{self.doc_id}#{self.article}" if self.law and self.article and not self.cites else self.doc_id
 
     @classmethod
     def from_meta(cls, chunk_id: str, text: str, meta: dict[str, Any]) -> "Chunk":
@@ -74,7 +85,32 @@ class Chunk:
         return cls(id=chunk_id, doc_id=meta["doc_id"], title=meta["title"], kind=meta["kind"],
                    audience=meta["audience"], text=text, start=int(meta["start"]), end=int(meta["end"]),
                    source_path=meta["source_path"], headings=heads, article=meta.get("article") or None,
-                   tags=tuple(meta.get("tags") or ()), citation=meta.get("citation", ""))
+                   tags=tuple(meta.get("tags") or ()), citation=meta.get("citation", ""), law=meta.get("law", ""),
+                   cites=tuple(meta.get("cites") or ()))
+
+
+@dataclass(frozen=True)
+class DocumentDefaults:
+    """Fields for documents without front matter: from the command line, a folder's ``_defaults.yaml`` or settings.
+    None leaves the field to inference (kind from the text's shape; audience always falls back to staff-only)."""
+
+    kind: str | None = None
+    audience: str | None = None
+    tags: tuple[str, ...] = ()
+    origin: str = ""                # where these came from, for the ingest summary
+    kind_origin: str = ""           # where the kind came from, when merged from several
+    audience_origin: str = ""
+
+    def where(self, field: str) -> str:
+        """Where ``field`` (kind or audience) came from."""
+        return str(getattr(self, f"{field}_origin")) or self.origin
+
+    def over(self, other: "DocumentDefaults") -> "DocumentDefaults":
+        """These defaults, with ``other`` filling what these leave open."""
+        return DocumentDefaults(self.kind or other.kind, self.audience or other.audience,
+                                tuple(dict.fromkeys((*self.tags, *other.tags))), self.origin or other.origin,
+                                self.where("kind") if self.kind else other.where("kind"),
+                                self.where("audience") if self.audience else other.where("audience"))
 
 
 @dataclass(frozen=True)

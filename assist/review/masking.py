@@ -1,35 +1,20 @@
-"""Masking for reviewed documents: assist.core.pii, plus long numbers that OCR garbled past its checks.
-
-assist.core.pii recognises an 身份证号 only with a valid check digit and a phone number only in its exact shape, which is
-right for typed text. A scan turns "0" into "O", "1" into "l" and splits numbers with spaces, so a garbled ID would
-slip through and be stored. Here any remaining run of 11 or more digit-like characters with at least 8 real digits
-is masked as 【号码】 as well, also when a line break cuts it in two: losing a contract number from the stored
-text costs nothing, storing an ID does.
+"""Masking for reviewed documents, with the map back to the original offsets (findings quote the original's
+positions). The rules are assist.core.pii's (the one masker), with two choices for documents: numbers garbled by OCR
+("0" read as "O", "1" as "l", split by spaces or a line break) are masked as 【号码】 too, because a scan would let a
+garbled ID slip through the checks; shorter runs of digits (contract numbers, amounts) stay readable.
 """
 
 from __future__ import annotations
 
-import re
+from assist.core.pii import GARBLED as RESIDUAL
+from assist.core.pii import storage_spans
 
-from assist.core.pii import PLACEHOLDER, find
-from assist.core.text import fold_width
-
-RESIDUAL = "【号码】"
-# A line break may sit inside a number too: OCR and PDF text wrap long lines wherever the page ended.
-_RUN = re.compile(r"(?<![0-9A-Za-z])[0-9][0-9OolI| \-\n]{9,24}[0-9OolIxX](?![0-9A-Za-z])")
+__all__ = ["RESIDUAL", "MaskedText", "mask_name", "mask_text", "spans"]
 
 
 def spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, placeholder) of everything to mask, sorted and non-overlapping."""
-    out = [(s.start, s.end, PLACEHOLDER[s.type]) for s in find(text)]
-    folded = fold_width(text)
-    for m in _RUN.finditer(folded):
-        body = re.sub(r"[ \-\n]", "", m.group(0))
-        if len(body) >= 11 and sum(c.isdigit() for c in body) >= 8 \
-                and not any(s < m.end() and m.start() < e for s, e, _ in out):
-            # keep the line count: a number wrapped over two lines leaves its line break behind the placeholder
-            out.append((m.start(), m.end(), RESIDUAL + "\n" * m.group(0).count("\n")))
-    return sorted(out)
+    return storage_spans(text, ocr=True, long_runs=False)
 
 
 def mask_text(text: str) -> str:
@@ -38,8 +23,8 @@ def mask_text(text: str) -> str:
 
 
 def mask_name(name: str) -> str:
-    """A file name or relative path with personal numbers masked. Each part is masked without its extension, because
-    assist.core.pii leaves a number followed by '.' alone (it could be an amount)."""
+    """A file name or relative path with personal numbers masked; each part without its extension, so that a number
+    cannot run into it."""
     parts = []
     for part in name.split("/"):
         stem, dot, ext = part.rpartition(".")

@@ -1,14 +1,21 @@
 """Reading a submitted document into positioned lines: text (any Chinese encoding), PDF with a text layer, DOCX,
-images and scanned PDFs (offline OCR). Every failure is a DocumentError naming the file."""
+images and scanned PDFs (offline OCR). Every failure is a DocumentError naming the file; a document over one of the
+reading budgets (DocumentBudgets) is DocumentOverBudget, raised before the work: the pixels of an image from its
+header, the scanned pages of a PDF counted before any OCR, the OCR time checked before each page."""
 
 from __future__ import annotations
 
 import io
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assist.core.documents import DocumentBudgets
 from assist.core.text import decode_bytes
-from assist.errors import DocumentError, KnowledgeError
+from assist.errors import DocumentError, DocumentOverBudget, KnowledgeError
 from assist.review.types import Line, ReadDocument
 
 if TYPE_CHECKING:
@@ -19,11 +26,36 @@ if TYPE_CHECKING:
 TEXT_TYPES = (".txt", ".md")
 IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff")
 SUPPORTED = (*TEXT_TYPES, ".pdf", ".docx", *IMAGE_TYPES)
-MAX_OCR_PAGES = 30          # a scanned submission longer than this is not a letter; refuse rather than OCR for minutes
 
 
-def read_document(data: bytes, file_name: str, *, ocr: "OcrEngine", office: "OfficeReader",
-                  max_bytes: int) -> ReadDocument:
+@dataclass
+class _Ocr:
+    """OCR within a document's budget: pages counted, time checked before each call."""
+
+    engine: "OcrEngine"
+    budgets: DocumentBudgets
+    file_name: str
+    clock: Callable[[], float]
+    deadline: float = 0.0
+
+    def start(self) -> None:
+        self.deadline = self.clock() + self.budgets.max_ocr_seconds
+
+    def lines(self, img: "Image | None", page: int, start: int = 0) -> list[Line]:
+        if img is None:
+            return []
+        if self.clock() > self.deadline:
+            raise DocumentOverBudget(f"OCR took more than {self.budgets.max_ocr_seconds:.0f} s; split the file or "
+                                     "send fewer pages", limit="documents.max_ocr_seconds", path=self.file_name)
+        try:
+            rows = self.engine.recognise(img)
+        except (OSError, ValueError) as exc:
+            raise DocumentError(f"OCR failed: {type(exc).__name__}: {exc}", path=self.file_name) from exc
+        return [Line(page, start + i, r.text, r.bbox, round(r.confidence, 4)) for i, r in enumerate(rows, start=1)]
+
+
+def read_document(data: bytes, file_name: str, *, ocr: "OcrEngine", office: "OfficeReader", max_bytes: int,
+                  budgets: DocumentBudgets, clock: Callable[[], float] = time.monotonic) -> ReadDocument:
     """Read one document from its bytes; ``file_name`` picks the format (by extension) and names it in errors.
     ``ocr`` is only called when an image or a scanned page has to be read."""
     suffix = Path(file_name).suffix.lower()
@@ -33,16 +65,18 @@ def read_document(data: bytes, file_name: str, *, ocr: "OcrEngine", office: "Off
     if not data:
         raise DocumentError("empty file", path=file_name)
     if len(data) > max_bytes:
-        raise DocumentError(f"file is {len(data) / 2**20:.1f} MB, over the {max_bytes / 2**20:.1f} MB limit",
-                            path=file_name)
+        raise DocumentOverBudget(f"file is {len(data) / 2**20:.1f} MB, over the {max_bytes / 2**20:.1f} MB limit",
+                                 limit="documents.max_upload_mb", path=file_name)
+    reader = _Ocr(ocr, budgets, file_name, clock)
+    reader.start()
     if suffix in TEXT_TYPES:
         doc = _read_text(data, file_name)
     elif suffix == ".docx":
         doc = _read_docx(data, file_name, office)
     elif suffix == ".pdf":
-        doc = _read_pdf(data, file_name, office, ocr)
+        doc = _read_pdf(data, file_name, office, reader)
     else:
-        doc = _read_image(data, file_name, ocr)
+        doc = _read_image(data, file_name, reader)
     if not any(ln.text.strip() for ln in doc.lines):
         what = "no text recognised (blank or unreadable scan)" if doc.ocr else "file has no text"
         raise DocumentError(what, path=file_name)
@@ -68,47 +102,48 @@ def _read_docx(data: bytes, file_name: str, office: "OfficeReader") -> ReadDocum
     return ReadDocument(file_name, "docx", tuple(Line(1, i, t) for i, t in enumerate(kept, start=1)))
 
 
-def _read_pdf(data: bytes, file_name: str, office: "OfficeReader", ocr: "OcrEngine") -> ReadDocument:
-    pdf = office.open_pdf(data, file_name)
+def _read_pdf(data: bytes, file_name: str, office: "OfficeReader", ocr: _Ocr) -> ReadDocument:
+    pdf = office.open_pdf(data, file_name)          # refuses more than documents.max_pages
+    texts = [pdf.text(n) for n in range(pdf.pages)]
+    # Pages without a text layer but with images are scans; count them before reading any, so that a file of blank
+    # scans is refused at once instead of after minutes of OCR.
+    scans = [n for n, t in enumerate(texts) if not t.strip() and pdf.image_sizes(n)]
+    if len(scans) > ocr.budgets.max_ocr_pages:
+        raise DocumentOverBudget(f"{len(scans)} scanned pages, more than the {ocr.budgets.max_ocr_pages} read by OCR "
+                                 "in one document; split the file", limit="documents.max_ocr_pages", path=file_name)
     lines: list[Line] = []
-    scanned = 0
-    for n in range(1, pdf.pages + 1):
-        text = pdf.text(n - 1)
+    for n, text in enumerate(texts, start=1):
         if text.strip():
             lines += _lines(text, n)
-            continue
-        # No text layer on this page: a scan. The embedded images are the page; OCR each of them.
-        images = pdf.images(n - 1)
-        if not images:
-            continue
-        scanned += 1
-        if scanned > MAX_OCR_PAGES:
-            raise DocumentError(f"more than {MAX_OCR_PAGES} scanned pages; split the file", path=file_name)
-        for img in images:
-            lines += _ocr_lines(img, n, ocr, file_name, start=len([x for x in lines if x.page == n]))
-    if not lines and scanned == 0:
+        elif n - 1 in scans:      # a scan: the embedded images are the page; OCR each of them
+            for img in pdf.images(n - 1):
+                lines += ocr.lines(img, n, start=len([x for x in lines if x.page == n]))
+    if not lines and not scans:
         raise DocumentError(f"PDF has neither a text layer nor page images ({pdf.pages} page(s))", path=file_name)
-    return ReadDocument(file_name, "pdf-ocr" if scanned and scanned == pdf.pages else "pdf", tuple(lines),
+    return ReadDocument(file_name, "pdf-ocr" if scans and len(scans) == pdf.pages else "pdf", tuple(lines),
                         pages=pdf.pages)
 
 
-def _read_image(data: bytes, file_name: str, ocr: "OcrEngine") -> ReadDocument:
+def _read_image(data: bytes, file_name: str, ocr: _Ocr) -> ReadDocument:
     from PIL import Image, UnidentifiedImageError
 
     try:
-        img = Image.open(io.BytesIO(data))
-        img.load()
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+        with warnings.catch_warnings():             # PIL warns past 89 M pixels; our own budget decides below
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            img = Image.open(io.BytesIO(data))      # reads the header only
+    except Image.DecompressionBombError as exc:
+        raise DocumentOverBudget(f"the image is too large to open: {exc}", limit="documents.max_image_pixels",
+                                 path=file_name) from exc
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
         raise DocumentError(f"not a readable image: {type(exc).__name__}: {exc}", path=file_name) from exc
-    lines = _ocr_lines(img, 1, ocr, file_name)
-    return ReadDocument(file_name, "image", tuple(lines))
-
-
-def _ocr_lines(img: "Image | None", page: int, ocr: "OcrEngine", file_name: str, start: int = 0) -> list[Line]:
-    if img is None:
-        return []
     try:
-        rows = ocr.recognise(img)
-    except (OSError, ValueError) as exc:
-        raise DocumentError(f"OCR failed: {type(exc).__name__}: {exc}", path=file_name) from exc
-    return [Line(page, start + i, r.text, r.bbox, round(r.confidence, 4)) for i, r in enumerate(rows, start=1)]
+        w, h = img.size
+        if w * h > ocr.budgets.max_image_pixels:
+            raise DocumentOverBudget(f"the image is {w}x{h}, more than the {ocr.budgets.max_image_pixels:,} pixels "
+                                     "allowed; scan at a lower resolution", limit="documents.max_image_pixels",
+                                     path=file_name)
+        img.load()
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise DocumentError(f"not a readable image: {type(exc).__name__}: {exc}", path=file_name) from exc
+    lines = ocr.lines(img, 1)
+    return ReadDocument(file_name, "image", tuple(lines))

@@ -4,12 +4,17 @@ documents it nearly copies, remember it (masked) for the next review. A folder i
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
-from assist.errors import DocumentError
+from assist.core.documents import DocumentBudgets
+from assist.errors import DocumentError, StoreUnavailable
 from assist.ports import NearDuplicateIndex, OcrEngine, OfficeReader, ReviewStore, Sketcher
 from assist.review.checks import run_checks
+from assist.review.checks.elements import find_elements
 from assist.review.checks.evidence import dates, finding
 from assist.review.masking import MaskedText, mask_name
 from assist.review.policy import ReviewPolicy
@@ -27,6 +32,9 @@ from assist.review.types import (
 )
 
 WAVE_SIZE = 3        # a cluster of this many documents is a wave (a template in use), not a coincidence
+NOT_STORED = "暂时无法连接评审数据库：本份材料未与此前材料比对，也未保存；请稍后重新评审。"
+
+log = logging.getLogger("assist.review")
 
 
 class ReviewService:
@@ -34,13 +42,16 @@ class ReviewService:
     into an in-memory index on first use."""
 
     def __init__(self, policy: ReviewPolicy, store: ReviewStore, sketcher: Sketcher, ocr: OcrEngine,
-                 office: OfficeReader, *, max_bytes: int) -> None:
+                 office: OfficeReader, *, max_bytes: int, budgets: DocumentBudgets,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.policy = policy
         self.store = store
         self.sketcher = sketcher
         self.ocr = ocr
         self.office = office
         self.max_bytes = max_bytes
+        self.budgets = budgets
+        self._clock = clock
         self._index: NearDuplicateIndex | None = None
         self._lock = threading.RLock()
 
@@ -53,6 +64,15 @@ class ReviewService:
                 self._index = index
             return self._index
 
+    @staticmethod
+    def shown_name(file_name: str) -> str:
+        """A submitted file's name as it may be shown or stored (personal numbers in it masked)."""
+        return mask_name(file_name)
+
+    def ping(self) -> None:
+        """Raise StoreUnavailable when the review store cannot be reached (readiness)."""
+        self.store.ping()
+
     def close(self) -> None:
         with self._lock:
             self.store.close()
@@ -60,7 +80,8 @@ class ReviewService:
 
     # -- use-cases ----------------------------------------------------------------------------------------------
     def read(self, data: bytes, file_name: str) -> ReadDocument:
-        return read_document(data, file_name, ocr=self.ocr, office=self.office, max_bytes=self.max_bytes)
+        return read_document(data, file_name, ocr=self.ocr, office=self.office, max_bytes=self.max_bytes,
+                             budgets=self.budgets, clock=self._clock)
 
     def review(self, path_or_bytes: Path | str | bytes, filename: str | None = None) -> ReviewResult:
         """Review one document given as a path or as bytes (then ``filename`` gives its type). Raises DocumentError
@@ -81,28 +102,39 @@ class ReviewService:
     def analyse(self, doc: ReadDocument, doc_id: str) -> ReviewResult:
         """Checks + near-duplicate search + store, for a document already read."""
         kind, findings = run_checks(doc, self.policy)
+        elements = tuple(find_elements(doc).values()) if kind == "authorisation" else ()
         masked = MaskedText(doc.text)
         fp = fingerprint(masked.text)
         sketch = self.sketcher.sketch(fp.shingles)
         found = dates(doc.text)
         doc_date = found[-1][0].isoformat() if found else None  # the signature date closes a letter
-        index = self._near_copies()
-        with self._lock:
-            before = self.store.get(doc_id)
-            similar, links = self._similar(doc_id, fp, masked.text, index, sketch)
-            record = StoredDocument(doc_id, mask_name(doc.file_name), kind, masked.text, sketch, doc_date,
-                                    before.reviewed_at if before else self.store.now())
-            self.store.add(record, links)
-            if fp.usable:
-                index.add(doc_id, sketch)
-            cluster_id, members = self.store.cluster(doc_id)
+        try:
+            index = self._near_copies()
+            with self._lock:
+                before = self.store.get(doc_id)
+                similar, links = self._similar(doc_id, fp, masked.text, index, sketch)
+                record = StoredDocument(doc_id, mask_name(doc.file_name), kind, masked.text, sketch, doc_date,
+                                        before.reviewed_at if before else self.store.now())
+                self.store.add(record, links)
+                if fp.usable:
+                    index.add(doc_id, sketch)
+                cluster_id, members = self.store.cluster(doc_id)
+        except StoreUnavailable as exc:
+            # The checks still stand on their own; say plainly that nothing was compared or kept.
+            log.warning("review store unavailable, document reviewed without near-copy search: %s", exc.message)
+            findings = [finding(doc, "store.unavailable", "info", NOT_STORED), *findings]
+            return ReviewResult(doc_id=doc_id, file_name=mask_name(doc.file_name), kind=kind, source=doc.source,
+                                pages=doc.pages, lines=len(doc.lines), findings=tuple(findings), similar=(),
+                                cluster_id=None, cluster_size=1, masked_text=masked.text, doc_date=doc_date,
+                                ocr_confidence=doc.mean_confidence, seen_before=False)
         if similar:
             findings = [self._template_finding(doc, masked, kind, similar, len(members)), *findings]
             findings.sort(key=lambda f: SEVERITY_ORDER[f.severity])  # stable: keeps position order within a level
         return ReviewResult(doc_id=doc_id, file_name=mask_name(doc.file_name), kind=kind, source=doc.source,
                             pages=doc.pages, lines=len(doc.lines), findings=tuple(findings), similar=tuple(similar),
                             cluster_id=cluster_id, cluster_size=len(members), masked_text=masked.text,
-                            doc_date=doc_date, ocr_confidence=doc.mean_confidence, seen_before=before is not None)
+                            doc_date=doc_date, ocr_confidence=doc.mean_confidence, seen_before=before is not None,
+                            elements=elements)
 
     def _similar(self, doc_id: str, fp: Fingerprint, masked: str, index: NearDuplicateIndex,
                  sketch: bytes) -> tuple[list[SimilarDocument], list[Link]]:

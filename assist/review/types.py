@@ -76,6 +76,24 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Element:
+    """One part of an authorisation letter (principal, agent, relationship, scope, term, signature, date, licence):
+    found, with the masked clause that shows it and its position, or missing, with where it was looked for."""
+
+    name: str
+    found: bool
+    quote: str = ""
+    page: int | None = None
+    line: int | None = None
+    start: int | None = None
+    end: int | None = None
+    where: str = ""                     # for a missing part: where the letter was searched
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class SharedPassage:
     """A passage of the new document that also occurs in an earlier one (masked text)."""
 
@@ -118,6 +136,7 @@ class ReviewResult:
     doc_date: str | None = None         # the last date written in the document (ISO), if any
     ocr_confidence: float | None = None
     seen_before: bool = False           # the same bytes were reviewed earlier (the result is recomputed, not stored twice)
+    elements: tuple[Element, ...] = ()  # an authorisation letter's parts, found or missing (empty for other kinds)
 
     @property
     def kind_zh(self) -> str:

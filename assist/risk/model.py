@@ -16,17 +16,22 @@ import numpy as np
 
 from assist.core.artefacts import Artefact, load_artefact, save_artefact
 from assist.errors import ConfigError
+from assist.knowledge.discourse import ROLES
 from assist.knowledge.signals import SIGNAL_CATEGORIES, Signal
+from assist.risk.discourse import CUES
 from assist.risk.types import LABELS, CallMeta
 
-KIND, VERSION = "risk-model", 2
+KIND, VERSION = "risk-model", 3
 _REMEDY = "retrain with `assist train-risk`"
 
 
 def feature_names(signal_ids: list[str]) -> list[str]:
-    names = [f"rule:{s}" for s in signal_ids] + [f"sem:{s}" for s in signal_ids]
+    names = [f"rule:{s}" for s in signal_ids] + [f"rule_other:{s}" for s in signal_ids]
+    names += [f"sem:{s}" for s in signal_ids] + [f"sem_other:{s}" for s in signal_ids]
     names += [f"sim:{s}" for s in signal_ids] + [f"margin:{s}" for s in signal_ids]
-    names += [f"cat:{c}" for c in SIGNAL_CATEGORIES]
+    names += [f"cat:{c}" for c in SIGNAL_CATEGORIES] + [f"cat_other:{c}" for c in SIGNAL_CATEGORIES]
+    names += [f"role:{r}" for r in (*ROLES, "unknown")] + ["self_claim"] + [f"cue:{c}" for c in CUES]
+    names += ["victim_story", "reported_share", "question_share"]
     names += ["num:yes", "num:no", "num:unknown", "verified", "log_caller_turns", "n_signals"]
     return names
 
@@ -34,15 +39,28 @@ def feature_names(signal_ids: list[str]) -> list[str]:
 def features(state: Any, meta: CallMeta, signals: Mapping[str, Signal]) -> np.ndarray:
     """Feature vector of a RiskState (order = feature_names(list(signals)))."""
     ids = list(signals)
-    rule = [state.signals[s].rule if s in state.signals else 0.0 for s in ids]
-    sem = [state.signals[s].semantic if s in state.signals else 0.0 for s in ids]
+    got = state.signals
+
+    def per(attr: str) -> list[float]:
+        return [float(getattr(got[s], attr)) if s in got else 0.0 for s in ids]
+
+    rule, rule_other, sem, sem_other = per("rule"), per("rule_other"), per("semantic"), per("semantic_other")
     cat = {c: 0.0 for c in SIGNAL_CATEGORIES}
-    for sid, st in state.signals.items():
+    cat_other = {c: 0.0 for c in SIGNAL_CATEGORIES}
+    for sid, st in got.items():
         cat[signals[sid].category] += signals[sid].weight_value * st.activation
+        other = max((v for m, v in st.by_mode.items() if m != "own"), default=0.0)
+        cat_other[signals[sid].category] += signals[sid].weight_value * other
+    d = state.discourse
+    turns = max(1, state.caller_turns)
     # similarities of e5-small live in a narrow band: rescale the useful part of it to about 0..1
     sim = [min(1.0, max(0.0, (state.signals[s].similarity - 0.85) / 0.1)) if s in state.signals else 0.0 for s in ids]
     mar = [min(1.0, max(0.0, (state.signals[s].margin + 0.05) / 0.1)) if s in state.signals else 0.0 for s in ids]
-    vec = rule + sem + sim + mar + [cat[c] for c in SIGNAL_CATEGORIES]
+    vec = rule + rule_other + sem + sem_other + sim + mar
+    vec += [cat[c] for c in SIGNAL_CATEGORIES] + [cat_other[c] for c in SIGNAL_CATEGORIES]
+    vec += [min(1.0, float(d.roles.get(r, 0))) for r in (*ROLES, "unknown")] + [min(1.0, float(d.self_claims))]
+    vec += [math.log1p(d.cues.get(c, 0)) for c in CUES]
+    vec += [float(d.victim_story), d.reported_turns / turns, d.question_turns / turns]
     vec += [meta.number_matches == "yes", meta.number_matches == "no", meta.number_matches == "unknown"]
     vec += [float(meta.verified), math.log1p(state.caller_turns), float(sum(st.activation > 0.3 for st in state.signals.values()))]
     return np.asarray(vec, dtype=np.float64)

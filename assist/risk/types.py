@@ -78,7 +78,8 @@ class Evidence:
     end: int
     quote: str
     contribution: float          # how much it moved the score (log-odds units)
-    layer: str                   # rule | semantic
+    layer: str                   # rule | semantic | discourse
+    mode: str = "own"            # own words | reported (quoting someone else) | question (asking about it)
 
 
 @dataclass(frozen=True)

@@ -1,19 +1,26 @@
 """StaffAssist: per-turn help for front-line staff (坐席) — risk hint, up to three approved scripts with citations,
-next actions, probe questions and the top knowledge passages. Every text is PII-masked before it is kept or stored."""
+next actions, probe questions and the top knowledge passages. Every text is PII-masked before it is kept or stored.
+
+Budgets (README, "Limits"): a turn longer than ``max_turn_chars`` and a session past ``max_turns`` turns are refused
+before any work; only the last ``query_chars`` characters of the caller's words are searched (from a sentence start
+when one is near), so a 4,000-character turn costs what a short one does. Turns of one session are taken one at a
+time (the session is held while the turn is added), so turn indices are unique and in order under concurrency."""
 
 from __future__ import annotations
 
+import logging
+import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from assist.core.pii import mask
-from assist.core.ttl import ExpiringMap
-from assist.errors import AssistError, SessionNotFound
+from assist.core.pii import mask_for_storage
+from assist.core.text import clean_text
+from assist.errors import AssistError, BudgetExceeded, CapacityExceeded, SessionFull, SessionNotFound, StoreUnavailable
 from assist.knowledge.signals import SIGNAL_CATEGORIES
 from assist.knowledge.types import Document, Filter
-from assist.ports import FeedbackStore, Retriever
+from assist.ports import FeedbackStore, Retriever, SessionStore
 from assist.risk.assessor import ACTIONS, RiskAssessor, RiskSession
 from assist.risk.types import RiskAssessment, Turn
 from assist.staff.guard import check as guard_check
@@ -24,6 +31,30 @@ from assist.staff.types import Assistance, Suggestion
 NO_FIT = "暂无合适的推荐话术：请按正常流程服务，必要时询问客户诉求。"
 MAX_SUGGESTIONS = 3
 TAG = "疑似代理"
+_SENTENCE_END = re.compile(r"[。！？；!?;\n]")
+_SESSION_ID = re.compile(r"[0-9a-f]{16}")          # secrets.token_hex(8)
+
+log = logging.getLogger("assist.staff")
+
+
+@dataclass(frozen=True)
+class StaffBudgets:
+    """The per-input limits of the staff service (AgentSettings: max_turn_chars, max_turns_per_session,
+    query_chars)."""
+
+    max_turn_chars: int
+    max_turns: int
+    query_chars: int
+
+
+def query_window(text: str, limit: int) -> str:
+    """What is searched for a caller's words: all of them when short, else the last ``limit`` characters, starting
+    just after a sentence end when one falls in the first quarter of that window."""
+    if len(text) <= limit:
+        return text
+    window = text[-limit:]
+    m = _SENTENCE_END.search(window, 0, limit // 4)
+    return window[m.end():] if m else window
 
 
 @dataclass
@@ -40,48 +71,75 @@ class StaffAssist:
     on (``documents``), and the feedback store that records what was shown and what staff did with it."""
 
     def __init__(self, assessor: RiskAssessor, retriever: Retriever, documents: Sequence[Document],
-                 store: FeedbackStore, *, session_ttl_s: float, rewriter: ReplyRewriter | None = None) -> None:
+                 store: FeedbackStore, sessions: SessionStore[CallSession], budgets: StaffBudgets, *,
+                 rewriter: ReplyRewriter | None = None) -> None:
         self.assessor = assessor
         self.retriever = retriever
         self.store = store
-        self.ttl = session_ttl_s
+        self.ttl = sessions.ttl_s
+        self.budgets = budgets
         self.rewriter = rewriter
-        self.ranker = ScriptRanker(documents, store.feedback_counts())
-        self._sessions: ExpiringMap[str, CallSession] = ExpiringMap(session_ttl_s)
+        try:
+            counts = store.feedback_counts()
+        except StoreUnavailable as exc:       # rank without earlier feedback rather than not start
+            log.warning("feedback counts unavailable, ranking without them: %s", exc.message)
+            counts = {}
+        self.ranker = ScriptRanker(documents, counts)
+        self._sessions = sessions
 
     # -- sessions ------------------------------------------------------------------------------------------
     def start(self, meta: dict[str, Any] | None = None, slots: dict[str, str] | None = None) -> str:
+        """A new call session. Slot values are masked like everything else that may be stored or shown."""
         sid = secrets.token_hex(8)
-        self._sessions.put(sid, CallSession(self.assessor.new_session(meta), {k: str(v) for k, v in (slots or {}).items()}))
+        kept = {clean_text(str(k)): mask_for_storage(clean_text(str(v))) for k, v in (slots or {}).items()}
+        if not self._sessions.add(sid, CallSession(self.assessor.new_session(meta), kept)):
+            raise CapacityExceeded("too many live call sessions; try again when some have ended",
+                                   limit="agent.max_sessions")
         return sid
 
     def session(self, session_id: str) -> CallSession:
         """The live session (its idle time starts again); SessionNotFound when unknown or expired."""
         s = self._sessions.get(session_id)
         if s is None:
-            raise SessionNotFound(f"会话不存在或已过期：{session_id}", field="session_id")
+            raise SessionNotFound("会话不存在或已过期", field="session_id")
         return s
 
     def verify(self, session_id: str, verified: bool = True) -> dict[str, Any]:
-        return self.session(session_id).risk.update_meta(verified=verified).to_dict()
+        with self._sessions.hold(session_id) as s:
+            if s is None:
+                raise SessionNotFound("会话不存在或已过期", field="session_id")
+            return s.risk.update_meta(verified=verified).to_dict()
 
     # -- the turn --------------------------------------------------------------------------------------------
     def on_turn(self, session_id: str, turn: Turn | dict[str, Any]) -> Assistance:
-        s = self.session(session_id)
-        t = Turn.of(turn, len(s.turns))
-        t = Turn(t.speaker, mask(t.text), t.time)       # nothing unmasked is kept, logged or sent on
-        s.turns.append(t)
-        risk = s.risk.add(t)
-        index = len(s.turns) - 1
-        # The query is the caller's latest turn (with the one before when it is very short); the detected situation
-        # comes in through the scripts' signals rather than through the query text.
-        caller = [x.text for x in s.turns if x.speaker == "caller" and x.text.strip()]
-        query = caller[-1] if caller else ""
-        if len(query) < 8 and len(caller) > 1:
-            query = caller[-2] + " " + query
+        text = turn.text if isinstance(turn, Turn) else turn.get("text")
+        if isinstance(text, str) and len(text) > self.budgets.max_turn_chars:
+            raise BudgetExceeded(f"turn is {len(text)} characters, over the limit of {self.budgets.max_turn_chars}",
+                                 limit="agent.max_turn_chars", field="text")
+        with self._sessions.hold(session_id) as s:
+            if s is None:
+                raise SessionNotFound("会话不存在或已过期", field="session_id")
+            if len(s.turns) >= self.budgets.max_turns:
+                raise SessionFull(f"this session has taken its {self.budgets.max_turns} turns; start a new session",
+                                  limit="agent.max_turns_per_session", field="session_id")
+            t = Turn.of(turn, len(s.turns))
+            t = Turn(t.speaker, mask_for_storage(clean_text(t.text)), t.time)   # nothing unmasked is kept or sent on
+            s.turns.append(t)
+            risk = s.risk.add(t)
+            index = len(s.turns) - 1
+            # The query is the caller's latest turn (with the one before when it is very short), cut to its last
+            # query_chars characters; the detected situation comes in through the scripts' signals.
+            caller = [x.text for x in s.turns if x.speaker == "caller" and x.text.strip()]
+            query = caller[-1] if caller else ""
+            if len(query) < 8 and len(caller) > 1:
+                query = caller[-2] + " " + query
+            query = query_window(query, self.budgets.query_chars)
+            verified = bool(s.risk.meta.verified or s.risk.meta.number_matches == "yes")
+            context = CallSession(s.risk, dict(s.slots), list(s.turns))    # a snapshot for the work outside the hold
         situation = risk.category if risk.level != "low" else "none"
         evidence_signals = {e.signal_id for e in risk.evidence if e.contribution >= 0.5}
-        suggestions = self._suggest(s, query, situation, evidence_signals, risk, index, session_id) if query.strip() else []
+        suggestions = (self._suggest(context, query, situation, evidence_signals, risk, index, session_id, verified)
+                       if query.strip() else [])
         passages = self._passages(query) if query.strip() else []
         actions = tuple({"id": a, "label": ACTIONS[a]} for a in risk.actions)
         return Assistance(session_id=session_id, turn_index=index, risk=risk.to_dict(), suggestions=tuple(suggestions),
@@ -89,9 +147,8 @@ class StaffAssist:
                           message="" if suggestions else NO_FIT)
 
     def _suggest(self, s: CallSession, query: str, situation: str, signals: set[str], risk: RiskAssessment,
-                 index: int, session_id: str) -> list[Suggestion]:
+                 index: int, session_id: str, verified: bool) -> list[Suggestion]:
         hits = self.retriever.search(query, k=10, where=Filter.for_audience("agent", kinds=("script",)), floor=False)
-        verified = s.risk.meta.verified or s.risk.meta.number_matches == "yes"
         out: list[Suggestion] = []
         for ranked in self.ranker.rank(hits, signals, situation):
             script = ranked.script
@@ -127,10 +184,18 @@ class StaffAssist:
             raise AssistError("action must be used, edited or rejected", field="action")
         row = self.store.shown_row(suggestion_id)
         if row is None:
-            raise AssistError(f"unknown suggestion id {suggestion_id}", field="suggestion_id")
-        self.store.record_feedback(suggestion_id, action, mask(edited_text) if edited_text else None, agent_id)
+            raise AssistError("unknown suggestion id", field="suggestion_id")
+        edited = mask_for_storage(clean_text(edited_text)) if edited_text else None
+        self.store.record_feedback(suggestion_id, action, edited, _staff_id(agent_id))
         self.ranker.count(row["script_id"], row["situation"], action)
 
     def tag(self, session_id: str, value: bool, agent_id: str | None = None) -> None:
         """Set or clear the 疑似代理 tag (an internal label on the case, never shown to the caller)."""
-        self.store.record_tag(session_id, TAG, value, agent_id)
+        if not _SESSION_ID.fullmatch(session_id):     # only ids this service made reach the store
+            raise SessionNotFound("会话不存在或已过期", field="session_id")
+        self.store.record_tag(session_id, TAG, value, _staff_id(agent_id))
+
+
+def _staff_id(agent_id: str | None) -> str | None:
+    """A staff member's id as stored: masked like any text (someone will type a phone number into it)."""
+    return mask_for_storage(clean_text(agent_id)) if agent_id else None

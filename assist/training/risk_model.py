@@ -83,31 +83,52 @@ def prefix_rows(assessor: RiskAssessor, conv: LabelledConversation) -> list[tupl
     return out
 
 
-def train_risk(assessor: RiskAssessor, folder: Path, out: Path, embedder_name: str | None, C: float,
+# Splits a model learns from: the first team's train split and the writer-diverse set (whose writers the protocol
+# leaves out one at a time). dev calibrates; test, heldout, fresh and final are never trained on.
+TRAIN_SPLITS = ("train", "writers")
+
+Rows = list[tuple[np.ndarray, int, float]]
+
+
+def feature_rows(assessor: RiskAssessor, convs: list[LabelledConversation], progress: bool = False,
+                 desc: str = "features") -> dict[str, Rows]:
+    """Every conversation's prefix rows, by id (they depend on the rules and semantics only, not on a model)."""
+    it: Any = convs
+    if progress:
+        from tqdm import tqdm
+
+        it = tqdm(convs, desc=desc, unit="call")
+    return {c.id: prefix_rows(assessor, c) for c in it}
+
+
+def fit_model(assessor: RiskAssessor, rows: Mapping[str, Rows], train_set: list[LabelledConversation],
+              dev_set: list[LabelledConversation], C: float, data_hash_: str) -> RiskModel:
+    """A model on ``train_set``'s rows, its temperature on ``dev_set``'s final rows."""
+    train_rows = [r for c in train_set for r in rows[c.id]]
+    X = np.stack([r[0] for r in train_rows])
+    y = np.asarray([r[1] for r in train_rows])
+    w = np.asarray([r[2] for r in train_rows])
+    dev_rows = [rows[c.id][-1] for c in dev_set if rows.get(c.id)]
+    X_dev = np.stack([r[0] for r in dev_rows]) if dev_rows else np.zeros((0, X.shape[1]))
+    y_dev = np.asarray([r[1] for r in dev_rows])
+    model = train(X, y, w, X_dev, y_dev, feature_names(list(assessor.signals)), data_hash_,
+                  assessor.semantic.embedder_name if assessor.semantic is not None else None, C,
+                  assessor.semantic.describe() if assessor.semantic is not None else None)
+    model.info.update({"train_conversations": len(train_set), "dev_conversations": len(dev_set)})
+    return model
+
+
+def train_risk(assessor: RiskAssessor, folder: Path, out: Path, C: float,
                progress: bool = False) -> tuple[RiskModel, dict[str, Any]]:
     if assessor.model is not None:
         raise ValueError("train with an assessor that has no model (rules + semantic features only)")
     convs = load_conversations(folder)
-    train_set = [c for c in convs if c.split == "train"]
+    train_set = [c for c in convs if c.split in TRAIN_SPLITS]
     dev_set = [c for c in convs if c.split == "dev"]
-    it = train_set
-    if progress:
-        from tqdm import tqdm
-
-        it = tqdm(train_set, desc="features", unit="call")
-    rows = [r for c in it for r in prefix_rows(assessor, c)]
-    X = np.stack([r[0] for r in rows])
-    y = np.asarray([r[1] for r in rows])
-    w = np.asarray([r[2] for r in rows])
-    dev_rows = [prefix_rows(assessor, c)[-1] for c in dev_set if c.turns]
-    X_dev = np.stack([r[0] for r in dev_rows]) if dev_rows else np.zeros((0, X.shape[1]))
-    y_dev = np.asarray([r[1] for r in dev_rows])
-    names = feature_names(list(assessor.signals))
-    model = train(X, y, w, X_dev, y_dev, names, data_hash(sorted(folder.glob("*.jsonl"))), embedder_name, C,
-                  assessor.semantic.describe() if assessor.semantic is not None else None)
-    model.info.update({"train_conversations": len(train_set), "dev_conversations": len(dev_set)})
+    rows = feature_rows(assessor, train_set + dev_set, progress)
+    model = fit_model(assessor, rows, train_set, dev_set, C, data_hash(sorted(folder.glob("*.jsonl"))))
     scored = assessor.with_model(model)
     dev_metrics = summarize(run(scored, dev_set)) if dev_set else {}
-    model.info["dev_metrics"] = {k: v for k, v in dev_metrics.items() if k != "per_category"}
+    model.info["dev_metrics"] = {k: v for k, v in dev_metrics.items() if k not in ("per_category", "calibration_by_level")}
     model.save(out)
     return model, dev_metrics

@@ -12,6 +12,7 @@ import pytest
 from fastapi import FastAPI
 
 from assist.consumer.sessions import ConsumerSessions
+from assist.core.ttl import ExpiringMap
 from assist.edges.http import consumer
 from assist.edges.http.ratelimit import RateLimiter
 from testkit.helpers import serve
@@ -25,15 +26,18 @@ def chat(consumer_chat):
     return consumer_chat
 
 
-def _app(sessions: ConsumerSessions, per_minute: int = 600, burst: int = 100, max_chars: int = 1000) -> FastAPI:
+def _app(sessions: ConsumerSessions, per_minute: int = 600, burst: int = 100, max_chars: int = 1000,
+         proxies: tuple[str, ...] = ()) -> FastAPI:
+    from assist.edges.http.limits import networks
+
     app = FastAPI()
-    app.include_router(consumer.router(sessions, [], RateLimiter(per_minute, burst), max_chars))
+    app.include_router(consumer.router(sessions, [], RateLimiter(per_minute, burst), max_chars, networks(proxies)))
     return app
 
 
-def _post(url: str, body: dict) -> tuple[int, dict, dict]:
+def _post(url: str, body: dict, headers: dict | None = None) -> tuple[int, dict, dict]:
     req = urllib.request.Request(url + "/v1/consumer/messages", json.dumps(body).encode(),
-                                 {"Content-Type": "application/json"})
+                                 {"Content-Type": "application/json", **(headers or {})})
     try:
         r = urllib.request.urlopen(req, timeout=30)
         return r.status, json.loads(r.read()), dict(r.headers)
@@ -43,22 +47,36 @@ def _post(url: str, body: dict) -> tuple[int, dict, dict]:
 
 def test_rate_limit_per_client_over_http(chat):
     # one token a minute, so that no token comes back while a slow machine answers the burst
-    with serve(_app(ConsumerSessions(chat, 600), per_minute=1, burst=3)) as url:
+    with serve(_app(ConsumerSessions(chat, ExpiringMap(600)), per_minute=1, burst=3)) as url:
         codes = [_post(url, {"message": "征信能花钱修复吗"})[0] for _ in range(3)]
         assert codes == [200, 200, 200]
         code, body, headers = _post(url, {"message": "征信能花钱修复吗"})
         assert code == 429 and "频繁" in body["error"] and int(headers["retry-after"]) >= 1
 
 
+def test_rotating_x_forwarded_for_does_not_escape_the_limit(chat):
+    # without trusted proxies the header is ignored: every request is 127.0.0.1's
+    with serve(_app(ConsumerSessions(chat, ExpiringMap(600)), per_minute=1, burst=2)) as url:
+        codes = [_post(url, {"message": "征信能花钱修复吗"}, {"X-Forwarded-For": f"10.9.{i}.{i}"})[0] for i in range(4)]
+        assert codes == [200, 200, 429, 429]
+    # behind a trusted proxy (127.0.0.1 here) the client is the address the proxy appended, whatever came before it
+    with serve(_app(ConsumerSessions(chat, ExpiringMap(600)), per_minute=1, burst=2, proxies=("127.0.0.1",))) as url:
+        spoofed = [_post(url, {"message": "征信能花钱修复吗"}, {"X-Forwarded-For": f"6.6.6.{i}, 203.0.113.5"})[0]
+                   for i in range(3)]
+        assert spoofed == [200, 200, 429]
+        assert _post(url, {"message": "征信能花钱修复吗"}, {"X-Forwarded-For": "203.0.113.6"})[0] == 200   # another client
+
+
 def test_message_length_limit(chat):
-    with serve(_app(ConsumerSessions(chat, 600), max_chars=50)) as url:
+    with serve(_app(ConsumerSessions(chat, ExpiringMap(600)), max_chars=50)) as url:
         code, body, _ = _post(url, {"message": "征" * 51})
         assert code == 400 and "50" in body["error"] and body["field"] == "message"
+        assert body["limit"] == "consumer.max_message_chars"
         assert _post(url, {"message": "征" * 50})[0] == 200
 
 
 def test_personal_data_never_reaches_logs_or_the_session_store(chat, caplog):
-    sessions = ConsumerSessions(chat, 600)
+    sessions = ConsumerSessions(chat, ExpiringMap(600))
     with caplog.at_level(logging.INFO, logger="assist.consumer"), serve(_app(sessions)) as url:
         code, body, _ = _post(url, {"message": f"我身份证{ID_CARD}（也可能是{TYPO_ID}），手机{PHONE}，有人说能修复征信"})
     assert code == 200

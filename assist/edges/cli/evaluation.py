@@ -27,6 +27,11 @@ def register(sub: Any) -> None:
                     "when it is there; 'none' to skip)")
     ev.add_argument("--benchmark-split", default="validation", choices=("validation", "test", "train"),
                     help="scams suite: which split of the benchmark (default validation; test is for final numbers)")
+    ev.add_argument("--corpus", help="retrieval: a folder of your own documents (statutes as plain Markdown/text/PDF/"
+                    "Word, front matter optional), indexed with the knowledge base under the data folder (incremental)")
+    ev.add_argument("--questions", help="retrieval: a question file, one JSON object per line: id, question, law, "
+                    "articles ([\"第X条\", ...]), optional voice and style; scored against --corpus, else against the "
+                    "active index (recall@k, MRR, right law in the top 5)")
     ev.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     ev.set_defaults(func=cmd_eval)
 
@@ -66,7 +71,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
             if args.benchmark:
                 raise AssistError("TeleAntiFraud dialogues not found", path=str(benchmark / FILE))
             benchmark = None        # not beside this checkout: the hand-written sets only
-    run = run_suites(eval_context(settings, data, args.split, benchmark=benchmark,
+    if args.corpus and not args.questions:
+        raise AssistError("--corpus needs --questions (the question file to score against it)", field="questions")
+    questions = Path(args.questions) if args.questions else None
+    if questions is not None and not questions.is_file():
+        raise AssistError("question file not found", path=str(questions), field="questions")
+    corpus = Path(args.corpus) if args.corpus else None
+    run = run_suites(eval_context(settings, data, args.split, corpus=corpus, questions=questions,
+                                  progress=not args.quiet, benchmark=benchmark,
                                   benchmark_split=args.benchmark_split), suites, progress)
     for bar in bars.values():
         bar.close()

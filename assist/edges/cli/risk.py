@@ -32,14 +32,20 @@ def register(sub: Any) -> None:
     t.add_argument("--out", help="model file (default: risk.model_path or data_dir/risk_model_distilled.json; "
                    "risk_model.json with risk.semantic_embedder=foundation)")
     t.add_argument("-C", type=float, default=3.0, help="inverse regularisation strength (default 3.0, chosen on the dev split)")
+    t.add_argument("--protocol", choices=["writers"], help="do not save a model: run the leave-one-writer-out protocol "
+                   "(a model per writer of the writer-diverse set, scored on that writer) and report mean and worst")
+    t.add_argument("--final", action="store_true", help="with --protocol: also score the final writers (once, at the end)")
+    t.add_argument("--report", help="with --protocol: write the JSON report (per fold, mean, worst, failures) here")
     t.add_argument("-q", "--quiet", action="store_true")
     t.set_defaults(func=cmd_train_risk)
 
     e = sub.add_parser("risk-eval", help="risk metrics on a split of the labelled conversations")
     e.add_argument("--data", help="folder of labelled *.jsonl conversations")
-    e.add_argument("--split", choices=["train", "dev", "test", "heldout", "fresh", "all"], default="dev",
+    e.add_argument("--split", choices=["train", "dev", "test", "heldout", "fresh", "writers", "final", "all"],
+                   default="dev",
                    help="heldout = conversations by other writers, never used in training; fresh = written after the "
-                   "design was frozen, for final numbers only")
+                   "design was frozen; writers = the writer-diverse set (trained on: use --protocol writers); "
+                   "final = two further writers, never trained or tuned on, for final numbers only")
     e.add_argument("--layers", action="store_true", help="also report rules alone and rules + semantics")
     e.set_defaults(func=cmd_risk_eval)
 
@@ -109,15 +115,49 @@ def cmd_train_risk(args: argparse.Namespace) -> int:
 
     settings = settings_of(args)
     assessor = build_risk_assessor(settings, use_model=False)
+    if args.protocol:
+        return _protocol(args, assessor, conversations_dir(settings, args.data))
     out = Path(args.out) if args.out else risk_model_target(settings)
-    model, dev = train_risk(assessor, conversations_dir(settings, args.data), out,
-                            assessor.semantic.embedder_name if assessor.semantic else None, C=args.C,
-                            progress=not args.quiet)
+    model, dev = train_risk(assessor, conversations_dir(settings, args.data), out, C=args.C, progress=not args.quiet)
     print(f"trained on {model.info['train_conversations']} conversations (data {model.data_hash[:12]}), "
           f"temperature {model.temperature:.2f}; saved {out}")
     if dev:
         print(json.dumps({k: v for k, v in dev.items() if k != "per_category"}, ensure_ascii=False, indent=1))
     return EXIT_CODES["ok"]
+
+
+def _protocol(args: argparse.Namespace, assessor: Any, folder: Path) -> int:
+    from assist.evaluation.conversations import load_conversations
+    from assist.training.protocol import HEADLINE, failures, leave_one_writer_out
+
+    convs = load_conversations(folder)
+    if not any(c.split == "writers" for c in convs):
+        raise AssistError("no conversations in the writer-diverse set (ids wNN-…) to leave out", path=str(folder))
+
+    def fold(w: str, m: dict[str, Any]) -> None:
+        if not args.quiet:
+            print(f"{w}: calls {m['calls']}  AUC {_fmt(m.get('auc_involvement'))}  high {m['high_flags']} "
+                  f"(precision {_fmt(m.get('precision_at_high'))})  genuine at high {m['genuine_at_high']}  "
+                  f"genuine ≥ medium {_fmt(m.get('fpr_medium_or_high_genuine'))}  victim→victim {_fmt(m.get('recall.victim'))}  "
+                  f"third party not low {_fmt(m.get('third_party_recall'))}", file=sys.stderr)
+
+    report = leave_one_writer_out(assessor, convs, C=args.C, final=args.final, progress=not args.quiet, on_fold=fold)
+    out = {k: v for k, v in report.items() if k not in ("results", "final_results")}
+    out["failures"] = failures(report["results"])
+    if "final_results" in report:
+        out["final_failures"] = failures(report["final_results"])
+    print("metric".ljust(28) + "mean".rjust(8) + "  worst (writer)")
+    for k in HEADLINE:
+        w = report["worst"].get(k)
+        print(k.ljust(28) + _fmt(report["mean"].get(k)).rjust(8) + (f"  {_fmt(w['value'])} ({w['writer']})" if w else ""))
+    if args.report:
+        Path(args.report).write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
+        print(f"report: {args.report}")
+    return EXIT_CODES["ok"]
+
+
+def _fmt(v: Any) -> str:
+    return "n/a" if v is None else f"{v:.3f}" if isinstance(v, float) else str(v)
 
 
 def cmd_distill_risk_embedder(args: argparse.Namespace) -> int:
@@ -155,6 +195,7 @@ def cmd_risk_eval(args: argparse.Namespace) -> int:
     from assist.bootstrap import build_risk_assessor, conversations_dir, risk_layers
     from assist.evaluation.conversations import load_conversations
     from assist.evaluation.risk_metrics import run, summarize
+    from assist.training.protocol import confusion
 
     settings = settings_of(args)
     convs = [c for c in load_conversations(conversations_dir(settings, args.data))
@@ -166,7 +207,10 @@ def cmd_risk_eval(args: argparse.Namespace) -> int:
         full = build_risk_assessor(settings)
         layers = {"full": full} if full.model is not None else {}
     for name, assessor in layers.items():
-        report[name] = summarize(run(assessor, convs))
+        results = run(assessor, convs)
+        report[name] = summarize(results)
+        report[name]["genuine_at_high"] = sum(r.conv.label == "genuine" and r.max_level == "high" for r in results)
+        report[name]["confusion"] = confusion(results)
     if "full" not in layers:
         report["full"] = {"skipped": "no compatible trained model (run `assist train-risk`)"}
     print(json.dumps(report, ensure_ascii=False, indent=1))

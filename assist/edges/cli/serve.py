@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from typing import Any
 
@@ -33,9 +34,14 @@ def serve(settings: Any, host: str | None = None, port: int | None = None) -> in
     if IndexLayout(settings.data_dir).read_manifest() is None:
         print("no index yet: indexing the shipped knowledge first (about a minute)…", file=sys.stderr)
         ingest(settings, [], default=True, quiet=True)
+    # Our own log lines (masked: assist.core.pii) at INFO on stderr; libraries at WARNING.
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("assist").setLevel(logging.INFO)
     host, port = host or settings.agent.host, port or settings.agent.port
     print(f"坐席助手: http://{host}:{port}/assist/   培训与评测: http://{host}:{port}/trainer/   "
           f"防骗小助手演示: http://{host}:{port}/demo   "
           f"API docs: http://{host}:{port}/docs", file=sys.stderr)
-    uvicorn.run(create_web_app(settings), host=host, port=port, log_level="warning")
+    # Client identity comes from agent.trusted_proxies (assist.edges.http.limits), never from uvicorn's own
+    # proxy-header handling, which would believe X-Forwarded-For from any local client.
+    uvicorn.run(create_web_app(settings), host=host, port=port, log_level="warning", proxy_headers=False)
     return EXIT_CODES["ok"]

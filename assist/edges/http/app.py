@@ -1,27 +1,53 @@
 """The one web app: the staff JSON API, the consumer widget and its API, document review, and the Gradio staff
 sidebar (/assist) and trainer console (/trainer) mounted beside them. Errors become status codes here and nowhere
-else; services arrive built (assist.bootstrap.create_web_app)."""
+else; services arrive built (assist.bootstrap.create_web_app).
+
+Status codes: 400 bad input, 404 unknown session, 409 a session's turn budget is used up, 413 an input over a budget
+(the body names the setting), 422 a malformed request (fields named, values not echoed), 429 rate limit, 503 with
+Retry-After when a dependency (vector store, database, index) is unavailable or the server is at its session
+capacity. /healthz says the process is alive; /readyz whether its dependencies answer."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import logging
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from assist.consumer.sessions import ConsumerSessions
-from assist.edges.http import consumer, review
+from assist.edges.http import calls, consumer, review
 from assist.edges.http import staff as staff_routes
+from assist.edges.http.limits import MULTIPART_SLACK, BodyLimit, networks
 from assist.edges.http.ratelimit import RateLimiter
-from assist.errors import AssistError, SessionNotFound
+from assist.edges.http.validation import SafeJSONResponse, validation_error
+from assist.errors import (
+    AssistError,
+    BudgetExceeded,
+    CapacityExceeded,
+    DependencyError,
+    IndexNotReadyError,
+    SessionFull,
+    SessionNotFound,
+)
 from assist.evaluation.context import EvalContext
+from assist.knowledge.retrieval import ReloadingArticleSearch
 from assist.practice.coach import PracticeCoach
 from assist.review.service import ReviewService
-from assist.settings import AgentSettings, ConsumerSettings
+from assist.settings import AgentSettings, ConsumerSettings, DocumentSettings
 from assist.staff.assist import StaffAssist
+
+log = logging.getLogger("assist.http")
+
+RETRY_AFTER_S = 15          # what a 503 asks the client to wait before trying again
+
+Check = Callable[[], None]  # raises an AssistError when a dependency does not answer
 
 
 @dataclass(frozen=True)
@@ -36,59 +62,116 @@ class WebServices:
     shipped_datasets: Path
     workdir: Path                                    # the trainer console's files (its dataset copy, exports)
     demo_calls: list[dict[str, Any]]
+    readiness: Mapping[str, Check] = field(default_factory=dict)   # dependency name -> check (/readyz)
+    calls: calls.CallServices | None = None          # call audio: recordings and the live WebSocket
+    articles: ReloadingArticleSearch | None = None   # the staff search page (法条检索) in the trainer console
 
 
-def create_api(staff: StaffAssist, max_request_kb: int, review_service: ReviewService | None = None) -> FastAPI:
+def _error(exc: AssistError, status: int, **extra: Any) -> JSONResponse:
+    body: dict[str, Any] = {"error": exc.message, "field": exc.field}
+    if isinstance(exc, BudgetExceeded):
+        body["limit"] = exc.limit
+    headers = {"Retry-After": str(RETRY_AFTER_S)} if status == 503 else None
+    return SafeJSONResponse({**body, **extra}, status_code=status, headers=headers)
+
+
+def create_api(staff: StaffAssist, max_request_kb: int, review_service: ReviewService | None = None,
+               call_services: calls.CallServices | None = None, *, readiness: Mapping[str, Check] | None = None,
+               after_upload: Callable[[], None] | None = None) -> FastAPI:
     """The JSON API alone (staff routes, and document review when given): what a call-centre platform calls."""
-    app = FastAPI(title="assist API", version="1", description="Per-turn assistance for call-centre staff, the "
-                  "consumer assistant and document review. The risk hint is internal and advisory: never a reason to "
-                  "refuse service or a complaint.")
-    limit = max_request_kb * 1024
+    app = FastAPI(title="assist API", version="1", default_response_class=SafeJSONResponse,
+                  description="Per-turn assistance for call-centre staff, the consumer assistant and document review. "
+                  "The risk hint is internal and advisory: never a reason to refuse service or a complaint.")
+    checks = dict(readiness or {})
 
-    @app.middleware("http")
-    async def size_limit(request: Request, call_next: Any) -> Any:
-        # uploads have their own limits: the review route (checked while reading) and Gradio's upload route
-        if request.url.path == review.PATH or request.url.path.endswith("/gradio_api/upload"):
-            return await call_next(request)
-        length = request.headers.get("content-length")
-        if length is not None and length.isdigit() and int(length) > limit:
-            return JSONResponse({"error": f"request body over {max_request_kb} KB"}, status_code=413)
-        body = await request.body()
-        if len(body) > limit:
-            return JSONResponse({"error": f"request body over {max_request_kb} KB"}, status_code=413)
-        return await call_next(request)
+    def upload_limit(path: str) -> tuple[int, str] | None:
+        # uploads have their own, larger limits: the review route, Gradio's upload routes and call recordings
+        if review_service is not None and (path == review.PATH or path.endswith("/gradio_api/upload")):
+            return review_service.max_bytes + MULTIPART_SLACK, "documents.max_upload_mb"
+        if call_services is not None and path == calls.PATH:
+            return int(call_services.max_upload_mb * 2**20) + MULTIPART_SLACK, "audio.max_upload_mb"
+        return None
+
+    app.add_middleware(BodyLimit, limit=max_request_kb * 1024, setting="agent.max_request_kb",
+                       upload_limit=upload_limit, after_upload=after_upload)
+
+    app.add_exception_handler(RequestValidationError, validation_error)
 
     @app.exception_handler(SessionNotFound)
     async def not_found(_: Request, exc: SessionNotFound) -> JSONResponse:
-        return JSONResponse({"error": exc.message, "field": exc.field}, status_code=404)
+        return _error(exc, 404)
+
+    @app.exception_handler(SessionFull)
+    async def session_full(_: Request, exc: SessionFull) -> JSONResponse:
+        return _error(exc, 409)
+
+    @app.exception_handler(CapacityExceeded)
+    async def at_capacity(_: Request, exc: CapacityExceeded) -> JSONResponse:
+        return _error(exc, 503)
+
+    @app.exception_handler(BudgetExceeded)
+    async def over_budget(_: Request, exc: BudgetExceeded) -> JSONResponse:
+        return _error(exc, 413)
+
+    @app.exception_handler(DependencyError)
+    async def unavailable(_: Request, exc: DependencyError) -> JSONResponse:
+        log.warning("503: %s", exc.describe())
+        return _error(exc, 503)
+
+    @app.exception_handler(IndexNotReadyError)
+    async def not_ready(_: Request, exc: IndexNotReadyError) -> JSONResponse:
+        return _error(exc, 503)
 
     @app.exception_handler(AssistError)
     async def bad_input(_: Request, exc: AssistError) -> JSONResponse:
-        return JSONResponse({"error": exc.message, "field": exc.field}, status_code=400)
+        return _error(exc, 400)
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:
+        """Liveness: the process answers (it says nothing about the vector store or the databases: /readyz)."""
         return {"status": "ok"}
+
+    @app.get("/readyz", responses={503: {"description": "a dependency does not answer"}})
+    async def readyz() -> JSONResponse:
+        """Readiness: every dependency answers (index on disk, vector store, feedback and review databases)."""
+        results: dict[str, str] = {}
+        for name, check in checks.items():
+            try:
+                await run_in_threadpool(check)
+                results[name] = "ok"
+            except AssistError as exc:
+                results[name] = exc.message[:300]
+        ready = all(v == "ok" for v in results.values())
+        return SafeJSONResponse({"status": "ready" if ready else "unavailable", "checks": results},
+                                status_code=200 if ready else 503,
+                                headers=None if ready else {"Retry-After": str(RETRY_AFTER_S)})
 
     app.include_router(staff_routes.router(staff))
     if review_service is not None:
         app.include_router(review.router(review_service))
+    if call_services is not None:
+        app.include_router(calls.router(call_services, staff))
     return app
 
 
 def create_app(services: WebServices, agent_settings: AgentSettings, consumer_settings: ConsumerSettings,
-               gradio_temp: Path) -> FastAPI:
+               documents: DocumentSettings, gradio_temp: Path) -> FastAPI:
     """The whole app: the API, the consumer routes, and the two Gradio consoles mounted in it."""
-    app = create_api(services.staff, agent_settings.max_request_kb, services.review)
-    c = consumer_settings
-    app.include_router(consumer.router(services.consumer, c.allowed_origins,
-                                       RateLimiter(c.rate_limit_per_minute, c.rate_limit_burst), c.max_message_chars))
-    from assist.edges.ui import prepare_gradio
+    from assist.edges.ui import GradioLimits, UploadSweeper, prepare_gradio
 
     prepare_gradio(gradio_temp)          # before gradio is imported: offline, uploads under the data folder
+    sweeper = UploadSweeper(Path(os.environ["GRADIO_TEMP_DIR"]), documents.upload_retention_minutes * 60)
+    app = create_api(services.staff, agent_settings.max_request_kb, services.review, services.calls,
+                     readiness=services.readiness, after_upload=sweeper.soon)
+    c = consumer_settings
+    app.include_router(consumer.router(services.consumer, c.allowed_origins,
+                                       RateLimiter(c.rate_limit_per_minute, c.rate_limit_burst), c.max_message_chars,
+                                       networks(agent_settings.trusted_proxies)))
     from assist.edges.ui.sidebar import StaffSidebar
     from assist.edges.ui.trainer import TrainerConsole
 
-    app = StaffSidebar(services.staff, services.demo_calls).mount(app, "/assist")
+    limits = GradioLimits(max_file_bytes=int(documents.max_upload_mb * 2**20),
+                          retention_s=documents.upload_retention_minutes * 60)
+    app = StaffSidebar(services.staff, services.demo_calls).mount(app, "/assist", limits)
     return TrainerConsole(services.eval_context, services.coach, services.shipped_datasets, services.workdir,
-                          services.review).mount(app, "/trainer")
+                          services.review, services.articles).mount(app, "/trainer", limits)

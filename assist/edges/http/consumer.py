@@ -18,7 +18,9 @@ from pydantic import BaseModel, Field
 from assist.consumer.echo import plain_quote
 from assist.consumer.sessions import ConsumerSessions
 from assist.core.pii import mask_for_storage
+from assist.edges.http.limits import Network, client_address
 from assist.edges.http.ratelimit import RateLimiter
+from assist.edges.http.validation import Text
 
 log = logging.getLogger("assist.consumer")
 
@@ -28,8 +30,8 @@ _ASSETS = {"widget.js": "application/javascript; charset=utf-8", "chat.js": "app
 
 
 class ConsumerMessageIn(BaseModel):
-    session_id: str | None = Field(None, max_length=64)
-    message: str = Field(description="the consumer's message (consumer.max_message_chars at most)")
+    session_id: Text | None = Field(None, max_length=64)
+    message: Text = Field(description="the consumer's message (consumer.max_message_chars at most)")
 
 
 def _asset(name: str) -> str:
@@ -53,28 +55,32 @@ def echo_safe(body: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
-def client_key(request: Request) -> str:
-    """Rate-limit key: the peer address. (Behind a reverse proxy, run uvicorn with --proxy-headers and
-    --forwarded-allow-ips so that this is the consumer's address, not the proxy's.)"""
-    return request.client.host if request.client else "unknown"
+def client_key(request: Request, trusted: Sequence[Network] = ()) -> str:
+    """Rate-limit key: the connecting address, or behind a trusted proxy (agent.trusted_proxies) the client address
+    that proxy reports in X-Forwarded-For. uvicorn's own proxy-header handling is off (`assist serve`), so a client
+    cannot pick its key by sending the header itself."""
+    return client_address(request.client.host if request.client else None, request.headers.get("x-forwarded-for"),
+                          trusted)
 
 
 def router(sessions: ConsumerSessions, allowed_origins: Sequence[str], limiter: RateLimiter,
-           max_chars: int) -> APIRouter:
+           max_chars: int, trusted_proxies: Sequence[Network] = ()) -> APIRouter:
     """/widget.js, /widget (+ its assets), /demo and POST /v1/consumer/messages."""
     r = APIRouter(tags=["consumer"])
     csp = frame_policy(allowed_origins)
 
-    @r.post("/v1/consumer/messages")
+    @r.post("/v1/consumer/messages", responses={400: {"description": "message over consumer.max_message_chars"},
+                                                429: {"description": "rate limit (Retry-After)"},
+                                                503: {"description": "the index cannot be searched just now"}})
     def consumer_message(body: ConsumerMessageIn, request: Request) -> Any:
         """A consumer's message -> answer, citations, official channels, scam verdict (for widgets and native apps)."""
-        wait = limiter.allow(client_key(request))
+        wait = limiter.allow(client_key(request, trusted_proxies))
         if wait > 0:
             return JSONResponse({"error": "发送太频繁了，请稍后再试。", "retry_after_s": math.ceil(wait)},
                                 status_code=429, headers={"Retry-After": str(math.ceil(wait))})
         if len(body.message) > max_chars:
-            return JSONResponse({"error": f"消息太长了（最多{max_chars}字），请简要描述您的问题。", "field": "message"},
-                                status_code=400)
+            return JSONResponse({"error": f"消息太长了（最多{max_chars}字），请简要描述您的问题。", "field": "message",
+                                 "limit": "consumer.max_message_chars"}, status_code=400)
         session_id, answer = sessions.respond(body.session_id, body.message)
         # Only masked text reaches the log; the session id is hashed so logs cannot be joined to a live session.
         log.info("consumer message session=%s kind=%s schemes=%s text=%s",

@@ -1,4 +1,7 @@
-"""The staff JSON API for call-centre platforms: sessions, turns -> Assistance, verification, feedback and tags."""
+"""The staff JSON API for call-centre platforms: sessions, turns -> Assistance, verification, feedback and tags.
+
+Turn length and turns per session are the service's budgets (agent.max_turn_chars -> 413, agent.max_turns_per_session
+-> 409); every text field refuses lone surrogates (422)."""
 
 from __future__ import annotations
 
@@ -7,44 +10,52 @@ from typing import Any, Literal
 from fastapi import APIRouter
 from pydantic import AliasChoices, BaseModel, Field
 
+from assist.edges.http.validation import Text
 from assist.errors import AssistError
 from assist.staff.assist import StaffAssist
 
 
 class SessionIn(BaseModel):
-    meta: dict[str, Any] = Field(default_factory=dict, description="number_matches yes|no|unknown, channel, verified")
-    slots: dict[str, str] = Field(default_factory=dict, description='script slot values, e.g. {"客户称呼": "王女士"}')
+    meta: dict[Text, Any] = Field(default_factory=dict, max_length=20,
+                                  description="number_matches yes|no|unknown, channel, verified")
+    slots: dict[Text, Text] = Field(default_factory=dict, max_length=50,
+                                    description='script slot values, e.g. {"客户称呼": "王女士"} (stored masked)')
 
 
 class TurnIn(BaseModel):
     speaker: Literal["caller", "agent"]
-    text: str = Field(max_length=20000)
-    time: float | None = None
+    text: Text = Field(max_length=100_000, description="the turn (agent.max_turn_chars at most, else 413)")
+    time: float | None = Field(None, allow_inf_nan=False)
 
 
 class FeedbackIn(BaseModel):
-    suggestion_id: str | None = Field(None, max_length=64)
+    suggestion_id: Text | None = Field(None, max_length=64)
     action: Literal["used", "edited", "rejected"] | None = None
-    edited_text: str | None = Field(None, max_length=4000)
-    session_id: str | None = Field(None, max_length=64)
+    edited_text: Text | None = Field(None, max_length=4000, description="stored masked")
+    session_id: Text | None = Field(None, max_length=64)
     suspected_intermediary: bool | None = Field(
         None, validation_alias=AliasChoices("suspected_intermediary", "suspected_agent"),
         description="set (true) or clear (false) the 疑似代理 tag on the session (suspected_agent is accepted too)")
-    agent_id: str | None = Field(None, max_length=64, description="the staff member's id")
+    agent_id: Text | None = Field(None, max_length=64, description="the staff member's id (stored masked)")
 
 
 def router(assist: StaffAssist) -> APIRouter:
     r = APIRouter(tags=["staff"])
 
-    @r.post("/v1/sessions", status_code=201)
+    @r.post("/v1/sessions", status_code=201,
+            responses={503: {"description": "agent.max_sessions live sessions already (Retry-After)"}})
     def new_session(body: SessionIn) -> dict[str, Any]:
         return {"session_id": assist.start(body.meta, body.slots), "expires_after_idle_s": assist.ttl}
 
-    @r.post("/v1/sessions/{session_id}/turns")
+    @r.post("/v1/sessions/{session_id}/turns",
+            responses={404: {"description": "unknown or expired session"},
+                       409: {"description": "the session has taken agent.max_turns_per_session turns"},
+                       413: {"description": "turn over agent.max_turn_chars"},
+                       503: {"description": "the index cannot be searched just now (Retry-After)"}})
     def add_turn(session_id: str, body: TurnIn) -> dict[str, Any]:
         return assist.on_turn(session_id, body.model_dump()).to_dict()
 
-    @r.post("/v1/sessions/{session_id}/verified")
+    @r.post("/v1/sessions/{session_id}/verified", responses={404: {"description": "unknown or expired session"}})
     def verified(session_id: str) -> dict[str, Any]:
         return assist.verify(session_id, True)
 

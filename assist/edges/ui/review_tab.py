@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 from html import escape
-from pathlib import Path
 
 import gradio as gr
 
+from assist.edges.ui import Uploads
 from assist.errors import DocumentError
 from assist.review.reader import SUPPORTED
 from assist.review.service import ReviewService
@@ -43,8 +43,12 @@ def result_html(result: ReviewResult) -> str:
 
 
 class ReviewTab:
-    def __init__(self, service: ReviewService) -> None:
+    """``uploads``: where the files handed to this tab may come from (Gradio's upload folder); each is deleted once
+    reviewed, so only the masked review is kept."""
+
+    def __init__(self, service: ReviewService, uploads: Uploads) -> None:
         self.service = service
+        self.uploads = uploads
 
     def review_files(self, paths: list[str] | None) -> str:
         """Review each uploaded file; a file that cannot be read is reported and the others still reviewed."""
@@ -52,11 +56,16 @@ class ReviewTab:
             raise gr.Error("请先上传材料")
         parts = []
         for p in paths:
-            path = Path(p)
+            shown = self.service.shown_name(str(p).replace("\\", "/").rsplit("/", 1)[-1])
             try:
-                parts.append(result_html(self.service.review(path, path.name)))
-            except DocumentError as exc:
-                parts.append(f"<h4>{escape(path.name)}</h4><p style='color:#c62828'>无法读取：{escape(exc.message)}</p>")
+                path = self.uploads.take(p, self.service.max_bytes)
+                try:
+                    data = path.read_bytes()
+                finally:
+                    self.uploads.discard(path)
+                parts.append(result_html(self.service.review(data, path.name)))
+            except DocumentError as exc:      # unreadable, over a budget, or not an upload
+                parts.append(f"<h4>{escape(shown)}</h4><p style='color:#c62828'>无法读取：{escape(exc.message)}</p>")
         return "".join(parts) + NOTE
 
     def build(self) -> None:

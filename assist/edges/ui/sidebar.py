@@ -9,6 +9,7 @@ from typing import Any
 import gradio as gr
 from fastapi import FastAPI
 
+from assist.edges.ui import GradioLimits, friendly, mount
 from assist.staff.assist import StaffAssist
 from assist.staff.transcript import parse_transcript
 from assist.staff.types import Assistance
@@ -36,7 +37,7 @@ def _highlight(turns: list[dict[str, str]], a: Assistance | None) -> list[tuple[
     marks: dict[int, list[dict[str, Any]]] = {}
     if a is not None:
         for e in a.risk["evidence"]:
-            if e["layer"] == "rule":
+            if e["layer"] in ("rule", "discourse"):     # verbatim spans (a semantic window is approximate)
                 marks.setdefault(e["turn_index"], []).append(e)
     out: list[tuple[str, str | None]] = []
     for i, t in enumerate(turns):
@@ -62,12 +63,13 @@ class StaffSidebar:
         self.staff = staff
         self.calls = demo_calls
 
-    # -- handlers ----------------------------------------------------------------------------------------------------
+    # -- handlers (a refusal such as a turn over agent.max_turn_chars reaches the user as a message) ----------------
     def _turn(self, sid: str, ts: Transcript, turn: dict[str, Any]) -> tuple[Assistance, Transcript]:
         a = self.staff.on_turn(sid, turn)
         kept = self.staff.session(sid).turns[-1]     # as stored: masked
         return a, ts + [{"speaker": kept.speaker, "text": kept.text}]
 
+    @friendly
     def add(self, sid: str, ts: Transcript, num: str, who: str, said: str) -> list[Any]:
         if not said.strip():
             raise gr.Error("请先输入本轮内容")
@@ -75,6 +77,7 @@ class StaffSidebar:
         a, ts = self._turn(sid, ts, {"speaker": who, "text": said})
         return self.render(sid, ts, a) + [""]
 
+    @friendly
     def import_all(self, sid: str, ts: Transcript, num: str, block: str) -> list[Any]:
         turns = parse_transcript(block)
         if not turns:
@@ -85,6 +88,7 @@ class StaffSidebar:
             a, ts = self._turn(sid, ts, t)
         return self.render(sid, ts, a)
 
+    @friendly
     def play(self, sid: str, ts: Transcript, call_id: str, pos: int) -> list[Any]:
         call = next(c for c in self.calls if c["id"] == call_id)
         if not sid or pos >= len(call["turns"]) or pos == 0:
@@ -95,12 +99,14 @@ class StaffSidebar:
     def reset(self) -> list[Any]:
         return self.render("", [], None) + [0, False, ""]
 
+    @friendly
     def feedback(self, a: Assistance | None, i: int, action: str, edited: str) -> str:
         if a is None or i >= len(a.suggestions):
             return "没有可反馈的话术"
         self.staff.feedback(a.suggestions[i].id, action, edited if action == "edited" else None)
         return {"used": "已记录：采用", "edited": "已记录：修改后采用", "rejected": "已记录：不采用"}[action]
 
+    @friendly
     def set_tag(self, sid: str, value: bool) -> str:
         if not sid:
             return "请先开始通话"
@@ -127,7 +133,7 @@ class StaffSidebar:
     # -- layout ------------------------------------------------------------------------------------------------------
     def build(self) -> gr.Blocks:
         calls = self.calls
-        with gr.Blocks(title="坐席助手", analytics_enabled=False) as ui:
+        with gr.Blocks(title="坐席助手", analytics_enabled=False) as ui:   # no file inputs or outputs
             session = gr.State("")
             turns = gr.State([])
             last = gr.State(None)
@@ -149,6 +155,7 @@ class StaffSidebar:
                     paste_btn = gr.Button("导入整段")
                     demo = gr.Dropdown([(c["title"], c["id"]) for c in calls], label="演示通话", value=calls[0]["id"])
                     demo_btn = gr.Button("播放下一轮")
+                    gr.HTML("<a href='/live' target='_blank' rel='noopener'>语音通话：实时语音演示（麦克风）</a>")
                 message = gr.Markdown()
                 boxes, cites, fb = [], [], []
                 for i in range(SLOTS):
@@ -181,7 +188,6 @@ class StaffSidebar:
         blocks: gr.Blocks = ui
         return blocks
 
-    def mount(self, app: FastAPI, path: str) -> FastAPI:
+    def mount(self, app: FastAPI, path: str, limits: GradioLimits) -> FastAPI:
         """Mount into the FastAPI app (same process as the JSON API)."""
-        gr.mount_gradio_app(app, self.build(), path=path, css=CSS)
-        return app
+        return mount(app, self.build(), path, limits, css=CSS)

@@ -5,6 +5,7 @@ caller and scores the trainee's replies; and document review. A class that recei
 from __future__ import annotations
 
 import html
+import json
 import shutil
 import tempfile
 import time
@@ -16,12 +17,17 @@ import gradio as gr
 from fastapi import FastAPI
 
 from assist.core.files import safe_name
+from assist.core.pii import mask_for_storage, mask_value
+from assist.core.text import clean_text
+from assist.edges.ui import GradioLimits, Uploads, mount
 from assist.edges.ui.review_tab import ReviewTab
+from assist.edges.ui.statute_tab import StatuteSearchTab
 from assist.errors import AssistError
 from assist.evaluation.context import EvalContext
 from assist.evaluation.datasets import KINDS, add_dataset, guess_kind
 from assist.evaluation.harness import FAST_SUITES, SUITE_NAMES, run_suites, write_run
 from assist.evaluation.results import summary_table
+from assist.knowledge.retrieval import ReloadingArticleSearch
 from assist.practice.coach import PracticeCoach, PracticeSession
 from assist.practice.scoring import LABEL_NAMES
 from assist.review.service import ReviewService
@@ -31,15 +37,38 @@ LABEL_CHOICES = [RANDOM] + [f"{v}｜{k}" for k, v in LABEL_NAMES.items()]
 SHIPPED, CUSTOM = "随产品提供的评测集", "自定义评测集（上传后）"
 
 
+def masked_jsonl(data: bytes) -> bytes:
+    """An uploaded JSONL file with personal numbers masked in every string value of every line that parses (lines
+    that do not parse are left for validation to report; nothing is saved unless every line is good)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data
+    out = []
+    for line in text.splitlines():
+        try:
+            out.append(json.dumps(mask_value(json.loads(line)), ensure_ascii=False) if line.strip() else line)
+        except ValueError:
+            out.append(line)
+    return ("\n".join(out) + "\n").encode("utf-8")
+
+
 class TrainerConsole:
-    """``eval_context(folder)`` gives an evaluation over the live index; ``review`` adds the document-review tab."""
+    """``eval_context(folder)`` gives an evaluation over the live index; ``review`` adds the document-review tab,
+    ``statutes`` the staff search page (法条检索); ``uploads`` is where files handed to its functions may come from
+    (Gradio's upload folder)."""
 
     def __init__(self, eval_context: Callable[[Path], EvalContext], coach: PracticeCoach, shipped: Path,
-                 workdir: Path, review: ReviewService | None = None) -> None:
+                 workdir: Path, review: ReviewService | None = None,
+                 statutes: ReloadingArticleSearch | None = None, uploads: Uploads | None = None,
+                 max_upload_bytes: int | None = None) -> None:
         self.eval_context = eval_context
         self.coach = coach
         self.workdir = workdir
         self.review = review
+        self.uploads = uploads or Uploads.gradio()
+        self.max_upload_bytes = max_upload_bytes
+        self.statutes = statutes
         workdir.mkdir(parents=True, exist_ok=True)
         custom = workdir / "datasets-custom"     # the trainer's own copy of the shipped sets; uploads change it
         if not custom.exists() and shipped.is_dir():
@@ -65,13 +94,23 @@ class TrainerConsole:
                 framed(rep_path.read_text(encoding="utf-8")), data)
 
     def check_dataset(self, path: str | None, chosen_kind: str) -> str:
+        """Validate an uploaded JSONL file (only an upload: no server path is read) and, when every line is good,
+        save it masked into the trainer's datasets; the upload itself is deleted either way."""
         if not path:
             return "请先选择文件"
-        name = Path(path).name
+        try:
+            upload = self.uploads.take(path, self.max_upload_bytes)
+        except AssistError as exc:
+            return f"无法读取：{exc.message}"
+        try:
+            data = upload.read_bytes()
+        finally:
+            self.uploads.discard(upload)
+        name = safe_name(mask_for_storage(clean_text(upload.name)))
         kind = guess_kind(name) if chosen_kind == "自动识别" else chosen_kind
         if kind is None:
             return f"无法从文件名 {name} 判断类型，请手动选择类型"
-        up = add_dataset(self.folders[CUSTOM], Path(path).read_bytes(), name, kind)
+        up = add_dataset(self.folders[CUSTOM], masked_jsonl(data), name, kind)
         if not up.saved:
             shown = "\n".join(up.errors[:50]) + (f"\n…… 另有 {len(up.errors) - 50} 处" if len(up.errors) > 50 else "")
             return f"未保存：{len(up.errors)} 处问题（有效 {up.good} 行）\n{shown}"
@@ -94,7 +133,7 @@ class TrainerConsole:
             score, nxt = self.coach.reply(s, text)
         except AssistError as exc:
             raise gr.Error(exc.message) from exc
-        history = list(history or []) + [{"role": "user", "content": text}]
+        history = list(history or []) + [{"role": "user", "content": score.reply}]     # shown back masked
         summary_text = ""
         if nxt is not None:
             history.append({"role": "assistant", "content": nxt})
@@ -110,22 +149,28 @@ class TrainerConsole:
         return self.coach.finish(s).text()
 
     def practice_export(self, who: str) -> str:
-        path = self.workdir / f"practice-{safe_name((who or '').strip() or 'all')}-{int(time.time())}.csv"
+        label = mask_for_storage(clean_text(who or "").strip()) or "all"
+        path = self.workdir / f"practice-{safe_name(label)}-{int(time.time())}.csv"
         path.write_text(self.coach.export_csv(who.strip() or None), encoding="utf-8-sig")
         return str(path)
 
     # -- layout ------------------------------------------------------------------------------------------------------
-    def build(self) -> gr.Blocks:
-        with gr.Blocks(title="培训、评测与材料评审", analytics_enabled=False) as ui:
+    def build(self, retention_s: int | None = None) -> gr.Blocks:
+        """The console; ``retention_s``: uploads and downloads older than this are deleted from Gradio's folder."""
+        delete = (max(60, retention_s // 4), retention_s) if retention_s else None
+        with gr.Blocks(title="培训、评测与材料评审", analytics_enabled=False, delete_cache=delete) as ui:
             gr.Markdown("## 后台：评测、陪练与材料评审\n评测：衡量助手质量、对比改动；陪练：由助手扮演来电人，练习应对；"
-                        "材料评审：检查授权委托书、投诉信、困难证明。")
+                        "材料评审：检查授权委托书、投诉信、困难证明；法条检索：用原话找法律条文。")
+            if self.statutes is not None:
+                with gr.Tab("法条检索"):
+                    StatuteSearchTab(self.statutes).build()
             with gr.Tab("评测"):
                 self._evaluation_tab()
             with gr.Tab("陪练"):
                 self._practice_tab()
             if self.review is not None:
                 with gr.Tab("材料评审"):
-                    ReviewTab(self.review).build()
+                    ReviewTab(self.review, self.uploads).build()
         blocks: gr.Blocks = ui
         return blocks
 
@@ -182,10 +227,11 @@ class TrainerConsole:
         end_btn.click(self.practice_end, [state], result, api_name="practice_end")
         export_btn.click(self.practice_export, [trainee], export_file, api_name="practice_export")
 
-    def mount(self, app: FastAPI, path: str) -> FastAPI:
-        """Mount next to the sidebar (same process, same index)."""
-        gr.mount_gradio_app(app, self.build(), path=path)
-        return app
+    def mount(self, app: FastAPI, path: str, limits: GradioLimits) -> FastAPI:
+        """Mount next to the sidebar (same process, same index). Downloads (results, reports, CSV exports) are
+        written under ``workdir``, the only folder besides Gradio's own that outputs may come from."""
+        self.max_upload_bytes = limits.max_file_bytes
+        return mount(app, self.build(limits.retention_s), path, limits, allowed_paths=[self.workdir])
 
 
 def framed(report: str) -> str:

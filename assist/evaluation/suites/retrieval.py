@@ -2,13 +2,43 @@
 
 from __future__ import annotations
 
+from assist.evaluation.articles import METRICS, evaluate, load_article_cases, summarize
 from assist.evaluation.context import EvalContext, Progress
 from assist.evaluation.metrics import recall_at
 from assist.evaluation.results import CaseOutcome, SuiteResult, mean
 from assist.evaluation.retrieval import load_cases, rank
 
 
+def suite_articles(ctx: EvalContext, progress: Progress) -> SuiteResult:
+    """Article-level retrieval: a question file ({id, question, law, articles}) against a statute collection."""
+    assert ctx.questions is not None
+    cases = load_article_cases(ctx.questions)
+    search = ctx.articles
+    rankings = evaluate(search, cases, lambda i, n: progress("retrieval", i, n))
+    outcomes: list[CaseOutcome] = []
+    for r in rankings:
+        if not r.law_known:
+            outcomes.append(CaseOutcome("retrieval", r.case.id, "unscorable",
+                                        f"law {r.case.law!r} is not in the collection ({len(search.laws)} laws)"))
+            continue
+        m = r.metrics()
+        ok = m["hit@5"] > 0
+        outcomes.append(CaseOutcome("retrieval", r.case.id, "pass" if ok else "fail",
+                                    "" if ok else "no expected article in the top 5",
+                                    {"query": r.case.question, "expected": list(r.relevant), "ranked": list(r.ranked[:5]),
+                                     "voice": r.case.voice, "style": r.case.style,
+                                     **{k: round(v, 3) for k, v in m.items()}}))
+    summary = summarize(rankings)
+    metrics: dict[str, float | None] = {f"articles.{m}.all": None for m in METRICS}
+    metrics.update({f"articles.{k}": v for k, v in summary.items()})
+    scored = [r for r in rankings if r.law_known]
+    curve = [mean(recall_at(r.ranked, r.relevant, k) for r in scored) for k in range(1, 11)]
+    return SuiteResult("retrieval", metrics, outcomes, {"recall_curve": {"articles": curve}}, dataset=str(ctx.questions))
+
+
 def suite_retrieval(ctx: EvalContext, progress: Progress) -> SuiteResult:
+    if ctx.questions is not None:
+        return suite_articles(ctx, progress)
     path = ctx.file("retrieval.jsonl")
     cases = load_cases(path)
     known = set(ctx.documents)

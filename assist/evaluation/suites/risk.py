@@ -18,8 +18,11 @@ def suite_risk(ctx: EvalContext, progress: Progress) -> SuiteResult:
     summary = rm.summarize(results) if results else {}
     metrics: dict[str, float | None] = {k: summary.get(k) for k in (
         "macro_f1", "accuracy", "auc_involvement", "precision_at_high", "fpr_high_genuine", "fpr_medium_or_high_genuine",
-        "legit_rep_flagged_high", "ece", "ece_noise_floor", "turn_ece", "turn_ece_noise_floor", "detection_rate",
-        "mean_turns_to_detection")}
+        "legit_rep_flagged_high", "victim_tagged_high", "third_party_recall", "ece", "ece_noise_floor", "turn_ece",
+        "turn_ece_noise_floor", "detection_rate", "mean_turns_to_detection")}
+    for level, cal in (summary.get("calibration_by_level") or {}).items():
+        metrics[f"calibration.{level}.mean_probability"] = cal["mean_probability"]
+        metrics[f"calibration.{level}.accuracy"] = cal["accuracy"]
     predicted = [max(CATEGORIES, key=lambda c: r.probabilities[c]) for r in results]
     for cat, v in (summary.get("per_category") or {}).items():
         # 0/0 is not a score: precision needs a prediction of the category, recall and F1 a call that truly is one
@@ -36,10 +39,15 @@ def suite_risk(ctx: EvalContext, progress: Progress) -> SuiteResult:
             reasons.append(f"expected {truth} ({r.conv.label}), got {pred} (p={r.probabilities[pred]:.2f})")
         if r.conv.label in ("genuine", "legit_rep") and r.max_level == "high":
             reasons.append(f"{r.conv.label} caller reached level high: a false accusation")
+        if r.conv.label == "victim" and set(r.high_categories) & {"intermediary", "coached"}:
+            reasons.append("victim shown at level high as " + "/".join(r.high_categories) + ": a false accusation")
+        if r.conv.third_party and r.max_level == "low":
+            reasons.append(f"the caller says they are not the borrower ({r.conv.caller_role}) but the hint stayed low")
         for sid in r.conv.signals:
             signal_hits.setdefault(sid, []).append(int(sid in r.evidence))
         outcomes.append(CaseOutcome("risk", r.conv.id, "fail" if reasons else "pass", "; ".join(reasons), {
             "label": r.conv.label, "expected": truth, "predicted": pred, "split": r.conv.split, "hard": r.conv.hard,
+            "writer": r.conv.writer, "caller_role": r.conv.caller_role, "tags": list(r.conv.tags),
             "probabilities": {k: round(v, 3) for k, v in r.probabilities.items()}, "levels": r.history,
             "evidence": r.evidence, "signals_expected": list(r.conv.signals),
             "transcript": [{"speaker": t.speaker, "text": t.text} for t in r.conv.turns]}))

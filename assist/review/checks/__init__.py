@@ -8,34 +8,48 @@ from __future__ import annotations
 
 import re
 
-from assist.review.checks.authorisation import check_authorisation
+from assist.review.checks.authorisation import check_agency, check_authorisation
 from assist.review.checks.certificate import check_certificate
 from assist.review.checks.complaint import check_complaint
 from assist.review.policy import ReviewPolicy
 from assist.review.types import SEVERITY_ORDER, DocKind, Finding, ReadDocument
 
 # Kind markers. A title is a short first line; the body counts less than the title.
-_AUTH_TITLE = re.compile(r"授权委托书|委托书|授权书|委托代理合同|债务委托|委托服务协议")
+_AUTH_TITLE = re.compile(r"授权委托书|委托书|授权书|委托代理|债务委托|委托服务协议|委托说明|委托事宜|^委托$|^特此委托$")
+# "I entrust X to act for me", however phrased: the statement that makes a letter an authorisation even untitled.
+_ENTRUST = re.compile(r"(?<![受已])(?:(?:委托|授权)(?![人方书])|(?:让|叫)(?!我[^的儿女老爱丈妻媳侄外哥弟姐妹兄闺婆男]))了?"
+                      r"[^。\n;；]{0,30}?(?:代为|代我|代本人|代表|替我|帮我|全权|代理|代办)"
+                      r"|(?<![受已])(?:委托|授权)[^。\n；]{0,30}(?:办理|处理)[^。\n；]{0,20}(?:事宜|事情|手续|事项|的事)")
+# ... naming the agent with an ID number: "现授权欧文斌（身份证号…）"
+_ENTRUST_ID = re.compile(r"(?<![受已])(?:委托|授权)(?![人方书])[^。\n；]{0,12}身份证")
+# Titles that say the paper is something else: a list, a receipt, a promise, a notice, a plan, a firm's cover letter.
+_OTHER_TITLE = re.compile(r"(清单|收条|收到条|收据|承诺书|保证书|确认单|声明|还款计划|计划说明|通知|所函|介绍信|回执)$")
 _AUTH_BODY = (re.compile(r"(?<![被受])委托人|本人.{0,30}现委托"), re.compile(r"受托人|被委托人|代理人|被授权人|受托方"))
 _CERT_TITLE = re.compile(r"证明|诊断书|病历|出院记录|出院小结|低保证|特困")
 _CERT_BODY = re.compile(r"兹证明|特此证明|兹有|经(我|本)(委|村|社区|院|单位|公司)?核实|情况属实")
-_COMPLAINT_TITLE = re.compile(r"投诉|申诉|协商|申请|诉求|告知函|情况说明|反映|异议|疑问|建议|^致")
-_COMPLAINT_BODY = (re.compile(r"借款|贷款|还款|催收|催款|逾期|分期|扣款|征信|欠款|利息"),
-                   re.compile(r"投诉|反映|要求|诉求|申请|请求|希望|麻烦|请问|想问|咨询|请|能不能|可不可以|能否"))
-_ADDRESS = re.compile(r"^(致|尊敬的|您好|你好|.{2,20}(公司|银行|中心|客服|负责人|领导)[:：])")
+_COMPLAINT_TITLE = re.compile(r"投诉|申诉|协商|申请|诉求|情况说明|反映|异议|疑问|建议|律师函|^致|的函$|一封信")
+_COMPLAINT_BODY = (re.compile(r"借款|贷款|还款|催收|催款|逾期|分期|扣款|征信|欠款|利息|罚息|借的钱|借了|欠钱|还钱|还不上|"
+                              r"打电话|账|帐"),
+                   re.compile(r"投诉|反映|要求|诉求|申请|请求|希望|麻烦|请问|想问|咨询|请|能不能|可不可以|能否|求|别再|"
+                              r"别|不要|行不行|缓"))
+_ADDRESS = re.compile(r"^(致|尊敬的|您好|你好|你们好|给.{2,16}$|.{2,20}(公司|银行|中心|客服|负责人|领导)[:：])")
 TITLE_MAX = 20
 
 
 def classify(doc: ReadDocument) -> DocKind:
     """Authorisation letter, complaint letter, hardship certificate, or other, from title and body markers."""
     lines = [ln.text.strip() for ln in doc.lines if ln.text.strip()]
-    title = lines[0] if lines and len(lines[0]) <= TITLE_MAX else ""
+    title = re.sub(r"\s+", "", lines[0]) if lines and len(lines[0]) <= TITLE_MAX else ""
     text = doc.text
-    score = {"authorisation": 0, "certificate": 0, "complaint": 0}
+    score = {"authorisation": 0, "certificate": 0, "complaint": 0, "other": 0}
     if _AUTH_TITLE.search(title):
         score["authorisation"] += 3
-    if all(p.search(text) for p in _AUTH_BODY):
+    if all(p.search(text) for p in _AUTH_BODY) or _ENTRUST.search(text):
+        score["authorisation"] += 2 if _COMPLAINT_TITLE.search(title) else 3
+    if _ENTRUST_ID.search(text):
         score["authorisation"] += 2
+    if _OTHER_TITLE.search(title) and not _COMPLAINT_TITLE.search(title):
+        score["other"] += 5
     if _CERT_TITLE.search(title) and not _AUTH_TITLE.search(title):
         score["certificate"] += 3
     if _CERT_BODY.search(text):
@@ -56,8 +70,8 @@ def run_checks(doc: ReadDocument, policy: ReviewPolicy) -> tuple[DocKind, list[F
     elif kind == "certificate":
         found = check_certificate(doc, policy)
     elif kind == "complaint":
-        found = check_complaint(doc, policy)
+        found = check_complaint(doc, policy) + check_agency(doc, policy)
     else:
-        found = []
+        found = check_agency(doc, policy)
     found.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.start if f.start is not None else -1, f.check))
     return kind, found

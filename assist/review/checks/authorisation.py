@@ -8,20 +8,20 @@ import datetime as dt
 import re
 
 from assist.core.text import clause_bounds, fold_width
-from assist.review.checks.evidence import dates, finding
+from assist.review.checks.elements import find_elements
+from assist.review.checks.evidence import finding
 from assist.review.policy import ReviewPolicy
-from assist.review.types import Finding, ReadDocument, Severity
+from assist.review.types import Element, Finding, ReadDocument, Severity
 
 _PRINCIPAL = re.compile(r"(?<![被受])(委托人|授权人|委托方)")
 _TRUSTEE = re.compile(r"(受托人|被委托人|代理人|被授权人|受托方)")
+_TRUSTEE_UNIT = re.compile(r"受托单位|乙方|经办人|对接人")
+# The lender the letter is written to, named by a pronoun: "贵公司", "你们公司", "该公司" are never the trustee.
+_ADDRESSEE = re.compile(r"贵公司|贵司|你们公司|我们公司|该公司|本公司|我公司|此公司|其公司|你公司")
+_BROAD = re.compile(r"全权|一切|所有(事务|事宜|事项)|全部事宜")
 _SCOPE = re.compile(r"委托事项|委托权限|代理权限|代理事项|授权范围|授权事项|委托范围|代理范围|委托内容|特别授权|一般授权")
-_TERM = re.compile(r"委托期限|代理期限|授权期限|有效期|期限|自.{0,16}(起)?至.{0,16}(止)?")
-_SIGNATURE = re.compile(r"签字|签名|签章|盖章|手印|捺印")
-_RELATION = re.compile(r"关系|系委托人|配偶|父子|父女|母子|母女|夫妻|兄弟|姐妹|姐弟|兄妹|亲属|近亲属|朋友|同事|"
-                       r"之(父|母|子|女|夫|妻|兄|弟|姐|妹)")
 _LABEL = re.compile(rf"^\s*(?:{_PRINCIPAL.pattern}|{_TRUSTEE.pattern}|{_SCOPE.pattern}|委托期限|代理期限|授权期限|有效期|"
-                    r"委托人签|受托人签|日期)")
-_PROSE_PRINCIPAL = re.compile(r"本人[\u4e00-\u9fa5]{2,4}[（(，,：:\s]{0,2}(身份证|公民身份号码)")
+                    r"委托人签|受托人签|日期|受托单位|乙方|经办人|对接人)")
 _ID_WORD = re.compile(r"身份证|公民身份号码|证件号")
 # A named organisation: up to 30 name characters ending in an organisation word.
 _ORG = re.compile(r"[\u4e00-\u9fa5A-Za-z（）()]{2,30}?(?:有限责任公司|股份有限公司|有限公司|公司|工作室|律师事务所|"
@@ -93,45 +93,44 @@ def _fold_digits(s: str) -> str:
     return fold_width(s).replace(" ", "").replace("-", "")
 
 
-def check_authorisation(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
-    """Findings for a 授权委托书."""
+# An organisation saying it acts for the borrower: "我中心已接受…的委托，代为处理其…债务", "由我司全权代理".
+_ACTING = re.compile(r"接受[^。\n]{0,30}委托|受[^。\n]{0,20}委托|代为处理|全权代理|委托服务|代办|对接")
+
+
+def check_agency(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
+    """For letters that are not authorisations (a 告知函, a service slip, a complaint): a consulting company that says
+    it acts for the borrower is the same paid-agent sign as a company named as trustee."""
+    found, _ = _company_findings(doc, policy, skip=(0, 0), trustee=None, acting_only=True)
+    return found
+
+
+def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[int, int],
+                      trustee: tuple[int, int] | None, acting_only: bool = False) -> tuple[list[Finding], bool]:
+    """Organisations named in the letter: a law firm (verify by its switchboard), a legal service office, or a company
+    acting as trustee (high). ``skip`` is the principal's own span; the lender the letter is written to never counts.
+    With ``acting_only`` only a company said to act for the borrower is reported. Returns (findings, a firm named)."""
     text = doc.text
     out: list[Finding] = []
-    principal = _block(doc, _PRINCIPAL)
-    trustee = _block(doc, _TRUSTEE)
-    if principal is None and _PROSE_PRINCIPAL.search(text):
-        pass  # "本人张三（身份证号：…）现委托…": the identity is given in the prose
-    elif principal is None:
-        m = _PRINCIPAL.search(text)
-        out.append(finding(doc, "auth.principal_missing", "warn", "未见委托人（借款人本人）的身份信息：应写明姓名和身份证号，"
-                           "并核对与借款人资料一致。") if m is None else
-                   finding(doc, "auth.principal_unclear", "info", "委托人信息不在单独一栏，请核对姓名、身份证号是否齐全。",
-                           m.start(), m.end()))
-    elif not _ID_WORD.search(text[principal[0]:principal[1]]):
-        out.append(finding(doc, "auth.principal_id_missing", "warn", "委托人一栏没有身份证号：无法与借款人资料核对。",
-                           *principal))
-    if trustee is None:
-        out.append(finding(doc, "auth.trustee_missing", "warn", "未写明受托人（代理人）是谁：不能确认由谁代为办理。"))
-    trustee_text = text[trustee[0]:trustee[1]] if trustee else ""
-    a0 = trustee[0] if trustee else 0
-
-    firm = None
-    if trustee is not None and not (_ID_WORD.search(trustee_text) or _LICENCE.search(trustee_text)):
-        out.append(finding(doc, "auth.trustee_id_missing", "info", "受托人没有写身份证号或执业证号：请要求提供并核实身份。",
-                           *trustee))
+    firm = False
     seen: set[str] = set()
-    p0, p1 = principal or (0, 0)
     for m in _ORG.finditer(text):
         name = _org_name(m.group(0))
         start = m.end() - len(name)
-        if p0 <= start < p1 or _LENDER.search(name) or _COUNTERPARTY.search(text[max(0, start - 2):start]) \
-                or name in seen:
+        if skip[0] <= start < skip[1] or _LENDER.search(name) or _COUNTERPARTY.search(text[max(0, start - 2):start]) \
+                or name in seen or _ADDRESSEE.search(name):
             continue  # the borrower's own line, or the lender the letter is addressed to
         seen.add(name)
         in_trustee = trustee is not None and trustee[0] <= start < trustee[1]
         sentence = _sentence(text, start)
+        if acting_only:
+            if "律师事务所" not in name and "法律服务所" not in name and _SUSPECT_ORG.search(name) \
+                    and _ACTING.search(text):
+                out.append(finding(doc, "auth.trustee_company", "high", f"法务、咨询类机构（{name}）称代借款人处理债务："
+                                   "这类机构不能以律师名义代理，属疑似付费代理，请交专人核实并直接联系借款人本人。",
+                                   start, m.end(), signal=policy.signal_for("auth.trustee_company")))
+            continue
         if "律师事务所" in name:
-            firm = m
+            firm = True
             out.append(finding(doc, "auth.law_firm_verify", "info",
                                f"受托人所在律所：{name}。请查询律所公开的总机电话回拨核实承办律师，勿只用信上留的手机号。",
                                start, m.end()))
@@ -145,31 +144,69 @@ def check_authorisation(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding
         elif _SUSPECT_ORG.search(name):  # a consulting company's seal or "contact our 法务部" line
             out.append(finding(doc, "auth.company_named", "high", f"材料中出现法务、咨询类公司（{name}）：疑似由付费代理机构"
                                "出具，请核实。", start, m.end(), signal=policy.signal_for("auth.company_named")))
+    return out, firm
+
+
+def _missing(doc: ReadDocument, part: Element, check: str, severity: Severity, message: str) -> Finding:
+    """A finding about a missing part: no quote, so it says where the letter was searched."""
+    return finding(doc, check, severity, f"{message}（{part.where}，均未找到。）")
+
+
+def check_authorisation(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
+    """Findings for a 授权委托书."""
+    text = doc.text
+    out: list[Finding] = []
+    parts = find_elements(doc)
+    trustee = _block(doc, _TRUSTEE) or _block(doc, _TRUSTEE_UNIT)
+    if trustee is None and parts["agent"].start is not None:  # "本人…现委托受托人孙律师（…）处理…": the agent's sentence
+        trustee = clause_bounds(text, parts["agent"].start, parts["agent"].start, "。\n")
+    if not parts["principal"].found:
+        out.append(_missing(doc, parts["principal"], "auth.principal_missing", "warn",
+                            "未见委托人（借款人本人）的身份信息：应写明姓名和身份证号，并核对与借款人资料一致。"))
+    elif not _ID_WORD.search(text):
+        p = parts["principal"]
+        out.append(finding(doc, "auth.principal_id_missing", "info", "委托人没有写身份证号：请与借款人资料核对。",
+                           p.start, p.end))
+    if not parts["agent"].found:
+        out.append(_missing(doc, parts["agent"], "auth.trustee_missing", "warn",
+                            "未写明受托人（代理人）是谁：不能确认由谁代为办理。"))
+    trustee_text = text[trustee[0]:trustee[1]] if trustee else ""
+    a0 = trustee[0] if trustee else 0
+
+    if trustee is not None and not (_ID_WORD.search(trustee_text) or _LICENCE.search(trustee_text)):
+        out.append(finding(doc, "auth.trustee_id_missing", "info", "受托人没有写身份证号或执业证号：请要求提供并核实身份。",
+                           *trustee))
+    pr = parts["principal"]
+    skip = (pr.start, pr.end) if pr.start is not None and pr.end is not None else (0, 0)
+    found, firm = _company_findings(doc, policy, skip=skip, trustee=trustee)
+    out += found
 
     for m in _TITLE.finditer(trustee_text):
         out.append(finding(doc, "auth.trustee_title", "warn", f"受托人自称“{m.group(0)}”：这不是律师执业身份，"
                            "请核实其与借款人的关系和委托是否出于本人意愿。", a0 + m.start(), a0 + m.end(),
                            signal=policy.signal_for("auth.trustee_title")))
         break
-    out += _licence_findings(doc, trustee_text, a0, firm is not None, policy)
+    out += _licence_findings(doc, trustee_text, a0, firm, policy)
 
-    if not _RELATION.search(text) and firm is None and not _LAWYER.search(trustee_text):
-        out.append(finding(doc, "auth.relationship_missing", "info", "未写明受托人与委托人的关系（亲属、朋友、同事等）。"))
-    scope = _SCOPE.search(text)
-    if scope is None:
-        out.append(finding(doc, "auth.scope_missing", "warn", "未写明委托事项和权限：不能确认受托人可以代办哪些事。"))
+    if not parts["relationship"].found and not firm and not _LAWYER.search(text):
+        out.append(_missing(doc, parts["relationship"], "auth.relationship_missing", "info",
+                            "未写明受托人与委托人的关系（亲属、朋友、同事等）。"))
+    scope = parts["scope"]
+    if not scope.found:
+        out.append(_missing(doc, scope, "auth.scope_missing", "warn", "未写明委托事项和权限：不能确认受托人可以代办哪些事。"))
     else:
-        broad = re.search(r"全权|一切|所有(事务|事宜|事项)|全部事宜", text[scope.start():scope.start() + 200])
+        assert scope.start is not None
+        broad = _BROAD.search(text, scope.start, scope.start + 200)
         if broad:
-            s = scope.start() + broad.start()
             out.append(finding(doc, "auth.scope_broad", "info", "授权范围笼统（如“全权处理一切事宜”）：按规定只在本人确有困难时"
-                               "受理委托，且涉及账户信息的事项仍需本人确认。", s, s + len(broad.group(0))))
-    if not _TERM.search(text):
-        out.append(finding(doc, "auth.term_missing", "info", "未写明委托期限。"))
-    if not _SIGNATURE.search(text):
-        out.append(finding(doc, "auth.signature_missing", "warn", "未见委托人签字或盖章：需要本人签名的原件。"))
-    if not dates(text):
-        out.append(finding(doc, "auth.date_missing", "warn", "委托书没有落款日期。"))
+                               "受理委托，且涉及账户信息的事项仍需本人确认。", broad.start(), broad.end()))
+    if not parts["term"].found:
+        out.append(_missing(doc, parts["term"], "auth.term_missing", "info", "未写明委托期限。"))
+    if not parts["signature"].found:
+        out.append(_missing(doc, parts["signature"], "auth.signature_missing", "warn",
+                            "未见委托人签字或盖章：需要本人签名的原件。"))
+    if not parts["date"].found:
+        out.append(_missing(doc, parts["date"], "auth.date_missing", "warn", "委托书没有落款日期。"))
     return out
 
 

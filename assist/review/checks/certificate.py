@@ -47,7 +47,8 @@ def check_certificate(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
     issuer = _pick_issuer(doc)
     if issuer is None:
         out.append(finding(doc, "cert.issuer_missing", "warn", f"这份{what}找不到出具单位的名称：无法核实，请要求提供出具单位"
-                           "并由专人核实。", signal=policy.signal_for("cert.issuer_missing")))
+                           "并由专人核实。（查找了全文中以居委会、村委会、医院、派出所、公司等结尾的单位名称。）",
+                           signal=policy.signal_for("cert.issuer_missing")))
     else:
         name, start, end = issuer
         kind = next((k for k, pat in _KIND_OF_ISSUER if pat.search(name)), "employer")
@@ -58,9 +59,10 @@ def check_certificate(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
         out.append(finding(doc, "cert.printed_phone", "warn", "证明上印有联系电话：核实时不要拨打这个号码，另行查找出具单位的"
                            "公开电话。", m.start(), m.end(), signal=policy.signal_for("cert.printed_phone")))
     if not _SEAL.search(text):
-        out.append(finding(doc, "cert.seal_missing", "info", "文字中没有“盖章/公章”字样：扫描件看不出印章真伪，必要时要求原件。"))
+        out.append(finding(doc, "cert.seal_missing", "info", "文字中没有“盖章/公章”字样：扫描件看不出印章真伪，必要时要求原件。"
+                           "（查看了全文的“盖章、公章、（章）、专用章”等字样。）"))
     if not dates(text):
-        out.append(finding(doc, "cert.date_missing", "info", "证明没有出具日期。"))
+        out.append(finding(doc, "cert.date_missing", "info", "证明没有出具日期。（查看了全文中的年月日写法。）"))
     return out
 
 

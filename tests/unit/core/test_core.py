@@ -132,3 +132,40 @@ def test_negation_cues_by_kind():
     assert not negated("他是我的法务", 3, DENIAL, lookback=6)
     assert negated("切勿把验证码告诉他人", 3, PROHIBITION, lookback=8, gap=6)
     assert not negated("切勿。把验证码告诉他人", 4, PROHIBITION, lookback=8, gap=6, stops="，。！？；")
+
+
+def test_expiring_map_bounded_refuses_or_evicts_the_longest_idle_in_one_step():
+    now = [0.0]
+    full: ExpiringMap[str, int] = ExpiringMap(100, clock=lambda: now[0], max_entries=2)
+    assert full.add("a", 1) and full.add("b", 2) and not full.add("c", 3)     # refused: the caller says why
+    assert full.add("a", 10) and full.get("a") == 10                          # an existing key may be replaced
+    lru: ExpiringMap[str, int] = ExpiringMap(100, clock=lambda: now[0], max_entries=2, evict=True)
+    lru.add("a", 1)
+    lru.add("b", 2)
+    lru.get("a")                                                              # b is now the longest idle
+    assert lru.add("c", 3) and lru.get("b") is None and lru.get("a") == 1 and lru.evicted == 1
+    now[0] = 101
+    assert len(lru) == 0                                                      # and idle ones still expire
+
+
+def test_expiring_map_hold_serialises_one_key_and_not_the_others():
+    m: ExpiringMap[str, list[int]] = ExpiringMap(3600, max_entries=10_000, evict=True)
+    m.add("shared", [])
+
+    def work(k: int) -> None:
+        for i in range(300):
+            with m.hold("shared") as value:
+                assert value is not None
+                n = len(value)
+                value.append(n)                  # read-modify-write: lost updates would leave gaps or repeats
+            m.put(f"own-{k}-{i % 50}", [i])     # other keys churn meanwhile, evicting as they go
+            with m.hold(f"missing-{k}") as none:
+                assert none is None
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert m.get("shared") == list(range(2400))
+

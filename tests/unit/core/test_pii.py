@@ -1,7 +1,7 @@
 import pytest
 
 from assist.core.pii import find, luhn, mask, mask_for_storage, valid_id_card
-from testkit.pii_cases import generate, score
+from testkit.pii_cases import PII_SHAPES, generate, score
 
 
 def test_check_digit_and_luhn_by_hand():
@@ -42,3 +42,34 @@ def test_storage_masking_also_hides_long_digit_runs_that_fail_the_checks():
     typo = "110101199003074478"       # an 身份证号 with a wrong check digit is still personal data
     assert mask_for_storage(f"身份证{typo}，订单号 2025 1125 0000") == "身份证【数字】，订单号 【数字】"
     assert mask_for_storage("欠款3000元") == "欠款3000元"
+
+
+@pytest.mark.parametrize("name,text,raws", PII_SHAPES, ids=[s[0] for s in PII_SHAPES])
+def test_every_shape_is_masked_for_storage(name, text, raws):
+    masked = mask_for_storage(text)
+    for raw in raws:
+        assert raw not in masked, name
+    assert "【" in masked
+
+
+@pytest.mark.parametrize("text,kinds", [
+    ("tel15697880932", ["phone"]),
+    ("证件ID110101199003074477已核对", ["id_card"]),
+    ("我手机是幺五六九七八八零九三二", ["phone"]),
+    ("电话 156.9788.0932 找我", ["phone"]),
+    ("2025.11.25 13800138000", ["phone"]),                    # a date beside a number is not part of it
+    ("电话13800138000.身份证110101199003074477", ["phone", "id_card"]),
+    ("第一13800138000", ["phone"]),
+    ("13800138000xyz", ["phone"]),
+    ("一万二千三百元，二〇二五年十一月", []),                   # amounts and dates in Chinese numerals
+    ("合同HT1069002082，借款46000元", []),
+])
+def test_new_shapes_are_found_and_look_alikes_left(text, kinds):
+    assert [s.type for s in find(text)] == kinds
+
+
+def test_json_values_are_masked_wherever_they_sit():
+    from assist.core.pii import mask_value
+
+    v = mask_value({"id": "c1", "turns": [{"text": "电话13800138000"}], "n": 13800138000, "t": 12.5, "k": 3})
+    assert v == {"id": "c1", "turns": [{"text": "电话【手机号】"}], "n": "【手机号】", "t": 12.5, "k": 3}

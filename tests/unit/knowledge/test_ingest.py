@@ -132,7 +132,7 @@ def test_duplicate_ids_are_reported_with_both_files(hash_settings, small_kb):
 def test_a_run_with_nothing_readable_keeps_the_previous_index(hash_settings, small_kb, tmp_path):
     first = build_ingestor(hash_settings).ingest([small_kb])
     bad = tmp_path / "bad"
-    write(bad / "x.md", "no front matter")
+    write(bad / "x.md", "---\nid: x\n---\nbroken front matter")
     rep = build_ingestor(hash_settings).ingest([bad])
     assert rep.generation is None and rep.errors
     assert IndexLayout(hash_settings.data_dir).read_manifest()["active"] == first.generation

@@ -23,11 +23,13 @@ def test_valid_document_loads_with_metadata(tmp_path):
     assert d.text[d.body_start:].startswith("正文")
 
 
-def test_missing_front_matter_names_file_and_line(tmp_path):
+def test_markdown_without_front_matter_is_a_staff_only_guide_with_inferred_fields(tmp_path):
     p = write(tmp_path / "b.md", "# 标题\n\n正文\n")
     res, problems = _problems(p)
-    assert not res.ok
-    assert problems[0].path == str(p) and problems[0].line == 1 and "front matter" in problems[0].message
+    assert res.ok and not problems
+    d = res.document
+    assert (d.title, d.kind, d.audience, d.body_start) == ("标题", "guide", "agent", 0)
+    assert res.inferred["title"] == "first heading" and res.inferred["id"] == "from the path"
 
 
 def test_broken_yaml_reports_its_line(tmp_path):

@@ -14,19 +14,20 @@ from pathlib import Path
 import pytest
 
 from assist.adapters.office_documents import OfficeDocuments
-from assist.bootstrap import build_review_service
+from assist.bootstrap import build_review_service, document_budgets
 from assist.errors import DocumentError
 from assist.review.batch import review_folder
 from assist.review.checks import classify, run_checks
 from assist.review.checks.authorisation import licence_shape
 from assist.review.reader import read_document
-from assist.settings import Settings
+from assist.settings import DocumentSettings, Settings
 from testkit.fakes import ScriptedOcr
 from testkit.review_corpus import _Faker, generate, write_corpus
 
 FAKE = _Faker(random.Random(5))
 ID, PHONE = FAKE.id_card(), FAKE.phone()
 MAX = 20 * 2**20
+BUDGETS = document_budgets(DocumentSettings())
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +52,8 @@ def service(tmp_path, policy):
 
 
 def read(data: bytes, name: str, ocr=None):
-    return read_document(data, name, ocr=ocr or ScriptedOcr([]), office=OfficeDocuments(), max_bytes=MAX)
+    return read_document(data, name, ocr=ocr or ScriptedOcr([]), office=OfficeDocuments(BUDGETS), max_bytes=MAX,
+                         budgets=BUDGETS)
 
 
 def text_doc(text: str, name: str = "letter.txt"):
@@ -186,11 +188,15 @@ def test_licence_shape():
     assert "年份" in (licence_shape("13101180010587593") or "")
 
 
-def test_missing_parts_of_an_authorisation_letter(policy):
-    _, found = checks("委托书\n我委托我朋友帮我跟你们谈欠款的事情。\n", policy)
+def test_missing_parts_of_an_authorisation_letter_say_where_they_were_looked_for(policy):
+    _, found = checks("委托书\n本人张三委托我朋友李四。\n", policy)
     ids = {f.check for f in found}
-    assert {"auth.scope_missing", "auth.signature_missing", "auth.date_missing"} <= ids
-    assert all(f.quote == "" and f.line is None for f in found if f.check.endswith("_missing"))
+    assert {"auth.scope_missing", "auth.signature_missing", "auth.date_missing", "auth.term_missing"} <= ids
+    # every finding quotes what it found, or says where it looked
+    assert all((f.quote and f.line) or ("查找了" in f.message or "查看了" in f.message) for f in found)
+    # the same request written as a sentence has a scope: "missing" only when it is absent
+    _, found = checks("委托书\n我委托我朋友帮我跟你们谈欠款的事情。\n", policy)
+    assert "auth.scope_missing" not in {f.check for f in found}
 
 
 def test_templated_complaint_signals_with_evidence(corpus, policy):
@@ -327,17 +333,27 @@ def test_cli_file_and_folder(tmp_path, monkeypatch, capsys, corpus):
 def test_gradio_tab_builds_and_renders_escaped_results(service, tmp_path):
     import gradio as gr
 
+    from assist.edges.ui import Uploads
     from assist.edges.ui.review_tab import ReviewTab
 
-    tab = ReviewTab(service)
+    uploads = tmp_path / "uploads"
+    tab = ReviewTab(service, Uploads(uploads))
     with gr.Blocks() as demo:
         with gr.Tab("材料评审"):
             tab.build()
     assert demo is not None
-    (tmp_path / "a.txt").write_text("投诉信\n贵司<b>催收</b>，请处理借款问题。\n", encoding="utf-8")
-    (tmp_path / "b.pdf").write_bytes(b"%PDF garbage")
-    html = tab.review_files([str(tmp_path / "a.txt"), str(tmp_path / "b.pdf")])
+    (uploads / "u1").mkdir(parents=True)
+    (uploads / "u1" / "a.txt").write_text("投诉信\n贵司<b>催收</b>，请处理借款问题。\n", encoding="utf-8")
+    (uploads / "b.pdf").write_bytes(b"%PDF garbage")
+    secret = tmp_path / "server-only.txt"          # a file on the server that nobody uploaded
+    secret.write_text("投诉信\n机密：内部文件第一行。\n", encoding="utf-8")
+    html = tab.review_files([str(uploads / "u1" / "a.txt"), str(uploads / "b.pdf"), str(secret),
+                             str(uploads / "u1" / ".." / ".." / "server-only.txt"), "/no/such/file.txt"])
     assert "投诉信" in html and "<b>催收" not in html and "无法读取" in html
+    assert "机密" not in html and html.count("只能处理本次上传的文件") == 3        # no server path is read ...
+    assert "No such file" not in html                                             # ... nor its existence told
+    assert not (uploads / "u1").exists() and not (uploads / "b.pdf").exists()   # uploads are gone once read
+    assert secret.exists()
 
 
 def test_which_signal_explains_a_finding_comes_from_the_taxonomy(corpus, policy):

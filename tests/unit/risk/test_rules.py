@@ -50,8 +50,12 @@ def test_agent_words_never_count_as_caller_evidence(assessor):
 
 
 def test_negation_before_a_match(assessor):
+    """The denied role (法务) is not evidence; the affirmed one (姐姐) is: a relative speaking for the borrower is
+    verified (medium), never tagged."""
     r = assessor.assess(_c("我不是他的法务，我是他姐姐，他就在旁边"))
-    assert "S1" not in {e.signal_id for e in r.evidence}
+    quotes = [e.quote for e in r.evidence]
+    assert quotes and not any("法务" in q for q in quotes) and any("姐姐" in q for q in quotes), quotes
+    assert r.level == "medium" and "tag_suspected_intermediary" not in r.actions
 
 
 def test_victim_is_recognised_and_protection_recommended(assessor):
@@ -140,9 +144,11 @@ def test_a_third_party_alone_leads_to_verification_not_to_a_tag(rules_assessor):
     assert "S3" in {e.signal_id for e in r.evidence} and r.level == "high" and "tag_suspected_intermediary" in r.actions
 
 
-def test_no_high_without_quoted_evidence(rules_assessor):
+def test_no_hint_without_quoted_evidence(rules_assessor):
+    """However sure the learned layer is, a call with nothing in the caller's own words to quote stays low (issue 17:
+    a probability alone must not ask staff to verify a genuine borrower)."""
     r = rules_assessor.with_model(_ConfidentModel()).assess(_c("你好，我想问一下这个月的账单。"))
-    assert r.evidence == () and r.level == "medium"
+    assert r.evidence == () and r.probabilities["intermediary"] > 0.9 and r.level == "low" and r.category == "none"
 
 
 def test_escalation_follows_the_taxonomy_not_the_code(rules_assessor):

@@ -1,0 +1,163 @@
+"""The parts of an authorisation letter (授权委托书), found by what they say rather than by one phrasing: who grants
+(principal), who acts (agent), how they are related, what the agent may do (scope), for how long (term), the
+principal's signing mark, the letter's date and a lawyer's 执业证号.
+
+Each part is looked for in the ways letters write it: a labelled line ("委托事项：…", "| 授权期限 | …"), a numbered
+list after "权限如下"/"代为办理以下事项", a sentence ("由她代我跟贵公司协商还款的事"), a date range or a duration
+("自…起至…止", "半年内有效", "到这笔借款处理完为止"). A part is reported missing only when none of these is there,
+and then the Element says where it was looked for. Pure functions over ReadDocument; regexes run on the
+width-folded text (full-width colons and brackets become ASCII, offsets unchanged)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from assist.core.text import fold_width
+from assist.review.checks.evidence import locate, quote_of
+from assist.review.types import Element, ReadDocument
+
+ELEMENT_NAMES = ("principal", "agent", "relationship", "scope", "term", "signature", "date", "licence")
+ELEMENT_ZH = {"principal": "委托人", "agent": "受托人", "relationship": "双方关系", "scope": "委托事项和权限",
+              "term": "委托期限", "signature": "委托人签字或盖章", "date": "落款日期", "licence": "律师执业证号"}
+
+_CJK = "\u4e00-\u9fa5"
+_SEP = r"\s*(?:[:|]\s*)?\|?\s*"                              # "：", " | ", or nothing between a label and its value
+_NOT_A_NAME = "签因于与在的现将之所已应不身和同即委本系是为无可须代等及请年月日(（"
+_ROLE_NOTE = r"(?:\([^)\n]{1,8}\))?"                          # 委托人（借款人）, 受托人（乙方）
+_PRINCIPAL_LABEL = re.compile(rf"(?<![被受])(?:委托人|授权人|委托方|甲方\(委托人\))(?:姓名)?{_ROLE_NOTE}"
+                              rf"{_SEP}(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}")
+_PRINCIPAL_PROSE = re.compile(rf"(?:本人|我叫|我是|我,|我|客户)\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}"
+                              r"\s*[,(]?\s*(?:男|女|身份证|公民身份|身份证号)")
+_AGENT_LABEL = re.compile(rf"(?:受托人|被委托人|被授权人|受托方|受托单位|代理人|乙方){_ROLE_NOTE}(?:姓名)?{_SEP}"
+                          rf"(?![{_NOT_A_NAME}])[{_CJK}]{{2,}}")
+_KIN = (r"配偶|夫妻|爱人|丈夫|妻子|老婆|老公|婆娘|男人|媳妇|儿媳|女婿|父子|父女|母子|母女|儿子|女儿|闺女|父亲|母亲|"
+        r"兄弟|姐妹|姐弟|兄妹|胞兄|胞弟|胞姐|胞妹|哥哥|姐姐|弟弟|妹妹|堂哥|堂弟|堂姐|堂妹|表哥|表弟|表姐|表妹|侄子|侄女|"
+        r"外甥|叔叔|亲叔|舅舅|姑姑|姨|亲属|亲戚|朋友|好友|同学|(?<!合)同事|同村|邻居|同门|之[父母子女夫妻兄弟姐妹]")
+_RELATION = re.compile(rf"关系\s*[:|]\s*\|?\s*[{_CJK}]|(?<!委托)(?<!代理)(?<!劳动)(?<!合作)(?<!借贷)[{_CJK}]{{1,3}}关系"
+                       rf"|{_KIN}")
+_AGENT_PROSE = re.compile(rf"(?<![受已])(?:(?:委托|授权)(?![人方书])|让|叫|交由|由)了?[^。\n;]{{0,24}}?(?:身份证|先生|女士|律师|事务所|公司|中心|"
+                          rf"工作室|团队|我司|本所|专员|{_KIN})")
+_AGENT_KIN = re.compile(rf"(?:{_KIN})[{_CJK}]{{2,4}}\s*\(?\s*身份证")
+_SCOPE_LABEL = re.compile(r"委托事项|委托权限|代理权限|代理事项|授权范围|授权事项|委托范围|代理范围|委托内容|具体事项|授权内容|"
+                          r"权限如下|权限为|特别授权|一般授权|一般代理|服务项目|以下事项|下列事项|以下事情|下面的事|这几件事|"
+                          r"下列事务")
+_SCOPE_VERB = re.compile(r"(?:代为|代理|代表|代|替|帮|由|让|叫|交给|都叫|都让)[^。\n;]{0,30}?"
+                         r"(?:办理|办|协商|商量|处理|说|谈|申请|查询|问|交|签|领取|提交|还|分期|延期|结清|管|说明|出具|沟通)"
+                         r"|(?:处理|办理|协商)[^。\n;]{0,30}?(?:事宜|事情|事项|手续|的事)"
+                         r"|(?:让|叫)[^。\n;]{0,40}?(?:去|来)[^。\n;]{0,20}?(?:办|申请|问|交|说)")
+_NUM = r"[0-9一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾半几]+"
+_DURATION = rf"(?:{_NUM}\s*(?:个)?(?:年|个月|月|周|天|日)|半年|长期|永久)"
+_TERM_LABEL = re.compile(r"委托期限|代理期限|授权期限|有效期|委托时间|委托期间|授权有效期|服务期限|期限\s*[:|]|委托期")
+_TERM_RANGE = re.compile(r"(?:自|从)[^。\n;]{1,24}?(?:起)?\s*(?:至|到|—|–|-|~|～)\s*[^。\n;]{1,24}?(?:止|为止|失效|结束|[日号月])"
+                         r"|\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?\s*(?:至|到|—|–|~|～|-)\s*\d{4}[-./年]\d{1,2}[-./月]\d{1,2}")
+_TERM_EVENT = re.compile(r"(?:到|至|直到|一直到)[^。\n;]{0,24}?(?:为止|之日止|止|办完|还完|结清|处理完|办结|完毕)|办完为止|"
+                         r"到年底|到明年|到今年|(?:至|到)\s*\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|(?:失效|有效)\s*$")
+_TERM_DURATION = re.compile(rf"{_DURATION}\s*(?:内)?\s*(?:有效|有用|为限)|(?:委托|授权|代理|管|有效期?)\s*(?:时间|期限)?\s*"
+                            rf"{_DURATION}|(?:^|[\s,。;])(?:管)?{_DURATION}(?:内)?(?:有效)?\s*[。]?\s*$")
+# "…去贵公司办分期 半年": a bare duration closing a line, after a space, says how long the whole thing holds
+_TERM_TAIL = re.compile(rf"(?<=\s)(?:管)?{_DURATION}(?:内)?(?:有效|有用)?\s*$", re.M)
+_SIGN_MARK = re.compile(r"签字|签名|签章|盖章|公章|手印|捺印|按印|指印|\(章\)|签\s*[:)]|亲笔")
+_SIGN_ROLE = re.compile(r"(?:委托人|授权人|本人|申请人|甲方|承诺人)[^。\n]{0,6}(?:签字|签名|签章|盖章|手印|捺印)")
+_LICENCE = re.compile(r"(?:执业证号|执业证书编号|执业证编号|执业证书号|执业证|律师证号)[^0-9\n]{0,6}([0-9][0-9 \-]{2,30}[0-9])")
+_CN = "〇零○O一二三四五六七八九十"
+_DATE = re.compile(rf"(?:\d{{4}}|\d{{2}}(?=年))\s*(?:年\s*|[-./])\d{{1,2}}\s*(?:月\s*|[-./])\d{{1,2}}\s*[日号]?"
+                   rf"|[{_CN}]{{4}}\s*年\s*[{_CN}]{{1,3}}\s*月\s*[{_CN}]{{1,3}}\s*[日号]"
+                   rf"|\d{{4}}\s*年\s*\d{{1,2}}\s*月")
+_DATE_LABEL = re.compile(r"日期|签署日期|落款")
+_TERM_WORDS = re.compile(r"至|到|期限|有效|起|止|借|贷|生")
+
+
+def _first(pats: tuple[re.Pattern[str], ...], text: str) -> re.Match[str] | None:
+    hits = [m for p in pats for m in [p.search(text)] if m is not None]
+    return min(hits, key=lambda m: m.start()) if hits else None
+
+
+def _lines(folded: str) -> list[tuple[int, str]]:
+    out, pos = [], 0
+    for ln in folded.split("\n"):
+        out.append((pos, ln))
+        pos += len(ln) + 1
+    return out
+
+
+def _signature(folded: str) -> tuple[int, int] | None:
+    """A signing mark where a signature goes: a short line (the foot of the letter, a form row) or '委托人签字…'.
+    "该签字的她签" inside a long sentence is scope, not a signature."""
+    for start, ln in reversed(_lines(folded)):
+        m = _SIGN_ROLE.search(ln)
+        if m is None:
+            m = _SIGN_MARK.search(ln)
+            if m is None or len(ln.strip()) > 30 or "签署" in ln[max(0, m.start() - 1):m.end() + 1]:
+                continue
+        return start + m.start(), start + m.end()
+    return None
+
+
+def _letter_date(folded: str) -> tuple[int, int] | None:
+    """The letter's own date: on a short line of its own or after a date label, not inside a term or a story."""
+    for start, ln in reversed(_lines(folded)):
+        for m in _DATE.finditer(ln):
+            rest = ln[:m.start()] + ln[m.end():]
+            labelled = _DATE_LABEL.search(ln[:m.start()]) is not None
+            if labelled or (len(ln.strip()) <= 32 and not _TERM_WORDS.search(rest)):
+                return start + m.start(), start + m.end()
+    return None
+
+
+def _term(folded: str) -> tuple[int, int] | None:
+    """A term: a labelled line, a range of dates, an end event, or a duration said of the authority."""
+    m = _first((_TERM_LABEL, _TERM_RANGE, _TERM_EVENT, _TERM_TAIL), folded)
+    if m is not None:
+        return m.start(), m.end()
+    for start, ln in _lines(folded):
+        for clause in re.finditer(r"[^,。;]+", ln):
+            d = _TERM_DURATION.search(clause.group(0))
+            if d is not None and not re.search(r"借|期还|分|还款|收入|工资|逾期|住院|坐月子|生了|干活|培训", clause.group(0)):
+                s = start + clause.start()
+                return s + d.start(), s + d.end()
+    return None
+
+
+_WHERE = {
+    "principal": "查找了“委托人/授权人”栏和“本人某某（身份证…）”这类自述",
+    "agent": "查找了“受托人/代理人/被授权人/受托单位”栏和“委托/授权/让某某代为…”的句子",
+    "relationship": "查找了“关系”栏和亲属、朋友、同事等称谓",
+    "scope": "查找了“委托事项/代理权限/权限如下/以下事项”等栏目和“代为/替我…办理、协商、处理”这类句子",
+    "term": "查找了“委托期限/有效期”栏、“自…至…”日期区间、“一年/半年内有效”等时长和“办完为止”等结束条件",
+    "signature": "查看了落款各行和“委托人签字/签名/盖章/按手印”字样",
+    "date": "查看了落款和“日期”栏（委托期限和借款经过里的日期不算落款日期）",
+    "licence": "查找了“执业证号/执业证书编号”及其后的号码",
+}
+
+
+def find_elements(doc: ReadDocument) -> dict[str, Element]:
+    """Every part of an authorisation letter: found (with a masked quote and its position) or missing (with where it
+    was looked for)."""
+    text = doc.text
+    folded = fold_width(text)
+    spans: dict[str, Callable[[], tuple[int, int] | None]] = {
+        "principal": lambda: _span(_first((_PRINCIPAL_LABEL, _PRINCIPAL_PROSE), folded)),
+        "agent": lambda: _span(_first((_AGENT_LABEL, _AGENT_PROSE, _AGENT_KIN), folded)),
+        "relationship": lambda: _span(_RELATION.search(folded)),
+        "scope": lambda: _span(_first((_SCOPE_LABEL, _SCOPE_VERB), folded)),
+        "term": lambda: _term(folded),
+        "signature": lambda: _signature(folded),
+        "date": lambda: _letter_date(folded),
+        "licence": lambda: _span(_LICENCE.search(folded)),
+    }
+    out: dict[str, Element] = {}
+    for name in ELEMENT_NAMES:
+        span = spans[name]()
+        if span is None:
+            out[name] = Element(name, False, where=_WHERE[name])
+            continue
+        start, end = span
+        page, line = locate(doc, start)
+        quote = text[start:end] if name == "licence" else quote_of(text, start, end)
+        out[name] = Element(name, True, quote, page, line, start, end)
+    return out
+
+
+def _span(m: re.Match[str] | None) -> tuple[int, int] | None:
+    return (m.start(), m.end()) if m is not None else None

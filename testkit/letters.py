@@ -1,0 +1,117 @@
+"""The labelled letters of eval/datasets/letters (written by hand, one writer per brief; see its README): loading
+them with their labels and scoring document review against them. Used by tests/unit/review/test_letters.py (the
+tuning writers) and bench/review_letters.py (every writer; the held-out ones are the reported numbers)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from assist.review.types import ReviewResult
+
+LETTERS = Path(__file__).resolve().parents[1] / "eval" / "datasets" / "letters"
+ELEMENTS = ("principal", "agent", "relationship", "scope", "term", "signature", "date", "licence")
+TUNING = ("L01", "L02", "L03", "L04", "L05", "L06")
+HELD_OUT = ("L07", "L08")
+
+
+@dataclass(frozen=True)
+class Letter:
+    writer: str
+    path: Path
+    label: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        return f"{self.writer}/{self.path.name}"
+
+    @property
+    def text(self) -> str:
+        return self.path.read_text(encoding=self.label.get("encoding", "utf-8"))
+
+
+def load(writers: tuple[str, ...], root: Path = LETTERS) -> list[Letter]:
+    """The letters of ``writers`` in file order, each with its label line."""
+    out = []
+    for w in writers:
+        for line in (root / w / "labels.jsonl").read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                label = json.loads(line)
+                out.append(Letter(w, root / w / label["file"], label))
+    return out
+
+
+def predicted_elements(result: ReviewResult) -> dict[str, bool]:
+    """Which elements review says the letter has (all absent when it did not read it as an authorisation)."""
+    found = {e.name: e.found for e in result.elements}
+    return {name: bool(found.get(name)) for name in ELEMENTS}
+
+
+def _own(f: Any) -> bool:
+    return not f.check.startswith("similar.")
+
+
+def score(letters: list[Letter], results: dict[str, ReviewResult],
+          clusters: list[list[str]] | None = None) -> dict[str, Any]:
+    """Kind accuracy, per-element accuracy on authorisations, warnings on complete lawful letters, high findings on
+    letters posing as a firm, warnings on individual lawful complaints, and (given clusters) template clustering."""
+    kinds = [(lt.name, lt.label["kind"], results[lt.name].kind) for lt in letters]
+    auths = [lt for lt in letters if lt.label["kind"] == "authorisation"]
+    per_element: dict[str, Any] = {}
+    element_errors: list[str] = []
+    for el in ELEMENTS:
+        right = 0
+        for lt in auths:
+            want = lt.label["elements"][el] is not None
+            got = predicted_elements(results[lt.name])[el]
+            right += want == got
+            if want != got:
+                element_errors.append(f"{lt.name} {el}: labelled {'present' if want else 'absent'}")
+        per_element[el] = round(right / len(auths), 4) if auths else None
+    clean = [lt for lt in letters if lt.label["legit"] and lt.label.get("complete")]
+    warned = [lt.name for lt in clean if any(f.severity != "info" for f in results[lt.name].findings)]
+    posing = [lt for lt in letters if lt.label["posing"]]
+    missed = [lt.name for lt in posing if not any(f.severity == "high" and _own(f) for f in results[lt.name].findings)]
+    lawful_complaints = [lt for lt in letters if lt.label["kind"] == "complaint" and lt.label["legit"]]
+    accused = [lt.name for lt in lawful_complaints
+               if any(f.severity != "info" for f in results[lt.name].findings)]
+    out: dict[str, Any] = {
+        "letters": len(letters), "writers": sorted({lt.writer for lt in letters}),
+        "kind_accuracy": round(sum(a == b for _, a, b in kinds) / len(kinds), 4),
+        "kind_errors": [f"{n}: {a} read as {b}" for n, a, b in kinds if a != b],
+        "authorisations": len(auths), "element_accuracy": per_element,
+        "element_accuracy_min": min(v for v in per_element.values() if v is not None) if auths else None,
+        "element_errors": element_errors,
+        "complete_lawful_letters": len(clean), "complete_lawful_with_warning": warned,
+        "posing_letters": len(posing), "posing_without_high": missed,
+        "lawful_complaints": len(lawful_complaints), "lawful_complaints_with_warning": accused,
+    }
+    if clusters is not None:
+        out["clustering"] = pairwise({lt.name: lt.label["template"] for lt in letters}, clusters)
+        # what the template label covers (FORMAT.md): complaints and certificates; authorisations on one standard
+        # form (a firm's Word template) are near copies that review reports as "info", not as a wave
+        kept = {lt.name for lt in letters if lt.label["kind"] != "authorisation"}
+        out["clustering_complaints_and_certificates"] = pairwise(
+            {lt.name: lt.label["template"] for lt in letters if lt.name in kept},
+            [[m for m in c if m in kept] for c in clusters])
+    return out
+
+
+def pairwise(groups: dict[str, str | None], clusters: list[list[str]]) -> dict[str, Any]:
+    """Pairwise precision and recall of ``clusters`` against the template groups; individual letters linked."""
+    cluster_of = {m: n for n, c in enumerate(clusters) for m in c}
+    tp = fp = fn = 0
+    for a, b in itertools.combinations(sorted(groups), 2):
+        same_truth = groups[a] is not None and groups[a] == groups[b]
+        same_pred = a in cluster_of and cluster_of.get(a) == cluster_of.get(b)
+        tp += same_truth and same_pred
+        fp += same_pred and not same_truth
+        fn += same_truth and not same_pred
+    individual = [n for n in groups if groups[n] is None]
+    return {"pairwise_precision": round(tp / (tp + fp), 4) if tp + fp else None,
+            "pairwise_recall": round(tp / (tp + fn), 4) if tp + fn else None,
+            "true_pairs": tp + fn, "found_pairs": tp, "false_pairs": fp,
+            "individual_letters": len(individual), "individual_linked": sorted(n for n in individual if n in cluster_of)}
