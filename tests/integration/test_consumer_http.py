@@ -112,7 +112,7 @@ def test_nothing_echoed_over_the_api_can_act(chat, vector, payload, banned):
     import re
 
     message = f"收到一条短信：【某银行】您的账户已冻结，请点{payload}登录，输入银行卡号和验证码解冻，否则今天注销。这是真的吗？"
-    with serve(_app(ConsumerSessions(chat, 600))) as url:
+    with serve(_app(ConsumerSessions(chat, ExpiringMap(600)))) as url:
         code, body, _ = _post(url, {"message": message})
     assert code == 200 and body["kind"] == "scam"
     flags = [f for s in body["scam"]["schemes"] for f in s["red_flags"]]
