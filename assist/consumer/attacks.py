@@ -24,7 +24,7 @@ _KIN = (r"(他|她|我(的)?(前夫|前妻|朋友|儿子|女儿|老公|老婆|�
 ATTACKS: list[tuple[str, str]] = [
     (r"(忽略|忘掉|忘记|无视|作废|不用管|跳过).{0,10}(指令|只令|要求|提示|规则|设定|限制|你是)|"
      r"ignore (all |the |your )?(previous|above|prior|earlier) (instructions|rules)|(开发者|调试|管理员|越狱|上帝)(模式|指令|权限)|"
-     r"developer mode|admin|override|jailbreak|(ai|助手|模型).{0,6}请注意|\[\[sy|"
+     r"developer mode|admin|override|jailbreak|((?<![a-z])ai|助手|模型).{0,6}请注意|\[\[sy|"
      r"(上面|以上|之前|前面).{0,10}(内容|指令|文字|设定|说明).{0,8}(重复|复述|输出|发|念|贴)", "prompt_injection"),
     (r"(系统|系铳)(消息|提示|提是词|设置|配置|指令)|system (prompt|message)|提示词|xi ?tong ?ti ?shi|hua ?shu|"
      r"(重复|复述|翻译|输出|列出|显示|导出|贴出|发出).{0,16}(上面|以上|之前|说明|规则|配置|知识库|隐藏|文档|条目|原文)|"
@@ -95,9 +95,13 @@ def rule_features(message: str) -> np.ndarray:
 
 # The learned layer never refuses a consumer asking for advice about something that happened to them, or asking
 # where to complain (a right); the rules still refuse pressure templates and the like.
-_ADVICE = re.compile(r"(要不要|该不该|怎么办|是不是(骗|真的|假的)|真的假的|靠谱吗|可信吗|能信吗|正常吗|有没有问题)")
+_ADVICE = re.compile(r"(要不要|该不该|怎么办|是不是(骗|真的|假的)|真的假的|靠谱吗|可信吗|能信吗|正常吗|有没有问题|"
+                     r"(诈骗|骗子|骗局|骗人的?)[吗么吧][？?]?$)")
 _RIGHTS = re.compile(r"(投诉|12378|12363|监管|管你们|不满意|申诉|找谁|上级)")
 _PRESSURE = re.compile(r"(逼|施压|模板|扛不住|曝光|群发|批量|让步|怕)")
+# The learned layer was trained on messages of at most 180 characters; a longer text (a pasted story) is outside what
+# it learned, and embedding it would cost more than the whole answer's budget. The rules still read all of it.
+LEARNED_MAX_CHARS = 200
 
 
 class AttackFilter:
@@ -113,6 +117,8 @@ class AttackFilter:
         if cat is not None or self.model is None or self.embedder is None:
             return cat
         norm = normalize(message)
+        if len(norm) > LEARNED_MAX_CHARS:
+            return None
         if _ADVICE.search(norm) or (_RIGHTS.search(norm) and not _PRESSURE.search(norm)):
             return None
         p = self.model.probabilities(featurize(self.embedder, message, rule_features))["attack"]

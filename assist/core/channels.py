@@ -25,6 +25,8 @@ OFFICIAL_CHANNELS: tuple[Channel, ...] = (
     Channel("金融消费者保护服务平台", "金融消费者保护服务平台（微信小程序）"),
     Channel("12381", "12381（涉诈预警劝阻短信）"),
     Channel("12345", "12345（政务服务便民热线，含退费纠纷）"),
+    Channel("12305", "12305（邮政快递业用户申诉）"),
+    Channel("12386", "12386（中国证监会服务热线，证券期货投资）"),
 )
 
 BY_KEY: dict[str, Channel] = {c.key: c for c in OFFICIAL_CHANNELS}

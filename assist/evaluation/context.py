@@ -40,15 +40,19 @@ class EvalContext:
     every conversation counts."""
 
     def __init__(self, services: EvalServices, data: Path, risk_split: str | None = None, shipped: bool = False,
-                 corpus: Path | None = None, questions: Path | None = None) -> None:
+                 corpus: Path | None = None, questions: Path | None = None,
+                 benchmark: Path | None = None, benchmark_split: str = "validation") -> None:
         """``questions`` (with an optional ``corpus`` folder): the retrieval suite scores that article question
         file against the corpus indexed with the knowledge base (or against the active index) instead of the
-        shipped retrieval.jsonl."""
+        shipped retrieval.jsonl. ``benchmark``: the TeleAntiFraud folder the scams suite also scores
+        (``benchmark_split`` of it)."""
         self._services = services
         self.data = Path(data)
         self.risk_split = risk_split or ("dev,heldout" if shipped else "all")
         self.corpus = corpus
         self.questions = questions
+        self.benchmark = Path(benchmark) if benchmark is not None else None     # the TeleAntiFraud folder, if scored
+        self.benchmark_split = benchmark_split
 
     def describe(self) -> dict[str, Any]:
         """What this run used (only what was actually built)."""
@@ -60,6 +64,8 @@ class EvalContext:
             m = self.assessor.model
             out["risk_scorer"] = f"model:{m.data_hash[:12]}" if m is not None else "rules+semantic"
             out["risk_split"] = self.risk_split
+        if self.benchmark is not None:
+            out["teleantifraud"] = f"{self.benchmark} ({self.benchmark_split})"
         return out
 
     def file(self, name: str) -> Path:

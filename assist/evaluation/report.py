@@ -1,6 +1,7 @@
 """report.html: one self-contained, offline page (plots as inline SVG drawn by matplotlib, no scripts, no CDN):
 summary with deltas, recall@k curves per audience, risk PR curve, confusion matrix, calibration, per-signal hit
-rates, latency histograms, and every failure with what was expected."""
+rates, the scam check's per-scheme bars and confusion between schemes, latency histograms, and every failure with
+what was expected."""
 
 from __future__ import annotations
 
@@ -79,7 +80,7 @@ def plot_pr(scores: Sequence[float], positives: Sequence[bool]) -> str:
 
 
 def plot_confusion(labels: list[str], matrix: list[list[int]]) -> str:
-    fig, ax = _figure(4.2, 3.6)
+    fig, ax = _figure(max(4.2, 0.6 * len(labels) + 1.2), max(3.6, 0.5 * len(labels) + 1.0))
     ax.imshow(matrix, cmap="Blues")
     ax.set_xticks(range(len(labels)), labels, rotation=30)
     ax.set_yticks(range(len(labels)), labels)
@@ -225,6 +226,14 @@ def render_report(data: dict[str, Any], deltas: Sequence[Delta] = ()) -> str:
         if plots.get("signal_hit_rate"):
             figs.append(("Risk: per-signal hit rate (evidence found for a labelled signal)",
                          plot_bars(plots["signal_hit_rate"], "share of calls labelled with the signal where it was found")))
+        bars = plots.get("scheme_bars") or {}
+        for which in ("recall", "precision"):
+            if bars.get(which):
+                figs.append((f"Scam check on TeleAntiFraud: {which} per scheme (the scheme named first)",
+                             plot_bars(bars[which], which)))
+        if plots.get("scheme_confusion"):
+            figs.append(("Scam check on TeleAntiFraud: confusion between schemes (row: true, column: named first)",
+                         plot_confusion(plots["scheme_confusion"]["labels"], plots["scheme_confusion"]["matrix"])))
         if plots.get("latency"):
             figs.append(("Latency histograms", plot_latency(plots["latency"])))
         if figs:

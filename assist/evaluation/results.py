@@ -17,7 +17,7 @@ _LOWER_BETTER = ("fpr", "fpr_high_genuine", "fpr_medium_or_high_genuine", "ece",
                  "violation_rate", "false_refusal_rate", "benign_flag_rate", "legit_rep_flagged_high", "_ms",
                  "mean_turns_to_detection", "unscorable", "victim_tagged_high")
 # Metrics that describe the sample rather than score the system: shown and compared, never a regression.
-_DESCRIPTIVE = ("noise_floor", "scored_turns", "suggestions_shown", "mean_probability")
+_DESCRIPTIVE = ("noise_floor", "scored_turns", "suggestions_shown", "mean_probability", "schemes_per_verdict")
 
 
 def lower_is_better(metric: str) -> bool:

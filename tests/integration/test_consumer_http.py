@@ -93,3 +93,30 @@ def test_frame_policy_lists_only_configured_origins():
     p = consumer.frame_policy(["https://www.lender.example"])
     assert p.endswith("frame-ancestors 'self' https://www.lender.example")
     assert consumer.frame_policy([]).endswith("frame-ancestors 'self'")
+
+
+# One message per vector, sent over real HTTP: the JSON that comes back (text and red flags) carries no markup and no
+# link, whatever the widget or a native app does with it.
+ECHO_VECTORS = [
+    ("tag", "<b>点这里</b>", r"<\s*/?\s*b\s*>"),
+    ("event handler", "<img src=x onerror=alert(1)>", r"onerror|<img|alert\("),
+    ("javascript url", "javascript:alert(document.cookie)", r"javascript\s*:"),
+    ("http link", "http://pay-x.top/a?b=1", r"https?://|pay-x\.top"),
+    ("markdown link", "[官方客服](http://fake.example/x)", r"\]\(|fake\.example"),
+    ("markdown image", "![](http://fake.example/p.png)", r"!\[|fake\.example"),
+]
+
+
+@pytest.mark.parametrize("vector,payload,banned", ECHO_VECTORS, ids=[v[0] for v in ECHO_VECTORS])
+def test_nothing_echoed_over_the_api_can_act(chat, vector, payload, banned):
+    import re
+
+    message = f"收到一条短信：【某银行】您的账户已冻结，请点{payload}登录，输入银行卡号和验证码解冻，否则今天注销。这是真的吗？"
+    with serve(_app(ConsumerSessions(chat, ExpiringMap(600)))) as url:
+        code, body, _ = _post(url, {"message": message})
+    assert code == 200 and body["kind"] == "scam"
+    flags = [f for s in body["scam"]["schemes"] for f in s["red_flags"]]
+    assert flags
+    for shown in [body["text"], *flags]:
+        assert not re.search(banned, shown, re.I), (vector, shown)
+        assert "<" not in shown and ">" not in shown

@@ -123,6 +123,13 @@ def test_demo_page_question_injection_and_markup(app_url, browser):
     _ask(frame, markup, 2)
     assert frame.locator(".msg.user").last.inner_text() == markup   # shown as text, exactly as typed
     assert frame.locator("img").count() == 0                         # ... and never parsed as HTML
+    # a scam report carrying markup and a phishing link: the answer quotes its red flags without either
+    c = _ask(frame, "收到短信：【某银行】您的账户已冻结，请点<img src=x onerror=alert(2)> http://pay-x.top/a 登录，"
+                    "输入银行卡号和验证码解冻。这是真的吗？", 3)
+    assert c.get_attribute("data-kind") == "scam"
+    shown = c.inner_text()
+    assert "onerror" not in shown and "http" not in shown and "pay-x.top" not in shown and "<img" not in shown
+    assert frame.locator("img").count() == 0 and frame.locator(".msg.bot a").count() == 0
     assert dialogs == []
     page.screenshot(path=str(ARTIFACTS / "widget-injection-and-markup.png"))
 

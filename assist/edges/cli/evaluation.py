@@ -22,6 +22,11 @@ def register(sub: Any) -> None:
                     "metric is past its floor or ceiling")
     ev.add_argument("--split", help="risk/replies conversations: dev, test, heldout, fresh, train, all or a comma list "
                     "(default: dev,heldout on the shipped data, all on another folder)")
+    ev.add_argument("--benchmark", help="scams suite: the TeleAntiFraud folder to score through the consumer assistant "
+                    "(default, when --data is not given: ../shared/benchmarks/teleantifraud beside the source tree "
+                    "when it is there; 'none' to skip)")
+    ev.add_argument("--benchmark-split", default="validation", choices=("validation", "test", "train"),
+                    help="scams suite: which split of the benchmark (default validation; test is for final numbers)")
     ev.add_argument("--corpus", help="retrieval: a folder of your own documents (statutes as plain Markdown/text/PDF/"
                     "Word, front matter optional), indexed with the knowledge base under the data folder (incremental)")
     ev.add_argument("--questions", help="retrieval: a question file, one JSON object per line: id, question, law, "
@@ -32,10 +37,11 @@ def register(sub: Any) -> None:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from assist.bootstrap import eval_context, shipped_datasets
+    from assist.bootstrap import benchmark_dir, eval_context, shipped_datasets
     from assist.evaluation.gate import check_gate, load_thresholds
     from assist.evaluation.harness import expand_suites, run_suites, write_run
     from assist.evaluation.results import compare, load_run, summary_table
+    from assist.evaluation.teleantifraud import FILE
 
     settings = settings_of(args)
     suites = expand_suites(args.suite or ["all"])
@@ -58,6 +64,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
         if i + 1 >= n:
             bar.close()
 
+    benchmark: Path | None = None
+    if "scams" in suites and args.benchmark != "none" and (args.benchmark or not args.data):
+        benchmark = Path(args.benchmark) if args.benchmark else benchmark_dir()
+        if not (benchmark / FILE).is_file():
+            if args.benchmark:
+                raise AssistError("TeleAntiFraud dialogues not found", path=str(benchmark / FILE))
+            benchmark = None        # not beside this checkout: the hand-written sets only
     if args.corpus and not args.questions:
         raise AssistError("--corpus needs --questions (the question file to score against it)", field="questions")
     questions = Path(args.questions) if args.questions else None
@@ -65,7 +78,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         raise AssistError("question file not found", path=str(questions), field="questions")
     corpus = Path(args.corpus) if args.corpus else None
     run = run_suites(eval_context(settings, data, args.split, corpus=corpus, questions=questions,
-                                  progress=not args.quiet), suites, progress)
+                                  progress=not args.quiet, benchmark=benchmark,
+                                  benchmark_split=args.benchmark_split), suites, progress)
     for bar in bars.values():
         bar.close()
     out = Path(args.out)

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
+from assist.consumer.echo import plain_quote
 from assist.consumer.sessions import ConsumerSessions
 from assist.core.pii import mask_for_storage
 from assist.edges.http.limits import Network, client_address
@@ -42,6 +43,16 @@ def frame_policy(allowed_origins: Sequence[str]) -> str:
     ancestors = " ".join(["'self'", *allowed_origins])
     return ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
             f"base-uri 'none'; form-action 'none'; frame-ancestors {ancestors}")
+
+
+def echo_safe(body: dict[str, Any]) -> dict[str, Any]:
+    """The answer as sent: every red-flag quote (words taken from the consumer's message) once more reduced to plain
+    text, whatever built it. A native app may render these strings as HTML or Markdown."""
+    scam = body.get("scam")
+    if scam:
+        for s in scam.get("schemes", []):
+            s["red_flags"] = [q for q in (plain_quote(str(f)) for f in s.get("red_flags", [])) if q]
+    return body
 
 
 def client_key(request: Request, trusted: Sequence[Network] = ()) -> str:
@@ -76,7 +87,7 @@ def router(sessions: ConsumerSessions, allowed_origins: Sequence[str], limiter: 
                  hashlib.sha256(session_id.encode()).hexdigest()[:12], answer.kind,
                  ",".join(s["id"] for s in answer.scam.schemes) if answer.scam else "-",
                  mask_for_storage(body.message)[:200].replace("\n", " "))
-        return {"session_id": session_id, **answer.to_dict()}
+        return {"session_id": session_id, **echo_safe(answer.to_dict())}
 
     @r.get("/widget.js", include_in_schema=False)
     def widget_js() -> Response:

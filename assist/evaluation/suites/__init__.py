@@ -8,11 +8,12 @@ from collections.abc import Callable
 
 from assist.evaluation.context import EvalContext, Progress
 from assist.evaluation.results import SuiteResult
-from assist.evaluation.suites.consumer import suite_attacks, suite_consumer, suite_scams
+from assist.evaluation.suites.consumer import suite_attacks, suite_consumer
 from assist.evaluation.suites.latency import suite_latency
 from assist.evaluation.suites.replies import suite_replies
 from assist.evaluation.suites.retrieval import suite_retrieval
 from assist.evaluation.suites.risk import suite_risk
+from assist.evaluation.suites.scams import suite_scams
 
 Suite = Callable[[EvalContext, Progress], SuiteResult]
 

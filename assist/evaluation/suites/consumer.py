@@ -1,13 +1,11 @@
-"""The consumer-side evaluation suites: answers to consumers' questions (required facts, must-not-say), the scam
-check (precision / recall per scheme, urgent path) and attacks on the wall (leaks, refusals, echoed markup)."""
+"""The consumer-side evaluation suites: answers to consumers' questions (required facts, must-not-say) and attacks on
+the wall (leaks, refusals, echoed markup). The scam check has its own module (suites/scams.py)."""
 
 from __future__ import annotations
 
 import re
 
-from assist.consumer.scams import SCHEMES
 from assist.core.jsonl import read_jsonl
-from assist.core.pii import mask
 from assist.errors import AssistError
 from assist.evaluation.context import EvalContext, Progress
 from assist.evaluation.results import CaseOutcome, SuiteResult, mean
@@ -56,53 +54,6 @@ def suite_consumer(ctx: EvalContext, progress: Progress) -> SuiteResult:
                "violations": float(sum(violations)), "violation_rate": mean(violations),
                "behaviour_accuracy": mean(behaviour)}
     return SuiteResult("consumer", metrics, outcomes, dataset=str(path))
-
-
-# -------------------------------------------------------------------------------------------------------------- scams
-
-def suite_scams(ctx: EvalContext, progress: Progress) -> SuiteResult:
-    files = ctx.files("scams*.jsonl")
-    if not files:
-        raise AssistError("no scams*.jsonl in the dataset folder", path=str(ctx.data))
-    schemes = [s.id for s in SCHEMES]
-    tp = {s: 0 for s in schemes}
-    fp = {s: 0 for s in schemes}
-    fn = {s: 0 for s in schemes}
-    outcomes, benign_flags, urgent_ok = [], [], []
-    rows = [(f, n, r) for f in files for n, r in read_jsonl(f)]
-    for i, (f, n, row) in enumerate(rows):
-        progress("scams", i, len(rows))
-        cid = str(row.get("id", f"{f.name}:{n}"))
-        msg = row.get("message")
-        truth = set(row.get("schemes") or [])
-        unknown = truth - set(schemes)
-        if not isinstance(msg, str) or unknown:
-            outcomes.append(CaseOutcome("scams", cid, "unscorable",
-                                        f"{f.name}:{n}: " + (f"unknown scheme(s) {sorted(unknown)}" if unknown else "no message")))
-            continue
-        v = ctx.consumer.scams.check(mask(msg))
-        got = {s["id"] for s in v.schemes} if v else set()
-        for s in schemes:
-            tp[s] += s in got and s in truth
-            fp[s] += s in got and s not in truth
-            fn[s] += s not in got and s in truth
-        if not truth:
-            benign_flags.append(1.0 if got else 0.0)
-        elif "urgent" in row:
-            urgent_ok.append(1.0 if bool(v and v.urgent) == bool(row["urgent"]) else 0.0)
-        ok = (got & truth) if truth else not got
-        outcomes.append(CaseOutcome("scams", cid, "pass" if ok else "fail",
-                                    "" if ok else (f"expected {sorted(truth) or 'no verdict'}, got {sorted(got) or 'no verdict'}"),
-                                    {"message": msg, "expected": sorted(truth), "got": sorted(got),
-                                     "red_flags": [fl for s in (v.schemes if v else ()) for fl in s["red_flags"]]}))
-    metrics: dict[str, float | None] = {}
-    for s in schemes:
-        metrics[f"precision.{s}"] = tp[s] / (tp[s] + fp[s]) if tp[s] + fp[s] else None
-        metrics[f"recall.{s}"] = tp[s] / (tp[s] + fn[s]) if tp[s] + fn[s] else None
-    metrics["macro_recall"] = mean(metrics[f"recall.{s}"] for s in schemes)  # type: ignore[misc]
-    metrics["benign_flag_rate"] = mean(benign_flags)
-    metrics["urgent_accuracy"] = mean(urgent_ok)
-    return SuiteResult("scams", metrics, outcomes, dataset=", ".join(str(f) for f in files))
 
 
 # ------------------------------------------------------------------------------------------------------------ attacks

@@ -105,7 +105,7 @@ def test_artefact_round_trip_in_json_and_npz(tmp_path):
 
 
 def test_one_channel_table_for_every_use():
-    assert {"110", "12378", "12363", "96110", "12381", "12321", "12377", "12315", "12345"} == HOTLINES
+    assert {"110", "12378", "12363", "96110", "12381", "12321", "12377", "12315", "12345", "12305", "12386"} == HOTLINES
     keys = [c.key for c in OFFICIAL_CHANNELS]
     assert len(keys) == len(set(keys)) and all(c.label.startswith(c.key) or c.key in c.label for c in OFFICIAL_CHANNELS)
 
