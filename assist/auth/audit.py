@@ -31,6 +31,7 @@ class AuditTrail:
         self._clock = clock
         self._queue: deque[dict[str, Any]] = deque()
         self._lock = threading.Lock()
+        self._flushing = threading.Lock()   # one writer at a time: two must not write (and pop) the same rows
         self._last_purge = 0.0
 
     def __call__(self, ident: Identity | None, action: str, target: str = "",
@@ -55,19 +56,23 @@ class AuditTrail:
             self.purge()
 
     def flush(self) -> bool:
-        while True:
-            with self._lock:
-                if not self._queue:
-                    return True
-                rows = list(self._queue)
-            try:
-                self.store.append(rows)
-            except StoreUnavailable as exc:
-                log.warning("audit store unavailable, %d events queued: %s", len(rows), exc.message)
-                return False
-            with self._lock:
-                for _ in rows:
-                    self._queue.popleft()
+        """Write the queued events, oldest first. Callers wait for a flush already running (which writes their
+        event too when it was queued in time), so every event is written exactly once."""
+        with self._flushing:
+            while True:
+                with self._lock:
+                    if not self._queue:
+                        return True
+                    rows = list(self._queue)
+                try:
+                    self.store.append(rows)
+                except StoreUnavailable as exc:
+                    log.warning("audit store unavailable, %d events queued: %s", len(rows), exc.message)
+                    return False
+                written = {id(r) for r in rows}
+                with self._lock:                # only this flusher removes rows; new ones were appended behind
+                    while self._queue and id(self._queue[0]) in written:
+                        self._queue.popleft()
 
     def purge(self) -> int:
         """Delete events older than the retention (audit.retention_days); returns how many went."""

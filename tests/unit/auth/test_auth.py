@@ -88,3 +88,27 @@ def test_audit_trail_masks_appends_queries_and_purges(db):
     now[0] += 40 * 86400
     trail.record(who, "call.verified", "abcd")          # an hour since the last purge: the old events go
     assert [r["action"] for r in trail.query()] == ["call.verified"]
+
+
+def test_audit_events_from_many_threads_are_each_written_once(db):
+    """100 calls opened at once (the load bench's 500s): concurrent flushes must neither fail nor write twice."""
+    import threading
+
+    trail = AuditTrail(SqlAuditStore(db), retention_days=30)
+    who = Identity("agent1", frozenset({"agent"}))
+    errors: list[BaseException] = []
+
+    def opens(k: int) -> None:
+        try:
+            for j in range(25):
+                trail.record(who, "call.open", f"s{k}-{j}")
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=opens, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    targets = [r["target"] for r in trail.query(action="call.open", limit=5000)]
+    assert errors == [] and len(targets) == 200 and len(set(targets)) == 200
