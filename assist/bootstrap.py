@@ -66,6 +66,8 @@ if TYPE_CHECKING:
     from assist.audio.review import CallReviewer
     from assist.audio.vad import VadParams
     from assist.audio.voiceprint import VoiceWatch
+    from assist.cases.service import CaseService
+    from assist.cases.types import Provision
     from assist.evaluation.context import EvalContext
     from assist.ports import AudioDecoder, SpeakerEncoder, SpeechToText
     from assist.practice.coach import PracticeCoach
@@ -600,6 +602,49 @@ def build_review_service(settings: Settings, *, ocr: OcrEngine | None = None,
     return ReviewService(ReviewPolicy.of(signals, matcher), store, sketcher, ocr or RapidOcrEngine(),
                          OfficeDocuments(budgets), max_bytes=int(settings.documents.max_upload_mb * 2**20),
                          budgets=budgets)
+
+
+def build_case_service(settings: Settings, *, review: "ReviewService | None" = None,
+                       embedder: Embedder | None = None, assessor: RiskAssessor | None = None,
+                       articles: "Callable[[], Any] | None" = None) -> "CaseService":
+    """Cases over the case store (SQLAlchemy URL, SQLite beside the index by default), the watchlist (its keyed
+    hashes: cases need ASSIST_RISK__WATCHLIST_SECRET), the risk hint's rules and semantics (evidence of each call),
+    document review's store (letters and clusters), the knowledge base's article search (opened on first use, the
+    provisions section says so when there is no index) and Chromium for the PDF."""
+    from assist.adapters.chromium_pdf import ChromiumPdfRenderer
+    from assist.adapters.sql_case_store import SqlCaseStore
+    from assist.cases.service import CaseService, CaseSources
+
+    c = settings.cases
+    layout = IndexLayout(settings.data_dir)
+    layout.root.mkdir(parents=True, exist_ok=True)
+    store = SqlCaseStore(c.store_url or f"sqlite:///{layout.root / 'cases.sqlite'}", timeout_s=c.store_timeout_s)
+    review = review or build_review_service(settings)
+    get_embedder = embedder_factory(settings, embedder)
+    made: list[RiskAssessor] = [assessor] if assessor is not None else []
+
+    def assess(turns: Any, meta: dict[str, Any]) -> Any:
+        if not made:
+            made.append(build_risk_assessor(settings, get_embedder()))
+        return made[0].assess(turns, meta)
+
+    search: list[Any] = []
+
+    def provisions(query: str, k: int) -> list["Provision"]:
+        from assist.cases.types import Provision
+
+        if not search:
+            try:
+                search.append(articles() if articles is not None else open_article_search(settings, get_embedder()))
+            except IndexNotReadyError:
+                search.append(None)
+        if search[0] is None:
+            return []
+        return [Provision(h.citation, h.law, h.article, " ".join(h.text.split())[:180], "")
+                for h in search[0].search(query, k=k)]
+
+    sources = CaseSources(build_watchlist(settings), assess, review.store, review.policy, provisions)
+    return CaseService(store, sources, ChromiumPdfRenderer(c.chromium, c.pdf_timeout_s))
 
 
 def build_practice_coach(settings: Settings, staff: "StaffAssist", embedder: Embedder) -> "PracticeCoach":

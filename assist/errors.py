@@ -20,6 +20,9 @@ EXIT_CODES: dict[str, int] = {
     "session": 8,             # a call session is unknown or expired
     "prompt": 9,              # a prompt file is missing or cannot be rendered
     "gate": 10,               # `assist eval --gate`: a metric is past its floor or ceiling
+    "case": 11,               # a case is unknown, or what was asked of it cannot be done as given
+    "denied": 12,             # the role may not do this (an unmasked case export without an authorised role)
+    "tampered": 13,           # `assist case verify`: a package does not match its manifest or the case log
     "interrupted": 130,
 }
 
@@ -139,3 +142,15 @@ class AudioError(AssistError):
     """A recording or an audio stream cannot be used: not audio, empty, corrupt, or an unsupported rate or codec."""
 
     exit_code = EXIT_CODES["partial"]
+
+
+class CaseError(AssistError):
+    """A case is unknown, or an item cannot be added to it or exported as given."""
+
+    exit_code = EXIT_CODES["case"]
+
+
+class PermissionDenied(AssistError):
+    """The acting role may not do this (only assist.cases.types.UNMASKED_ROLES export unmasked copies)."""
+
+    exit_code = EXIT_CODES["denied"]
