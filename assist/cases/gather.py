@@ -142,6 +142,13 @@ def cn_number(text: str) -> float | None:
     return float(total + section + digit)
 
 
+def _clause_before(text: str, pos: int, width: int = 14) -> str:
+    """Up to ``width`` characters before ``pos``, within the same clause (a fee word in the clause before does not
+    make the next sum a fee)."""
+    before = text[max(0, pos - width):pos]
+    return re.split(r"[，。；！？,;!?\n]", before)[-1]
+
+
 def amounts_in(text: str, where: str = "") -> list[Amount]:
     """Sums of money and rates a (masked) text mentions; a sum with a fee word just before it is a fee."""
     out: list[Amount] = []
@@ -155,12 +162,12 @@ def amounts_in(text: str, where: str = "") -> list[Amount]:
             value *= 10000
         elif unit.startswith("千"):
             value *= 1000
-        before = text[max(0, m.start() - 14):m.start()]
+        before = _clause_before(text, m.start())
         kind = "fee" if _FEE_WORDS.search(before) else "amount"
         lo, hi = max(0, m.start() - 14), min(len(text), m.end() + 6)
         out.append(Amount(text[lo:hi].strip(), value, kind, where=where))
     for m in _RATE.finditer(text):
-        before = text[max(0, m.start() - 14):m.start()]
+        before = _clause_before(text, m.start())
         if not _FEE_WORDS.search(before) and not re.search(r"减免|比例|抽|提", before):
             continue
         lo, hi = max(0, m.start() - 14), min(len(text), m.end() + 6)
