@@ -628,23 +628,30 @@ def build_case_service(settings: Settings, *, review: "ReviewService | None" = N
             made.append(build_risk_assessor(settings, get_embedder()))
         return made[0].assess(turns, meta)
 
-    search: list[Any] = []
+    opened: list[Any] = []
 
     def provisions(query: str, k: int) -> list["Provision"]:
         from assist.cases.types import Provision
 
-        if not search:
-            try:
-                search.append(articles() if articles is not None else open_article_search(settings, get_embedder()))
-            except IndexNotReadyError:
-                search.append(None)
-        if search[0] is None:
+        try:
+            if articles is not None:
+                search = articles()          # the server's reloading search: follows `assist ingest`
+            else:
+                if not opened:
+                    opened.append(open_article_search(settings, get_embedder()))
+                search = opened[0]
+        except IndexNotReadyError:
             return []
         return [Provision(h.citation, h.law, h.article, " ".join(h.text.split())[:180], "")
-                for h in search[0].search(query, k=k)]
+                for h in search.search(query, k=k)]
 
     sources = CaseSources(build_watchlist(settings), assess, review.store, review.policy, provisions)
     return CaseService(store, sources, ChromiumPdfRenderer(c.chromium, c.pdf_timeout_s))
+
+
+def case_package_dir(settings: Settings) -> Path:
+    """Where the server writes exported case packages (cases.package_dir, else data_dir/case-packages)."""
+    return settings.cases.package_dir or IndexLayout(settings.data_dir).root / "case-packages"
 
 
 def build_practice_coach(settings: Settings, staff: "StaffAssist", embedder: Embedder) -> "PracticeCoach":
@@ -738,6 +745,9 @@ def create_web_app(settings: Settings) -> "FastAPI":
     a = settings.audio
     calls = CallServices(build_call_reviewer(settings, staff, stt), live_speech_to_text(settings, stt),
                          vad_params(settings), a.max_upload_mb, a.live_max_frame_kb, a.live_max_errors, a.language)
+    articles = build_article_search(settings, embedder)
+    cases = build_case_service(settings, review=review, embedder=embedder, assessor=staff.assessor,
+                               articles=articles.current) if settings.risk.watchlist_secret is not None else None
     services = WebServices(
         staff=staff,
         consumer=build_consumer_sessions(settings, build_consumer_chat(settings, embedder)),
@@ -749,7 +759,9 @@ def create_web_app(settings: Settings) -> "FastAPI":
         demo_calls=demo_calls(),
         readiness=readiness_checks(settings, staff.store, review.ping),
         calls=calls,
-        articles=build_article_search(settings, embedder))
+        articles=articles,
+        cases=cases,
+        case_packages=case_package_dir(settings))
     return create_app(services, settings.agent, settings.consumer, settings.documents,
                       gradio_temp=Path(settings.data_dir) / "gradio-tmp")
 

@@ -245,6 +245,8 @@ class CaseSettings(BaseModel):
     chromium: str | None = Field(None, description="Chromium binary that prints a case's PDF; unset = chromium "
                                  "on PATH (Debian's package)")
     pdf_timeout_s: float = Field(90.0, gt=0, description="How long printing one case's PDF may take")
+    package_dir: Path | None = Field(None, description="Where the server (API, 案件 tab) writes exported packages; "
+                                     "unset = data_dir/case-packages")
 
 
 class ConsumerSettings(BaseModel):

@@ -271,3 +271,31 @@ def sighting_item(ident: Identifier, borrower_hash: str, seen: str, source: str)
                "source": mask_for_storage(source)}
     return Item("sighting:" + sha256(canonical(row))[:24], "sighting", iso_time(seen, "sighting.seen"), content,
                 sha256(canonical(row)))
+
+
+def read_calls(data: bytes, path: str) -> list[dict[str, Any]]:
+    """Call records from a JSONL file (UTF-8 or GBK), one call a line; the first bad line is a CaseError naming the
+    file, the line and the field."""
+    from assist.core.jsonl import iter_jsonl
+    from assist.core.text import decode_bytes
+    from assist.errors import KnowledgeError
+
+    try:
+        text, _ = decode_bytes(data, path)
+    except KnowledgeError as exc:
+        raise CaseError(exc.message, path=path) from exc
+    out = []
+    for item in iter_jsonl(text):
+        if item.error is not None:
+            raise CaseError(item.error, path=path, line=item.line)
+        try:
+            record = parse_call(item.value, "call")
+            for i, t in enumerate(record["turns"]):
+                Turn.of(t, i)
+            iso_time(record["started"], "call.started")
+        except CaseError as exc:
+            raise CaseError(exc.message, path=path, line=item.line, field=exc.field) from exc
+        except ConversationError as exc:
+            raise CaseError(exc.message, path=path, line=item.line, field=f"call.{exc.field}") from exc
+        out.append(record)
+    return out

@@ -134,3 +134,43 @@ def verify_package(folder: Path) -> VerifyReport:
     except (OSError, ValueError, KeyError) as exc:
         report.problems.append(f"case.json cannot be read: {exc}")
     return report
+
+
+def zip_package(folder: Path) -> bytes:
+    """The package folder as one ZIP (what the API and the 案件 tab hand out), files under the folder's name."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for p in sorted(Path(folder).rglob("*")):
+            if p.is_file():
+                z.write(p, f"{folder.name}/{p.relative_to(folder).as_posix()}")
+    return buf.getvalue()
+
+
+def unzip_package(data: bytes, dest: Path, max_bytes: int) -> Path:
+    """A package ZIP unpacked under ``dest`` (paths kept inside it, at most ``max_bytes`` unpacked); returns the
+    folder that holds manifest.json."""
+    import io
+    import zipfile
+
+    try:
+        z = zipfile.ZipFile(io.BytesIO(data))
+        infos = z.infolist()
+    except zipfile.BadZipFile as exc:
+        raise CaseError(f"not a package ZIP: {exc}", field="package") from exc
+    if sum(i.file_size for i in infos) > max_bytes:
+        raise CaseError("package unpacks to more than the upload limit", field="package")
+    root = dest.resolve()
+    for info in infos:
+        target = (root / info.filename).resolve()
+        if not target.is_relative_to(root):
+            raise CaseError(f"unsafe path in the package: {info.filename[:80]!r}", field="package")
+        if not info.is_dir():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(z.read(info))
+    found = sorted(root.rglob(MANIFEST))
+    if not found:
+        raise CaseError("no manifest.json in the package", field="package")
+    return found[0].parent

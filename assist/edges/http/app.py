@@ -21,8 +21,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from assist.cases.service import CaseService
 from assist.consumer.sessions import ConsumerSessions
 from assist.edges.http import calls, consumer, review
+from assist.edges.http import cases as case_routes
 from assist.edges.http import staff as staff_routes
 from assist.edges.http.limits import MULTIPART_SLACK, BodyLimit, networks
 from assist.edges.http.ratelimit import RateLimiter
@@ -33,6 +35,7 @@ from assist.errors import (
     CapacityExceeded,
     DependencyError,
     IndexNotReadyError,
+    PermissionDenied,
     SessionFull,
     SessionNotFound,
 )
@@ -65,6 +68,8 @@ class WebServices:
     readiness: Mapping[str, Check] = field(default_factory=dict)   # dependency name -> check (/readyz)
     calls: calls.CallServices | None = None          # call audio: recordings and the live WebSocket
     articles: ReloadingArticleSearch | None = None   # the staff search page (法条检索) in the trainer console
+    cases: CaseService | None = None                 # case files (/v1/cases and the 案件 tab); None: watchlist off
+    case_packages: Path | None = None                # where exported case packages are written
 
 
 def _error(exc: AssistError, status: int, **extra: Any) -> JSONResponse:
@@ -77,7 +82,8 @@ def _error(exc: AssistError, status: int, **extra: Any) -> JSONResponse:
 
 def create_api(staff: StaffAssist, max_request_kb: int, review_service: ReviewService | None = None,
                call_services: calls.CallServices | None = None, *, readiness: Mapping[str, Check] | None = None,
-               after_upload: Callable[[], None] | None = None) -> FastAPI:
+               after_upload: Callable[[], None] | None = None,
+               cases: tuple[CaseService, Path] | None = None) -> FastAPI:
     """The JSON API alone (staff routes, and document review when given): what a call-centre platform calls."""
     app = FastAPI(title="assist API", version="1", default_response_class=SafeJSONResponse,
                   description="Per-turn assistance for call-centre staff, the consumer assistant and document review. "
@@ -100,6 +106,10 @@ def create_api(staff: StaffAssist, max_request_kb: int, review_service: ReviewSe
     @app.exception_handler(SessionNotFound)
     async def not_found(_: Request, exc: SessionNotFound) -> JSONResponse:
         return _error(exc, 404)
+
+    @app.exception_handler(PermissionDenied)
+    async def denied(_: Request, exc: PermissionDenied) -> JSONResponse:
+        return _error(exc, 403)
 
     @app.exception_handler(SessionFull)
     async def session_full(_: Request, exc: SessionFull) -> JSONResponse:
@@ -151,6 +161,8 @@ def create_api(staff: StaffAssist, max_request_kb: int, review_service: ReviewSe
         app.include_router(review.router(review_service))
     if call_services is not None:
         app.include_router(calls.router(call_services, staff))
+    if cases is not None:
+        app.include_router(case_routes.router(*cases))
     return app
 
 
@@ -161,8 +173,10 @@ def create_app(services: WebServices, agent_settings: AgentSettings, consumer_se
 
     prepare_gradio(gradio_temp)          # before gradio is imported: offline, uploads under the data folder
     sweeper = UploadSweeper(Path(os.environ["GRADIO_TEMP_DIR"]), documents.upload_retention_minutes * 60)
+    case_parts = (services.cases, services.case_packages or gradio_temp.parent / "case-packages") \
+        if services.cases is not None else None
     app = create_api(services.staff, agent_settings.max_request_kb, services.review, services.calls,
-                     readiness=services.readiness, after_upload=sweeper.soon)
+                     readiness=services.readiness, after_upload=sweeper.soon, cases=case_parts)
     c = consumer_settings
     app.include_router(consumer.router(services.consumer, c.allowed_origins,
                                        RateLimiter(c.rate_limit_per_minute, c.rate_limit_burst), c.max_message_chars,
@@ -174,4 +188,4 @@ def create_app(services: WebServices, agent_settings: AgentSettings, consumer_se
                           retention_s=documents.upload_retention_minutes * 60)
     app = StaffSidebar(services.staff, services.demo_calls).mount(app, "/assist", limits)
     return TrainerConsole(services.eval_context, services.coach, services.shipped_datasets, services.workdir,
-                          services.review, services.articles).mount(app, "/trainer", limits)
+                          services.review, services.articles, cases=case_parts).mount(app, "/trainer", limits)

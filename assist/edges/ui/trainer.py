@@ -16,10 +16,12 @@ from typing import Any
 import gradio as gr
 from fastapi import FastAPI
 
+from assist.cases.service import CaseService
 from assist.core.files import safe_name
 from assist.core.pii import mask_for_storage, mask_value
 from assist.core.text import clean_text
 from assist.edges.ui import GradioLimits, Uploads, mount
+from assist.edges.ui.case_tab import CaseTab
 from assist.edges.ui.review_tab import ReviewTab
 from assist.edges.ui.statute_tab import StatuteSearchTab
 from assist.errors import AssistError
@@ -61,7 +63,7 @@ class TrainerConsole:
     def __init__(self, eval_context: Callable[[Path], EvalContext], coach: PracticeCoach, shipped: Path,
                  workdir: Path, review: ReviewService | None = None,
                  statutes: ReloadingArticleSearch | None = None, uploads: Uploads | None = None,
-                 max_upload_bytes: int | None = None) -> None:
+                 max_upload_bytes: int | None = None, cases: tuple[CaseService, Path] | None = None) -> None:
         self.eval_context = eval_context
         self.coach = coach
         self.workdir = workdir
@@ -69,6 +71,7 @@ class TrainerConsole:
         self.uploads = uploads or Uploads.gradio()
         self.max_upload_bytes = max_upload_bytes
         self.statutes = statutes
+        self.cases = cases
         workdir.mkdir(parents=True, exist_ok=True)
         custom = workdir / "datasets-custom"     # the trainer's own copy of the shipped sets; uploads change it
         if not custom.exists() and shipped.is_dir():
@@ -171,6 +174,9 @@ class TrainerConsole:
             if self.review is not None:
                 with gr.Tab("材料评审"):
                     ReviewTab(self.review, self.uploads).build()
+            if self.cases is not None:
+                with gr.Tab("案件"):
+                    CaseTab(*self.cases, self.uploads, self.max_upload_bytes or 10 * 2**20).build()
         blocks: gr.Blocks = ui
         return blocks
 
@@ -231,7 +237,8 @@ class TrainerConsole:
         """Mount next to the sidebar (same process, same index). Downloads (results, reports, CSV exports) are
         written under ``workdir``, the only folder besides Gradio's own that outputs may come from."""
         self.max_upload_bytes = limits.max_file_bytes
-        return mount(app, self.build(limits.retention_s), path, limits, allowed_paths=[self.workdir])
+        allowed = [self.workdir] + ([self.cases[1]] if self.cases is not None else [])
+        return mount(app, self.build(limits.retention_s), path, limits, allowed_paths=allowed)
 
 
 def framed(report: str) -> str:

@@ -1,0 +1,105 @@
+"""HTTP edge of case files (README, "Case files"): open a case, add calls, a letter cluster and sightings, read it,
+export the package as a ZIP.
+
+Who may: CASE_ROLES (reviewer, admin), and UNMASKED_ROLES for an unmasked export with its reason. ``caller`` says who
+is calling; on this branch it is ``unsigned_caller`` (every caller is a reviewer named by X-Assist-Actor, so nobody
+can export unmasked over HTTP). With sign-in (issue 19) it becomes the signed-in identity: ``need(*CASE_ROLES)`` and
+``Actor(ident.actor, "admin" if "admin" in ident.roles else "reviewer")``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from assist.cases.gather import call_source_hash
+from assist.cases.package import zip_package
+from assist.cases.service import CaseService
+from assist.cases.types import CASE_ROLES, Actor
+from assist.core.pii import mask_for_storage
+from assist.edges.http.validation import Text
+
+Caller = Callable[[Request], Actor]
+
+
+def unsigned_caller(request: Request) -> Actor:
+    """Until the API has sign-in: a reviewer, named by the X-Assist-Actor header (masked; "api" when absent)."""
+    name = mask_for_storage(request.headers.get("x-assist-actor", "").strip()[:64]) or "api"
+    return Actor(name, "reviewer")
+
+
+class OpenIn(BaseModel):
+    origin: Literal["phone", "name", "company", "cluster", "call"]
+    value: Any = Field(description="the identifier, the letter or cluster id, or the tagged call record")
+    title: Text = Field("", max_length=200)
+
+
+class CallsIn(BaseModel):
+    calls: list[dict[str, Any]] = Field(max_length=500, description="call records (README, \"Case files\")")
+    linked_only: bool = Field(True, description="keep only calls that mention one of the case's identifiers")
+
+
+class LettersIn(BaseModel):
+    letters: Text = Field(max_length=80, description="a reviewed letter's id or a cluster id K-…")
+
+
+class ExportIn(BaseModel):
+    unmasked: bool = False
+    reason: Text = Field("", max_length=500, description="required for an unmasked export; logged")
+    originals: list[dict[str, Any]] = Field(default_factory=list, max_length=500,
+                                            description="raw call records for an unmasked copy")
+
+
+def router(service: CaseService, package_dir: Path, caller: Caller = unsigned_caller) -> APIRouter:
+    r = APIRouter(tags=["cases"], responses={403: {"description": f"the caller is not one of {', '.join(CASE_ROLES)}, "
+                                                                  "or may not export unmasked"}})
+    who = Depends(caller)
+
+    @r.get("/v1/cases")
+    def list_cases(actor: Actor = who) -> list[dict[str, Any]]:
+        return [c.to_dict() for c in service.cases(actor)]
+
+    @r.post("/v1/cases", status_code=201)
+    async def open_case(body: OpenIn, actor: Actor = who) -> dict[str, Any]:
+        case = await run_in_threadpool(service.open, body.origin, body.value, actor, body.title)
+        return case.to_dict()
+
+    @r.get("/v1/cases/{case_id}", responses={400: {"description": "unknown case"}})
+    async def read_case(case_id: str, actor: Actor = who) -> dict[str, Any]:
+        return (await run_in_threadpool(service.assemble, case_id, actor)).to_dict()
+
+    @r.post("/v1/cases/{case_id}/calls")
+    async def add_calls(case_id: str, body: CallsIn, actor: Actor = who) -> dict[str, Any]:
+        added = await run_in_threadpool(lambda: service.add_calls(case_id, body.calls, actor,
+                                                                  linked_only=body.linked_only))
+        return {"added": [i.item_id for i in added]}
+
+    @r.post("/v1/cases/{case_id}/letters")
+    async def add_letters(case_id: str, body: LettersIn, actor: Actor = who) -> dict[str, Any]:
+        added = await run_in_threadpool(service.add_letters, case_id, body.letters, actor)
+        return {"added": [i.item_id for i in added]}
+
+    @r.post("/v1/cases/{case_id}/sightings")
+    async def add_sightings(case_id: str, actor: Actor = who) -> dict[str, Any]:
+        added = await run_in_threadpool(service.add_sightings, case_id, actor)
+        return {"added": [i.item_id for i in added]}
+
+    @r.post("/v1/cases/{case_id}/export", response_class=Response,
+            responses={200: {"content": {"application/zip": {}},
+                             "description": "the package as a ZIP; X-Package-SHA256 is its manifest hash"}})
+    async def export(case_id: str, body: ExportIn, actor: Actor = who) -> Response:
+        originals = {call_source_hash(c): c for c in body.originals}
+        res = await run_in_threadpool(lambda: service.export(case_id, package_dir, actor, unmasked=body.unmasked,
+                                                             reason=body.reason, originals=originals))
+        data = await run_in_threadpool(zip_package, res.path)
+        return Response(data, media_type="application/zip", headers={
+            "X-Package-SHA256": res.package_sha256,
+            "Content-Disposition": f'attachment; filename="{res.path.name}.zip"'})
+
+    return r
+
