@@ -642,8 +642,13 @@ def build_case_service(settings: Settings, *, review: "ReviewService | None" = N
                 search = opened[0]
         except IndexNotReadyError:
             return []
-        return [Provision(h.citation, h.law, h.article, " ".join(h.text.split())[:180], "")
-                for h in search.search(query, k=k)]
+        # The regulation digests cite exact articles in the knowledge team's words: they come first; an article of
+        # an indexed statute collection (`assist ingest knowledge/ <statutes>`) adds its own text.
+        found = [Provision(d.citation, "", ", ".join(d.cites), " ".join(d.text.split())[:180], "")
+                 for d in search.digests(query, k=2)]
+        found += [Provision(h.citation, h.law, h.article, " ".join(h.text.split())[:180], "")
+                  for h in search.search(query, k=1)]
+        return found[:k]
 
     sources = CaseSources(build_watchlist(settings), assess, review.store, review.policy, provisions)
     return CaseService(store, sources, ChromiumPdfRenderer(c.chromium, c.pdf_timeout_s))

@@ -11,6 +11,8 @@ manifest is found by ``verify_package`` (and, against the case log, by CaseServi
 from __future__ import annotations
 
 import json
+import secrets
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +20,7 @@ from typing import Any
 from assist.cases.report import case_html
 from assist.cases.types import Actor, CaseFile, canonical, sha256
 from assist.core.files import atomic_write_text
-from assist.errors import CaseError, DependencyError
+from assist.errors import CaseError
 from assist.ports import PdfRenderer
 
 MANIFEST = "manifest.json"
@@ -67,22 +69,23 @@ def write_package(cf: CaseFile, out_dir: Path, actor: Actor, made_at: str,
     """Write the package; the PDF is printed from the HTML by ``renderer`` (without one the package has no PDF and
     says so in its manifest)."""
     stamp = made_at.replace(":", "").replace("-", "")[:15]
-    folder = Path(out_dir) / f"{cf.case.case_id}-{stamp}{'' if cf.masked else '-unmasked'}"
+    folder = Path(out_dir) / f"{cf.case.case_id}-{stamp}-{secrets.token_hex(2)}{'' if cf.masked else '-unmasked'}"
     if folder.exists():
         raise CaseError(f"{folder} exists already; export into another folder", path=folder)
     folder.mkdir(parents=True)
-    exhibit_hashes = {ex: _write(folder / "exhibits" / f"{ex}.json", canonical(it.content)) for ex, it in cf.exhibits}
-    (folder / "case.json").write_text(json.dumps(cf.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
-    html_path = folder / "case.html"
-    html_path.write_text(case_html(cf, actor, made_at, exhibit_hashes), encoding="utf-8")
-    pdf = False
-    if renderer is not None:
-        try:
+    try:
+        exhibit_hashes = {ex: _write(folder / "exhibits" / f"{ex}.json", canonical(it.content))
+                          for ex, it in cf.exhibits}
+        (folder / "case.json").write_text(json.dumps(cf.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+        html_path = folder / "case.html"
+        html_path.write_text(case_html(cf, actor, made_at, exhibit_hashes), encoding="utf-8")
+        pdf = False
+        if renderer is not None:
             renderer.render(html_path, folder / "case.pdf")
             pdf = True
-        except DependencyError:
-            (folder / "case.pdf").unlink(missing_ok=True)
-            raise
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)      # no half-written package is left to be mistaken for one
+        raise
     files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
     manifest: dict[str, Any] = {
         "case_id": cf.case.case_id, "made_at": made_at, "made_by": actor.name, "role": actor.role,

@@ -58,7 +58,7 @@ CONDUCT: tuple[tuple[str, frozenset[str], str], ...] = (
     ("批量制作、提交模板化的投诉材料、困难证明或授权委托书",
      frozenset({"S10", "S11"}), "伪造、变造证明文件，编造虚假材料向金融机构和监管部门投诉"),
     ("指使借款人停止还款，或在通话中替借款人提词、让其照受训话术沟通",
-     frozenset({"S13", "S20", "S21"}), "教唆借款人恶意拖欠，以投诉举报相要挟索取财物"),
+     frozenset({"S13", "S20", "S21"}), "教唆借款人停止还款、恶意逃避债务，从中收取费用"),
 )
 # Complaining (to 12378 or anyone) and asking for 停息挂账 or 个性化分期 are lawful: the signals of a threatened or
 # escalated complaint (S7, S22) and of an extreme demand (S5) never make a suspected conduct on their own.

@@ -189,3 +189,12 @@ def test_markup_in_a_call_is_shown_as_text(world, tmp_path):
     res = world.service.export(case.case_id, tmp_path, REVIEWER)
     html = (res.path / "case.html").read_text(encoding="utf-8")
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_a_calls_file_in_gbk_reads_and_a_bad_line_is_named():
+    from assist.cases.gather import read_calls
+    good = "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in CALLS[:2]).encode("gbk")
+    assert [c["call_id"] for c in read_calls(good, "calls.jsonl")] == ["c-001", "c-002"]
+    with pytest.raises(CaseError) as err:
+        read_calls(good + b'{"call_id": "x"}\n', "calls.jsonl")
+    assert (err.value.path, err.value.line, err.value.field) == ("calls.jsonl", 3, "call.borrower")
