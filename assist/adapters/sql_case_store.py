@@ -70,6 +70,17 @@ log = Table(
 )
 
 
+deleted = Table(
+    "case_deleted", _meta,                                     # a deleted case leaves this row and nothing else
+    Column("case_id", String(40), primary_key=True),
+    Column("at", String(40), nullable=False),
+    Column("actor", String(128), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("items", Integer, nullable=False),
+    Column("last_hash", String(64), nullable=False),           # the log's last hash: packages can still be matched
+)
+
+
 @contextmanager
 def _unavailable(what: str) -> Iterator[None]:
     try:
@@ -199,6 +210,28 @@ class SqlCaseStore:
                                     log.c.detail, log.c.prev_hash, log.c.hash)
                              .where(log.c.case_id == case_id).order_by(log.c.seq)).all()
         return [LogEntry(int(r[0]), r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), r[7], r[8]) for r in rows]
+
+    def delete(self, case_id: str, at: str, actor: str, reason: str) -> int:
+        """Remove a case, its items and its log in one transaction (retention over, or the purpose achieved), leaving
+        a row that says who deleted it, when, why and the log's last hash. Returns the number of items removed."""
+        from sqlalchemy import delete as sql_delete
+
+        with self._writing() as c:
+            n = len(c.execute(select(items.c.item_id).where(items.c.case_id == case_id)).all())
+            last = c.execute(select(log.c.hash).where(log.c.case_id == case_id).order_by(log.c.seq.desc())
+                             .limit(1)).first()
+            c.execute(sql_delete(items).where(items.c.case_id == case_id))
+            c.execute(sql_delete(log).where(log.c.case_id == case_id))
+            c.execute(sql_delete(cases).where(cases.c.case_id == case_id))
+            c.execute(insert(deleted).values(case_id=case_id, at=at, actor=actor, reason=reason, items=n,
+                                             last_hash=str(last[0]) if last else ""))
+        return n
+
+    def deleted(self) -> list[dict[str, Any]]:
+        """Every deletion, oldest first."""
+        with self._reading() as c:
+            rows = c.execute(select(deleted).order_by(deleted.c.at)).mappings().all()
+        return [dict(r) for r in rows]
 
     def ping(self) -> None:
         with self._reading() as c:

@@ -277,6 +277,17 @@ class CaseService:
                     out.append(Provision(p.citation, p.law, p.article, p.excerpt, text))
         return out
 
+    def delete(self, case_id: str, actor: Actor, reason: str) -> int:
+        """Delete a case (retention over, or its purpose achieved: README, "Case files"): only UNMASKED_ROLES, with a
+        reason; what is left is a record of who deleted it, when, why, and the last hash of its log. Exported
+        packages are files outside the store: whoever holds them deletes them."""
+        self.require(actor, UNMASKED_ROLES)
+        if len(reason.strip()) < 4:
+            raise PermissionDenied("deleting a case needs its reason (e.g. retention period over)", field="reason")
+        self.case(case_id)
+        return self.store.delete(case_id, self._now(), mask_for_storage(clean_text(actor.name)),
+                                 mask_for_storage(clean_text(reason)))
+
     # -- export and verification -------------------------------------------------------------------------------------
     def export(self, case_id: str, out_dir: Path, actor: Actor, *, unmasked: bool = False, reason: str = "",
                originals: Mapping[str, Any] | None = None) -> ExportResult:

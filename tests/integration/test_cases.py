@@ -59,6 +59,8 @@ def test_the_same_case_on_sqlite_and_postgresql(backend, tmp_path, rules_assesso
     res = svc.export(case.case_id, tmp_path / "out", REVIEWER)
     assert svc.verify(res.path).ok
     assert case.case_id in {c.case_id for c in SqlCaseStore(url).cases()}
+    assert svc.delete(case.case_id, Actor("adm", "admin"), "保存期限届满") == len(cf.exhibits)
+    assert SqlCaseStore(url).get(case.case_id) is None
 
 
 def _knowledge_provisions(settings):

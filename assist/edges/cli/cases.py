@@ -1,4 +1,4 @@
-"""`assist case open|add|show|list|export|verify`: case files for police and regulators (README, "Case files").
+"""`assist case open|add|show|list|export|verify|delete`: case files for police and regulators (README, "Case files").
 
 Who acts: ``--actor`` (default: the login name) in ``--role`` (default reviewer). The command line is the operator's
 tool (whoever runs it can read the data folder anyway); the HTTP route and the 案件 tab take both from the signed-in
@@ -60,6 +60,12 @@ def register(subparsers: Any) -> None:
     e.add_argument("--originals", nargs="*", default=[], help="the raw call files (JSONL) and letter files the "
                    "unmasked copy is made from; each must match the hash recorded when it was gathered")
     e.set_defaults(func=cmd_export)
+
+    d = sub.add_parser("delete", help="delete a case, its items and its log (--role admin, --reason); a record of "
+                       "the deletion stays")
+    d.add_argument("case_id")
+    d.add_argument("--reason", required=True, help="why (e.g. retention period over, the case was closed)")
+    d.set_defaults(func=cmd_delete)
 
     v = sub.add_parser("verify", help="check a package against its manifest and the case log (exit 13 if tampered)")
     v.add_argument("package")
@@ -170,6 +176,13 @@ def cmd_export(args: argparse.Namespace) -> int:
                          originals=originals)
     print(f"材料包（package）: {res.path}")
     print(f"SHA-256: {res.package_sha256}" + ("" if res.pdf else "  （未生成 PDF）"))
+    return EXIT_CODES["ok"]
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    service, _ = _services(args)
+    n = service.delete(args.case_id, _actor(args), args.reason)
+    print(f"已删除 {args.case_id}（{n} 项证据及案件日志）；删除记录已保留。导出的材料包请另行删除。")
     return EXIT_CODES["ok"]
 
 

@@ -198,3 +198,19 @@ def test_a_calls_file_in_gbk_reads_and_a_bad_line_is_named():
     with pytest.raises(CaseError) as err:
         read_calls(good + b'{"call_id": "x"}\n', "calls.jsonl")
     assert (err.value.path, err.value.line, err.value.field) == ("calls.jsonl", 3, "call.borrower")
+
+
+def test_deleting_a_case_needs_an_admin_and_a_reason_and_leaves_a_record(world):
+    svc = world.service
+    case = svc.open("phone", AGENCY_DIGITS, REVIEWER)
+    with pytest.raises(PermissionDenied):
+        svc.delete(case.case_id, REVIEWER, "保存期限届满")
+    with pytest.raises(PermissionDenied):
+        svc.delete(case.case_id, ADMIN, "")
+    last = svc.store.log(case.case_id)[-1].hash
+    assert svc.delete(case.case_id, ADMIN, "保存期限届满") == 2
+    assert svc.store.get(case.case_id) is None and svc.store.items(case.case_id) == [] and svc.store.log(case.case_id) == []
+    record = next(d for d in svc.store.deleted() if d["case_id"] == case.case_id)
+    assert record["actor"] == "adm01" and record["reason"] == "保存期限届满" and record["last_hash"] == last
+    with pytest.raises(CaseError):
+        svc.delete(case.case_id, ADMIN, "保存期限届满")
