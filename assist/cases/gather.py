@@ -299,3 +299,14 @@ def read_calls(data: bytes, path: str) -> list[dict[str, Any]]:
             raise CaseError(exc.message, path=path, line=item.line, field=f"call.{exc.field}") from exc
         out.append(record)
     return out
+
+
+def session_record(session_id: str, turns: Sequence[Turn], *, borrower: str, started: str, verified: bool,
+                   tag: bool, agent: str = "") -> dict[str, Any]:
+    """A live staff session (its turns already masked by StaffAssist) as a call record: verification and the
+    疑似代理 tag become the staff actions. Its numbers are masked already, so it links to a case only when added
+    explicitly, and an unmasked copy of it cannot be made."""
+    actions = (["verified"] if verified else []) + (["tagged"] if tag else [])
+    return {"call_id": f"session-{session_id}", "borrower": borrower, "started": started, "agent": agent,
+            "tag": tag, "actions": actions,
+            "turns": [{"speaker": t.speaker, "text": t.text, "time": t.time} for t in turns]}

@@ -194,3 +194,26 @@ def test_http_route_and_case_tab(tmp_path, rules_assessor):
     copy = uploads / "p.zip"
     shutil.copy(zipped, copy)
     assert tab.verify(str(copy), None).startswith("完好")
+
+
+def test_a_live_staff_session_joins_a_case(agent_settings, tmp_path, rules_assessor):
+    from fastapi.testclient import TestClient
+
+    from assist.bootstrap import build_staff_assist
+    from assist.edges.http.app import create_api
+
+    staff = build_staff_assist(agent_settings)
+    sid = staff.start({"number_matches": "no"})
+    staff.on_turn(sid, {"speaker": "caller", "text": f"我是她委托的代理，以后只联系我这个号{AGENCY_DIGITS}。", "time": 3.0})
+    staff.tag(sid, True, "a01")
+    world = scripted(tmp_path, rules_assessor)
+    with TestClient(create_api(staff, 64, cases=(world.service, tmp_path / "packages"))) as c:
+        case_id = c.post("/v1/cases", json={"origin": "phone", "value": AGENCY_DIGITS}).json()["case_id"]
+        r = c.post(f"/v1/cases/{case_id}/sessions/{sid}", json={"borrower": "B7"})
+        assert r.status_code == 200 and len(r.json()["added"]) == 1, r.text
+        assert c.post(f"/v1/cases/{case_id}/sessions/0123456789abcdef", json={"borrower": "B7"}).status_code == 404
+        body = c.get(f"/v1/cases/{case_id}").json()
+    call = next(e for e in body["exhibits"] if e["kind"] == "call")["content"]
+    assert call["tag"] is True and [a["action"] for a in call["actions"]] == ["tagged"]
+    assert call["evidence"] and AGENCY_DIGITS not in json.dumps(call, ensure_ascii=False)
+    assert body["borrowers"] == 3            # B7 joins B2 and B4 of the agency's sightings

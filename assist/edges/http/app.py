@@ -162,7 +162,7 @@ def create_api(staff: StaffAssist, max_request_kb: int, review_service: ReviewSe
     if call_services is not None:
         app.include_router(calls.router(call_services, staff))
     if cases is not None:
-        app.include_router(case_routes.router(*cases))
+        app.include_router(case_routes.router(*cases, staff=staff))
     return app
 
 

@@ -8,6 +8,7 @@ can export unmasked over HTTP). With sign-in (issue 19) it becomes the signed-in
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
@@ -17,12 +18,13 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from assist.cases.gather import call_source_hash
+from assist.cases.gather import call_source_hash, session_record
 from assist.cases.package import zip_package
 from assist.cases.service import CaseService
 from assist.cases.types import CASE_ROLES, Actor
 from assist.core.pii import mask_for_storage
 from assist.edges.http.validation import Text
+from assist.staff.assist import TAG, StaffAssist
 
 Caller = Callable[[Request], Actor]
 
@@ -48,6 +50,11 @@ class LettersIn(BaseModel):
     letters: Text = Field(max_length=80, description="a reviewed letter's id or a cluster id K-…")
 
 
+class SessionIn(BaseModel):
+    borrower: Text = Field(max_length=64, description="the institution's borrower id (kept as a keyed hash)")
+    started: Text | None = Field(None, max_length=40, description="ISO time the call started (default: now)")
+
+
 class ExportIn(BaseModel):
     unmasked: bool = False
     reason: Text = Field("", max_length=500, description="required for an unmasked export; logged")
@@ -55,7 +62,8 @@ class ExportIn(BaseModel):
                                             description="raw call records for an unmasked copy")
 
 
-def router(service: CaseService, package_dir: Path, caller: Caller = unsigned_caller) -> APIRouter:
+def router(service: CaseService, package_dir: Path, caller: Caller = unsigned_caller,
+           staff: StaffAssist | None = None) -> APIRouter:
     r = APIRouter(tags=["cases"], responses={403: {"description": f"the caller is not one of {', '.join(CASE_ROLES)}, "
                                                                   "or may not export unmasked"}})
     who = Depends(caller)
@@ -88,6 +96,20 @@ def router(service: CaseService, package_dir: Path, caller: Caller = unsigned_ca
     async def add_sightings(case_id: str, actor: Actor = who) -> dict[str, Any]:
         added = await run_in_threadpool(service.add_sightings, case_id, actor)
         return {"added": [i.item_id for i in added]}
+
+    if staff is not None:
+        @r.post("/v1/cases/{case_id}/sessions/{session_id}",
+                responses={404: {"description": "unknown or expired call session"}})
+        async def add_session(case_id: str, session_id: str, body: SessionIn, actor: Actor = who) -> dict[str, Any]:
+            """Add a live staff session (sidebar or call platform): its masked turns, the risk hint's evidence,
+            whether staff verified the caller and the 疑似代理 tag."""
+            s = staff.session(session_id)
+            tag = await run_in_threadpool(staff.store.tag_state, session_id, TAG)
+            started = body.started or dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+            record = session_record(session_id, list(s.turns), borrower=body.borrower, started=started,
+                                    verified=bool(s.risk.meta.verified), tag=tag)
+            added = await run_in_threadpool(lambda: service.add_calls(case_id, [record], actor, linked_only=False))
+            return {"added": [i.item_id for i in added]}
 
     @r.post("/v1/cases/{case_id}/export", response_class=Response,
             responses={200: {"content": {"application/zip": {}},
