@@ -23,7 +23,10 @@ from assist.risk.assessor import ACTIONS
 from assist.risk.types import RiskAssessment, Turn
 from assist.risk.watchlist import normalize_identifier
 
-CST = dt.timezone(dt.timedelta(hours=8))      # times without a zone are China Standard Time
+CST = dt.timezone(dt.timedelta(hours=8))
+# Findings that describe what a borrower may lawfully do (complain, escalate a complaint, ask for a waiver or 停息挂账):
+# review shows them to a reviewer, but they never go into a package for the police about an agency.
+LAWFUL = frozenset({"S5", "S7", "S22"})      # times without a zone are China Standard Time
 Digest = Callable[[str, str], str]            # (kind, raw value) -> keyed hash (the watchlist's)
 Assess = Callable[[Sequence[Turn], dict[str, Any]], RiskAssessment]
 
@@ -255,7 +258,7 @@ def letter_item(doc: StoredDocument, policy: ReviewPolicy, others: Iterable[Stor
     content = {
         "doc_id": doc.doc_id, "file_name": doc.file_name, "kind": doc.kind, "kind_zh": KIND_ZH.get(doc.kind, doc.kind),
         "date": doc.doc_date, "reviewed_at": doc.reviewed_at, "cluster_id": cluster_id,
-        "findings": [f.to_dict() for f in findings if f.severity != "info" or f.quote],
+        "findings": [f.to_dict() for f in findings if (f.severity != "info" or f.quote) and f.signal not in LAWFUL],
         "shared_passages": shared[:8], "text": doc.masked_text,
         "amounts": [a.__dict__ for a in amounts_in(doc.masked_text)],
     }

@@ -141,7 +141,7 @@ def _exhibit(ex: str, it: Item) -> str:
         return head + "".join(rows) + "</div>"
     if it.kind == "letter":
         rows = [f"<p>{_e(c['kind_zh'])}《{_e(c['file_name'])}》；落款日期 {_e(c['date'] or '—')}；评审时间 "
-                f"{_e(c['reviewed_at'])}；雷同簇 {_e(c['cluster_id'] or '—')}；文件 SHA-256 "
+                f"{_e(shown_time(c['reviewed_at']))}；雷同簇 {_e(c['cluster_id'] or '—')}；文件 SHA-256 "
                 f"<span class='hash'>{_e(c['doc_id'])}</span></p>"]
         if c["findings"]:
             rows.append("<ul>")

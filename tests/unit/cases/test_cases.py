@@ -53,6 +53,8 @@ def test_case_gathers_linked_calls_letters_and_sightings_in_one_timeline(world, 
     # the letters threaten complaints to 12378 and ask for 停息挂账 (lawful: never a suspected conduct on their own);
     # what they show is a template in use
     assert [c[:6] for c in cf.conduct] == ["以代理维权、", "以“停息挂账", "批量制作、提"]
+    letter = next(i for _, i in cf.exhibits if i.kind == "letter").content
+    assert letter["shared_passages"] and not {f["signal"] for f in letter["findings"]} & {"S5", "S7", "S22"}
 
 
 def test_evidence_quotes_point_into_the_masked_transcript_with_time(world, agency_case):
