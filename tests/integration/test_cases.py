@@ -194,6 +194,11 @@ def test_http_route_and_case_tab(tmp_path, rules_assessor):
     copy = uploads / "p.zip"
     shutil.copy(zipped, copy)
     assert tab.verify(str(copy), None).startswith("完好")
+    import gradio as gr
+    outside = tmp_path / "outside.zip"
+    shutil.copy(zipped, outside)
+    with pytest.raises(gr.Error, match="只能处理本次上传的文件"):      # only files uploaded to the console
+        tab.verify(str(outside), None)
 
 
 def test_a_live_staff_session_joins_a_case(agent_settings, tmp_path, rules_assessor):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import gradio as gr
 
@@ -21,6 +21,8 @@ from assist.cases.service import CaseService
 from assist.cases.types import Actor
 from assist.edges.ui import Uploads
 from assist.errors import AssistError
+
+T = TypeVar("T")
 
 ORIGINS = {"电话号码（名单）": "phone", "人员姓名（名单）": "name", "机构名称（名单）": "company",
            "雷同材料簇（材料编号或 K-…）": "cluster", "标注“疑似代理”的来电（JSONL 文件）": "call"}
@@ -45,13 +47,13 @@ class CaseTab:
     def _calls(self, path: str | None) -> list[dict[str, Any]]:
         if not path:
             raise gr.Error("请先上传来电记录（JSONL）")
-        p = self.uploads.take(path, self.max_bytes)
+        p = self._guard(lambda: self.uploads.take(path, self.max_bytes))
         try:
-            return read_calls(p.read_bytes(), p.name)
+            return self._guard(lambda: read_calls(p.read_bytes(), p.name))
         finally:
             self.uploads.discard(p)
 
-    def _guard(self, fn: Callable[[], Any]) -> Any:
+    def _guard(self, fn: Callable[[], T]) -> T:
         try:
             return fn()
         except AssistError as exc:
@@ -124,7 +126,7 @@ class CaseTab:
             raise gr.Error("请上传材料包（ZIP）")
         import tempfile
 
-        p = self.uploads.take(upload, self.max_bytes)
+        p = self._guard(lambda: self.uploads.take(upload, self.max_bytes))
         try:
             data = p.read_bytes()
         finally:
