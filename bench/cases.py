@@ -2,7 +2,7 @@
 call), assembling, exporting (HTML+JSON, and with the PDF printed by Chromium) and verifying take, and how they grow
 with the number of calls. Writes JSON.
 
-    python bench/cases.py [--out bench/results/cases.json] [--calls 10 100] [--rounds 3]
+    cd bench && python cases.py [--out results/cases.json] [--calls 10 100] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def run(calls: int, rounds: int) -> dict[str, Any]:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--out", default="bench/results/cases.json")
+    ap.add_argument("--out", default=str(Path(__file__).resolve().parent / "results" / "cases.json"))
     ap.add_argument("--calls", type=int, nargs="*", default=[10, 100])
     ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args()
