@@ -69,6 +69,8 @@ if TYPE_CHECKING:
     from assist.audio.vad import VadParams
     from assist.audio.voiceprint import VoiceWatch
     from assist.auth.accounts import Accounts
+    from assist.cases.service import CaseService
+    from assist.cases.types import Provision
     from assist.edges.http.auth import HttpAuth
     from assist.evaluation.context import EvalContext
     from assist.ports import AudioDecoder, SpeakerEncoder, SpeechToText
@@ -686,6 +688,61 @@ def build_review_service(settings: Settings, *, ocr: OcrEngine | None = None,
                          budgets=budgets)
 
 
+def build_case_service(settings: Settings, *, review: "ReviewService | None" = None,
+                       embedder: Embedder | None = None, assessor: RiskAssessor | None = None,
+                       articles: "Callable[[], Any] | None" = None) -> "CaseService":
+    """Cases over the case store (SQLAlchemy URL, SQLite beside the index by default), the watchlist (its keyed
+    hashes: cases need ASSIST_RISK__WATCHLIST_SECRET), the risk hint's rules and semantics (evidence of each call),
+    document review's store (letters and clusters), the knowledge base's article search (opened on first use, the
+    provisions section says so when there is no index) and Chromium for the PDF."""
+    from assist.adapters.chromium_pdf import ChromiumPdfRenderer
+    from assist.adapters.sql_case_store import SqlCaseStore
+    from assist.cases.service import CaseService, CaseSources
+
+    c = settings.cases
+    layout = IndexLayout(settings.data_dir)
+    layout.root.mkdir(parents=True, exist_ok=True)
+    store = SqlCaseStore(c.store_url or f"sqlite:///{layout.root / 'cases.sqlite'}", timeout_s=c.store_timeout_s)
+    review = review or build_review_service(settings)
+    get_embedder = embedder_factory(settings, embedder)
+    made: list[RiskAssessor] = [assessor] if assessor is not None else []
+
+    def assess(turns: Any, meta: dict[str, Any]) -> Any:
+        if not made:
+            made.append(build_risk_assessor(settings, get_embedder()))
+        return made[0].assess(turns, meta)
+
+    opened: list[Any] = []
+
+    def provisions(query: str, k: int) -> list["Provision"]:
+        from assist.cases.types import Provision
+
+        try:
+            if articles is not None:
+                search = articles()          # the server's reloading search: follows `assist ingest`
+            else:
+                if not opened:
+                    opened.append(open_article_search(settings, get_embedder()))
+                search = opened[0]
+        except IndexNotReadyError:
+            return []
+        # The regulation digests cite exact articles in the knowledge team's words: they come first; an article of
+        # an indexed statute collection (`assist ingest knowledge/ <statutes>`) adds its own text.
+        found = [Provision(d.citation, "", ", ".join(d.cites), " ".join(d.text.split())[:180], "")
+                 for d in search.digests(query, k=2)]
+        found += [Provision(h.citation, h.law, h.article, " ".join(h.text.split())[:180], "")
+                  for h in search.search(query, k=1)]
+        return found[:k]
+
+    sources = CaseSources(build_watchlist(settings), assess, review.store, review.policy, provisions)
+    return CaseService(store, sources, ChromiumPdfRenderer(c.chromium, c.pdf_timeout_s))
+
+
+def case_package_dir(settings: Settings) -> Path:
+    """Where the server writes exported case packages (cases.package_dir, else data_dir/case-packages)."""
+    return settings.cases.package_dir or IndexLayout(settings.data_dir).root / "case-packages"
+
+
 def build_practice_coach(settings: Settings, staff: "StaffAssist", embedder: Embedder) -> "PracticeCoach":
     """Practice on the labelled conversations of the source tree, else (an installed package) on the demo calls."""
     from assist.adapters.sqlite_stores import SqlitePracticeStore
@@ -885,6 +942,9 @@ def create_web_app(settings: Settings) -> "FastAPI":
     a = settings.audio
     calls = CallServices(build_call_reviewer(settings, staff, stt), live_speech_to_text(settings, stt),
                          vad_params(settings), a.max_upload_mb, a.live_max_frame_kb, a.live_max_errors, a.language)
+    articles = build_article_search(settings, embedder)
+    cases = build_case_service(settings, review=review, embedder=embedder, assessor=staff.assessor,
+                               articles=articles.current) if settings.risk.watchlist_secret is not None else None
     services = WebServices(
         staff=staff,
         consumer=build_consumer_sessions(settings, build_consumer_chat(settings, embedder)),
@@ -897,7 +957,9 @@ def create_web_app(settings: Settings) -> "FastAPI":
         readiness=readiness_checks(settings, staff.store, review.ping),
         admin=AdminServices(accounts, audit, staff),
         calls=calls,
-        articles=build_article_search(settings, embedder),
+        articles=articles,
+        cases=cases,
+        case_packages=case_package_dir(settings),
         consumer_limit=limits[0], sign_in_limit=limits[1])
     return create_app(services, settings.agent, settings.consumer, settings.documents,
                       gradio_temp=Path(settings.data_dir) / "gradio-tmp", auth=auth)

@@ -21,6 +21,9 @@ EXIT_CODES: dict[str, int] = {
     "prompt": 9,              # a prompt file is missing or cannot be rendered
     "gate": 10,               # `assist eval --gate`: a metric is past its floor or ceiling
     "auth": 11,               # an account, key or role is unknown or not allowed
+    "case": 12,               # a case is unknown, or what was asked of it cannot be done as given
+    "denied": 13,             # the role may not do this (an unmasked case export without an authorised role)
+    "tampered": 14,           # `assist case verify`: a package does not match its manifest or the case log
     "interrupted": 130,
 }
 
@@ -157,3 +160,15 @@ class AudioError(AssistError):
     """A recording or an audio stream cannot be used: not audio, empty, corrupt, or an unsupported rate or codec."""
 
     exit_code = EXIT_CODES["partial"]
+
+
+class CaseError(AssistError):
+    """A case is unknown, or an item cannot be added to it or exported as given."""
+
+    exit_code = EXIT_CODES["case"]
+
+
+class PermissionDenied(AssistError):
+    """The acting role may not do this (only assist.cases.types.UNMASKED_ROLES export unmasked copies)."""
+
+    exit_code = EXIT_CODES["denied"]

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from PIL.Image import Image
 
     from assist.audio.types import AudioInfo, Segment
+    from assist.cases.types import CaseRecord, Item, LogEntry
     from assist.consumer.scams import ScamVerdict
     from assist.core.documents import DocxBlock, OcrLine
     from assist.knowledge.types import Filter, Hit
@@ -325,6 +326,50 @@ class ReviewStore(Protocol):
     def close(self) -> None: ...
 
 
+class CaseStore(Protocol):
+    """Cases, their gathered items (masked) and each case's append-only, hash-chained log. No method changes or
+    removes an item or a log entry."""
+
+    def create(self, case: CaseRecord) -> None:
+        """Store a new case; CaseError when its id exists."""
+        ...
+
+    def get(self, case_id: str) -> CaseRecord | None: ...
+
+    def cases(self) -> list[CaseRecord]:
+        """Every case, newest first."""
+        ...
+
+    def add_items(self, case_id: str, items: Sequence[Item]) -> list[Item]:
+        """Add items in one transaction; an item already in the case is left as it was. Returns the ones added."""
+        ...
+
+    def items(self, case_id: str) -> list[Item]: ...
+
+    def append_log(self, case_id: str, at: str, actor: str, role: str, action: str,
+                   detail: dict[str, Any]) -> LogEntry:
+        """Append an entry chained to the case's last one (assist.cases.types.entry_hash)."""
+        ...
+
+    def log(self, case_id: str) -> list[LogEntry]:
+        """The case's log, oldest first."""
+        ...
+
+    def delete(self, case_id: str, at: str, actor: str, reason: str) -> int:
+        """Remove a case with its items and log, leaving only a record of the deletion; returns the items removed."""
+        ...
+
+    def deleted(self) -> list[dict[str, Any]]: ...
+
+    def ping(self) -> None: ...
+
+
+class PdfRenderer(Protocol):
+    """A self-contained HTML page printed to PDF (A4), offline."""
+
+    def render(self, html_path: Path, pdf_path: Path) -> None: ...
+
+
 # -- documents ------------------------------------------------------------------------------------------------------
 
 class PdfPages(Protocol):
@@ -440,7 +485,7 @@ class VoiceprintStore(Protocol):
 
 
 __all__ = ["AccountStore", "AudioDecoder", "AuditStore", "IdentityProvider", "SpeakerEncoder", "SpeechToText",
-           "VoiceprintStore",
+           "VoiceprintStore", "CaseStore", "PdfRenderer",
            "AttackCheck", "ChatModel", "EmbeddingCache", "Embedder", "FeedbackStore", "LexicalIndex", "LexicalStore",
            "NearDuplicateIndex", "OcrEngine", "OfficeReader", "PdfPages", "PracticeStore", "RateLimit", "Reranker", "Retriever",
            "ReviewStore", "ScamCheck", "SessionStore",

@@ -269,6 +269,20 @@ class AudioSettings(BaseModel):
 _ORIGIN = re.compile(r"^https?://(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?$")
 
 
+class CaseSettings(BaseModel):
+    """Case files for police and regulators (assist.cases; README, "Case files")."""
+
+    store_url: str | None = Field(None, description="SQLAlchemy URL of the case store (cases, items, the append-only "
+                                  "log); unset = sqlite in data_dir/cases.sqlite; a PostgreSQL URL works the same")
+    store_timeout_s: float = Field(5.0, gt=0, description="How long a case-store statement waits for a locked "
+                                   "database or a PostgreSQL connection")
+    chromium: str | None = Field(None, description="Chromium binary that prints a case's PDF; unset = chromium "
+                                 "on PATH (Debian's package)")
+    pdf_timeout_s: float = Field(90.0, gt=0, description="How long printing one case's PDF may take")
+    package_dir: Path | None = Field(None, description="Where the server (API, 案件 tab) writes exported packages; "
+                                     "unset = data_dir/case-packages")
+
+
 class ConsumerSettings(BaseModel):
     """The consumer chat widget and its API."""
 
@@ -321,6 +335,7 @@ class Settings(BaseSettings):
         "process (one worker; a restart ends live calls); database = the shared database (database_url), so that "
         "several workers serve one call turn by turn and a worker that dies loses nothing (README, \"Deploy it\")")
     audio: AudioSettings = Field(default_factory=AudioSettings)  # type: ignore[arg-type]
+    cases: CaseSettings = Field(default_factory=CaseSettings)  # type: ignore[arg-type]
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,

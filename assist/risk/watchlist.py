@@ -74,6 +74,10 @@ class Watchlist:
             raise WatchlistError("borrower id is empty", field="borrower")
         return hmac.new(self._key, f"borrower:{borrower_id}".encode(), hashlib.sha256).hexdigest()
 
+    def borrower_digest(self, borrower_id: str) -> str:
+        """A borrower's keyed hash, as sightings store it (cases count distinct borrowers by it)."""
+        return self._borrower(borrower_id)
+
     @staticmethod
     def _now(when: dt.datetime | None) -> dt.datetime:
         return (when or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)

@@ -8,7 +8,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from assist.edges.cli import accounts, audio, consumer, evaluation, knowledge, review, risk, serve
+from assist.edges.cli import accounts, audio, cases, consumer, evaluation, knowledge, review, risk, serve
 from assist.errors import EXIT_CODES, AssistError
 
 
@@ -18,7 +18,7 @@ def build_parser() -> argparse.ArgumentParser:
                                 "practice for trainers, document review.")
     p.add_argument("--config", help="TOML settings file (default: $ASSIST_CONFIG or ./assist.toml if present)")
     sub = p.add_subparsers(dest="command", required=True)
-    for room in (knowledge, risk, consumer, review, audio, evaluation, serve, accounts):
+    for room in (knowledge, risk, consumer, review, cases, audio, evaluation, serve, accounts):
         room.register(sub)
     return p
 

@@ -21,9 +21,12 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from assist.cases.service import CaseService
+from assist.cases.types import CASE_ROLES
 from assist.consumer.sessions import ConsumerSessions
 from assist.edges.http import admin, calls, consumer, review
 from assist.edges.http import auth as auth_routes
+from assist.edges.http import cases as case_routes
 from assist.edges.http import staff as staff_routes
 from assist.edges.http.auth import AuthMiddleware, HttpAuth
 from assist.edges.http.limits import MULTIPART_SLACK, BodyLimit, networks
@@ -37,6 +40,7 @@ from assist.errors import (
     DependencyError,
     Forbidden,
     IndexNotReadyError,
+    PermissionDenied,
     SessionFull,
     SessionNotFound,
 )
@@ -73,6 +77,8 @@ class WebServices:
     articles: ReloadingArticleSearch | None = None   # the staff search page (法条检索) in the trainer console
     consumer_limit: RateLimit | None = None          # the widget's per-client budget (None: in this process)
     sign_in_limit: RateLimit | None = None           # password attempts per client (None: in this process)
+    cases: CaseService | None = None                 # case files (/v1/cases and the 案件 tab); None: watchlist off
+    case_packages: Path | None = None                # where exported case packages are written
 
 
 def _error(exc: AssistError, status: int, **extra: Any) -> JSONResponse:
@@ -86,17 +92,19 @@ def _error(exc: AssistError, status: int, **extra: Any) -> JSONResponse:
 # Path prefixes guarded by role before any route or console runs (the routes check again, and name the identity).
 API_GUARDS: dict[str, tuple[str, ...]] = {"/v1/sessions": ("agent",), "/v1/feedback": ("agent",),
                                           "/v1/documents": ("reviewer",), "/v1/admin": ("admin",),
-                                          calls.PATH: calls.ROLES, "/live": ("agent",), "/live.js": ("agent",)}
+                                          calls.PATH: calls.ROLES, "/live": ("agent",), "/live.js": ("agent",),
+                                          "/v1/cases": CASE_ROLES}
 
 
 def create_api(staff: StaffAssist, max_request_kb: int, review_service: ReviewService | None = None,
                call_services: calls.CallServices | None = None, *,
                auth: HttpAuth, readiness: Mapping[str, Check] | None = None,
                after_upload: Callable[[], None] | None = None, guards: Mapping[str, tuple[str, ...]] | None = None,
-               admin_services: admin.AdminServices | None = None, sign_in_limiter: RateLimit | None = None) -> FastAPI:
-    """The JSON API alone (staff routes, document review and call audio when given): what a call-centre platform
-    calls. Every staff route needs a signed-in caller with its role (``auth``); ``guards`` adds path prefixes (the
-    consoles)."""
+               admin_services: admin.AdminServices | None = None, sign_in_limiter: RateLimit | None = None,
+               cases: tuple[CaseService, Path] | None = None) -> FastAPI:
+    """The JSON API alone (staff routes, document review, call audio and case files when given): what a call-centre
+    platform calls. Every staff route needs a signed-in caller with its role (``auth``); ``guards`` adds path
+    prefixes (the consoles)."""
     app = FastAPI(title="assist API", version="1", default_response_class=SafeJSONResponse,
                   description="Per-turn assistance for call-centre staff, the consumer assistant and document review. "
                   "The risk hint is internal and advisory: never a reason to refuse service or a complaint.")
@@ -127,6 +135,10 @@ def create_api(staff: StaffAssist, max_request_kb: int, review_service: ReviewSe
     @app.exception_handler(SessionNotFound)
     async def not_found(_: Request, exc: SessionNotFound) -> JSONResponse:
         return _error(exc, 404)
+
+    @app.exception_handler(PermissionDenied)
+    async def denied(_: Request, exc: PermissionDenied) -> JSONResponse:
+        return _error(exc, 403)
 
     @app.exception_handler(SessionFull)
     async def session_full(_: Request, exc: SessionFull) -> JSONResponse:
@@ -189,6 +201,8 @@ def create_api(staff: StaffAssist, max_request_kb: int, review_service: ReviewSe
         app.include_router(admin.router(admin_services, auth.on_event))
     if call_services is not None:
         app.include_router(calls.router(call_services, staff, auth))
+    if cases is not None:
+        app.include_router(case_routes.router(*cases, staff=staff))
     return app
 
 
@@ -203,9 +217,11 @@ def create_app(services: WebServices, agent_settings: AgentSettings, consumer_se
 
     prepare_gradio(gradio_temp)          # before gradio is imported: offline, uploads under the data folder
     sweeper = UploadSweeper(Path(os.environ["GRADIO_TEMP_DIR"]), documents.upload_retention_minutes * 60)
+    case_parts = (services.cases, services.case_packages or gradio_temp.parent / "case-packages") \
+        if services.cases is not None else None
     app = create_api(services.staff, agent_settings.max_request_kb, services.review, services.calls, auth=auth,
                      readiness=services.readiness, after_upload=sweeper.soon, guards=CONSOLE_ROLES,
-                     admin_services=services.admin, sign_in_limiter=services.sign_in_limit)
+                     admin_services=services.admin, sign_in_limiter=services.sign_in_limit, cases=case_parts)
     c = consumer_settings
     app.include_router(consumer.router(services.consumer, c.allowed_origins,
                                        services.consumer_limit if services.consumer_limit is not None
@@ -222,4 +238,4 @@ def create_app(services: WebServices, agent_settings: AgentSettings, consumer_se
     gate = Gate(auth)
     app = StaffSidebar(services.staff, services.demo_calls, gate).mount(app, "/assist", limits)
     return TrainerConsole(services.eval_context, services.coach, services.shipped_datasets, services.workdir,
-                          services.review, services.articles, gate=gate).mount(app, "/trainer", limits)
+                          services.review, services.articles, gate=gate, cases=case_parts).mount(app, "/trainer", limits)

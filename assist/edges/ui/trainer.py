@@ -16,10 +16,13 @@ from typing import Any
 import gradio as gr
 from fastapi import FastAPI
 
+from assist.cases.service import CaseService
+from assist.cases.types import CASE_ROLES
 from assist.core.files import safe_name
 from assist.core.pii import mask_for_storage, mask_value
 from assist.core.text import clean_text
 from assist.edges.ui import Gate, GradioLimits, Uploads, allow, caller, mount
+from assist.edges.ui.case_tab import CaseTab, gate_caller, unsigned_caller
 from assist.edges.ui.review_tab import ReviewTab
 from assist.edges.ui.statute_tab import STATUTE_ROLES, StatuteSearchTab
 from assist.errors import AssistError
@@ -61,7 +64,8 @@ class TrainerConsole:
     def __init__(self, eval_context: Callable[[Path], EvalContext], coach: PracticeCoach, shipped: Path,
                  workdir: Path, review: ReviewService | None = None,
                  statutes: ReloadingArticleSearch | None = None, uploads: Uploads | None = None,
-                 max_upload_bytes: int | None = None, gate: Gate | None = None) -> None:
+                 max_upload_bytes: int | None = None, gate: Gate | None = None,
+                 cases: tuple[CaseService, Path] | None = None) -> None:
         self.gate = gate
         self.eval_context = eval_context
         self.coach = coach
@@ -70,6 +74,7 @@ class TrainerConsole:
         self.uploads = uploads or Uploads.gradio()
         self.max_upload_bytes = max_upload_bytes
         self.statutes = statutes
+        self.cases = cases
         workdir.mkdir(parents=True, exist_ok=True)
         custom = workdir / "datasets-custom"     # the trainer's own copy of the shipped sets; uploads change it
         if not custom.exists() and shipped.is_dir():
@@ -200,6 +205,11 @@ class TrainerConsole:
                 with gr.Tab("材料评审") as t:
                     ReviewTab(self.review, self.uploads, self.gate).build()
                 tabs.append((t, ("reviewer",)))
+            if self.cases is not None:
+                with gr.Tab("案件") as t:
+                    CaseTab(*self.cases, self.uploads, self.max_upload_bytes or 10 * 2**20,
+                            gate_caller(self.gate) if self.gate is not None else unsigned_caller).build()
+                tabs.append((t, CASE_ROLES))
             if self.gate is not None:
                 gate = self.gate
 
@@ -268,7 +278,8 @@ class TrainerConsole:
         """Mount next to the sidebar (same process, same index). Downloads (results, reports, CSV exports) are
         written under ``workdir``, the only folder besides Gradio's own that outputs may come from."""
         self.max_upload_bytes = limits.max_file_bytes
-        return mount(app, self.build(limits.retention_s), path, limits, allowed_paths=[self.workdir], gate=self.gate)
+        allowed = [self.workdir] + ([self.cases[1]] if self.cases is not None else [])
+        return mount(app, self.build(limits.retention_s), path, limits, allowed_paths=allowed, gate=self.gate)
 
 
 def framed(report: str) -> str:
