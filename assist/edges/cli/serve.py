@@ -28,10 +28,9 @@ def serve(settings: Any, host: str | None = None, port: int | None = None) -> in
     """Index the shipped knowledge when nothing is indexed yet, then serve until interrupted."""
     import uvicorn
 
-    from assist.bootstrap import create_web_app
-    from assist.knowledge.index import IndexLayout
+    from assist.bootstrap import build_catalog, create_web_app
 
-    if IndexLayout(settings.data_dir).read_manifest() is None:
+    if build_catalog(settings).manifest() is None:
         print("no index yet: indexing the shipped knowledge first (about a minute)…", file=sys.stderr)
         ingest(settings, [], default=True, quiet=True)
     # Our own log lines (masked: assist.core.pii) at INFO on stderr; libraries at WARNING.
