@@ -38,7 +38,7 @@ from assist.knowledge.chunking import Chunker
 from assist.knowledge.discourse import load_discourse
 from assist.knowledge.fallback import LexicalFallbackRetriever
 from assist.knowledge.index import GenerationData, IndexLayout
-from assist.knowledge.ingest import Ingestor, ensure_vector_views
+from assist.knowledge.ingest import LEXICONS_DIR, Ingestor, ensure_vector_views
 from assist.knowledge.lexicon import LEXICON_FILE, Lexicon, load_lexicon
 from assist.knowledge.loaders import KnowledgeLoader
 from assist.knowledge.retrieval import (
@@ -296,9 +296,15 @@ def lexicon_paths(settings: Settings, catalog: IndexCatalog | None = None) -> li
     """The shipped lexicon, then lexicon.yaml of each configured knowledge folder and of each folder the index was
     built from, then articles.lexicons (later entries add to earlier ones)."""
     paths = [packaged_knowledge_dir() / LEXICON_FILE]
-    manifest = (catalog or build_catalog(settings)).manifest() or {}
-    for folder in [*settings.knowledge_dirs, *(Path(p) for p in manifest.get("sources", []))]:
+    catalog = catalog or build_catalog(settings)
+    manifest = catalog.manifest() or {}
+    for folder in settings.knowledge_dirs:
         paths.append(Path(folder) / LEXICON_FILE)
+    if catalog.shared and manifest:
+        # the indexed folders are on the ingestion job's host: their lexicons travel inside the generation
+        paths.extend(sorted((IndexLayout(settings.data_dir).gen_dir(manifest["active"]) / LEXICONS_DIR).glob("*.yaml")))
+    else:
+        paths.extend(Path(p) / LEXICON_FILE for p in manifest.get("sources", []))
     paths.extend(settings.articles.lexicons)
     return list(dict.fromkeys(p.resolve() for p in paths))
 

@@ -16,11 +16,14 @@ from assist.errors import AssistError
 from assist.knowledge.catalog import COMPLETE, file_lock
 from assist.knowledge.chunking import Chunker
 from assist.knowledge.index import GenerationData, IndexLayout
+from assist.knowledge.lexicon import LEXICON_FILE
 from assist.knowledge.loaders import KnowledgeLoader
 from assist.knowledge.retrieval import AUDIENCE_VIEWS
 from assist.knowledge.terms import domain_terms
 from assist.knowledge.types import Chunk, DocumentDefaults, Problem
 from assist.ports import Embedder, EmbeddingCache, IndexCatalog, LexicalStore, VectorStore
+
+LEXICONS_DIR = "lexicons"        # in a generation folder: the lexicon.yaml files of the folders it was built from
 
 
 @dataclass
@@ -135,6 +138,7 @@ class Ingestor:
             terms = domain_terms(t for c in chunks for t in c.tags)
             data = GenerationData(chunks, vectors, terms)
             self._build(gen, data)
+            self._keep_lexicons(paths, self.layout.gen_dir(gen))
             self.catalog.publish(gen, {
                 "active": gen, "embedder": self.embedder.name, "dim": int(vectors.shape[1]),
                 "sources": [str(Path(p).resolve()) for p in paths], "chunks": len(chunks),
@@ -214,6 +218,17 @@ class Ingestor:
                            [c.audience for c in chunks], [c.kind for c in chunks], [list(c.tags) for c in chunks])
         write_vector_views(self.store, gen, data)
         (folder / COMPLETE).write_text(gen, encoding="utf-8")
+
+    @staticmethod
+    def _keep_lexicons(paths: Sequence[Path], folder: Path) -> None:
+        """Copy the lexicon.yaml of each indexed folder into the generation (``lexicons/``), so that instances on
+        other hosts, which fetch the generation from a shared catalog, read the same lexicons as this one."""
+        for i, p in enumerate(paths):
+            src = Path(p) / LEXICON_FILE
+            if src.is_file():
+                dst = folder / LEXICONS_DIR / f"{i:02d}-{LEXICON_FILE}"
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                dst.write_bytes(src.read_bytes())
 
     def _cleanup(self, keep: set[str]) -> None:
         """Drop every generation not in ``keep`` (including leftovers of crashed runs)."""

@@ -7,7 +7,14 @@ import threading
 import pytest
 
 from assist.adapters.sql_index_catalog import SqlIndexCatalog
-from assist.bootstrap import build_catalog, build_ingestor, build_retriever, build_store
+from assist.bootstrap import (
+    build_catalog,
+    build_ingestor,
+    build_retriever,
+    build_store,
+    lexicon_paths,
+    packaged_knowledge_dir,
+)
 from assist.errors import DependencyError, IndexNotReadyError, KnowledgeError
 from assist.knowledge.catalog import COMPLETE, FileCatalog, GenerationFile, generation_files, install_generation
 from assist.knowledge.index import IndexLayout
@@ -218,6 +225,8 @@ def test_concurrent_queries_during_a_swap_are_served_by_the_open_generation():
 
 def test_an_instance_on_another_folder_follows_ingestion_through_the_catalog(hash_settings, small_kb, tmp_path):
     url = f"sqlite:///{tmp_path / 'catalog.sqlite'}"
+    lexicon = (packaged_knowledge_dir() / "lexicon.yaml").read_bytes()
+    (small_kb / "lexicon.yaml").write_bytes(lexicon)
     job = hash_settings.model_copy(update={"index": IndexSettings(catalog_url=url)})
     other = job.model_copy(update={"data_dir": tmp_path / "other-host"})
     reader = build_retriever(other)
@@ -227,6 +236,8 @@ def test_an_instance_on_another_folder_follows_ingestion_through_the_catalog(has
     assert not (other.data_dir / "manifest.json").exists()  # nothing on the other host but what the catalog says
     assert reader.search("洗白征信", k=1, floor=False)[0].chunk.doc_id == "edu-credit-repair"
     assert first.generation in build_store(other).names()   # its own embedded Chroma got the vectors
+    travelled = [p for p in lexicon_paths(other) if p.is_relative_to(other.data_dir.resolve())]
+    assert [p.read_bytes() for p in travelled] == [lexicon]  # the indexed folder's lexicon came with the generation
     write(small_kb / "new.md", doc("guide-new", "新增文档", "全新的内容：声纹核验流程。"))
     second = build_ingestor(job).ingest([small_kb])
     assert reader.search("声纹核验流程", k=1, floor=False, mode="lexical")[0].chunk.doc_id == "guide-new"
