@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import shutil
 import statistics
 import tempfile
 import time
@@ -77,6 +78,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="assist-shared-bench-"))
     emb = EmbedderSettings(kind=args.embedder, cache_path=cache)  # type: ignore[arg-type]
     with contextlib.ExitStack() as stack:
+        stack.callback(shutil.rmtree, work, True)
         chroma = args.chroma_url or stack.enter_context(chroma_server(work / "chroma-server"))
         catalog_url = args.catalog_url or f"sqlite:///{work / 'catalog.sqlite'}"
         prefix = f"bench-{int(time.time())}"
