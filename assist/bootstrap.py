@@ -334,7 +334,7 @@ def build_article_search(settings: Settings, embedder: Embedder | None = None) -
     embedder = embedder or build_embedder(settings)
     catalog = build_catalog(settings)
     return ReloadingArticleSearch(catalog.stamp, partial(open_article_search, settings, embedder, catalog),
-                                  index_location(settings))
+                                  index_location(settings), check_s=settings.index.check_interval_s)
 
 
 def build_retriever(settings: Settings, embedder: Embedder | None = None) -> ReloadingRetriever:
@@ -342,7 +342,7 @@ def build_retriever(settings: Settings, embedder: Embedder | None = None) -> Rel
     embedder = embedder or build_embedder(settings)
     catalog = build_catalog(settings)
     return ReloadingRetriever(catalog.stamp, partial(open_retriever, settings, embedder, catalog),
-                              index_location(settings))
+                              index_location(settings), check_s=settings.index.check_interval_s)
 
 
 def build_serving_retriever(settings: Settings, embedder: Embedder | None = None) -> Retriever:

@@ -53,6 +53,10 @@ class IndexSettings(BaseModel):
                                     "picks up a new generation on its next query. Unset = manifest.json in data_dir "
                                     "(instances on one host). Generations are kept apart by chroma.collection_prefix")
     timeout_s: float = Field(5.0, gt=0, description="How long a catalog read or write waits for the database")
+    check_interval_s: float = Field(0.0, ge=0, description="Ask the catalog whether a new generation is active at "
+                                    "most this often; 0 = before every query (one primary-key read, README \"The "
+                                    "index on shared engines\"); a new generation is then picked up by the first "
+                                    "query this long after its publication")
 
 
 class ChunkingSettings(BaseModel):

@@ -193,7 +193,11 @@ class _Reopening(Generic[T]):
     again after ``retry_s``; only a process that has nothing open yet gets the error."""
 
     def __init__(self, stamp: Callable[[], object | None], open_current: Callable[[], T], where: str,
-                 retry_s: float = 5.0, clock: Callable[[], float] = time.monotonic) -> None:
+                 retry_s: float = 5.0, clock: Callable[[], float] = time.monotonic, check_s: float = 0.0) -> None:
+        """``check_s`` > 0 asks ``stamp`` at most that often (a query within ``check_s`` of the last check uses the
+        open generation without asking); 0 asks before every query."""
+        self._check_s = check_s
+        self._checked_at = float("-inf")
         self._stamp_of = stamp
         self._open = open_current
         self._where = where
@@ -207,6 +211,10 @@ class _Reopening(Generic[T]):
 
     def current(self) -> T:
         current = self._current
+        now = self._clock()
+        if current is not None and now - self._checked_at < self._check_s:
+            return current
+        self._checked_at = now
         try:
             stamp = self._stamp_of()
         except DependencyError as exc:

@@ -201,6 +201,24 @@ def test_a_reader_keeps_serving_while_the_catalog_is_away_or_a_new_generation_ca
         _Reopening(lambda: None, open_current, "test").current()
 
 
+def test_with_a_check_interval_the_catalog_is_asked_at_most_that_often():
+    asked = []
+    state = {"stamp": 1}
+
+    def stamp():
+        asked.append(1)
+        return state["stamp"]
+
+    clock = _Clock()
+    r = _Reopening(stamp, lambda: f"gen{state['stamp']}", "test", clock=clock, check_s=0.5)
+    assert r.current() == "gen1"
+    state["stamp"] = 2
+    clock.t = 0.2
+    assert [r.current() for _ in range(10)] == ["gen1"] * 10 and len(asked) == 1   # asked once, when opening
+    clock.t = 0.8
+    assert r.current() == "gen2" and len(asked) == 2
+
+
 def test_concurrent_queries_during_a_swap_are_served_by_the_open_generation():
     gate = threading.Event()
     state = {"stamp": 1}
