@@ -278,6 +278,11 @@ def open_retriever(settings: Settings, embedder: Embedder | None = None,
         if settings.chroma.url is None:
             ensure_vector_views(store, gen, data, layout.root / "vectors.lock")
         prune_local(layout, keep={gen})
+        if settings.chroma.url is None:     # this host's own collections follow its own copies
+            local = set(layout.generations())
+            for name in store.names():
+                if name.startswith("g") and name.split(".")[0] not in local:
+                    store.drop(name)
     vectors = AudienceViewIndex(store.open(gen), {name: store.open(f"{gen}.{name}") for name in AUDIENCE_VIEWS})
     r = settings.retrieval
     floor = r.min_relevance if r.min_relevance is not None else DEFAULT_FLOORS[settings.embedder.kind]

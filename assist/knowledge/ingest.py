@@ -73,14 +73,20 @@ def ensure_vector_views(store: VectorStore, gen: str, data: GenerationData, lock
     turns (``lock_path``); True when this call wrote them."""
     import fcntl
 
-    wanted = {gen, *(f"{gen}.{name}" for name in AUDIENCE_VIEWS)}
-    if wanted <= set(store.names()):
+    sizes = {gen: len(data.chunks), **{f"{gen}.{name}": sum(c.audience in auds for c in data.chunks)
+                                       for name, auds in AUDIENCE_VIEWS.items()}}
+
+    def whole() -> bool:   # present and complete: a process killed while writing them leaves a short collection
+        names = set(store.names())
+        return all(name in names and store.open(name).count() == n for name, n in sizes.items())
+
+    if whole():
         return False
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_path, "w") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)          # wait: another process of this folder may be writing them now
         try:
-            if wanted <= set(store.names()):
+            if whole():
                 return False
             write_vector_views(store, gen, data)
             return True

@@ -17,7 +17,8 @@ from assist.bootstrap import (
 )
 from assist.errors import DependencyError, IndexNotReadyError, KnowledgeError
 from assist.knowledge.catalog import COMPLETE, FileCatalog, GenerationFile, generation_files, install_generation
-from assist.knowledge.index import IndexLayout
+from assist.knowledge.index import GenerationData, IndexLayout
+from assist.knowledge.ingest import ensure_vector_views
 from assist.knowledge.retrieval import _Reopening
 from assist.settings import IndexSettings
 from testkit.helpers import doc, write
@@ -253,7 +254,13 @@ def test_an_instance_on_another_folder_follows_ingestion_through_the_catalog(has
     first = build_ingestor(job).ingest([small_kb])
     assert not (other.data_dir / "manifest.json").exists()  # nothing on the other host but what the catalog says
     assert reader.search("洗白征信", k=1, floor=False)[0].chunk.doc_id == "edu-credit-repair"
-    assert first.generation in build_store(other).names()   # its own embedded Chroma got the vectors
+    store = build_store(other)
+    assert first.generation in store.names()                # its own embedded Chroma got the vectors
+    store.create(first.generation + ".consumer")              # as if killed while writing one of them: empty
+    gen_data = GenerationData.load(IndexLayout(other.data_dir).gen_dir(first.generation))
+    assert ensure_vector_views(store, first.generation, gen_data, tmp_path / "vectors.lock") is True
+    assert store.open(first.generation + ".consumer").count() > 0
+    assert ensure_vector_views(store, first.generation, gen_data, tmp_path / "vectors.lock") is False
     travelled = [p for p in lexicon_paths(other) if p.is_relative_to(other.data_dir.resolve())]
     assert [p.read_bytes() for p in travelled] == [lexicon]  # the indexed folder's lexicon came with the generation
     write(small_kb / "new.md", doc("guide-new", "新增文档", "全新的内容：声纹核验流程。"))
@@ -264,4 +271,5 @@ def test_an_instance_on_another_folder_follows_ingestion_through_the_catalog(has
     build_ingestor(job).ingest([small_kb])
     reader.search("声纹核验流程", k=1)
     assert len(IndexLayout(other.data_dir).generations()) <= 2       # fetched copies do not pile up
+    assert {n.split(".")[0] for n in build_store(other).names()} <= set(IndexLayout(other.data_dir).generations())
     assert not (job.data_dir / "manifest.json").exists()    # the job publishes to the catalog, not to its folder
