@@ -14,7 +14,6 @@ from assist.edges.cli import guarded
 from assist.edges.cli.knowledge import ingest, search
 from assist.edges.cli.serve import serve
 from assist.errors import EXIT_CODES
-from assist.knowledge.index import IndexLayout
 from assist.settings import load_settings
 
 
@@ -23,7 +22,9 @@ def main(argv: list[str]) -> int:
         settings = load_settings()
         if not argv:
             return serve(settings)
-        if IndexLayout(settings.data_dir).read_manifest() is None:
+        from assist.bootstrap import build_catalog
+
+        if build_catalog(settings).manifest() is None:
             code = ingest(settings, [], default=True, quiet=True)
             if code not in (EXIT_CODES["ok"], EXIT_CODES["partial"]):
                 return code

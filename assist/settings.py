@@ -44,6 +44,21 @@ class ChromaSettings(BaseModel):
     collection_prefix: str = Field("assist", min_length=1, description="Prefix of collection names (one collection per index generation)")
 
 
+class IndexSettings(BaseModel):
+    """Where `assist ingest` publishes index generations for the instances that search them."""
+
+    catalog_url: str | None = Field(None, description="SQLAlchemy URL (postgresql+psycopg://… or sqlite:///…) of the "
+                                    "database where `assist ingest` publishes each index generation (passages, "
+                                    "vectors, BM25 index) and names the active one; every instance reads it and "
+                                    "picks up a new generation on its next query. Unset = manifest.json in data_dir "
+                                    "(instances on one host). Generations are kept apart by chroma.collection_prefix")
+    timeout_s: float = Field(5.0, gt=0, description="How long a catalog read or write waits for the database")
+    check_interval_s: float = Field(0.0, ge=0, description="Ask the catalog whether a new generation is active at "
+                                    "most this often; 0 = before every query (one primary-key read, README \"The "
+                                    "index on shared engines\"); a new generation is then picked up by the first "
+                                    "query this long after its publication")
+
+
 class ChunkingSettings(BaseModel):
     """How documents are cut into passages (sizes in o200k_base tokens)."""
 
@@ -315,6 +330,7 @@ class Settings(BaseSettings):
                                        "empty = the knowledge shipped with the package")
     embedder: EmbedderSettings = Field(default_factory=EmbedderSettings)  # type: ignore[arg-type]
     chroma: ChromaSettings = Field(default_factory=ChromaSettings)  # type: ignore[arg-type]
+    index: IndexSettings = Field(default_factory=IndexSettings)  # type: ignore[arg-type]
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)  # type: ignore[arg-type]
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)  # type: ignore[arg-type]
     ingest: IngestSettings = Field(default_factory=IngestSettings)  # type: ignore[arg-type]

@@ -94,3 +94,41 @@ def assist_server(data_dir: Path, log_path: Path, temp_dir: Path, env: dict[str,
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@contextlib.contextmanager
+def chroma_server(path: Path, timeout: float = 60.0) -> Iterator[str]:
+    """A Chroma server (the `chroma` CLI installed beside this Python) on 127.0.0.1 with its data in ``path``; yields
+    its URL once its heartbeat answers, stops it afterwards."""
+    import subprocess
+    import sys
+    import urllib.request
+
+    exe = Path(sys.executable).with_name("chroma")
+    if not exe.exists():
+        raise RuntimeError(f"chroma CLI not found beside {sys.executable}; install the project")
+    path.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    with open(path / "server.log", "a") as log:
+        proc = subprocess.Popen([str(exe), "run", "--path", str(path / "db"), "--host", "127.0.0.1", "--port", str(port)],
+                                stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + timeout
+        while True:
+            try:
+                urllib.request.urlopen(url + "/api/v2/heartbeat", timeout=1)
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"chroma server exited: {(path / 'server.log').read_text()[-2000:]}") from None
+                if time.time() > deadline:
+                    raise RuntimeError(f"chroma server did not answer within {timeout} s") from None
+                time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()

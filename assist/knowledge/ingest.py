@@ -2,26 +2,28 @@
 
 from __future__ import annotations
 
-import fcntl
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from assist.core.text import text_key
-from assist.errors import KnowledgeError
+from assist.errors import AssistError
+from assist.knowledge.catalog import COMPLETE, file_lock
 from assist.knowledge.chunking import Chunker
 from assist.knowledge.index import GenerationData, IndexLayout
+from assist.knowledge.lexicon import LEXICON_FILE
 from assist.knowledge.loaders import KnowledgeLoader
 from assist.knowledge.retrieval import AUDIENCE_VIEWS
 from assist.knowledge.terms import domain_terms
 from assist.knowledge.types import Chunk, DocumentDefaults, Problem
-from assist.ports import Embedder, EmbeddingCache, LexicalStore, VectorStore
+from assist.ports import Embedder, EmbeddingCache, IndexCatalog, LexicalStore, VectorStore
+
+LEXICONS_DIR = "lexicons"        # in a generation folder: the lexicon.yaml files of the folders it was built from
 
 
 @dataclass
@@ -53,29 +55,56 @@ class IngestReport:
         return list(dict.fromkeys(p.path for p in self.errors))
 
 
-@contextmanager
-def _lock(path: Path) -> Iterator[None]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w") as fh:
+def write_vector_views(store: VectorStore, gen: str, data: GenerationData) -> None:
+    """The generation's dense collections: the full one and one per audience view (AUDIENCE_VIEWS)."""
+    chunks = data.chunks
+    vectors = data.vectors.tolist()
+    views = {"": None, **{f".{name}": set(auds) for name, auds in AUDIENCE_VIEWS.items()}}
+    for suffix, auds in views.items():
+        rows = [i for i, c in enumerate(chunks) if auds is None or c.audience in auds]
+        index = store.create(gen + suffix)
+        index.add([chunks[i].id for i in rows], [vectors[i] for i in rows], [chunks[i].text for i in rows],
+                  [chunks[i].to_meta() for i in rows])
+
+
+def ensure_vector_views(store: VectorStore, gen: str, data: GenerationData, lock_path: Path) -> bool:
+    """Write the generation's dense collections into a store of this host's own (embedded Chroma) when they are not
+    there yet: an instance that fetched the generation from a shared catalog. Processes of one data folder take
+    turns (``lock_path``); True when this call wrote them."""
+    import fcntl
+
+    sizes = {gen: len(data.chunks), **{f"{gen}.{name}": sum(c.audience in auds for c in data.chunks)
+                                       for name, auds in AUDIENCE_VIEWS.items()}}
+
+    def whole() -> bool:   # present and complete: a process killed while writing them leaves a short collection
+        names = set(store.names())
+        return all(name in names and store.open(name).count() == n for name, n in sizes.items())
+
+    if whole():
+        return False
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)          # wait: another process of this folder may be writing them now
         try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise KnowledgeError("another `assist ingest` is running on this data directory", path=str(path.parent)) from exc
-        try:
-            yield
+            if whole():
+                return False
+            write_vector_views(store, gen, data)
+            return True
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 class Ingestor:
-    """Builds a new index generation from source files and swaps it in only when complete."""
+    """Builds a new index generation from source files and publishes it (``catalog``) only when complete."""
 
     def __init__(self, layout: IndexLayout, loader: KnowledgeLoader, embedder: Embedder, store: VectorStore,
                  lexical: LexicalStore, cache: EmbeddingCache, chunker: Chunker, token_count: Callable[[str], int],
-                 batch_size: int) -> None:
+                 batch_size: int, catalog: IndexCatalog) -> None:
         """``batch_size`` passages are embedded and written to ``cache`` at a time, so an interrupted run resumes
-        where it stopped."""
+        where it stopped. The generation is built in ``layout``'s folder and then published to ``catalog``: the
+        folder's own manifest (one host) or a database every instance reads."""
         self.layout = layout
+        self.catalog = catalog
         self.loader = loader
         self.embedder = embedder
         self.store = store
@@ -91,8 +120,8 @@ class Ingestor:
         front matter and are remembered in the manifest, so a bare re-run applies them again."""
         t0 = time.perf_counter()
         report = IngestReport()
-        with _lock(self.layout.root / "ingest.lock"):
-            manifest = self.layout.read_manifest()
+        with file_lock(self.layout.root / "ingest.lock", "this data directory"), self.catalog.ingestion():
+            manifest = self.catalog.manifest()
             docs, problems, failed = self.loader.load(paths, defaults, report.inferred)
             statutes = [d for d in docs if d.meta.get("law")]
             report.statutes, report.articles = len(statutes), sum(int(d.meta.get("articles", 0)) for d in statutes)
@@ -115,13 +144,14 @@ class Ingestor:
             terms = domain_terms(t for c in chunks for t in c.tags)
             data = GenerationData(chunks, vectors, terms)
             self._build(gen, data)
-            self.layout.write_manifest({
+            self._keep_lexicons(paths, self.layout.gen_dir(gen))
+            self.catalog.publish(gen, {
                 "active": gen, "embedder": self.embedder.name, "dim": int(vectors.shape[1]),
                 "sources": [str(Path(p).resolve()) for p in paths], "chunks": len(chunks),
                 "documents": report.documents, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                 **({"defaults": {"kind": defaults.kind, "audience": defaults.audience, "tags": list(defaults.tags)}}
                    if defaults is not None and (defaults.kind or defaults.audience or defaults.tags) else {}),
-            })
+            }, self.layout.gen_dir(gen), replaces=old_gen)
             report.generation = gen
             # The previous generation stays one more round: processes that opened it keep answering until they
             # notice the new manifest (see ReloadingRetriever); anything older, and crashed runs' leftovers, go.
@@ -133,8 +163,9 @@ class Ingestor:
                     report: IngestReport) -> dict[str, np.ndarray]:
         """Keep the previous version of files that fail now, so nothing already indexed is lost."""
         try:
+            self.catalog.fetch(old_gen, self.layout.gen_dir(old_gen))   # a shared catalog: maybe built elsewhere
             old = GenerationData.load(self.layout.gen_dir(old_gen))
-        except KnowledgeError:
+        except AssistError:
             return {}
         by_path: dict[str, list[int]] = defaultdict(list)
         for i, c in enumerate(old.chunks):
@@ -191,14 +222,19 @@ class Ingestor:
         chunks = data.chunks
         self.lexical.build(folder / "bm25", [c.id for c in chunks], [tokenizer.tokens(c.context_text()) for c in chunks],
                            [c.audience for c in chunks], [c.kind for c in chunks], [list(c.tags) for c in chunks])
-        vectors = data.vectors.tolist()
-        views = {"": None, **{f".{name}": set(auds) for name, auds in AUDIENCE_VIEWS.items()}}
-        for suffix, auds in views.items():
-            rows = [i for i, c in enumerate(chunks) if auds is None or c.audience in auds]
-            index = self.store.create(gen + suffix)
-            index.add([chunks[i].id for i in rows], [vectors[i] for i in rows], [chunks[i].text for i in rows],
-                      [chunks[i].to_meta() for i in rows])
-        (folder / "COMPLETE").write_text(gen, encoding="utf-8")
+        write_vector_views(self.store, gen, data)
+        (folder / COMPLETE).write_text(gen, encoding="utf-8")
+
+    @staticmethod
+    def _keep_lexicons(paths: Sequence[Path], folder: Path) -> None:
+        """Copy the lexicon.yaml of each indexed folder into the generation (``lexicons/``), so that instances on
+        other hosts, which fetch the generation from a shared catalog, read the same lexicons as this one."""
+        for i, p in enumerate(paths):
+            src = Path(p) / LEXICON_FILE
+            if src.is_file():
+                dst = folder / LEXICONS_DIR / f"{i:02d}-{LEXICON_FILE}"
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                dst.write_bytes(src.read_bytes())
 
     def _cleanup(self, keep: set[str]) -> None:
         """Drop every generation not in ``keep`` (including leftovers of crashed runs)."""
@@ -208,3 +244,4 @@ class Ingestor:
         for name in self.store.names():
             if name.split(".")[0] not in keep and name.startswith("g"):
                 self.store.drop(name)
+        self.catalog.retire(keep)

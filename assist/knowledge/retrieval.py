@@ -3,7 +3,9 @@ with a relevance floor so that "nothing fits" is a possible answer, and an optio
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -11,8 +13,8 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 import numpy as np
 
-from assist.errors import ConfigError, IndexNotReadyError
-from assist.knowledge.index import GenerationData, IndexLayout
+from assist.errors import AssistError, ConfigError, DependencyError, IndexNotReadyError
+from assist.knowledge.index import GenerationData
 from assist.knowledge.types import Chunk, Filter, Hit
 from assist.ports import Embedder, LexicalIndex, Reranker, Retriever, Tokenizer, VectorSearch
 
@@ -21,6 +23,8 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 RECENT_QUERIES = 256       # query vectors kept per loaded generation (a few KB each)
+
+log = logging.getLogger("assist.retrieval")
 
 
 @dataclass(frozen=True)
@@ -197,26 +201,75 @@ class HybridRetriever:
 
 
 class _Reopening(Generic[T]):
-    """Something opened on the current index generation, reopened when `assist ingest` swaps a new one in.
+    """Something opened on the active index generation, reopened when `assist ingest` publishes a new one.
 
-    Checking costs one stat() of the manifest per use; the previous generation stays on disk for one round, so
-    searches in flight during a swap still succeed."""
+    ``stamp`` is asked before every use (a stat() of the manifest, or one primary-key read of a shared catalog) and
+    changes with every publication. The previous generation stays available for one round, so searches in flight
+    during a swap still succeed. While the catalog does not answer, or a new generation cannot be opened (its files
+    cannot be fetched, its vectors are not there), the generation already open keeps serving and opening is tried
+    again after ``retry_s``; only a process that has nothing open yet gets the error."""
 
-    def __init__(self, layout: IndexLayout, open_current: Callable[[], T]) -> None:
-        self._layout = layout
+    def __init__(self, stamp: Callable[[], object | None], open_current: Callable[[], T], where: str,
+                 retry_s: float = 5.0, clock: Callable[[], float] = time.monotonic, check_s: float = 0.0) -> None:
+        """``check_s`` > 0 asks ``stamp`` at most that often (a query within ``check_s`` of the last check uses the
+        open generation without asking); 0 asks before every query."""
+        self._check_s = check_s
+        self._checked_at = float("-inf")
+        self._stamp_of = stamp
         self._open = open_current
-        self._stamp: int | None = None
+        self._where = where
+        self._retry_s = retry_s
+        self._clock = clock
+        self._stamp: object | None = None
         self._current: T | None = None
+        self._retry_at = 0.0
+        self._warned_at = float("-inf")
+        self._opening = threading.Lock()
 
     def current(self) -> T:
+        current = self._current
+        now = self._clock()
+        if current is not None and now - self._checked_at < self._check_s:
+            return current
+        self._checked_at = now
         try:
-            stamp = self._layout.manifest_path.stat().st_mtime_ns
-        except FileNotFoundError:
-            raise IndexNotReadyError(f"no index in {self._layout.root}: run `assist ingest` first") from None
-        if self._current is None or stamp != self._stamp:
-            self._current = self._open()
-            self._stamp = stamp
-        return self._current
+            stamp = self._stamp_of()
+        except DependencyError as exc:
+            if current is None:
+                raise
+            self._warn(f"the index catalog does not answer; serving the generation already open: {exc.message}")
+            return current
+        if stamp is None:
+            raise IndexNotReadyError(f"no index in {self._where}: run `assist ingest` first")
+        if current is not None and stamp == self._stamp:
+            return current
+        if current is not None and self._clock() < self._retry_at:
+            return current
+        # One thread opens; the others keep using the open generation meanwhile (or wait when there is none).
+        if not self._opening.acquire(blocking=current is None):
+            assert current is not None      # only a process with a generation open does not wait
+            return current
+        try:
+            if self._current is not None and self._stamp == stamp:
+                return self._current
+            try:
+                opened = self._open()
+            except AssistError as exc:
+                if self._current is None:
+                    raise
+                self._retry_at = self._clock() + self._retry_s
+                self._warn(f"a new index generation could not be opened; serving the previous one: {exc.message}")
+                return self._current
+            self._current, self._stamp = opened, stamp
+            return opened
+        finally:
+            self._opening.release()
+
+    def _warn(self, message: str) -> None:
+        now = self._clock()
+        if now >= self._warned_at + 60:
+            self._warned_at = now
+            log.warning("%s", message)
 
 
 class ReloadingRetriever(_Reopening[Retriever]):

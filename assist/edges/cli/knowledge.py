@@ -75,13 +75,12 @@ def ingest(settings: Any, paths: list[Path], default: bool, quiet: bool, kind: s
            audience: str | None = None, tags: tuple[str, ...] = ()) -> int:
     """Index ``paths`` (none: what was indexed last, with the defaults given then, or the configured knowledge when
     ``default``); ``kind``/``audience``/``tags`` fill the fields of files without front matter."""
-    from assist.bootstrap import build_ingestor, knowledge_dirs
-    from assist.knowledge.index import IndexLayout
+    from assist.bootstrap import build_catalog, build_ingestor, index_location, knowledge_dirs
     from assist.knowledge.types import DocumentDefaults
 
     given = DocumentDefaults(kind, audience, tuple(tags), origin="command line")
     if not paths:
-        manifest = IndexLayout(settings.data_dir).read_manifest()
+        manifest = build_catalog(settings).manifest()
         if manifest and not default:
             paths = [Path(p) for p in manifest["sources"]]
             last = manifest.get("defaults") or {}
@@ -93,7 +92,7 @@ def ingest(settings: Any, paths: list[Path], default: bool, quiet: bool, kind: s
     for p in report.problems:
         print(p.describe(), file=sys.stderr)
     print(summary(report))
-    print(f"index: {settings.data_dir} (generation {report.generation or 'unchanged'})")
+    print(f"index: {index_location(settings)} (generation {report.generation or 'unchanged'})")
     return EXIT_CODES["partial"] if report.errors else EXIT_CODES["ok"]
 
 

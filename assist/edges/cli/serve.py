@@ -28,12 +28,17 @@ def serve(settings: Any, host: str | None = None, port: int | None = None) -> in
     """Index the shipped knowledge when nothing is indexed yet, then serve until interrupted."""
     import uvicorn
 
-    from assist.bootstrap import create_web_app, first_admin
-    from assist.knowledge.index import IndexLayout
+    from assist.bootstrap import build_catalog, create_web_app, first_admin, index_location
 
-    if IndexLayout(settings.data_dir).read_manifest() is None:
-        print("no index yet: indexing the shipped knowledge first (about a minute)…", file=sys.stderr)
-        ingest(settings, [], default=True, quiet=True)
+    catalog = build_catalog(settings)
+    if catalog.manifest() is None:
+        if catalog.shared:
+            # several workers start together against one catalog: publishing is the ingestion job's business
+            print(f"no index published in {index_location(settings)} yet: run `assist ingest` (the ingestion job); "
+                  "searches answer 503 until then and pick the index up without a restart", file=sys.stderr)
+        else:
+            print("no index yet: indexing the shipped knowledge first (about a minute)…", file=sys.stderr)
+            ingest(settings, [], default=True, quiet=True)
     # Our own log lines (masked: assist.core.pii) at INFO on stderr; libraries at WARNING.
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("assist").setLevel(logging.INFO)
