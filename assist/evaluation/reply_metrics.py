@@ -62,13 +62,13 @@ def reply_metrics(records: Sequence[TurnRecord]) -> tuple[dict[str, float | None
     m["genuine_top_fits"] = _rate(sum(r.families[0] in GENUINE_SITUATION for r in gen), len(gen))
     m["genuine_top_need"] = _rate(sum(r.families[0] == "need" for r in gen), len(gen))
     m["genuine_suspicion_in_top3"] = _rate(sum("intermediary" in r.families[:3] for r in gen), len(gen))
-    m["scored_turns.genuine"] = float(len(gen))
+    m["genuine.scored_turns"] = float(len(gen))
     fails += [TurnFailure(r, "genuine_top", f"a genuine caller's top suggestion is a {r.families[0]} script")
               for r in gen if r.families[0] not in GENUINE_SITUATION]
 
     inv = [r for r in records if r.label in INVOLVED and r.level in ("medium", "high")]
     m["involved_verify_top3"] = _rate(sum(bool(VERIFY_OR_SIGNAL & set(r.families[:3])) for r in inv), len(inv))
-    m["scored_turns.involved_at_risk"] = float(len(inv))
+    m["involved_at_risk.scored_turns"] = float(len(inv))
     for lab in INVOLVED:
         sub = [r for r in inv if r.label == lab]
         m[f"involved_verify_top3.{lab}"] = _rate(sum(bool(VERIFY_OR_SIGNAL & set(r.families[:3])) for r in sub), len(sub))
@@ -77,13 +77,13 @@ def reply_metrics(records: Sequence[TurnRecord]) -> tuple[dict[str, float | None
 
     vic = [r for r in records if r.label == "victim" and r.from_evidence and not r.filler]
     m["victim_protect_top3"] = _rate(sum("victim" in r.families[:3] for r in vic), len(vic))
-    m["scored_turns.victim"] = float(len(vic))
+    m["victim.scored_turns"] = float(len(vic))
     fails += [TurnFailure(r, "victim_top3", "no victim-protection script in the top 3")
               for r in vic if "victim" not in r.families[:3]]
 
     rep = [r for r in records if r.label == "legit_rep" and r.scripts]
     m["legit_rep_suspicion_top"] = _rate(sum(r.families[0] == "intermediary" for r in rep), len(rep))
-    m["scored_turns.legit_rep"] = float(len(rep))
+    m["legit_rep.scored_turns"] = float(len(rep))
     fails += [TurnFailure(r, "legit_rep_top", "a legitimate representative's top suggestion is an intermediary script")
               for r in rep if r.families[0] == "intermediary"]
     return m, fails

@@ -16,6 +16,7 @@ from assist.staff.types import Citation
 MAX_PENALTY = 0.6        # feedback can lower a script's score in a situation by at most this much
 PENALTY_STEP = 0.15      # per net rejection (rejections minus uses and edits)
 SIGNAL_BONUS = 0.3       # per signal the script is written for that the call shows (among scripts of one tier)
+SPECIFIC_BONUS = 0.1     # share of the script's own signals that the call shows (the most specific script first)
 NEED_BONUS = 0.2         # a signal script that also serves the need the caller just voiced
 SCRIPT_MIN_RELEVANCE = 0.90   # a script found by similarity alone must be this close (e5 similarities are compressed)
 # Tiers: what decides the order. A tier's scripts are ordered within it by the signals they share with the call,
@@ -30,6 +31,7 @@ TIER_CARRIED = 1.5             # a need the caller stated in an earlier turn of 
 TIER_SIMILAR = 0.0             # close to the caller's words, no need or signal (retrieval rank only)
 LEVEL_CN = {"low": "低", "medium": "中", "high": "高"}
 RISK_CATEGORIES = ("intermediary", "coached")
+MAX_VERIFY_IN_TOP = 2    # two ways to verify are enough: the third place goes to the signal or the caller's need
 FALLBACK_NEED = {"verification": "identity_answer", "victim": "victim_paid"}
 
 
@@ -74,6 +76,18 @@ def _keep_in_top(order: list[str], wanted: Callable[[str], bool], top: int = 3) 
         return order
     rest = [sid for sid in order if sid != best]
     return rest[:top - 1] + [best] + rest[top - 1:]
+
+
+def _at_most(order: list[str], kind: Callable[[str], bool], n: int, top: int = 3) -> list[str]:
+    """``order`` with no more than ``n`` items of a kind among the first ``top`` (the others keep their order)."""
+    head: list[str] = []
+    rest: list[str] = []
+    for sid in order:
+        if len(head) < top and (not kind(sid) or sum(kind(x) for x in head) < n):
+            head.append(sid)
+        else:
+            rest.append(sid)
+    return head + rest
 
 
 def _plain(text: str, limit: int = 90) -> str:
@@ -135,7 +149,9 @@ class ScriptRanker:
             overlap = inp.signals & set(doc.meta.get("signals") or [])
             wants = list(doc.meta.get("needs") or [])
             serves = any(h.need in wants for h in inp.needs)        # it also fits what the caller just said
-            bonus = SIGNAL_BONUS * len(overlap) + rs + (NEED_BONUS if serves else 0.0)
+            written_for = doc.meta.get("signals") or []
+            specific = SPECIFIC_BONUS * len(overlap) / len(written_for) if written_for else 0.0
+            bonus = SIGNAL_BONUS * len(overlap) + specific + rs + (NEED_BONUS if serves else 0.0)
             ids = "、".join(sorted(overlap))
             if overlap and fam == "victim":
                 offer(sid, (TIER_VICTIM_AT_RISK if victim_risk else TIER_VICTIM_SIGNAL) + bonus,
@@ -172,6 +188,7 @@ class ScriptRanker:
         order = sorted(scored, key=lambda sid: -net[sid])    # stable: ties keep the scripts' order
         if involved:     # at medium or high, a verification or intermediary script is always among the first three
             order = _keep_in_top(order, lambda sid: self.families[sid] in ("verification", "intermediary"))
+            order = _at_most(order, lambda sid: self.families[sid] == "verification", MAX_VERIFY_IN_TOP)
         if victim_risk:
             order = _keep_in_top(order, lambda sid: self.families[sid] == "victim")
         return [RankedScript(self.scripts[sid], round(net[sid], 4), scored[sid][1], self.families[sid])

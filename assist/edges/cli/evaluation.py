@@ -20,8 +20,9 @@ def register(sub: Any) -> None:
     ev.add_argument("--compare", help="an earlier results.json (or its folder): print every metric's change")
     ev.add_argument("--gate", help=f"thresholds TOML (e.g. eval/thresholds.toml): exit {EXIT_CODES['gate']} when a "
                     "metric is past its floor or ceiling")
-    ev.add_argument("--split", help="risk/replies conversations: dev, test, heldout, fresh, train, all or a comma list "
-                    "(default: dev,heldout on the shipped data, all on another folder)")
+    ev.add_argument("--split", help="risk/replies conversations: dev, test, heldout, fresh, train, writers, final, all, "
+                    "a writer (w01 … w08, f01, f02) or a comma list of these (default: dev,heldout on the shipped "
+                    "data, all on another folder)")
     ev.add_argument("--corpus", help="retrieval: a folder of your own documents (statutes as plain Markdown/text/PDF/"
                     "Word, front matter optional), indexed with the knowledge base under the data folder (incremental)")
     ev.add_argument("--questions", help="retrieval: a question file, one JSON object per line: id, question, law, "

@@ -87,7 +87,11 @@ def test_replies_suite_records_calls_without_a_script_as_unscorable(tmp_path):
              for cid, sig in (("hit", ["S1"]), ("nosc", ["S9"]), ("miss", ["S1"]))]
     plan = {"hit": ("sc1", body[:12]), "nosc": ("sc2", "这句话不在文档里"), "miss": ("sc2", "我们可以一起商量")}
 
+    from assist.knowledge.needs import EMPTY
+
     class FakeStaff:
+        needs = EMPTY
+
         def __init__(self):
             self.order = iter(plan)
 
@@ -98,9 +102,10 @@ def test_replies_suite_records_calls_without_a_script_as_unscorable(tmp_path):
             script, snippet = plan[sid]
             cite = Ns(doc_id=script, snippet=snippet)
             return Ns(suggestions=[Ns(text="请先提供授权委托书，我们会回拨借款人本人核实。", script_id=script,
-                                      citations=[cite])])
+                                      citations=[cite], family="verification", reason="fake")],
+                      risk={"level": "low"}, needs=())
 
-    ctx = Ns(documents=docs, conversations=convs, staff=FakeStaff(), data=tmp_path)
+    ctx = Ns(documents=docs, conversations=convs, staff=FakeStaff(), data=tmp_path, risk_split="all")
     res = suite_replies(ctx, lambda *_: None)
     by_id = {c.id: c for c in res.cases}
     assert res.counts == {"pass": 1, "fail": 1, "unscorable": 1}

@@ -93,14 +93,43 @@ def test_feedback_survives_a_restart(agent_settings):
     first = build_staff_assist(agent_settings)
     sid = first.start({"number_matches": "no"})
     top = first.on_turn(sid, {"speaker": "caller", "text": "我是借款人的法务，以后他的事都由我来谈。"}).suggestions[0]
-    for _ in range(3):
+    rejected = 0
+    for _ in range(3):      # several scripts fit this turn equally: one rejection may already move it out of the top 3
         s2 = first.start({"number_matches": "no"})
         again = first.on_turn(s2, {"speaker": "caller", "text": "我是借款人的法务，以后他的事都由我来谈。"}).suggestions
-        first.feedback(next(x.id for x in again if x.script_id == top.script_id), "rejected")
+        hit = next((x for x in again if x.script_id == top.script_id), None)
+        if hit is None:
+            break
+        first.feedback(hit.id, "rejected")
+        rejected += 1
+    assert rejected >= 1
     restarted = build_staff_assist(agent_settings)
+    assert restarted.ranker.penalty(top.script_id, "intermediary") == pytest.approx(0.15 * rejected)
     s3 = restarted.start({"number_matches": "no"})
     after = restarted.on_turn(s3, {"speaker": "caller", "text": "我是借款人的法务，以后他的事都由我来谈。"}).suggestions
     same = [x for x in after if x.script_id == top.script_id]
-    assert not same or same[0].score == pytest.approx(top.score - 0.45)
+    assert not same or same[0].score == pytest.approx(top.score - 0.15 * rejected)
 
 
+
+
+def test_a_genuine_borrowers_need_decides_and_each_suggestion_says_why(agent):
+    sid = agent.start({"number_matches": "yes"})
+    r = agent.on_turn(sid, {"speaker": "caller", "text": "我上个月被裁员了，这个月实在还不上，能不能分期？"})
+    assert r.risk["level"] == "low" and r.needs[:2] == ("hardship_job", "hardship_general")
+    assert r.suggestions[0].script_id == "script-hardship-job-loss" and "失业" in r.suggestions[0].reason
+    assert all(s.family != "intermediary" and s.reason for s in r.suggestions)
+    r = agent.on_turn(sid, {"speaker": "caller", "text": "你们这什么态度！！我要打12378投诉你们！"})
+    assert r.risk["level"] == "low" and {s.family for s in r.suggestions} <= {"need", "verification", "victim"}
+    assert {"script-angry-genuine-borrower", "script-will-complain-12378"} <= {s.script_id for s in r.suggestions}
+    assert r.to_dict()["suggestions"][0]["reason"] and "needs" in r.to_dict()
+
+
+def test_a_turn_without_a_fitting_script_is_logged_masked(agent, caplog):
+    sid = agent.start()
+    with caplog.at_level("INFO", logger="assist.staff"):
+        r = agent.on_turn(sid, {"speaker": "caller", "text": "今天天气不错，我手机13800138000"})
+        agent.on_turn(sid, {"speaker": "caller", "text": "好的，谢谢"})          # a filler is not a missing script
+    assert r.suggestions == ()
+    lines = [m for m in caplog.messages if "no fitting script" in m]
+    assert len(lines) == 1 and "13800138000" not in lines[0] and "天气不错" in lines[0]
