@@ -123,7 +123,7 @@ class StaffSidebar:
                 c = "\n".join(f"- **{html.escape(x.title)}** {html.escape(x.article)}：{html.escape(x.snippet)}"
                               for x in s.citations)
                 outs += [gr.update(value=s.text, label=f"推荐话术 {i + 1} · {s.title}", visible=True),
-                         f"**为什么推荐**：{html.escape(s.reason)}\n\n{c}"]
+                         f"**推荐理由**：{html.escape(s.reason)}\n\n{c}"]
             else:
                 outs += [gr.update(value="", visible=i == 0), ""]
         acts = [x["label"] for x in a.actions] if a else []
@@ -164,7 +164,7 @@ class StaffSidebar:
                     with gr.Group():
                         boxes.append(gr.Textbox(label=f"推荐话术 {i + 1}（可修改后点“修改后采用”）", lines=3,
                                                 buttons=["copy"], interactive=True))
-                        with gr.Accordion("为什么推荐 · 依据", open=True):
+                        with gr.Accordion("推荐理由 · 依据", open=True):
                             cites.append(gr.Markdown())
                         with gr.Row():
                             fb.append((gr.Button("采用", size="sm"), gr.Button("修改后采用", size="sm"),
