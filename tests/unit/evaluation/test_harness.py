@@ -314,3 +314,15 @@ def test_an_upload_is_saved_only_when_every_line_is_good(tmp_path):
     assert not again.path.exists()
     replaced = add_dataset(tmp_path, (json.dumps(conv) + "\n").encode(), "calls_a.jsonl", "conversations")
     assert replaced.saved and replaced.replaced
+
+
+def test_report_shows_replies_per_caller_label_escaped():
+    replies = SuiteResult("replies", {"coverage": 0.9}, [
+        CaseOutcome("replies", "c1#3:genuine_top", "fail", "a genuine caller's top suggestion is a intermediary script",
+                    {"label": "genuine", "caller_text": "<b>我失业了</b>", "suggested": ["script-x [intermediary] r"]})],
+        {"by_label": {"genuine": {"coverage": 0.95, "genuine_top_fits": 0.5, "victim_protect_top3": None},
+                      "<victim>": {"coverage": 1.0, "victim_protect_top3": 0.9}}})
+    html = render_report(RunResult([replies], "t", {}, "d").to_dict())
+    assert "Suggested replies by caller label" in html and "genuine_top_fits" in html
+    assert "<victim>" not in html and "&lt;victim&gt;" in html and "<b>我失业了</b>" not in html
+    assert "c1#3:genuine_top" in html
