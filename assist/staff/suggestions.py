@@ -191,6 +191,8 @@ class ScriptRanker:
             order = _at_most(order, lambda sid: self.families[sid] == "verification", MAX_VERIFY_IN_TOP)
         if victim_risk:
             order = _keep_in_top(order, lambda sid: self.families[sid] == "victim")
+        if inp.signal_scripts:     # staff asked for them: the best one is shown even when three needs fill the list
+            order = _keep_in_top(order, lambda sid: self.families[sid] == "intermediary")
         return [RankedScript(self.scripts[sid], round(net[sid], 4), scored[sid][1], self.families[sid])
                 for sid in order]
 

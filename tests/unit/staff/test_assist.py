@@ -133,3 +133,13 @@ def test_a_turn_without_a_fitting_script_is_logged_masked(agent, caplog):
     assert r.suggestions == ()
     lines = [m for m in caplog.messages if "no fitting script" in m]
     assert len(lines) == 1 and "13800138000" not in lines[0] and "天气不错" in lines[0]
+
+
+def test_staff_can_ask_for_intermediary_signal_scripts_at_low_risk(agent):
+    said = {"speaker": "caller", "text": "你们就是高利贷，就是暴力催收，违法的！"}
+    plain = agent.on_turn(agent.start({"number_matches": "yes"}), said)
+    asked = agent.on_turn(agent.start({"number_matches": "yes"}), said, signal_scripts=True)
+    assert plain.risk["level"] == asked.risk["level"] == "low"
+    assert all(s.family != "intermediary" for s in plain.suggestions)
+    flagged = [s for s in asked.suggestions if s.family == "intermediary"]
+    assert flagged and all("坐席要求" in s.reason for s in flagged)
