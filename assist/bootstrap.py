@@ -43,6 +43,7 @@ from assist.knowledge.index import GenerationData, IndexLayout
 from assist.knowledge.ingest import LEXICONS_DIR, Ingestor, ensure_vector_views
 from assist.knowledge.lexicon import LEXICON_FILE, Lexicon, load_lexicon
 from assist.knowledge.loaders import KnowledgeLoader
+from assist.knowledge.needs import load_needs
 from assist.knowledge.retrieval import (
     AUDIENCE_VIEWS,
     AudienceViewIndex,
@@ -135,6 +136,14 @@ def discourse_path(settings: Settings) -> Path:
         if (Path(folder) / "discourse.yaml").is_file():
             return Path(folder) / "discourse.yaml"
     return packaged_knowledge_dir() / "discourse.yaml"
+
+
+def needs_path(settings: Settings) -> Path:
+    """needs.yaml of the first configured knowledge folder that has one, else the one shipped."""
+    for folder in settings.knowledge_dirs:
+        if (Path(folder) / "needs.yaml").is_file():
+            return Path(folder) / "needs.yaml"
+    return packaged_knowledge_dir() / "needs.yaml"
 
 
 def conversations_dir(settings: Settings, given: str | Path | None = None) -> Path:
@@ -496,7 +505,7 @@ def build_staff_assist(settings: Settings, embedder: Embedder | None = None, *, 
     budgets = StaffBudgets(max_turn_chars=a.max_turn_chars, max_turns=a.max_turns_per_session, query_chars=a.query_chars)
     return StaffAssist(assessor, build_serving_retriever(settings, embedder),
                        load_knowledge(settings), store or build_feedback_store(settings), sessions, budgets,
-                       rewriter=_build_rewriter(settings))
+                       rewriter=_build_rewriter(settings), needs=load_needs(needs_path(settings)))
 
 
 def _build_rewriter(settings: Settings) -> "ReplyRewriter | None":

@@ -52,13 +52,25 @@ def main() -> int:
         sid = agent.start(c.meta.__dict__)
         for t in c.turns:
             agent.on_turn(sid, t)
+    searches = 0
+    search = agent.retriever.search
+
+    def counted(*a, **k):          # how many index searches a turn costs (deterministic, unlike the clock)
+        nonlocal searches
+        searches += 1
+        return search(*a, **k)
+
+    agent.retriever.search = counted
     times: list[float] = []
+    cpu: list[float] = []
     for c in convs[5:125]:
         sid = agent.start(c.meta.__dict__)
         for t in c.turns:
-            s = time.perf_counter()
+            s, p = time.perf_counter(), time.process_time()
             agent.on_turn(sid, t)
             times.append((time.perf_counter() - s) * 1000)
+            cpu.append((time.process_time() - p) * 1000)
+    agent.retriever.search = search
 
     import uvicorn
 
@@ -94,6 +106,8 @@ def main() -> int:
         "machine": machine(), "llm": "none", "embedder": agent.assessor.semantic.embedder.name
         if agent.assessor.semantic else None,
         "on_turn_ms": {"turns": len(times), "p50": pct(times, 0.5), "p95": pct(times, 0.95), "max": pct(times, 1.0)},
+        "on_turn_cpu_ms": {"p50": pct(cpu, 0.5), "p95": pct(cpu, 0.95), "mean": round(statistics.fmean(cpu), 2)},
+        "index_searches_per_turn": round(searches / len(times), 3),
         "api_20_turn_call": {"turns": len(call), "total_s": round(total, 3), "p50_ms": round(statistics.median(http_times), 2),
                              "p95_ms": pct(http_times, 0.95)},
     }

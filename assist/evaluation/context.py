@@ -110,5 +110,5 @@ class EvalContext:
         convs = load_conversations(self.file("conversations"))
         if self.risk_split == "all":
             return convs
-        wanted = set(self.risk_split.split(","))
-        return [c for c in convs if c.split in wanted]
+        wanted = set(self.risk_split.split(","))      # split names, or writers (w06, f01 …)
+        return [c for c in convs if c.split in wanted or c.writer in wanted]

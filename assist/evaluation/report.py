@@ -176,6 +176,18 @@ def _failure(case: dict[str, Any]) -> str:
             f"<table>{''.join(rows)}</table>{transcript}</details>")
 
 
+def _by_label_table(by_label: dict[str, dict[str, Any]]) -> str:
+    """Suggested replies per caller label (the replies suite): each label's own metrics, n/a where they do not
+    apply."""
+    cols = sorted({k for m in by_label.values() for k, v in m.items() if v is not None})
+    head = "".join(f"<th>{_esc(c)}</th>" for c in cols)
+    rows = "".join(f"<tr><td>{_esc(lab)}</td>" + "".join(f"<td class='num'>{_fmt(m.get(c))}</td>" for c in cols) + "</tr>"
+                   for lab, m in by_label.items())
+    return (f"<h3>Suggested replies by caller label</h3><table><tr><th>label</th>{head}</tr>{rows}</table>"
+            "<p class='muted'>Failing turns are listed below (check: coverage, genuine_top, involved_top3, "
+            "victim_top3, legit_rep_top).</p>")
+
+
 def render_report(data: dict[str, Any], deltas: Sequence[Delta] = ()) -> str:
     """The whole report as one HTML string. Everything from cases and datasets is escaped."""
     by = {d.metric: d for d in deltas}
@@ -236,6 +248,8 @@ def render_report(data: dict[str, Any], deltas: Sequence[Delta] = ()) -> str:
                          plot_confusion(plots["scheme_confusion"]["labels"], plots["scheme_confusion"]["matrix"])))
         if plots.get("latency"):
             figs.append(("Latency histograms", plot_latency(plots["latency"])))
+        if plots.get("by_label"):
+            parts.append(_by_label_table(plots["by_label"]))
         if figs:
             parts.append("<div class='plots'>" + "".join(f"<div class='plot'><h3>{_esc(t)}</h3>{svg}</div>" for t, svg in figs)
                          + "</div>")

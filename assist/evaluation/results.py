@@ -15,7 +15,8 @@ from assist.errors import AssistError
 # Metrics where lower is better; everything else is higher-is-better. Matched on the last dotted part, by suffix.
 _LOWER_BETTER = ("fpr", "fpr_high_genuine", "fpr_medium_or_high_genuine", "ece", "leak_rate", "violations",
                  "violation_rate", "false_refusal_rate", "benign_flag_rate", "legit_rep_flagged_high", "_ms",
-                 "mean_turns_to_detection", "unscorable", "victim_tagged_high")
+                 "mean_turns_to_detection", "unscorable", "victim_tagged_high", "no_fit_turns", "suspicion_top",
+                 "suspicion_in_top3")
 # Metrics that describe the sample rather than score the system: shown and compared, never a regression.
 _DESCRIPTIVE = ("noise_floor", "scored_turns", "suggestions_shown", "mean_probability", "schemes_per_verdict")
 

@@ -10,6 +10,7 @@ from assist.core.channels import HOTLINES, OFFICIAL_CHANNELS
 from assist.knowledge.discourse import read_discourse
 from assist.knowledge.lexicon import LEXICON_FILE, read_lexicon
 from assist.knowledge.loaders import KnowledgeLoader
+from assist.knowledge.needs import NEEDS_FILE, read_needs
 from assist.knowledge.signals import read_signals
 from assist.knowledge.types import Document, Problem
 
@@ -22,8 +23,9 @@ def _line_of(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-def check_references(docs: list[Document], signal_ids: set[str] | None) -> list[Problem]:
-    """Cross-file rules: scripts' rests_on and signals resolve, channels named, hotline numbers known."""
+def check_references(docs: list[Document], signal_ids: set[str] | None,
+                     need_ids: frozenset[str] | None = None) -> list[Problem]:
+    """Cross-file rules: scripts' rests_on, signals and needs resolve, channels named, hotline numbers known."""
     problems: list[Problem] = []
     by_id = {d.id: d for d in docs}
     for d in docs:
@@ -39,6 +41,10 @@ def check_references(docs: list[Document], signal_ids: set[str] | None) -> list[
                 for sid in d.meta.get("signals") or []:
                     if sid not in signal_ids:
                         problems.append(Problem(d.path, f"signals names {sid!r}, which is not in signals.yaml", field="signals"))
+            if need_ids is not None:
+                for nid in d.meta.get("needs") or []:
+                    if nid not in need_ids:
+                        problems.append(Problem(d.path, f"needs names {nid!r}, which is not in {NEEDS_FILE}", field="needs"))
         if d.kind == "education" and not any(w in d.body for w in CHANNEL_WORDS):
             problems.append(Problem(d.path, "an education article must name at least one official channel "
                                             "(e.g. 12378, 12363, 110, 96110, 国家反诈中心APP)", field="body"))
@@ -69,5 +75,10 @@ def check_knowledge(folder: Path, loader: KnowledgeLoader) -> tuple[list[Documen
         signal_ids = {s.id for s in signals}
     if (folder / "discourse.yaml").is_file():
         problems.extend(read_discourse(folder / "discourse.yaml")[1])
-    problems.extend(check_references(docs, signal_ids))
+    need_ids: frozenset[str] | None = None
+    if (folder / NEEDS_FILE).is_file():
+        lex, need_problems = read_needs(folder / NEEDS_FILE)
+        problems.extend(need_problems)
+        need_ids = lex.ids if lex is not None else None
+    problems.extend(check_references(docs, signal_ids, need_ids))
     return docs, problems

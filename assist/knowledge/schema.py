@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from assist.knowledge.types import AUDIENCES, KINDS, Problem
+from assist.knowledge.types import AUDIENCES, KINDS, SCRIPT_FAMILIES, Problem
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,127}$")
 SLOT_RE = re.compile(r"\{([^{}\s]{1,20})\}")
@@ -119,6 +119,10 @@ def validate_front_matter(fm: FrontMatter, path: str, body: str) -> list[Problem
         if "rests_on" not in d or not d.get("rests_on"):
             problems.append(Problem(path, "a script must rest on at least one regulation digest or guide (rests_on: [id, ...])",
                                     line=fm.lines.get("rests_on", fm.end_line), field="rests_on"))
+        if "family" in d and d["family"] not in SCRIPT_FAMILIES:
+            bad("family", f"unknown family {d['family']!r}; expected one of: {', '.join(SCRIPT_FAMILIES)}")
+        if "needs" in d and not (d["needs"] == [] or _str_list(d["needs"])):
+            bad("needs", "needs must be a list of need ids from needs.yaml")
         slots = d.get("slots", {}) or {}
         if not isinstance(slots, dict):
             bad("slots", "slots must be a mapping of slot name to default value")

@@ -7,6 +7,10 @@ from typing import Any
 
 KINDS: tuple[str, ...] = ("regulation", "guide", "script", "education")
 AUDIENCES: tuple[str, ...] = ("agent", "consumer", "all")
+# What a script is for (its front matter `family`): a caller's own need; identity or authorisation checks;
+# lawful representatives; protecting a victim; the signals of a paid intermediary or a coached borrower (offered only
+# when the risk hint is at least medium, or when staff ask for them).
+SCRIPT_FAMILIES: tuple[str, ...] = ("need", "verification", "representative", "victim", "intermediary")
 
 
 @dataclass(frozen=True)

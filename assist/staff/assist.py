@@ -19,6 +19,8 @@ from typing import Any
 from assist.core.pii import mask_for_storage
 from assist.core.text import clean_text
 from assist.errors import AssistError, BudgetExceeded, CapacityExceeded, SessionFull, SessionNotFound, StoreUnavailable
+from assist.knowledge.needs import EMPTY as NO_NEEDS
+from assist.knowledge.needs import NeedHit, NeedLexicon
 from assist.knowledge.signals import SIGNAL_CATEGORIES
 from assist.knowledge.types import Document, Filter
 from assist.ports import FeedbackStore, Retriever, SessionStore
@@ -26,12 +28,14 @@ from assist.risk.assessor import ACTIONS, RiskAssessor, RiskSession
 from assist.risk.types import RiskAssessment, Turn
 from assist.staff.guard import check as guard_check
 from assist.staff.rewrite import ReplyRewriter
-from assist.staff.suggestions import ScriptRanker, bounded_counts
+from assist.staff.suggestions import RankInput, ScriptRanker, bounded_counts
 from assist.staff.types import Assistance, Suggestion
 
 FEEDBACK_REFRESH_S = 60.0     # how old another worker's votes may be in this worker's ranking
 NO_FIT = "暂无合适的推荐话术：请按正常流程服务，必要时询问客户诉求。"
 MAX_SUGGESTIONS = 3
+CARRY_TURNS = 3          # needs of this many earlier caller turns are carried forward
+NOT_CARRIED = frozenset({"identity_answer"})
 TAG = "疑似代理"
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]")
 _SESSION_ID = re.compile(r"[0-9a-f]{16}")          # secrets.token_hex(8)
@@ -66,6 +70,7 @@ class CallSession:
     risk: RiskSession
     slots: dict[str, str]
     turns: list[Turn] = field(default_factory=list)
+    needs: list[tuple[NeedHit, ...]] = field(default_factory=list)     # per caller turn, what it showed
 
 
 class StaffAssist:
@@ -74,14 +79,15 @@ class StaffAssist:
 
     def __init__(self, assessor: RiskAssessor, retriever: Retriever, documents: Sequence[Document],
                  store: FeedbackStore, sessions: SessionStore[CallSession], budgets: StaffBudgets, *,
-                 rewriter: ReplyRewriter | None = None) -> None:
+                 rewriter: ReplyRewriter | None = None, needs: NeedLexicon = NO_NEEDS) -> None:
         self.assessor = assessor
         self.retriever = retriever
         self.store = store
         self.ttl = sessions.ttl_s
         self.budgets = budgets
         self.rewriter = rewriter
-        self.ranker = ScriptRanker(documents, {})
+        self.needs = needs
+        self.ranker = ScriptRanker(documents, {}, {k: v.category for k, v in assessor.signals.items()})
         self._counts_at = -FEEDBACK_REFRESH_S
         self.refresh_feedback()
         self._sessions = sessions
@@ -118,7 +124,9 @@ class StaffAssist:
             return s.risk.update_meta(verified=verified).to_dict()
 
     # -- the turn --------------------------------------------------------------------------------------------
-    def on_turn(self, session_id: str, turn: Turn | dict[str, Any]) -> Assistance:
+    def on_turn(self, session_id: str, turn: Turn | dict[str, Any], *, signal_scripts: bool = False) -> Assistance:
+        """Everything staff see after one turn. ``signal_scripts``: staff asked to see the scripts written for
+        intermediary signals whatever the risk level (otherwise they come only at medium or high)."""
         text = turn.text if isinstance(turn, Turn) else turn.get("text")
         if isinstance(text, str) and len(text) > self.budgets.max_turn_chars:
             raise BudgetExceeded(f"turn is {len(text)} characters, over the limit of {self.budgets.max_turn_chars}",
@@ -134,6 +142,8 @@ class StaffAssist:
             t = Turn.of(turn, len(s.turns))
             t = Turn(t.speaker, mask_for_storage(clean_text(t.text)), t.time)   # nothing unmasked is kept or sent on
             s.turns.append(t)
+            if t.speaker == "caller" and t.text.strip():
+                s.needs.append(tuple(self.needs.detect(t.text)))
             risk = s.risk.add(t)
             index = len(s.turns) - 1
             # The query is the caller's latest turn (with the one before when it is very short), cut to its last
@@ -144,22 +154,35 @@ class StaffAssist:
                 query = caller[-2] + " " + query
             query = query_window(query, self.budgets.query_chars)
             verified = bool(s.risk.meta.verified or s.risk.meta.number_matches == "yes")
+            now = s.needs[-1] if s.needs else ()
+            carried = _carried(s.needs[:-1])
             context = CallSession(s.risk, dict(s.slots), list(s.turns))    # a snapshot for the work outside the hold
         situation = risk.category if risk.level != "low" else "none"
-        evidence_signals = {e.signal_id for e in risk.evidence if e.contribution >= 0.5}
-        suggestions = (self._suggest(context, query, situation, evidence_signals, risk, index, session_id, verified)
+        inp = RankInput(needs=now, carried=carried if not _real(now) else (), level=risk.level,
+                        category=risk.category,
+                        signals=frozenset(e.signal_id for e in risk.evidence if e.contribution >= 0.5),
+                        signal_scripts=signal_scripts)
+        suggestions = (self._suggest(context, query, situation, inp, risk, index, session_id, verified)
                        if query.strip() else [])
+        if not suggestions and t.speaker == "caller" and not self.needs.is_filler(t.text):
+            # for trainers: which caller words found no script (masked text; `assist eval` counts these too)
+            log.info("no fitting script: turn %d, level %s, needs %s: %s", index, risk.level,
+                     ",".join(h.need for h in now) or "none", t.text[:80])
         passages = self._passages(query) if query.strip() else []
         actions = tuple({"id": a, "label": ACTIONS[a]} for a in risk.actions)
         return Assistance(session_id=session_id, turn_index=index, risk=risk.to_dict(), suggestions=tuple(suggestions),
                           actions=actions, probes=risk.probes, passages=tuple(passages),
-                          message="" if suggestions else NO_FIT)
+                          message="" if suggestions else NO_FIT, needs=tuple(h.need for h in now))
 
-    def _suggest(self, s: CallSession, query: str, situation: str, signals: set[str], risk: RiskAssessment,
+    def _suggest(self, s: CallSession, query: str, situation: str, inp: RankInput, risk: RiskAssessment,
                  index: int, session_id: str, verified: bool) -> list[Suggestion]:
-        hits = self.retriever.search(query, k=10, where=Filter.for_audience("agent", kinds=("script",)), floor=False)
+        ranked_scripts = self.ranker.rank((), situation, inp)
+        if len(ranked_scripts) < MAX_SUGGESTIONS:
+            # too few scripts fit the needs and signals: search the scripts for ones close to the caller's words
+            hits = self.retriever.search(query, k=10, where=Filter.for_audience("agent", kinds=("script",)), floor=False)
+            ranked_scripts = self.ranker.rank(hits, situation, inp)
         out: list[Suggestion] = []
-        for ranked in self.ranker.rank(hits, signals, situation):
+        for ranked in ranked_scripts:
             script = ranked.script
             text = self.ranker.fill(script, s.slots)
             if not guard_check(text, caller_verified=verified).ok:
@@ -172,7 +195,7 @@ class StaffAssist:
                 note = res.note
             sug = Suggestion(id=secrets.token_hex(8), script_id=script.id, title=script.title, text=text,
                              reason=ranked.reason, citations=self.ranker.citations(script), score=ranked.score,
-                             adapted=adapted, original=original, note=note)
+                             family=ranked.family, adapted=adapted, original=original, note=note)
             out.append(sug)
             top = max(risk.probabilities[c] for c in SIGNAL_CATEGORIES)
             self.store.record_shown({"id": sug.id, "session_id": session_id, "turn_index": index, "script_id": script.id,
@@ -217,6 +240,21 @@ class StaffAssist:
         if self._sessions.get(session_id) is None and not self.store.knows_session(session_id):
             raise SessionNotFound("会话不存在", field="session_id")
         self.store.record_tag(session_id, TAG, value, _staff_id(agent_id))
+
+
+def _real(needs: Sequence[NeedHit]) -> bool:
+    """The turn says what the caller needs (more than answering an identity question)."""
+    return any(h.need not in NOT_CARRIED for h in needs)
+
+
+def _carried(earlier: Sequence[tuple[NeedHit, ...]]) -> tuple[NeedHit, ...]:
+    """Needs of the last CARRY_TURNS earlier caller turns, the latest first, each need once."""
+    out: dict[str, NeedHit] = {}
+    for hits in reversed(earlier[-CARRY_TURNS:]):
+        for h in hits:
+            if h.need not in NOT_CARRIED:
+                out.setdefault(h.need, h)
+    return tuple(out.values())
 
 
 def _staff_id(agent_id: str | None) -> str | None:

@@ -1,5 +1,6 @@
 """A live call session as plain data and back, for session stores outside the process (the shared database): the
-masked turns, the script slots (masked), the call's meta and the risk state carried from turn to turn. Nothing here
+masked turns, the script slots (masked), the needs each caller turn showed (with masked quotes), the call's meta
+and the risk state carried from turn to turn. Nothing here
 is unmasked: turns and slots are masked before they enter a session.
 
 The round trip is exact: a call continued from a decoded session gives the same assistance as one that never left
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from assist.knowledge.needs import NeedHit
 from assist.risk.assessor import DiscourseState, RiskAssessor, RiskSession, RiskState, _SignalState
 from assist.risk.types import CallMeta, Evidence, Turn
 from assist.staff.assist import CallSession
@@ -27,6 +29,7 @@ def encode(s: CallSession) -> dict[str, Any]:
         "meta": dict(s.risk.meta.__dict__),
         "slots": dict(s.slots),
         "turns": [[t.speaker, t.text, t.time] for t in s.turns],
+        "needs": [[[h.need, h.label, h.quote] for h in hits] for hits in s.needs],
         "risk": {
             "signals": {k: {**{f: getattr(v, f) for f in ("activation", "rule", "rule_other", "semantic",
                                                             "semantic_other", "similarity", "margin")},
@@ -67,6 +70,7 @@ def decoder(assessor: RiskAssessor) -> Any:
         risk = RiskSession(assessor, CallMeta(**data["meta"]))
         risk.state = state
         return CallSession(risk, {str(k): str(v) for k, v in data["slots"].items()},
-                           [Turn(str(sp), str(tx), None if tm is None else float(tm)) for sp, tx, tm in data["turns"]])
+                           [Turn(str(sp), str(tx), None if tm is None else float(tm)) for sp, tx, tm in data["turns"]],
+                           [tuple(NeedHit(str(n), str(lb), str(q)) for n, lb, q in hits) for hits in data["needs"]])
 
     return decode

@@ -27,6 +27,7 @@ class Suggestion:
     reason: str
     citations: tuple[Citation, ...]
     score: float
+    family: str = "need"           # need | verification | representative | victim | intermediary (knowledge/README.md)
     adapted: bool = False          # text was adapted by the language model (and passed the guard)
     original: str = ""             # the approved script, when adapted
     note: str = ""                 # why an adaptation was not used
@@ -44,8 +45,10 @@ class Assistance:
     probes: tuple[str, ...]
     passages: tuple[dict[str, Any], ...]
     message: str = ""
+    needs: tuple[str, ...] = ()    # what the caller's latest turn asks for (knowledge/needs.yaml ids)
 
     def to_dict(self) -> dict[str, Any]:
         return {"session_id": self.session_id, "turn_index": self.turn_index, "risk": self.risk,
                 "suggestions": [asdict(s) for s in self.suggestions], "actions": list(self.actions),
-                "probes": list(self.probes), "passages": list(self.passages), "message": self.message}
+                "probes": list(self.probes), "passages": list(self.passages), "message": self.message,
+                "needs": list(self.needs)}

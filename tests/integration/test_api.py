@@ -72,4 +72,8 @@ def test_service_with_the_bundled_embedder_and_the_full_model(e5_index, tmp_path
     sid = a.start({"number_matches": "yes"})
     r = a.on_turn(sid, {"speaker": "caller", "text": "我上个月失业了，这个月实在还不上，能不能想想办法"})
     assert r.risk["level"] == "low"
-    assert "script-hardship-job-loss" in {s.script_id for s in r.suggestions}
+    assert r.suggestions[0].script_id == "script-hardship-job-loss" and r.suggestions[0].family == "need"
+    # an angry genuine borrower naming 12378 and 暴力催收: their own need first, never a suspicion script
+    r = a.on_turn(sid, {"speaker": "caller", "text": "你们催收天天打我同事电话，这就是暴力催收！我要打12378投诉你们！"})
+    assert r.risk["level"] == "low" and r.suggestions and r.suggestions[0].family == "need"
+    assert all(s.family != "intermediary" and s.reason for s in r.suggestions)

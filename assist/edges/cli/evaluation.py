@@ -20,8 +20,9 @@ def register(sub: Any) -> None:
     ev.add_argument("--compare", help="an earlier results.json (or its folder): print every metric's change")
     ev.add_argument("--gate", help=f"thresholds TOML (e.g. eval/thresholds.toml): exit {EXIT_CODES['gate']} when a "
                     "metric is past its floor or ceiling")
-    ev.add_argument("--split", help="risk/replies conversations: dev, test, heldout, fresh, train, all or a comma list "
-                    "(default: dev,heldout on the shipped data, all on another folder)")
+    ev.add_argument("--split", help="risk/replies conversations: dev, test, heldout, fresh, train, writers, final, all, "
+                    "a writer (w01 … w08, f01, f02) or a comma list of these (default: dev,heldout on the shipped "
+                    "data, all on another folder)")
     ev.add_argument("--benchmark", help="scams suite: the TeleAntiFraud folder to score through the consumer assistant "
                     "(default, when --data is not given: ../shared/benchmarks/teleantifraud beside the source tree "
                     "when it is there; 'none' to skip)")

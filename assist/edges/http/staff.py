@@ -28,6 +28,8 @@ class TurnIn(BaseModel):
     speaker: Literal["caller", "agent"]
     text: Text = Field(max_length=100_000, description="the turn (agent.max_turn_chars at most, else 413)")
     time: float | None = Field(None, allow_inf_nan=False)
+    signal_scripts: bool = Field(False, description="also suggest the scripts written for intermediary signals while "
+                                 "the risk hint is low (staff asked for them); otherwise they come only at medium or high")
 
 
 class FeedbackIn(BaseModel):
@@ -66,7 +68,8 @@ def router(assist: StaffAssist, audit: Any = None) -> APIRouter:
                        413: {"description": "turn over agent.max_turn_chars"},
                        503: {"description": "the index cannot be searched just now (Retry-After)"}})
     def add_turn(session_id: str, body: TurnIn, ident: Identity = agent) -> dict[str, Any]:
-        return assist.on_turn(session_id, body.model_dump()).to_dict()
+        turn = body.model_dump(exclude={"signal_scripts"})
+        return assist.on_turn(session_id, turn, signal_scripts=body.signal_scripts).to_dict()
 
     @r.post("/v1/sessions/{session_id}/verified", responses={404: {"description": "unknown or expired session"}})
     def verified(session_id: str, ident: Identity = agent) -> dict[str, Any]:

@@ -74,39 +74,39 @@ class StaffSidebar:
             self.gate.auth.record(caller(), action, target, **detail)
 
     # -- handlers (a refusal such as a turn over agent.max_turn_chars reaches the user as a message) ----------------
-    def _turn(self, sid: str, ts: Transcript, turn: dict[str, Any]) -> tuple[Assistance, Transcript]:
-        a = self.staff.on_turn(sid, turn)
+    def _turn(self, sid: str, ts: Transcript, turn: dict[str, Any], signal: bool = False) -> tuple[Assistance, Transcript]:
+        a = self.staff.on_turn(sid, turn, signal_scripts=bool(signal))
         kept = self.staff.session(sid).turns[-1]     # as stored: masked
         return a, ts + [{"speaker": kept.speaker, "text": kept.text}]
 
     @allow("agent")
     @friendly
-    def add(self, sid: str, ts: Transcript, num: str, who: str, said: str) -> list[Any]:
+    def add(self, sid: str, ts: Transcript, num: str, who: str, said: str, signal: bool = False) -> list[Any]:
         if not said.strip():
             raise gr.Error("请先输入本轮内容")
         sid = sid or self._start({"number_matches": num})
-        a, ts = self._turn(sid, ts, {"speaker": who, "text": said})
+        a, ts = self._turn(sid, ts, {"speaker": who, "text": said}, signal)
         return self.render(sid, ts, a) + [""]
 
     @allow("agent")
     @friendly
-    def import_all(self, sid: str, ts: Transcript, num: str, block: str) -> list[Any]:
+    def import_all(self, sid: str, ts: Transcript, num: str, block: str, signal: bool = False) -> list[Any]:
         turns = parse_transcript(block)
         if not turns:
             raise gr.Error("没有可导入的内容")
         sid = sid or self._start({"number_matches": num})
         a = None
         for t in turns:
-            a, ts = self._turn(sid, ts, t)
+            a, ts = self._turn(sid, ts, t, signal)
         return self.render(sid, ts, a)
 
     @allow("agent")
     @friendly
-    def play(self, sid: str, ts: Transcript, call_id: str, pos: int) -> list[Any]:
+    def play(self, sid: str, ts: Transcript, call_id: str, pos: int, signal: bool = False) -> list[Any]:
         call = next(c for c in self.calls if c["id"] == call_id)
         if not sid or pos >= len(call["turns"]) or pos == 0:
             sid, ts, pos = self._start(call["meta"]), [], 0
-        a, ts = self._turn(sid, ts, call["turns"][pos])
+        a, ts = self._turn(sid, ts, call["turns"][pos], signal)
         return self.render(sid, ts, a) + [pos + 1]
 
     @allow("agent")
@@ -143,7 +143,7 @@ class StaffSidebar:
                 c = "\n".join(f"- **{html.escape(x.title)}** {html.escape(x.article)}：{html.escape(x.snippet)}"
                               for x in s.citations)
                 outs += [gr.update(value=s.text, label=f"推荐话术 {i + 1} · {s.title}", visible=True),
-                         f"理由：{html.escape(s.reason)}\n\n{c}"]
+                         f"**推荐理由**：{html.escape(s.reason)}\n\n{c}"]
             else:
                 outs += [gr.update(value="", visible=i == 0), ""]
         acts = [x["label"] for x in a.actions] if a else []
@@ -158,6 +158,7 @@ class StaffSidebar:
             turns = gr.State([])
             last = gr.State(None)
             demo_pos = gr.State(0)
+            show_signal = gr.State(False)      # staff asked for intermediary-signal scripts at any risk level
             with gr.Column(elem_classes="assist-sidebar"):
                 gr.Markdown("### 坐席助手")
                 with gr.Row():
@@ -176,13 +177,14 @@ class StaffSidebar:
                     demo = gr.Dropdown([(c["title"], c["id"]) for c in calls], label="演示通话", value=calls[0]["id"])
                     demo_btn = gr.Button("播放下一轮")
                     gr.HTML("<a href='/live' target='_blank' rel='noopener'>语音通话：实时语音演示（麦克风）</a>")
+                signal_box = gr.Checkbox(label="也显示代理信号话术（风险为低时默认不显示）", value=False)
                 message = gr.Markdown()
                 boxes, cites, fb = [], [], []
                 for i in range(SLOTS):
                     with gr.Group():
                         boxes.append(gr.Textbox(label=f"推荐话术 {i + 1}（可修改后点“修改后采用”）", lines=3,
                                                 buttons=["copy"], interactive=True))
-                        with gr.Accordion("依据与理由", open=False):
+                        with gr.Accordion("推荐理由 · 依据", open=True):
                             cites.append(gr.Markdown())
                         with gr.Row():
                             fb.append((gr.Button("采用", size="sm"), gr.Button("修改后采用", size="sm"),
@@ -196,9 +198,13 @@ class StaffSidebar:
             for i in range(SLOTS):
                 outputs += [boxes[i], cites[i]]
             outputs += [actions, probes]
-            add_btn.click(self.add, [session, turns, number, speaker, text], outputs + [text], api_name="add_turn")
-            paste_btn.click(self.import_all, [session, turns, number, paste], outputs, api_name="import_transcript")
-            demo_btn.click(self.play, [session, turns, demo, demo_pos], outputs + [demo_pos], api_name="demo_next")
+            signal_box.change(lambda v: bool(v), signal_box, show_signal, api_visibility="private")
+            add_btn.click(self.add, [session, turns, number, speaker, text, show_signal], outputs + [text],
+                          api_name="add_turn")
+            paste_btn.click(self.import_all, [session, turns, number, paste, show_signal], outputs,
+                            api_name="import_transcript")
+            demo_btn.click(self.play, [session, turns, demo, demo_pos, show_signal], outputs + [demo_pos],
+                           api_name="demo_next")
             new_btn.click(self.reset, [], outputs + [demo_pos, tag, status], api_name="new_call")
             for i, (used, edited, rejected) in enumerate(fb):
                 for button, action in ((used, "used"), (edited, "edited"), (rejected, "rejected")):

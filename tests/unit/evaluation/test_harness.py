@@ -87,7 +87,11 @@ def test_replies_suite_records_calls_without_a_script_as_unscorable(tmp_path):
              for cid, sig in (("hit", ["S1"]), ("nosc", ["S9"]), ("miss", ["S1"]))]
     plan = {"hit": ("sc1", body[:12]), "nosc": ("sc2", "这句话不在文档里"), "miss": ("sc2", "我们可以一起商量")}
 
+    from assist.knowledge.needs import EMPTY
+
     class FakeStaff:
+        needs = EMPTY
+
         def __init__(self):
             self.order = iter(plan)
 
@@ -98,9 +102,10 @@ def test_replies_suite_records_calls_without_a_script_as_unscorable(tmp_path):
             script, snippet = plan[sid]
             cite = Ns(doc_id=script, snippet=snippet)
             return Ns(suggestions=[Ns(text="请先提供授权委托书，我们会回拨借款人本人核实。", script_id=script,
-                                      citations=[cite])])
+                                      citations=[cite], family="verification", reason="fake")],
+                      risk={"level": "low"}, needs=())
 
-    ctx = Ns(documents=docs, conversations=convs, staff=FakeStaff(), data=tmp_path)
+    ctx = Ns(documents=docs, conversations=convs, staff=FakeStaff(), data=tmp_path, risk_split="all")
     res = suite_replies(ctx, lambda *_: None)
     by_id = {c.id: c for c in res.cases}
     assert res.counts == {"pass": 1, "fail": 1, "unscorable": 1}
@@ -309,3 +314,15 @@ def test_an_upload_is_saved_only_when_every_line_is_good(tmp_path):
     assert not again.path.exists()
     replaced = add_dataset(tmp_path, (json.dumps(conv) + "\n").encode(), "calls_a.jsonl", "conversations")
     assert replaced.saved and replaced.replaced
+
+
+def test_report_shows_replies_per_caller_label_escaped():
+    replies = SuiteResult("replies", {"coverage": 0.9}, [
+        CaseOutcome("replies", "c1#3:genuine_top", "fail", "a genuine caller's top suggestion is a intermediary script",
+                    {"label": "genuine", "caller_text": "<b>我失业了</b>", "suggested": ["script-x [intermediary] r"]})],
+        {"by_label": {"genuine": {"coverage": 0.95, "genuine_top_fits": 0.5, "victim_protect_top3": None},
+                      "<victim>": {"coverage": 1.0, "victim_protect_top3": 0.9}}})
+    html = render_report(RunResult([replies], "t", {}, "d").to_dict())
+    assert "Suggested replies by caller label" in html and "genuine_top_fits" in html
+    assert "<victim>" not in html and "&lt;victim&gt;" in html and "<b>我失业了</b>" not in html
+    assert "c1#3:genuine_top" in html

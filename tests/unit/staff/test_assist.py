@@ -93,15 +93,22 @@ def test_feedback_survives_a_restart(agent_settings):
     first = build_staff_assist(agent_settings)
     sid = first.start({"number_matches": "no"})
     top = first.on_turn(sid, {"speaker": "caller", "text": "我是借款人的法务，以后他的事都由我来谈。"}).suggestions[0]
-    for k in range(3):
+    rejected = 0
+    for k in range(3):      # several scripts fit this turn equally: one rejection may already move it out of the top 3
         s2 = first.start({"number_matches": "no"})
         again = first.on_turn(s2, {"speaker": "caller", "text": "我是借款人的法务，以后他的事都由我来谈。"}).suggestions
-        first.feedback(next(x.id for x in again if x.script_id == top.script_id), "rejected", agent_id=f"a{k}")
+        hit = next((x for x in again if x.script_id == top.script_id), None)
+        if hit is None:
+            break
+        first.feedback(hit.id, "rejected", agent_id=f"a{k}")
+        rejected += 1
+    assert rejected >= 1
     restarted = build_staff_assist(agent_settings)
+    assert restarted.ranker.penalty(top.script_id, "intermediary") == pytest.approx(0.15 * rejected)
     s3 = restarted.start({"number_matches": "no"})
     after = restarted.on_turn(s3, {"speaker": "caller", "text": "我是借款人的法务，以后他的事都由我来谈。"}).suggestions
     same = [x for x in after if x.script_id == top.script_id]
-    assert not same or same[0].score == pytest.approx(top.score - 0.45)
+    assert not same or same[0].score == pytest.approx(top.score - 0.15 * rejected)
 
 
 
@@ -116,23 +123,40 @@ def test_one_person_cannot_game_the_ranking_and_an_admin_can_undo(agent):
         return agent.on_turn(sid, {"speaker": "caller", "text": "我是借款人的法务，以后他的事都由我来谈。"}).suggestions
 
     top = best()[0]
+    shown = []
     for _ in range(6):
-        s = next(x for x in best() if x.script_id == top.script_id)
+        sid = agent.start({"number_matches": "no"})
+        r = agent.on_turn(sid, {"speaker": "caller", "text": "我是借款人的法务，以后他的事都由我来谈。"},
+                          signal_scripts=True)
+        s = next(x for x in r.suggestions if x.script_id == top.script_id)   # offered to someone: mallory clicks
         agent.feedback(s.id, "rejected", agent_id="mallory")
         agent.feedback(s.id, "rejected", agent_id="mallory")          # the same suggestion twice: one vote
-    after = best()
-    assert after[0].script_id == top.script_id                     # still the best script
-    assert after[0].score == pytest.approx(top.score - PENALTY_STEP)
+        shown.append(s.id)
+    # twelve clicks by one person move nothing: the best script stays first for everyone
+    assert not [k for k in bounded_counts(agent.store.vote_rows()) if k[0] == top.script_id]
+    assert best()[0].script_id == top.script_id and best()[0].score == pytest.approx(top.score)
+    # three staff members agreeing move it by one step each (at most PER_AGENT_DAY a day each)
+    offered = [next(x.id for x in best() if x.script_id == top.script_id) for _ in range(3)]   # before any moves
+    for who, suggestion in zip(("a1", "a2", "a3"), offered, strict=True):
+        agent.feedback(suggestion, "rejected", agent_id=who)
+    effect = {k: v for k, v in bounded_counts(agent.store.vote_rows()).items() if k[0] == top.script_id}
+    (situation,) = {k[1] for k in effect}
+    assert list(effect.values()) == [{"rejected": 4}]          # a1..a3 one each, mallory one (bounded)
+    assert agent.ranker.penalty(top.script_id, situation) == pytest.approx(4 * PENALTY_STEP)
     votes = agent.votes(agent_id="mallory")
     assert len(votes) == 6 and all(v["action"] == "rejected" for v in votes)
-    for v in votes:
+    for v in votes + agent.votes(agent_id="a1"):
         assert agent.undo_vote(v["vote_id"], "admin1")
     assert not agent.undo_vote(votes[0]["vote_id"], "admin1")      # already undone
-    assert best()[0].score == pytest.approx(top.score)
+    agent.refresh_feedback()
+    assert agent.ranker.penalty(top.script_id, situation) == 0       # two agreeing staff left: below MIN_VOTERS
+    assert best()[0].score == pytest.approx(top.score) and best()[0].script_id == top.script_id
     assert all(v["undone_by"] == "admin1" for v in agent.votes(agent_id="mallory"))
     rows = [("s", "x", "a", "2026-01-01", "rejected")] * 5 + [("s", "x", "a", "2026-01-02", "rejected")] * 5 + \
            [("s", "x", "a", "2026-01-03", "rejected")] + [("s", "x", "b", "2026-01-01", "rejected")]
-    assert bounded_counts(rows) == {("s", "x"): {"rejected": 3}}  # a: 1 a day, 2 in all; b: 1
+    assert bounded_counts(rows) == {}                               # a and b: two voters, below MIN_VOTERS
+    rows += [("s", "x", "c", "2026-01-01", "rejected")]
+    assert bounded_counts(rows) == {("s", "x"): {"rejected": 4}}  # a: 1 a day, 2 in all; b: 1; c: 1
 
 
 def test_an_invented_session_cannot_be_tagged_but_an_ended_one_can(agent):
@@ -144,3 +168,35 @@ def test_an_invented_session_cannot_be_tagged_but_an_ended_one_can(agent):
     agent._sessions.discard(sid)                                      # the call has ended (expired)
     agent.tag(sid, False, agent_id="a1")                              # still known: it was served
     assert agent.store.tag_state(sid, "suspected_intermediary") is False
+
+
+def test_a_genuine_borrowers_need_decides_and_each_suggestion_says_why(agent):
+    sid = agent.start({"number_matches": "yes"})
+    r = agent.on_turn(sid, {"speaker": "caller", "text": "我上个月被裁员了，这个月实在还不上，能不能分期？"})
+    assert r.risk["level"] == "low" and r.needs[:2] == ("hardship_job", "hardship_general")
+    assert r.suggestions[0].script_id == "script-hardship-job-loss" and "失业" in r.suggestions[0].reason
+    assert all(s.family != "intermediary" and s.reason for s in r.suggestions)
+    r = agent.on_turn(sid, {"speaker": "caller", "text": "你们这什么态度！！我要打12378投诉你们！"})
+    assert r.risk["level"] == "low" and {s.family for s in r.suggestions} <= {"need", "verification", "victim"}
+    assert {"script-angry-genuine-borrower", "script-will-complain-12378"} <= {s.script_id for s in r.suggestions}
+    assert r.to_dict()["suggestions"][0]["reason"] and "needs" in r.to_dict()
+
+
+def test_a_turn_without_a_fitting_script_is_logged_masked(agent, caplog):
+    sid = agent.start()
+    with caplog.at_level("INFO", logger="assist.staff"):
+        r = agent.on_turn(sid, {"speaker": "caller", "text": "今天天气不错，我手机13800138000"})
+        agent.on_turn(sid, {"speaker": "caller", "text": "好的，谢谢"})          # a filler is not a missing script
+    assert r.suggestions == ()
+    lines = [m for m in caplog.messages if "no fitting script" in m]
+    assert len(lines) == 1 and "13800138000" not in lines[0] and "天气不错" in lines[0]
+
+
+def test_staff_can_ask_for_intermediary_signal_scripts_at_low_risk(agent):
+    said = {"speaker": "caller", "text": "你们就是高利贷，就是暴力催收，违法的！"}
+    plain = agent.on_turn(agent.start({"number_matches": "yes"}), said)
+    asked = agent.on_turn(agent.start({"number_matches": "yes"}), said, signal_scripts=True)
+    assert plain.risk["level"] == asked.risk["level"] == "low"
+    assert all(s.family != "intermediary" for s in plain.suggestions)
+    flagged = [s for s in asked.suggestions if s.family == "intermediary"]
+    assert flagged and all("坐席要求" in s.reason for s in flagged)
