@@ -41,10 +41,10 @@ def bounded_counts(rows: Iterable[tuple[str, str, str, str, str]]) -> dict[tuple
         if net:
             voters.setdefault((script, situation), []).append(net)
     out: dict[tuple[str, str], dict[str, int]] = {}
-    for k, n in total.items():
-        agreeing = sum(1 for v in voters.get(k, []) if (v > 0) == (n > 0))
+    for pair, n in total.items():
+        agreeing = sum(1 for v in voters.get(pair, []) if (v > 0) == (n > 0))
         if n and agreeing >= MIN_VOTERS:     # one or two people (or one person's many clicks) move nothing
-            out[k] = {"rejected": n} if n > 0 else {"used": -n}
+            out[pair] = {"rejected": n} if n > 0 else {"used": -n}
     return out
 
 
