@@ -70,7 +70,7 @@ if TYPE_CHECKING:
     from assist.audio.recordings import CallTranscriber
     from assist.audio.review import CallReviewer
     from assist.audio.vad import VadParams
-    from assist.audio.voiceprint import VoiceWatch
+    from assist.audio.voiceprint import VoiceIndex, VoiceWatch
     from assist.auth.accounts import Accounts
     from assist.cases.service import CaseService
     from assist.cases.types import Provision
@@ -760,7 +760,8 @@ def build_case_service(settings: Settings, *, review: "ReviewService | None" = N
     c = settings.cases
     layout = IndexLayout(settings.data_dir)
     layout.root.mkdir(parents=True, exist_ok=True)
-    store = SqlCaseStore(c.store_url or f"sqlite:///{layout.root / 'cases.sqlite'}", timeout_s=c.store_timeout_s)
+    store = SqlCaseStore(c.store_url or settings.database_url or f"sqlite:///{layout.root / 'cases.sqlite'}",
+                         timeout_s=c.store_timeout_s)
     review = review or build_review_service(settings)
     get_embedder = embedder_factory(settings, embedder)
     made: list[RiskAssessor] = [assessor] if assessor is not None else []
@@ -792,8 +793,26 @@ def build_case_service(settings: Settings, *, review: "ReviewService | None" = N
                   for h in search.search(query, k=1)]
         return found[:k]
 
-    sources = CaseSources(build_watchlist(settings), assess, review.store, review.policy, provisions)
+    sources = CaseSources(build_watchlist(settings), assess, review.store, review.policy, provisions,
+                          voice_index(settings))
     return CaseService(store, sources, ChromiumPdfRenderer(c.chromium, c.pdf_timeout_s))
+
+
+def voice_index(settings: Settings) -> "VoiceIndex | None":
+    """The kept voiceprints read back (cases opened from a voice) when audio.voiceprint is on; None when off. No
+    encoder is loaded: it compares the embeddings already kept."""
+    a = settings.audio
+    if not a.voiceprint:
+        return None
+    from assist.adapters.sqlite_voiceprints import SqliteVoiceprintStore
+    from assist.audio.voiceprint import VoiceIndex
+
+    if a.voiceprint_secret is None or len(a.voiceprint_secret.get_secret_value()) < 16:
+        raise ConfigError("audio.voiceprint is on but audio.voiceprint_secret (>= 16 characters) is not set "
+                          "(ASSIST_AUDIO__VOICEPRINT_SECRET)", field="audio.voiceprint_secret")
+    return VoiceIndex(SqliteVoiceprintStore(IndexLayout(settings.data_dir).root / "voiceprints.sqlite"),
+                      a.voiceprint_secret.get_secret_value(), window_days=a.voiceprint_window_days,
+                      threshold=a.voiceprint_threshold)
 
 
 def case_package_dir(settings: Settings) -> Path:

@@ -39,6 +39,43 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def keyed(secret: bytes, kind: str, value: str) -> str:
+    """The keyed hash kept instead of a borrower's or a call's id (HMAC-SHA256 under audio.voiceprint_secret)."""
+    return hmac.new(secret, f"{kind}:{value.strip()}".encode(), hashlib.sha256).hexdigest()
+
+
+class VoiceIndex:
+    """The kept voiceprints read back, for a case file: which calls (and borrowers) the caller's voice of one recorded
+    call matches within the window. Needs no encoder: it compares embeddings already kept."""
+
+    def __init__(self, store: VoiceprintStore, secret: str, *, window_days: int, threshold: float,
+                 clock: Callable[[], dt.datetime] = _now) -> None:
+        self.store = store
+        self._key = secret.encode("utf-8")
+        self.window_days = window_days
+        self.threshold = threshold
+        self.clock = clock
+
+    def key(self, kind: str, value: str) -> str:
+        return keyed(self._key, kind, value)
+
+    def same_voice(self, call_hash: str) -> list[tuple[str, str, str, float]]:
+        """(borrower hash, call hash, seen, similarity) of every kept call within the window whose caller voice is
+        the one of ``call_hash`` (that call included); empty when no voiceprint of that call is kept."""
+        rows = self.store.since("")
+        mine = [r for r in rows if r[1] == call_hash]
+        if not mine:
+            return []
+        v = np.asarray(mine[0][3], dtype=np.float32)
+        since = (self.clock() - dt.timedelta(days=self.window_days)).isoformat()
+        out = []
+        for borrower, call, seen, vec in rows:
+            sim = float(np.asarray(vec, dtype=np.float32) @ v)
+            if call == call_hash or (seen >= since and sim >= self.threshold):
+                out.append((borrower, call, seen, round(sim, 4)))
+        return out
+
+
 class VoiceWatch:
     """Voice sightings over a VoiceprintStore, with the keyed hash of borrower and call ids."""
 
@@ -55,7 +92,7 @@ class VoiceWatch:
         self.clock = clock
 
     def key(self, kind: str, value: str) -> str:
-        return hmac.new(self._key, f"{kind}:{value.strip()}".encode(), hashlib.sha256).hexdigest()
+        return keyed(self._key, kind, value)
 
     def check(self, vector: list[float], borrower: str | None = None) -> VoiceSighting:
         """How many other borrowers a voice has spoken for within the window (nothing is stored)."""

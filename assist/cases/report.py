@@ -11,8 +11,9 @@ from assist.cases.gather import shown_time
 from assist.cases.types import Actor, CaseFile, Item
 
 ORIGIN_ZH = {"phone": "内部名单命中的电话号码", "name": "内部名单命中的人员姓名", "company": "内部名单命中的机构名称",
-             "cluster": "文书评审发现的雷同材料簇", "call": "坐席标注“疑似代理”的来电"}
-KIND_ZH = {"call": "来电记录", "letter": "书面材料", "sighting": "名单命中"}
+             "cluster": "文书评审发现的雷同材料簇", "call": "坐席标注“疑似代理”的来电",
+             "voice": "同一声纹出现在多名借款人的来电中（声纹比对，仅供核实参考）"}
+KIND_ZH = {"call": "来电记录", "letter": "书面材料", "sighting": "名单或声纹命中"}
 SPEAKER_ZH = {"caller": "来电人", "agent": "坐席"}
 AMOUNT_ZH = {"fee": "费用", "amount": "金额", "rate": "比例"}
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from assist.audio.voiceprint import VoiceIndex
 from assist.cases import gather
 from assist.cases.package import ExportResult, VerifyReport, verify_package, write_package
 from assist.cases.types import (
@@ -74,6 +75,7 @@ class CaseSources:
     review_store: Any = None                   # ReviewStore of document review (None: letters cannot be added)
     review_policy: ReviewPolicy | None = None
     provisions: ProvisionSearch | None = None
+    voices: VoiceIndex | None = None            # kept voiceprints (audio.voiceprint on): cases opened from a voice
 
 
 class CaseService:
@@ -125,6 +127,15 @@ class CaseService:
             label = identifiers[0].label
         elif origin == "cluster":
             label = str(value)[:24]
+        elif origin == "voice":
+            voices = self._voices()
+            call_hash = voices.key("call", str(value))
+            if not voices.same_voice(call_hash):
+                raise CaseError(f"no voiceprint is kept for call {mask_for_storage(str(value))[:40]!r} (the voice "
+                                "sighting must have been on when it was recorded, and its rows expire)",
+                                field="value")
+            label = "声纹：来电 " + mask_for_storage(clean_text(str(value)))[:24]
+            identifiers = [Identifier("voice", call_hash, label)]
         elif origin == "call":
             record = gather.parse_call(value, "call")
             if not record.get("tag"):
@@ -140,7 +151,7 @@ class CaseService:
                     identifiers.append(ident)
             label = mask_for_storage(clean_text(str(record["call_id"])))
         else:
-            raise CaseError(f"a case opens from {', '.join((*KINDS, 'cluster', 'call'))}, not {origin!r}",
+            raise CaseError(f"a case opens from {', '.join((*KINDS, 'cluster', 'call', 'voice'))}, not {origin!r}",
                             field="origin")
         now = self._now()
         case_id = "C-" + self._clock().strftime("%Y%m%d") + "-" + secrets.token_hex(3)
@@ -149,7 +160,7 @@ class CaseService:
         self.store.create(record_)
         self._log(case_id, actor, "open", {"origin": origin, "label": label,
                                            "identifiers": [i.id_hash for i in identifiers]})
-        if origin in KINDS:
+        if origin in KINDS or origin == "voice":
             self.add_sightings(case_id, actor)
         elif origin == "cluster":
             self.add_letters(case_id, str(value), actor)
@@ -167,8 +178,14 @@ class CaseService:
         return added
 
     def linked(self, case: CaseRecord, record: Mapping[str, Any]) -> bool:
-        """True when a raw call record mentions one of the case's identifiers (calling number or words)."""
+        """True when a raw call record mentions one of the case's identifiers (calling number or words), or its
+        caller's voice is the case's voice."""
         wl = self.sources.watchlist
+        voices = [i for i in case.identifiers if i.kind == "voice"]
+        if voices and self.sources.voices is not None and record.get("call_id") is not None:
+            own = self.sources.voices.key("call", str(record["call_id"]))
+            if any(own == c for i in voices for _, c, _, _ in self.sources.voices.same_voice(i.id_hash)):
+                return True
         if record.get("calling_number"):
             try:
                 if wl.digest("phone", str(record["calling_number"])) in {i.id_hash for i in case.identifiers}:
@@ -222,7 +239,17 @@ class CaseService:
         wanted = {(i.kind, i.id_hash): i for i in case.identifiers}
         items = [gather.sighting_item(wanted[(kind, h)], b, seen, source)
                  for kind, h, b, seen, source in self.sources.watchlist.store.rows() if (kind, h) in wanted]
+        for ident in case.identifiers:              # the same voice heard on other borrowers' calls
+            if ident.kind == "voice":
+                items += [gather.sighting_item(ident, b, seen, "voice")
+                          for b, _, seen, _ in self._voices().same_voice(ident.id_hash)]
         return self._add(case_id, actor, items, "sightings")
+
+    def _voices(self) -> VoiceIndex:
+        if self.sources.voices is None:
+            raise CaseError("the voice sighting is off (audio.voiceprint): no voiceprints to open a case from",
+                            field="origin")
+        return self.sources.voices
 
     # -- assembling --------------------------------------------------------------------------------------------------
     def assemble(self, case_id: str, actor: Actor) -> CaseFile:

@@ -25,13 +25,16 @@ def register(subparsers: Any) -> None:
     c.add_argument("--role", default="reviewer", choices=CASE_ROLES, help="the role acted in (default reviewer)")
     sub = c.add_subparsers(dest="case_command", required=True)
 
-    o = sub.add_parser("open", help="open a case from a watchlist identifier, a letter cluster or a tagged call")
+    o = sub.add_parser("open", help="open a case from a watchlist identifier, a letter cluster, a tagged call or a "
+                       "voice")
     src = o.add_mutually_exclusive_group(required=True)
     src.add_argument("--phone", help="the agency's phone number (its watchlist sightings are gathered)")
     src.add_argument("--name", help="a representative's name on the watchlist")
     src.add_argument("--company", help="a company name on the watchlist")
     src.add_argument("--cluster", help="a reviewed letter's id (or its first 8+ characters) or a cluster id K-…")
     src.add_argument("--call", help="FILE.jsonl[:CALL_ID]: a call tagged 疑似代理 (the first tagged one without an id)")
+    src.add_argument("--voice", help="a recorded call's id whose caller voice was kept (audio.voiceprint on): the "
+                     "calls of other borrowers with the same voice are gathered")
     o.add_argument("--title", default="", help="the case title (default: 关于<identifier>的线索)")
     o.add_argument("--json", action="store_true")
     o.set_defaults(func=cmd_open)
@@ -103,7 +106,7 @@ def _calls(path: str) -> list[dict[str, Any]]:
 
 def cmd_open(args: argparse.Namespace) -> int:
     service, _ = _services(args)
-    for origin in ("phone", "name", "company", "cluster"):
+    for origin in ("phone", "name", "company", "cluster", "voice"):
         value = getattr(args, origin)
         if value:
             break

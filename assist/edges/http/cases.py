@@ -35,7 +35,7 @@ def signed_caller(request: Request) -> Actor:
 
 
 class OpenIn(BaseModel):
-    origin: Literal["phone", "name", "company", "cluster", "call"]
+    origin: Literal["phone", "name", "company", "cluster", "call", "voice"]
     value: Any = Field(description="the identifier, the letter or cluster id, or the tagged call record")
     title: Text = Field("", max_length=200)
 

@@ -26,7 +26,8 @@ from assist.errors import AssistError
 T = TypeVar("T")
 
 ORIGINS = {"电话号码（名单）": "phone", "人员姓名（名单）": "name", "机构名称（名单）": "company",
-           "雷同材料簇（材料编号或 K-…）": "cluster", "标注“疑似代理”的来电（JSONL 文件）": "call"}
+           "雷同材料簇（材料编号或 K-…）": "cluster", "标注“疑似代理”的来电（JSONL 文件）": "call",
+           "声纹（已开启声纹比对时录音来电的编号）": "voice"}
 NOTE = ("<div style='font-size:11px;color:#666'>案件材料为内部线索，默认遮盖身份证号、银行卡号、手机号；"
         "未遮盖版仅限管理员依法向有权机关移交时导出，须填写理由并记入案件日志。</div>")
 

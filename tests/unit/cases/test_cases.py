@@ -216,3 +216,54 @@ def test_deleting_a_case_needs_an_admin_and_a_reason_and_leaves_a_record(world):
     assert record["actor"] == "adm01" and record["reason"] == "保存期限届满" and record["last_hash"] == last
     with pytest.raises(CaseError):
         svc.delete(case.case_id, ADMIN, "保存期限届满")
+
+
+def test_a_case_opened_from_a_voice_gathers_the_borrowers_that_voice_spoke_for(tmp_path, rules_assessor):
+    """The voice sighting kept one embedding per recorded call (real SQLite voiceprint store); a case opened from one
+    call's voice gathers every other borrower's call with that voice within the window, links their call records,
+    and leaves a different voice out. The package names the origin and keeps no raw id."""
+    import dataclasses
+    import datetime as dt
+
+    import numpy as np
+
+    from assist.adapters.sqlite_voiceprints import SqliteVoiceprintStore
+    from assist.audio.voiceprint import VoiceIndex, keyed
+
+    world = scripted(tmp_path, rules_assessor)
+    secret = "voice-secret-for-tests-0123"
+    store = SqliteVoiceprintStore(tmp_path / "voiceprints.sqlite")
+    rng = np.random.default_rng(7)
+    agency = rng.normal(size=256)
+    agency /= np.linalg.norm(agency)
+    other = rng.normal(size=256)
+    other /= np.linalg.norm(other)
+
+    def near(v):
+        w = v + rng.normal(scale=0.02, size=256)
+        return (w / np.linalg.norm(w)).tolist()
+
+    now = dt.datetime(2026, 11, 20, tzinfo=dt.UTC)
+    for call, borrower, voice, days in (("c-001", "B1", agency, 18), ("c-002", "B2", agency, 15),
+                                        ("c-004", "B1", agency, 11), ("c-003", "B3", other, 14),
+                                        ("c-old", "B9", agency, 200)):
+        seen = (now - dt.timedelta(days=days)).isoformat()
+        store.add(keyed(secret.encode(), "borrower", borrower), keyed(secret.encode(), "call", call), seen, near(voice))
+    voices = VoiceIndex(store, secret, window_days=90, threshold=0.85, clock=lambda: now)
+    svc = world.service
+    svc.sources = dataclasses.replace(svc.sources, voices=voices)
+
+    with pytest.raises(CaseError, match="no voiceprint"):
+        svc.open("voice", "c-unknown", REVIEWER)
+    case = svc.open("voice", "c-002", REVIEWER)
+    sightings = [i for i in svc.store.items(case.case_id) if i.kind == "sighting"]
+    assert len(sightings) == 3 and len({s.content["borrower"] for s in sightings}) == 2   # B1 twice, B2; not B3/B9
+    added = svc.add_calls(case.case_id, CALLS, REVIEWER)                # linked by the voice of their caller
+    assert sorted(i.content["call_id"] for i in added) == ["c-001", "c-002", "c-004"]
+    cf = svc.assemble(case.case_id, REVIEWER)
+    assert case.origin == "voice" and case.origin_label.startswith("声纹")
+    assert [i.kind for i in case.identifiers] == ["voice"] and "c-002" not in case.identifiers[0].id_hash
+    assert sum(1 for _, i in cf.exhibits if i.kind == "sighting") == 3
+    svc.sources = dataclasses.replace(svc.sources, voices=None)
+    with pytest.raises(CaseError, match="voice sighting is off"):
+        svc.open("voice", "c-002", REVIEWER)
