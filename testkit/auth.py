@@ -48,6 +48,14 @@ def sign_in(url: str, name: str, password: str = PASSWORD, next_path: str = "/as
         return f"assist_session={r.cookies.get('assist_session')}"
 
 
+_SIGNED_IN: dict[tuple[str, str], str] = {}
+
+
 def cookie_of(url: str, role: str) -> dict[str, str]:
-    """Headers carrying the session cookie of the test account with ``role``."""
-    return {"Cookie": sign_in(url, ROLE_USERS[role])}
+    """Headers carrying the session cookie of the test account with ``role``. One sign-in per server and role for
+    the whole test run (a session lasts hours): the server limits sign-in attempts per client to 10 a minute, and
+    every test comes from 127.0.0.1."""
+    key = (url, role)
+    if key not in _SIGNED_IN:
+        _SIGNED_IN[key] = sign_in(url, ROLE_USERS[role])
+    return {"Cookie": _SIGNED_IN[key]}
