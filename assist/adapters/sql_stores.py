@@ -6,7 +6,6 @@ contract over both). Callers mask personal data before anything is written; thes
 from __future__ import annotations
 
 import datetime as dt
-from collections import deque
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -29,7 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from assist.adapters.sql_database import SqlDatabase
-from assist.adapters.sqlite_stores import PRACTICE_COLUMNS, SCHEMA_VERSION
+from assist.adapters.sqlite_stores import PRACTICE_COLUMNS, SCHEMA_VERSION, linked_component
 from assist.errors import ConfigError
 from assist.review.types import Link, StoredDocument
 
@@ -154,22 +153,12 @@ class SqlReviewStore:
         return [Link(*r) for r in rows]
 
     def cluster(self, doc_id: str, limit: int = 5000) -> tuple[str | None, list[str]]:
-        """The connected component of ``doc_id`` over stored links (see SqliteReviewStore.cluster)."""
-        seen, queue = {doc_id}, deque([doc_id])
-        while queue and len(seen) < limit:
-            x = queue.popleft()
-            for ln in self.links_of(x):
-                y = ln.b if ln.a == x else ln.a
-                if y not in seen:
-                    seen.add(y)
-                    queue.append(y)
-        if len(seen) == 1:
-            return None, [doc_id]
-        members = list(seen)
-        order = dict(self._read("order a cluster", select(_documents.c.doc_id, _documents.c.seq).where(
-            _documents.c.doc_id.in_(members)))) if len(members) <= 900 else {}
-        members.sort(key=lambda d: (order.get(d, 1 << 62), d))
-        return "K-" + members[0][:12], members
+        """The connected component of ``doc_id`` over stored links (see sqlite_stores.linked_component)."""
+        return linked_component(doc_id, self.links_of, self._order, limit)
+
+    def _order(self, members: list[str]) -> dict[str, int]:
+        return dict(self._read("order a cluster", select(_documents.c.doc_id, _documents.c.seq).where(
+            _documents.c.doc_id.in_(members))))
 
 
 class SqlWatchlistStore:

@@ -10,7 +10,7 @@ import datetime as dt
 import sqlite3
 import threading
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -141,25 +141,35 @@ class SqliteReviewStore:
         return [Link(*r) for r in rows]
 
     def cluster(self, doc_id: str, limit: int = 5000) -> tuple[str | None, list[str]]:
-        """The connected component of ``doc_id`` over stored links: (cluster id, members oldest first). The id is
-        the earliest member's document id, so it stays stable as later copies join."""
-        seen, queue = {doc_id}, deque([doc_id])
-        while queue and len(seen) < limit:
-            x = queue.popleft()
-            for ln in self.links_of(x):
-                y = ln.b if ln.a == x else ln.a
-                if y not in seen:
-                    seen.add(y)
-                    queue.append(y)
-        if len(seen) == 1:
-            return None, [doc_id]
-        members = list(seen)
+        """The connected component of ``doc_id`` over stored links: (cluster id, members oldest first)."""
+        return linked_component(doc_id, self.links_of, self._order, limit)
+
+    def _order(self, members: list[str]) -> dict[str, int]:
         with _guard(self._lock, self.path):
-            order = dict(self._db.execute(
+            return dict(self._db.execute(
                 f"SELECT doc_id, seq FROM documents WHERE doc_id IN ({','.join('?' * len(members))})",
-                members).fetchall()) if len(members) <= 900 else {}
-        members.sort(key=lambda d: (order.get(d, 1 << 62), d))
-        return "K-" + members[0][:12], members
+                members).fetchall())
+
+
+def linked_component(doc_id: str, links_of: Callable[[str], list[Link]],
+                     order_of: Callable[[list[str]], dict[str, int]], limit: int = 5000) -> tuple[str | None, list[str]]:
+    """The connected component of ``doc_id`` over stored links (breadth first, at most ``limit`` members): (cluster
+    id, members oldest first). The id is the earliest member's document id, so it stays stable as later copies
+    join; ``order_of`` gives members' insertion order (asked only for up to 900 members)."""
+    seen, queue = {doc_id}, deque([doc_id])
+    while queue and len(seen) < limit:
+        x = queue.popleft()
+        for ln in links_of(x):
+            y = ln.b if ln.a == x else ln.a
+            if y not in seen:
+                seen.add(y)
+                queue.append(y)
+    if len(seen) == 1:
+        return None, [doc_id]
+    members = list(seen)
+    order = order_of(members) if len(members) <= 900 else {}
+    members.sort(key=lambda d: (order.get(d, 1 << 62), d))
+    return "K-" + members[0][:12], members
 
 
 # -- watchlist --------------------------------------------------------------------------------------------------------
