@@ -7,8 +7,6 @@ case's log at the same moment loses the race on the (case_id, seq) key and tries
 from __future__ import annotations
 
 import json
-import sqlite3
-import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -21,14 +19,13 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    create_engine,
-    event,
     insert,
     select,
 )
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, TimeoutError
+from sqlalchemy.exc import IntegrityError
 
+from assist.adapters.sql_database import SqlDatabase
 from assist.cases.types import GENESIS, CaseRecord, Item, LogEntry, entry_hash
 from assist.errors import CaseError, StoreUnavailable
 
@@ -81,65 +78,25 @@ deleted = Table(
 )
 
 
-@contextmanager
-def _unavailable(what: str) -> Iterator[None]:
-    try:
-        yield
-    except (OperationalError, TimeoutError) as exc:
-        raise StoreUnavailable(f"case store cannot {what}: {str(exc.orig if hasattr(exc, 'orig') else exc)[:200]}",
-                               field="cases.store_url") from exc
-    except DBAPIError as exc:
-        if exc.connection_invalidated:
-            raise StoreUnavailable(f"case store connection lost while trying to {what}", field="cases.store_url") from exc
-        raise
-
-
-def _sqlite_wal(dbapi_connection: sqlite3.Connection, _record: object) -> None:
-    try:
-        dbapi_connection.execute("PRAGMA journal_mode=WAL")
-        dbapi_connection.execute("PRAGMA synchronous=NORMAL")
-    except sqlite3.OperationalError:
-        pass
-
-
 class SqlCaseStore:
-    """The CaseStore port over a SQLAlchemy URL."""
+    """The CaseStore port over a SQLAlchemy URL, on the shared engine helper (assist.adapters.sql_database: one
+    connection pool per URL, WAL and one writer at a time on SQLite, outages as StoreUnavailable naming the
+    setting)."""
 
     def __init__(self, url: str, timeout_s: float = 5.0) -> None:
-        args: dict[str, Any] = {}
-        if url.startswith("sqlite"):
-            args = {"timeout": timeout_s, "check_same_thread": False}
-        elif url.startswith("postgresql"):
-            args = {"connect_timeout": max(1, round(timeout_s))}
-        self.engine: Engine = create_engine(url, future=True, pool_pre_ping=True, connect_args=args)
-        self._sqlite = url.startswith("sqlite")
-        self._write_lock = threading.Lock()
-        if self._sqlite:
-            event.listen(self.engine, "connect", _sqlite_wal)
-        self._schema = False
-
-    def _ensure_schema(self) -> None:
-        if not self._schema:
-            with _unavailable("create its tables"):
-                _meta.create_all(self.engine)
-            self._schema = True
+        self.db = SqlDatabase(url, timeout_s=timeout_s, setting="cases.store_url")
+        self.engine: Engine = self.db.engine
 
     @contextmanager
     def _writing(self) -> Iterator[Connection]:
-        self._ensure_schema()
-        with _unavailable("write"):
-            if not self._sqlite:
-                with self.engine.begin() as c:
-                    yield c
-                return
-            with self._write_lock, self.engine.begin() as c:
-                c.exec_driver_sql("BEGIN IMMEDIATE")
-                yield c
+        self.db.ensure(_meta)
+        with self.db.unavailable("write a case"), self.db.writing() as c:
+            yield c
 
     @contextmanager
     def _reading(self) -> Iterator[Connection]:
-        self._ensure_schema()
-        with _unavailable("read"), self.engine.connect() as c:
+        self.db.ensure(_meta)
+        with self.db.unavailable("read a case"), self.engine.connect() as c:
             yield c
 
     # -- cases -----------------------------------------------------------------------------------------------------
