@@ -177,14 +177,20 @@ class CaseService:
             self._log(case_id, actor, "add", {"what": what, "items": {i.item_id: i.content_sha256 for i in added}})
         return added
 
-    def linked(self, case: CaseRecord, record: Mapping[str, Any]) -> bool:
+    def voice_calls(self, case: CaseRecord) -> frozenset[str]:
+        """Keyed hashes of the kept calls whose caller voice is the case's voice (empty without a voice)."""
+        voices = self.sources.voices
+        if voices is None:
+            return frozenset()
+        return frozenset(c for i in case.identifiers if i.kind == "voice" for _, c, _, _ in voices.same_voice(i.id_hash))
+
+    def linked(self, case: CaseRecord, record: Mapping[str, Any], voice_calls: frozenset[str] | None = None) -> bool:
         """True when a raw call record mentions one of the case's identifiers (calling number or words), or its
         caller's voice is the case's voice."""
         wl = self.sources.watchlist
-        voices = [i for i in case.identifiers if i.kind == "voice"]
-        if voices and self.sources.voices is not None and record.get("call_id") is not None:
-            own = self.sources.voices.key("call", str(record["call_id"]))
-            if any(own == c for i in voices for _, c, _, _ in self.sources.voices.same_voice(i.id_hash)):
+        if self.sources.voices is not None and record.get("call_id") is not None:
+            calls = self.voice_calls(case) if voice_calls is None else voice_calls
+            if calls and self.sources.voices.key("call", str(record["call_id"])) in calls:
                 return True
         if record.get("calling_number"):
             try:
@@ -203,9 +209,10 @@ class CaseService:
         case = self.case(case_id)
         wl = self.sources.watchlist
         items = []
+        voice_calls = self.voice_calls(case)             # the kept voiceprints are read once, not once per call
         for n, record in enumerate(records):
             record = gather.parse_call(record, f"calls[{n}]")
-            if linked_only and case.identifiers and not self.linked(case, record):
+            if linked_only and case.identifiers and not self.linked(case, record, voice_calls):
                 continue
             borrower = wl.borrower_digest(str(record["borrower"]))
             items.append(gather.call_item(record, self.sources.assess, borrower, f"calls[{n}]"))
