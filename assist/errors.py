@@ -131,6 +131,12 @@ class SessionFull(BudgetExceeded):
     exit_code = EXIT_CODES["session"]
 
 
+class TurnConflict(AssistError):
+    """A resent turn's id names an earlier turn with different words, or one that later turns already followed."""
+
+    exit_code = EXIT_CODES["session"]
+
+
 class CapacityExceeded(BudgetExceeded):
     """The server holds all the live sessions it may; a new one can start when some have ended or expired."""
 

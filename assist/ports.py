@@ -237,7 +237,8 @@ class RateLimit(Protocol):
 class FeedbackStore(Protocol):
     """What was shown to staff, what they did with it, and the 疑似代理 tags (already masked when it arrives)."""
 
-    def record_shown(self, row: dict[str, Any]) -> None: ...
+    def record_shown(self, rows: Sequence[dict[str, Any]]) -> None:
+        """The suggestions shown after one turn, written together (one transaction)."""
 
     def shown_row(self, suggestion_id: str) -> dict[str, Any] | None: ...
 

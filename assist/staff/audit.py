@@ -9,7 +9,7 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from assist.errors import StoreUnavailable
@@ -40,8 +40,8 @@ class QueuedFeedbackStore:
             return len(self._queue)
 
     # -- writes --------------------------------------------------------------------------------------------------
-    def record_shown(self, row: dict[str, Any]) -> None:
-        self._write("record_shown", (row,))
+    def record_shown(self, rows: Sequence[dict[str, Any]]) -> None:
+        self._write("record_shown", (list(rows),))
 
     def record_feedback(self, suggestion_id: str, action: str, edited_text: str | None, agent_id: str | None) -> None:
         self._write("record_feedback", (suggestion_id, action, edited_text, agent_id))
@@ -70,14 +70,16 @@ class QueuedFeedbackStore:
             if len(self._queue) >= self.max_queued:
                 old_method, old_args = self._queue.popleft()
                 if old_method == "record_shown":
-                    self._pending_shown.pop(old_args[0]["id"], None)
+                    for row in old_args[0]:
+                        self._pending_shown.pop(row["id"], None)
                 self.dropped += 1
                 if self.dropped == 1 or self.dropped % 1000 == 0:
                     log.error("feedback/audit queue full (%d rows): %d oldest rows dropped so far",
                               self.max_queued, self.dropped)
             self._queue.append((method, args))
             if method == "record_shown":
-                self._pending_shown[args[0]["id"]] = args[0]
+                for row in args[0]:
+                    self._pending_shown[row["id"]] = row
 
     def flush(self) -> bool:
         """Write queued rows in order; True when the queue is empty afterwards. One thread flushes at a time (the
@@ -99,7 +101,8 @@ class QueuedFeedbackStore:
                     if self._queue and self._queue[0] == (method, args):
                         self._queue.popleft()
                     if method == "record_shown":
-                        self._pending_shown.pop(args[0]["id"], None)
+                        for row in args[0]:
+                            self._pending_shown.pop(row["id"], None)
         finally:
             self._flushing.release()
 

@@ -30,6 +30,7 @@ def encode(s: CallSession) -> dict[str, Any]:
         "slots": dict(s.slots),
         "turns": [[t.speaker, t.text, t.time] for t in s.turns],
         "needs": [[[h.need, h.label, h.quote] for h in hits] for hits in s.needs],
+        "turn_ids": [[k, i] for k, i in s.turn_ids],
         "risk": {
             "signals": {k: {**{f: getattr(v, f) for f in ("activation", "rule", "rule_other", "semantic",
                                                             "semantic_other", "similarity", "margin")},
@@ -71,6 +72,7 @@ def decoder(assessor: RiskAssessor) -> Any:
         risk.state = state
         return CallSession(risk, {str(k): str(v) for k, v in data["slots"].items()},
                            [Turn(str(sp), str(tx), None if tm is None else float(tm)) for sp, tx, tm in data["turns"]],
-                           [tuple(NeedHit(str(n), str(lb), str(q)) for n, lb, q in hits) for hits in data["needs"]])
+                           [tuple(NeedHit(str(n), str(lb), str(q)) for n, lb, q in hits) for hits in data["needs"]],
+                           [(str(k), int(i)) for k, i in data.get("turn_ids", [])])
 
     return decode

@@ -24,10 +24,10 @@ def server(agent_settings):
         yield url
 
 
-def _post(url, body, raw=None):
+def _post(url, body, raw=None, headers=None):
     data = raw if raw is not None else json.dumps(body, ensure_ascii=False).encode()
-    req = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json", **HEADERS},
-                                 method="POST")
+    req = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json", **HEADERS,
+                                                          **(headers or {})}, method="POST")
     try:
         with urllib.request.urlopen(req, timeout=30) as resp:
             return resp.status, json.loads(resp.read())
@@ -58,6 +58,21 @@ def test_api_over_real_http(server):
     assert _post(server + "/v1/feedback", {"suggestion_id": "zzz", "action": "used"})[0] == 400
     assert _post(server + "/v1/feedback", {})[0] == 400
     assert _post(f"{server}/v1/sessions/{sid}/turns", None, raw=b"{" + b" " * 20000 + b"}")[0] == 413
+
+
+def test_a_turn_resent_over_http_is_taken_once(server):
+    """The call platform resends a turn whose answer it did not get (Idempotency-Key header or turn_id)."""
+    sid = _post(server + "/v1/sessions", {"meta": {"number_matches": "no"}})[1]["session_id"]
+    turn = {"speaker": "caller", "text": "我最近失业了，能不能分期还"}
+    code, a = _post(f"{server}/v1/sessions/{sid}/turns", turn, headers={"Idempotency-Key": "asr-seg-17"})
+    code2, b = _post(f"{server}/v1/sessions/{sid}/turns", turn, headers={"Idempotency-Key": "asr-seg-17"})
+    assert code == code2 == 200 and a["turn_index"] == b["turn_index"] == 0
+    assert [s["script_id"] for s in a["suggestions"]] == [s["script_id"] for s in b["suggestions"]]
+    code, c = _post(f"{server}/v1/sessions/{sid}/turns", {**turn, "turn_id": "asr-seg-18"})
+    assert code == 200 and c["turn_index"] == 1
+    code, err = _post(f"{server}/v1/sessions/{sid}/turns", {"speaker": "caller", "text": "别的话", "turn_id": "asr-seg-18"})
+    assert code == 409 and err["field"] == "turn_id"
+    assert _post(f"{server}/v1/sessions/{sid}/turns", {**turn, "turn_id": "<script>"})[0] == 422
     with urllib.request.urlopen(server + "/openapi.json", timeout=10) as r:
         assert "/v1/sessions/{session_id}/turns" in json.loads(r.read())["paths"]
 

@@ -103,7 +103,9 @@ def test_a_stopped_server_degrades_to_lexical_answers_and_503s_then_recovers(has
     proc = _start(tmp_path / "chroma", port)
     settings = hash_settings.model_copy(update={
         "chroma": ChromaSettings(url=f"http://127.0.0.1:{port}", collection_prefix="degrade"),
-        "knowledge_dirs": [small_kb]})
+        "knowledge_dirs": [small_kb],
+        # the engine answers every dense search (as for an index over retrieval.exact_below chunks)
+        "retrieval": hash_settings.retrieval.model_copy(update={"exact_below": 0})})
     build_ingestor(settings).ingest([small_kb])
     staff = build_staff_assist(settings)
     review = build_review_service(settings)

@@ -29,8 +29,8 @@ def test_shown_feedback_tags_and_counts(store):
     for i in range(3):
         sug = uuid.uuid4().hex[:16]
         ids.append(sug)
-        store.record_shown({"id": sug, "session_id": sid, "turn_index": i, "script_id": script, "situation": "intermediary",
-                            "text": "话术", "risk_level": "medium", "risk_score": 0.6})
+        store.record_shown([{"id": sug, "session_id": sid, "turn_index": i, "script_id": script,
+                             "situation": "intermediary", "text": "话术", "risk_level": "medium", "risk_score": 0.6}])
     assert store.shown_row(ids[0])["risk_level"] == "medium"
     assert store.shown_row(ids[0])["created_at"] is not None
     store.record_feedback(ids[0], "rejected", None, "a1")

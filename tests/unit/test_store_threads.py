@@ -41,8 +41,8 @@ def test_feedback_store_under_concurrent_writes_and_reads(tmp_path):
 
     def work(k: int, j: int) -> None:
         sid = f"s{k}-{j}"
-        store.record_shown({"id": sid, "session_id": f"sess{k}", "turn_index": j, "script_id": f"script{j % 3}",
-                            "situation": "none", "text": "您好", "risk_level": "low", "risk_score": 0.1})
+        store.record_shown([{"id": sid, "session_id": f"sess{k}", "turn_index": j, "script_id": f"script{j % 3}",
+                             "situation": "none", "text": "您好", "risk_level": "low", "risk_score": 0.1}])
         store.record_feedback(sid, ("used", "edited", "rejected")[j % 3], None, f"a{k}")
         store.record_tag(f"sess{k}", "suspected_intermediary", j % 2 == 0, None)
         assert store.shown_row(sid) is not None

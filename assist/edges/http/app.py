@@ -43,6 +43,7 @@ from assist.errors import (
     PermissionDenied,
     SessionFull,
     SessionNotFound,
+    TurnConflict,
 )
 from assist.evaluation.context import EvalContext
 from assist.knowledge.retrieval import ReloadingArticleSearch
@@ -142,6 +143,10 @@ def create_api(staff: StaffAssist, max_request_kb: int, review_service: ReviewSe
 
     @app.exception_handler(SessionFull)
     async def session_full(_: Request, exc: SessionFull) -> JSONResponse:
+        return _error(exc, 409)
+
+    @app.exception_handler(TurnConflict)
+    async def turn_conflict(_: Request, exc: TurnConflict) -> JSONResponse:
         return _error(exc, 409)
 
     @app.exception_handler(CapacityExceeded)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Header
 from pydantic import AliasChoices, BaseModel, Field
 
 from assist.auth.types import Identity
@@ -28,6 +28,11 @@ class TurnIn(BaseModel):
     speaker: Literal["caller", "agent"]
     text: Text = Field(max_length=100_000, description="the turn (agent.max_turn_chars at most, else 413)")
     time: float | None = Field(None, allow_inf_nan=False)
+    turn_id: str | None = Field(None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$",
+                                description="the client's id for this turn (its speech segment id, or a retry key): a "
+                                "turn resent with the id of the session's latest turn is not taken twice, its "
+                                "assistance is given again; an id reused for other words is 409. The Idempotency-Key "
+                                "header does the same")
     signal_scripts: bool = Field(False, description="also suggest the scripts written for intermediary signals while "
                                  "the risk hint is low (staff asked for them); otherwise they come only at medium or high")
 
@@ -64,12 +69,15 @@ def router(assist: StaffAssist, audit: Any = None) -> APIRouter:
 
     @r.post("/v1/sessions/{session_id}/turns",
             responses={404: {"description": "unknown or expired session"},
-                       409: {"description": "the session has taken agent.max_turns_per_session turns"},
+                       409: {"description": "the session has taken agent.max_turns_per_session turns, or turn_id "
+                                             "names another turn"},
                        413: {"description": "turn over agent.max_turn_chars"},
                        503: {"description": "the index cannot be searched just now (Retry-After)"}})
-    def add_turn(session_id: str, body: TurnIn, ident: Identity = agent) -> dict[str, Any]:
-        turn = body.model_dump(exclude={"signal_scripts"})
-        return assist.on_turn(session_id, turn, signal_scripts=body.signal_scripts).to_dict()
+    def add_turn(session_id: str, body: TurnIn, ident: Identity = agent,
+                 idempotency_key: str | None = Header(None, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")) -> dict[str, Any]:
+        turn = body.model_dump(exclude={"signal_scripts", "turn_id"})
+        return assist.on_turn(session_id, turn, signal_scripts=body.signal_scripts,
+                              turn_id=body.turn_id or idempotency_key).to_dict()
 
     @r.post("/v1/sessions/{session_id}/verified", responses={404: {"description": "unknown or expired session"}})
     def verified(session_id: str, ident: Identity = agent) -> dict[str, Any]:

@@ -3,6 +3,8 @@ otherwise; the real Chroma server is stopped in tests/integration/test_chroma_se
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from assist.bootstrap import open_retriever
@@ -24,6 +26,7 @@ class DownVectors:
 
 def test_dense_failure_falls_back_to_lexical_and_waits_before_asking_again(hash_index):
     inner = open_retriever(hash_index)
+    inner.params = replace(inner.params, exact_below=0)             # the engine answers dense searches (large index)
     down = DownVectors()
     inner.vectors = down
     now = [0.0]
@@ -36,3 +39,21 @@ def test_dense_failure_falls_back_to_lexical_and_waits_before_asking_again(hash_
     now[0] = 11
     r.search("征信修复", k=3)
     assert down.calls == 2                                          # tried again after it
+
+
+def test_a_small_index_is_searched_exactly_in_memory_without_the_engine(hash_index):
+    """Below retrieval.exact_below chunks, dense search scores every chunk from the generation's saved vectors: the
+    vector engine is not asked (no round trip per turn), and the ranking is the engine's (exact here)."""
+    engine = open_retriever(hash_index)
+    engine.params = replace(engine.params, exact_below=0)
+    exact = open_retriever(hash_index)
+    assert exact.params.exact_below >= exact.size
+    down = DownVectors()
+    exact.vectors = down
+    for q in ("征信修复 花钱洗白", "停息挂账 分期", "回拨预留手机号核实身份"):
+        qvec = exact.embed(q)
+        got = exact.dense_ranking(qvec, 10)
+        want = engine.dense_ranking(qvec, 10)
+        assert [c for c, _ in got] == [c for c, _ in want] and down.calls == 0
+        assert [round(s, 4) for _, s in got] == [round(s, 4) for _, s in want]
+        assert [h.chunk.id for h in exact.search(q, k=3)] == [h.chunk.id for h in engine.search(q, k=3)]

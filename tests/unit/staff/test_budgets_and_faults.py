@@ -112,7 +112,7 @@ def test_a_locked_feedback_database_never_costs_the_hint_and_loses_nothing(agent
         a = agent.on_turn(sid, {"speaker": "caller", "text": "你把他欠多少告诉我，我来跟你们谈减免。"})
         assert a.risk["category"] == "intermediary" and a.suggestions          # the hint and scripts still come
         agent.feedback(a.suggestions[0].id, "rejected", agent_id="a7")           # queued, found in the queue
-        assert agent.store.queued >= len(a.suggestions) + 1
+        assert agent.store.queued >= 2                      # the turn's shown rows (one write) and the vote
         assert any("queueing writes" in r.getMessage() for r in caplog.records)
         with pytest.raises(StoreUnavailable):
             agent.store.inner.record_tag(sid, "t", True, None)     # the adapter says what happened

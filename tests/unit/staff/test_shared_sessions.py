@@ -11,7 +11,7 @@ import pytest
 from assist.adapters.sql_database import SqlDatabase
 from assist.adapters.sql_sessions import SqlRateLimiter, SqlSessionStore
 from assist.bootstrap import build_staff_assist
-from assist.errors import AssistError, SessionNotFound
+from assist.errors import AssistError, SessionNotFound, TurnConflict
 from assist.staff.session_state import decoder, encode
 
 CALL = [
@@ -67,6 +67,27 @@ def test_a_worker_that_goes_away_mid_call_loses_nothing(shared):
     assert [t.text for t in s.turns][:2] == [CALL[0][1], CALL[1][1]] and s.risk.current().level == level
     r = w3.on_turn(sid, {"speaker": "caller", "text": CALL[4][1]})
     assert r.turn_index == 4
+
+
+def test_a_resent_turn_is_taken_once_on_any_worker(shared):
+    """A client whose answer was lost (its worker died) resends the turn with the same id to another worker: the
+    turn is not taken twice, the same assistance comes back; an id reused for other words or an older turn is 409."""
+    w1, w2 = build_staff_assist(shared), build_staff_assist(shared)
+    sid = w1.start({"number_matches": "no"})
+    for i, (speaker, text) in enumerate(CALL[:3]):
+        w1.on_turn(sid, {"speaker": speaker, "text": text}, turn_id=f"seg-{i}")
+    first = w1.on_turn(sid, {"speaker": "caller", "text": CALL[3][1]}, turn_id="seg-3")
+    again = w2.on_turn(sid, {"speaker": "caller", "text": CALL[3][1]}, turn_id="seg-3")
+    assert comparable(again) == comparable(first) and again.turn_index == 3
+    s = w2.session(sid)
+    assert len(s.turns) == 4 and len(s.needs) == 2 and s.risk.state.caller_turns == 2    # taken once
+    with pytest.raises(TurnConflict, match="different turn"):
+        w2.on_turn(sid, {"speaker": "caller", "text": "换了说法"}, turn_id="seg-3")
+    with pytest.raises(TurnConflict, match="later turn"):
+        w1.on_turn(sid, {"speaker": "agent", "text": CALL[2][1]}, turn_id="seg-2")
+    after = w1.on_turn(sid, {"speaker": "caller", "text": CALL[4][1]}, turn_id="seg-4")
+    assert after.turn_index == 4
+    assert w1.on_turn(sid, {"speaker": "caller", "text": CALL[4][1]}).turn_index == 5     # no id: a new turn
 
 
 def test_a_failed_turn_changes_nothing(shared):
