@@ -14,6 +14,7 @@ import yaml
 
 from assist.errors import KnowledgeError
 from assist.knowledge.types import Problem
+from assist.knowledge.yaml_files import read_yaml
 
 ROLES: tuple[str, ...] = ("relative", "friend", "colleague", "assistant", "company", "lawyer")
 PATTERN_FIELDS: tuple[str, ...] = ("reported_speech", "questions", "rhetorical", "third_party", "self", "cooperation",
@@ -48,14 +49,10 @@ class DiscourseLexicon:
 def read_discourse(path: Path) -> tuple[DiscourseLexicon | None, list[Problem]]:
     """The lexicon, and a problem (with line and field) for everything wrong in the file."""
     sp = str(path)
-    try:
-        raw = path.read_text(encoding="utf-8")
-        data = yaml.safe_load(raw)
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [Problem(sp, f"cannot read: {exc}")]
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        return None, [Problem(sp, f"not valid YAML: {getattr(exc, 'problem', exc)}", line=mark.line + 1 if mark else None)]
+    read = read_yaml(path)
+    if isinstance(read, Problem):
+        return None, [read]
+    raw, data = read
     if not isinstance(data, dict):
         return None, [Problem(sp, "expected a mapping of pattern lists", line=1)]
     lines = _field_lines(raw)

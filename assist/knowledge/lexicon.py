@@ -11,9 +11,10 @@ from pathlib import Path
 
 import yaml
 
-from assist.core.text import decode_bytes, normalize
+from assist.core.text import normalize
 from assist.errors import KnowledgeError
 from assist.knowledge.types import Problem
+from assist.knowledge.yaml_files import read_yaml
 
 LEXICON_FILE = "lexicon.yaml"
 
@@ -103,16 +104,12 @@ def _phrases(value: object) -> list[str] | None:
 def read_lexicon(path: Path) -> tuple[Lexicon, list[Problem]]:
     """Read one lexicon file; every bad entry is a problem naming the file, line and field (good entries load)."""
     spath = str(path)
-    try:
-        text, _ = decode_bytes(path.read_bytes(), spath)
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        return Lexicon(), [Problem(spath, f"not valid YAML: {getattr(exc, 'problem', None) or exc}",
-                                   line=mark.line + 1 if mark is not None else None)]
-    except (OSError, KnowledgeError) as exc:
-        return Lexicon(), [Problem(spath, f"cannot read the lexicon: {exc}")]
+    read = read_yaml(path, "cannot read the lexicon")
+    if isinstance(read, Problem):
+        return Lexicon(), [read]
+    text, data = read
+    data = data or {}
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
     if not isinstance(data, dict) or not isinstance(data.get("entries", []), list):
         return Lexicon(), [Problem(spath, "a lexicon is a mapping with 'entries' (a list of {say, law}) and optional "
                                           "'aliases' (short name: law name)", line=1)]

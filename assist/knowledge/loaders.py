@@ -10,13 +10,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from assist.core.text import decode_bytes
 from assist.errors import DocumentError, KnowledgeError
 from assist.knowledge.schema import split_front_matter, validate_front_matter
 from assist.knowledge.statutes import ARTICLE_LINE, statute_shape
 from assist.knowledge.types import AUDIENCES, KINDS, Document, DocumentDefaults, Problem
+from assist.knowledge.yaml_files import read_yaml
 from assist.ports import OfficeReader
 
 SUPPORTED = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".docx")
@@ -77,15 +76,11 @@ def default_id(path: Path, root: Path | None = None) -> str:
 def read_defaults(path: Path) -> tuple[DocumentDefaults, list[Problem]]:
     """A folder's ``_defaults.yaml`` (kind, audience, tags for its files without front matter)."""
     spath = str(path)
-    try:
-        text, _ = decode_bytes(path.read_bytes(), spath)
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        return DocumentDefaults(), [Problem(spath, f"not valid YAML: {getattr(exc, 'problem', None) or exc}",
-                                            line=mark.line + 1 if mark is not None else None)]
-    except (OSError, KnowledgeError) as exc:
-        return DocumentDefaults(), [Problem(spath, f"cannot read folder defaults: {exc}")]
+    read = read_yaml(path, "cannot read folder defaults")
+    if isinstance(read, Problem):
+        return DocumentDefaults(), [read]
+    text, data = read
+    data = data or {}
     if not isinstance(data, dict):
         return DocumentDefaults(), [Problem(spath, "folder defaults must be a mapping: kind, audience, tags", line=1)]
     lines = {str(k): n + 1 for n, ln in enumerate(text.splitlines()) for k in data if ln.startswith(f"{k}:")}

@@ -9,11 +9,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from assist.core.text import normalize
 from assist.errors import KnowledgeError
 from assist.knowledge.types import Problem
+from assist.knowledge.yaml_files import read_yaml
 
 NEEDS_FILE = "needs.yaml"
 NEED_ID = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
@@ -75,14 +74,10 @@ def _plain(text: str) -> str:
 def read_needs(path: Path) -> tuple[NeedLexicon | None, list[Problem]]:
     """The lexicon, and a problem (with line and field) for everything wrong in the file."""
     sp = str(path)
-    try:
-        raw = path.read_text(encoding="utf-8")
-        data = yaml.safe_load(raw)
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [Problem(sp, f"cannot read: {exc}")]
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        return None, [Problem(sp, f"not valid YAML: {getattr(exc, 'problem', exc)}", line=mark.line + 1 if mark else None)]
+    read = read_yaml(path)
+    if isinstance(read, Problem):
+        return None, [read]
+    raw, data = read
     if not isinstance(data, dict):
         return None, [Problem(sp, "expected a mapping with 'needs' and 'filler'", line=1)]
     lines = _id_lines(raw)

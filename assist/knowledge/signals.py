@@ -13,6 +13,7 @@ import yaml
 
 from assist.errors import KnowledgeError
 from assist.knowledge.types import Problem
+from assist.knowledge.yaml_files import read_yaml
 
 SIGNAL_CATEGORIES: tuple[str, ...] = ("intermediary", "coached", "victim")
 WEIGHTS = {"high": 2.0, "medium": 1.0, "low": 0.5}
@@ -70,15 +71,11 @@ class Signal:
 def read_signals(path: Path) -> tuple[list[Signal], list[Problem]]:
     """Every valid signal of the file, and a problem (with line and field) for everything wrong in it."""
     sp = str(path)
-    try:
-        raw = path.read_text(encoding="utf-8")
-        node = yaml.compose(raw, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(raw)
-    except (OSError, UnicodeDecodeError) as exc:
-        return [], [Problem(sp, f"cannot read: {exc}")]
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        return [], [Problem(sp, f"not valid YAML: {getattr(exc, 'problem', exc)}", line=mark.line + 1 if mark else None)]
+    read = read_yaml(path)
+    if isinstance(read, Problem):
+        return [], [read]
+    raw, data = read
+    node = yaml.compose(raw, Loader=yaml.SafeLoader)
     if not isinstance(data, dict) or not isinstance(data.get("signals"), list):
         return [], [Problem(sp, "expected a top-level 'signals:' list", line=1)]
     lines: list[int] = []
