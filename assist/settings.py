@@ -185,6 +185,10 @@ class AgentSettings(BaseModel):
                                        "empty = the connecting address is the client")
     host: str = Field("127.0.0.1", description="`assist serve` host")
     port: int = Field(8000, ge=1, le=65535, description="`assist serve` port")
+    keep_alive_s: float = Field(75, gt=0, description="How long `assist serve` keeps an idle client connection open. "
+                                "Longer than the proxy's upstream keep-alive (nginx: 60 s), so the proxy never reuses "
+                                "a connection the worker is closing (a POST on such a connection fails with 502 and "
+                                "is not retried)")
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -3,9 +3,11 @@ turns of one call sent alternately to both give the assistance one process gives
 nothing; a consumer's follow-up on the other worker keeps its session; the widget's rate limit is one budget for
 both. CI provides PostgreSQL (ASSIST_TEST_PG_URL); run by hand without it, this module is skipped with a reason."""
 
+import http.client
 import json
 import os
 import signal
+import time
 import urllib.error
 import urllib.request
 
@@ -76,8 +78,28 @@ def test_two_workers_share_calls_chats_and_limits(pg_settings, tmp_path, embeddi
             assert status == 200, got
             want = one.on_turn(sid_one, {"speaker": speaker, "text": text})
             assert comparable(_Turn(got)) == comparable(want), f"turn {i} on worker {'ab'[i % 2]}"
+        # the platform's turn reaches worker b, which dies before the platform reads the answer: the platform
+        # resends it with the same id to worker a, and the turn is taken once
+        speaker, text = CALL[5]
+        status, on_b = _post(b + f"/v1/sessions/{sid}/turns", {"speaker": speaker, "text": text, "turn_id": "seg-5"},
+                             headers)
+        assert status == 200, on_b
         os.kill(pid_b, signal.SIGKILL)                                  # mid-call: worker b dies
-        for speaker, text in CALL[5:]:
+        status, again = _post(a + f"/v1/sessions/{sid}/turns", {"speaker": speaker, "text": text, "turn_id": "seg-5"},
+                              headers)
+        assert status == 200 and again["turn_index"] == on_b["turn_index"] == 5, again
+        assert comparable(_Turn(again)) == comparable(one.on_turn(sid_one, {"speaker": speaker, "text": text}))
+        # an idle keep-alive connection outlives uvicorn's 5 s default (agent.keep_alive_s): a proxy reusing it
+        # never meets a connection the worker is closing
+        conn = http.client.HTTPConnection(a.removeprefix("http://"), timeout=30)
+        conn.request("GET", "/healthz")
+        assert conn.getresponse().read() and conn.sock is not None
+        sock = conn.sock
+        time.sleep(6)
+        conn.request("GET", "/healthz")
+        assert conn.getresponse().status == 200 and conn.sock is sock   # the same connection, still open
+        conn.close()
+        for speaker, text in CALL[6:]:
             status, got = _post(a + f"/v1/sessions/{sid}/turns", {"speaker": speaker, "text": text}, headers)
             assert status == 200, got
             assert comparable(_Turn(got)) == comparable(one.on_turn(sid_one, {"speaker": speaker, "text": text}))

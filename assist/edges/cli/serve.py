@@ -66,5 +66,6 @@ def serve(settings: Any, host: str | None = None, port: int | None = None) -> in
           f"API docs: http://{host}:{port}/docs", file=sys.stderr)
     # Client identity comes from agent.trusted_proxies (assist.edges.http.limits), never from uvicorn's own
     # proxy-header handling, which would believe X-Forwarded-For from any local client.
-    uvicorn.run(create_web_app(settings), host=host, port=port, log_level="warning", proxy_headers=False)
+    uvicorn.run(create_web_app(settings), host=host, port=port, log_level="warning", proxy_headers=False,
+                timeout_keep_alive=int(settings.agent.keep_alive_s))
     return EXIT_CODES["ok"]
