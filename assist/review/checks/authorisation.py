@@ -31,7 +31,12 @@ _LENDER = re.compile(r"银行|消费金融|小额贷款|小贷|信用卡中心|�
 _COUNTERPARTY = re.compile(r"[在向与和对于]$")
 _ENTRUST = re.compile(r"委托|受托|代理|授权|代为")
 _LAWYER = re.compile(r"律师(?!事务所|助理|函)")
-_TITLE = re.compile(r"法务专员|法务主任|法务经理|法务|律师助理|债务规划师|规划师|协商专员|维权顾问|债务顾问|调解专员")
+_TITLE = re.compile(r"法务专员|法务主任|法务经理|法务|律师助理")
+# Job titles that exist only at debt-negotiation agencies (停息挂账/债务优化 outfits), and such an agency named right
+# before a person ("安心债务优化的李经理"): a person with one, acting as the borrower's agent, is the agency acting.
+_AGENCY_TITLE = re.compile(r"债务规划师|债务优化师|债务协商师|规划师|协商专员|协商顾问|协商师|维权顾问|维权专员|债务顾问|法务顾问|"
+                           r"调解专员|上岸顾问|上岸导师|(?:债务优化|债务协商|债务规划|债务处理|债务管理|债务重组|停息挂账|反催收|"
+                           r"征信修复|上岸)[\u4e00-\u9fa5]{0,4}?的?[\u4e00-\u9fa5]?(?:经理|老师|专员|顾问|主管|总监|助理)")
 # Province codes (first two digits of the GB/T 2260 region code) that can appear in digits 2-3 of a licence.
 _PROVINCES = {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54,
               61, 62, 63, 64, 65, 71, 81, 82}
@@ -195,7 +200,12 @@ def check_authorisation(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding
     found, firm = _company_findings(doc, policy, skip=skip, trustee=trustee)
     out += found
 
-    for m in _TITLE.finditer(trustee_text):
+    agency = _AGENCY_TITLE.search(trustee_text)
+    if agency is not None:
+        out.append(finding(doc, "auth.trustee_agency", "high", f"受托人是“{agency.group(0)}”：这是债务协商、停息挂账类"
+                           "机构的职位，不是律师，也不是亲友；这类机构以个人名义代理属疑似付费代理，请交专人核实并直接联系借款人本人。",
+                           a0 + agency.start(), a0 + agency.end(), signal=policy.signal_for("auth.trustee_agency")))
+    for m in [] if agency is not None else _TITLE.finditer(trustee_text):
         out.append(finding(doc, "auth.trustee_title", "warn", f"受托人自称“{m.group(0)}”：这不是律师执业身份，"
                            "请核实其与借款人的关系和委托是否出于本人意愿。", a0 + m.start(), a0 + m.end(),
                            signal=policy.signal_for("auth.trustee_title")))

@@ -35,7 +35,10 @@ _PRINCIPAL_LABEL = re.compile(rf"(?<![被受])(?:委托人|授权人|委托方|�
                               rf"{_SEP}{_NAME}", re.M)
 _PRINCIPAL_PROSE = re.compile(rf"(?:本人|我叫|我是|我,|我|客户)\s*(?:(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}\s*[,(]?"
                               rf"|[{_CJK}]{{2,4}}\s*[,(])\s*(?:男|女|身份证|公民身份|身份证号)")
-_AGENT_LABEL = re.compile(rf"(?:受托人|被委托人|被授权人|受托方|受托单位|代理人|乙方){_ROLE_NOTE}(?:姓名)?{_SEP}"
+# "我是王晓东 我委托…", "本人李红，现委托…": the writer names themself and then entrusts
+_PRINCIPAL_ENTRUSTS = re.compile(rf"(?:本人|我叫|我是)\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}[\s,]*(?:我|本人)?(?:现|特|今)?(?:委托|授权)"
+                                 rf"(?![人方书])")
+_AGENT_LABEL = re.compile(rf"(?:受托人|被委托人|被授权人|受托方|受托单位|代理人|受托律师|承办律师|代理律师|乙方){_ROLE_NOTE}(?:姓名)?{_SEP}"
                           rf"(?:{_NAME}|(?![{_NOT_A_NAME}])[{_CJK}]{{2,}})", re.M)
 _KIN = (r"配偶|夫妻|爱人|丈夫|妻子|老婆|老公|婆娘|男人|媳妇|儿媳|女婿|父子|父女|母子|母女|儿子|女儿|闺女|父亲|母亲|"
         r"兄弟|姐妹|姐弟|兄妹|胞兄|胞弟|胞姐|胞妹|哥哥|姐姐|弟弟|妹妹|堂哥|堂弟|堂姐|堂妹|表哥|表弟|表姐|表妹|侄子|侄女|"
@@ -48,7 +51,8 @@ _AGENT_KIN = re.compile(rf"(?:{_KIN})[{_CJK}]{{2,4}}\s*\(?\s*身份证")
 # "现委托刘桂芳（身份证号…", "委托 李强，" : a name right after the verb, closed by a bracket or a comma
 _AGENT_NAMED = re.compile(rf"(?<![受已])(?:委托|授权)(?![人方书])\s*(?![{_NOT_A_NAME}我你他她])[{_CJK}]{{2,4}}\s*[(,]")
 # "这信是俺闺女孙小燕写的": the writer's relative named, when nothing else names the agent
-_AGENT_KIN_NAMED = re.compile(rf"(?:我|俺|本人)的?(?:{_KIN})\s*(?:叫)?\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}(?![{_CJK}]{{0,3}}(?:去世|病故|已故|过世))")
+_AGENT_KIN_NAMED = re.compile(rf"(?:我|俺|本人)的?(?:{_KIN})\s*(?:叫)?\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}"
+                              rf"(?![{_CJK}]{{0,3}}(?:去世|病故|已故|过世))")
 _SCOPE_LABEL = re.compile(r"委托事项|委托权限|代理权限|代理事项|授权范围|授权事项|委托范围|代理范围|委托内容|具体事项|授权内容|"
                           r"权限如下|权限为|特别授权|一般授权|一般代理|服务项目|以下事项|下列事项|以下事情|下面的事|这几件事|"
                           r"下列事务")
@@ -70,9 +74,12 @@ _TERM_RANGE = re.compile(r"(?:自|从)[^。\n;]{1,24}?(?:起)?\s*(?:至|到|—|
                          r"|\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?\s*(?:至|到|—|–|~|～|-)\s*\d{4}[-./年]\d{1,2}[-./月]\d{1,2}")
 _TERM_EVENT = re.compile(r"(?:到|至|直到|一直到)[^。\n;]{0,24}?(?:为止|之日止|止|办完|还完|结清|处理完|办结|完毕)|办完为止|"
                          r"到年底|到明年|到今年|(?:至|到)\s*\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|(?:失效|有效)\s*$")
-_TERM_DURATION = re.compile(rf"{_DURATION}\s*(?:内)?\s*(?:有效|有用|为限)|(?:委托|授权|代理|管|有效期?)\s*(?:时间|期限)?\s*"
+_TERM_DURATION = re.compile(rf"{_DURATION}\s*(?:内)?\s*(?:有效|有用|为限)|(?:委托|授权|代理|管|有效期?|期限)\s*(?:时间|期限)?\s*"
+                            rf"(?:为|是)?\s*"
                             rf"{_DURATION}|(?:^|[\s,。;])(?:管)?{_DURATION}(?:内)?(?:有效)?\s*[。]?\s*$")
 # "…去贵公司办分期 半年": a bare duration closing a line, after a space, says how long the whole thing holds
+# a calendar period said of the authority: "这个月内都是他跟你们联系", "今年年底前", "本季度内"
+_TERM_PERIOD = re.compile(r"(?:这个|本|下个|这|今)(?:月|季度|星期|礼拜|周|年)(?:内|底前|底之前|之内|年底前|底)")
 _TERM_TAIL = re.compile(rf"(?<=\s)(?:管)?{_DURATION}(?:内)?(?:有效|有用)?\s*$", re.M)
 _SIGN_MARK = re.compile(r"签字|签名|签章|盖章|公章|手印|捺印|按印|指印|\(章\)|签\s*[:)]|亲笔")
 _SIGN_ROLE = re.compile(r"(?:委托人|授权人|本人|申请人|甲方|承诺人)[^。\n]{0,6}(?:签字|签名|签章|盖章|手印|捺印)")
@@ -122,6 +129,9 @@ _CN = "〇零○O一二三四五六七八九十"
 _DATE = re.compile(rf"(?:\d{{4}}|\d{{2}}(?=年))\s*(?:年\s*|[-./])\d{{1,2}}\s*(?:月\s*|[-./])\d{{1,2}}\s*[日号]?"
                    rf"|[{_CN}]{{4}}\s*年\s*[{_CN}]{{1,3}}\s*月\s*[{_CN}]{{1,3}}\s*[日号]"
                    rf"|\d{{4}}\s*年\s*\d{{1,2}}\s*月")
+# Short forms a phone-typed letter ends with: "25.3.8", "25/3/8", "3月8号". Taken only as a line of their own at
+# the foot (with a name or 签名 beside them), never inside a sentence.
+_SHORT_DATE = re.compile(r"(?<![\d.])\d{2}[./]\d{1,2}[./]\d{1,2}(?![\d.])|(?<![\d年])\d{1,2}\s*月\s*\d{1,2}\s*[日号]")
 _DATE_LABEL = re.compile(r"日期|签署日期|落款")
 _TERM_WORDS = re.compile(r"至|到|期限|有效|起|止|借|贷|生")
 
@@ -160,6 +170,11 @@ def _letter_date(folded: str) -> tuple[int, int] | None:
             labelled = _DATE_LABEL.search(ln[:m.start()]) is not None
             if labelled or (len(ln.strip()) <= 32 and not _TERM_WORDS.search(rest)):
                 return start + m.start(), start + m.end()
+    foot = [(start, ln) for start, ln in _lines(folded) if ln.strip()][-3:]
+    for start, ln in reversed(foot):
+        m = _SHORT_DATE.search(ln)
+        if m is not None and len(re.sub(r"\s|签名|签字|本人|按手印|日期|[:]", "", ln[:m.start()] + ln[m.end():])) <= 4:
+            return start + m.start(), start + m.end()
     return None
 
 
@@ -187,7 +202,7 @@ def _term(folded: str) -> tuple[int, int] | None:
         return m.start(), m.end()
     for start, ln in _lines(folded):
         for clause in re.finditer(r"[^,。;]+", ln):
-            d = _TERM_DURATION.search(clause.group(0))
+            d = _TERM_DURATION.search(clause.group(0)) or _TERM_PERIOD.search(clause.group(0))
             if d is not None and not re.search(r"借|期还|分|还款|收入|工资|逾期|住院|坐月子|生了|干活|培训", clause.group(0)):
                 s = start + clause.start()
                 return s + d.start(), s + d.end()
@@ -213,7 +228,7 @@ def find_elements(doc: ReadDocument) -> dict[str, Element]:
     joined, index = _unwrapped(doc)
     folded = fold_width(joined)
     spans: dict[str, Callable[[], tuple[int, int] | None]] = {
-        "principal": lambda: _span(_first((_PRINCIPAL_LABEL, _PRINCIPAL_PROSE), folded)),
+        "principal": lambda: _span(_first((_PRINCIPAL_LABEL, _PRINCIPAL_PROSE, _PRINCIPAL_ENTRUSTS), folded)),
         "agent": lambda: _span(_first((_AGENT_LABEL, _AGENT_PROSE, _AGENT_KIN, _AGENT_NAMED), folded)
                                or _AGENT_KIN_NAMED.search(folded)),
         "relationship": lambda: _span(_RELATION.search(folded)),
