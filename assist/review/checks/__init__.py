@@ -22,6 +22,10 @@ _ENTRUST = re.compile(r"(?<![受已])(?:(?:委托|授权)(?![人方书])|(?:让|
                       r"|(?<![受已])(?:委托|授权)[^。\n；]{0,30}(?:办理|处理)[^。\n；]{0,20}(?:事宜|事情|手续|事项|的事)")
 # ... naming the agent with an ID number: "现授权欧文斌（身份证号…）"
 _ENTRUST_ID = re.compile(r"(?<![受已])(?:委托|授权)(?![人方书])[^。\n；]{0,12}身份证")
+# "我老婆覃丽萍替我办还款分期这些事…要签字的她签": a relative doing the borrower's business for them, no verb of entrusting.
+_STANDS_IN = re.compile(r"(?:老婆|老公|爱人|妻子|丈夫|媳妇|儿子|女儿|闺女|父亲|母亲|哥哥|姐姐|弟弟|妹妹|侄子|外甥)[\u4e00-\u9fa5]{0,4}"
+                        r"(?:替我|代我|帮我)(?:去|来)?(?:办|处理|谈|协商|商量|签)"
+                        r"|(?:签字|签名)的?(?:都)?(?:由)?(?:他|她)(?:来)?签|(?:他|她)办的事我(?:都)?(?:认|承认|认可)")
 # Titles that say the paper is something else: a list, a receipt, a promise, a notice, a plan, a firm's cover letter.
 _OTHER_TITLE = re.compile(r"(清单|收条|收到条|收据|承诺书|保证书|确认单|声明|还款计划|计划说明|通知|所函|介绍信|回执|须知|注意事项|"
                           r"温馨提示|公告)$")
@@ -65,6 +69,8 @@ def classify(doc: ReadDocument) -> DocKind:
     if all(p.search(text) for p in _AUTH_BODY) or _ENTRUST.search(text):
         score["authorisation"] += 2 if _COMPLAINT_TITLE.search(title) else 3
     if _ENTRUST_ID.search(text):
+        score["authorisation"] += 2
+    if _STANDS_IN.search(text):
         score["authorisation"] += 2
     if _OTHER_TITLE.search(title) and not _COMPLAINT_TITLE.search(title) \
             or any(_OWN_CUSTOMERS.search(re.sub(r"\s+", "", ln)) for ln in lines[:2]):

@@ -149,6 +149,18 @@ def _lines(folded: str) -> list[tuple[int, str]]:
     return out
 
 
+# "韦小兰 身份证450103…" as one of the last lines: the writer identifying themself under a letter that says "我"
+_FOOT_NAME = re.compile(rf"^\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}\s*[,(]?\s*(?:身份证|公民身份)")
+
+
+def _principal_at_foot(folded: str) -> tuple[int, int] | None:
+    for start, ln in [(s, ln) for s, ln in _lines(folded) if ln.strip()][-3:]:
+        m = _FOOT_NAME.search(ln)
+        if m is not None:
+            return start + m.start() + len(m.group(0)) - len(m.group(0).lstrip()), start + m.end()
+    return None
+
+
 def _signature(folded: str) -> tuple[int, int] | None:
     """A signing mark where a signature goes: a short line (the foot of the letter, a form row) or '委托人签字…'.
     "该签字的她签" inside a long sentence is scope, not a signature."""
@@ -228,7 +240,8 @@ def find_elements(doc: ReadDocument) -> dict[str, Element]:
     joined, index = _unwrapped(doc)
     folded = fold_width(joined)
     spans: dict[str, Callable[[], tuple[int, int] | None]] = {
-        "principal": lambda: _span(_first((_PRINCIPAL_LABEL, _PRINCIPAL_PROSE, _PRINCIPAL_ENTRUSTS), folded)),
+        "principal": lambda: _span(_first((_PRINCIPAL_LABEL, _PRINCIPAL_PROSE, _PRINCIPAL_ENTRUSTS), folded))
+                                   or _principal_at_foot(folded),
         "agent": lambda: _span(_first((_AGENT_LABEL, _AGENT_PROSE, _AGENT_KIN, _AGENT_NAMED), folded)
                                or _AGENT_KIN_NAMED.search(folded)),
         "relationship": lambda: _span(_RELATION.search(folded)),
