@@ -27,8 +27,9 @@ _STANDS_IN = re.compile(r"(?:老婆|老公|爱人|妻子|丈夫|媳妇|儿子|�
                         r"(?:替我|代我|帮我)(?:去|来)?(?:办|处理|谈|协商|商量|签)"
                         r"|(?:签字|签名)的?(?:都)?(?:由)?(?:他|她)(?:来)?签|(?:他|她)办的事我(?:都)?(?:认|承认|认可)")
 # Titles that say the paper is something else: a list, a receipt, a promise, a notice, a plan, a firm's cover letter.
-_OTHER_TITLE = re.compile(r"(清单|收条|收到条|收据|承诺书|保证书|确认单|声明|还款计划|计划说明|通知|所函|介绍信|回执|须知|注意事项|"
-                          r"温馨提示|公告)$")
+_OTHER_TITLE = re.compile(r"(清单|收条|收到条|收据|承诺书|保证书|确认单|声明|还款计划|计划说明|通知|所函|介绍信|回执)$")
+# A notice to its readers ("协商客户须知"): other even when it names what a complaint would ask for.
+_NOTICE_TITLE = re.compile(r"(须知|注意事项|温馨提示|公告)$")
 # A notice an agency sends its own customers ("各位客户请注意：…"), however untitled: it asks its readers, not a lender.
 _OWN_CUSTOMERS = re.compile(r"^(?:致|告)?(?:各位|亲爱的|全体|广大)(?:客户|学员|会员|家人|伙伴|委托人|老铁)|^家人们")
 # A first line that only names the issuing body (a hospital, a residents' committee, an employer) above the title.
@@ -72,7 +73,7 @@ def classify(doc: ReadDocument) -> DocKind:
         score["authorisation"] += 2
     if _STANDS_IN.search(text):
         score["authorisation"] += 2
-    if _OTHER_TITLE.search(title) and not _COMPLAINT_TITLE.search(title) \
+    if _OTHER_TITLE.search(title) and not _COMPLAINT_TITLE.search(title) or _NOTICE_TITLE.search(title) \
             or any(_OWN_CUSTOMERS.search(re.sub(r"\s+", "", ln)) for ln in lines[:2]):
         score["other"] += 5
     if _CERT_TITLE.search(title) and not _AUTH_TITLE.search(title):

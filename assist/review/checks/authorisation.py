@@ -206,6 +206,8 @@ def check_authorisation(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding
                            "机构的职位，不是律师，也不是亲友；这类机构以个人名义代理属疑似付费代理，请交专人核实并直接联系借款人本人。",
                            a0 + agency.start(), a0 + agency.end(), signal=policy.signal_for("auth.trustee_agency")))
     for m in [] if agency is not None else _TITLE.finditer(trustee_text):
+        if m.group(0) == "律师助理" and firm:
+            continue  # a firm's assistant named beside its lawyer is the firm's staff
         out.append(finding(doc, "auth.trustee_title", "warn", f"受托人自称“{m.group(0)}”：这不是律师执业身份，"
                            "请核实其与借款人的关系和委托是否出于本人意愿。", a0 + m.start(), a0 + m.end(),
                            signal=policy.signal_for("auth.trustee_title")))

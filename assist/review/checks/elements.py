@@ -73,7 +73,7 @@ _TERM_LABEL = re.compile(r"委托期限|代理期限|授权期限|有效期|委�
 _TERM_RANGE = re.compile(r"(?:自|从)[^。\n;]{1,24}?(?:起)?\s*(?:至|到|—|–|-|~|～)\s*[^。\n;]{1,24}?(?:止|为止|失效|结束|[日号月])"
                          r"|\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?\s*(?:至|到|—|–|~|～|-)\s*\d{4}[-./年]\d{1,2}[-./月]\d{1,2}")
 _TERM_EVENT = re.compile(r"(?:到|至|直到|一直到)[^。\n;]{0,24}?(?:为止|之日止|止|办完|还完|结清|处理完|办结|完毕)|办完为止|"
-                         r"到年底|到明年|到今年|(?:至|到)\s*\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|(?:失效|有效)\s*$")
+                         r"到年底|到明年|到今年|(?:到|至)(?:这个|本|下个|下)?月底|(?:至|到)\s*\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|(?:失效|有效)\s*$")
 _TERM_DURATION = re.compile(rf"{_DURATION}\s*(?:内)?\s*(?:有效|有用|为限)|(?:委托|授权|代理|管|有效期?|期限)\s*(?:时间|期限)?\s*"
                             rf"(?:为|是)?\s*"
                             rf"{_DURATION}|(?:^|[\s,。;])(?:管)?{_DURATION}(?:内)?(?:有效)?\s*[。]?\s*$")
@@ -184,9 +184,9 @@ def _letter_date(folded: str) -> tuple[int, int] | None:
                 return start + m.start(), start + m.end()
     foot = [(start, ln) for start, ln in _lines(folded) if ln.strip()][-3:]
     for start, ln in reversed(foot):
-        m = _SHORT_DATE.search(ln)
-        if m is not None and len(re.sub(r"\s|签名|签字|本人|按手印|日期|[:]", "", ln[:m.start()] + ln[m.end():])) <= 4:
-            return start + m.start(), start + m.end()
+        short = _SHORT_DATE.search(ln)
+        if short is not None and len(re.sub(r"\s|签名|签字|本人|按手印|日期|[:]", "", ln[:short.start()] + ln[short.end():])) <= 4:
+            return start + short.start(), start + short.end()
     return None
 
 
