@@ -8,7 +8,7 @@ import datetime as dt
 import re
 
 from assist.core.text import clause_bounds
-from assist.review.checks.elements import find_elements, find_licence
+from assist.review.checks.elements import find_elements, find_licence, sentence_of
 from assist.review.checks.evidence import finding
 from assist.review.policy import ReviewPolicy
 from assist.review.types import Element, Finding, ReadDocument, Severity
@@ -178,7 +178,7 @@ def check_authorisation(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding
     parts = find_elements(doc)
     trustee = _block(doc, _TRUSTEE) or _block(doc, _TRUSTEE_UNIT)
     if trustee is None and parts["agent"].start is not None:  # "本人…现委托受托人孙律师（…）处理…": the agent's sentence
-        trustee = clause_bounds(text, parts["agent"].start, parts["agent"].start, "。\n")
+        trustee = sentence_of(doc, parts["agent"].start)
     if not parts["principal"].found:
         out.append(_missing(doc, parts["principal"], "auth.principal_missing", "warn",
                             "未见委托人（借款人本人）的身份信息：应写明姓名和身份证号，并核对与借款人资料一致。"))

@@ -10,6 +10,7 @@ width-folded text (full-width colons and brackets become ASCII, offsets unchange
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -237,7 +238,7 @@ def find_elements(doc: ReadDocument) -> dict[str, Element]:
     """Every part of an authorisation letter: found (with a masked quote and its position) or missing (with where it
     was looked for)."""
     text = doc.text
-    joined, index = _unwrapped(doc)
+    joined, index = unwrapped(doc)
     folded = fold_width(joined)
     spans: dict[str, Callable[[], tuple[int, int] | None]] = {
         "principal": lambda: _span(_first((_PRINCIPAL_LABEL, _PRINCIPAL_PROSE, _PRINCIPAL_ENTRUSTS), folded))
@@ -276,7 +277,7 @@ def _span(m: re.Match[str] | None) -> tuple[int, int] | None:
 _WRAP_END = re.compile(r"[。！？；：:!?;）)」”]$")
 
 
-def _unwrapped(doc: ReadDocument) -> tuple[str, list[int]]:
+def unwrapped(doc: ReadDocument) -> tuple[str, list[int]]:
     """The text with the line breaks a photo or scan put inside a sentence taken out ("我堂哥田家" / "旺（身份证…"),
     and for every character its offset in doc.text. A break is a wrap when its line is a long one reaching the
     right edge of the text on its page and does not end in punctuation. Typed text is returned as it is."""
@@ -295,3 +296,12 @@ def _unwrapped(doc: ReadDocument) -> tuple[str, list[int]]:
             wraps.add(starts[i] + len(ln.text))
     index = [i for i in range(len(text)) if i not in wraps]
     return "".join(text[i] for i in index), index + [len(text)]
+
+
+def sentence_of(doc: ReadDocument, pos: int) -> tuple[int, int]:
+    """The sentence around ``pos`` in doc.text (offsets in doc.text), read across the line breaks a photo or scan put
+    inside it (unwrapped): "委托我男人韦国强（身" / "份证…）代我去…" is one sentence."""
+    joined, index = unwrapped(doc)
+    j = bisect.bisect_left(index, pos)
+    left, right = clause_bounds(joined, j, j, "。\n")
+    return index[left], (index[right - 1] + 1) if right > left else index[left]
