@@ -22,8 +22,19 @@ _ENTRUST = re.compile(r"(?<![受已])(?:(?:委托|授权)(?![人方书])|(?:让|
                       r"|(?<![受已])(?:委托|授权)[^。\n；]{0,30}(?:办理|处理)[^。\n；]{0,20}(?:事宜|事情|手续|事项|的事)")
 # ... naming the agent with an ID number: "现授权欧文斌（身份证号…）"
 _ENTRUST_ID = re.compile(r"(?<![受已])(?:委托|授权)(?![人方书])[^。\n；]{0,12}身份证")
+# "我老婆覃丽萍替我办还款分期这些事…要签字的她签": a relative doing the borrower's business for them, no verb of entrusting.
+_STANDS_IN = re.compile(r"(?:老婆|老公|爱人|妻子|丈夫|媳妇|儿子|女儿|闺女|父亲|母亲|哥哥|姐姐|弟弟|妹妹|侄子|外甥)[\u4e00-\u9fa5]{0,4}"
+                        r"(?:替我|代我|帮我)(?:去|来)?(?:办|处理|谈|协商|商量|签)"
+                        r"|(?:签字|签名)的?(?:都)?(?:由)?(?:他|她)(?:来)?签|(?:他|她)办的事我(?:都)?(?:认|承认|认可)")
 # Titles that say the paper is something else: a list, a receipt, a promise, a notice, a plan, a firm's cover letter.
 _OTHER_TITLE = re.compile(r"(清单|收条|收到条|收据|承诺书|保证书|确认单|声明|还款计划|计划说明|通知|所函|介绍信|回执)$")
+# A notice to its readers ("协商客户须知"): other even when it names what a complaint would ask for.
+_NOTICE_TITLE = re.compile(r"(须知|注意事项|温馨提示|公告)$")
+# A notice an agency sends its own customers ("各位客户请注意：…"), however untitled: it asks its readers, not a lender.
+_OWN_CUSTOMERS = re.compile(r"^(?:致|告)?(?:各位|亲爱的|全体|广大)(?:客户|学员|会员|家人|伙伴|委托人|老铁)|^家人们")
+# A first line that only names the issuing body (a hospital, a residents' committee, an employer) above the title.
+_ISSUER_LINE = re.compile(r"^[\u4e00-\u9fa5()（）]{2,30}(?:医院|卫生院|诊所|卫生服务中心|委员会|居委会|村委会|办事处|人民政府|"
+                          r"派出所|公司|学校|学院|大学|中心|局|所|社区|村)$")
 _AUTH_BODY = (re.compile(r"(?<![被受])委托人|本人.{0,30}现委托"), re.compile(r"受托人|被委托人|代理人|被授权人|受托方"))
 _CERT_TITLE = re.compile(r"证明|诊断书|病历|出院记录|出院小结|低保证|特困")
 _CERT_BODY = re.compile(r"兹证明|特此证明|兹有|经(我|本)(委|村|社区|院|单位|公司)?核实|情况属实")
@@ -45,7 +56,13 @@ TITLE_MAX = 20
 def classify(doc: ReadDocument) -> DocKind:
     """Authorisation letter, complaint letter, hardship certificate, or other, from title and body markers."""
     lines = [ln.text.strip() for ln in doc.lines if ln.text.strip()]
-    title = re.sub(r"\s+", "", lines[0]) if lines and len(lines[0]) <= TITLE_MAX else ""
+    heads = [re.sub(r"\s+", "", ln) for ln in lines[:2]]
+    if len(heads) == 2 and _ISSUER_LINE.search(heads[0]) and len(heads[1]) <= TITLE_MAX:
+        # "广州市第一人民医院 / 诊断证明书": the title is the second line
+        title = heads[1]
+    else:
+        title = heads[0] if heads and len(lines[0]) <= TITLE_MAX else ""
+    title = re.sub(r"[(（][^()（）]*[)）]$", "", title)  # "客户须知（请务必看完）"
     text = doc.text
     score = {"authorisation": 0, "certificate": 0, "complaint": 0, "other": 0}
     if _AUTH_TITLE.search(title):
@@ -54,7 +71,10 @@ def classify(doc: ReadDocument) -> DocKind:
         score["authorisation"] += 2 if _COMPLAINT_TITLE.search(title) else 3
     if _ENTRUST_ID.search(text):
         score["authorisation"] += 2
-    if _OTHER_TITLE.search(title) and not _COMPLAINT_TITLE.search(title):
+    if _STANDS_IN.search(text):
+        score["authorisation"] += 2
+    if _OTHER_TITLE.search(title) and not _COMPLAINT_TITLE.search(title) or _NOTICE_TITLE.search(title) \
+            or any(_OWN_CUSTOMERS.search(re.sub(r"\s+", "", ln)) for ln in lines[:2]):
         score["other"] += 5
     if _CERT_TITLE.search(title) and not _AUTH_TITLE.search(title):
         score["certificate"] += 3

@@ -7,8 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from assist.core.text import clause_bounds, fold_width
-from assist.review.checks.elements import find_elements
+from assist.core.text import clause_bounds
+from assist.review.checks.elements import find_elements, find_licence, sentence_of
 from assist.review.checks.evidence import finding
 from assist.review.policy import ReviewPolicy
 from assist.review.types import Element, Finding, ReadDocument, Severity
@@ -31,35 +31,58 @@ _LENDER = re.compile(r"银行|消费金融|小额贷款|小贷|信用卡中心|�
 _COUNTERPARTY = re.compile(r"[在向与和对于]$")
 _ENTRUST = re.compile(r"委托|受托|代理|授权|代为")
 _LAWYER = re.compile(r"律师(?!事务所|助理|函)")
-_TITLE = re.compile(r"法务专员|法务主任|法务经理|法务|律师助理|债务规划师|规划师|协商专员|维权顾问|债务顾问|调解专员")
-_LICENCE = re.compile(r"(执业证号|执业证书编号|执业证编号|执业证书号|执业证|律师证号)[^0-9０-９\n]{0,6}"
-                      r"([0-9０-９][0-9０-９ \-]{0,30}[0-9０-９])?")
+_TITLE = re.compile(r"法务专员|法务主任|法务经理|法务|律师助理")
+# Job titles that exist only at debt-negotiation agencies (停息挂账/债务优化 outfits), and such an agency named right
+# before a person ("安心债务优化的李经理"): a person with one, acting as the borrower's agent, is the agency acting.
+_AGENCY_TITLE = re.compile(r"债务规划师|债务优化师|债务协商师|规划师|协商专员|协商顾问|协商师|维权顾问|维权专员|债务顾问|法务顾问|"
+                           r"调解专员|上岸顾问|上岸导师|(?:债务优化|债务协商|债务规划|债务处理|债务管理|债务重组|停息挂账|反催收|"
+                           r"征信修复|上岸)[\u4e00-\u9fa5]{0,4}?的?[\u4e00-\u9fa5]?(?:经理|老师|专员|顾问|主管|总监|助理)")
 # Province codes (first two digits of the GB/T 2260 region code) that can appear in digits 2-3 of a licence.
 _PROVINCES = {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54,
               61, 62, 63, 64, 65, 71, 81, 82}
 
 
 def licence_shape(number: str) -> str | None:
-    """Why a lawyer's licence number (律师执业证号) has the wrong shape, or None if it looks right.
+    """Why a lawyer's licence number (律师执业证号) has the wrong shape, or None if it looks right (licence_problem)."""
+    problem = licence_problem(number)
+    return problem[0] if problem is not None else None
+
+
+def _made_up(number: str) -> bool:
+    """A run of 10 or more digits counting up or down by one, or one digit repeated: typed to fill a field."""
+    steps = [(int(b) - int(a)) % 10 for a, b in zip(number, number[1:])]
+    run = best = 0
+    for i, step in enumerate(steps):
+        run = run + 1 if step in (0, 1, 9) and (i == 0 or step == steps[i - 1]) else (1 if step in (0, 1, 9) else 0)
+        best = max(best, run)
+    best += 1  # digits = steps + 1
+    return best >= 10
+
+
+def licence_problem(number: str) -> tuple[str, Severity] | None:
+    """What is wrong with the shape of a lawyer's licence number (律师执业证号), and how much it says, or None.
 
     The current certificates carry 17 digits. From the Ministry of Justice numbering rule as reported in secondary
     sources (no official text was available to us): digit 1 = certificate type (1 = lawyer), digits 2-5 = region
     of the firm (province + city), digits 6-9 = year of first licence, digit 10 = practice category (1 full-time,
-    2 part-time, 3-9 other kinds), digit 11 = sex, digits 12-17 = serial. Only the length is certain; the field
-    checks below are loose (any category digit, any sex digit) so a real number is not reported as fake. Older
-    certificates had shorter numbers, so a wrong shape means "verify", not "forged".
+    2 part-time, 3-9 other kinds), digit 11 = sex, digits 12-17 = serial. Only the length is certain, so the
+    severity follows how sure the fault is: a wrong length or a typed-in run of digits (1234567890…) is high; a
+    first-licence year that cannot be is a warning; a first digit or region that does not fit the reported rule is
+    only noted (the rule itself is second-hand). Older certificates had shorter numbers: "verify", not "forged".
     """
     if not number.isdigit():
-        return "含有非数字字符"
+        return "含有非数字字符", "high"
     if len(number) != 17:
-        return f"为{len(number)}位，现行律师执业证号为17位数字"
-    if number[0] != "1":
-        return "首位应为1（律师执业证）"
-    if int(number[1:3]) not in _PROVINCES:
-        return f"第2-3位“{number[1:3]}”不是省级行政区代码"
+        return f"为{len(number)}位，现行律师执业证号为17位数字", "high"
+    if _made_up(number):
+        return "是一串顺序或重复的数字，不像真实编号", "high"
     year = int(number[5:9])
     if not 1979 <= year <= dt.date.today().year:
-        return f"第6-9位首次执业年份“{number[5:9]}”不合理"
+        return f"第6-9位首次执业年份“{number[5:9]}”不合理", "warn"
+    if number[0] != "1":
+        return "首位不是1（据公开资料，律师执业证号首位为1），编号规则以司法行政机关为准", "info"
+    if int(number[1:3]) not in _PROVINCES:
+        return f"第2-3位“{number[1:3]}”不是省级行政区代码，编号规则以司法行政机关为准", "info"
     return None
 
 
@@ -87,10 +110,6 @@ def _org_name(raw: str) -> str:
 def _sentence(text: str, pos: int) -> str:
     left, right = clause_bounds(text, pos, pos, "。\n")
     return text[left:right]
-
-
-def _fold_digits(s: str) -> str:
-    return fold_width(s).replace(" ", "").replace("-", "")
 
 
 # An organisation saying it acts for the borrower: "我中心已接受…的委托，代为处理其…债务", "由我司全权代理".
@@ -159,7 +178,7 @@ def check_authorisation(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding
     parts = find_elements(doc)
     trustee = _block(doc, _TRUSTEE) or _block(doc, _TRUSTEE_UNIT)
     if trustee is None and parts["agent"].start is not None:  # "本人…现委托受托人孙律师（…）处理…": the agent's sentence
-        trustee = clause_bounds(text, parts["agent"].start, parts["agent"].start, "。\n")
+        trustee = sentence_of(doc, parts["agent"].start)
     if not parts["principal"].found:
         out.append(_missing(doc, parts["principal"], "auth.principal_missing", "warn",
                             "未见委托人（借款人本人）的身份信息：应写明姓名和身份证号，并核对与借款人资料一致。"))
@@ -173,7 +192,7 @@ def check_authorisation(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding
     trustee_text = text[trustee[0]:trustee[1]] if trustee else ""
     a0 = trustee[0] if trustee else 0
 
-    if trustee is not None and not (_ID_WORD.search(trustee_text) or _LICENCE.search(trustee_text)):
+    if trustee is not None and not (_ID_WORD.search(trustee_text) or find_licence(text, *trustee)):
         out.append(finding(doc, "auth.trustee_id_missing", "info", "受托人没有写身份证号或执业证号：请要求提供并核实身份。",
                            *trustee))
     pr = parts["principal"]
@@ -181,7 +200,14 @@ def check_authorisation(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding
     found, firm = _company_findings(doc, policy, skip=skip, trustee=trustee)
     out += found
 
-    for m in _TITLE.finditer(trustee_text):
+    agency = _AGENCY_TITLE.search(trustee_text)
+    if agency is not None:
+        out.append(finding(doc, "auth.trustee_agency", "high", f"受托人是“{agency.group(0)}”：这是债务协商、停息挂账类"
+                           "机构的职位，不是律师，也不是亲友；这类机构以个人名义代理属疑似付费代理，请交专人核实并直接联系借款人本人。",
+                           a0 + agency.start(), a0 + agency.end(), signal=policy.signal_for("auth.trustee_agency")))
+    for m in [] if agency is not None else _TITLE.finditer(trustee_text):
+        if m.group(0) == "律师助理" and firm:
+            continue  # a firm's assistant named beside its lawyer is the firm's staff
         out.append(finding(doc, "auth.trustee_title", "warn", f"受托人自称“{m.group(0)}”：这不是律师执业身份，"
                            "请核实其与借款人的关系和委托是否出于本人意愿。", a0 + m.start(), a0 + m.end(),
                            signal=policy.signal_for("auth.trustee_title")))
@@ -215,22 +241,22 @@ def _licence_findings(doc: ReadDocument, trustee_text: str, a0: int, has_firm: b
     """A claimed lawyer needs a licence number of the right shape (and a firm); a right shape still needs checking."""
     out: list[Finding] = []
     lawyer = _LAWYER.search(trustee_text)
-    lic = _LICENCE.search(trustee_text) or _LICENCE.search(doc.text)
+    lic = find_licence(doc.text, a0, a0 + len(trustee_text)) or find_licence(doc.text)
     if lawyer is None and lic is None:
         return out
-    if lic is None or not lic.group(2):
-        assert lawyer is not None
+    if lic is None or not lic.number:
+        if lawyer is None:  # an empty 执业证号 field in a letter that names no lawyer: nothing claimed
+            return out
         out.append(finding(doc, "auth.lawyer_no_licence", "high", "自称律师但没有写执业证号：请要求提供律师执业证号和所在律所，"
                            "在全国律师执业诚信信息公示平台查询，并经律所总机回拨核实。", a0 + lawyer.start(), a0 + lawyer.end(),
                            signal=policy.signal_for("auth.lawyer_no_licence")))
         return out
-    base = a0 if _LICENCE.search(trustee_text) is lic else 0
-    number = _fold_digits(lic.group(2))
-    s, e = base + lic.start(), base + lic.end()
-    quote = f"{lic.group(1)}：{number}"  # a licence number is public professional data, not personal data
-    why = licence_shape(number)
-    if why is not None:
-        severity: Severity = "high" if len(number) != 17 else "warn"
+    number = lic.number
+    s, e = lic.start, lic.end
+    quote = f"{lic.label}：{number}"  # a licence number is public professional data, not personal data
+    problem = licence_problem(number)
+    if problem is not None:
+        why, severity = problem
         out.append(finding(doc, "auth.licence_shape", severity, f"执业证号{why}：请在全国律师执业诚信信息公示平台核实。",
                            s, e, signal=policy.signal_for("auth.licence_shape"), quote=quote))
     else:

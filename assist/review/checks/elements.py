@@ -10,10 +10,12 @@ width-folded text (full-width colons and brackets become ASCII, offsets unchange
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from assist.core.text import fold_width
+from assist.core.text import clause_bounds, fold_width
 from assist.review.checks.evidence import locate, quote_of
 from assist.review.types import Element, ReadDocument
 
@@ -34,41 +36,103 @@ _PRINCIPAL_LABEL = re.compile(rf"(?<![被受])(?:委托人|授权人|委托方|�
                               rf"{_SEP}{_NAME}", re.M)
 _PRINCIPAL_PROSE = re.compile(rf"(?:本人|我叫|我是|我,|我|客户)\s*(?:(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}\s*[,(]?"
                               rf"|[{_CJK}]{{2,4}}\s*[,(])\s*(?:男|女|身份证|公民身份|身份证号)")
-_AGENT_LABEL = re.compile(rf"(?:受托人|被委托人|被授权人|受托方|受托单位|代理人|乙方){_ROLE_NOTE}(?:姓名)?{_SEP}"
+# "我是王晓东 我委托…", "本人李红，现委托…": the writer names themself and then entrusts
+_PRINCIPAL_ENTRUSTS = re.compile(rf"(?:本人|我叫|我是)\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}[\s,]*(?:我|本人)?(?:现|特|今)?(?:委托|授权)"
+                                 rf"(?![人方书])")
+_AGENT_LABEL = re.compile(rf"(?:受托人|被委托人|被授权人|受托方|受托单位|代理人|受托律师|承办律师|代理律师|乙方){_ROLE_NOTE}(?:姓名)?{_SEP}"
                           rf"(?:{_NAME}|(?![{_NOT_A_NAME}])[{_CJK}]{{2,}})", re.M)
 _KIN = (r"配偶|夫妻|爱人|丈夫|妻子|老婆|老公|婆娘|男人|媳妇|儿媳|女婿|父子|父女|母子|母女|儿子|女儿|闺女|父亲|母亲|"
         r"兄弟|姐妹|姐弟|兄妹|胞兄|胞弟|胞姐|胞妹|哥哥|姐姐|弟弟|妹妹|堂哥|堂弟|堂姐|堂妹|表哥|表弟|表姐|表妹|侄子|侄女|"
         r"外甥|叔叔|亲叔|舅舅|姑姑|姨|亲属|亲戚|朋友|好友|同学|(?<!合)同事|同村|邻居|同门|之[父母子女夫妻兄弟姐妹]")
 _RELATION = re.compile(rf"关系\s*[:|]\s*\|?\s*[{_CJK}]|(?<!委托)(?<!代理)(?<!劳动)(?<!合作)(?<!借贷)[{_CJK}]{{1,3}}关系"
                        rf"|{_KIN}")
-_AGENT_PROSE = re.compile(rf"(?<![受已])(?:(?:委托|授权)(?![人方书])|让|叫|交由|由)了?[^。\n;]{{0,24}}?(?:身份证|先生|女士|律师|事务所|公司|中心|"
-                          rf"工作室|团队|我司|本所|专员|{_KIN})")
+_AGENT_PROSE = re.compile(rf"(?<![受已])(?:(?:委托|授权)(?![人方书])|让|(?<![我名])叫|交由|由)了?[^。\n;]{{0,24}}?(?:身份证|先生|"
+                          rf"女士|律师|事务所|公司|中心|工作室|团队|我司|本所|专员|顾问|规划师|经理|老师|{_KIN})")
 _AGENT_KIN = re.compile(rf"(?:{_KIN})[{_CJK}]{{2,4}}\s*\(?\s*身份证")
+# "现委托刘桂芳（身份证号…", "委托 李强，" : a name right after the verb, closed by a bracket or a comma
+_AGENT_NAMED = re.compile(rf"(?<![受已])(?:委托|授权)(?![人方书])\s*(?![{_NOT_A_NAME}我你他她])[{_CJK}]{{2,4}}\s*[(,]")
+# "这信是俺闺女孙小燕写的": the writer's relative named, when nothing else names the agent
+_AGENT_KIN_NAMED = re.compile(rf"(?:我|俺|本人)的?(?:{_KIN})\s*(?:叫)?\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}"
+                              rf"(?![{_CJK}]{{0,3}}(?:去世|病故|已故|过世))")
 _SCOPE_LABEL = re.compile(r"委托事项|委托权限|代理权限|代理事项|授权范围|授权事项|委托范围|代理范围|委托内容|具体事项|授权内容|"
                           r"权限如下|权限为|特别授权|一般授权|一般代理|服务项目|以下事项|下列事项|以下事情|下面的事|这几件事|"
                           r"下列事务")
 _SCOPE_VERB = re.compile(r"(?:代为|代理|代表|代|替|帮|由|让|叫|交给|都叫|都让)[^。\n;]{0,30}?"
                          r"(?:办理|办|协商|商量|处理|说|谈|申请|查询|问|交|签|领取|提交|还|分期|延期|结清|管|说明|出具|沟通)"
                          r"|(?:处理|办理|协商)[^。\n;]{0,30}?(?:事宜|事情|事项|手续|的事)"
-                         r"|(?:让|叫)[^。\n;]{0,40}?(?:去|来)[^。\n;]{0,20}?(?:办|申请|问|交|说)")
+                         r"|(?:让|叫)[^。\n;]{0,40}?(?:去|来)[^。\n;]{0,20}?(?:办|申请|问|交|说)"
+                         # "委托乙方就…逾期问题与各平台协商…", "委托我丈夫…全权负责跟你们处理，包括…"
+                         r"|(?<![受已])(?:委托|授权)(?![人方书])[^。\n;]{0,60}?(?:负责|处理|办理|协商|商量|沟通|谈|对接)"
+                         r"|包括(?:但不限于)?[:,]?\s*[^。\n;]{2}")
+# What business the agent may act in. A scope sentence must name one ("借款事宜", "协商还款", "谈分期的事");
+# "全权委托…作为我的代理人，她办的事我都认可" or "一切由他做主" names none: that is no scope, however broad it sounds.
+_MATTER = re.compile(r"借|贷|欠|还|账|帐|债|款|钱|分期|延期|协商|商量|减免|息|催|结清|证明|信用卡|额度|合同|诉讼|出庭|起诉|应诉|"
+                     r"调解|仲裁|判决|案|纠纷|征信|手续|材料|业务|费|逾期|申请|查询|核对|签署|签收|文书|协议|方案")
 _NUM = r"[0-9一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾半几]+"
 _DURATION = rf"(?:{_NUM}\s*(?:个)?(?:年|个月|月|周|天|日)|半年|长期|永久)"
 _TERM_LABEL = re.compile(r"委托期限|代理期限|授权期限|有效期|委托时间|委托期间|授权有效期|服务期限|期限\s*[:|]|委托期")
 _TERM_RANGE = re.compile(r"(?:自|从)[^。\n;]{1,24}?(?:起)?\s*(?:至|到|—|–|-|~|～)\s*[^。\n;]{1,24}?(?:止|为止|失效|结束|[日号月])"
                          r"|\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?\s*(?:至|到|—|–|~|～|-)\s*\d{4}[-./年]\d{1,2}[-./月]\d{1,2}")
 _TERM_EVENT = re.compile(r"(?:到|至|直到|一直到)[^。\n;]{0,24}?(?:为止|之日止|止|办完|还完|结清|处理完|办结|完毕)|办完为止|"
-                         r"到年底|到明年|到今年|(?:至|到)\s*\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|(?:失效|有效)\s*$")
-_TERM_DURATION = re.compile(rf"{_DURATION}\s*(?:内)?\s*(?:有效|有用|为限)|(?:委托|授权|代理|管|有效期?)\s*(?:时间|期限)?\s*"
+                         r"到年底|到明年|到今年|(?:到|至)(?:这个|本|下个|下)?月底|(?:至|到)\s*\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|(?:失效|有效)\s*$")
+_TERM_DURATION = re.compile(rf"{_DURATION}\s*(?:内)?\s*(?:有效|有用|为限)|(?:委托|授权|代理|管|有效期?|期限)\s*(?:时间|期限)?\s*"
+                            rf"(?:为|是)?\s*"
                             rf"{_DURATION}|(?:^|[\s,。;])(?:管)?{_DURATION}(?:内)?(?:有效)?\s*[。]?\s*$")
 # "…去贵公司办分期 半年": a bare duration closing a line, after a space, says how long the whole thing holds
+# a calendar period said of the authority: "这个月内都是他跟你们联系", "今年年底前", "本季度内"
+_TERM_PERIOD = re.compile(r"(?:这个|本|下个|这|今)(?:月|季度|星期|礼拜|周|年)(?:内|底前|底之前|之内|年底前|底)")
 _TERM_TAIL = re.compile(rf"(?<=\s)(?:管)?{_DURATION}(?:内)?(?:有效|有用)?\s*$", re.M)
 _SIGN_MARK = re.compile(r"签字|签名|签章|盖章|公章|手印|捺印|按印|指印|\(章\)|签\s*[:)]|亲笔")
 _SIGN_ROLE = re.compile(r"(?:委托人|授权人|本人|申请人|甲方|承诺人)[^。\n]{0,6}(?:签字|签名|签章|盖章|手印|捺印)")
-_LICENCE = re.compile(r"(?:执业证号|执业证书编号|执业证编号|执业证书号|执业证|律师证号)[^0-9\n]{0,6}([0-9][0-9 \-]{2,30}[0-9])")
+# A lawyer's 执业证号 however it is labelled and written: "执业证号：…", "执业证书编号…", "（证号：…）" after a lawyer's
+# name, the number on the label's line or the next, in ASCII or full-width digits, in one run or in groups split by
+# spaces or hyphens ("14401 2016 1 1 358902", "32012-2017-10634521").
+_LICENCE_LABEL = re.compile(r"执业证书编号|执业证书号码|执业证书号|执业证编号|执业证号码|执业证号|执业编号|律师证编号|律师证号|"
+                            r"律师执业证|执业证|证号")
+_LICENCE_NUMBER = re.compile(r"[^0-9\n]{0,6}(?:\n[^0-9\n]{0,3})?([0-9]+(?:[ \-–—_·][0-9]+)*)")
+_LICENCE_DIGITS = 17
+
+
+@dataclass(frozen=True)
+class Licence:
+    """A licence label and the number after it (digits only, "" when the label has none)."""
+    start: int
+    end: int
+    label: str
+    number: str
+
+
+def find_licence(text: str, start: int = 0, end: int | None = None) -> Licence | None:
+    """The first 执业证号 in ``text[start:end]``. A bare "证号" counts only after a lawyer's name on its line (so a
+    身份证号 or a 学生证号 is never one); groups of digits are read until they make a full 17-digit number."""
+    folded = fold_width(text)
+    stop = len(folded) if end is None else end
+    for m in _LICENCE_LABEL.finditer(folded, start, stop):
+        if m.group(0) == "证号":
+            line_start = folded.rfind("\n", 0, m.start()) + 1
+            before = folded[max(line_start, m.start() - 20):m.start()]
+            if "律师" not in before or re.search(r"[身份件生作疾保官照驶]$", before):
+                continue
+        n = _LICENCE_NUMBER.match(folded, m.end(), stop)
+        if n is None or len(re.sub(r"\D", "", n.group(1))) < 2:
+            return Licence(m.start(), m.end(), m.group(0), "")
+        digits, last = "", n.start(1)
+        for g in re.finditer(r"[0-9]+", n.group(1)):
+            if len(digits) >= _LICENCE_DIGITS:
+                break
+            digits += g.group(0)
+            last = n.start(1) + g.end()
+        return Licence(m.start(), last, m.group(0), digits)
+    return None
+
+
 _CN = "〇零○O一二三四五六七八九十"
 _DATE = re.compile(rf"(?:\d{{4}}|\d{{2}}(?=年))\s*(?:年\s*|[-./])\d{{1,2}}\s*(?:月\s*|[-./])\d{{1,2}}\s*[日号]?"
                    rf"|[{_CN}]{{4}}\s*年\s*[{_CN}]{{1,3}}\s*月\s*[{_CN}]{{1,3}}\s*[日号]"
                    rf"|\d{{4}}\s*年\s*\d{{1,2}}\s*月")
+# Short forms a phone-typed letter ends with: "25.3.8", "25/3/8", "3月8号". Taken only as a line of their own at
+# the foot (with a name or 签名 beside them), never inside a sentence.
+_SHORT_DATE = re.compile(r"(?<![\d.])\d{2}[./]\d{1,2}[./]\d{1,2}(?![\d.])|(?<![\d年])\d{1,2}\s*月\s*\d{1,2}\s*[日号]")
 _DATE_LABEL = re.compile(r"日期|签署日期|落款")
 _TERM_WORDS = re.compile(r"至|到|期限|有效|起|止|借|贷|生")
 
@@ -84,6 +148,18 @@ def _lines(folded: str) -> list[tuple[int, str]]:
         out.append((pos, ln))
         pos += len(ln) + 1
     return out
+
+
+# "韦小兰 身份证450103…" as one of the last lines: the writer identifying themself under a letter that says "我"
+_FOOT_NAME = re.compile(rf"^\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}\s*[,(]?\s*(?:身份证|公民身份)")
+
+
+def _principal_at_foot(folded: str) -> tuple[int, int] | None:
+    for start, ln in [(s, ln) for s, ln in _lines(folded) if ln.strip()][-3:]:
+        m = _FOOT_NAME.search(ln)
+        if m is not None:
+            return start + m.start() + len(m.group(0)) - len(m.group(0).lstrip()), start + m.end()
+    return None
 
 
 def _signature(folded: str) -> tuple[int, int] | None:
@@ -107,7 +183,29 @@ def _letter_date(folded: str) -> tuple[int, int] | None:
             labelled = _DATE_LABEL.search(ln[:m.start()]) is not None
             if labelled or (len(ln.strip()) <= 32 and not _TERM_WORDS.search(rest)):
                 return start + m.start(), start + m.end()
+    foot = [(start, ln) for start, ln in _lines(folded) if ln.strip()][-3:]
+    for start, ln in reversed(foot):
+        short = _SHORT_DATE.search(ln)
+        if short is not None and len(re.sub(r"\s|签名|签字|本人|按手印|日期|[:]", "", ln[:short.start()] + ln[short.end():])) <= 4:
+            return start + short.start(), start + short.end()
     return None
+
+
+def _scope(folded: str) -> tuple[int, int] | None:
+    """What the agent may do: a scope label, or a sentence saying the agent acts (代为/替我/委托…协商) that names the
+    business it acts in. The first such place in the letter."""
+    label = _SCOPE_LABEL.search(folded)
+    best = (label.start(), label.end()) if label is not None else None
+    for m in _SCOPE_VERB.finditer(folded):
+        if best is not None and m.start() >= best[0]:
+            break
+        left, right = clause_bounds(folded, m.start(), m.end(), "。\n;!?")
+        if re.search(r"(?:[:]|如下|以下)\s*$", folded[left:right]):  # "可代为办理：" and a list under it
+            nxt = folded.find("\n\n", right)
+            right = min(len(folded), right + 200, nxt if nxt > 0 else len(folded))
+        if _MATTER.search(folded, left, right):
+            return m.start(), m.end()
+    return best
 
 
 def _term(folded: str) -> tuple[int, int] | None:
@@ -117,7 +215,7 @@ def _term(folded: str) -> tuple[int, int] | None:
         return m.start(), m.end()
     for start, ln in _lines(folded):
         for clause in re.finditer(r"[^,。;]+", ln):
-            d = _TERM_DURATION.search(clause.group(0))
+            d = _TERM_DURATION.search(clause.group(0)) or _TERM_PERIOD.search(clause.group(0))
             if d is not None and not re.search(r"借|期还|分|还款|收入|工资|逾期|住院|坐月子|生了|干活|培训", clause.group(0)):
                 s = start + clause.start()
                 return s + d.start(), s + d.end()
@@ -140,17 +238,19 @@ def find_elements(doc: ReadDocument) -> dict[str, Element]:
     """Every part of an authorisation letter: found (with a masked quote and its position) or missing (with where it
     was looked for)."""
     text = doc.text
-    joined, index = _unwrapped(doc)
+    joined, index = unwrapped(doc)
     folded = fold_width(joined)
     spans: dict[str, Callable[[], tuple[int, int] | None]] = {
-        "principal": lambda: _span(_first((_PRINCIPAL_LABEL, _PRINCIPAL_PROSE), folded)),
-        "agent": lambda: _span(_first((_AGENT_LABEL, _AGENT_PROSE, _AGENT_KIN), folded)),
+        "principal": lambda: _span(_first((_PRINCIPAL_LABEL, _PRINCIPAL_PROSE, _PRINCIPAL_ENTRUSTS), folded))
+                                   or _principal_at_foot(folded),
+        "agent": lambda: _span(_first((_AGENT_LABEL, _AGENT_PROSE, _AGENT_KIN, _AGENT_NAMED), folded)
+                               or _AGENT_KIN_NAMED.search(folded)),
         "relationship": lambda: _span(_RELATION.search(folded)),
-        "scope": lambda: _span(_first((_SCOPE_LABEL, _SCOPE_VERB), folded)),
+        "scope": lambda: _scope(folded),
         "term": lambda: _term(folded),
         "signature": lambda: _signature(folded),
         "date": lambda: _letter_date(folded),
-        "licence": lambda: _span(_LICENCE.search(folded)),
+        "licence": lambda: _licence_span(folded),
     }
     out: dict[str, Element] = {}
     for name in ELEMENT_NAMES:
@@ -165,6 +265,11 @@ def find_elements(doc: ReadDocument) -> dict[str, Element]:
     return out
 
 
+def _licence_span(folded: str) -> tuple[int, int] | None:
+    lic = find_licence(folded)
+    return (lic.start, lic.end) if lic is not None and lic.number else None
+
+
 def _span(m: re.Match[str] | None) -> tuple[int, int] | None:
     return (m.start(), m.end()) if m is not None else None
 
@@ -172,7 +277,7 @@ def _span(m: re.Match[str] | None) -> tuple[int, int] | None:
 _WRAP_END = re.compile(r"[。！？；：:!?;）)」”]$")
 
 
-def _unwrapped(doc: ReadDocument) -> tuple[str, list[int]]:
+def unwrapped(doc: ReadDocument) -> tuple[str, list[int]]:
     """The text with the line breaks a photo or scan put inside a sentence taken out ("我堂哥田家" / "旺（身份证…"),
     and for every character its offset in doc.text. A break is a wrap when its line is a long one reaching the
     right edge of the text on its page and does not end in punctuation. Typed text is returned as it is."""
@@ -191,3 +296,12 @@ def _unwrapped(doc: ReadDocument) -> tuple[str, list[int]]:
             wraps.add(starts[i] + len(ln.text))
     index = [i for i in range(len(text)) if i not in wraps]
     return "".join(text[i] for i in index), index + [len(text)]
+
+
+def sentence_of(doc: ReadDocument, pos: int) -> tuple[int, int]:
+    """The sentence around ``pos`` in doc.text (offsets in doc.text), read across the line breaks a photo or scan put
+    inside it (unwrapped): "委托我男人韦国强（身" / "份证…）代我去…" is one sentence."""
+    joined, index = unwrapped(doc)
+    j = bisect.bisect_left(index, pos)
+    left, right = clause_bounds(joined, j, j, "。\n")
+    return index[left], (index[right - 1] + 1) if right > left else index[left]

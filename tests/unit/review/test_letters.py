@@ -1,6 +1,7 @@
-"""Document review on letters written by hand by writers with different briefs (eval/datasets/letters, the tuning
-writers L01-L08): the labels are sound, and review meets the issue's targets on them. The held-out writers (L09, L10)
-are scored only by bench/review_letters.py, so nothing here tunes on them."""
+"""Document review on letters written by hand by writers with different briefs (eval/datasets/letters): the labels are
+sound, and review meets the issue's targets on every writer in the repo (all of them tuning data by now: L07/L08 and
+L09/L10 were held out in earlier rounds and read after they were scored). Held-out writers live outside the repo until
+they are scored once by bench/review_letters.py --letters DIR, so nothing here tunes on them."""
 
 from __future__ import annotations
 
@@ -12,13 +13,13 @@ from assist.bootstrap import build_review_service, document_budgets
 from assist.review.reader import read_document
 from assist.settings import DocumentSettings, Settings
 from testkit.fakes import ScriptedOcr
-from testkit.letters import ELEMENTS, HELD_OUT, LETTERS, TUNING, load, score
+from testkit.letters import ELEMENTS, LETTERS, TUNING, load, score
 
 KINDS = {"authorisation", "complaint", "certificate", "other"}
 
 
 def test_the_labelled_letters_are_sound():
-    letters = load(TUNING + HELD_OUT)
+    letters = load(TUNING)
     assert len(letters) >= 150 and len({lt.writer for lt in letters}) >= 6
     for lt in letters:
         text, label = lt.text, lt.label
