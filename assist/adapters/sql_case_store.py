@@ -84,7 +84,7 @@ class SqlCaseStore:
     setting)."""
 
     def __init__(self, url: str, timeout_s: float = 5.0) -> None:
-        self.db = SqlDatabase(url, timeout_s=timeout_s, setting="cases.store_url")
+        self.db = SqlDatabase(url, timeout_s=timeout_s, setting="cases.store_url", name="case store")
         self.engine: Engine = self.db.engine
 
     @contextmanager

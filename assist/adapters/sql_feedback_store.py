@@ -7,10 +7,7 @@ file is waited for at most ``timeout_s``."""
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
-import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import (
@@ -22,17 +19,15 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    create_engine,
-    event,
     func,
     insert,
     inspect,
     select,
     update,
 )
-from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError, OperationalError, TimeoutError
+from sqlalchemy.engine import Engine
 
+from assist.adapters.sql_database import SqlDatabase
 from assist.errors import StoreUnavailable
 
 R = TypeVar("R")
@@ -83,89 +78,38 @@ def _utc(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)      # SQLite hands back naive UTC times
 
 
-@contextmanager
-def _unavailable(what: str) -> Iterator[None]:
-    try:
-        yield
-    except (OperationalError, TimeoutError) as exc:
-        raise StoreUnavailable(f"feedback store cannot {what}: {str(exc.orig if hasattr(exc, 'orig') else exc)[:200]}",
-                               field="agent.feedback_url") from exc
-    except DBAPIError as exc:
-        if exc.connection_invalidated:
-            raise StoreUnavailable(f"feedback store connection lost while trying to {what}",
-                                   field="agent.feedback_url") from exc
-        raise
-
-
-def _sqlite_wal(dbapi_connection: sqlite3.Connection, _record: object) -> None:
-    """Write-ahead log, as the other SQLite stores: readers never wait for a writer (in SQLite's default journal a
-    steady stream of commits starves readers past the timeout). A file that cannot switch just now (locked,
-    read-only) keeps its journal; the store's own errors say what is wrong when it is used."""
-    try:
-        dbapi_connection.execute("PRAGMA journal_mode=WAL")
-        dbapi_connection.execute("PRAGMA synchronous=NORMAL")     # consistent after a crash; at worst the last rows go
-    except sqlite3.OperationalError:
-        pass
+def _add_undo_columns(engine: Engine) -> None:
+    """A database made before votes could be undone gets the two columns (nothing else changes)."""
+    have = {c["name"] for c in inspect(engine).get_columns("suggestion_feedback")}
+    with engine.begin() as c:
+        for name, kind in (("undone_at", "TIMESTAMP"), ("undone_by", "VARCHAR(130)")):
+            if name not in have:
+                c.exec_driver_sql(f"ALTER TABLE suggestion_feedback ADD COLUMN {name} {kind}")
 
 
 class SqlFeedbackStore:
+    """On the shared engine helper (assist.adapters.sql_database: WAL and one writer at a time on SQLite, outages as
+    StoreUnavailable naming agent.feedback_url)."""
+
     def __init__(self, url: str, timeout_s: float = 5.0) -> None:
         """``timeout_s``: how long to wait for a locked SQLite file or a PostgreSQL connection. The tables are made
         on first use, so a database that is down at start-up does not stop the server."""
-        args: dict[str, Any] = {}
-        if url.startswith("sqlite"):
-            args = {"timeout": timeout_s, "check_same_thread": False}
-        elif url.startswith("postgresql"):
-            args = {"connect_timeout": max(1, round(timeout_s))}
-        self.engine: Engine = create_engine(url, future=True, pool_pre_ping=True, connect_args=args)
-        self._schema = False
-        self._sqlite = url.startswith("sqlite")
-        self._write_lock = threading.Lock()
-        if self._sqlite:
-            event.listen(self.engine, "connect", _sqlite_wal)
+        self.db = SqlDatabase(url, timeout_s=timeout_s, setting="agent.feedback_url", name="feedback store")
+        self.engine: Engine = self.db.engine
         try:
-            self._ensure_schema()
+            self.db.ensure(_meta, _add_undo_columns)
         except StoreUnavailable:
             pass
 
-    def _ensure_schema(self) -> None:
-        if not self._schema:
-            with _unavailable("create its tables"):
-                _meta.create_all(self.engine)
-                # a database made before votes could be undone gets the two columns (nothing else changes)
-                have = {c["name"] for c in inspect(self.engine).get_columns("suggestion_feedback")}
-                with self.engine.begin() as c:
-                    for name, kind in (("undone_at", "TIMESTAMP"), ("undone_by", "VARCHAR(130)")):
-                        if name not in have:
-                            c.exec_driver_sql(f"ALTER TABLE suggestion_feedback ADD COLUMN {name} {kind}")
-            self._schema = True
-
-    @contextmanager
-    def _writing(self) -> Iterator[Connection]:
-        """A write transaction. On SQLite this process's writers take turns (one file has one writer at a time
-        anyway; left to SQLite's busy handler, which sleeps and retries without a queue, a writer among many can
-        starve past the timeout and the row would be queued for nothing), and each takes the file's write lock at
-        its start (BEGIN IMMEDIATE), where another process's lock is waited for, rather than at its first INSERT,
-        where SQLite may answer "database is locked" at once."""
-        if not self._sqlite:
-            with self.engine.begin() as c:
-                yield c
-            return
-        with self._write_lock, self.engine.begin() as c:
-            c.exec_driver_sql("BEGIN IMMEDIATE")
-            yield c
-
     def _do(self, what: str, fn: Callable[[], R]) -> R:
-        self._ensure_schema()
-        with _unavailable(what):
-            return fn()
+        return self.db.do(_meta, what, fn, _add_undo_columns)
 
     def record_shown(self, rows: Sequence[dict[str, Any]]) -> None:
         if not rows:
             return
         def go() -> None:
             now = _now()
-            with self._writing() as c:
+            with self.db.writing() as c:
                 c.execute(insert(shown), [{**row, "created_at": now} for row in rows])
         self._do("record the suggestions shown", go)
 
@@ -180,7 +124,7 @@ class SqlFeedbackStore:
         """One vote per staff member per suggestion: a second vote replaces the first (an anonymous row, from
         before sign-in, is always added)."""
         def go() -> None:
-            with self._writing() as c:
+            with self.db.writing() as c:
                 if agent_id is not None:
                     done = c.execute(update(feedback).where(
                         feedback.c.suggestion_id == suggestion_id, feedback.c.agent_id == agent_id,
@@ -226,14 +170,14 @@ class SqlFeedbackStore:
     def undo_vote(self, vote_id: int, by: str) -> bool:
         """Mark a vote undone (it stays in the table, no longer counted); False when unknown or already undone."""
         def go() -> bool:
-            with self._writing() as c:
+            with self.db.writing() as c:
                 return bool(c.execute(update(feedback).where(feedback.c.id == vote_id, feedback.c.undone_at.is_(None))
                                       .values(undone_at=_now(), undone_by=by)).rowcount)
         return self._do("undo a vote", go)
 
     def record_tag(self, session_id: str, tag: str, value: bool, agent_id: str | None) -> None:
         def go() -> None:
-            with self._writing() as c:
+            with self.db.writing() as c:
                 c.execute(insert(tags).values(session_id=session_id, tag=tag, value=int(value), agent_id=agent_id,
                                               created_at=_now()))
         self._do("record a tag", go)

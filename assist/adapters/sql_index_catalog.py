@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import sqlite3
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,18 +28,16 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    create_engine,
     delete,
-    event,
     insert,
     select,
     text,
     update,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, OperationalError, TimeoutError
 
-from assist.errors import ConfigError, KnowledgeError, StoreUnavailable
+from assist.adapters.sql_database import SqlDatabase
+from assist.errors import ConfigError, KnowledgeError
 from assist.knowledge.catalog import GenerationFile, file_lock, generation_files, install_generation
 
 PIECE_BYTES = 4 << 20          # raw bytes per stored piece: bounded memory and transaction size on both sides
@@ -78,13 +75,6 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def _sqlite_wal(dbapi_connection: sqlite3.Connection, _record: object) -> None:
-    try:
-        dbapi_connection.execute("PRAGMA journal_mode=WAL")   # readers of the head row never wait for a publisher
-    except sqlite3.OperationalError:
-        pass
-
-
 class SqlIndexCatalog:
     """Index generations in a database (``url``: any SQLAlchemy URL of SQLite or PostgreSQL); ``name`` tells indexes
     apart that share one database. Tables are made on first use."""
@@ -94,36 +84,17 @@ class SqlIndexCatalog:
     def __init__(self, url: str, name: str, timeout_s: float = 5.0) -> None:
         self.url = url
         self.name = name
-        self._sqlite = url.startswith("sqlite")
-        if not (self._sqlite or url.startswith("postgresql")):
+        if not url.startswith(("sqlite", "postgresql")):
             raise ConfigError("the index catalog supports SQLite and PostgreSQL URLs", field="index.catalog_url")
-        args: dict[str, Any] = ({"timeout": timeout_s, "check_same_thread": False} if self._sqlite
-                                else {"connect_timeout": max(1, round(timeout_s))})
-        self.engine: Engine = create_engine(url, future=True, pool_pre_ping=True, connect_args=args)
-        if self._sqlite:
-            event.listen(self.engine, "connect", _sqlite_wal)
-        self._schema = False
-
-    # -- errors and schema ------------------------------------------------------------------------------------------
+        self.db = SqlDatabase(url, timeout_s=timeout_s, setting="index.catalog_url", name="the index catalog")
+        self.engine: Engine = self.db.engine
 
     @contextmanager
     def _db(self, what: str) -> Iterator[None]:
-        try:
-            self._ensure_schema()
+        """The block after the tables exist, its database errors as StoreUnavailable."""
+        self.db.ensure(_meta)
+        with self.db.unavailable(what):
             yield
-        except (OperationalError, TimeoutError) as exc:
-            raise StoreUnavailable(f"the index catalog cannot {what}: {str(getattr(exc, 'orig', exc))[:200]}",
-                                   field="index.catalog_url") from exc
-        except DBAPIError as exc:
-            if exc.connection_invalidated:
-                raise StoreUnavailable(f"the index catalog's connection was lost while trying to {what}",
-                                       field="index.catalog_url") from exc
-            raise
-
-    def _ensure_schema(self) -> None:
-        if not self._schema:
-            _meta.create_all(self.engine)
-            self._schema = True
 
     # -- reading ----------------------------------------------------------------------------------------------------
 
@@ -166,7 +137,7 @@ class SqlIndexCatalog:
     def publish(self, gen: str, manifest: dict[str, Any], folder: Path, *, replaces: str | None) -> None:
         files = generation_files(folder)
         with self._db(f"store generation {gen}"):
-            with self.engine.begin() as c:      # leftovers of an earlier attempt under the same name
+            with self.db.writing() as c:        # leftovers of an earlier attempt under the same name
                 c.execute(delete(pieces).where((pieces.c.name == self.name) & (pieces.c.gen == gen)))
             for f in files:
                 self._store_file(gen, f, folder / f.path)
@@ -189,12 +160,12 @@ class SqlIndexCatalog:
             raise KnowledgeError(f"a generation file changed while it was being published: {f.path}", path=str(path))
 
     def _put_piece(self, gen: str, path: str, part: int, data: bytes) -> None:
-        with self.engine.begin() as c:
+        with self.db.writing() as c:
             c.execute(insert(pieces), {"name": self.name, "gen": gen, "path": path, "part": part, "data": data})
 
     def _flip(self, gen: str, manifest: dict[str, Any], files: list[GenerationFile], replaces: str | None) -> None:
         """One transaction: record the generation and point the head at it, if the head is still ``replaces``."""
-        with self.engine.begin() as c:
+        with self.db.writing() as c:
             row = c.execute(select(head.c.gen, head.c.seq).where(head.c.name == self.name).with_for_update()).first()
             current = None if row is None else row.gen
             if current != replaces:
@@ -210,7 +181,7 @@ class SqlIndexCatalog:
 
     def retire(self, keep: set[str]) -> None:
         with self._db("remove old generations"):
-            with self.engine.begin() as c:
+            with self.db.writing() as c:
                 active = c.execute(select(head.c.gen).where(head.c.name == self.name)).scalar_one_or_none()
                 keep = set(keep) | ({active} if active else set())
                 for table in (pieces, generations):
@@ -220,7 +191,7 @@ class SqlIndexCatalog:
     def ingestion(self) -> Iterator[None]:
         """PostgreSQL: a session advisory lock (dropped with the connection if the run dies); SQLite: a file lock
         beside the database file."""
-        if self._sqlite:
+        if self.db.sqlite:
             db = self.engine.url.database
             if not db or db == ":memory:":
                 yield
