@@ -192,7 +192,10 @@ def check_authorisation(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding
     trustee_text = text[trustee[0]:trustee[1]] if trustee else ""
     a0 = trustee[0] if trustee else 0
 
-    if trustee is not None and not (_ID_WORD.search(trustee_text) or find_licence(text, *trustee)):
+    # the trustee's number may stand on the line under the trustee ("…律师程立新" / "证号：…")
+    below = text.find("\n", text.find("\n", trustee[1]) + 1) if trustee else -1
+    if trustee is not None and not (_ID_WORD.search(trustee_text)
+                                    or find_licence(text, trustee[0], below if below > 0 else len(text))):
         out.append(finding(doc, "auth.trustee_id_missing", "info", "受托人没有写身份证号或执业证号：请要求提供并核实身份。",
                            *trustee))
     pr = parts["principal"]
