@@ -50,7 +50,7 @@ _OTHER_TITLE = re.compile(r"(清单|收条|收到条|收据|承诺书|保证书|
 # A notice to its readers ("协商客户须知"): other even when it names what a complaint would ask for.
 _NOTICE_TITLE = re.compile(r"(须知|注意事项|温馨提示|公告)$")
 # A notice an agency sends its own customers ("各位客户请注意：…"), however untitled: it asks its readers, not a lender.
-_OWN_CUSTOMERS = re.compile(r"^(?:致|告)?(?:各位|亲爱的|全体|广大)(?:客户|学员|会员|家人|伙伴|委托人|老铁)|^家人们")
+_OWN_CUSTOMERS = re.compile(r"^(?:致|告)?(?:各位|亲爱的|全体|广大)(?:委托|签约|服务|协商|尊敬的)?(?:客户|学员|会员|家人|伙伴|委托人|老铁)|^家人们")
 # A first line that only names the issuing body (a hospital, a residents' committee, an employer) above the title.
 _ISSUER_LINE = re.compile(r"^[\u4e00-\u9fa5()（）]{2,30}(?:医院|卫生院|诊所|卫生服务中心|委员会|居委会|村委会|办事处|人民政府|"
                           r"派出所|公司|学校|学院|大学|中心|局|所|社区|村)$")

@@ -28,7 +28,7 @@ _CJK = "\u4e00-\u9fa5"
 # Words speech input writes with a homophone ("为托" for 委托, "受权书" for 授权书, "签子" for 签字), each replaced by one of
 # the same length so every offset stays the same. "受权人" (one who receives authority) is a real word and stays.
 _SPOKEN = ((re.compile(r"(?<![作成])为托|委拖|萎托|尾托"), "委托"), (re.compile(r"受权(?![人方单])"), "授权"),
-           (re.compile(r"(?<=[要来去得字])签子|签子(?=[的:])"), "签字"), (re.compile(r"(?<=[全])全(?=委托)"), "权"))
+           (re.compile(r"(?<=[要来去得字人])签子|签子(?=[的:：\s]|$)", re.M), "签字"), (re.compile(r"(?<=[全])全(?=委托)"), "权"))
 
 
 def fold_speech(text: str) -> str:
@@ -150,7 +150,7 @@ def find_licence(text: str, start: int = 0, end: int | None = None) -> Licence |
 
 _CN = "〇零○O一二三四五六七八九十"
 _DATE = re.compile(rf"(?:\d{{4}}|\d{{2}}(?=年))\s*(?:年\s*|[-./])\d{{1,2}}\s*(?:月\s*|[-./])\d{{1,2}}\s*[日号]?"
-                   rf"|[{_CN}]{{4}}\s*年\s*[{_CN}]{{1,3}}\s*月\s*[{_CN}]{{1,3}}\s*[日号]"
+                   rf"|(?:[{_CN}]{{4}}|(?<![{_CN}])[一二][{_CN}])\s*年\s*[{_CN}]{{1,3}}\s*月\s*[{_CN}]{{1,3}}\s*[日号]"
                    rf"|\d{{4}}\s*年\s*\d{{1,2}}\s*月")
 # Short forms a phone-typed letter ends with: "25.3.8", "25/3/8", "3月8号". Taken only as a line of their own at
 # the foot (with a name or 签名 beside them), never inside a sentence.
@@ -261,14 +261,17 @@ def find_elements(doc: ReadDocument) -> dict[str, Element]:
     was looked for)."""
     text = doc.text
     joined, index = unwrapped(doc)
-    folded = fold_width(fold_speech(joined))
+    # a form filled in on underscores ("委托人：__张秀英__") reads as one with spaces
+    folded = fold_width(fold_speech(joined)).replace("_", " ")
+    # speech input breaks lines mid-sentence ("我为托我" / "朋友林涛 帮我去…"): where the agent or the scope is not
+    # found, they are looked for again with a break between two words read as a space (same offsets)
+    flat = re.sub(rf"(?<=[{_CJK}])\n(?=[{_CJK}])", " ", folded)
     spans: dict[str, Callable[[], tuple[int, int] | None]] = {
         "principal": lambda: _span(_first((_PRINCIPAL_LABEL, _PRINCIPAL_PROSE, _PRINCIPAL_ENTRUSTS, _PRINCIPAL_SELF), folded))
                                    or _principal_at_foot(folded),
-        "agent": lambda: _span(_first((_AGENT_LABEL, _AGENT_PROSE, _AGENT_KIN, _AGENT_NAMED), folded)
-                               or _AGENT_KIN_NAMED.search(folded)),
+        "agent": lambda: _agent(folded) or _agent(flat),
         "relationship": lambda: _span(_RELATION.search(folded)),
-        "scope": lambda: _scope(folded),
+        "scope": lambda: _scope(folded) or _scope(flat),
         "term": lambda: _term(folded),
         "signature": lambda: _signature(folded),
         "date": lambda: _letter_date(folded),
@@ -285,6 +288,10 @@ def find_elements(doc: ReadDocument) -> dict[str, Element]:
         quote = text[start:end] if name == "licence" else quote_of(text, start, end)
         out[name] = Element(name, True, quote, page, line, start, end)
     return out
+
+
+def _agent(folded: str) -> tuple[int, int] | None:
+    return _span(_first((_AGENT_LABEL, _AGENT_PROSE, _AGENT_KIN, _AGENT_NAMED), folded) or _AGENT_KIN_NAMED.search(folded))
 
 
 def _licence_span(folded: str) -> tuple[int, int] | None:
