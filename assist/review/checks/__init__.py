@@ -18,7 +18,8 @@ from assist.review.types import SEVERITY_ORDER, DocKind, Finding, ReadDocument
 # Kind markers. A title is a short first line; the body counts less than the title.
 _AUTH_TITLE = re.compile(r"授权委托书|委托书|授权书|委托代理|债务委托|委托服务协议|委托说明|委托事宜|^委托$|^特此委托$")
 # "I entrust X to act for me", however phrased: the statement that makes a letter an authorisation even untitled.
-_ENTRUST = re.compile(r"(?<![受已])(?:(?:委托|授权)(?![人方书])|(?:让|叫)(?!我(?![的儿女老爱丈妻媳侄外哥弟姐妹兄闺婆男妈爸娘爹孩孙家对])))了?"
+_ENTRUST = re.compile(r"(?<![受已])(?:(?:委托|授权)(?![人方书])"
+                      r"|(?:让|(?<![我俺])叫)(?!我(?![的儿女老爱丈妻媳侄外哥弟姐妹兄闺婆男妈爸娘爹孩孙家对])))了?"
                       r"[^。\n;；]{0,30}?(?:代为|代我|代本人|代表|替我|帮我|全权|代理|代办)"
                       r"|(?<![受已])(?:委托|授权)[^。\n；]{0,30}(?:办理|处理)[^。\n；]{0,20}(?:事宜|事情|手续|事项|的事)")
 # ... naming the agent with an ID number: "现授权欧文斌（身份证号…）"
@@ -59,7 +60,7 @@ _CERT_TITLE = re.compile(r"证明|诊断书|病历|出院记录|出院小结|低
 _CERT_BODY = re.compile(r"兹证明|特此证明|兹有|经(我|本)(委|村|社区|院|单位|公司)?核实|情况属实")
 _COMPLAINT_TITLE = re.compile(r"投诉|申诉|协商|申请|诉求|情况说明|反映|异议|疑问|建议|律师函|^致|的函$|一封信")
 _COMPLAINT_BODY = (re.compile(r"借款|贷款|还款|催收|催款|逾期|分期|扣款|征信|欠款|利息|罚息|借的钱|借了|欠钱|还钱|还不上|"
-                              r"打电话|账|帐"),
+                              r"打电话|账|帐|分\s*[0-9一二两三四五六七八九十几]+\s*期"),
                    re.compile(r"投诉|反映|要求|诉求|申请|请求|希望|麻烦|请问|想问|咨询|请|能不能|可不可以|能否|求|别再|"
                               r"别|不要|行不行|缓"))
 # A 情况说明 is a complaint only when it asks the reader for something; one that only records what happened ("特此说明，
@@ -93,7 +94,7 @@ def classify(doc: ReadDocument) -> DocKind:
     if _STANDS_IN.search(text):
         score["authorisation"] += 2
     if any(not _PAST.search(text, max(0, m.start() - 12), m.start()) for m in _MANDATE.finditer(text)):
-        score["authorisation"] += 2
+        score["authorisation"] += 4  # the letter's act: at least a complaint's address and body together
     if _OTHER_TITLE.search(title) and not _COMPLAINT_TITLE.search(title) or _NOTICE_TITLE.search(title) \
             or any(_OWN_CUSTOMERS.search(re.sub(r"\s+", "", ln)) for ln in lines[:2]):
         score["other"] += 5
