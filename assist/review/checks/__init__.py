@@ -11,27 +11,47 @@ import re
 from assist.review.checks.authorisation import check_agency, check_authorisation
 from assist.review.checks.certificate import check_certificate
 from assist.review.checks.complaint import check_complaint
+from assist.review.checks.elements import fold_speech
 from assist.review.policy import ReviewPolicy
 from assist.review.types import SEVERITY_ORDER, DocKind, Finding, ReadDocument
 
 # Kind markers. A title is a short first line; the body counts less than the title.
 _AUTH_TITLE = re.compile(r"授权委托书|委托书|授权书|委托代理|债务委托|委托服务协议|委托说明|委托事宜|^委托$|^特此委托$")
 # "I entrust X to act for me", however phrased: the statement that makes a letter an authorisation even untitled.
-_ENTRUST = re.compile(r"(?<![受已])(?:(?:委托|授权)(?![人方书])|(?:让|叫)(?!我[^的儿女老爱丈妻媳侄外哥弟姐妹兄闺婆男]))了?"
+_ENTRUST = re.compile(r"(?<![受已])(?:(?:委托|授权)(?![人方书])"
+                      r"|(?:让|(?<![我俺])叫)(?!我(?![的儿女老爱丈妻媳侄外哥弟姐妹兄闺婆男妈爸娘爹孩孙家对])))了?"
                       r"[^。\n;；]{0,30}?(?:代为|代我|代本人|代表|替我|帮我|全权|代理|代办)"
                       r"|(?<![受已])(?:委托|授权)[^。\n；]{0,30}(?:办理|处理)[^。\n；]{0,20}(?:事宜|事情|手续|事项|的事)")
 # ... naming the agent with an ID number: "现授权欧文斌（身份证号…）"
 _ENTRUST_ID = re.compile(r"(?<![受已])(?:委托|授权)(?![人方书])[^。\n；]{0,12}身份证")
 # "我老婆覃丽萍替我办还款分期这些事…要签字的她签": a relative doing the borrower's business for them, no verb of entrusting.
-_STANDS_IN = re.compile(r"(?:老婆|老公|爱人|妻子|丈夫|媳妇|儿子|女儿|闺女|父亲|母亲|哥哥|姐姐|弟弟|妹妹|侄子|外甥)[\u4e00-\u9fa5]{0,4}"
-                        r"(?:替我|代我|帮我)(?:去|来)?(?:办|处理|谈|协商|商量|签)"
-                        r"|(?:签字|签名)的?(?:都)?(?:由)?(?:他|她)(?:来)?签|(?:他|她)办的事我(?:都)?(?:认|承认|认可)")
+_KIN_WORD = (r"老婆|老公|爱人|妻子|丈夫|媳妇|儿子|女儿|闺女|父亲|母亲|哥哥|姐姐|弟弟|妹妹|侄子|外甥|老伴|孙子|孙女|妈妈|爸爸|"
+             r"(?<=[我俺])(?:妈|爸|娘|爹|对象|孩子)")
+_STANDS_IN = re.compile(rf"(?:{_KIN_WORD})[\u4e00-\u9fa5]{{0,4}}(?:替我|代我|帮我)(?:去|来)?"
+                        r"(?:(?:跟|和|与|同|给)(?:你们|您们|贵司|贵公司|贵行|银行|公司|客服)[\u4e00-\u9fa5]{0,3}?)?"
+                        r"(?:办|处理|谈|协商|商量|签|说|讲|沟通|联系|对接)"
+                        # signing power: "签字的她签", "要签字的他可以代我签", "我老伴替我签字"
+                        r"|(?:签字|签名)的?(?:都)?(?:由)?(?:他|她)(?!们)(?:来|可以|能|就)?(?:代我|替我|帮我)?签"
+                        # ratifying in advance what the agent agrees: "她办的事我都认", "他跟你们商量好…我都认"
+                        r"|(?:他|她)(?!们)[^。\n,，;；]{0,20}?(?:办|定|商量|谈|答应|签|说)[^。\n;；]{0,14}?我(?:都|全|也)?"
+                        r"(?:认|承认|认可|同意)(?![识为真])")
+# Handing the borrower's dealings to a named person, however said: "我委托刘畅帮我去网点办一下", "让我妈替我跟你们说",
+# "这个事我交给我闺女管了", "麻烦你们以后找我儿子说", "钱的事由我儿子跟你们谈". Not a story ("之前委托了一家公司帮我…",
+# "他们让我…"), not a company, not a refusal ("别找我家人"). When this is the letter's act it is an authorisation
+# even if it also asks for instalments.
+_NAMED = r"(?:[\u4e00-\u9fa5]{2,3}(?=[\s,，(（]|帮|替|代|去|来|全权))"
+_MANDATE = re.compile(rf"(?<![受已])(?:委托|授权|让|叫|请)(?!了)\s*(?:我的?|俺)?(?:{_KIN_WORD}|{_NAMED})[^。\n;；了过]{{0,8}}?"
+                      r"(?:帮我|替我|代我|代为|代表我|全权)"
+                      rf"|(?:事|事情|事儿|账|款|钱)[^。\n;；]{{0,4}}?(?:交给|交由|托付给|托给|全交给)了?\s*(?:我的?|俺)?(?:{_KIN_WORD})"
+                      rf"|(?<![别不])(?:以后|今后|往后|有事|有什么事)[^。\n;；别不]{{0,6}}?(?:找|问|联系|打给|跟)(?:我的?|俺)(?:{_KIN_WORD})"
+                      rf"|(?:由|都由|让)(?:我的?|俺)(?:{_KIN_WORD})[^。\n;；]{{0,8}}?(?:跟|和|与|同)(?:你们|贵司|贵公司|贵行)")
+_PAST = re.compile(r"之前|以前|当时|上次|曾经|那时|去年")
 # Titles that say the paper is something else: a list, a receipt, a promise, a notice, a plan, a firm's cover letter.
 _OTHER_TITLE = re.compile(r"(清单|收条|收到条|收据|承诺书|保证书|确认单|声明|还款计划|计划说明|通知|所函|介绍信|回执)$")
 # A notice to its readers ("协商客户须知"): other even when it names what a complaint would ask for.
 _NOTICE_TITLE = re.compile(r"(须知|注意事项|温馨提示|公告)$")
 # A notice an agency sends its own customers ("各位客户请注意：…"), however untitled: it asks its readers, not a lender.
-_OWN_CUSTOMERS = re.compile(r"^(?:致|告)?(?:各位|亲爱的|全体|广大)(?:客户|学员|会员|家人|伙伴|委托人|老铁)|^家人们")
+_OWN_CUSTOMERS = re.compile(r"^(?:致|告)?(?:各位|亲爱的|全体|广大)(?:委托|签约|服务|协商|尊敬的)?(?:客户|学员|会员|家人|伙伴|委托人|老铁)|^家人们")
 # A first line that only names the issuing body (a hospital, a residents' committee, an employer) above the title.
 _ISSUER_LINE = re.compile(r"^[\u4e00-\u9fa5()（）]{2,30}(?:医院|卫生院|诊所|卫生服务中心|委员会|居委会|村委会|办事处|人民政府|"
                           r"派出所|公司|学校|学院|大学|中心|局|所|社区|村)$")
@@ -40,7 +60,7 @@ _CERT_TITLE = re.compile(r"证明|诊断书|病历|出院记录|出院小结|低
 _CERT_BODY = re.compile(r"兹证明|特此证明|兹有|经(我|本)(委|村|社区|院|单位|公司)?核实|情况属实")
 _COMPLAINT_TITLE = re.compile(r"投诉|申诉|协商|申请|诉求|情况说明|反映|异议|疑问|建议|律师函|^致|的函$|一封信")
 _COMPLAINT_BODY = (re.compile(r"借款|贷款|还款|催收|催款|逾期|分期|扣款|征信|欠款|利息|罚息|借的钱|借了|欠钱|还钱|还不上|"
-                              r"打电话|账|帐"),
+                              r"打电话|账|帐|分\s*[0-9一二两三四五六七八九十几]+\s*期"),
                    re.compile(r"投诉|反映|要求|诉求|申请|请求|希望|麻烦|请问|想问|咨询|请|能不能|可不可以|能否|求|别再|"
                               r"别|不要|行不行|缓"))
 # A 情况说明 is a complaint only when it asks the reader for something; one that only records what happened ("特此说明，
@@ -63,7 +83,7 @@ def classify(doc: ReadDocument) -> DocKind:
     else:
         title = heads[0] if heads and len(lines[0]) <= TITLE_MAX else ""
     title = re.sub(r"[(（][^()（）]*[)）]$", "", title)  # "客户须知（请务必看完）"
-    text = doc.text
+    text = fold_speech(doc.text)
     score = {"authorisation": 0, "certificate": 0, "complaint": 0, "other": 0}
     if _AUTH_TITLE.search(title):
         score["authorisation"] += 3
@@ -73,6 +93,8 @@ def classify(doc: ReadDocument) -> DocKind:
         score["authorisation"] += 2
     if _STANDS_IN.search(text):
         score["authorisation"] += 2
+    if any(not _PAST.search(text, max(0, m.start() - 12), m.start()) for m in _MANDATE.finditer(text)):
+        score["authorisation"] += 4  # the letter's act: at least a complaint's address and body together
     if _OTHER_TITLE.search(title) and not _COMPLAINT_TITLE.search(title) or _NOTICE_TITLE.search(title) \
             or any(_OWN_CUSTOMERS.search(re.sub(r"\s+", "", ln)) for ln in lines[:2]):
         score["other"] += 5

@@ -25,8 +25,12 @@ _LABEL = re.compile(rf"^\s*(?:{_PRINCIPAL.pattern}|{_TRUSTEE.pattern}|{_SCOPE.pa
 _ID_WORD = re.compile(r"身份证|公民身份号码|证件号")
 # A named organisation: up to 30 name characters ending in an organisation word.
 _ORG = re.compile(r"[\u4e00-\u9fa5A-Za-z（）()]{2,30}?(?:有限责任公司|股份有限公司|有限公司|公司|工作室|律师事务所|"
-                  r"法律服务所|事务所|服务中心|咨询中心|团队)")
+                  r"法律服务所|事务所|服务中心|咨询中心|团队|法律服务机构|权益服务机构)")
 _SUSPECT_ORG = re.compile(r"法务|债务|咨询|规划|信息|科技|管理|服务|顾问|商务|财务|金融|协商|维权")
+# The borrower's own employer or its union acting for a worker: the letter says the borrower works there. Only for a
+# company whose name has none of the consulting words (_SUSPECT_ORG): an agency stays high however it describes itself.
+_EMPLOYER = re.compile(r"(?:系|是|为)(?:本|我|该|所在)?(?:公司|厂|单位|企业|集团)?的?(?:职工|员工|在职)|工会|人力资源|人事部|"
+                       r"(?:本|我)(?:公司|厂|单位)(?:职工|员工)|所在单位")
 _LENDER = re.compile(r"银行|消费金融|小额贷款|小贷|信用卡中心|融资担保|信托")
 _COUNTERPARTY = re.compile(r"[在向与和对于]$")
 _ENTRUST = re.compile(r"委托|受托|代理|授权|代为")
@@ -35,7 +39,7 @@ _TITLE = re.compile(r"法务专员|法务主任|法务经理|法务|律师助理
 # Job titles that exist only at debt-negotiation agencies (停息挂账/债务优化 outfits), and such an agency named right
 # before a person ("安心债务优化的李经理"): a person with one, acting as the borrower's agent, is the agency acting.
 _AGENCY_TITLE = re.compile(r"债务规划师|债务优化师|债务协商师|规划师|协商专员|协商顾问|协商师|维权顾问|维权专员|债务顾问|法务顾问|"
-                           r"调解专员|上岸顾问|上岸导师|(?:债务优化|债务协商|债务规划|债务处理|债务管理|债务重组|停息挂账|反催收|"
+                           r"调解专员|上岸顾问|上岸导师|协商官|首席协商|权益官|权益顾问|权益专员|(?:债务优化|债务协商|债务规划|债务处理|债务管理|债务重组|停息挂账|反催收|"
                            r"征信修复|上岸)[\u4e00-\u9fa5]{0,4}?的?[\u4e00-\u9fa5]?(?:经理|老师|专员|顾问|主管|总监|助理)")
 # Province codes (first two digits of the GB/T 2260 region code) that can appear in digits 2-3 of a licence.
 _PROVINCES = {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54,
@@ -156,6 +160,9 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
         elif "法律服务所" in name:
             out.append(finding(doc, "auth.legal_service_office", "warn", f"受托单位为{name}（基层法律服务所，不是律所）："
                                "请核实法律服务工作者执业证，并经其公开电话回拨。", start, m.end()))
+        elif (in_trustee or _ENTRUST.search(sentence)) and not _SUSPECT_ORG.search(name) and _EMPLOYER.search(text):
+            out.append(finding(doc, "auth.trustee_employer", "info", f"受托方是委托人所在单位（{name}）：请经该单位公开的"
+                               "电话核实经办人身份，并直接联系借款人本人确认。", start, m.end()))
         elif in_trustee or _ENTRUST.search(sentence):
             out.append(finding(doc, "auth.trustee_company", "high", f"受托方是公司而非律师事务所（{name}）：法务、咨询类公司"
                                "不能以律师名义代理，属疑似付费代理，请交专人核实并直接联系借款人本人。",
@@ -192,7 +199,10 @@ def check_authorisation(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding
     trustee_text = text[trustee[0]:trustee[1]] if trustee else ""
     a0 = trustee[0] if trustee else 0
 
-    if trustee is not None and not (_ID_WORD.search(trustee_text) or find_licence(text, *trustee)):
+    # the trustee's number may stand on the line under the trustee ("…律师程立新" / "证号：…")
+    below = text.find("\n", text.find("\n", trustee[1]) + 1) if trustee else -1
+    if trustee is not None and not (_ID_WORD.search(trustee_text)
+                                    or find_licence(text, trustee[0], below if below > 0 else len(text))):
         out.append(finding(doc, "auth.trustee_id_missing", "info", "受托人没有写身份证号或执业证号：请要求提供并核实身份。",
                            *trustee))
     pr = parts["principal"]

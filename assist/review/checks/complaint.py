@@ -23,6 +23,18 @@ _CHANNELS = re.compile("|".join((*COMPLAINT_HOTLINES, "信访", "上访", "人�
                                   "媒体", "市长热线", "法院", "公安", "网信")))
 
 
+# The borrower taking contact back from someone who wrote in their name: the number on an earlier letter (or one an
+# agency gave) is "not mine", and the lender should call the borrower's own number. That is the opposite of an agency
+# diverting contact to its own number, so a "only call this number" hit in such a paragraph is a note, not a warning.
+_NOT_MINE = re.compile(r"(?:函|信(?!用)|材料|申请书?|那边|他们|中介|(?<![贵你我])公司|机构)[^。！？\n]{0,10}?(?:电话|号码|号|手机)[^。！？\n]{0,4}?"
+                       r"(?:不是|并非|不属于)(?:我|本人)")
+_OWN_NUMBER = re.compile(r"(?:打|联系|找|拨|用)(?:我|本人)?(?:自己|本人)(?:的|这个|的这个)?(?:号|电话|手机|号码|\d|【)")
+_NUMBER_WORDS = re.compile(r"号|电话|手机|联系")
+RECLAIM_NAME = "本人要求改回自己的号码"
+RECLAIM_ADVICE = ("借款人说此前材料上的号码不是本人的，要求联系本人：按流程核实本人身份后更新联系方式；此前的材料可能由中介代发，"
+                  "请提示风险。")
+
+
 _WRAP_END = re.compile(r"[。！？；：:!?;）)」”]$")
 
 
@@ -47,9 +59,13 @@ def check_complaint(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
     out: list[Finding] = []
 
     def add(signal: str, severity: Severity, start: int, end: int, name: str) -> None:
-        msg = f"{name}：{policy.advice(signal) or '仅作内部参考。'}"
+        if reclaims and severity != "high" and _NUMBER_WORDS.search(doc.text, start, end):
+            severity, msg = "info", f"{RECLAIM_NAME}：{RECLAIM_ADVICE}"
+        else:
+            msg = f"{name}：{policy.advice(signal) or '仅作内部参考。'}"
         out.append(finding(doc, f"complaint.{signal}", severity, msg, start, end, signal=signal))
 
+    reclaims = bool(_NOT_MINE.search(doc.text) and _OWN_NUMBER.search(doc.text))
     for para, segments in paragraphs(doc):
         def at(p: int, segments: list[tuple[int, int]] = segments) -> int:
             return next(d + (p - q) for q, d in reversed(segments) if q <= p)

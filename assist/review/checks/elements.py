@@ -24,6 +24,19 @@ ELEMENT_ZH = {"principal": "委托人", "agent": "受托人", "relationship": "�
               "term": "委托期限", "signature": "委托人签字或盖章", "date": "落款日期", "licence": "律师执业证号"}
 
 _CJK = "\u4e00-\u9fa5"
+
+# Words speech input writes with a homophone ("为托" for 委托, "受权书" for 授权书, "签子" for 签字), each replaced by one of
+# the same length so every offset stays the same. "受权人" (one who receives authority) is a real word and stays.
+_SPOKEN = ((re.compile(r"(?<![作成])为托|委拖|萎托|尾托"), "委托"), (re.compile(r"受权(?![人方单])"), "授权"),
+           (re.compile(r"(?<=[要来去得字人])签子|签子(?=[的:：\s]|$)", re.M), "签字"), (re.compile(r"(?<=[全])全(?=委托)"), "权"))
+
+
+def fold_speech(text: str) -> str:
+    """``text`` with the homophones speech input types for the words of entrusting put right (offsets unchanged)."""
+    for pattern, word in _SPOKEN:
+        text = pattern.sub(word, text)
+    return text
+
 _SEP = r"\s*(?:[:|]\s*)?\|?\s*"                              # "：", " | ", or nothing between a label and its value
 _NOT_A_NAME = "签因于与在的现将之所已应不身和同即委本系是为无可须代等及请年月日(（"
 _ROLE_NOTE = r"(?:\([^)\n]{1,8}\))?"                          # 委托人（借款人）, 受托人（乙方）
@@ -37,20 +50,27 @@ _PRINCIPAL_LABEL = re.compile(rf"(?<![被受])(?:委托人|授权人|委托方|�
 _PRINCIPAL_PROSE = re.compile(rf"(?:本人|我叫|我是|我,|我|客户)\s*(?:(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}\s*[,(]?"
                               rf"|[{_CJK}]{{2,4}}\s*[,(])\s*(?:男|女|身份证|公民身份|身份证号)")
 # "我是王晓东 我委托…", "本人李红，现委托…": the writer names themself and then entrusts
+# "我是黄晓东 卡号尾号5521 身份证…": the writer names themself, then what identifies them
+_PRINCIPAL_SELF = re.compile(rf"(?<![^\s,。])(?:我叫|我是|本人)\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}[\s,]+"
+                             r"(?:卡号|尾号|身份证|电话|手机|借款|贷款|信用卡|在|今年|男|女|\d)", re.M)
 _PRINCIPAL_ENTRUSTS = re.compile(rf"(?:本人|我叫|我是)\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}[\s,]*(?:我|本人)?(?:现|特|今)?(?:委托|授权)"
                                  rf"(?![人方书])")
 _AGENT_LABEL = re.compile(rf"(?:受托人|被委托人|被授权人|受托方|受托单位|代理人|受托律师|承办律师|代理律师|乙方){_ROLE_NOTE}(?:姓名)?{_SEP}"
                           rf"(?:{_NAME}|(?![{_NOT_A_NAME}])[{_CJK}]{{2,}})", re.M)
 _KIN = (r"配偶|夫妻|爱人|丈夫|妻子|老婆|老公|婆娘|男人|媳妇|儿媳|女婿|父子|父女|母子|母女|儿子|女儿|闺女|父亲|母亲|"
         r"兄弟|姐妹|姐弟|兄妹|胞兄|胞弟|胞姐|胞妹|哥哥|姐姐|弟弟|妹妹|堂哥|堂弟|堂姐|堂妹|表哥|表弟|表姐|表妹|侄子|侄女|"
-        r"外甥|叔叔|亲叔|舅舅|姑姑|姨|亲属|亲戚|朋友|好友|同学|(?<!合)同事|同村|邻居|同门|之[父母子女夫妻兄弟姐妹]")
+        r"外甥|叔叔|亲叔|舅舅|姑姑|姨|亲属|亲戚|朋友|好友|同学|(?<!合)同事|同村|邻居|同门|之[父母子女夫妻兄弟姐妹]|"
+        r"(?<=[我俺])(?:妈|爸|娘|爹|对象|孩子|家那口子)|妈妈|爸爸|老妈|老爸|老伴|孙子|孙女|外孙|公公|婆婆|岳父|岳母|丈母娘")
 _RELATION = re.compile(rf"关系\s*[:|]\s*\|?\s*[{_CJK}]|(?<!委托)(?<!代理)(?<!劳动)(?<!合作)(?<!借贷)[{_CJK}]{{1,3}}关系"
                        rf"|{_KIN}")
 _AGENT_PROSE = re.compile(rf"(?<![受已])(?:(?:委托|授权)(?![人方书])|让|(?<![我名])叫|交由|由)了?[^。\n;]{{0,24}}?(?:身份证|先生|"
                           rf"女士|律师|事务所|公司|中心|工作室|团队|我司|本所|专员|顾问|规划师|经理|老师|{_KIN})")
 _AGENT_KIN = re.compile(rf"(?:{_KIN})[{_CJK}]{{2,4}}\s*\(?\s*身份证")
 # "现委托刘桂芳（身份证号…", "委托 李强，" : a name right after the verb, closed by a bracket or a comma
-_AGENT_NAMED = re.compile(rf"(?<![受已])(?:委托|授权)(?![人方书])\s*(?![{_NOT_A_NAME}我你他她])[{_CJK}]{{2,4}}\s*[(,]")
+# "我委托刘畅帮我去网点办一下": the name runs up to the words saying what the agent does
+_AGENT_NAMED = re.compile(rf"(?<![受已])(?:委托|授权)(?![人方书])\s*(?![{_NOT_A_NAME}我你他她])[{_CJK}]{{2,4}}\s*[(,]"
+                          rf"|(?<![受已])(?:委托|授权)(?![人方书])\s*(?![{_NOT_A_NAME}我你他她])[{_CJK}]{{2,3}}?"
+                          r"(?=帮我|替我|代我|代为|代表我|全权|去|来)")
 # "这信是俺闺女孙小燕写的": the writer's relative named, when nothing else names the agent
 _AGENT_KIN_NAMED = re.compile(rf"(?:我|俺|本人)的?(?:{_KIN})\s*(?:叫)?\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}"
                               rf"(?![{_CJK}]{{0,3}}(?:去世|病故|已故|过世))")
@@ -74,7 +94,7 @@ _TERM_LABEL = re.compile(r"委托期限|代理期限|授权期限|有效期|委�
 _TERM_RANGE = re.compile(r"(?:自|从)[^。\n;]{1,24}?(?:起)?\s*(?:至|到|—|–|-|~|～)\s*[^。\n;]{1,24}?(?:止|为止|失效|结束|[日号月])"
                          r"|\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?\s*(?:至|到|—|–|~|～|-)\s*\d{4}[-./年]\d{1,2}[-./月]\d{1,2}")
 _TERM_EVENT = re.compile(r"(?:到|至|直到|一直到)[^。\n;]{0,24}?(?:为止|之日止|止|办完|还完|结清|处理完|办结|完毕)|办完为止|"
-                         r"到年底|到明年|到今年|(?:到|至)(?:这个|本|下个|下)?月底|(?:至|到)\s*\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|(?:失效|有效)\s*$")
+                         r"到年底|到明年|到今年|(?:到|至)\s*[0-9一二三四五六七八九十]{1,3}\s*月(?:底|末|份|中旬)|(?:到|至)(?:这个|本|下个|下)?月底|(?:至|到)\s*\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|(?:失效|有效)\s*$")
 _TERM_DURATION = re.compile(rf"{_DURATION}\s*(?:内)?\s*(?:有效|有用|为限)|(?:委托|授权|代理|管|有效期?|期限)\s*(?:时间|期限)?\s*"
                             rf"(?:为|是)?\s*"
                             rf"{_DURATION}|(?:^|[\s,。;])(?:管)?{_DURATION}(?:内)?(?:有效)?\s*[。]?\s*$")
@@ -110,6 +130,8 @@ def find_licence(text: str, start: int = 0, end: int | None = None) -> Licence |
     for m in _LICENCE_LABEL.finditer(folded, start, stop):
         if m.group(0) == "证号":
             line_start = folded.rfind("\n", 0, m.start()) + 1
+            if not folded[line_start:m.start()].strip():  # "证号：…" opening the line under "…律师程立新"
+                line_start = folded.rfind("\n", 0, max(0, line_start - 1)) + 1
             before = folded[max(line_start, m.start() - 20):m.start()]
             if "律师" not in before or re.search(r"[身份件生作疾保官照驶]$", before):
                 continue
@@ -128,7 +150,7 @@ def find_licence(text: str, start: int = 0, end: int | None = None) -> Licence |
 
 _CN = "〇零○O一二三四五六七八九十"
 _DATE = re.compile(rf"(?:\d{{4}}|\d{{2}}(?=年))\s*(?:年\s*|[-./])\d{{1,2}}\s*(?:月\s*|[-./])\d{{1,2}}\s*[日号]?"
-                   rf"|[{_CN}]{{4}}\s*年\s*[{_CN}]{{1,3}}\s*月\s*[{_CN}]{{1,3}}\s*[日号]"
+                   rf"|(?:[{_CN}]{{4}}|(?<![{_CN}])[一二][{_CN}])\s*年\s*[{_CN}]{{1,3}}\s*月\s*[{_CN}]{{1,3}}\s*[日号]"
                    rf"|\d{{4}}\s*年\s*\d{{1,2}}\s*月")
 # Short forms a phone-typed letter ends with: "25.3.8", "25/3/8", "3月8号". Taken only as a line of their own at
 # the foot (with a name or 签名 beside them), never inside a sentence.
@@ -239,14 +261,17 @@ def find_elements(doc: ReadDocument) -> dict[str, Element]:
     was looked for)."""
     text = doc.text
     joined, index = unwrapped(doc)
-    folded = fold_width(joined)
+    # a form filled in on underscores ("委托人：__张秀英__") reads as one with spaces
+    folded = fold_width(fold_speech(joined)).replace("_", " ")
+    # speech input breaks lines mid-sentence ("我为托我" / "朋友林涛 帮我去…"): where the agent or the scope is not
+    # found, they are looked for again with a break between two words read as a space (same offsets)
+    flat = re.sub(rf"(?<=[{_CJK}])\n(?=[{_CJK}])", " ", folded)
     spans: dict[str, Callable[[], tuple[int, int] | None]] = {
-        "principal": lambda: _span(_first((_PRINCIPAL_LABEL, _PRINCIPAL_PROSE, _PRINCIPAL_ENTRUSTS), folded))
+        "principal": lambda: _span(_first((_PRINCIPAL_LABEL, _PRINCIPAL_PROSE, _PRINCIPAL_ENTRUSTS, _PRINCIPAL_SELF), folded))
                                    or _principal_at_foot(folded),
-        "agent": lambda: _span(_first((_AGENT_LABEL, _AGENT_PROSE, _AGENT_KIN, _AGENT_NAMED), folded)
-                               or _AGENT_KIN_NAMED.search(folded)),
+        "agent": lambda: _agent(folded) or _agent(flat),
         "relationship": lambda: _span(_RELATION.search(folded)),
-        "scope": lambda: _scope(folded),
+        "scope": lambda: _scope(folded) or _scope(flat),
         "term": lambda: _term(folded),
         "signature": lambda: _signature(folded),
         "date": lambda: _letter_date(folded),
@@ -263,6 +288,10 @@ def find_elements(doc: ReadDocument) -> dict[str, Element]:
         quote = text[start:end] if name == "licence" else quote_of(text, start, end)
         out[name] = Element(name, True, quote, page, line, start, end)
     return out
+
+
+def _agent(folded: str) -> tuple[int, int] | None:
+    return _span(_first((_AGENT_LABEL, _AGENT_PROSE, _AGENT_KIN, _AGENT_NAMED), folded) or _AGENT_KIN_NAMED.search(folded))
 
 
 def _licence_span(folded: str) -> tuple[int, int] | None:
