@@ -160,3 +160,5 @@ SCHEME_IDS: tuple[str, ...] = tuple(s.id for s in SCHEMES)
 LENDER_SCHEMES: tuple[str, ...] = SCHEME_IDS[:7]        # the schemes the check started with
 # The TeleAntiFraud set's fraud types as our scheme ids.
 BENCHMARK_SCHEME: dict[str, str] = {t: s.id for s in SCHEMES for t in s.benchmark_types}
+# The schemes the scam model's naming head chooses among (one choice, not one yes/no each) in a pasted call.
+NAMED_BY_HEAD: tuple[str, ...] = tuple(dict.fromkeys(BENCHMARK_SCHEME.values()))

@@ -17,8 +17,9 @@ from typing import Any
 import numpy as np
 
 from assist.consumer import attacks, scam_classifier
-from assist.consumer.scam_model import DIM, ScamModel, ngram_buckets, tfidf
-from assist.consumer.scams import evidence_of
+from assist.consumer.scam_model import DIM, OPENING_CHARS, NamingHead, ScamModel, ngram_buckets, tfidf
+from assist.consumer.scams import Evidence, evidence_of
+from assist.consumer.schemes import NAMED_BY_HEAD
 from assist.consumer.text_model import LinearTextModel, featurize
 from assist.core.pii import mask
 from assist.evaluation.teleantifraud import Dialogue, as_message
@@ -116,27 +117,72 @@ def dialogue_examples(dialogues: Sequence[Dialogue], max_chars: int, weight: flo
             for d in dialogues]
 
 
-def _scam_matrix(examples: Sequence[ScamExample], idf: np.ndarray | None = None) -> tuple[Any, np.ndarray]:
-    """(sparse n-gram tf-idf + rule features, idf). With ``idf`` None it is fitted on these examples."""
+def _grams(texts: Sequence[str], idf: np.ndarray) -> Any:
+    """Sparse n-gram tf-idf rows of normalised texts."""
     from scipy import sparse
 
-    evs = [evidence_of(mask(e.message)) for e in examples]
+    rows, cols, vals = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)], [np.zeros(0)]
+    for i, text in enumerate(texts):
+        idx, w = tfidf(text, idf)
+        rows.append(np.full(len(idx), i))
+        cols.append(idx)
+        vals.append(w)
+    return sparse.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+                             shape=(len(texts), DIM))
+
+
+def _scam_matrix(evs: Sequence[Evidence], idf: np.ndarray | None = None) -> tuple[Any, np.ndarray]:
+    """(sparse n-gram tf-idf + rule features, idf). With ``idf`` None it is fitted on these messages."""
+    from scipy import sparse
+
     if idf is None:
         df = np.zeros(DIM, dtype=np.float64)
         for ev in evs:
             idx, _ = ngram_buckets(ev.text)
             df[idx] += 1
         idf = np.log((1 + len(evs)) / (1 + df)) + 1.0
-    rows, cols, vals = [], [], []
-    for i, ev in enumerate(evs):
-        idx, w = tfidf(ev.text, idf)
-        rows.append(np.full(len(idx), i))
-        cols.append(idx)
-        vals.append(w)
-    grams = sparse.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
-                              shape=(len(evs), DIM))
     dense = sparse.csr_matrix(np.stack([scam_classifier.rule_features(ev) for ev in evs]))
-    return sparse.hstack([grams, dense], format="csr"), idf
+    return sparse.hstack([_grams([ev.text for ev in evs], idf), dense], format="csr"), idf
+
+
+NAMING_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)      # the evidence expert's weights tried for the naming head
+NAMING_C = 3.0           # the naming head's inverse regularisation (5-fold accuracy on train + validation: C 3 ≈ C 10)
+
+
+def train_naming_head(examples: Sequence[ScamExample], evs: Sequence[Evidence], idf: np.ndarray, C: float,
+                      folds: int = 5, seed: int = 0) -> tuple[NamingHead | None, dict[str, Any]]:
+    """The naming head: multinomial regressions over the NAMED_BY_HEAD schemes, one on the opening's n-grams and
+    one on the whole evidence's, fitted on the examples that show exactly one of those schemes (the schemes with at
+    least ``folds`` such examples). The evidence expert's weight maximises out-of-fold accuracy on these examples.
+    (None, {}) when fewer than two schemes have enough examples."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold
+
+    mine = [[s for s in e.schemes if s in NAMED_BY_HEAD] for e in examples]
+    counts = {s: sum(m == [s] for m in mine) for s in NAMED_BY_HEAD}
+    labels = tuple(s for s in NAMED_BY_HEAD if counts[s] >= folds)
+    if len(labels) < 2:
+        return None, {}
+    keep = [i for i, m in enumerate(mine) if len(m) == 1 and m[0] in labels]
+    y = np.asarray([labels.index(mine[i][0]) for i in keep])
+    w = np.asarray([examples[i].weight for i in keep])
+    Xo = _grams([evs[i].text[:OPENING_CHARS] for i in keep], idf)
+    Xe = _grams([evs[i].text for i in keep], idf)
+
+    def fit(X: Any, rows: np.ndarray) -> Any:
+        return LogisticRegression(C=C, max_iter=3000).fit(X[rows], y[rows], sample_weight=w[rows])
+
+    lo, le = np.zeros((len(keep), len(labels))), np.zeros((len(keep), len(labels)))
+    for tr, te in StratifiedKFold(folds, shuffle=True, random_state=seed).split(Xo, y):
+        lo[te] = fit(Xo, tr).predict_log_proba(Xo[te])
+        le[te] = fit(Xe, tr).predict_log_proba(Xe[te])
+    acc = {wt: float(np.mean((lo + wt * le).argmax(1) == y)) for wt in NAMING_WEIGHTS}
+    weight = max(NAMING_WEIGHTS, key=lambda wt: (acc[wt], -wt))
+    every = np.arange(len(keep))
+    ho, he = fit(Xo, every), fit(Xe, every)
+    head = NamingHead(labels, ho.coef_.astype(np.float32), ho.intercept_.astype(np.float64),
+                      he.coef_.astype(np.float32), he.intercept_.astype(np.float64), float(weight))
+    return head, {"messages": len(keep), "weight": weight, "cv_accuracy": {str(k): round(v, 3) for k, v in acc.items()}}
 
 
 def train_scam_model(examples: Sequence[ScamExample], data_hashes: dict[str, str], C: float, folds: int = 5,
@@ -149,7 +195,8 @@ def train_scam_model(examples: Sequence[ScamExample], data_hashes: dict[str, str
 
     labels = scam_classifier.LABELS
     log(f"features for {len(examples)} messages")
-    X, idf = _scam_matrix(examples)
+    evs = [evidence_of(mask(e.message)) for e in examples]
+    X, idf = _scam_matrix(evs)
     Y = np.asarray([[e.scam] + [s in e.schemes for s in labels[1:]] for e in examples], dtype=int)
     w = np.asarray([e.weight for e in examples], dtype=np.float64)
 
@@ -190,11 +237,14 @@ def train_scam_model(examples: Sequence[ScamExample], data_hashes: dict[str, str
         coefs.append(h.coef_[0])
         intercepts.append(float(h.intercept_[0]))
     coef = np.stack(coefs)
+    log("naming head")
+    naming, naming_info = train_naming_head(examples, evs, idf, NAMING_C)
     by_source: dict[str, int] = {}
     for e in examples:
         by_source[e.source] = by_source.get(e.source, 0) + 1
     info = {"trained": dt.date.today().isoformat(), "messages": by_source, "C": C, "cv_f1": cv,
-            "positives": {s: int(Y[:, j].sum()) for j, s in enumerate(labels)}, "data": data_hashes}
+            "positives": {s: int(Y[:, j].sum()) for j, s in enumerate(labels)}, "data": data_hashes,
+            "naming": naming_info}
     data_hash = hashlib.sha256(json.dumps(data_hashes, sort_keys=True).encode()).hexdigest()
     return ScamModel(labels, coef[:, :DIM].astype(np.float32), coef[:, DIM:], np.asarray(intercepts), idf, thresholds,
-                     data_hash, info)
+                     data_hash, info, naming)

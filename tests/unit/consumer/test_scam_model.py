@@ -82,3 +82,71 @@ def test_without_a_verdict_of_the_model_the_rules_still_take_the_urgent_path(tmp
     assert clf.check("收到一条短信：【某银行】您尾号1234的借记卡支出268元，余额4105元。这个正常吗？") is None
     v = clf.check("我刚刚已经把验证码发给他了怎么办")
     assert v is not None and v.urgent
+
+
+def _naming_examples() -> list:
+    """Pasted calls of three look-alike schemes that differ only in who the caller says they are at the start."""
+    from assist.training.text_models import ScamExample
+
+    openings = {"fake_customer_service": "您好，这里是某宝客服中心，", "identity_theft": "喂，这里是国家身份信息管理中心，",
+                "phishing": "您好，我是银联安全部门的专员，"}
+    bodies = ["您的账户有异常交易，请提供身份证号和银行卡号核实。", "为了您的资金安全，需要您配合验证身份信息。",
+              "我们检测到可疑的登录，请告诉我您的卡号后六位。", "请您马上提供开户时预留的手机号和身份证号码。",
+              "系统显示您的账户存在风险，需要尽快核实一下。", "如果不配合核实，账户可能会被冻结。"]
+    return [ScamExample(f"对话是这样的：\n对方：{o}{b}\n我：真的吗？\n对方：{bodies[(k + 1) % 6]}\n这是诈骗吗？", True, (s,),
+                        1.0, "test") for s, o in openings.items() for k, b in enumerate(bodies)]
+
+
+def test_the_naming_head_reads_the_opening_and_survives_the_artefact(tmp_path, small_model):
+    from assist.consumer.scams import evidence_of
+    from assist.training.text_models import train_naming_head
+
+    model, _ = small_model
+    examples = _naming_examples()
+    head, info = train_naming_head(examples, [evidence_of(e.message) for e in examples], model.idf, C=10, folds=3)
+    assert head is not None and info["messages"] == 18 and 0.0 <= info["weight"] <= 1.0
+    model.naming = head
+    path = tmp_path / "with_head.npz"
+    model.save(path)
+    loaded = ScamModel.load(path, LABELS)
+    assert loaded.naming is not None and loaded.naming.labels == head.labels
+    text = evidence_of("对方：喂，这里是国家身份信息管理中心，有人冒用您的名义办了卡，请配合核实。").text
+    p = loaded.naming_scores(text)
+    assert max(p, key=lambda s: p[s]) == "identity_theft" and abs(sum(p.values()) - 1.0) < 1e-6
+    model.naming = None
+    assert ScamModel.load(_saved(model, tmp_path / "without.npz"), LABELS).naming is None   # older files still load
+
+
+def _saved(model: ScamModel, path):
+    model.save(path)
+    return path
+
+
+def test_one_scheme_alone_gives_no_naming_head(small_model):
+    from assist.consumer.scams import evidence_of
+    from assist.training.text_models import train_naming_head
+
+    model, _ = small_model
+    examples = [e for e in _naming_examples() if e.schemes == ("phishing",)]
+    head, info = train_naming_head(examples, [evidence_of(e.message) for e in examples], model.idf, C=10, folds=3)
+    assert head is None and info == {}
+
+
+def test_the_semantic_layer_alone_needs_a_scam_like_message(tmp_path):
+    """A scheme only the semantic layer sees is not named when the n-gram layer finds the message far from a scam
+    (a genuine refund call); without the n-gram layer the semantic layer still speaks."""
+    from assist.adapters.embedders import HashEmbedder
+    from assist.consumer.scam_classifier import SEMANTIC_LABELS, SEMANTIC_SCAM_FLOOR, semantic_rule_features
+    from assist.consumer.text_model import LinearTextModel
+
+    model = scam_model(Settings(data_dir=tmp_path))                     # the shipped one
+    emb = HashEmbedder(16)
+    n = 16 + len(semantic_rule_features("x"))
+    always = LinearTextModel("scams", SEMANTIC_LABELS, np.zeros((len(SEMANTIC_LABELS), n)),
+                             np.asarray([10.0 if s == "fake_customer_service" else -10.0 for s in SEMANTIC_LABELS]),
+                             {}, emb.name, "test", {})
+    genuine = "我在淘宝买的衣服退货了，客服打电话说退款三个工作日内原路退回，不需要我操作什么。"
+    assert ScamClassifier(model).probabilities(genuine)["scam"] < SEMANTIC_SCAM_FLOOR
+    assert ScamClassifier(model, always, emb).check(genuine) is None
+    v = ScamClassifier(None, always, emb).check(genuine)
+    assert v is not None and v.primary == "fake_customer_service"
