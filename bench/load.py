@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -210,6 +211,12 @@ def measure(name: str, root: Path, env: dict[str, str], workers: int, chroma: bo
             held = n
         consumer = asyncio.run(_consumer(d.urls, 20, 10))
         print(f"   consumer 20x10: p95 {consumer['p95_ms']} ms, errors {consumer['errors']}", file=sys.stderr)
+        if any(s["errors"] for s in steps) or consumer["errors"]:     # keep the servers' logs of a run with errors
+            keep = REPO / "bench" / ".work" / f"load-logs-{root.name}"
+            keep.mkdir(parents=True, exist_ok=True)
+            for log in root.glob("*.log"):
+                shutil.copy(log, keep / log.name)
+            print(f"   errors: the servers' logs are in {keep}", file=sys.stderr)
         return {"name": name, "workers": workers, "chroma": "server" if chroma else "embedded",
                 "live_state": env.get("ASSIST_LIVE_STATE", "memory"), "held_calls": held, "steps": steps,
                 "machine_load_1min": [round(load_before, 1), round(os.getloadavg()[0], 1)],
