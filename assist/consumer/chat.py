@@ -31,6 +31,11 @@ from assist.ports import AttackCheck, Retriever, ScamCheck
 OFFICIAL_LINE = "请通过贷款机构App、合同或官网上公布的官方客服电话联系我们。"
 LONG_MESSAGE = 160        # characters: a longer message is never embedded (its end is searched when it is no report)
 QUERY_CHARS = 80          # longest text searched for a long message, and kept from the last one for a follow-up
+# A short message that turns to a lawful step of the consumer's own (complaining, negotiating, repaying, reporting)
+# and points back at nothing is a new question, not a follow-up: "我想投诉催收，该找谁？" after asking about a 征信修复
+# company is answered on its own, never with the earlier scam verdict.
+OWN_TOPIC = re.compile(r"投诉|举报|协商|分期|延期|还款|减免|12378|报警|起诉|异议|催收")
+REFERS_BACK = re.compile(r"[那这他她它此]|对方|刚才|上面|前面")
 CHECK_ARTICLE = "edu-check-a-call"     # what a pasted call or message without red flags is answered with
 NO_FLAGS = ("从您发来的内容看，没有发现常见骗局的危险信号。如果对方接下来要您提供验证码、密码或银行卡号，要您转账、"
             "借钱、下载软件、共享屏幕或点击链接，那就是诈骗：请立即挂断，自己通过官方电话或官方App核实。")
@@ -104,7 +109,7 @@ class ConsumerChat:
         else:
             query = masked[-QUERY_CHARS:] if long else masked
             previous = [h["text"] for h in history if h.get("role") == "user" and h.get("text")]
-            if not long and previous and len(normalize(masked)) < 12:
+            if not long and previous and len(normalize(masked)) < 12 and _follows_up(masked):
                 # a short follow-up ("那我该怎么办？") is about what the consumer said before
                 query = mask(previous[-1])[-QUERY_CHARS:] + " " + masked
                 verdict = verdict or self.scams.check(mask(previous[-1]) + "。" + masked)
@@ -173,3 +178,10 @@ def _advice(body: str) -> str:
     """An education article's "what to do now" section, else its opening."""
     m = re.search(r"^##\s*现在(该|要)?怎么(做|办)[^\n]*\n(.*?)(?=^##\s|\Z)", body, re.M | re.S)
     return (m.group(3) if m else body).strip()
+
+
+def _follows_up(text: str) -> bool:
+    """A short message continues the one before unless it turns to a lawful step of its own and refers back to
+    nothing ("那我该怎么举报他们？" continues; "我想投诉催收，该找谁？" is a new question)."""
+    t = normalize(text)
+    return not OWN_TOPIC.search(t) or bool(REFERS_BACK.search(t))

@@ -47,6 +47,19 @@ def test_short_follow_up_uses_the_previous_message(chat):
     assert a.scam is not None and "fake_credit_repair" in {s["id"] for s in a.scam.schemes}
 
 
+def test_a_short_new_question_about_a_lawful_step_is_not_read_as_a_follow_up(chat):
+    """Asking how to complain after asking about a 征信修复 company is a new question: no scam verdict carried over;
+    a short message that points back ("那我该怎么举报他们") still continues the earlier one."""
+    sessions = ConsumerSessions(chat, ExpiringMap(600))
+    sid, first = sessions.respond(None, "网上有人说交2000块能帮我征信修复，删除逾期记录")
+    assert first.scam is not None
+    _, own = sessions.respond(sid, "我想投诉催收，该找谁？")
+    assert own.scam is None
+    sid2, _ = sessions.respond(None, "网上有人说交2000块能帮我征信修复，删除逾期记录")
+    _, back = sessions.respond(sid2, "那我该怎么举报他们")
+    assert back.scam is not None and "fake_credit_repair" in {s["id"] for s in back.scam.schemes}
+
+
 def test_rate_limiter_refills_and_keeps_clients_apart():
     now = [0.0]
     rl = RateLimiter(per_minute=60, burst=2, clock=lambda: now[0])
