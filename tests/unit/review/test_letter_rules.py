@@ -9,33 +9,19 @@ import json
 
 import pytest
 
-from assist.bootstrap import build_review_service, document_budgets
 from assist.review.checks import classify, run_checks
 from assist.review.checks.authorisation import licence_problem
 from assist.review.checks.elements import find_elements, find_licence
-from assist.review.reader import read_document
-from assist.settings import DocumentSettings, Settings
-from testkit.fakes import ScriptedOcr
 from testkit.letters import load, score, writers_in
+from tests.unit.review.conftest import doc, elements
 
-BUDGETS = document_budgets(DocumentSettings())
 VALID = "14403201810276541"  # 1 | 4403 | 2018 | 1 | 0 | 276541: the reported 17-digit shape
 
 
-@pytest.fixture(scope="module")
-def policy(tmp_path_factory):
-    svc = build_review_service(Settings(data_dir=tmp_path_factory.mktemp("policy")), ocr=ScriptedOcr([]))
-    yield svc.policy
-    svc.close()
 
 
-def doc(text: str):
-    return read_document(text.encode("utf-8"), "letter.txt", ocr=ScriptedOcr([]), office=None,  # type: ignore[arg-type]
-                         max_bytes=10**6, budgets=BUDGETS)
 
 
-def elements(text: str) -> dict[str, bool]:
-    return {k: v.found for k, v in find_elements(doc(text)).items()}
 
 
 def findings(text: str, policy) -> list[tuple[str, str]]:

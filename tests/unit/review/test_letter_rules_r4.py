@@ -8,30 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from assist.bootstrap import build_review_service, document_budgets
 from assist.review.checks import classify, run_checks
-from assist.review.checks.elements import find_elements, find_licence, fold_speech
-from assist.review.reader import read_document
-from assist.settings import DocumentSettings, Settings
-from testkit.fakes import ScriptedOcr
-
-BUDGETS = document_budgets(DocumentSettings())
-
-
-@pytest.fixture(scope="module")
-def policy(tmp_path_factory):
-    svc = build_review_service(Settings(data_dir=tmp_path_factory.mktemp("policy")), ocr=ScriptedOcr([]))
-    yield svc.policy
-    svc.close()
-
-
-def doc(text: str):
-    return read_document(text.encode("utf-8"), "letter.txt", ocr=ScriptedOcr([]), office=None,  # type: ignore[arg-type]
-                         max_bytes=10**6, budgets=BUDGETS)
-
-
-def found(text: str) -> dict[str, bool]:
-    return {k: v.found for k, v in find_elements(doc(text)).items()}
+from assist.review.checks.elements import find_licence, fold_speech
+from tests.unit.review.conftest import doc, elements
 
 
 def severities(text: str, policy) -> dict[str, str]:
@@ -48,7 +27,7 @@ def severities(text: str, policy) -> dict[str, str]:
 def test_authority_handed_over_in_spoken_words_is_an_authorisation_even_beside_a_request(act):
     text = f"你好 惠民银行\n我叫何志强 身份证110101197001011234 卡逾期了 {act} 能不能分12期\n何志强 签字\n25.4.6\n"
     assert classify(doc(text)) == "authorisation"
-    parts = found(text)
+    parts = elements(text)
     assert parts["principal"] and parts["agent"] and parts["scope"] and parts["date"], parts
 
 
@@ -66,27 +45,27 @@ def test_speech_input_homophones_are_read_as_the_words_of_entrusting_with_offset
     assert "委托书" in fold_speech(text) and "受托人" in fold_speech(text)  # "受托人" stays
     assert fold_speech("受权人：王某") == "受权人：王某"  # a real word, left alone
     assert classify(doc(text)) == "authorisation"
-    assert all(found(text)[k] for k in ("principal", "agent", "relationship", "scope", "term", "signature", "date"))
+    assert all(elements(text)[k] for k in ("principal", "agent", "relationship", "scope", "term", "signature", "date"))
 
 
 def test_a_line_break_inside_a_dictated_sentence_does_not_hide_the_agent_or_the_scope():
     text = ("我是宁海 身份证号110101198001011234\n我在外地 我委托我\n表哥杜峰 帮我去你们网点 办理\n贷款延期的事\n期限 到这个月底\n"
             "宁海 签字\n2025年5月1日\n")
-    parts = found(text)
+    parts = elements(text)
     assert parts["agent"] and parts["scope"] and parts["relationship"], parts
 
 
 @pytest.mark.parametrize("date", ["二五年三月八号", "二四年十二月三十日"])
 def test_a_spoken_date_with_a_two_digit_year_is_the_letters_date(date):
     text = f"我叫岳红 身份证110101197001011234\n这个还款的事我交给我闺女岳小青管了 到今年年底\n岳红 签字\n{date}\n"
-    assert found(text)["date"]
+    assert elements(text)["date"]
 
 
 def test_a_form_filled_in_on_underscores_has_its_parts(policy):
     text = ("授权委托书\n委托人：__韩梅__  身份证号：__110101197501011234__\n受托人：__韩雪__ 关系：__姐妹__\n"
             "委托事项：__代为与贵公司协商借款的分期还款__\n委托期限：__2025__年__3__月__1__日至__2025__年__6__月__1__日\n"
             "委托人（签字）：__韩梅__\n日期：__2025__年__3__月__1__日\n")
-    assert all(v for k, v in found(text).items() if k != "licence")
+    assert all(v for k, v in elements(text).items() if k != "licence")
     assert not {c for c, s in severities(text, policy).items() if s in ("warn", "high")}
 
 

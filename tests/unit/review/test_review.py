@@ -36,12 +36,6 @@ def corpus():
     return {d.name: d for d in generate()}
 
 
-@pytest.fixture(scope="module")
-def policy(tmp_path_factory):
-    """The review policy built the production way (signals.yaml, rules with the domain terms)."""
-    svc = build_review_service(Settings(data_dir=tmp_path_factory.mktemp("policy")), ocr=ScriptedOcr([]))
-    yield svc.policy
-    svc.close()
 
 
 @pytest.fixture
