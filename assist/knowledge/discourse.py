@@ -49,12 +49,10 @@ class DiscourseLexicon:
 def read_discourse(path: Path) -> tuple[DiscourseLexicon | None, list[Problem]]:
     """The lexicon, and a problem (with line and field) for everything wrong in the file."""
     sp = str(path)
-    read = read_yaml(path)
+    read = read_yaml(path, mapping="expected a mapping of pattern lists")
     if isinstance(read, Problem):
         return None, [read]
     raw, data = read
-    if not isinstance(data, dict):
-        return None, [Problem(sp, "expected a mapping of pattern lists", line=1)]
     lines = _field_lines(raw)
     problems: list[Problem] = []
     roles: dict[str, tuple[str, ...]] = {}

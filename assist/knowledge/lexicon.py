@@ -104,11 +104,10 @@ def _phrases(value: object) -> list[str] | None:
 def read_lexicon(path: Path) -> tuple[Lexicon, list[Problem]]:
     """Read one lexicon file; every bad entry is a problem naming the file, line and field (good entries load)."""
     spath = str(path)
-    read = read_yaml(path, "cannot read the lexicon")
+    read = read_yaml(path, "cannot read the lexicon", empty={})
     if isinstance(read, Problem):
         return Lexicon(), [read]
     text, data = read
-    data = data or {}
     node = yaml.compose(text, Loader=yaml.SafeLoader)
     if not isinstance(data, dict) or not isinstance(data.get("entries", []), list):
         return Lexicon(), [Problem(spath, "a lexicon is a mapping with 'entries' (a list of {say, law}) and optional "

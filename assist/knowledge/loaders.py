@@ -76,13 +76,11 @@ def default_id(path: Path, root: Path | None = None) -> str:
 def read_defaults(path: Path) -> tuple[DocumentDefaults, list[Problem]]:
     """A folder's ``_defaults.yaml`` (kind, audience, tags for its files without front matter)."""
     spath = str(path)
-    read = read_yaml(path, "cannot read folder defaults")
+    read = read_yaml(path, "cannot read folder defaults", empty={},
+                     mapping="folder defaults must be a mapping: kind, audience, tags")
     if isinstance(read, Problem):
         return DocumentDefaults(), [read]
     text, data = read
-    data = data or {}
-    if not isinstance(data, dict):
-        return DocumentDefaults(), [Problem(spath, "folder defaults must be a mapping: kind, audience, tags", line=1)]
     lines = {str(k): n + 1 for n, ln in enumerate(text.splitlines()) for k in data if ln.startswith(f"{k}:")}
     problems = [Problem(spath, f"unknown field {k!r}; folder defaults may set kind, audience and tags",
                         line=lines.get(str(k)), field=str(k)) for k in data if k not in ("kind", "audience", "tags")]

@@ -74,12 +74,10 @@ def _plain(text: str) -> str:
 def read_needs(path: Path) -> tuple[NeedLexicon | None, list[Problem]]:
     """The lexicon, and a problem (with line and field) for everything wrong in the file."""
     sp = str(path)
-    read = read_yaml(path)
+    read = read_yaml(path, mapping="expected a mapping with 'needs' and 'filler'")
     if isinstance(read, Problem):
         return None, [read]
     raw, data = read
-    if not isinstance(data, dict):
-        return None, [Problem(sp, "expected a mapping with 'needs' and 'filler'", line=1)]
     lines = _id_lines(raw)
     problems: list[Problem] = []
     for name in set(data) - {"needs", "filler"}:
