@@ -8,6 +8,7 @@ time (the session is held while the turn is added), so turn indices are unique a
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import secrets
@@ -80,7 +81,8 @@ class CallSession:
     slots: dict[str, str]
     turns: list[Turn] = field(default_factory=list)
     needs: list[tuple[NeedHit, ...]] = field(default_factory=list)     # per caller turn, what it showed
-    turn_ids: list[tuple[str, int]] = field(default_factory=list)     # the last TURN_IDS_KEPT (turn id, index)
+    # the last TURN_IDS_KEPT turns' ids, as (digest, index): a client's id may hold anything, only its digest is kept
+    turn_ids: list[tuple[str, int]] = field(default_factory=list)
 
 
 class StaffAssist:
@@ -153,9 +155,10 @@ class StaffAssist:
                 raise SessionNotFound("会话不存在或已过期", field="session_id")
             t = Turn.of(turn, len(s.turns))
             t = Turn(t.speaker, mask_for_storage(clean_text(t.text)), t.time)   # nothing unmasked is kept or sent on
-            seen = dict(s.turn_ids).get(turn_id) if turn_id else None
+            key = hashlib.sha256(turn_id.encode("utf-8")).hexdigest()[:24] if turn_id else None
+            seen = dict(s.turn_ids).get(key) if key else None
             if seen is not None:
-                _same_turn(s, seen, t, str(turn_id))
+                _same_turn(s, seen, t)
                 index, risk = seen, s.risk.current()
             else:
                 if len(s.turns) >= self.budgets.max_turns:
@@ -166,8 +169,8 @@ class StaffAssist:
                     s.needs.append(tuple(self.needs.detect(t.text)))
                 risk = s.risk.add(t)
                 index = len(s.turns) - 1
-                if turn_id:
-                    s.turn_ids = [*s.turn_ids, (turn_id, index)][-TURN_IDS_KEPT:]
+                if key:
+                    s.turn_ids = [*s.turn_ids, (key, index)][-TURN_IDS_KEPT:]
             # The query is the caller's latest turn (with the one before when it is very short), cut to its last
             # query_chars characters; the detected situation comes in through the scripts' signals.
             caller = [x.text for x in s.turns if x.speaker == "caller" and x.text.strip()]
@@ -266,14 +269,14 @@ class StaffAssist:
         self.store.record_tag(session_id, TAG, value, _staff_id(agent_id))
 
 
-def _same_turn(s: CallSession, index: int, t: Turn, turn_id: str) -> None:
+def _same_turn(s: CallSession, index: int, t: Turn) -> None:
     """A resent turn is the session's latest and has the same speaker and (masked) words, or it is refused."""
     if index != len(s.turns) - 1:
-        raise TurnConflict(f"turn id {turn_id!r} is turn {index}, and {len(s.turns) - 1 - index} later turn(s) followed "
+        raise TurnConflict(f"this turn id is turn {index}, and {len(s.turns) - 1 - index} later turn(s) followed "
                            "it; send a new turn with a new id", field="turn_id")
     first = s.turns[index]
     if (first.speaker, first.text) != (t.speaker, t.text):
-        raise TurnConflict(f"turn id {turn_id!r} was used for a different turn; each turn needs its own id",
+        raise TurnConflict("this turn id was used for a different turn; each turn needs its own id",
                            field="turn_id")
 
 

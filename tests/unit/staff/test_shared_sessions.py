@@ -88,6 +88,7 @@ def test_a_resent_turn_is_taken_once_on_any_worker(shared):
     after = w1.on_turn(sid, {"speaker": "caller", "text": CALL[4][1]}, turn_id="seg-4")
     assert after.turn_index == 4
     assert w1.on_turn(sid, {"speaker": "caller", "text": CALL[4][1]}).turn_index == 5     # no id: a new turn
+    assert "seg-4" not in json.dumps(encode(w1.session(sid)))       # only the ids' digests are kept
 
 
 def test_a_failed_turn_changes_nothing(shared):
