@@ -76,6 +76,20 @@ def test_keys_scoped_rotated_revoked_and_never_admin(db):
     assert key.split("_", 2)[2] not in str(a.store.keys())
 
 
+def test_a_key_id_is_never_one_the_storage_mask_would_hide(db, monkeypatch):
+    # CI once drew "d2f32687935d": its eight-digit run was masked in every log line, so nobody could tell which key
+    # acted. The generator now draws again until the id survives the mask unchanged.
+    from assist.auth import accounts as module
+    from assist.core.pii import mask_for_storage
+
+    drawn = iter(["d2f32687935d", "138001380000", "a1b2c3d4e5f6"])
+    monkeypatch.setattr(module.secrets, "token_hex", lambda n: next(drawn))
+    key_id, key = Accounts(SqlAccountStore(db)).create_key("platform", ["calls"])
+    assert key_id == "a1b2c3d4e5f6" and key.startswith("ak_a1b2c3d4e5f6_")
+    assert mask_for_storage(Identity(f"key:{key_id}", frozenset({"agent"}), on_behalf_of="emp13812345678").actor) \
+        == "key:a1b2c3d4e5f6/emp【手机号】"
+
+
 def test_audit_trail_masks_appends_queries_and_purges(db):
     now = [dt.datetime(2026, 1, 1, tzinfo=dt.UTC).timestamp()]
     trail = AuditTrail(SqlAuditStore(db), retention_days=30, clock=lambda: now[0])
