@@ -315,7 +315,7 @@ def open_retriever(settings: Settings, embedder: Embedder | None = None,
     floor = r.min_relevance if r.min_relevance is not None else DEFAULT_FLOORS[settings.embedder.kind]
     params = RetrievalParams(k=r.k, candidates=r.candidates, rrf_k=r.rrf_k, min_relevance=floor,
                              dense_weight=r.dense_weight, max_per_document=r.max_per_document,
-                             exact_below=r.exact_below)
+                             exact_below=r.exact_below, dense_query_chars=r.dense_query_chars)
     reranker: Reranker | None = None
     if r.reranker_model is not None:
         from assist.adapters.cross_encoder import CrossEncoderReranker
@@ -506,7 +506,8 @@ def build_staff_assist(settings: Settings, embedder: Embedder | None = None, *, 
     budgets = StaffBudgets(max_turn_chars=a.max_turn_chars, max_turns=a.max_turns_per_session, query_chars=a.query_chars)
     return StaffAssist(assessor, build_serving_retriever(settings, embedder),
                        load_knowledge(settings), store or build_feedback_store(settings), sessions, budgets,
-                       rewriter=_build_rewriter(settings), needs=load_needs(needs_path(settings)))
+                       rewriter=_build_rewriter(settings), needs=load_needs(needs_path(settings)),
+                       carry_query_vectors=settings.live_state != "memory")
 
 
 def _build_rewriter(settings: Settings) -> "ReplyRewriter | None":

@@ -167,6 +167,17 @@ class Retriever(Protocol):
     def search(self, query: str, *, k: int | None = None, where: Filter | None = None, mode: str = "hybrid",
                floor: bool = True) -> list[Hit]: ...
 
+    def query_vector(self, query: str) -> tuple[str, bytes]:
+        """(the embedder's name, the float32 bytes of the dense vector) that searches for ``query`` use; computed
+        once, then kept with the last queries."""
+        ...
+
+    def remember(self, query: str, embedder: str, vector: bytes) -> bool:
+        """Take a vector another worker computed for ``query`` (it travels in the call's shared session), so that
+        this worker does not embed the same words again; False, and nothing kept, when it was made by another
+        embedder or does not have this one's size."""
+        ...
+
 
 # -- language model -------------------------------------------------------------------------------------------------
 

@@ -86,6 +86,10 @@ class RetrievalSettings(BaseModel):
                              "scores every chunk from the generation's saved vectors in memory (exact, no round trip to "
                              "the vector engine; 50,000 chunks is about 77 MB and a few ms per query); above it, the "
                              "vector engine (Chroma) answers. 0 = always the engine")
+    dense_query_chars: int | None = Field(None, ge=8, description="The dense side embeds only the last this many "
+                                          "characters of a query (the lexical side still searches all of it): the "
+                                          "embedding's cost grows with the query's length (README, \"Capacity\"); "
+                                          "unset = the whole query")
     reranker_model: Path | None = Field(None, description="Optional CrossEncoder model directory (sentence-transformers) to rerank fused results")
 
 

@@ -55,3 +55,9 @@ class LexicalFallbackRetriever:
             if mode == "dense":
                 raise DependencyError(f"the vector store is unavailable: {self.last_error}")
         return self.inner.search(query, k=k, where=where, mode="lexical", floor=floor)
+
+    def query_vector(self, query: str) -> tuple[str, bytes]:
+        return self.inner.query_vector(query)      # the embedder, not the vector store: works while Chroma is away
+
+    def remember(self, query: str, embedder: str, vector: bytes) -> bool:
+        return self.inner.remember(query, embedder, vector)

@@ -38,6 +38,7 @@ class RetrievalParams:
     dense_weight: float
     max_per_document: int
     exact_below: int = 0
+    dense_query_chars: int | None = None
 
 
 def rrf(rankings: Sequence[Sequence[str]], k: int = 60, weights: Sequence[float] | None = None) -> dict[str, float]:
@@ -123,6 +124,25 @@ class HybridRetriever:
                 self._recent.popitem(last=False)
         return vec
 
+    def query_vector(self, query: str) -> tuple[str, bytes]:
+        return self.embedder.name, self.embed(self.dense_part(query)).tobytes()
+
+    def remember(self, query: str, embedder: str, vector: bytes) -> bool:
+        if embedder != self.embedder.name or len(vector) != 4 * self.embedder.dim:
+            return False
+        vec = np.frombuffer(vector, dtype=np.float32)       # read-only, like the vectors embed() keeps
+        with self._recent_lock:
+            self._recent[self.dense_part(query)] = vec
+            self._recent.move_to_end(self.dense_part(query))
+            if len(self._recent) > RECENT_QUERIES:
+                self._recent.popitem(last=False)
+        return True
+
+    def dense_part(self, query: str) -> str:
+        """What the dense side embeds: the query's last ``dense_query_chars`` characters (all of it when unset)."""
+        n = self.params.dense_query_chars
+        return query if n is None or len(query) <= n else query[-n:]
+
     def dense_ranking(self, qvec: np.ndarray, n: int, where: Filter | None = None) -> list[tuple[str, float]]:
         """The ``n`` nearest chunks to a query vector: (chunk id, cosine), best first. Exact, from the saved vectors
         in memory, while the generation is small enough (``exact_below``): no round trip to the vector engine on the
@@ -170,7 +190,7 @@ class HybridRetriever:
         n = self.params.candidates
         use_floor = floor and self.params.min_relevance > -1
         # BM25-only search without the floor needs no query embedding; everything else does.
-        qvec = self.embed(query) if mode != "lexical" or use_floor else None
+        qvec = self.embed(self.dense_part(query)) if mode != "lexical" or use_floor else None
         dense = self.dense_ranking(qvec, n, where) if qvec is not None and mode != "lexical" else []
         lexical = self.lexical_ranking(query, n, where) if mode in ("hybrid", "lexical") else []
         d_rank = {cid: r for r, (cid, _) in enumerate(dense, start=1)}
@@ -283,6 +303,12 @@ class ReloadingRetriever(_Reopening[Retriever]):
     def search(self, query: str, *, k: int | None = None, where: Filter | None = None, mode: str = "hybrid",
                floor: bool = True) -> list[Hit]:
         return self.current().search(query, k=k, where=where, mode=mode, floor=floor)
+
+    def query_vector(self, query: str) -> tuple[str, bytes]:
+        return self.current().query_vector(query)
+
+    def remember(self, query: str, embedder: str, vector: bytes) -> bool:
+        return self.current().remember(query, embedder, vector)
 
 
 class ReloadingArticleSearch(_Reopening["ArticleSearch"]):

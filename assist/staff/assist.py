@@ -83,6 +83,9 @@ class CallSession:
     needs: list[tuple[NeedHit, ...]] = field(default_factory=list)     # per caller turn, what it showed
     # the last TURN_IDS_KEPT turns' ids, as (digest, index): a client's id may hold anything, only its digest is kept
     turn_ids: list[tuple[str, int]] = field(default_factory=list)
+    # with shared sessions only: (digest of the searched words, embedder name, float32 bytes) of the latest query's
+    # vector, so that the worker taking the next turn (the agent's, on the same words) does not embed them again
+    query_vec: tuple[str, str, bytes] | None = None
 
 
 class StaffAssist:
@@ -91,7 +94,11 @@ class StaffAssist:
 
     def __init__(self, assessor: RiskAssessor, retriever: Retriever, documents: Sequence[Document],
                  store: FeedbackStore, sessions: SessionStore[CallSession], budgets: StaffBudgets, *,
-                 rewriter: ReplyRewriter | None = None, needs: NeedLexicon = NO_NEEDS) -> None:
+                 rewriter: ReplyRewriter | None = None, needs: NeedLexicon = NO_NEEDS,
+                 carry_query_vectors: bool = False) -> None:
+        """``carry_query_vectors``: keep the latest query's vector in the call's session; worth it when sessions are
+        shared by several workers (a worker's own recent queries are kept anyway)."""
+        self.carry_query_vectors = carry_query_vectors
         self.assessor = assessor
         self.retriever = retriever
         self.store = store
@@ -178,6 +185,8 @@ class StaffAssist:
             if len(query) < 8 and len(caller) > 1:
                 query = caller[-2] + " " + query
             query = query_window(query, self.budgets.query_chars)
+            if self.carry_query_vectors and query.strip():
+                self._carry_vector(s, query)
             verified = bool(s.risk.meta.verified or s.risk.meta.number_matches == "yes")
             now = s.needs[-1] if s.needs else ()
             carried = _carried(s.needs[:-1])
@@ -198,6 +207,14 @@ class StaffAssist:
         return Assistance(session_id=session_id, turn_index=index, risk=risk.to_dict(), suggestions=tuple(suggestions),
                           actions=actions, probes=risk.probes, passages=tuple(passages),
                           message="" if suggestions else NO_FIT, needs=tuple(h.need for h in now))
+
+    def _carry_vector(self, s: CallSession, query: str) -> None:
+        """The query's vector from the session when another worker embedded these words for this call, else
+        embedded here and kept in the session for the next worker."""
+        digest = hashlib.sha256(query.encode("utf-8")).hexdigest()[:24]
+        if s.query_vec is not None and s.query_vec[0] == digest and self.retriever.remember(query, *s.query_vec[1:]):
+            return
+        s.query_vec = (digest, *self.retriever.query_vector(query))
 
     def _suggest(self, s: CallSession, query: str, situation: str, inp: RankInput, risk: RiskAssessment,
                  index: int, session_id: str, verified: bool) -> list[Suggestion]:

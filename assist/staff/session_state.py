@@ -1,13 +1,14 @@
 """A live call session as plain data and back, for session stores outside the process (the shared database): the
 masked turns, the script slots (masked), the needs each caller turn showed (with masked quotes), the call's meta
-and the risk state carried from turn to turn. Nothing here
-is unmasked: turns and slots are masked before they enter a session.
+the risk state carried from turn to turn, and the vector of the latest searched words (so the next worker does not
+embed them again). Nothing here is unmasked: turns and slots are masked before they enter a session.
 
 The round trip is exact: a call continued from a decoded session gives the same assistance as one that never left
 the process (tests/unit/staff/test_session_state.py)."""
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from assist.knowledge.needs import NeedHit
@@ -31,6 +32,8 @@ def encode(s: CallSession) -> dict[str, Any]:
         "turns": [[t.speaker, t.text, t.time] for t in s.turns],
         "needs": [[[h.need, h.label, h.quote] for h in hits] for hits in s.needs],
         "turn_ids": [[k, i] for k, i in s.turn_ids],
+        "query_vec": None if s.query_vec is None else [s.query_vec[0], s.query_vec[1],
+                                                       base64.b64encode(s.query_vec[2]).decode("ascii")],
         "risk": {
             "signals": {k: {**{f: getattr(v, f) for f in ("activation", "rule", "rule_other", "semantic",
                                                             "semantic_other", "similarity", "margin")},
@@ -73,6 +76,14 @@ def decoder(assessor: RiskAssessor) -> Any:
         return CallSession(risk, {str(k): str(v) for k, v in data["slots"].items()},
                            [Turn(str(sp), str(tx), None if tm is None else float(tm)) for sp, tx, tm in data["turns"]],
                            [tuple(NeedHit(str(n), str(lb), str(q)) for n, lb, q in hits) for hits in data["needs"]],
-                           [(str(k), int(i)) for k, i in data.get("turn_ids", [])])
+                           [(str(k), int(i)) for k, i in data.get("turn_ids", [])],
+                           _query_vec(data.get("query_vec")))
 
     return decode
+
+
+def _query_vec(raw: Any) -> tuple[str, str, bytes] | None:
+    if not raw:
+        return None
+    digest, embedder, vector = raw
+    return str(digest), str(embedder), base64.b64decode(vector)

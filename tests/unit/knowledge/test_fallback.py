@@ -57,3 +57,20 @@ def test_a_small_index_is_searched_exactly_in_memory_without_the_engine(hash_ind
         assert [c for c, _ in got] == [c for c, _ in want] and down.calls == 0
         assert [round(s, 4) for _, s in got] == [round(s, 4) for _, s in want]
         assert [h.chunk.id for h in exact.search(q, k=3)] == [h.chunk.id for h in engine.search(q, k=3)]
+
+
+def test_the_dense_side_can_embed_only_the_end_of_a_long_query(hash_index):
+    """retrieval.dense_query_chars: the dense side embeds the query's last N characters (its cost grows with the
+    length), the lexical side still searches all of it."""
+    r = open_retriever(hash_index)
+    long_query = "我上个月失业了，家里老人生病住院，" * 3 + "征信修复要花钱洗白吗"
+    assert r.dense_part(long_query) == long_query                    # unset: all of it
+    r.params = replace(r.params, dense_query_chars=10)
+    assert r.dense_part(long_query) == "征信修复要花钱洗白吗" and r.dense_part("停息挂账") == "停息挂账"
+    seen: list[str] = []
+    real = r.embedder.embed_query
+    r.embedder = type("Spy", (), {"name": r.embedder.name, "dim": r.embedder.dim,
+                                  "embed_query": lambda self, t: seen.append(t) or real(t)})()
+    hits = r.search(long_query, k=3, floor=False)
+    assert seen == ["征信修复要花钱洗白吗"] and hits
+    assert r.lexical_ranking(long_query, 5) != r.lexical_ranking("征信修复要花钱洗白吗", 5)   # lexical: every word

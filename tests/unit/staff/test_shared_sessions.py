@@ -55,6 +55,28 @@ def test_two_workers_alternating_give_what_one_process_gives(agent_settings, sha
     assert b"13800138000" not in raw and "【手机号】".encode() in raw
 
 
+def test_the_next_worker_does_not_embed_the_words_the_last_one_embedded(shared, monkeypatch):
+    """An agent's turn searches the caller's last words again; the worker that takes it finds their vector in the
+    call's session instead of embedding them a second time (turns are spread over workers)."""
+    from assist.adapters.embedders import HashEmbedder
+
+    seen: list[str] = []
+    real = HashEmbedder.embed_query
+    monkeypatch.setattr(HashEmbedder, "embed_query", lambda self, text: seen.append(text) or real(self, text))
+    w1, w2 = build_staff_assist(shared), build_staff_assist(shared)
+    sid = w1.start({"number_matches": "no"})
+    words = CALL[3][1]
+    first = w1.on_turn(sid, {"speaker": "caller", "text": words})
+    assert words in seen
+    seen.clear()
+    after = w2.on_turn(sid, {"speaker": "agent", "text": CALL[5][1]})
+    assert words not in seen and [p["doc_id"] for p in after.passages] == [p["doc_id"] for p in first.passages]
+    assert w2.on_turn(sid, {"speaker": "caller", "text": CALL[6][1]}) and CALL[6][1] in seen   # new words: embedded
+    stored = w1.session(sid).query_vec
+    assert stored is not None and stored[1] == w1.retriever.query_vector(CALL[6][1])[0]
+    assert not w1.retriever.remember("别的话", "another-embedder", stored[2])                    # not its vector
+
+
 def test_a_worker_that_goes_away_mid_call_loses_nothing(shared):
     w1 = build_staff_assist(shared)
     sid = w1.start({"number_matches": "no"})
