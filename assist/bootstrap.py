@@ -76,7 +76,7 @@ if TYPE_CHECKING:
     from assist.cases.types import Provision
     from assist.edges.http.auth import HttpAuth
     from assist.evaluation.context import EvalContext
-    from assist.ports import AudioDecoder, SpeakerEncoder, SpeechToText
+    from assist.ports import AudioDecoder, SpeakerEncoder, SpeechToText, VoiceprintStore
     from assist.practice.coach import PracticeCoach
     from assist.review.service import ReviewService
     from assist.risk.watchlist import Watchlist
@@ -687,16 +687,14 @@ def build_voice_watch(settings: Settings, encoder: "SpeakerEncoder | None" = Non
     a = settings.audio
     if not a.voiceprint:
         return None
-    from assist.adapters.sqlite_voiceprints import SqliteVoiceprintStore
     from assist.audio.voiceprint import VoiceWatch
 
     if a.voiceprint_secret is None or len(a.voiceprint_secret.get_secret_value()) < 16:
         raise ConfigError("audio.voiceprint is on but audio.voiceprint_secret (>= 16 characters) is not set "
                           "(ASSIST_AUDIO__VOICEPRINT_SECRET)", field="audio.voiceprint_secret")
     return VoiceWatch(encoder or build_speaker_encoder(settings),
-                      SqliteVoiceprintStore(IndexLayout(settings.data_dir).root / "voiceprints.sqlite"),
-                      a.voiceprint_secret.get_secret_value(), window_days=a.voiceprint_window_days,
-                      min_borrowers=a.voiceprint_min_borrowers, threshold=a.voiceprint_threshold,
+                      voiceprint_store(settings), a.voiceprint_secret.get_secret_value(),
+                      window_days=a.voiceprint_window_days, min_borrowers=a.voiceprint_min_borrowers, threshold=a.voiceprint_threshold,
                       retention_days=a.voiceprint_retention_days)
 
 
@@ -800,20 +798,30 @@ def build_case_service(settings: Settings, *, review: "ReviewService | None" = N
     return CaseService(store, sources, ChromiumPdfRenderer(c.chromium, c.pdf_timeout_s))
 
 
+def voiceprint_store(settings: Settings) -> "VoiceprintStore":
+    """Kept voiceprints: in the shared database when database_url is set (a voice one worker hears is compared with
+    what every worker kept), else a SQLite file beside the index (one machine)."""
+    if settings.database_url:
+        from assist.adapters.sql_stores import SqlVoiceprintStore
+
+        return SqlVoiceprintStore(build_database(settings))
+    from assist.adapters.sqlite_voiceprints import SqliteVoiceprintStore
+
+    return SqliteVoiceprintStore(IndexLayout(settings.data_dir).root / "voiceprints.sqlite")
+
+
 def voice_index(settings: Settings) -> "VoiceIndex | None":
     """The kept voiceprints read back (cases opened from a voice) when audio.voiceprint is on; None when off. No
     encoder is loaded: it compares the embeddings already kept."""
     a = settings.audio
     if not a.voiceprint:
         return None
-    from assist.adapters.sqlite_voiceprints import SqliteVoiceprintStore
     from assist.audio.voiceprint import VoiceIndex
 
     if a.voiceprint_secret is None or len(a.voiceprint_secret.get_secret_value()) < 16:
         raise ConfigError("audio.voiceprint is on but audio.voiceprint_secret (>= 16 characters) is not set "
                           "(ASSIST_AUDIO__VOICEPRINT_SECRET)", field="audio.voiceprint_secret")
-    return VoiceIndex(SqliteVoiceprintStore(IndexLayout(settings.data_dir).root / "voiceprints.sqlite"),
-                      a.voiceprint_secret.get_secret_value(), window_days=a.voiceprint_window_days,
+    return VoiceIndex(voiceprint_store(settings), a.voiceprint_secret.get_secret_value(), window_days=a.voiceprint_window_days,
                       threshold=a.voiceprint_threshold)
 
 

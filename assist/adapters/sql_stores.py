@@ -1,4 +1,4 @@
-"""The review, watchlist and practice stores in the shared database (SQLAlchemy Core: PostgreSQL when
+"""The review, watchlist, practice and voiceprint stores in the shared database (SQLAlchemy Core: PostgreSQL when
 ``database_url`` is set, so every worker on every host reads and writes the same rows). Same ports and behaviour as
 the single-machine SQLite files in assist.adapters.sqlite_stores (tests/integration/test_shared_stores.py runs one
 contract over both). Callers mask personal data before anything is written; these stores never see raw text."""
@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+import numpy as np
 from sqlalchemy import (
     Column,
     Float,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
+    delete,
     func,
     insert,
     or_,
@@ -245,3 +247,66 @@ class SqlPracticeStore:
 
     def close(self) -> None:
         """Shared engine: nothing to close."""
+
+
+_voice_meta = MetaData()
+_voiceprints = Table(
+    "voiceprints", _voice_meta,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("borrower_hash", String(128), nullable=False, index=True),
+    Column("call_hash", String(128), nullable=False),
+    Column("seen", String(40), nullable=False, index=True),
+    Column("vector", LargeBinary, nullable=False),
+)
+
+
+class SqlVoiceprintStore:
+    """Speaker embeddings (VoiceprintStore port) in the shared database: a voice heard by one worker is compared
+    with the voices every worker on every host kept. float32 vectors with keyed-hash borrower and call ids and the
+    time seen; never audio, never a raw id (the same rows as assist.adapters.sqlite_voiceprints)."""
+
+    def __init__(self, db: SqlDatabase) -> None:
+        self.db = db
+
+    def add(self, borrower_hash: str, call_hash: str, seen: str, vector: Sequence[float]) -> None:
+        blob = np.asarray(vector, dtype="<f4").tobytes()
+
+        def run() -> None:
+            with self.db.writing() as c:
+                c.execute(insert(_voiceprints).values(borrower_hash=borrower_hash, call_hash=call_hash, seen=seen,
+                                                      vector=blob))
+
+        self.db.do(_voice_meta, "keep a voiceprint", run)
+
+    def since(self, since: str) -> list[tuple[str, str, str, list[float]]]:
+        def run() -> list[tuple[str, str, str, list[float]]]:
+            q = select(_voiceprints.c.borrower_hash, _voiceprints.c.call_hash, _voiceprints.c.seen,
+                       _voiceprints.c.vector).where(_voiceprints.c.seen >= since).order_by(_voiceprints.c.id)
+            with self.db.engine.connect() as c:
+                rows: Any = c.execute(q).all()
+            return [(str(b), str(k), str(s), np.frombuffer(bytes(v), dtype="<f4").tolist()) for b, k, s, v in rows]
+
+        return self.db.do(_voice_meta, "read voiceprints", run)
+
+    def delete_borrower(self, borrower_hash: str) -> int:
+        return self._delete(_voiceprints.c.borrower_hash == borrower_hash)
+
+    def delete_before(self, before: str) -> int:
+        return self._delete(_voiceprints.c.seen < before)
+
+    def _delete(self, where: Any) -> int:
+        def run() -> int:
+            with self.db.writing() as c:
+                return int(c.execute(delete(_voiceprints).where(where)).rowcount)
+
+        return self.db.do(_voice_meta, "delete voiceprints", run)
+
+    def count(self) -> int:
+        def run() -> int:
+            with self.db.engine.connect() as c:
+                return int(c.execute(select(func.count()).select_from(_voiceprints)).scalar_one())
+
+        return self.db.do(_voice_meta, "count voiceprints", run)
+
+    def close(self) -> None:
+        """The engine is shared with the other stores on this database; nothing of its own to close."""

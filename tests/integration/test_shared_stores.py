@@ -99,3 +99,58 @@ def test_two_workers_writing_at_once_keep_every_row(stores):
         t.join()
     assert errors == [] and review.count() == 4 * 15 + 1
     assert watch.linkage("name", "hx", "2026-11-15", "2026-12-31") == (4, 4)
+
+
+@pytest.fixture(params=["sqlite-file", "sqlite-database", "postgresql"])
+def voiceprints(request, tmp_path):
+    """Two handles on one voiceprint store (two workers): the single-machine file, or the shared database."""
+    from assist.adapters.sql_stores import SqlVoiceprintStore
+    from assist.adapters.sqlite_voiceprints import SqliteVoiceprintStore
+
+    if request.param == "sqlite-file":
+        return SqliteVoiceprintStore(tmp_path / "v.sqlite"), SqliteVoiceprintStore(tmp_path / "v.sqlite")
+    url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
+    if request.param == "postgresql":
+        if not PG:
+            if os.environ.get("CI"):
+                pytest.fail("CI must provide PostgreSQL (ASSIST_TEST_PG_URL): .ci/run sets it up")
+            pytest.skip("no PostgreSQL (set ASSIST_TEST_PG_URL)")
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(PG)
+        with engine.begin() as c:
+            c.execute(text("DROP TABLE IF EXISTS voiceprints"))
+        engine.dispose()
+        url = PG
+    return SqlVoiceprintStore(SqlDatabase(url)), SqlVoiceprintStore(SqlDatabase(url))
+
+
+def test_voiceprint_store_contract(voiceprints):
+    one, two = voiceprints
+    v = [0.25, -0.5, 0.125, 1.0]
+    one.add("b1", "c1", "2026-11-01T00:00:00+00:00", v)
+    two.add("b2", "c2", "2026-11-20T00:00:00+00:00", [x / 2 for x in v])
+    one.add("b1", "c3", "2026-12-01T00:00:00+00:00", [-x for x in v])
+    assert one.count() == two.count() == 3                           # what one worker keeps, the other reads
+    got = two.since("2026-11-10T00:00:00+00:00")
+    assert got == [("b2", "c2", "2026-11-20T00:00:00+00:00", [0.125, -0.25, 0.0625, 0.5]),
+                   ("b1", "c3", "2026-12-01T00:00:00+00:00", [-0.25, 0.5, -0.125, -1.0])]     # float32, exact
+    assert two.delete_borrower("b1") == 2 and one.count() == 1
+    assert one.delete_before("2026-12-01T00:00:00+00:00") == 1 and two.count() == 0 and one.since("") == []
+    one.close()
+    two.close()
+
+
+def test_voiceprints_go_to_the_shared_database_when_there_is_one(tmp_path):
+    from assist.adapters.sql_stores import SqlVoiceprintStore
+    from assist.adapters.sqlite_voiceprints import SqliteVoiceprintStore
+    from assist.bootstrap import voiceprint_store
+    from assist.settings import Settings
+
+    alone = Settings(data_dir=tmp_path / "a")
+    assert isinstance(voiceprint_store(alone), SqliteVoiceprintStore)
+    shared = Settings(data_dir=tmp_path / "b", database_url=f"sqlite:///{tmp_path / 'db.sqlite'}")
+    store = voiceprint_store(shared)
+    assert isinstance(store, SqlVoiceprintStore)
+    store.add("b", "c", "2026-12-01T00:00:00+00:00", [1.0, 0.0])
+    assert voiceprint_store(shared).count() == 1 and not (tmp_path / "b" / "voiceprints.sqlite").exists()
