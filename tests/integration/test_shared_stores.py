@@ -17,6 +17,21 @@ from assist.review.types import Link, StoredDocument
 PG = os.environ.get("ASSIST_TEST_PG_URL")
 
 
+def _fresh_pg(tables: str) -> str:
+    """The test PostgreSQL with ``tables`` dropped (CI must have one; elsewhere the case is skipped)."""
+    if not PG:
+        if os.environ.get("CI"):
+            pytest.fail("CI must provide PostgreSQL (ASSIST_TEST_PG_URL): .ci/run sets it up")
+        pytest.skip("no PostgreSQL (set ASSIST_TEST_PG_URL)")
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(PG)
+    with engine.begin() as c:
+        c.execute(text(f"DROP TABLE IF EXISTS {tables}"))
+    engine.dispose()
+    return PG
+
+
 @pytest.fixture(params=["sqlite-files", "sqlite-database", "postgresql"])
 def stores(request, tmp_path):
     if request.param == "sqlite-files":
@@ -24,18 +39,7 @@ def stores(request, tmp_path):
                 SqlitePracticeStore(tmp_path / "p.sqlite"), lambda: SqliteReviewStore(tmp_path / "r.sqlite",
                                                                                       {"sketch": "other"}))
     if request.param == "postgresql":
-        if not PG:
-            if os.environ.get("CI"):
-                pytest.fail("CI must provide PostgreSQL (ASSIST_TEST_PG_URL): .ci/run sets it up")
-            pytest.skip("no PostgreSQL (set ASSIST_TEST_PG_URL)")
-        from sqlalchemy import create_engine, text
-
-        engine = create_engine(PG)
-        with engine.begin() as c:
-            c.execute(text("DROP TABLE IF EXISTS review_meta, review_documents, review_links, watchlist_sightings, "
-                           "practice_results"))
-        engine.dispose()
-        url = PG
+        url = _fresh_pg("review_meta, review_documents, review_links, watchlist_sightings, practice_results")
     else:
         url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
     db = SqlDatabase(url)
@@ -111,17 +115,7 @@ def voiceprints(request, tmp_path):
         return SqliteVoiceprintStore(tmp_path / "v.sqlite"), SqliteVoiceprintStore(tmp_path / "v.sqlite")
     url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
     if request.param == "postgresql":
-        if not PG:
-            if os.environ.get("CI"):
-                pytest.fail("CI must provide PostgreSQL (ASSIST_TEST_PG_URL): .ci/run sets it up")
-            pytest.skip("no PostgreSQL (set ASSIST_TEST_PG_URL)")
-        from sqlalchemy import create_engine, text
-
-        engine = create_engine(PG)
-        with engine.begin() as c:
-            c.execute(text("DROP TABLE IF EXISTS voiceprints"))
-        engine.dispose()
-        url = PG
+        url = _fresh_pg("voiceprints")
     return SqlVoiceprintStore(SqlDatabase(url)), SqlVoiceprintStore(SqlDatabase(url))
 
 
