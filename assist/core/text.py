@@ -83,6 +83,23 @@ def normalize_aligned(text: str) -> str:
     return norm if len(norm) == len(text) else text.lower()
 
 
+def simplify_aligned(text: str) -> str:
+    """``text`` with traditional characters converted to simplified and every offset kept: converted whole when the
+    conversion keeps the length (it does for CJK text), else line by line, else character by character."""
+    conv = _t2s()
+    if conv is None or text.isascii():
+        return text
+    out = conv.convert(text)
+    if len(out) == len(text):
+        return out
+    parts = []
+    for part in text.split("\n"):
+        line = conv.convert(part)
+        parts.append(line if len(line) == len(part)
+                     else "".join(c if len(c := conv.convert(ch)) == 1 else ch for ch in part))
+    return "\n".join(parts)
+
+
 def text_key(text: str) -> str:
     """A stable key of a text (SHA-256 hex), for caches of what was computed from it."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
