@@ -25,12 +25,19 @@ _LABEL = re.compile(rf"^\s*(?:{_PRINCIPAL.pattern}|{_TRUSTEE.pattern}|{_SCOPE.pa
 _ID_WORD = re.compile(r"身份证|公民身份号码|证件号")
 # A named organisation: up to 30 name characters ending in an organisation word.
 _ORG = re.compile(r"[\u4e00-\u9fa5A-Za-z（）()]{2,30}?(?:有限责任公司|股份有限公司|有限公司|公司|工作室|律师事务所|"
-                  r"法律服务所|事务所|服务中心|咨询中心|团队|法律服务机构|权益服务机构)")
-_SUSPECT_ORG = re.compile(r"法务|债务|咨询|规划|信息|科技|管理|服务|顾问|商务|财务|金融|协商|维权")
+                  r"法律服务所|事务所|服务中心|咨询中心|团队|法律服务机构|权益服务机构|调解中心|调解委员会|调解室|调解院)")
+_SUSPECT_ORG = re.compile(r"法务|债务|咨询|规划|信息|科技|管理|服务|顾问|商务|财务|金融|协商|维权|调解")
+# Public bodies that mediate or give legal aid (人民调解委员会 of a village, township or street, the 司法所, a court, a
+# legal-aid centre): lawful, never a paid agent. A company calling itself a 调解中心 is not one of them.
+_PUBLIC_BODY = re.compile(r"人民调解委员会|司法所|人民法院|村民委员会|居民委员会|村委会|居委会|仲裁委员会|法律援助中心")
+_NOT_PUBLIC = re.compile(r"公司|有限|服务|咨询|科技|信息|顾问|管理")
 # The borrower's own employer or its union acting for a worker: the letter says the borrower works there. Only for a
 # company whose name has none of the consulting words (_SUSPECT_ORG): an agency stays high however it describes itself.
 _EMPLOYER = re.compile(r"(?:系|是|为)(?:本|我|该|所在)?(?:公司|厂|单位|企业|集团)?的?(?:职工|员工|在职)|工会|人力资源|人事部|"
                        r"(?:本|我)(?:公司|厂|单位)(?:职工|员工)|所在单位")
+# A public legal-aid centre of a city, district or county (not a company calling itself 法律援助服务中心): its lawyers
+# (公职律师) act through it as others act through a firm.
+_LEGAL_AID = re.compile(r"(?:省|市|区|县|州|旗|盟)法律援助(?:中心|处|站)(?!有限|服务)")
 _LENDER = re.compile(r"银行|消费金融|小额贷款|小贷|信用卡中心|融资担保|信托")
 _COUNTERPARTY = re.compile(r"[在向与和对于]$")
 _ENTRUST = re.compile(r"委托|受托|代理|授权|代为")
@@ -39,7 +46,7 @@ _TITLE = re.compile(r"法务专员|法务主任|法务经理|法务|律师助理
 # Job titles that exist only at debt-negotiation agencies (停息挂账/债务优化 outfits), and such an agency named right
 # before a person ("安心债务优化的李经理"): a person with one, acting as the borrower's agent, is the agency acting.
 _AGENCY_TITLE = re.compile(r"债务规划师|债务优化师|债务协商师|规划师|协商专员|协商顾问|协商师|维权顾问|维权专员|债务顾问|法务顾问|"
-                           r"调解专员|上岸顾问|上岸导师|协商官|首席协商|权益官|权益顾问|权益专员|(?:债务优化|债务协商|债务规划|债务处理|债务管理|债务重组|停息挂账|反催收|"
+                           r"调解专员|首席调解|调解顾问|调解师|上岸顾问|上岸导师|协商官|首席协商|权益官|权益顾问|权益专员|(?:债务优化|债务协商|债务规划|债务处理|债务管理|债务重组|停息挂账|反催收|"
                            r"征信修复|上岸)[\u4e00-\u9fa5]{0,4}?的?[\u4e00-\u9fa5]?(?:经理|老师|专员|顾问|主管|总监|助理)")
 # Province codes (first two digits of the GB/T 2260 region code) that can appear in digits 2-3 of a licence.
 _PROVINCES = {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54,
@@ -108,7 +115,7 @@ def _block(doc: ReadDocument, label: re.Pattern[str]) -> tuple[int, int] | None:
 
 def _org_name(raw: str) -> str:
     """An organisation name without the words the name pattern swallowed in front of it (现委托…, 受托人…)."""
-    return re.split(r"委托|受托人|受托单位|受托方|代理人|授权|本人|现由|交由|经由", raw)[-1] or raw
+    return re.split(r"委托|受托人|受托单位|受托方|代理人|授权|本人|现由|交由|经由|指派", raw)[-1] or raw
 
 
 def _sentence(text: str, pos: int) -> str:
@@ -117,7 +124,10 @@ def _sentence(text: str, pos: int) -> str:
 
 
 # An organisation saying it acts for the borrower: "我中心已接受…的委托，代为处理其…债务", "由我司全权代理".
-_ACTING = re.compile(r"接受[^。\n]{0,30}委托|受[^。\n]{0,20}委托|代为处理|全权代理|委托服务|代办|对接")
+_ACTING = re.compile(r"接受[^。\n]{0,30}委托|受[^。\n]{0,20}委托|代为处理|全权代理|委托服务|代办|对接"
+                     # the organisation in its own voice: "全权委托我中心处理", "还款方案请与我中心协商", "由本机构统一处理"
+                     r"|委托(?:我|本)(?:中心|机构|司|公司|单位)|(?:与|和|同|联系|找)(?:我|本)(?:中心|机构|司|单位)"
+                     r"|(?:我|本)(?:中心|机构|司|单位)[^。\n]{0,6}(?:受理|代理|代表|负责处理|统一处理|全权)")
 
 
 def check_agency(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
@@ -143,6 +153,8 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
                 or name in seen or _ADDRESSEE.search(name):
             continue  # the borrower's own line, or the lender the letter is addressed to
         seen.add(name)
+        if _PUBLIC_BODY.search(name) and not _NOT_PUBLIC.search(name):
+            continue
         in_trustee = trustee is not None and trustee[0] <= start < trustee[1]
         sentence = _sentence(text, start)
         if acting_only:
@@ -208,6 +220,7 @@ def check_authorisation(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding
     pr = parts["principal"]
     skip = (pr.start, pr.end) if pr.start is not None and pr.end is not None else (0, 0)
     found, firm = _company_findings(doc, policy, skip=skip, trustee=trustee)
+    firm = firm or _LEGAL_AID.search(text) is not None
     out += found
 
     agency = _AGENCY_TITLE.search(trustee_text)

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from assist.core.text import clause_bounds, fold_width
-from assist.review.checks.evidence import locate, quote_of
+from assist.review.checks.evidence import WESTERN_DATE, locate, quote_of
 from assist.review.checks.reading import reading_view
 from assist.review.types import Element, ReadDocument
 
@@ -68,7 +68,10 @@ _RELATION = re.compile(rf"关系\s*[:|]\s*\|?\s*[{_CJK}]|(?<!委托)(?<!代理)(
 # A relationship stated as a contract: "受托人系委托人聘请的债务协商顾问", "中心系本人签约的法律服务机构" (not a lawyer,
 # for whom no relationship is needed).
 _RELATION_STATED = re.compile(rf"(?:系|是)(?:委托人|授权人|本人|我)的?(?:聘请|雇请|签约|委托|找|请)的(?![^。\n,]{{0,10}}律师)"
-                              rf"[{_CJK}]{{2,12}}")
+                              rf"[{_CJK}]{{2,12}}"
+                              # "受托人系本村村民委员会人民调解员", "冯家强是我们镇司法所的人民调解员": a public role here
+                              r"|(?:系|是)(?:本|我们?|我的?|委托人(?:所在)?的?)[^。\n,;]{0,14}?(?:人民调解员|调解委员会委员|"
+                              r"司法所工作人员|司法所干部|村干部|村委会主任|村支书|社区工作人员|网格员|社工)")
 # People the lender is told not to contact ("不得再直接联系委托人本人及其家属、同事"): not the agent's relationship.
 _NOT_CONTACT = re.compile(r"(?:不得|不要|别|请勿|勿|禁止|停止|不准|严禁)[^。\n;]{0,8}?(?:联系|骚扰|打扰|打给|打电话|致电|找)[^。\n;]*$")
 _AGENT_PROSE = re.compile(rf"(?<![受已])(?:(?:委托|授权)(?![人方书])|让|(?<![我名])叫|交由|由)了?[^。\n;]{{0,24}}?(?:身份证|先生|"
@@ -79,6 +82,9 @@ _AGENT_KIN = re.compile(rf"(?:{_KIN})[{_CJK}]{{2,4}}\s*\(?\s*(?:[他她]的?\s*)
 _AGENT_NAMED = re.compile(rf"(?<![受已])(?:委托|授权)(?![人方书])\s*(?![{_NOT_A_NAME}我你他她])[{_CJK}]{{2,4}}\s*[(,]"
                           rf"|(?<![受已])(?:委托|授权)(?![人方书])\s*(?![{_NOT_A_NAME}我你他她])[{_CJK}]{{2,3}}?"
                           r"(?=帮我|替我|代我|代为|代表我|全权|去|来)")
+# "司法所的人民调解员冯家强会联系你们，帮我…": a public role, the name, then what the person does
+_AGENT_ROLE_NAMED = re.compile(rf"(?:人民调解员|调解员|社工|网格员|工作人员)\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}"
+                               r"(?=\s*(?:会|来|将|负责)?\s*(?:帮我|替我|代我|代表我|联系你们|跟你们|和你们|与贵))")
 # "这信是俺闺女孙小燕写的": the writer's relative named, when nothing else names the agent
 _AGENT_KIN_NAMED = re.compile(rf"(?:我|俺|本人)的?(?:大|二|三|四|小|老)?(?:{_KIN})\s*(?:叫)?\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}"
                               rf"(?![{_CJK}]{{0,3}}(?:去世|病故|已故|过世))")
@@ -113,7 +119,7 @@ _TERM_DURATION = re.compile(rf"{_DURATION}\s*(?:内)?\s*(?:有效|有用|为限)
 _TERM_PERIOD = re.compile(r"(?:这个|本|下个|这|今)(?:月|季度|星期|礼拜|周|年)(?:内|底前|底之前|之内|年底前|底)"
                           r"|(?:^|\s)(?:就|先|只)这(?:一)?段(?:时间|日子)")
 _TERM_TAIL = re.compile(rf"(?<=\s)(?:管)?{_DURATION}(?:内)?(?:有效|有用)?\s*$", re.M)
-_SIGN_MARK = re.compile(r"签字|签名|签章|盖章|公章|手印|捺印|按印|指印|\(章\)|签\s*[:)]|亲笔")
+_SIGN_MARK = re.compile(r"签字|签名|签章|盖章|公章|手印|捺印|按印|指印|\(章\)|\(签署\)|签\s*[:)]|亲笔")
 _SIGN_ROLE = re.compile(r"(?:委托人|授权人|本人|申请人|甲方|承诺人)[^。\n]{0,6}(?:签字|签名|签章|盖章|手印|捺印)")
 # A lawyer's 执业证号 however it is labelled and written: "执业证号：…", "执业证书编号…", "（证号：…）" after a lawyer's
 # name, the number on the label's line or the next, in ASCII or full-width digits, in one run or in groups split by
@@ -162,11 +168,11 @@ def find_licence(text: str, start: int = 0, end: int | None = None) -> Licence |
 _CN = "〇零○O一二三四五六七八九十"
 _DATE = re.compile(rf"(?:\d{{4}}|\d{{2}}(?=年))\s*(?:年\s*|[-./])\d{{1,2}}\s*(?:月\s*|[-./])\d{{1,2}}\s*[日号]?"
                    rf"|(?:[{_CN}]{{4}}|(?<![{_CN}])[一二][{_CN}])\s*年\s*[{_CN}]{{1,3}}\s*月\s*[{_CN}]{{1,3}}\s*[日号]"
-                   rf"|\d{{4}}\s*年\s*\d{{1,2}}\s*月")
+                   rf"|\d{{4}}\s*年\s*\d{{1,2}}\s*月|{WESTERN_DATE.pattern}", re.IGNORECASE)
 # Short forms a phone-typed letter ends with: "25.3.8", "25/3/8", "3月8号". Taken only as a line of their own at
 # the foot (with a name or 签名 beside them), never inside a sentence.
 _SHORT_DATE = re.compile(r"(?<![\d.])\d{2}[./]\d{1,2}[./]\d{1,2}(?![\d.])|(?<![\d年])\d{1,2}\s*月\s*\d{1,2}\s*[日号]")
-_DATE_LABEL = re.compile(r"日期|签署日期|落款")
+_DATE_LABEL = re.compile(r"日期|签署日期|落款|date", re.IGNORECASE)
 _TERM_WORDS = re.compile(r"至|到|期限|有效|起|止|借|贷|生")
 
 
@@ -202,7 +208,8 @@ def _signature(folded: str) -> tuple[int, int] | None:
         m = _SIGN_ROLE.search(ln)
         if m is None:
             m = _SIGN_MARK.search(ln)
-            if m is None or len(ln.strip()) > 30 or "签署" in ln[max(0, m.start() - 1):m.end() + 1]:
+            if m is None or len(ln.strip()) > 30 or ("签署" in ln[max(0, m.start() - 1):m.end() + 1]
+                                                     and "(签署)" not in ln):
                 continue
         return start + m.start(), start + m.end()
     return None
@@ -309,7 +316,8 @@ def _relationship(folded: str) -> tuple[int, int] | None:
 
 
 def _agent(folded: str) -> tuple[int, int] | None:
-    return _span(_first((_AGENT_LABEL, _AGENT_PROSE, _AGENT_KIN, _AGENT_NAMED), folded) or _AGENT_KIN_NAMED.search(folded))
+    return _span(_first((_AGENT_LABEL, _AGENT_PROSE, _AGENT_KIN, _AGENT_NAMED, _AGENT_ROLE_NAMED), folded)
+                 or _AGENT_KIN_NAMED.search(folded))
 
 
 def _licence_span(folded: str) -> tuple[int, int] | None:

@@ -14,12 +14,15 @@ from assist.review.types import ReadDocument
 # 係 is "is" in Cantonese ("我係陳大文", "佢係我個仔") but the traditional form of 系 in 關係/聯係/體係: read as 是 unless a
 # word it belongs to is around it. Done before the conversion to simplified, which would make it 系 either way.
 _HAI = re.compile(r"(?<![關关联聯體体派世維维幹干直旁嫡星譜谱])係(?![數数統统列])")
+# 係 typed as 系 in simplified ("我系梁伟文"), and 呢 as "this" before a measure word ("呢件事", "呢个"): read as 是, 这.
+_HAI_SIMPLIFIED = re.compile(r"(?<=[我你他她佢])系(?![统列数])")
+_NI = re.compile(r"呢(?=[个件份张次笔位度啲些])")
 # Cantonese words of two characters or more, each with a Mandarin word of the same length (after simplification).
 _PHRASES = (("唔该", "麻烦"), ("唔使", "不用"), ("唔好", "不要"), ("点样", "怎样"), ("乜嘢", "什么"), ("咩嘢", "什么"),
             ("边个", "哪个"), ("而家", "现在"), ("琴日", "昨天"), ("寻日", "昨天"), ("听日", "明天"), ("搞掂", "办好"),
             ("搞定", "办好"), ("老豆", "父亲"), ("老窦", "父亲"), ("阿妈", "母亲"), ("阿爸", "父亲"), ("家姐", "姐姐"),
             ("细佬", "弟弟"), ("细妹", "妹妹"), ("阿哥", "哥哥"), ("屋企", "家里"), ("同埋", "以及"), ("帮手", "帮忙"),
-            ("钱银", "钱款"), ("冇钱", "没钱"), ("知道晒", "都知道"), ("傾偈", "聊天"), ("倾偈", "聊天"))
+            ("钱银", "钱款"), ("依家", "现在"), ("交畀", "交给"), ("冇钱", "没钱"), ("知道晒", "都知道"), ("傾偈", "聊天"), ("倾偈", "聊天"))
 # "我個仔" (my son), "我嘅女" (my daughter): 個仔/個女 after a possessive, not 女人/女士/女仔.
 _KIN = re.compile(r"(?<=[我佢他她你])(?:个|嘅|的)(?:仔|女)(?![人士仔性子生孩])")
 _CHARS = str.maketrans({"佢": "他", "哋": "们", "嘅": "的", "唔": "不", "畀": "给", "俾": "给", "咗": "了", "冇": "没",
@@ -35,6 +38,7 @@ def reading_text(text: str) -> str:
     if text.isascii():
         return text
     text = simplify_aligned(_HAI.sub("是", text))
+    text = _NI.sub("这", _HAI_SIMPLIFIED.sub("是", text))
     for word, mandarin in _PHRASES:
         if word in text:
             text = text.replace(word, mandarin)
