@@ -38,6 +38,7 @@ _EMPLOYER = re.compile(r"(?:系|是|为)(?:本|我|该|所在)?(?:公司|厂|单
 # A public legal-aid centre of a city, district or county (not a company calling itself 法律援助服务中心): its lawyers
 # (公职律师) act through it as others act through a firm.
 _LEGAL_AID = re.compile(r"(?:省|市|区|县|州|旗|盟)法律援助(?:中心|处|站)(?!有限|服务)")
+_LEGAL_WORKER = re.compile(r"法律服务工作者|法律服务所")
 _LENDER = re.compile(r"银行|消费金融|小额贷款|小贷|信用卡中心|融资担保|信托")
 _COUNTERPARTY = re.compile(r"[在向与和对于]$")
 _ENTRUST = re.compile(r"委托|受托|代理|授权|代为")
@@ -115,7 +116,7 @@ def _block(doc: ReadDocument, label: re.Pattern[str]) -> tuple[int, int] | None:
 
 def _org_name(raw: str) -> str:
     """An organisation name without the words the name pattern swallowed in front of it (现委托…, 受托人…)."""
-    return re.split(r"委托|受托人|受托单位|受托方|代理人|授权|本人|现由|交由|经由|指派", raw)[-1] or raw
+    return re.split(r"委托|受托人|受托单位|受托方|代理人|授权|本人|现由|交由|经由|指派|已与|已和|已同|已跟", raw)[-1] or raw
 
 
 def _sentence(text: str, pos: int) -> str:
@@ -124,7 +125,9 @@ def _sentence(text: str, pos: int) -> str:
 
 
 # An organisation saying it acts for the borrower: "我中心已接受…的委托，代为处理其…债务", "由我司全权代理".
-_ACTING = re.compile(r"接受[^。\n]{0,30}委托|受[^。\n]{0,20}委托|代为处理|全权代理|委托服务|代办|对接"
+# "已与鼎和调解服务中心签订调解服务协议": a service contract with the organisation
+_SIGNED_WITH = re.compile(r"[^。\n]{0,4}签(?:订|署|了)[^。\n]{0,10}(?:服务|调解|委托|代理|协商)(?:协议|合同)")
+_ACTING = re.compile(r"接受[^。\n]{0,30}委托|受[^。\n]{0,20}委托|代为处理|全权代理|全权处理|委托服务|代办|对接|由该(?:中心|公司|机构)"
                      # the organisation in its own voice: "全权委托我中心处理", "还款方案请与我中心协商", "由本机构统一处理"
                      r"|委托(?:我|本)(?:中心|机构|司|公司|单位)|(?:与|和|同|联系|找)(?:我|本)(?:中心|机构|司|单位)"
                      r"|(?:我|本)(?:中心|机构|司|单位)[^。\n]{0,6}(?:受理|代理|代表|负责处理|统一处理|全权)")
@@ -149,8 +152,9 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
     for m in _ORG.finditer(text):
         name = _org_name(m.group(0))
         start = m.end() - len(name)
-        if skip[0] <= start < skip[1] or _LENDER.search(name) or _COUNTERPARTY.search(text[max(0, start - 2):start]) \
-                or name in seen or _ADDRESSEE.search(name):
+        counterparty = _COUNTERPARTY.search(text[max(0, start - 2):start]) is not None \
+            and not _SIGNED_WITH.match(text, m.end())  # "已与X调解服务中心签订服务协议" is the agent, not the lender
+        if skip[0] <= start < skip[1] or _LENDER.search(name) or counterparty or name in seen or _ADDRESSEE.search(name):
             continue  # the borrower's own line, or the lender the letter is addressed to
         seen.add(name)
         if _PUBLIC_BODY.search(name) and not _NOT_PUBLIC.search(name):
@@ -170,8 +174,11 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
                                f"受托人所在律所：{name}。请查询律所公开的总机电话回拨核实承办律师，勿只用信上留的手机号。",
                                start, m.end()))
         elif "法律服务所" in name:
-            out.append(finding(doc, "auth.legal_service_office", "warn", f"受托单位为{name}（基层法律服务所，不是律所）："
-                               "请核实法律服务工作者执业证，并经其公开电话回拨。", start, m.end()))
+            # assigned by a public legal-aid centre, a 基层法律服务工作者 is lawful help: a note, not a warning
+            aided = _LEGAL_AID.search(text) is not None
+            out.append(finding(doc, "auth.legal_service_office", "info" if aided else "warn",
+                               f"受托单位为{name}（基层法律服务所，不是律所）：请核实法律服务工作者执业证，并经其公开电话回拨。"
+                               + ("法律援助中心指派的，可向该中心核实指派。" if aided else ""), start, m.end()))
         elif (in_trustee or _ENTRUST.search(sentence)) and not _SUSPECT_ORG.search(name) and _EMPLOYER.search(text):
             out.append(finding(doc, "auth.trustee_employer", "info", f"受托方是委托人所在单位（{name}）：请经该单位公开的"
                                "电话核实经办人身份，并直接联系借款人本人确认。", start, m.end()))
@@ -266,6 +273,9 @@ def _licence_findings(doc: ReadDocument, trustee_text: str, a0: int, has_firm: b
     lawyer = _LAWYER.search(trustee_text)
     lic = find_licence(doc.text, a0, a0 + len(trustee_text)) or find_licence(doc.text)
     if lawyer is None and lic is None:
+        return out
+    if lawyer is None and _LEGAL_WORKER.search(doc.text):
+        # a 基层法律服务工作者's 执业证 is numbered by other rules than a lawyer's: nothing to say about its shape
         return out
     if lic is None or not lic.number:
         if lawyer is None:  # an empty 执业证号 field in a letter that names no lawyer: nothing claimed
