@@ -120,7 +120,7 @@ def simplify_aligned(text: str) -> str:
     conv = _hk2s()
     if conv is None or text.isascii():
         return text
-    out = conv.convert(text)
+    out: str = conv.convert(text)
     if len(out) == len(text):
         return out
     parts = []

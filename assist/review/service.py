@@ -15,8 +15,8 @@ from assist.errors import DocumentError, StoreUnavailable
 from assist.ports import NearDuplicateIndex, OcrEngine, OfficeReader, ReviewStore, Sketcher
 from assist.review.checks import run_checks
 from assist.review.checks.elements import find_elements
-from assist.review.checks.reading import reading_text
 from assist.review.checks.evidence import dates, finding
+from assist.review.checks.reading import reading_text
 from assist.review.masking import MaskedText, mask_name
 from assist.review.policy import ReviewPolicy
 from assist.review.reader import read_document

@@ -74,9 +74,8 @@ def western_date(m: re.Match[str]) -> tuple[int, int, int]:
         a, b = int(m.group("a")), int(m.group("b"))
         day, month = (b, a) if b > 12 >= a else (a, b)
         return int(m.group("y")), month, day
-    name, day, year = (m.group("m1"), m.group("d1"), m.group("y1")) if m.group("m1") else \
-        (m.group("m2"), m.group("d2"), m.group("y2"))
-    return int(year), _MONTHS.index(name[:3].lower()) + 1, int(day)
+    k = "1" if m.group("m1") else "2"
+    return int(m.group("y" + k)), _MONTHS.index(m.group("m" + k)[:3].lower()) + 1, int(m.group("d" + k))
 
 
 def dates(text: str) -> list[tuple[dt.date, int, int]]:
