@@ -49,7 +49,10 @@ _MANDATE = re.compile(rf"(?<![受已])(?:委托|授权|让|叫|请)(?!了)\s*(?:
                       # "这事全交给他了" (the person named on the next line): only a matter (事), never money handed over
                       r"|(?:这|此|这个|那个)?(?:事|事情|事儿)(?:情)?(?:就|全|都|全都)?(?:交给|交由|托付给|托给)了?(?:他|她)(?!们)"
                       rf"|(?<![别不])(?:以后|今后|往后|有事|有什么事)[^。\n;；别不]{{0,6}}?(?:找|问|联系|打给|跟)(?:我的?|俺)(?:{_KIN_WORD})"
-                      rf"|(?:由|都由|让)(?:我的?|俺)(?:{_KIN_WORD})[^。\n;；]{{0,8}}?(?:跟|和|与|同)(?:你们|贵司|贵公司|贵行)")
+                      rf"|(?:由|都由|让)(?:我的?|俺)(?:{_KIN_WORD})[^。\n;；]{{0,8}}?(?:跟|和|与|同)(?:你们|贵司|贵公司|贵行)"
+                      # "现在由我女儿周嘉欣代我处理信用卡的还款"
+                      rf"|(?:由|交由|都由)(?:我的?|俺)(?:{_KIN_WORD})[\u4e00-\u9fa5]{{0,4}}?(?:代我|替我|代为|代表我)"
+                      r"(?:办理|处理|办|谈|协商|申请|还)")
 _PAST = re.compile(r"之前|以前|当时|上次|曾经|那时|去年")
 # Titles that say the paper is something else: a list, a receipt, a promise, a notice, a plan, a firm's cover letter.
 _OTHER_TITLE = re.compile(r"(清单|收条|收到条|收据|承诺书|承诺|保证书|确认单|声明|还款计划|计划说明|通知|所函|介绍信|回执|"
@@ -79,6 +82,7 @@ _ASK = re.compile(r"(?:请|恳请|敬请|望|希望|要求|请求|申请|盼)(?:
 _ADDRESS = re.compile(r"^(致|尊敬的|您好|你好|你们好|给.{2,16}$|.{2,20}(公司|银行|中心|客服|负责人|领导)[:：])"
                       r"|^.{2,20}(?:你好|您好|你们好)$")  # "鑫诚消费金融 客服你好"
 TITLE_MAX = 20
+_BRACKETED = re.compile(r"[(（][^()（）\n]{1,40}[)）]")
 _LONG_TITLE = re.compile(r"^关于.{2,34}(?:书|函|通知|公告|须知|说明)$")
 
 
@@ -99,7 +103,10 @@ def classify(doc: ReadDocument) -> DocKind:
         first = lines[0].split()[0] if lines and len(lines[0]) <= TITLE_MAX else ""
         title = first if _OTHER_TITLE.search(first) else title
     title = re.sub(r"[(（][^()（）]*[)）]$", "", title)  # "客户须知（请务必看完）"
+    # an ID number or a note in brackets between a person and what they do ("由我女儿周嘉欣（身份证号…）代我处理…") does
+    # not part them: classification reads the text without such brackets
     text = fold_speech(doc.text)
+    bare = _BRACKETED.sub("", text)
     score = {"authorisation": 0, "certificate": 0, "complaint": 0, "other": 0}
     if _AUTH_TITLE.search(title):
         score["authorisation"] += 3
@@ -107,9 +114,9 @@ def classify(doc: ReadDocument) -> DocKind:
         score["authorisation"] += 2 if _COMPLAINT_TITLE.search(title) else 3
     if _ENTRUST_ID.search(text):
         score["authorisation"] += 2
-    if _STANDS_IN.search(text):
+    if _STANDS_IN.search(text) or _STANDS_IN.search(bare):
         score["authorisation"] += 2
-    if any(not _PAST.search(text, max(0, m.start() - 12), m.start()) for m in _MANDATE.finditer(text)):
+    if any(not _PAST.search(t, max(0, m.start() - 12), m.start()) for t in (text, bare) for m in _MANDATE.finditer(t)):
         score["authorisation"] += 4  # the letter's act: at least a complaint's address and body together
     if _OTHER_TITLE.search(title) and not _COMPLAINT_TITLE.search(title) or _NOTICE_TITLE.search(title) \
             or any(_OWN_CUSTOMERS.search(re.sub(r"\s+", "", ln)) for ln in lines[:3]):

@@ -37,7 +37,7 @@ _EMPLOYER = re.compile(r"(?:系|是|为)(?:本|我|该|所在)?(?:公司|厂|单
                        r"(?:本|我)(?:公司|厂|单位)(?:职工|员工)|所在单位")
 # A public legal-aid centre of a city, district or county (not a company calling itself 法律援助服务中心): its lawyers
 # (公职律师) act through it as others act through a firm.
-_LEGAL_AID = re.compile(r"(?:省|市|区|县|州|旗|盟)法律援助(?:中心|处|站)(?!有限|服务)")
+_LEGAL_AID = re.compile(r"(?:省|市|区|县|州|旗|盟)法律援助(?:中心|处|站)(?!有限|服务)|法律援助署")
 _LEGAL_WORKER = re.compile(r"法律服务工作者|法律服务所")
 _LENDER = re.compile(r"银行|消费金融|小额贷款|小贷|信用卡中心|融资担保|信托")
 _COUNTERPARTY = re.compile(r"[在向与和对于]$")
@@ -125,12 +125,13 @@ def _sentence(text: str, pos: int) -> str:
 
 
 # An organisation saying it acts for the borrower: "我中心已接受…的委托，代为处理其…债务", "由我司全权代理".
+# An organisation naming itself: 我中心, 本机构, 本调解室
+_OWN = r"(?:我|本)(?:调解)?(?:中心|机构|司|公司|单位|室|委员会|工作室)"
 # "已与鼎和调解服务中心签订调解服务协议": a service contract with the organisation
 _SIGNED_WITH = re.compile(r"[^。\n]{0,4}签(?:订|署|了)[^。\n]{0,10}(?:服务|调解|委托|代理|协商)(?:协议|合同)")
 _ACTING = re.compile(r"接受[^。\n]{0,30}委托|受[^。\n]{0,20}委托|代为处理|全权代理|全权处理|委托服务|代办|对接|由该(?:中心|公司|机构)"
                      # the organisation in its own voice: "全权委托我中心处理", "还款方案请与我中心协商", "由本机构统一处理"
-                     r"|委托(?:我|本)(?:中心|机构|司|公司|单位)|(?:与|和|同|联系|找)(?:我|本)(?:中心|机构|司|单位)"
-                     r"|(?:我|本)(?:中心|机构|司|单位)[^。\n]{0,6}(?:受理|代理|代表|负责处理|统一处理|全权)")
+                     rf"|委托{_OWN}|(?:与|和|同|联系|找){_OWN}|{_OWN}[^。\n]{{0,6}}(?:受理|代理|代表|负责处理|统一处理|全权)")
 
 
 def check_agency(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:

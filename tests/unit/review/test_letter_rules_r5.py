@@ -80,6 +80,8 @@ POSING = [
     "香港華信金融調解中心\n2026年12月8日\n",
     "致各金融机构：\n本人邱家乐已与鼎和消费者权益调解服务中心签订调解服务协议，由该中心全权处理本人所有欠款。请停止催收，一切事宜与该中心联系。\n"
     "邱家乐\n2026/12/08\n",
+    "停止催收告知函\n致：汇通消费金融有限公司\n借款人何美芳与贵司借款纠纷一案，已由本调解室受理。调解期间贵司应停止催收，有关事宜请与本调解室"
+    "联系。\n南粤消费者权益保护调解室\n2026年12月4日\n",
     "调解委托书\n委托人：张伟强\n受托单位：深圳市恒安调解服务中心\n首席调解员：刘国辉\n委托事项：代本人与各机构协商停息挂账\n"
     "委托期限：一年\n委托人（签字）：\n2026年12月5日\n",
 ]
@@ -107,3 +109,12 @@ def test_public_mediators_and_legal_aid_are_lawful(text, policy):
     kind, found = run_checks(doc(text), policy)
     assert kind in ("authorisation", "complaint")
     assert all(f.severity == "info" for f in found), [(f.check, f.severity) for f in found]
+
+
+def test_a_cantonese_hand_over_with_the_agents_id_in_brackets_is_a_complete_authorisation(policy):
+    text = ("致：安信銀行信用卡中心\n本人周永康，身份證號碼４４０１０４１９６５０８０８１２１５。我中咗風，行動唔方便，而家由我嘅女周嘉欣"
+            "（身份證號碼４４０１０４１９９００２０２１２２８）代我處理張信用卡嘅還款同分期申請，佢可以代我簽名。\n"
+            "有效期至２０２７年６月３０日。\n委託人：周永康（打手指模）\n日期：5/12/2026\n")
+    kind, found = run_checks(doc(text), policy)
+    assert kind == "authorisation" and all(f.severity == "info" for f in found)
+    assert all(v for k, v in elements(text).items() if k != "licence")
