@@ -27,6 +27,15 @@ def looks_binary(data: bytes) -> bool:
     return controls / len(head) > 0.05
 
 
+def _plain_share(text: str) -> float:
+    """Share of the non-space characters that letters are written in: ASCII, CJK ideographs, CJK and full-width
+    punctuation."""
+    chars = [c for c in text if not c.isspace()]
+    plain = sum(c.isascii() or "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef"
+                or c in "“”‘’…—·" for c in chars)
+    return plain / len(chars) if chars else 1.0
+
+
 def decode_bytes(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
     """Return (text, encoding). Tries BOMs, strict UTF-8, strict GB18030 (covers GBK/GB2312), then detection."""
     for bom, enc in _BOMS:
@@ -39,9 +48,21 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("gb18030"), "gb18030"
+        text = data.decode("gb18030")
     except UnicodeDecodeError:
         pass
+    else:
+        # Big5 (traditional characters saved on a Hong Kong or Taiwan machine) also decodes as GB18030, into kana,
+        # Greek and symbols: when that is what came out and Big5 reads it cleanly, it was Big5.
+        if _plain_share(text) < 0.9:
+            try:
+                big5 = data.decode("big5hkscs")
+            except UnicodeDecodeError:
+                pass
+            else:
+                if _plain_share(big5) > _plain_share(text):
+                    return big5, "big5hkscs"
+        return text, "gb18030"
     from charset_normalizer import from_bytes  # lazy: only for unusual files
 
     best = from_bytes(data).best()
@@ -81,6 +102,33 @@ def normalize_aligned(text: str) -> str:
     lower case: matches found in the result can be quoted from ``text`` at the same offsets."""
     norm = normalize(text, simplify=True)
     return norm if len(norm) == len(text) else text.lower()
+
+
+@lru_cache(maxsize=1)
+def _hk2s():  # type: ignore[no-untyped-def]
+    try:
+        import opencc
+    except ImportError:  # pragma: no cover - opencc is a dependency
+        return None
+    return opencc.OpenCC("hk2s")
+
+
+def simplify_aligned(text: str) -> str:
+    """``text`` with traditional characters (Hong Kong and Taiwan variants too: 衞, 粧) converted to simplified and
+    every offset kept: converted whole when the conversion keeps the length (it does for CJK text), else line by line,
+    else character by character."""
+    conv = _hk2s()
+    if conv is None or text.isascii():
+        return text
+    out: str = conv.convert(text)
+    if len(out) == len(text):
+        return out
+    parts = []
+    for part in text.split("\n"):
+        line = conv.convert(part)
+        parts.append(line if len(line) == len(part)
+                     else "".join(c if len(c := conv.convert(ch)) == 1 else ch for ch in part))
+    return "\n".join(parts)
 
 
 def text_key(text: str) -> str:

@@ -16,6 +16,7 @@ from assist.ports import NearDuplicateIndex, OcrEngine, OfficeReader, ReviewStor
 from assist.review.checks import run_checks
 from assist.review.checks.elements import find_elements
 from assist.review.checks.evidence import dates, finding
+from assist.review.checks.reading import reading_text
 from assist.review.masking import MaskedText, mask_name
 from assist.review.policy import ReviewPolicy
 from assist.review.reader import read_document
@@ -106,7 +107,7 @@ class ReviewService:
         masked = MaskedText(doc.text)
         fp = fingerprint(masked.text)
         sketch = self.sketcher.sketch(fp.shingles)
-        found = dates(doc.text)
+        found = dates(reading_text(doc.text))
         doc_date = found[-1][0].isoformat() if found else None  # the signature date closes a letter
         try:
             index = self._near_copies()

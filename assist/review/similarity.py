@@ -3,7 +3,8 @@ index (the Sketcher port) to find candidates fast, then exact Jaccard and contai
 a link.
 
 Normalisation drops what an agency changes between copies or what OCR garbles most: whitespace, punctuation and
-symbols are removed, letters are folded (NFKC, lower case) and every run of digits becomes one '#', so amounts,
+symbols are removed, letters are folded (NFKC, lower case, traditional characters made simplified, so a template
+copied in 繁體 still matches) and every run of digits becomes one '#', so amounts,
 dates and account numbers do not make two copies of one template look different.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from assist.core.text import simplify_aligned
 from assist.review.types import Link, SharedPassage
 
 SHINGLE = 3
@@ -47,7 +49,7 @@ def matching_form(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
     """The matching form of ``text`` and, for each of its characters, the (start, end) it covers in ``text``."""
     out: list[str] = []
     spans: list[tuple[int, int]] = []
-    for i, ch in enumerate(text):
+    for i, ch in enumerate(simplify_aligned(text)):
         folded = unicodedata.normalize("NFKC", ch).lower()
         if len(folded) != 1:
             folded = ch.lower()

@@ -7,11 +7,14 @@ signal explains a finding) and the rule matcher come in as a ReviewPolicy. Every
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from assist.review.checks.authorisation import check_agency, check_authorisation
 from assist.review.checks.certificate import check_certificate
 from assist.review.checks.complaint import check_complaint
 from assist.review.checks.elements import fold_speech
+from assist.review.checks.evidence import quote_of
+from assist.review.checks.reading import reading_view
 from assist.review.policy import ReviewPolicy
 from assist.review.types import SEVERITY_ORDER, DocKind, Finding, ReadDocument
 
@@ -19,13 +22,13 @@ from assist.review.types import SEVERITY_ORDER, DocKind, Finding, ReadDocument
 _AUTH_TITLE = re.compile(r"授权委托书|委托书|授权书|委托代理|债务委托|委托服务协议|委托说明|委托事宜|^委托$|^特此委托$")
 # "I entrust X to act for me", however phrased: the statement that makes a letter an authorisation even untitled.
 _ENTRUST = re.compile(r"(?<![受已])(?:(?:委托|授权)(?![人方书])"
-                      r"|(?:让|(?<![我俺])叫)(?!我(?![的儿女老爱丈妻媳侄外哥弟姐妹兄闺婆男妈爸娘爹孩孙家对])))了?"
+                      r"|(?:让|(?<![我俺个位家名])叫(?!什么|啥|做|作))(?!我(?![的儿女老爱丈妻媳侄外哥弟姐妹兄闺婆男妈爸娘爹孩孙家对])))了?"
                       r"[^。\n;；]{0,30}?(?:代为|代我|代本人|代表|替我|帮我|全权|代理|代办)"
                       r"|(?<![受已])(?:委托|授权)[^。\n；]{0,30}(?:办理|处理)[^。\n；]{0,20}(?:事宜|事情|手续|事项|的事)")
 # ... naming the agent with an ID number: "现授权欧文斌（身份证号…）"
 _ENTRUST_ID = re.compile(r"(?<![受已])(?:委托|授权)(?![人方书])[^。\n；]{0,12}身份证")
 # "我老婆覃丽萍替我办还款分期这些事…要签字的她签": a relative doing the borrower's business for them, no verb of entrusting.
-_KIN_WORD = (r"老婆|老公|爱人|妻子|丈夫|媳妇|儿子|女儿|闺女|父亲|母亲|哥哥|姐姐|弟弟|妹妹|侄子|外甥|老伴|孙子|孙女|妈妈|爸爸|"
+_KIN_WORD = (r"老婆|老公|爱人|妻子|丈夫|太太|媳妇|儿子|女儿|闺女|父亲|母亲|哥哥|姐姐|弟弟|妹妹|侄子|外甥|老伴|孙子|孙女|妈妈|爸爸|"
              r"(?<=[我俺])(?:妈|爸|娘|爹|对象|孩子)")
 _STANDS_IN = re.compile(rf"(?:{_KIN_WORD})[\u4e00-\u9fa5]{{0,4}}(?:替我|代我|帮我)(?:去|来)?"
                         r"(?:(?:跟|和|与|同|给)(?:你们|您们|贵司|贵公司|贵行|银行|公司|客服)[\u4e00-\u9fa5]{0,3}?)?"
@@ -43,15 +46,22 @@ _NAMED = r"(?:[\u4e00-\u9fa5]{2,3}(?=[\s,，(（]|帮|替|代|去|来|全权))"
 _MANDATE = re.compile(rf"(?<![受已])(?:委托|授权|让|叫|请)(?!了)\s*(?:我的?|俺)?(?:{_KIN_WORD}|{_NAMED})[^。\n;；了过]{{0,8}}?"
                       r"(?:帮我|替我|代我|代为|代表我|全权)"
                       rf"|(?:事|事情|事儿|账|款|钱)[^。\n;；]{{0,4}}?(?:交给|交由|托付给|托给|全交给)了?\s*(?:我的?|俺)?(?:{_KIN_WORD})"
+                      # "这事全交给他了" (the person named on the next line): only a matter (事), never money handed over
+                      r"|(?:这|此|这个|那个)?(?:事|事情|事儿)(?:情)?(?:就|全|都|全都)?(?:交给|交由|托付给|托给)了?(?:他|她)(?!们)"
                       rf"|(?<![别不])(?:以后|今后|往后|有事|有什么事)[^。\n;；别不]{{0,6}}?(?:找|问|联系|打给|跟)(?:我的?|俺)(?:{_KIN_WORD})"
-                      rf"|(?:由|都由|让)(?:我的?|俺)(?:{_KIN_WORD})[^。\n;；]{{0,8}}?(?:跟|和|与|同)(?:你们|贵司|贵公司|贵行)")
+                      rf"|(?:由|都由|让)(?:我的?|俺)(?:{_KIN_WORD})[^。\n;；]{{0,8}}?(?:跟|和|与|同)(?:你们|贵司|贵公司|贵行)"
+                      # "现在由我女儿周嘉欣代我处理信用卡的还款"
+                      rf"|(?:由|交由|都由)(?:我的?|俺)(?:{_KIN_WORD})[\u4e00-\u9fa5]{{0,4}}?(?:代我|替我|代为|代表我)"
+                      r"(?:办理|处理|办|谈|协商|申请|还)")
 _PAST = re.compile(r"之前|以前|当时|上次|曾经|那时|去年")
 # Titles that say the paper is something else: a list, a receipt, a promise, a notice, a plan, a firm's cover letter.
-_OTHER_TITLE = re.compile(r"(清单|收条|收到条|收据|承诺书|保证书|确认单|声明|还款计划|计划说明|通知|所函|介绍信|回执)$")
+_OTHER_TITLE = re.compile(r"(清单|收条|收到条|收据|承诺书|承诺|保证书|确认单|声明|还款计划|计划说明|通知|所函|介绍信|回执|"
+                          r"(?<!委托)(?<!服务)协议书?)$")  # a 还款协议 or 调解协议书, not a 委托服务协议
 # A notice to its readers ("协商客户须知"): other even when it names what a complaint would ask for.
-_NOTICE_TITLE = re.compile(r"(须知|注意事项|温馨提示|公告)$")
+_NOTICE_TITLE = re.compile(r"(须知|注意事项|温馨提示|公告|告(?:客户|会员|学员|委托人)书)$")
 # A notice an agency sends its own customers ("各位客户请注意：…"), however untitled: it asks its readers, not a lender.
-_OWN_CUSTOMERS = re.compile(r"^(?:致|告)?(?:各位|亲爱的|全体|广大)(?:委托|签约|服务|协商|尊敬的)?(?:客户|学员|会员|家人|伙伴|委托人|老铁)|^家人们")
+_OWN_CUSTOMERS = re.compile(r"^(?:致|告)?(?:各位|亲爱的|全体|广大)(?:委托|签约|服务|协商|尊敬的)?(?:客户|学员|会员|家人|伙伴|委托人|老铁)"
+                            r"|^家人们|^尊敬的(?:各位)?(?:委托|签约)?(?:客户|学员|会员|委托人)[:,]?$")
 # A first line that only names the issuing body (a hospital, a residents' committee, an employer) above the title.
 _ISSUER_LINE = re.compile(r"^[\u4e00-\u9fa5()（）]{2,30}(?:医院|卫生院|诊所|卫生服务中心|委员会|居委会|村委会|办事处|人民政府|"
                           r"派出所|公司|学校|学院|大学|中心|局|所|社区|村)$")
@@ -60,7 +70,7 @@ _CERT_TITLE = re.compile(r"证明|诊断书|病历|出院记录|出院小结|低
 _CERT_BODY = re.compile(r"兹证明|特此证明|兹有|经(我|本)(委|村|社区|院|单位|公司)?核实|情况属实")
 _COMPLAINT_TITLE = re.compile(r"投诉|申诉|协商|申请|诉求|情况说明|反映|异议|疑问|建议|律师函|^致|的函$|一封信")
 _COMPLAINT_BODY = (re.compile(r"借款|贷款|还款|催收|催款|逾期|分期|扣款|征信|欠款|利息|罚息|借的钱|借了|欠钱|还钱|还不上|"
-                              r"打电话|账|帐|分\s*[0-9一二两三四五六七八九十几]+\s*期"),
+                              r"打电话|账|帐|分\s*[0-9一二两三四五六七八九十几]+\s*期|扣了|多扣|扣钱|扣费|信用卡|退钱|退款"),
                    re.compile(r"投诉|反映|要求|诉求|申请|请求|希望|麻烦|请问|想问|咨询|请|能不能|可不可以|能否|求|别再|"
                               r"别|不要|行不行|缓"))
 # A 情况说明 is a complaint only when it asks the reader for something; one that only records what happened ("特此说明，
@@ -69,8 +79,11 @@ _EXPLAIN_TITLE = re.compile(r"^(?:情况)?说明$")
 _ASK = re.compile(r"(?:请|恳请|敬请|望|希望|要求|请求|申请|盼)(?:贵|你们|您|予以|给予|协助|帮助|帮忙|核实|核查|停止|减免|暂停|"
                   r"延期|分期|尽快|考虑|理解|体谅|协商|撤销|更正|答复|回复|处理|别|不要)|能否|能不能|可否|可不可以|麻烦|"
                   r"恳请|为盼|为荷")
-_ADDRESS = re.compile(r"^(致|尊敬的|您好|你好|你们好|给.{2,16}$|.{2,20}(公司|银行|中心|客服|负责人|领导)[:：])")
+_ADDRESS = re.compile(r"^(致|尊敬的|您好|你好|你们好|给.{2,16}$|.{2,20}(公司|银行|中心|客服|负责人|领导)[:：])"
+                      r"|^.{2,20}(?:你好|您好|你们好)$")  # "鑫诚消费金融 客服你好"
 TITLE_MAX = 20
+_BRACKETED = re.compile(r"[(（][^()（）\n]{1,40}[)）]")
+_LONG_TITLE = re.compile(r"^关于.{2,34}(?:书|函|通知|公告|须知|说明)$")
 
 
 def classify(doc: ReadDocument) -> DocKind:
@@ -80,10 +93,20 @@ def classify(doc: ReadDocument) -> DocKind:
     if len(heads) == 2 and _ISSUER_LINE.search(heads[0]) and len(heads[1]) <= TITLE_MAX:
         # "广州市第一人民医院 / 诊断证明书": the title is the second line
         title = heads[1]
+    elif len(heads) == 2 and _ISSUER_LINE.search(heads[0]) and _LONG_TITLE.search(heads[1]):
+        # "融安客户权益服务中心 / 关于2025年下半年服务费收取标准的告客户书": a long title under the issuer
+        title = heads[1]
     else:
         title = heads[0] if heads and len(lines[0]) <= TITLE_MAX else ""
+    if title and not _OTHER_TITLE.search(title):
+        # "我的还款计划 自己看的": a title and a remark after it on the first line
+        first = lines[0].split()[0] if lines and len(lines[0]) <= TITLE_MAX else ""
+        title = first if _OTHER_TITLE.search(first) else title
     title = re.sub(r"[(（][^()（）]*[)）]$", "", title)  # "客户须知（请务必看完）"
+    # an ID number or a note in brackets between a person and what they do ("由我女儿周嘉欣（身份证号…）代我处理…") does
+    # not part them: classification reads the text without such brackets
     text = fold_speech(doc.text)
+    bare = _BRACKETED.sub("", text)
     score = {"authorisation": 0, "certificate": 0, "complaint": 0, "other": 0}
     if _AUTH_TITLE.search(title):
         score["authorisation"] += 3
@@ -91,12 +114,12 @@ def classify(doc: ReadDocument) -> DocKind:
         score["authorisation"] += 2 if _COMPLAINT_TITLE.search(title) else 3
     if _ENTRUST_ID.search(text):
         score["authorisation"] += 2
-    if _STANDS_IN.search(text):
+    if _STANDS_IN.search(text) or _STANDS_IN.search(bare):
         score["authorisation"] += 2
-    if any(not _PAST.search(text, max(0, m.start() - 12), m.start()) for m in _MANDATE.finditer(text)):
+    if any(not _PAST.search(t, max(0, m.start() - 12), m.start()) for t in (text, bare) for m in _MANDATE.finditer(t)):
         score["authorisation"] += 4  # the letter's act: at least a complaint's address and body together
     if _OTHER_TITLE.search(title) and not _COMPLAINT_TITLE.search(title) or _NOTICE_TITLE.search(title) \
-            or any(_OWN_CUSTOMERS.search(re.sub(r"\s+", "", ln)) for ln in lines[:2]):
+            or any(_OWN_CUSTOMERS.search(re.sub(r"\s+", "", ln)) for ln in lines[:3]):
         score["other"] += 5
     if _CERT_TITLE.search(title) and not _AUTH_TITLE.search(title):
         score["certificate"] += 3
@@ -112,16 +135,28 @@ def classify(doc: ReadDocument) -> DocKind:
     return best if score[best] >= 2 else "other"  # type: ignore[return-value]
 
 
+def _as_written(f: Finding, doc: ReadDocument, view: ReadDocument) -> Finding:
+    """``f`` with its quote taken from the letter as written when it was taken from the reading form."""
+    if f.start is None or f.end is None or f.quote != quote_of(view.text, f.start, f.end):
+        return f
+    return replace(f, quote=quote_of(doc.text, f.start, f.end))
+
+
 def run_checks(doc: ReadDocument, policy: ReviewPolicy) -> tuple[DocKind, list[Finding]]:
-    """Classify the document and run the checks for its kind; findings sorted by severity, then position."""
-    kind = classify(doc)
+    """Classify the document and run the checks for its kind; findings sorted by severity, then position. The checks
+    read the letter's reading form (checks.reading: width-folded, simplified, Cantonese made Mandarin); every quote is
+    taken again from the letter as written."""
+    view = reading_view(doc)
+    kind = classify(view)
     if kind == "authorisation":
-        found = check_authorisation(doc, policy)
+        found = check_authorisation(view, policy)
     elif kind == "certificate":
-        found = check_certificate(doc, policy)
+        found = check_certificate(view, policy)
     elif kind == "complaint":
-        found = check_complaint(doc, policy) + check_agency(doc, policy)
+        found = check_complaint(view, policy) + check_agency(view, policy)
     else:
-        found = check_agency(doc, policy)
+        found = check_agency(view, policy)
+    if view.text != doc.text:
+        found = [_as_written(f, doc, view) for f in found]
     found.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.start if f.start is not None else -1, f.check))
     return kind, found

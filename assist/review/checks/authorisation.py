@@ -25,12 +25,20 @@ _LABEL = re.compile(rf"^\s*(?:{_PRINCIPAL.pattern}|{_TRUSTEE.pattern}|{_SCOPE.pa
 _ID_WORD = re.compile(r"身份证|公民身份号码|证件号")
 # A named organisation: up to 30 name characters ending in an organisation word.
 _ORG = re.compile(r"[\u4e00-\u9fa5A-Za-z（）()]{2,30}?(?:有限责任公司|股份有限公司|有限公司|公司|工作室|律师事务所|"
-                  r"法律服务所|事务所|服务中心|咨询中心|团队|法律服务机构|权益服务机构)")
-_SUSPECT_ORG = re.compile(r"法务|债务|咨询|规划|信息|科技|管理|服务|顾问|商务|财务|金融|协商|维权")
+                  r"法律服务所|事务所|服务中心|咨询中心|团队|法律服务机构|权益服务机构|调解中心|调解委员会|调解室|调解院)")
+_SUSPECT_ORG = re.compile(r"法务|债务|咨询|规划|信息|科技|管理|服务|顾问|商务|财务|金融|协商|维权|调解")
+# Public bodies that mediate or give legal aid (人民调解委员会 of a village, township or street, the 司法所, a court, a
+# legal-aid centre): lawful, never a paid agent. A company calling itself a 调解中心 is not one of them.
+_PUBLIC_BODY = re.compile(r"人民调解委员会|司法所|人民法院|村民委员会|居民委员会|村委会|居委会|仲裁委员会|法律援助中心")
+_NOT_PUBLIC = re.compile(r"公司|有限|服务|咨询|科技|信息|顾问|管理")
 # The borrower's own employer or its union acting for a worker: the letter says the borrower works there. Only for a
 # company whose name has none of the consulting words (_SUSPECT_ORG): an agency stays high however it describes itself.
 _EMPLOYER = re.compile(r"(?:系|是|为)(?:本|我|该|所在)?(?:公司|厂|单位|企业|集团)?的?(?:职工|员工|在职)|工会|人力资源|人事部|"
                        r"(?:本|我)(?:公司|厂|单位)(?:职工|员工)|所在单位")
+# A public legal-aid centre of a city, district or county (not a company calling itself 法律援助服务中心): its lawyers
+# (公职律师) act through it as others act through a firm.
+_LEGAL_AID = re.compile(r"(?:省|市|区|县|州|旗|盟)法律援助(?:中心|处|站)(?!有限|服务)|法律援助署")
+_LEGAL_WORKER = re.compile(r"法律服务工作者|法律服务所")
 _LENDER = re.compile(r"银行|消费金融|小额贷款|小贷|信用卡中心|融资担保|信托")
 _COUNTERPARTY = re.compile(r"[在向与和对于]$")
 _ENTRUST = re.compile(r"委托|受托|代理|授权|代为")
@@ -39,7 +47,7 @@ _TITLE = re.compile(r"法务专员|法务主任|法务经理|法务|律师助理
 # Job titles that exist only at debt-negotiation agencies (停息挂账/债务优化 outfits), and such an agency named right
 # before a person ("安心债务优化的李经理"): a person with one, acting as the borrower's agent, is the agency acting.
 _AGENCY_TITLE = re.compile(r"债务规划师|债务优化师|债务协商师|规划师|协商专员|协商顾问|协商师|维权顾问|维权专员|债务顾问|法务顾问|"
-                           r"调解专员|上岸顾问|上岸导师|协商官|首席协商|权益官|权益顾问|权益专员|(?:债务优化|债务协商|债务规划|债务处理|债务管理|债务重组|停息挂账|反催收|"
+                           r"调解专员|首席调解|调解顾问|调解师|上岸顾问|上岸导师|协商官|首席协商|权益官|权益顾问|权益专员|(?:债务优化|债务协商|债务规划|债务处理|债务管理|债务重组|停息挂账|反催收|"
                            r"征信修复|上岸)[\u4e00-\u9fa5]{0,4}?的?[\u4e00-\u9fa5]?(?:经理|老师|专员|顾问|主管|总监|助理)")
 # Province codes (first two digits of the GB/T 2260 region code) that can appear in digits 2-3 of a licence.
 _PROVINCES = {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54,
@@ -108,7 +116,7 @@ def _block(doc: ReadDocument, label: re.Pattern[str]) -> tuple[int, int] | None:
 
 def _org_name(raw: str) -> str:
     """An organisation name without the words the name pattern swallowed in front of it (现委托…, 受托人…)."""
-    return re.split(r"委托|受托人|受托单位|受托方|代理人|授权|本人|现由|交由|经由", raw)[-1] or raw
+    return re.split(r"委托|受托人|受托单位|受托方|代理人|授权|本人|现由|交由|经由|指派|已与|已和|已同|已跟", raw)[-1] or raw
 
 
 def _sentence(text: str, pos: int) -> str:
@@ -117,7 +125,13 @@ def _sentence(text: str, pos: int) -> str:
 
 
 # An organisation saying it acts for the borrower: "我中心已接受…的委托，代为处理其…债务", "由我司全权代理".
-_ACTING = re.compile(r"接受[^。\n]{0,30}委托|受[^。\n]{0,20}委托|代为处理|全权代理|委托服务|代办|对接")
+# An organisation naming itself: 我中心, 本机构, 本调解室
+_OWN = r"(?:我|本)(?:调解)?(?:中心|机构|司|公司|单位|室|委员会|工作室)"
+# "已与鼎和调解服务中心签订调解服务协议": a service contract with the organisation
+_SIGNED_WITH = re.compile(r"[^。\n]{0,4}签(?:订|署|了)[^。\n]{0,10}(?:服务|调解|委托|代理|协商)(?:协议|合同)")
+_ACTING = re.compile(r"接受[^。\n]{0,30}委托|受[^。\n]{0,20}委托|代为处理|全权代理|全权处理|委托服务|代办|对接|由该(?:中心|公司|机构)"
+                     # the organisation in its own voice: "全权委托我中心处理", "还款方案请与我中心协商", "由本机构统一处理"
+                     rf"|委托{_OWN}|(?:与|和|同|联系|联络|找){_OWN}|{_OWN}[^。\n]{{0,6}}(?:受理|代理|代表|负责处理|统一处理|全权)")
 
 
 def check_agency(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
@@ -139,10 +153,13 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
     for m in _ORG.finditer(text):
         name = _org_name(m.group(0))
         start = m.end() - len(name)
-        if skip[0] <= start < skip[1] or _LENDER.search(name) or _COUNTERPARTY.search(text[max(0, start - 2):start]) \
-                or name in seen or _ADDRESSEE.search(name):
+        counterparty = _COUNTERPARTY.search(text[max(0, start - 2):start]) is not None \
+            and not _SIGNED_WITH.match(text, m.end())  # "已与X调解服务中心签订服务协议" is the agent, not the lender
+        if skip[0] <= start < skip[1] or _LENDER.search(name) or counterparty or name in seen or _ADDRESSEE.search(name):
             continue  # the borrower's own line, or the lender the letter is addressed to
         seen.add(name)
+        if _PUBLIC_BODY.search(name) and not _NOT_PUBLIC.search(name):
+            continue
         in_trustee = trustee is not None and trustee[0] <= start < trustee[1]
         sentence = _sentence(text, start)
         if acting_only:
@@ -158,8 +175,11 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
                                f"受托人所在律所：{name}。请查询律所公开的总机电话回拨核实承办律师，勿只用信上留的手机号。",
                                start, m.end()))
         elif "法律服务所" in name:
-            out.append(finding(doc, "auth.legal_service_office", "warn", f"受托单位为{name}（基层法律服务所，不是律所）："
-                               "请核实法律服务工作者执业证，并经其公开电话回拨。", start, m.end()))
+            # assigned by a public legal-aid centre, a 基层法律服务工作者 is lawful help: a note, not a warning
+            aided = _LEGAL_AID.search(text) is not None
+            out.append(finding(doc, "auth.legal_service_office", "info" if aided else "warn",
+                               f"受托单位为{name}（基层法律服务所，不是律所）：请核实法律服务工作者执业证，并经其公开电话回拨。"
+                               + ("法律援助中心指派的，可向该中心核实指派。" if aided else ""), start, m.end()))
         elif (in_trustee or _ENTRUST.search(sentence)) and not _SUSPECT_ORG.search(name) and _EMPLOYER.search(text):
             out.append(finding(doc, "auth.trustee_employer", "info", f"受托方是委托人所在单位（{name}）：请经该单位公开的"
                                "电话核实经办人身份，并直接联系借款人本人确认。", start, m.end()))
@@ -208,6 +228,7 @@ def check_authorisation(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding
     pr = parts["principal"]
     skip = (pr.start, pr.end) if pr.start is not None and pr.end is not None else (0, 0)
     found, firm = _company_findings(doc, policy, skip=skip, trustee=trustee)
+    firm = firm or _LEGAL_AID.search(text) is not None
     out += found
 
     agency = _AGENCY_TITLE.search(trustee_text)
@@ -253,6 +274,9 @@ def _licence_findings(doc: ReadDocument, trustee_text: str, a0: int, has_firm: b
     lawyer = _LAWYER.search(trustee_text)
     lic = find_licence(doc.text, a0, a0 + len(trustee_text)) or find_licence(doc.text)
     if lawyer is None and lic is None:
+        return out
+    if lawyer is None and _LEGAL_WORKER.search(doc.text):
+        # a 基层法律服务工作者's 执业证 is numbered by other rules than a lawyer's: nothing to say about its shape
         return out
     if lic is None or not lic.number:
         if lawyer is None:  # an empty 执业证号 field in a letter that names no lawyer: nothing claimed

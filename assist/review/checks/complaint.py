@@ -35,6 +35,16 @@ RECLAIM_ADVICE = ("借款人说此前材料上的号码不是本人的，要求�
                   "请提示风险。")
 
 
+# What someone else told the borrower ("一个叫金盾债务优化的 说能帮我跟你们协商 停息挂帐 只还本金", "中介说可以全免"): an
+# agency's pitch retold by its victim is not the borrower's own demand.
+_REPORTED = re.compile(r"(?:他|她|他们|她们|对方|中介|那边|那人|人家|的|机构|公司|客服|老师|经理|专员)\s*(?:跟我|和我|对我)?\s*"
+                       r"(?:说|讲|称|告诉我|保证|承诺|吹)(?:是|能|可以|会|帮|包|肯定|保证)?[^。！？\n]{0,40}$")
+
+
+def _retold(para: str, start: int) -> bool:
+    return _REPORTED.search(para, max(0, start - 40), start) is not None
+
+
 _WRAP_END = re.compile(r"[。！？；：:!?;）)」”]$")
 
 
@@ -73,15 +83,15 @@ def check_complaint(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
         if policy.matcher is not None and para.strip():
             for hit in policy.matcher.match(para):
                 sig = hit.signal
-                if not sig.review.advice:
+                if not sig.review.advice or (sig.category != "victim" and _retold(para, hit.start)):
                     continue
                 # evidence that the borrower is a victim informs staff; it is never a red flag against them
                 sev: Severity = "info" if sig.category == "victim" else _SEVERITY[sig.weight]
                 add(sig.id, sev, at(hit.start), at(max(hit.start, hit.end - 1)) + 1, sig.name)
         for sig, lp in policy.letter_patterns():
             for m in lp.pattern.finditer(para):
-                if negated(para, m.start(), LETTER_DENIAL, lookback=6):
-                    continue  # "本人从未要求只还本金"
+                if negated(para, m.start(), LETTER_DENIAL, lookback=6) or _retold(para, m.start()):
+                    continue  # "本人从未要求只还本金", "中介说能只还本金"
                 add(sig.id, lp.severity, at(m.start()), at(max(m.start(), m.end() - 1)) + 1,  # type: ignore[arg-type]
                     sig.review.letter_name)
                 break

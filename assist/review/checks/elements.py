@@ -16,7 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from assist.core.text import clause_bounds, fold_width
-from assist.review.checks.evidence import locate, quote_of
+from assist.review.checks.evidence import WESTERN_DATE, locate, quote_of
+from assist.review.checks.reading import reading_view
 from assist.review.types import Element, ReadDocument
 
 ELEMENT_NAMES = ("principal", "agent", "relationship", "scope", "term", "signature", "date", "licence")
@@ -28,7 +29,8 @@ _CJK = "\u4e00-\u9fa5"
 # Words speech input writes with a homophone ("为托" for 委托, "受权书" for 授权书, "签子" for 签字), each replaced by one of
 # the same length so every offset stays the same. "受权人" (one who receives authority) is a real word and stays.
 _SPOKEN = ((re.compile(r"(?<![作成])为托|委拖|萎托|尾托"), "委托"), (re.compile(r"受权(?![人方单])"), "授权"),
-           (re.compile(r"(?<=[要来去得字人])签子|签子(?=[的:：\s]|$)", re.M), "签字"), (re.compile(r"(?<=[全])全(?=委托)"), "权"))
+           (re.compile(r"(?<=[要来去得字人])签子|签子(?=[的:：\s]|$)", re.M), "签字"), (re.compile(r"(?<=[全])全(?=委托)"), "权"),
+           (re.compile(r"(?<=\s)前字(?=\s*$|[:：])|(?<=[人本])前字", re.M), "签字"))
 
 
 def fold_speech(text: str) -> str:
@@ -52,7 +54,7 @@ _PRINCIPAL_PROSE = re.compile(rf"(?:本人|我叫|我是|我,|我|客户)\s*(?:(
 # "我是王晓东 我委托…", "本人李红，现委托…": the writer names themself and then entrusts
 # "我是黄晓东 卡号尾号5521 身份证…": the writer names themself, then what identifies them
 _PRINCIPAL_SELF = re.compile(rf"(?<![^\s,。])(?:我叫|我是|本人)\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}[\s,]+"
-                             r"(?:卡号|尾号|身份证|电话|手机|借款|贷款|信用卡|在|今年|男|女|\d)", re.M)
+                             r"(?:卡号|尾号|身份证|电话|手机|借款|贷款|信用卡|在|住|家住|今年|男|女|\d)", re.M)
 _PRINCIPAL_ENTRUSTS = re.compile(rf"(?:本人|我叫|我是)\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}[\s,]*(?:我|本人)?(?:现|特|今)?(?:委托|授权)"
                                  rf"(?![人方书])")
 _AGENT_LABEL = re.compile(rf"(?:受托人|被委托人|被授权人|受托方|受托单位|代理人|受托律师|承办律师|代理律师|乙方){_ROLE_NOTE}(?:姓名)?{_SEP}"
@@ -60,30 +62,47 @@ _AGENT_LABEL = re.compile(rf"(?:受托人|被委托人|被授权人|受托方|�
 _KIN = (r"配偶|夫妻|爱人|丈夫|妻子|老婆|老公|婆娘|男人|媳妇|儿媳|女婿|父子|父女|母子|母女|儿子|女儿|闺女|父亲|母亲|"
         r"兄弟|姐妹|姐弟|兄妹|胞兄|胞弟|胞姐|胞妹|哥哥|姐姐|弟弟|妹妹|堂哥|堂弟|堂姐|堂妹|表哥|表弟|表姐|表妹|侄子|侄女|"
         r"外甥|叔叔|亲叔|舅舅|姑姑|姨|亲属|亲戚|朋友|好友|同学|(?<!合)同事|同村|邻居|同门|之[父母子女夫妻兄弟姐妹]|"
-        r"(?<=[我俺])(?:妈|爸|娘|爹|对象|孩子|家那口子)|妈妈|爸爸|老妈|老爸|老伴|孙子|孙女|外孙|公公|婆婆|岳父|岳母|丈母娘")
+        r"(?<=[我俺])(?:妈|爸|娘|爹|对象|孩子|家那口子)|妈妈|爸爸|老妈|老爸|老伴|孙子|孙女|外孙|公公|婆婆|岳父|岳母|丈母娘|"
+        # words of other regions and registers: 太太 (wife, Hong Kong), 家父, 嫂子, 外母 (mother-in-law, Cantonese), 老乡
+        r"太太|家父|家母|家兄|嫂子|阿嫂|弟媳|姐夫|妹夫|伯父|伯母|叔父|舅父|舅妈|姑妈|外公|外婆|爷爷|奶奶|外母|外父|"
+        r"同乡|老乡|战友|发小|室友|工友")
 _RELATION = re.compile(rf"关系\s*[:|]\s*\|?\s*[{_CJK}]|(?<!委托)(?<!代理)(?<!劳动)(?<!合作)(?<!借贷)[{_CJK}]{{1,3}}关系"
                        rf"|{_KIN}")
+# A relationship stated as a contract: "受托人系委托人聘请的债务协商顾问", "中心系本人签约的法律服务机构" (not a lawyer,
+# for whom no relationship is needed).
+_RELATION_STATED = re.compile(rf"(?:系|是)(?:委托人|授权人|本人|我)的?(?:聘请|雇请|签约|委托|找|请)的(?![^。\n,]{{0,10}}律师)"
+                              rf"[{_CJK}]{{2,12}}"
+                              # "受托人系本村村民委员会人民调解员", "冯家强是我们镇司法所的人民调解员": a public role here
+                              r"|(?:系|是)(?:本|我们?|我的?|委托人(?:所在)?的?)[^。\n,;]{0,14}?(?:人民调解员|调解委员会委员|"
+                              r"司法所工作人员|司法所干部|村干部|村委会主任|村支书|社区工作人员|网格员|社工)")
+# People the lender is told not to contact ("不得再直接联系委托人本人及其家属、同事"): not the agent's relationship.
+_NOT_CONTACT = re.compile(r"(?:不得|不要|别|请勿|勿|禁止|停止|不准|严禁)[^。\n;]{0,8}?(?:联系|联络|骚扰|打扰|打给|打电话|致电|找)[^。\n;]*$")
 _AGENT_PROSE = re.compile(rf"(?<![受已])(?:(?:委托|授权)(?![人方书])|让|(?<![我名])叫|交由|由)了?[^。\n;]{{0,24}}?(?:身份证|先生|"
                           rf"女士|律师|事务所|公司|中心|工作室|团队|我司|本所|专员|顾问|规划师|经理|老师|{_KIN})")
-_AGENT_KIN = re.compile(rf"(?:{_KIN})[{_CJK}]{{2,4}}\s*\(?\s*身份证")
+_AGENT_KIN = re.compile(rf"(?:{_KIN})[{_CJK}]{{2,4}}\s*\(?\s*(?:[他她]的?\s*)?身份证")
 # "现委托刘桂芳（身份证号…", "委托 李强，" : a name right after the verb, closed by a bracket or a comma
 # "我委托刘畅帮我去网点办一下": the name runs up to the words saying what the agent does
 _AGENT_NAMED = re.compile(rf"(?<![受已])(?:委托|授权)(?![人方书])\s*(?![{_NOT_A_NAME}我你他她])[{_CJK}]{{2,4}}\s*[(,]"
                           rf"|(?<![受已])(?:委托|授权)(?![人方书])\s*(?![{_NOT_A_NAME}我你他她])[{_CJK}]{{2,3}}?"
                           r"(?=帮我|替我|代我|代为|代表我|全权|去|来)")
+# "司法所的人民调解员冯家强会联系你们，帮我…": a public role, the name, then what the person does
+_AGENT_ROLE_NAMED = re.compile(rf"(?:人民调解员|调解员|社工|网格员|工作人员)\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}"
+                               r"(?=\s*(?:会|来|将|负责)?\s*(?:帮我|替我|代我|代表我|联系你们|跟你们|和你们|与贵))")
 # "这信是俺闺女孙小燕写的": the writer's relative named, when nothing else names the agent
-_AGENT_KIN_NAMED = re.compile(rf"(?:我|俺|本人)的?(?:{_KIN})\s*(?:叫)?\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}"
+_AGENT_KIN_NAMED = re.compile(rf"(?:我|俺|本人)的?(?:大|二|三|四|小|老)?(?:{_KIN})\s*(?:叫)?\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}"
                               rf"(?![{_CJK}]{{0,3}}(?:去世|病故|已故|过世))")
 _SCOPE_LABEL = re.compile(r"委托事项|委托权限|代理权限|代理事项|授权范围|授权事项|委托范围|代理范围|委托内容|具体事项|授权内容|"
                           r"权限如下|权限为|特别授权|一般授权|一般代理|服务项目|以下事项|下列事项|以下事情|下面的事|这几件事|"
                           r"下列事务")
 _SCOPE_VERB = re.compile(r"(?:代为|代理|代表|代|替|帮|由|让|叫|交给|都叫|都让)[^。\n;]{0,30}?"
-                         r"(?:办理|办|协商|商量|处理|说|谈|申请|查询|问|交|签|领取|提交|还|分期|延期|结清|管|说明|出具|沟通)"
+                         r"(?:办理|办|协商|商量|处理|说|谈|申请|查询|问|交|签|领取|提交|还|分期|延期|结清|管|说明|出具|沟通|跟进)"
                          r"|(?:处理|办理|协商)[^。\n;]{0,30}?(?:事宜|事情|事项|手续|的事)"
                          r"|(?:让|叫)[^。\n;]{0,40}?(?:去|来)[^。\n;]{0,20}?(?:办|申请|问|交|说)"
                          # "委托乙方就…逾期问题与各平台协商…", "委托我丈夫…全权负责跟你们处理，包括…"
-                         r"|(?<![受已])(?:委托|授权)(?![人方书])[^。\n;]{0,60}?(?:负责|处理|办理|协商|商量|沟通|谈|对接)"
-                         r"|包括(?:但不限于)?[:,]?\s*[^。\n;]{2}")
+                         r"|(?<![受已])(?:委托|授权)(?![人方书])[^。\n;]{0,60}?(?:负责|处理|办理|协商|商量|沟通|谈|对接|跟进)"
+                         r"|包括(?:但不限于)?[:,]?\s*[^。\n;]{2}"
+                         # "跟你们商量怎么还 减点利息啥的都找他": the matters, then "都找他"
+                         r"|(?:商量|协商|谈|说|问|办|还)[^。\n;]{0,20}?(?:都|就|全|统统)?(?:找|问|联系)(?:他|她)(?!们)")
 # What business the agent may act in. A scope sentence must name one ("借款事宜", "协商还款", "谈分期的事");
 # "全权委托…作为我的代理人，她办的事我都认可" or "一切由他做主" names none: that is no scope, however broad it sounds.
 _MATTER = re.compile(r"借|贷|欠|还|账|帐|债|款|钱|分期|延期|协商|商量|减免|息|催|结清|证明|信用卡|额度|合同|诉讼|出庭|起诉|应诉|"
@@ -94,16 +113,17 @@ _TERM_LABEL = re.compile(r"委托期限|代理期限|授权期限|有效期|委�
 _TERM_RANGE = re.compile(r"(?:自|从)[^。\n;]{1,24}?(?:起)?\s*(?:至|到|—|–|-|~|～)\s*[^。\n;]{1,24}?(?:止|为止|失效|结束|[日号月])"
                          r"|\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?\s*(?:至|到|—|–|~|～|-)\s*\d{4}[-./年]\d{1,2}[-./月]\d{1,2}")
 _TERM_EVENT = re.compile(r"(?:到|至|直到|一直到)[^。\n;]{0,24}?(?:为止|之日止|止|办完|还完|结清|处理完|办结|完毕)|办完为止|"
-                         r"到年底|到明年|到今年|(?:到|至)\s*[0-9一二三四五六七八九十]{1,3}\s*月(?:底|末|份|中旬)|(?:到|至)(?:这个|本|下个|下)?月底|(?:至|到)\s*\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|(?:失效|有效)\s*$")
-_TERM_DURATION = re.compile(rf"{_DURATION}\s*(?:内)?\s*(?:有效|有用|为限)|(?:委托|授权|代理|管|有效期?|期限)\s*(?:时间|期限)?\s*"
-                            rf"(?:为|是)?\s*"
-                            rf"{_DURATION}|(?:^|[\s,。;])(?:管)?{_DURATION}(?:内)?(?:有效)?\s*[。]?\s*$")
+                         r"等(?:我)?[^。\n;]{0,10}?(?:好了|好点|好些|出院|回来|出来)了?[^。\n;]{0,6}?(?:我自己|本人|我再)|到年底|到明年|到今年|(?:到|至)\s*[0-9一二三四五六七八九十]{1,3}\s*月(?:底|末|份|中旬)|(?:到|至)(?:这个|本|下个|下)?月底|(?:至|到)\s*\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|(?:失效|有效)\s*$")
+_TERM_DURATION = re.compile(rf"{_DURATION}\s*(?:内)?\s*(?:有效|有用|为限)|(?:委托|授权|代理|管|有效期?|期限|期间)\s*(?:时间|期限)?\s*"
+                            rf"(?:为|是|就|先|暂定|定为?)?\s*"
+                            rf"{_DURATION}|(?:^|[\s,。;])(?:先|就|暂定|暂时)?(?:管)?{_DURATION}(?:内)?(?:有效)?(?:吧|啊|呗)?\s*[。]?\s*$")
 # "…去贵公司办分期 半年": a bare duration closing a line, after a space, says how long the whole thing holds
 # a calendar period said of the authority: "这个月内都是他跟你们联系", "今年年底前", "本季度内"
-_TERM_PERIOD = re.compile(r"(?:这个|本|下个|这|今)(?:月|季度|星期|礼拜|周|年)(?:内|底前|底之前|之内|年底前|底)")
+_TERM_PERIOD = re.compile(r"(?:这个|本|下个|这|今)(?:月|季度|星期|礼拜|周|年)(?:内|底前|底之前|之内|年底前|底)"
+                          r"|(?:^|\s)(?:就|先|只)这(?:一)?段(?:时间|日子)")
 _TERM_TAIL = re.compile(rf"(?<=\s)(?:管)?{_DURATION}(?:内)?(?:有效|有用)?\s*$", re.M)
-_SIGN_MARK = re.compile(r"签字|签名|签章|盖章|公章|手印|捺印|按印|指印|\(章\)|签\s*[:)]|亲笔")
-_SIGN_ROLE = re.compile(r"(?:委托人|授权人|本人|申请人|甲方|承诺人)[^。\n]{0,6}(?:签字|签名|签章|盖章|手印|捺印)")
+_SIGN_MARK = re.compile(r"签字|签名|签章|盖章|公章|手印|捺印|按印|指印|指模|\(章\)|\(签署\)|签\s*[:)]|亲笔")
+_SIGN_ROLE = re.compile(r"(?:委托人|授权人|本人|申请人|甲方|承诺人)[^。\n]{0,6}(?:签字|签名|签章|盖章|手印|捺印|指模)")
 # A lawyer's 执业证号 however it is labelled and written: "执业证号：…", "执业证书编号…", "（证号：…）" after a lawyer's
 # name, the number on the label's line or the next, in ASCII or full-width digits, in one run or in groups split by
 # spaces or hyphens ("14401 2016 1 1 358902", "32012-2017-10634521").
@@ -151,11 +171,11 @@ def find_licence(text: str, start: int = 0, end: int | None = None) -> Licence |
 _CN = "〇零○O一二三四五六七八九十"
 _DATE = re.compile(rf"(?:\d{{4}}|\d{{2}}(?=年))\s*(?:年\s*|[-./])\d{{1,2}}\s*(?:月\s*|[-./])\d{{1,2}}\s*[日号]?"
                    rf"|(?:[{_CN}]{{4}}|(?<![{_CN}])[一二][{_CN}])\s*年\s*[{_CN}]{{1,3}}\s*月\s*[{_CN}]{{1,3}}\s*[日号]"
-                   rf"|\d{{4}}\s*年\s*\d{{1,2}}\s*月")
+                   rf"|\d{{4}}\s*年\s*\d{{1,2}}\s*月|{WESTERN_DATE.pattern}", re.IGNORECASE)
 # Short forms a phone-typed letter ends with: "25.3.8", "25/3/8", "3月8号". Taken only as a line of their own at
 # the foot (with a name or 签名 beside them), never inside a sentence.
 _SHORT_DATE = re.compile(r"(?<![\d.])\d{2}[./]\d{1,2}[./]\d{1,2}(?![\d.])|(?<![\d年])\d{1,2}\s*月\s*\d{1,2}\s*[日号]")
-_DATE_LABEL = re.compile(r"日期|签署日期|落款")
+_DATE_LABEL = re.compile(r"日期|签署日期|落款|date", re.IGNORECASE)
 _TERM_WORDS = re.compile(r"至|到|期限|有效|起|止|借|贷|生")
 
 
@@ -191,7 +211,8 @@ def _signature(folded: str) -> tuple[int, int] | None:
         m = _SIGN_ROLE.search(ln)
         if m is None:
             m = _SIGN_MARK.search(ln)
-            if m is None or len(ln.strip()) > 30 or "签署" in ln[max(0, m.start() - 1):m.end() + 1]:
+            if m is None or len(ln.strip()) > 30 or ("签署" in ln[max(0, m.start() - 1):m.end() + 1]
+                                                     and "(签署)" not in ln):
                 continue
         return start + m.start(), start + m.end()
     return None
@@ -260,7 +281,7 @@ def find_elements(doc: ReadDocument) -> dict[str, Element]:
     """Every part of an authorisation letter: found (with a masked quote and its position) or missing (with where it
     was looked for)."""
     text = doc.text
-    joined, index = unwrapped(doc)
+    joined, index = unwrapped(reading_view(doc))  # matched in its reading form, quoted as written
     # a form filled in on underscores ("委托人：__张秀英__") reads as one with spaces
     folded = fold_width(fold_speech(joined)).replace("_", " ")
     # speech input breaks lines mid-sentence ("我为托我" / "朋友林涛 帮我去…"): where the agent or the scope is not
@@ -270,7 +291,7 @@ def find_elements(doc: ReadDocument) -> dict[str, Element]:
         "principal": lambda: _span(_first((_PRINCIPAL_LABEL, _PRINCIPAL_PROSE, _PRINCIPAL_ENTRUSTS, _PRINCIPAL_SELF), folded))
                                    or _principal_at_foot(folded),
         "agent": lambda: _agent(folded) or _agent(flat),
-        "relationship": lambda: _span(_RELATION.search(folded)),
+        "relationship": lambda: _relationship(folded),
         "scope": lambda: _scope(folded) or _scope(flat),
         "term": lambda: _term(folded),
         "signature": lambda: _signature(folded),
@@ -290,8 +311,16 @@ def find_elements(doc: ReadDocument) -> dict[str, Element]:
     return out
 
 
+def _relationship(folded: str) -> tuple[int, int] | None:
+    for m in _RELATION.finditer(folded):
+        if not _NOT_CONTACT.search(folded, max(0, m.start() - 24), m.start()):
+            return m.start(), m.end()
+    return _span(_RELATION_STATED.search(folded))
+
+
 def _agent(folded: str) -> tuple[int, int] | None:
-    return _span(_first((_AGENT_LABEL, _AGENT_PROSE, _AGENT_KIN, _AGENT_NAMED), folded) or _AGENT_KIN_NAMED.search(folded))
+    return _span(_first((_AGENT_LABEL, _AGENT_PROSE, _AGENT_KIN, _AGENT_NAMED, _AGENT_ROLE_NAMED), folded)
+                 or _AGENT_KIN_NAMED.search(folded))
 
 
 def _licence_span(folded: str) -> tuple[int, int] | None:

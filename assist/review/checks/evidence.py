@@ -48,6 +48,14 @@ def finding(doc: ReadDocument, check: str, severity: Severity, message: str, sta
 
 _CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
               "七": 7, "八": 8, "九": 9}
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?"
+# Western forms a Hong Kong or overseas writer uses: 7/12/2026 (day first unless the day cannot be a month's),
+# 7 Dec 2026, Dec 7, 2026.
+WESTERN_DATE = re.compile(rf"(?<![\d./-])(?P<a>\d{{1,2}})\s*[-./]\s*(?P<b>\d{{1,2}})\s*[-./]\s*(?P<y>\d{{4}})(?![\d./-])"
+                          rf"|(?<![\dA-Za-z])(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m1>{MONTH}),?\s+(?P<y1>\d{{4}})(?!\d)"
+                          rf"|(?<![A-Za-z])(?P<m2>{MONTH})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y2>\d{{4}})(?!\d)",
+                          re.IGNORECASE)
 DATE = re.compile(r"(\d{4})\s*(?:年\s*|[-./])(\d{1,2})\s*(?:月\s*|[-./])(\d{1,2})\s*日?"
                   r"|([〇零○一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日")
 
@@ -60,8 +68,19 @@ def _cn_number(s: str) -> int:
     return int("".join(str(_CN_DIGITS[c]) for c in s))
 
 
+def western_date(m: re.Match[str]) -> tuple[int, int, int]:
+    """(year, month, day) of a WESTERN_DATE match; 7/12/2026 is read day first, 12/31/2026 month first."""
+    if m.group("y"):
+        a, b = int(m.group("a")), int(m.group("b"))
+        day, month = (b, a) if b > 12 >= a else (a, b)
+        return int(m.group("y")), month, day
+    k = "1" if m.group("m1") else "2"
+    return int(m.group("y" + k)), _MONTHS.index(m.group("m" + k)[:3].lower()) + 1, int(m.group("d" + k))
+
+
 def dates(text: str) -> list[tuple[dt.date, int, int]]:
-    """Every valid calendar date written in the text (Arabic or Chinese numerals) with its offsets."""
+    """Every valid calendar date written in the text (Arabic or Chinese numerals, or a Western form) with its
+    offsets, in the order they are written."""
     out = []
     for m in DATE.finditer(text):
         try:
@@ -72,4 +91,10 @@ def dates(text: str) -> list[tuple[dt.date, int, int]]:
             out.append((dt.date(y, mo, d), m.start(), m.end()))
         except (ValueError, KeyError):
             continue
+    for m in WESTERN_DATE.finditer(text):
+        try:
+            out.append((dt.date(*western_date(m)), m.start(), m.end()))
+        except ValueError:
+            continue
+    out.sort(key=lambda x: x[1])
     return [x for x in out if 1990 <= x[0].year <= 2100]

@@ -1,0 +1,52 @@
+"""The form of a letter the checks read: full-width digits and punctuation folded to ASCII, traditional characters
+(繁體) made simplified, and the Cantonese words a Hong Kong or Guangdong writer types (佢, 嘅, 唔, 畀, 喺, 我個仔…) put
+into their Mandarin equivalents, every replacement of the same length so that an offset into the reading form is an
+offset into the letter as written. Findings and elements quote the letter as written; only the matching uses this."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from assist.core.text import fold_width, simplify_aligned
+from assist.review.types import ReadDocument
+
+# 係 is "is" in Cantonese ("我係陳大文", "佢係我個仔") but the traditional form of 系 in 關係/聯係/體係: read as 是 unless a
+# word it belongs to is around it. Done before the conversion to simplified, which would make it 系 either way.
+_HAI = re.compile(r"(?<![關关联聯體体派世維维幹干直旁嫡星譜谱])係(?![數数統统列])")
+# 係 typed as 系 in simplified ("我系梁伟文"), and 呢 as "this" before a measure word ("呢件事", "呢个"): read as 是, 这.
+_HAI_SIMPLIFIED = re.compile(r"(?<=[我你他她佢])系(?![统列数])")
+_NI = re.compile(r"呢(?=[个件份张次笔位度啲些])")
+# Cantonese words of two characters or more, each with a Mandarin word of the same length (after simplification).
+_PHRASES = (("唔该", "麻烦"), ("唔使", "不用"), ("唔好", "不要"), ("点样", "怎样"), ("乜嘢", "什么"), ("咩嘢", "什么"),
+            ("边个", "哪个"), ("而家", "现在"), ("琴日", "昨天"), ("寻日", "昨天"), ("听日", "明天"), ("搞掂", "办好"),
+            ("搞定", "办好"), ("老豆", "父亲"), ("老窦", "父亲"), ("阿妈", "母亲"), ("阿爸", "父亲"), ("家姐", "姐姐"),
+            ("细佬", "弟弟"), ("细妹", "妹妹"), ("阿哥", "哥哥"), ("屋企", "家里"), ("同埋", "以及"), ("帮手", "帮忙"),
+            ("钱银", "钱款"), ("依家", "现在"), ("交畀", "交给"), ("冇钱", "没钱"), ("知道晒", "都知道"), ("傾偈", "聊天"), ("倾偈", "聊天"))
+# "我個仔" (my son), "我嘅女" (my daughter): 個仔/個女 after a possessive, not 女人/女士/女仔.
+_KIN = re.compile(r"(?<=[我佢他她你])(?:个|嘅|的)(?:仔|女)(?![人士仔性子生孩])")
+_CHARS = str.maketrans({"佢": "他", "哋": "们", "嘅": "的", "唔": "不", "畀": "给", "俾": "给", "咗": "了", "冇": "没",
+                        "喺": "在", "搵": "找", "揾": "找", "嗰": "那", "啲": "些", "睇": "看", "咁": "这", "攞": "拿",
+                        "谂": "想", "諗": "想", "嚟": "来", "乜": "什", "噉": "这", "咪": "别"})
+# 倾 (talk it over) as Cantonese uses it ("同你哋傾還款"), not 倾向/倾斜/倾听…
+_KING = re.compile(r"倾(?![向斜诉听家销倒注泻覆城盆力心慕巢吐轧角泄])")
+
+
+def reading_text(text: str) -> str:
+    """``text`` as the checks read it (same length, same offsets): width-folded, simplified, Cantonese made Mandarin."""
+    text = fold_width(text)
+    if text.isascii():
+        return text
+    text = simplify_aligned(_HAI.sub("是", text))
+    text = _NI.sub("这", _HAI_SIMPLIFIED.sub("是", text))
+    for word, mandarin in _PHRASES:
+        if word in text:
+            text = text.replace(word, mandarin)
+    text = _KIN.sub(lambda m: "儿子" if m.group(0)[-1] == "仔" else "女儿", text)
+    return _KING.sub("谈", text.translate(_CHARS))
+
+
+def reading_view(doc: ReadDocument) -> ReadDocument:
+    """``doc`` with every line in its reading form (reading_text); positions, pages and boxes unchanged."""
+    lines = tuple(ln if ln.text.isascii() else replace(ln, text=reading_text(ln.text)) for ln in doc.lines)
+    return replace(doc, lines=lines)
