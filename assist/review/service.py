@@ -169,7 +169,7 @@ class ReviewService:
                 "可能是照模板书写；单独一对雷同不足以下结论，请结合其他迹象。")
         signal = self.policy.signal_for("similar.templated.certificate" if kind == "certificate"
                                         else "similar.templated.letter")
-        severity: Severity = "high" if wave else "warn"
+        severity: Severity = "high" if wave else "info"     # one pair proves nothing (the message says so)
         if kind == "authorisation":  # standard forms are common: the trustee named in it matters, not the layout
             msg = (f"与此前{len(similar)}份委托书格式雷同（最高Jaccard {top.jaccard:.2f}）。委托书常用标准格式，雷同本身不说明"
                    "问题；若多份委托书指向同一受托公司或同一联系电话，请一并核查。")

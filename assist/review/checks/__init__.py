@@ -43,7 +43,7 @@ _STANDS_IN = re.compile(rf"(?:{_KIN_WORD})[\u4e00-\u9fa5]{{0,4}}(?:替我|代我
 # "他们让我…"), not a company, not a refusal ("别找我家人"). When this is the letter's act it is an authorisation
 # even if it also asks for instalments.
 _NAMED = r"(?:[\u4e00-\u9fa5]{2,3}(?=[\s,，(（]|帮|替|代|去|来|全权))"
-_MANDATE = re.compile(rf"(?<![受已])(?:委托|授权|让|叫|请)(?!了)\s*(?:我的?|俺)?(?:{_KIN_WORD}|{_NAMED})[^。\n;；了过]{{0,8}}?"
+_MANDATE = re.compile(rf"(?<![受已])(?:委托|授权|让|叫|(?<![申恳敬邀提聘])请)(?!了)\s*(?:我的?|俺)?(?:{_KIN_WORD}|{_NAMED})[^。\n;；了过]{{0,8}}?"
                       r"(?:帮我|替我|代我|代为|代表我|全权)"
                       rf"|(?:事|事情|事儿|账|款|钱)[^。\n;；]{{0,4}}?(?:交给|交由|托付给|托给|全交给)了?\s*(?:我的?|俺)?(?:{_KIN_WORD})"
                       # "这事全交给他了" (the person named on the next line): only a matter (事), never money handed over
@@ -56,6 +56,7 @@ _MANDATE = re.compile(rf"(?<![受已])(?:委托|授权|让|叫|请)(?!了)\s*(?:
 _PAST = re.compile(r"之前|以前|当时|上次|曾经|那时|去年")
 # Titles that say the paper is something else: a list, a receipt, a promise, a notice, a plan, a firm's cover letter.
 _OTHER_TITLE = re.compile(r"(清单|收条|收到条|收据|承诺书|承诺|保证书|确认单|声明|还款计划|计划说明|通知|所函|介绍信|回执|"
+                          r"聊天记录|聊天截图|对话记录|群聊|"
                           r"(?<!委托)(?<!服务)协议书?)$")  # a 还款协议 or 调解协议书, not a 委托服务协议
 # A notice to its readers ("协商客户须知"): other even when it names what a complaint would ask for.
 _NOTICE_TITLE = re.compile(r"(须知|注意事项|温馨提示|公告|告(?:客户|会员|学员|委托人)书)$")
@@ -68,7 +69,11 @@ _ISSUER_LINE = re.compile(r"^[\u4e00-\u9fa5()（）]{2,30}(?:医院|卫生院|�
 _AUTH_BODY = (re.compile(r"(?<![被受])委托人|本人.{0,30}现委托"), re.compile(r"受托人|被委托人|代理人|被授权人|受托方"))
 _CERT_TITLE = re.compile(r"证明|诊断书|病历|出院记录|出院小结|低保证|特困")
 _CERT_BODY = re.compile(r"兹证明|特此证明|兹有|经(我|本)(委|村|社区|院|单位|公司)?核实|情况属实")
-_COMPLAINT_TITLE = re.compile(r"投诉|申诉|协商|申请|诉求|情况说明|反映|异议|疑问|建议|律师函|^致|的函$|一封信")
+_COMPLAINT_TITLE = re.compile(r"投诉|申诉|协商|申请|诉求|情况说明|反映|异议|疑问|建议|律师函|告知函|催告函|^致|的函$|一封信")
+# A document named inside 《》 ("已与其签订《委托代理授权书》") is mentioned, not made: its words do not mark the kind.
+_BOOK_TITLE = re.compile(r"《[^《》\n]{1,30}》")
+# A whole authorisation form inside another paper (a cover letter passing it on): its title on a line of its own
+_AUTH_FORM_LINE = re.compile(r"^(?:授权委托书|委托书|授权书|委托代理书|授权委托)$")
 _COMPLAINT_BODY = (re.compile(r"借款|贷款|还款|催收|催款|逾期|分期|扣款|征信|欠款|利息|罚息|借的钱|借了|欠钱|还钱|还不上|"
                               r"打电话|账|帐|分\s*[0-9一二两三四五六七八九十几]+\s*期|扣了|多扣|扣钱|扣费|信用卡|退钱|退款"),
                    re.compile(r"投诉|反映|要求|诉求|申请|请求|希望|麻烦|请问|想问|咨询|请|能不能|可不可以|能否|求|别再|"
@@ -97,7 +102,8 @@ def classify(doc: ReadDocument) -> DocKind:
         # "融安客户权益服务中心 / 关于2025年下半年服务费收取标准的告客户书": a long title under the issuer
         title = heads[1]
     else:
-        title = heads[0] if heads and len(lines[0]) <= TITLE_MAX else ""
+        # "家里还款计划（2026年12月至2027年5月）": a remark in brackets does not make the title long
+        title = heads[0] if heads and len(re.sub(r"[(（][^()（）]*[)）]$", "", lines[0])) <= TITLE_MAX else ""
     if title and not _OTHER_TITLE.search(title):
         # "我的还款计划 自己看的": a title and a remark after it on the first line
         first = lines[0].split()[0] if lines and len(lines[0]) <= TITLE_MAX else ""
@@ -105,7 +111,7 @@ def classify(doc: ReadDocument) -> DocKind:
     title = re.sub(r"[(（][^()（）]*[)）]$", "", title)  # "客户须知（请务必看完）"
     # an ID number or a note in brackets between a person and what they do ("由我女儿周嘉欣（身份证号…）代我处理…") does
     # not part them: classification reads the text without such brackets
-    text = fold_speech(doc.text)
+    text = _BOOK_TITLE.sub(lambda m: "《" + "某" * (len(m.group(0)) - 2) + "》", fold_speech(doc.text))
     bare = _BRACKETED.sub("", text)
     score = {"authorisation": 0, "certificate": 0, "complaint": 0, "other": 0}
     if _AUTH_TITLE.search(title):
@@ -114,6 +120,8 @@ def classify(doc: ReadDocument) -> DocKind:
         score["authorisation"] += 2 if _COMPLAINT_TITLE.search(title) else 3
     if _ENTRUST_ID.search(text):
         score["authorisation"] += 2
+    if any(_AUTH_FORM_LINE.match(re.sub(r"\s+", "", ln)) for ln in lines[1:]) and all(p.search(text) for p in _AUTH_BODY):
+        score["authorisation"] += 3
     if _STANDS_IN.search(text) or _STANDS_IN.search(bare):
         score["authorisation"] += 2
     if any(not _PAST.search(t, max(0, m.start() - 12), m.start()) for t in (text, bare) for m in _MANDATE.finditer(t)):
@@ -151,7 +159,7 @@ def run_checks(doc: ReadDocument, policy: ReviewPolicy) -> tuple[DocKind, list[F
     if kind == "authorisation":
         found = check_authorisation(view, policy)
     elif kind == "certificate":
-        found = check_certificate(view, policy)
+        found = check_certificate(view, policy) + check_agency(view, policy, certificate=True)
     elif kind == "complaint":
         found = check_complaint(view, policy) + check_agency(view, policy)
     else:

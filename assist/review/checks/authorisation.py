@@ -41,6 +41,15 @@ _LEGAL_AID = re.compile(r"(?:省|市|区|县|州|旗|盟)法律援助(?:中心|�
 _LEGAL_WORKER = re.compile(r"法律服务工作者|法律服务所")
 _LENDER = re.compile(r"银行|消费金融|小额贷款|小贷|信用卡中心|融资担保|信托")
 _COUNTERPARTY = re.compile(r"[在向与和对于]$")
+# "安诚消费金融有限公司 客户服务中心": a department right after the lender's name is the lender
+_LENDER_UNIT = re.compile(rf"(?:{_LENDER.pattern})[\u4e00-\u9fa5]{{0,8}}?(?:有限责任公司|股份有限公司|有限公司|公司|分行|支行)?"
+                          r"[\s:,]*$")
+# the addressee line of a letter: "To：…", "致：…", "收件人：…", "尊敬的…"
+_ADDRESS_LINE = re.compile(r"^\s*(?:to|致|收件人|收信人|尊敬的)", re.I)
+# an authority the letter says was withdrawn: "曾向X出具授权委托书，该授权已于…撤销，与本委托无关"
+_REVOKED = re.compile(r"(?:委托|授权)[^。\n]{0,24}?(?:已|经)[^。\n]{0,16}?(?:撤销|撤回|作废|解除|终止|取消)"
+                      r"|(?:撤销|撤回|解除|终止|取消|收回)[^。\n]{0,12}?(?:对|给|向)?[^。\n]{0,20}?(?:的)?(?:委托|授权)"
+                      r"|与本委托无关|不再委托")
 _ENTRUST = re.compile(r"委托|受托|代理|授权|代为")
 _LAWYER = re.compile(r"律师(?!事务所|助理|函)")
 _TITLE = re.compile(r"法务专员|法务主任|法务经理|法务|律师助理")
@@ -116,7 +125,8 @@ def _block(doc: ReadDocument, label: re.Pattern[str]) -> tuple[int, int] | None:
 
 def _org_name(raw: str) -> str:
     """An organisation name without the words the name pattern swallowed in front of it (现委托…, 受托人…)."""
-    return re.split(r"委托|受托人|受托单位|受托方|代理人|授权|本人|现由|交由|经由|指派|已与|已和|已同|已跟", raw)[-1] or raw
+    return re.split(r"委托|受托人|受托单位|受托方|代理人|授权|本人|现由|交由|经由|指派|已与|已和|已同|已跟|日向|曾向|已向", raw)[-1] \
+        or raw
 
 
 def _sentence(text: str, pos: int) -> str:
@@ -131,14 +141,23 @@ _OWN = r"(?:我|本)(?:调解)?(?:中心|机构|司|公司|单位|室|委员会|
 _SIGNED_WITH = re.compile(r"[^。\n]{0,4}签(?:订|署|了)[^。\n]{0,10}(?:服务|调解|委托|代理|协商)(?:协议|合同)")
 _ACTING = re.compile(r"接受[^。\n]{0,30}委托|受[^。\n]{0,20}委托|代为处理|全权代理|全权处理|委托服务|代办|对接|由该(?:中心|公司|机构)"
                      # the organisation in its own voice: "全权委托我中心处理", "还款方案请与我中心协商", "由本机构统一处理"
-                     rf"|委托{_OWN}|(?:与|和|同|联系|联络|找){_OWN}|{_OWN}[^。\n]{{0,6}}(?:受理|代理|代表|负责处理|统一处理|全权)")
+                     rf"|委托{_OWN}|(?:与|和|同|联系|联络|找){_OWN}|{_OWN}[^。\n]{{0,6}}(?:受理|代理|代表|负责处理|统一处理|全权)"
+                     # a fee for handling someone's debts: "债务协商调解服务费", "停息挂账代理费"
+                     r"|(?:债务|协商|调解|代理|停息|挂账|征信|减免|维权|上岸)[^。\n]{0,8}?(?:服务费|咨询费|手续费|代理费|顾问费)")
+# A certificate is an agency's only when an agency-type body says the borrower mandated it ("与本中心签订…委托…"): an
+# employer or a hospital that prints "如有疑问请联系本公司" is not acting for anyone.
+_AGENCY_NAME = re.compile(r"法务|债务|协商|维权|调解|权益|咨询|顾问")
+_MANDATED = re.compile(rf"委托{_OWN}|与{_OWN}签(?:订|署)|{_OWN}[^。\n]{{0,6}}(?:受理|代理|全权)|接受[^。\n]{{0,30}}委托")
 
 
-def check_agency(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
+def check_agency(doc: ReadDocument, policy: ReviewPolicy, *, certificate: bool = False) -> list[Finding]:
     """For letters that are not authorisations (a 告知函, a service slip, a complaint): a consulting company that says
-    it acts for the borrower is the same paid-agent sign as a company named as trustee."""
+    it acts for the borrower is the same paid-agent sign as a company named as trustee. On a ``certificate`` only an
+    agency-type body the borrower mandated counts (a 调解中心 "certifying" its own mandate)."""
+    if certificate and not _MANDATED.search(doc.text):
+        return []
     found, _ = _company_findings(doc, policy, skip=(0, 0), trustee=None, acting_only=True)
-    return found
+    return [f for f in found if not certificate or _AGENCY_NAME.search(doc.text[f.start or 0:f.end or 0])]
 
 
 def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[int, int],
@@ -155,13 +174,20 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
         start = m.end() - len(name)
         counterparty = _COUNTERPARTY.search(text[max(0, start - 2):start]) is not None \
             and not _SIGNED_WITH.match(text, m.end())  # "已与X调解服务中心签订服务协议" is the agent, not the lender
-        if skip[0] <= start < skip[1] or _LENDER.search(name) or counterparty or name in seen or _ADDRESSEE.search(name):
-            continue  # the borrower's own line, or the lender the letter is addressed to
+        if skip[0] <= start < skip[1] or _LENDER.search(name) or counterparty or name in seen \
+                or _ADDRESSEE.search(name) or _LENDER_UNIT.search(text, max(0, start - 40), start) \
+                or _ADDRESS_LINE.search(text, text.rfind("\n", 0, start) + 1, start):
+            continue  # the borrower's own line, or the lender the letter is addressed to (or one of its departments)
+        sentence = _sentence(text, start)
+        if _REVOKED.search(sentence):
+            seen.add(name)
+            out.append(finding(doc, "auth.revoked_agency", "info", f"信中说此前对{name}的委托已撤销：核实撤销声明已送达，"
+                               "此后不再与该机构沟通，只联系借款人本人或新的受托人。", start, m.end()))
+            continue
         seen.add(name)
         if _PUBLIC_BODY.search(name) and not _NOT_PUBLIC.search(name):
             continue
         in_trustee = trustee is not None and trustee[0] <= start < trustee[1]
-        sentence = _sentence(text, start)
         if acting_only:
             if "律师事务所" not in name and "法律服务所" not in name and _SUSPECT_ORG.search(name) \
                     and _ACTING.search(text):

@@ -15,9 +15,10 @@ from assist.review.types import Finding, ReadDocument, Severity
 
 _ISSUER = re.compile(r"[\u4e00-\u9fa5]{2,24}?(社区居民委员会|居民委员会|村民委员会|居委会|村委会|社区服务中心|街道办事处|人民政府|"
                      r"社区卫生服务中心|人民医院|中医院|医院|卫生院|诊所|派出所|公安局|民政局|人力资源和社会保障局|人社局|"
-                     r"有限责任公司|股份有限公司|有限公司|公司|学校)")
+                     r"人民调解委员会|调解委员会|调解中心|调解室|司法所|有限责任公司|股份有限公司|有限公司|公司|学校)")
 _KIND_OF_ISSUER = (
     ("community", re.compile(r"居民委员会|村民委员会|居委会|村委会|社区服务中心|街道办事处|人民政府")),
+    ("mediation", re.compile(r"调解委员会|调解中心|调解室|司法所")),
     ("medical", re.compile(r"医院|卫生院|诊所|卫生服务中心")),
     ("police", re.compile(r"派出所|公安局")),
     ("government", re.compile(r"民政局|人力资源和社会保障局|人社局")),
@@ -25,6 +26,7 @@ _KIND_OF_ISSUER = (
 )
 _ADVICE = {
     "community": "向该居（村）委会核实是否出具过此证明、经办人是谁、所述困难是否属实。",
+    "mediation": "向当地司法行政部门（司法局、司法所）核实该调解组织是否依法设立、是否出具过此证明；自称“调解中心”的公司不是人民调解组织。",
     "medical": "向该医院医务科或病案室核实是否有此患者的就诊或住院记录、证明是否由该院出具、开具医生是否在职。",
     "police": "公安机关一般不出具经济困难类证明，且曾有伪造公安证明的案例：请交专人向当地公安机关核实。",
     "government": "向该部门核实是否出具（低保、特困身份可在民政部门核实）。",
@@ -35,6 +37,7 @@ _SUBJECT = (("失业", re.compile(r"失业|下岗|解除劳动|离职|裁员|停
             ("疾病", re.compile(r"疾病|诊断|住院|病情|手术|治疗|患有|重病")),
             ("贫困", re.compile(r"贫困|低保|特困|困难|收入微薄|无力")))
 _PHONE = re.compile(r"(联系电话|电话|联系方式|座机|手机|热线)[:：]?\s*((?:\+?86[\s-]?)?[0-9０-９][0-9０-９\-—\s]{6,18}[0-9０-９])")
+_LENDER = re.compile(r"银行|消费金融|小额贷款|小贷|信用卡中心|融资担保|信托")
 _SEAL = re.compile(r"盖章|公章|（章）|\(章\)|印章|签章|专用章")
 
 
@@ -56,7 +59,8 @@ def check_certificate(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
         out.append(finding(doc, f"cert.verify_{kind}", severity, f"{what}的出具单位：{name}。{_ADVICE[kind]}{_INDEPENDENT}",
                            start, end, signal=policy.signal_for("cert.verify")))
     for m in _PHONE.finditer(text):
-        out.append(finding(doc, "cert.printed_phone", "warn", "证明上印有联系电话：核实时不要拨打这个号码，另行查找出具单位的"
+        # most real certificates print a number: the advice (never verify through it) is a note, not a suspicion
+        out.append(finding(doc, "cert.printed_phone", "info", "证明上印有联系电话：核实时不要拨打这个号码，另行查找出具单位的"
                            "公开电话。", m.start(), m.end(), signal=policy.signal_for("cert.printed_phone")))
     if not _SEAL.search(text):
         out.append(finding(doc, "cert.seal_missing", "info", "文字中没有“盖章/公章”字样：扫描件看不出印章真伪，必要时要求原件。"
@@ -68,7 +72,8 @@ def check_certificate(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
 
 def _pick_issuer(doc: ReadDocument) -> tuple[str, int, int] | None:
     """The issuing organisation: the one named in the closing lines (where it signs and seals), else the first named."""
-    matches = list(_ISSUER.finditer(doc.text))
+    # the lender a certificate is shown to ("将其在瑞丰消费金融股份有限公司的债务…") never issued it
+    matches = [m for m in _ISSUER.finditer(doc.text) if not _LENDER.search(m.group(0))]
     if not matches:
         return None
     starts = doc.starts

@@ -11,6 +11,7 @@ import re
 
 from assist.core.channels import COMPLAINT_HOTLINES
 from assist.core.text import LETTER_DENIAL, SENTENCE_BREAKS, negated, split_clauses
+from assist.review.checks.elements import KIN
 from assist.review.checks.evidence import finding
 from assist.review.policy import ReviewPolicy
 from assist.review.types import SEVERITY_ORDER, Finding, ReadDocument, Severity
@@ -33,6 +34,18 @@ _NUMBER_WORDS = re.compile(r"号|电话|手机|联系")
 RECLAIM_NAME = "本人要求改回自己的号码"
 RECLAIM_ADVICE = ("借款人说此前材料上的号码不是本人的，要求联系本人：按流程核实本人身份后更新联系方式；此前的材料可能由中介代发，"
                   "请提示风险。")
+
+
+# "我叫何嘉欣，是你们客户何家辉的妹妹", "我是他老婆": a relative writing for the borrower (elements.KIN: the kin words)
+_FAMILY_WRITES = re.compile(rf"(?:我|本人)(?:叫[^，。,\n]{{2,4}}[，,]?)?(?:就)?(?:是|系)[^，。,\n]{{0,16}}?({KIN})")
+_NOT_FAMILY = {"朋友", "好友", "同学", "同事", "同村", "邻居", "同门", "老乡", "亲戚", "亲属"}   # agencies pose as these
+_AGENCY_WORDS = re.compile(r"公司|机构|中心|工作室|团队|法务|顾问|专员|律师(?!事务所)|委托我|服务费|咨询费")
+
+
+def _family_writes(text: str) -> bool:
+    """The writer says they are the borrower's family (friends and colleagues do not count: agencies pose as them)."""
+    kin = [m.group(1) for m in _FAMILY_WRITES.finditer(text)]
+    return bool(kin) and not set(kin) <= _NOT_FAMILY
 
 
 # What someone else told the borrower ("一个叫金盾债务优化的 说能帮我跟你们协商 停息挂帐 只还本金", "中介说可以全免"): an
@@ -76,6 +89,8 @@ def check_complaint(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
         out.append(finding(doc, f"complaint.{signal}", severity, msg, start, end, signal=signal))
 
     reclaims = bool(_NOT_MINE.search(doc.text) and _OWN_NUMBER.search(doc.text))
+    agency_words = _AGENCY_WORDS.search(doc.text) is not None
+    family = _family_writes(doc.text)
     for para, segments in paragraphs(doc):
         def at(p: int, segments: list[tuple[int, int]] = segments) -> int:
             return next(d + (p - q) for q, d in reversed(segments) if q <= p)
@@ -87,6 +102,13 @@ def check_complaint(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
                     continue
                 # evidence that the borrower is a victim informs staff; it is never a red flag against them
                 sev: Severity = "info" if sig.category == "victim" else _SEVERITY[sig.weight]
+                # a signal that alone justifies at most a level does not make a higher finding alone (S1: someone
+                # else writing only asks for their authority to be checked), and family writing for family is
+                # the lawful case the taxonomy names: a note to verify the authorisation
+                if not agency_words:
+                    sev = max(sev, _SEVERITY[sig.alone_at_most], key=SEVERITY_ORDER.__getitem__)
+                    if sig.discourse == "third_party" and family:
+                        sev = "info"
                 add(sig.id, sev, at(hit.start), at(max(hit.start, hit.end - 1)) + 1, sig.name)
         for sig, lp in policy.letter_patterns():
             for m in lp.pattern.finditer(para):

@@ -46,20 +46,20 @@ _ROLE_NOTE = r"(?:\([^)\n]{1,8}\))?"                          # 委托人（借�
 # (应佳, 于长顺): such a first character is taken as a name only when what follows closes a name (the ID, sex, a
 # bracket, a separator, the end of the line), never in the middle of a sentence.
 _NAME = (rf"(?:(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}"
-         rf"|[{_CJK}]{{2,4}}(?=\s*(?:[,(|]\s*(?:身份证|公民身份|性别|男|女|\d)|[,(|]?[ \t]*$|[ \t]{{2,}}\S)))")
+         rf"|[{_CJK}]{{2,4}}(?=\s*(?:[,(|]\s*(?:(?:内地|大陆|香港|澳门|台湾|居民)?身份证|公民身份|性别|男|女|\d)|[,(|]?[ \t]*$|[ \t]{{2,}}\S)))")
 _PRINCIPAL_LABEL = re.compile(rf"(?<![被受])(?:委托人|授权人|委托方|甲方\(委托人\))(?:姓名)?{_ROLE_NOTE}"
                               rf"{_SEP}{_NAME}", re.M)
 _PRINCIPAL_PROSE = re.compile(rf"(?:本人|我叫|我是|我,|我|客户)\s*(?:(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}\s*[,(]?"
-                              rf"|[{_CJK}]{{2,4}}\s*[,(])\s*(?:男|女|身份证|公民身份|身份证号)")
+                              rf"|[{_CJK}]{{2,4}}\s*[,(])\s*(?:男|女|(?:内地|大陆|香港|澳门|台湾|居民)?身份证|公民身份|身份证号)")
 # "我是王晓东 我委托…", "本人李红，现委托…": the writer names themself and then entrusts
 # "我是黄晓东 卡号尾号5521 身份证…": the writer names themself, then what identifies them
 _PRINCIPAL_SELF = re.compile(rf"(?<![^\s,。])(?:我叫|我是|本人)\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}[\s,]+"
-                             r"(?:卡号|尾号|身份证|电话|手机|借款|贷款|信用卡|在|住|家住|今年|男|女|\d)", re.M)
+                             r"(?:卡号|尾号|(?:内地|大陆|香港|澳门|台湾|居民)?身份证|电话|手机|借款|贷款|信用卡|在|住|家住|今年|男|女|\d)", re.M)
 _PRINCIPAL_ENTRUSTS = re.compile(rf"(?:本人|我叫|我是)\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}[\s,]*(?:我|本人)?(?:现|特|今)?(?:委托|授权)"
                                  rf"(?![人方书])")
 _AGENT_LABEL = re.compile(rf"(?:受托人|被委托人|被授权人|受托方|受托单位|代理人|受托律师|承办律师|代理律师|乙方){_ROLE_NOTE}(?:姓名)?{_SEP}"
                           rf"(?:{_NAME}|(?![{_NOT_A_NAME}])[{_CJK}]{{2,}})", re.M)
-_KIN = (r"配偶|夫妻|爱人|丈夫|妻子|老婆|老公|婆娘|男人|媳妇|儿媳|女婿|父子|父女|母子|母女|儿子|女儿|闺女|父亲|母亲|"
+KIN = _KIN = (r"配偶|夫妻|爱人|丈夫|妻子|老婆|老公|婆娘|男人|媳妇|儿媳|女婿|父子|父女|母子|母女|儿子|女儿|闺女|父亲|母亲|"
         r"兄弟|姐妹|姐弟|兄妹|胞兄|胞弟|胞姐|胞妹|哥哥|姐姐|弟弟|妹妹|堂哥|堂弟|堂姐|堂妹|表哥|表弟|表姐|表妹|侄子|侄女|"
         r"外甥|叔叔|亲叔|舅舅|姑姑|姨|亲属|亲戚|朋友|好友|同学|(?<!合)同事|同村|邻居|同门|之[父母子女夫妻兄弟姐妹]|"
         r"(?<=[我俺])(?:妈|爸|娘|爹|对象|孩子|家那口子)|妈妈|爸爸|老妈|老爸|老伴|孙子|孙女|外孙|公公|婆婆|岳父|岳母|丈母娘|"
@@ -74,7 +74,11 @@ _RELATION_STATED = re.compile(rf"(?:系|是)(?:委托人|授权人|本人|我)�
                               rf"[{_CJK}]{{2,12}}"
                               # "受托人系本村村民委员会人民调解员", "冯家强是我们镇司法所的人民调解员": a public role here
                               r"|(?:系|是)(?:本|我们?|我的?|委托人(?:所在)?的?)[^。\n,;]{0,14}?(?:人民调解员|调解委员会委员|"
-                              r"司法所工作人员|司法所干部|村干部|村委会主任|村支书|社区工作人员|网格员|社工)")
+                              r"司法所工作人员|司法所干部|村干部|村委会主任|村支书|社区工作人员|网格员|社工)"
+                              # the principal as the agency's customer: "委托人系本公司签约客户", "甲方系乙方的债务规划服务客户"
+                              r"|(?:委托人|授权人|甲方|本人)(?:系|是)(?:本|我)?(?:公司|中心|机构|工作室|乙方|受托方)的?"
+                              r"[^。\n,;]{0,10}?(?:客户|会员|服务对象)")
+_BLANK_VALUE = re.compile(r"[ \t]*[:|]?[ \t]*[_＿\s]*(?:\n|$)")
 # People the lender is told not to contact ("不得再直接联系委托人本人及其家属、同事"): not the agent's relationship.
 _NOT_CONTACT = re.compile(r"(?:不得|不要|别|请勿|勿|禁止|停止|不准|严禁)[^。\n;]{0,8}?(?:联系|联络|骚扰|打扰|打给|打电话|致电|找)[^。\n;]*$")
 _AGENT_PROSE = re.compile(rf"(?<![受已])(?:(?:委托|授权)(?![人方书])|让|(?<![我名])叫|交由|由)了?[^。\n;]{{0,24}}?(?:身份证|先生|"
@@ -123,7 +127,8 @@ _TERM_PERIOD = re.compile(r"(?:这个|本|下个|这|今)(?:月|季度|星期|�
                           r"|(?:^|\s)(?:就|先|只)这(?:一)?段(?:时间|日子)")
 _TERM_TAIL = re.compile(rf"(?<=\s)(?:管)?{_DURATION}(?:内)?(?:有效|有用)?\s*$", re.M)
 _SIGN_MARK = re.compile(r"签字|签名|签章|盖章|公章|手印|捺印|按印|指印|指模|\(章\)|\(签署\)|签\s*[:)]|亲笔")
-_SIGN_ROLE = re.compile(r"(?:委托人|授权人|本人|申请人|甲方|承诺人)[^。\n]{0,6}(?:签字|签名|签章|盖章|手印|捺印|指模)")
+_SIGN_ROLE = re.compile(r"(?:委托人|授权人|本人|申请人|甲方|承诺人)[^。\n]{0,6}(?:签字|签名|签章|盖章|手印|捺印|指模"
+                        r"|签署(?=\s*[:(]))")           # "委托人签署：何家辉" (a label), not "代委托人签署还款协议"
 # A lawyer's 执业证号 however it is labelled and written: "执业证号：…", "执业证书编号…", "（证号：…）" after a lawyer's
 # name, the number on the label's line or the next, in ASCII or full-width digits, in one run or in groups split by
 # spaces or hyphens ("14401 2016 1 1 358902", "32012-2017-10634521").
@@ -193,7 +198,7 @@ def _lines(folded: str) -> list[tuple[int, str]]:
 
 
 # "韦小兰 身份证450103…" as one of the last lines: the writer identifying themself under a letter that says "我"
-_FOOT_NAME = re.compile(rf"^\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}\s*[,(]?\s*(?:身份证|公民身份)")
+_FOOT_NAME = re.compile(rf"^\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}\s*[,(]?\s*(?:(?:内地|大陆|香港|澳门|台湾|居民)?身份证|公民身份)")
 
 
 def _principal_at_foot(folded: str) -> tuple[int, int] | None:
@@ -313,8 +318,11 @@ def find_elements(doc: ReadDocument) -> dict[str, Element]:
 
 def _relationship(folded: str) -> tuple[int, int] | None:
     for m in _RELATION.finditer(folded):
-        if not _NOT_CONTACT.search(folded, max(0, m.start() - 24), m.start()):
-            return m.start(), m.end()
+        if _NOT_CONTACT.search(folded, max(0, m.start() - 24), m.start()):
+            continue
+        if m.group(0).endswith("关系") and _BLANK_VALUE.match(folded, m.end()):
+            continue            # "与委托人关系：__________": the form's label with its blank left empty
+        return m.start(), m.end()
     return _span(_RELATION_STATED.search(folded))
 
 

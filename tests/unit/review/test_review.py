@@ -284,7 +284,11 @@ def test_new_copy_finds_the_earlier_one_with_shared_passages(service, corpus):
     assert first.similar == () and first.cluster_id is None
     assert [s.doc_id for s in second.similar] == [first.doc_id]
     assert second.similar[0].passages and second.cluster_id == "K-" + first.doc_id[:12] and second.cluster_size == 2
-    assert second.findings[0].check == "similar.templated" and second.findings[0].quote
+    pair = next(f for f in second.findings if f.check == "similar.templated")
+    assert pair.quote and pair.severity == "info"                   # one pair proves nothing: a note
+    third = service.review(corpus["complaint-T1-02.txt"].text.encode(), "c.txt")
+    wave = next(f for f in third.findings if f.check == "similar.templated")
+    assert third.cluster_size == 3 and wave.severity == "high"       # three copies are a wave
 
 
 def test_rereview_is_idempotent(service, corpus):

@@ -1,0 +1,96 @@
+"""Document review rules from round five's held-out misses (L17, L18), table-driven, on letters written here: an
+agency whose authority the letter revokes, the lender's own department in the address, a relative complaining for
+family, a pair of similar letters, a certificate's printed number, what a 《document》 or a 申请 mentions, chat logs
+and plans, an agency's fee slip and "certificate", a blank relationship on a form, 签署 as a signature."""
+
+from __future__ import annotations
+
+import pytest
+
+from assist.review.checks import classify, run_checks
+from tests.unit.review.conftest import doc, elements
+
+LAWFUL_FIRM = ("授权委托书\n委托人：何家辉，身份证号码441900197904183156\n受托人：广东卓衡律师事务所 黄志远律师\n"
+               "执业证号：14401201510287364\n委托事项：与贵司协商个性化分期还款。\n委托期限：至事项办结之日止。\n"
+               "{extra}\n委托人（签名）：何家辉\n2026年12月7日\n")
+
+
+def _high(text, policy):
+    _, found = run_checks(doc(text), policy)
+    return [f for f in found if f.severity == "high"]
+
+
+@pytest.mark.parametrize("extra, high", [
+    ("委托人曾于2026年10月21日向环亚恒信债务重组顾问有限公司出具授权委托书，该授权已于11月28日书面撤销，与本委托无关。", False),
+    ("本人现撤销对安心债务优化咨询有限公司的全部授权。", False),
+    ("另委托安心债务优化咨询有限公司协助办理。", True),             # an agency acting beside the firm: still high
+])
+def test_an_agency_the_letter_revokes_is_a_note_not_the_agent(extra, high, policy):
+    _, found = run_checks(doc(LAWFUL_FIRM.format(extra=extra)), policy)
+    assert any(f.severity == "high" for f in found) == high
+    if "撤销对" in extra:
+        assert any(f.check == "auth.revoked_agency" and f.severity == "info" for f in found)
+
+
+def test_the_lenders_own_department_in_the_address_is_not_an_agency(policy):
+    text = ("授权书\nTo：安诚消费金融有限公司 客户服务中心\n本人何家辉（内地身份证号码：441900197904183156）授权我太太陈美玲"
+            "代我处理这笔贷款的还款协商。\n美玲系我合法配偶。\n授权期：半年。\n授权人签名：何家辉\n2026年12月9日\n")
+    assert not _high(text, policy) and elements(text)["principal"]
+
+
+@pytest.mark.parametrize("writer, severity", [
+    ("我叫何嘉欣，是你们客户何家辉的妹妹，我哥已经写了授权书给我。", "info"),       # family: verify, never accuse
+    ("我是何家辉的朋友，他的事以后跟我谈。", "warn"),                              # agencies pose as friends
+    ("我们是何家辉委托的债务协商公司，他的事以后跟我谈。", "high"),
+])
+def test_someone_else_writing_for_the_borrower_by_who_they_are(writer, severity, policy):
+    text = f"投诉\n粤信消费金融投诉部门：\n{writer}要求承认授权以后跟我谈，晚上九点以后不要再打电话。\n2026年11月24日\n"
+    kind, found = run_checks(doc(text), policy)
+    s1 = [f.severity for f in found if f.signal == "S1"]
+    assert kind == "complaint" and s1 and min(s1, key=["high", "warn", "info"].index) == severity
+
+
+def test_a_certificate_s_printed_number_is_advice_not_a_warning(policy):
+    text = "收入证明\n兹证明陈美玲系我公司员工，月收入四千元。\n联系电话：0769-22831234\n东莞市宏晟五金制品有限公司（盖章）\n2026年11月3日\n"
+    kind, found = run_checks(doc(text), policy)
+    assert kind == "certificate" and all(f.severity == "info" for f in found)
+
+
+@pytest.mark.parametrize("title, body, kind", [
+    ("减免罚息及分期还款申请书", "申请人：梁惠芳\n代为提交人：何家辉（申请人之子，持申请人出具的委托书）\n请求贵司减免罚息，"
+     "目前由申请人之子代为筹措资金，每月还款四百五十元。", "complaint"),                       # 请 inside 申请
+    ("停止催收告知函", "我中心已受理王小燕的金融纠纷调解申请，并已与其签订《委托代理授权书》。请贵司暂停催收。",
+     "complaint"),                                                                         # a 《document》 is mentioned
+    ("“何家大细”的聊天记录", "阿辉：这个月的钱我转给细妹了\n嘉欣：收到 分期申请交了吗", "other"),
+    ("家里还款计划（2026年12月至2027年5月）", "12月 还三千\n1月 还三千\n每月15号前转账", "other"),
+])
+def test_what_a_paper_is_from_its_title_and_what_it_only_mentions(title, body, kind):
+    assert classify(doc(f"{title}\n{body}\n2026年11月28日\n")) == kind
+
+
+def test_an_authorisation_passed_on_under_a_cover_letter_is_an_authorisation():
+    text = ("致：粤信消费金融有限公司 贷后管理部\n转交函\n兹有本公司签约客户何家辉先生，已全权委托本公司处理其债务，"
+            "请查收。\n\n授权委托书\n委托人：何家辉\n受托方：环亚恒信债务重组顾问有限公司\n委托人系本公司签约客户，"
+            "兹全权委托受托方处理全部事宜。\n委托人签署：何家辉\n2026年10月21日\n")
+    assert classify(doc(text)) == "authorisation"
+    found = elements(text)
+    assert found["relationship"] and found["signature"]
+
+
+@pytest.mark.parametrize("text, high", [
+    ("收据\n今收到：王小燕\n交来：债务协商调解服务费（首期）贰仟肆佰元整\n"
+     "收款单位（盖章）：郑州豫安企业管理咨询有限公司\n2026年11月8日\n", True),                  # an agency's fee slip
+    ("证明\n兹证明孙建军已于2026年11月20日与本中心签订《委托代理授权书》，将其债务纠纷委托本中心调解处理。\n"
+     "特此证明。\n豫安金融纠纷调解中心（盖章）\n2026年11月21日\n", True),                      # an agency's "certificate"
+    ("在职证明\n兹证明李强系我公司员工。如有疑问请联系本公司人事部。\n特此证明。\n"
+     "广州恒远信息科技有限公司（盖章）\n2026年11月21日\n", False),                            # an employer, lawful
+])
+def test_an_agency_shows_itself_on_a_receipt_or_a_certificate(text, high, policy):
+    assert bool(_high(text, policy)) == high
+
+
+def test_a_blank_relationship_on_a_form_is_missing():
+    form = ("授权委托书\n委托人（甲方）：__孙建军__\n受托方（乙方）：__李明__\n与委托人关系：__________\n"
+            "委托事项：代为协商还款\n委托期限：一年\n甲方（签字）：__孙建军__\n2026年11月20日\n")
+    assert not elements(form)["relationship"]
+    assert elements(form.replace("__________", "__父子__"))["relationship"]
