@@ -19,17 +19,18 @@ from assist.review.policy import ReviewPolicy
 from assist.review.types import SEVERITY_ORDER, DocKind, Finding, ReadDocument
 
 # Kind markers. A title is a short first line; the body counts less than the title.
-_AUTH_TITLE = re.compile(r"授权委托书|委托书|授权书|委托代理|债务委托|委托服务协议|委托说明|委托事宜|^委托$|^特此委托$")
+_AUTH_TITLE = re.compile(r"授权委托书|委托书|授权书|委托函|授权函|授权声明|委托代理|债务委托|委托服务协议|委托说明|委托事宜|^委托$|"
+                         r"^特此委托$")
 # "I entrust X to act for me", however phrased: the statement that makes a letter an authorisation even untitled.
 _ENTRUST = re.compile(r"(?<![受已])(?:(?:委托|授权)(?![人方书])"
                       r"|(?:让|(?<![我俺个位家名])叫(?!什么|啥|做|作))(?!我(?![的儿女老爱丈妻媳侄外哥弟姐妹兄闺婆男妈爸娘爹孩孙家对])))了?"
                       r"[^。\n;；]{0,30}?(?:代为|代我|代本人|代表|替我|帮我|全权|代理|代办)"
                       r"|(?<![受已])(?:委托|授权)[^。\n；]{0,30}(?:办理|处理)[^。\n；]{0,20}(?:事宜|事情|手续|事项|的事)")
 # ... naming the agent with an ID number: "现授权欧文斌（身份证号…）"
-_ENTRUST_ID = re.compile(r"(?<![受已])(?:委托|授权)(?![人方书])[^。\n；]{0,12}身份证")
+_ENTRUST_ID = re.compile(r"(?<![受已])(?:委托|授权)(?![人方书]|委托书)[^。\n；]{0,12}身份证")     # not "授权委托书复印件 2.身份证复印件"
 # "我老婆覃丽萍替我办还款分期这些事…要签字的她签": a relative doing the borrower's business for them, no verb of entrusting.
 _KIN_WORD = (r"老婆|老公|爱人|妻子|丈夫|太太|媳妇|儿子|女儿|闺女|父亲|母亲|哥哥|姐姐|弟弟|妹妹|侄子|外甥|老伴|孙子|孙女|妈妈|爸爸|"
-             r"(?<=[我俺])(?:妈|爸|娘|爹|对象|孩子)")
+             r"(?<=[我俺])(?:妈|爸|娘|爹|对象|孩子|男人|姐|哥|弟|妹)")
 _STANDS_IN = re.compile(rf"(?:{_KIN_WORD})[\u4e00-\u9fa5]{{0,4}}(?:替我|代我|帮我)(?:去|来)?"
                         r"(?:(?:跟|和|与|同|给)(?:你们|您们|贵司|贵公司|贵行|银行|公司|客服)[\u4e00-\u9fa5]{0,3}?)?"
                         r"(?:办|处理|谈|协商|商量|签|说|讲|沟通|联系|对接)"
@@ -37,7 +38,8 @@ _STANDS_IN = re.compile(rf"(?:{_KIN_WORD})[\u4e00-\u9fa5]{{0,4}}(?:替我|代我
                         r"|(?:签字|签名)的?(?:都)?(?:由)?(?:他|她)(?!们)(?:来|可以|能|就)?(?:代我|替我|帮我)?签"
                         # ratifying in advance what the agent agrees: "她办的事我都认", "他跟你们商量好…我都认"
                         r"|(?:他|她)(?!们)[^。\n,，;；]{0,20}?(?:办|定|商量|谈|答应|签|说)[^。\n;；]{0,14}?我(?:都|全|也)?"
-                        r"(?:认|承认|认可|同意)(?![识为真])")
+                        r"(?:认|承认|认可|同意)(?![识为真])"
+                        r"|(?:他|她)(?!们)(?:说的|定的|签的|答应的)(?:话)?(?:就|都)?算(?:我|数)")
 # Handing the borrower's dealings to a named person, however said: "我委托刘畅帮我去网点办一下", "让我妈替我跟你们说",
 # "这个事我交给我闺女管了", "麻烦你们以后找我儿子说", "钱的事由我儿子跟你们谈". Not a story ("之前委托了一家公司帮我…",
 # "他们让我…"), not a company, not a refusal ("别找我家人"). When this is the letter's act it is an authorisation
@@ -50,16 +52,21 @@ _MANDATE = re.compile(rf"(?<![受已])(?:委托|授权|让|叫|(?<![申恳敬邀
                       r"|(?:这|此|这个|那个)?(?:事|事情|事儿)(?:情)?(?:就|全|都|全都)?(?:交给|交由|托付给|托给)了?(?:他|她)(?!们)"
                       rf"|(?<![别不])(?:以后|今后|往后|有事|有什么事)[^。\n;；别不]{{0,6}}?(?:找|问|联系|打给|跟)(?:我的?|俺)(?:{_KIN_WORD})"
                       rf"|(?:由|都由|让)(?:我的?|俺)(?:{_KIN_WORD})[^。\n;；]{{0,8}}?(?:跟|和|与|同)(?:你们|贵司|贵公司|贵行)"
+                      rf"|(?:委托|让|叫)(?:我的?|俺)(?:{_KIN_WORD})[\u4e00-\u9fa5]{{0,4}}?(?:去|来)?(?:跟|和|与|同)(?:你们|您们|贵司|贵公司|贵行|客服)"
+                      r"(?:说|谈|商量|联系|沟通|协商|对接)"
+                      r"|(?:都|就)?由(?:他|她)(?!们)(?:来)?(?:帮我|替我|代我)(?:处理|办|谈|还)"
                       # "现在由我女儿周嘉欣代我处理信用卡的还款"
                       rf"|(?:由|交由|都由)(?:我的?|俺)(?:{_KIN_WORD})[\u4e00-\u9fa5]{{0,4}}?(?:代我|替我|代为|代表我)"
                       r"(?:办理|处理|办|谈|协商|申请|还)")
 _PAST = re.compile(r"之前|以前|当时|上次|曾经|那时|去年")
 # Titles that say the paper is something else: a list, a receipt, a promise, a notice, a plan, a firm's cover letter.
-_OTHER_TITLE = re.compile(r"(清单|收条|收到条|收据|承诺书|承诺|保证书|确认单|声明|还款计划|计划说明|通知|所函|介绍信|回执|"
+_OTHER_TITLE = re.compile(r"(清单|收条|收到条|收据|承诺书|承诺|保证书|确认单|(?<!^授权)(?<!^委托)声明|还款计划|计划说明|通知|所函|介绍信|回执|"
                           r"聊天记录|聊天截图|对话记录|群聊|"
                           r"(?<!委托)(?<!服务)协议书?)$")  # a 还款协议 or 调解协议书, not a 委托服务协议
 # A notice to its readers ("协商客户须知"): other even when it names what a complaint would ask for.
-_NOTICE_TITLE = re.compile(r"(须知|注意事项|温馨提示|公告|告(?:客户|会员|学员|委托人)书)$")
+_NOTICE_TITLE = re.compile(r"(须知|注意事项|温馨提示|公告|告(?:客户|会员|学员|委托人)书)$"
+                           # a letter to other readers than a lender: "告各位亲戚的一封信"
+                           r"|^告(?:各位|全体|亲爱的)?(?:亲戚|亲友|家人|乡亲|同学|同事|朋友|客户|会员|学员)")
 # A notice an agency sends its own customers ("各位客户请注意：…"), however untitled: it asks its readers, not a lender.
 _OWN_CUSTOMERS = re.compile(r"^(?:致|告)?(?:各位|亲爱的|全体|广大)(?:委托|签约|服务|协商|尊敬的)?(?:客户|学员|会员|家人|伙伴|委托人|老铁)"
                             r"|^家人们|^尊敬的(?:各位)?(?:委托|签约)?(?:客户|学员|会员|委托人)[:,]?$")
@@ -108,7 +115,7 @@ def classify(doc: ReadDocument) -> DocKind:
         # "我的还款计划 自己看的": a title and a remark after it on the first line
         first = lines[0].split()[0] if lines and len(lines[0]) <= TITLE_MAX else ""
         title = first if _OTHER_TITLE.search(first) else title
-    title = re.sub(r"[(（][^()（）]*[)）]$", "", title)  # "客户须知（请务必看完）"
+    title = re.sub(r"[(（][^()（）]*[)）]$", "", title).strip("【】[]")  # "客户须知（请务必看完）", "【班级通知】"
     # an ID number or a note in brackets between a person and what they do ("由我女儿周嘉欣（身份证号…）代我处理…") does
     # not part them: classification reads the text without such brackets
     text = _BOOK_TITLE.sub(lambda m: "《" + "某" * (len(m.group(0)) - 2) + "》", fold_speech(doc.text))

@@ -25,7 +25,8 @@ _LABEL = re.compile(rf"^\s*(?:{_PRINCIPAL.pattern}|{_TRUSTEE.pattern}|{_SCOPE.pa
 _ID_WORD = re.compile(r"身份证|公民身份号码|证件号")
 # A named organisation: up to 30 name characters ending in an organisation word.
 _ORG = re.compile(r"[\u4e00-\u9fa5A-Za-z（）()]{2,30}?(?:有限责任公司|股份有限公司|有限公司|公司|工作室|律师事务所|"
-                  r"法律服务所|事务所|服务中心|咨询中心|团队|法律服务机构|权益服务机构|调解中心|调解委员会|调解室|调解院)")
+                  r"法律服务所|事务所|服务中心|咨询中心|团队|法律服务机构|权益服务机构|调解中心|调解委员会|调解室|调解院|"
+                  r"权益保护中心|保护中心|帮扶中心|服务站)")
 _SUSPECT_ORG = re.compile(r"法务|债务|咨询|规划|信息|科技|管理|服务|顾问|商务|财务|金融|协商|维权|调解")
 # Public bodies that mediate or give legal aid (人民调解委员会 of a village, township or street, the 司法所, a court, a
 # legal-aid centre): lawful, never a paid agent. A company calling itself a 调解中心 is not one of them.
@@ -49,6 +50,7 @@ _ADDRESS_LINE = re.compile(r"^\s*(?:to|致|收件人|收信人|尊敬的)", re.I
 # an authority the letter says was withdrawn: "曾向X出具授权委托书，该授权已于…撤销，与本委托无关"
 _REVOKED = re.compile(r"(?:委托|授权)[^。\n]{0,24}?(?:已|经)[^。\n]{0,16}?(?:撤销|撤回|作废|解除|终止|取消)"
                       r"|(?:撤销|撤回|解除|终止|取消|收回)[^。\n]{0,12}?(?:对|给|向)?[^。\n]{0,20}?(?:的)?(?:委托|授权)"
+                      r"|(?:委托书|授权书)[^。\n]{0,24}?(?:起)?(?:撤销|作废|失效)|无权(?:再)?以(?:本人|我)的?名义"
                       r"|与本委托无关|不再委托")
 _ENTRUST = re.compile(r"委托|受托|代理|授权|代为")
 _LAWYER = re.compile(r"律师(?!事务所|助理|函)")
@@ -125,8 +127,9 @@ def _block(doc: ReadDocument, label: re.Pattern[str]) -> tuple[int, int] | None:
 
 def _org_name(raw: str) -> str:
     """An organisation name without the words the name pattern swallowed in front of it (现委托…, 受托人…)."""
-    return re.split(r"委托|受托人|受托单位|受托方|代理人|授权|本人|现由|交由|经由|指派|已与|已和|已同|已跟|日向|曾向|已向", raw)[-1] \
+    name = re.split(r"委托|受托人|受托单位|受托方|代理人|授权|本人|现由|交由|经由|指派|已与|已和|已同|已跟|日向|曾向|已向", raw)[-1] \
         or raw
+    return re.sub(r"^(?:系|是|由|为)(?=..)", "", name)
 
 
 def _sentence(text: str, pos: int) -> str:
@@ -143,7 +146,9 @@ _ACTING = re.compile(r"接受[^。\n]{0,30}委托|受[^。\n]{0,20}委托|代为
                      # the organisation in its own voice: "全权委托我中心处理", "还款方案请与我中心协商", "由本机构统一处理"
                      rf"|委托{_OWN}|(?:与|和|同|联系|联络|找){_OWN}|{_OWN}[^。\n]{{0,6}}(?:受理|代理|代表|负责处理|统一处理|全权)"
                      # a fee for handling someone's debts: "债务协商调解服务费", "停息挂账代理费"
-                     r"|(?:债务|协商|调解|代理|停息|挂账|征信|减免|维权|上岸)[^。\n]{0,8}?(?:服务费|咨询费|手续费|代理费|顾问费)")
+                     r"|(?:债务|协商|调解|代理|停息|挂账|征信|减免|维权|上岸)[^。\n]{0,8}?(?:服务费|咨询费|手续费|代理费|顾问费)"
+                     # the borrower's repayments to go through the outfit: "由本所指定账户统一代收代付"
+                     r"|代收代付|代为收取|代收(?:还款|款项)|指定(?:代收)?账户")
 # A certificate is an agency's only when an agency-type body says the borrower mandated it ("与本中心签订…委托…"): an
 # employer or a hospital that prints "如有疑问请联系本公司" is not acting for anyone.
 _AGENCY_NAME = re.compile(r"法务|债务|协商|维权|调解|权益|咨询|顾问")
@@ -169,6 +174,7 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
     out: list[Finding] = []
     firm = False
     seen: set[str] = set()
+    revoked = _REVOKED.search(text) is not None
     for m in _ORG.finditer(text):
         name = _org_name(m.group(0))
         start = m.end() - len(name)
@@ -188,6 +194,10 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
         if _PUBLIC_BODY.search(name) and not _NOT_PUBLIC.search(name):
             continue
         in_trustee = trustee is not None and trustee[0] <= start < trustee[1]
+        if acting_only and revoked:     # a statement withdrawing the agency's authority: the opposite of it acting
+            out.append(finding(doc, "auth.revoked_agency", "info", f"信中说此前对{name}的委托已撤销：核实撤销声明已送达，"
+                               "此后不再与该机构沟通，只联系借款人本人或新的受托人。", start, m.end()))
+            continue
         if acting_only:
             if "律师事务所" not in name and "法律服务所" not in name and _SUSPECT_ORG.search(name) \
                     and _ACTING.search(text):

@@ -38,6 +38,8 @@ RECLAIM_ADVICE = ("借款人说此前材料上的号码不是本人的，要求�
 
 # "我叫何嘉欣，是你们客户何家辉的妹妹", "我是他老婆": a relative writing for the borrower (elements.KIN: the kin words)
 _FAMILY_WRITES = re.compile(rf"(?:我|本人)(?:叫[^，。,\n]{{2,4}}[，,]?)?(?:就)?(?:是|系)[^，。,\n]{{0,16}}?({KIN})")
+# the writer is the agency: "我们公司", "本中心", "我司"
+_OWN_AGENCY = re.compile(r"我们?的?(?:公司|中心|机构|团队|工作室)|本(?:公司|中心|机构|团队|工作室)|我司")
 _NOT_FAMILY = {"朋友", "好友", "同学", "同事", "同村", "邻居", "同门", "老乡", "亲戚", "亲属"}   # agencies pose as these
 _AGENCY_WORDS = re.compile(r"公司|机构|中心|工作室|团队|法务|顾问|专员|律师(?!事务所)|委托我|服务费|咨询费")
 
@@ -50,7 +52,7 @@ def _family_writes(text: str) -> bool:
 
 # What someone else told the borrower ("一个叫金盾债务优化的 说能帮我跟你们协商 停息挂帐 只还本金", "中介说可以全免"): an
 # agency's pitch retold by its victim is not the borrower's own demand.
-_REPORTED = re.compile(r"(?:他|她|他们|她们|对方|中介|那边|那人|人家|的|机构|公司|客服|老师|经理|专员)\s*(?:跟我|和我|对我)?\s*"
+_REPORTED = re.compile(r"(?:他|她|他们|她们|对方|中介|那边|那人|人家|的|机构|公司|客服|老师|经理|专员|微信|个人)\s*(?:跟我|和我|对我)?\s*"
                        r"(?:说|讲|称|告诉我|保证|承诺|吹)(?:是|能|可以|会|帮|包|肯定|保证)?[^。！？\n]{0,40}$")
 
 
@@ -90,6 +92,7 @@ def check_complaint(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
 
     reclaims = bool(_NOT_MINE.search(doc.text) and _OWN_NUMBER.search(doc.text))
     agency_words = _AGENCY_WORDS.search(doc.text) is not None
+    own_agency = _OWN_AGENCY.search(doc.text) is not None
     family = _family_writes(doc.text)
     for para, segments in paragraphs(doc):
         def at(p: int, segments: list[tuple[int, int]] = segments) -> int:
@@ -105,10 +108,10 @@ def check_complaint(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
                 # a signal that alone justifies at most a level does not make a higher finding alone (S1: someone
                 # else writing only asks for their authority to be checked), and family writing for family is
                 # the lawful case the taxonomy names: a note to verify the authorisation
-                if not agency_words:
+                if sig.discourse == "third_party" and family and not own_agency:
+                    sev = "info"        # family writing (an agency they tell of is a story, not the writer)
+                elif not agency_words:
                     sev = max(sev, _SEVERITY[sig.alone_at_most], key=SEVERITY_ORDER.__getitem__)
-                    if sig.discourse == "third_party" and family:
-                        sev = "info"
                 add(sig.id, sev, at(hit.start), at(max(hit.start, hit.end - 1)) + 1, sig.name)
         for sig, lp in policy.letter_patterns():
             for m in lp.pattern.finditer(para):

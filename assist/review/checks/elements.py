@@ -75,12 +75,14 @@ _RELATION_STATED = re.compile(rf"(?:系|是)(?:委托人|授权人|本人|我)�
                               # "受托人系本村村民委员会人民调解员", "冯家强是我们镇司法所的人民调解员": a public role here
                               r"|(?:系|是)(?:本|我们?|我的?|委托人(?:所在)?的?)[^。\n,;]{0,14}?(?:人民调解员|调解委员会委员|"
                               r"司法所工作人员|司法所干部|村干部|村委会主任|村支书|社区工作人员|网格员|社工)"
+                              # a student's counsellor or class teacher: "委托我们年级辅导员刘畅老师"
+                              r"|(?:我们?|本人)的?(?:年级|班级?|学院|学校|专业)?的?(?:辅导员|班主任)"
                               # the principal as the agency's customer: "委托人系本公司签约客户", "甲方系乙方的债务规划服务客户"
-                              r"|(?:委托人|授权人|甲方|本人)(?:系|是)(?:本|我)?(?:公司|中心|机构|工作室|乙方|受托方)的?"
+                              r"|(?:委托人|授权人|甲方|本人)[^。\n;]{0,40}?(?:系|是)[^。\n,;]{0,20}?(?:公司|中心|机构|工作室|乙方|受托方)的?"
                               r"[^。\n,;]{0,10}?(?:客户|会员|服务对象)")
 _BLANK_VALUE = re.compile(r"[ \t]*[:|]?[ \t]*[_＿\s]*(?:\n|$)")
 # People the lender is told not to contact ("不得再直接联系委托人本人及其家属、同事"): not the agent's relationship.
-_NOT_CONTACT = re.compile(r"(?:不得|不要|别|请勿|勿|禁止|停止|不准|严禁)[^。\n;]{0,8}?(?:联系|联络|骚扰|打扰|打给|打电话|致电|找)[^。\n;]*$")
+_NOT_CONTACT = re.compile(r"(?:不得|不要|别|请勿|勿|禁止|停止|不准|严禁)[^。\n;]{0,24}?(?:联系|联络|骚扰|打扰|打给|打电话|致电|找)[^。\n;]*$")
 _AGENT_PROSE = re.compile(rf"(?<![受已])(?:(?:委托|授权)(?![人方书])|让|(?<![我名])叫|交由|由)了?[^。\n;]{{0,24}}?(?:身份证|先生|"
                           rf"女士|律师|事务所|公司|中心|工作室|团队|我司|本所|专员|顾问|规划师|经理|老师|{_KIN})")
 _AGENT_KIN = re.compile(rf"(?:{_KIN})[{_CJK}]{{2,4}}\s*\(?\s*(?:[他她]的?\s*)?身份证")
@@ -116,10 +118,10 @@ _DURATION = rf"(?:{_NUM}\s*(?:个)?(?:年|个月|月|周|天|日)|半年|长期|
 _TERM_LABEL = re.compile(r"委托期限|代理期限|授权期限|有效期|委托时间|委托期间|授权有效期|服务期限|期限\s*[:|]|委托期")
 _TERM_RANGE = re.compile(r"(?:自|从)[^。\n;]{1,24}?(?:起)?\s*(?:至|到|—|–|-|~|～)\s*[^。\n;]{1,24}?(?:止|为止|失效|结束|[日号月])"
                          r"|\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?\s*(?:至|到|—|–|~|～|-)\s*\d{4}[-./年]\d{1,2}[-./月]\d{1,2}")
-_TERM_EVENT = re.compile(r"(?:到|至|直到|一直到)[^。\n;]{0,24}?(?:为止|之日止|止|办完|还完|结清|处理完|办结|完毕)|办完为止|"
+_TERM_EVENT = re.compile(r"(?:到|至|直到|一直到)[^。\n;]{0,24}?(?:为止|之日止|止|办完|还完|还清|结清|处理完|办结|完毕)|办完为止|"
                          r"等(?:我)?[^。\n;]{0,10}?(?:好了|好点|好些|出院|回来|出来)了?[^。\n;]{0,6}?(?:我自己|本人|我再)|到年底|到明年|到今年|(?:到|至)\s*[0-9一二三四五六七八九十]{1,3}\s*月(?:底|末|份|中旬)|(?:到|至)(?:这个|本|下个|下)?月底|(?:至|到)\s*\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|(?:失效|有效)\s*$")
-_TERM_DURATION = re.compile(rf"{_DURATION}\s*(?:内)?\s*(?:有效|有用|为限)|(?:委托|授权|代理|管|有效期?|期限|期间)\s*(?:时间|期限)?\s*"
-                            rf"(?:为|是|就|先|暂定|定为?)?\s*"
+_TERM_DURATION = re.compile(rf"{_DURATION}\s*(?:内)?\s*(?:有效|有用|为限)|(?:委托|授权|代理|管|有效期?|期限|期间|时间)\s*(?:时间|期限)?\s*"
+                            rf"(?:就|先)?(?:为|是|暂定|定为?)?\s*"
                             rf"{_DURATION}|(?:^|[\s,。;])(?:先|就|暂定|暂时)?(?:管)?{_DURATION}(?:内)?(?:有效)?(?:吧|啊|呗)?\s*[。]?\s*$")
 # "…去贵公司办分期 半年": a bare duration closing a line, after a space, says how long the whole thing holds
 # a calendar period said of the authority: "这个月内都是他跟你们联系", "今年年底前", "本季度内"
@@ -318,7 +320,7 @@ def find_elements(doc: ReadDocument) -> dict[str, Element]:
 
 def _relationship(folded: str) -> tuple[int, int] | None:
     for m in _RELATION.finditer(folded):
-        if _NOT_CONTACT.search(folded, max(0, m.start() - 24), m.start()):
+        if _NOT_CONTACT.search(folded, max(0, m.start() - 48), m.start()):
             continue
         if m.group(0).endswith("关系") and _BLANK_VALUE.match(folded, m.end()):
             continue            # "与委托人关系：__________": the form's label with its blank left empty

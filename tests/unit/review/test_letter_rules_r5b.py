@@ -1,4 +1,4 @@
-"""Document review rules from round five's held-out misses (L17, L18), table-driven, on letters written here: an
+"""Document review rules from the held-out misses of rounds five and six (L17, L18, L20, L21), table-driven, on letters written here: an
 agency whose authority the letter revokes, the lender's own department in the address, a relative complaining for
 family, a pair of similar letters, a certificate's printed number, what a 《document》 or a 申请 mentions, chat logs
 and plans, an agency's fee slip and "certificate", a blank relationship on a form, 签署 as a signature."""
@@ -94,3 +94,45 @@ def test_a_blank_relationship_on_a_form_is_missing():
             "委托事项：代为协商还款\n委托期限：一年\n甲方（签字）：__孙建军__\n2026年11月20日\n")
     assert not elements(form)["relationship"]
     assert elements(form.replace("__________", "__父子__"))["relationship"]
+
+
+# -- round six's held-out misses (L20, L21) ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("title, body, kind", [
+    ("委  托  函", "委托人：吴梦琪\n受托方：某某权益保护中心\n现委托人全权委托我中心处理其借款事宜。", "authorisation"),
+    ("授权声明", "本人何雨桐现声明由该中心全权代表本人与贵平台协商还款。\n声明人：何雨桐", "authorisation"),
+    ("撤销委托声明", "本人声明撤销此前对某某咨询公司的委托，欠款由本人自己处理。", "other"),
+    ("告各位亲戚的一封信（也发到家族群里了）", "大家不要再借钱给三叔了，他借的网贷我们也在慢慢还。", "other"),
+    ("【信工2202班 班级通知】（转自年级群）", "近期有人冒充协商机构收取协商费，请同学们不要相信。", "other"),
+    ("委托书", "小橙分期公司的领导：\n我叫王桂芳，借了八千块还不上。我现在委托我男人李德明去跟你们谈，他说的就算我说的。",
+     "authorisation"),
+    ("关于调取借款合同及费用明细的函", "本诊所受理了学生刘佳的法律援助申请，刘佳已委托本诊所指导律师代理其借款协商事宜。"
+     "请贵公司提供借款合同。\n附件：1.授权委托书复印件  2.刘佳身份证复印件", "complaint"),
+])
+def test_round_six_kinds(title, body, kind):
+    assert classify(doc(f"{title}\n{body}\n2025年6月13日\n")) == kind
+
+
+def test_a_family_letter_telling_of_the_agency_that_cheated_them_is_not_accused(policy):
+    text = ("和瑞消费金融客服你们好\n我是周桂兰的孙女陈思雨 帮我奶奶写的\n有个人加我奶奶微信 说他们是律师团队 可以帮忙谈停息挂账 "
+            "还收了三千块法务服务费 结果啥子都没办\n所以我们不找中间公司了 直接跟你们谈 以后有事打我电话\n"
+            "我奶奶愿意还 想问能不能分成二十四期\n陈思雨（代周桂兰写）\n2025年4月22日\n")
+    kind, found = run_checks(doc(text), policy)
+    assert kind == "complaint" and all(f.severity == "info" for f in found)
+
+
+def test_a_law_firm_letter_whose_payee_is_a_consulting_company_is_high(policy):
+    text = ("律师函\n致：和瑞消费金融有限公司\n本所接受赵建华的委托，请贵司停止催收。还款由本所指定账户统一代收代付。\n"
+            "北京衡正律师事务所\n指定代收代付账户 户名：成都汇诚信达企业管理咨询有限公司\n2025年4月18日\n")
+    assert _high(text, policy)
+
+
+@pytest.mark.parametrize("line, part, present", [
+    ("时间就定一年", "term", True),
+    ("到这笔钱还清之前都由她帮我处理", "term", True),
+    ("本人委托我们年级辅导员刘畅老师代表我与贵公司沟通", "relationship", True),
+    ("自本函送达之日起，贵司不得再以电话、短信、上门等任何方式联系委托人本人及其家属、同事", "relationship", False),
+])
+def test_round_six_elements(line, part, present):
+    text = f"授权委托书\n委托人：郑凯\n受托人：刘畅\n{line}\n委托事项：代为沟通还款\n委托人签名：郑凯\n2025年6月8日\n"
+    assert elements(text)[part] == present
