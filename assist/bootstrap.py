@@ -78,6 +78,7 @@ if TYPE_CHECKING:
     from assist.evaluation.context import EvalContext
     from assist.ports import AudioDecoder, SpeakerEncoder, SpeechToText, VoiceprintStore
     from assist.practice.coach import PracticeCoach
+    from assist.review.kind_model import KindModel
     from assist.review.service import ReviewService
     from assist.risk.watchlist import Watchlist
     from assist.staff.assist import StaffAssist
@@ -741,9 +742,24 @@ def build_review_service(settings: Settings, *, ocr: OcrEngine | None = None,
     budgets = document_budgets(settings.documents)
     if ocr is None:
         ocr = RapidOcrEngine(prepare=_flatten_page if settings.documents.flatten_photos else None)
-    return ReviewService(ReviewPolicy.of(signals, matcher), store, sketcher, ocr,
+    return ReviewService(ReviewPolicy.of(signals, matcher, letter_kind_model(settings)), store, sketcher, ocr,
                          OfficeDocuments(budgets), max_bytes=int(settings.documents.max_upload_mb * 2**20),
                          budgets=budgets)
+
+
+def letter_kind_model(settings: Settings) -> "KindModel | None":
+    """The letter kind model: documents.kind_model, else the shipped one (None with documents.kind_rules_only)."""
+    from assist.review.kind_model import KindModel
+
+    d = settings.documents
+    if d.kind_rules_only:
+        return None
+    path = d.kind_model or packaged_model("letter_kind.npz")
+    if not path.is_file():
+        if d.kind_model is not None:
+            raise ConfigError("letter kind model not found", path=str(path), field="documents.kind_model")
+        return None
+    return KindModel.load(path)
 
 
 def build_case_service(settings: Settings, *, review: "ReviewService | None" = None,

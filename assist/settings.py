@@ -221,6 +221,10 @@ class DocumentSettings(BaseModel):
     max_ocr_pages: int = Field(10, ge=1, description="Most scanned pages (or images) read by OCR in one document, counted "
                                 "before OCR starts")
     max_ocr_seconds: float = Field(60.0, gt=0, description="OCR time for one document; past it the document is refused")
+    kind_model: Path | None = Field(None, description="Letter kind model (`assist review-train-kind`); unset = the "
+                                    "shipped one. What a paper is comes from the model and the rules together: README, "
+                                    "\"Document review\"")
+    kind_rules_only: bool = Field(False, description="Read what a paper is from the rules alone (no model)")
     flatten_photos: bool = Field(True, description="Before OCR, find a photographed page's corners and warp it flat, "
                                  "straighten a small rotation and even out shadow and light (OpenCV); a scan passes "
                                  "almost unchanged")

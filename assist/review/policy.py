@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assist.knowledge.signals import LetterPattern, Signal
+from assist.review.kind_model import KindModel
 from assist.risk.rules import RuleMatcher
 
 
@@ -15,10 +16,12 @@ from assist.risk.rules import RuleMatcher
 class ReviewPolicy:
     signals: tuple[Signal, ...]
     matcher: RuleMatcher | None          # the spoken rules, read over a letter's paragraphs
+    kind_model: KindModel | None = None  # what a paper is, learned (with the rules: checks.document_kind)
 
     @classmethod
-    def of(cls, signals: Sequence[Signal], matcher: RuleMatcher | None) -> "ReviewPolicy":
-        return cls(tuple(signals), matcher)
+    def of(cls, signals: Sequence[Signal], matcher: RuleMatcher | None,
+           kind_model: KindModel | None = None) -> "ReviewPolicy":
+        return cls(tuple(signals), matcher, kind_model)
 
     def signal_for(self, finding: str) -> str | None:
         """The signal whose ``review.findings`` lists this finding (e.g. auth.agent_company), if any."""

@@ -87,6 +87,11 @@ def _lines(text: str, page: int = 1) -> list[Line]:
     return [Line(page, i, ln.rstrip()) for i, ln in enumerate(text.splitlines(), start=1)]
 
 
+def read_text_document(data: bytes, file_name: str) -> ReadDocument:
+    """A plain-text document (UTF-8, GBK, Big5 … detected) as review reads it."""
+    return _read_text(data, file_name)
+
+
 def _read_text(data: bytes, file_name: str) -> ReadDocument:
     try:
         text, _ = decode_bytes(data, file_name)

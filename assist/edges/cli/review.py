@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from assist.edges.cli.settings import settings_of
-from assist.errors import EXIT_CODES
+from assist.errors import EXIT_CODES, ConfigError
 
 
 def register(subparsers: Any) -> None:
@@ -25,6 +25,13 @@ def register(subparsers: Any) -> None:
     r.add_argument("--out", help="folder for report.html and results.json (folder input; default ./review-report)")
     r.add_argument("--json", action="store_true", help="machine-readable output")
     r.set_defaults(func=cmd_review)
+    t = subparsers.add_parser("review-train-kind", help="fit the letter kind model (what a paper is) on labelled "
+                              "letters (eval/datasets/letters layout)")
+    t.add_argument("--letters", default=None, help="folder of writer folders with labels.jsonl (default: the shipped "
+                   "eval/datasets/letters beside the source tree)")
+    t.add_argument("--out", help="model file (default: documents.kind_model or data_dir/letter_kind.npz)")
+    t.add_argument("--hold-out", default="", help="comma-separated writers to leave out and report accuracy on")
+    t.set_defaults(func=cmd_train_kind)
 
 
 def cmd_review(args: argparse.Namespace) -> int:
@@ -45,6 +52,28 @@ def cmd_review(args: argparse.Namespace) -> int:
         return EXIT_CODES["ok"]
     finally:
         service.close()
+
+
+def cmd_train_kind(args: argparse.Namespace) -> int:
+    """Fit the letter kind model; with --hold-out, report the left-out writers' accuracy (the model written is fitted
+    without them)."""
+    from assist.bootstrap import shipped_datasets
+    from assist.training.letter_kind import fit, held_out_report, read_letters
+
+    settings = settings_of(args)
+    root = Path(args.letters) if args.letters else shipped_datasets() / "letters"
+    if not root.is_dir():
+        raise ConfigError("no labelled letters folder", path=str(root), field="--letters")
+    held = [w for w in args.hold_out.split(",") if w]
+    letters = read_letters(root)
+    if held:
+        print(json.dumps(held_out_report(letters, held), ensure_ascii=False, indent=2))
+    model = fit([lt for lt in letters if lt.writer not in held])
+    out = Path(args.out) if args.out else (settings.documents.kind_model or Path(settings.data_dir) / "letter_kind.npz")
+    model.save(out)
+    print(f"fitted on {sum(lt.writer not in held for lt in letters)} letters ({', '.join(model.labels)}); saved {out}. "
+          f"Use it with ASSIST_DOCUMENTS__KIND_MODEL={out}")
+    return EXIT_CODES["ok"]
 
 
 def _folder(service: Any, folder: Path, out: Path, as_json: bool) -> int:

@@ -45,7 +45,8 @@ _STANDS_IN = re.compile(rf"(?:{_KIN_WORD})[\u4e00-\u9fa5]{{0,4}}(?:替我|代我
 # "他们让我…"), not a company, not a refusal ("别找我家人"). When this is the letter's act it is an authorisation
 # even if it also asks for instalments.
 _NAMED = r"(?:[\u4e00-\u9fa5]{2,3}(?=[\s,，(（]|帮|替|代|去|来|全权))"
-_MANDATE = re.compile(rf"(?<![受已])(?:委托|授权|让|叫|(?<![申恳敬邀提聘])请)(?!了)\s*(?:我的?|俺)?(?:{_KIN_WORD}|{_NAMED})[^。\n;；了过]{{0,8}}?"
+_MANDATE = re.compile(rf"(?<![受已])(?:委托|授权|让|叫|(?<![申恳敬邀提聘])请|(?<=[我俺])托(?!管|运|儿))(?!了)"
+                      rf"\s*(?:我的?|俺)?(?:{_KIN_WORD}|{_NAMED})[^。\n;；了过]{{0,8}}?"
                       r"(?:帮我|替我|代我|代为|代表我|全权)"
                       rf"|(?:事|事情|事儿|账|款|钱)[^。\n;；]{{0,4}}?(?:交给|交由|托付给|托给|全交给)了?\s*(?:我的?|俺)?(?:{_KIN_WORD})"
                       # "这事全交给他了" (the person named on the next line): only a matter (事), never money handed over
@@ -55,6 +56,9 @@ _MANDATE = re.compile(rf"(?<![受已])(?:委托|授权|让|叫|(?<![申恳敬邀
                       rf"|(?:委托|让|叫)(?:我的?|俺)(?:{_KIN_WORD})[\u4e00-\u9fa5]{{0,4}}?(?:去|来)?(?:跟|和|与|同)(?:你们|您们|贵司|贵公司|贵行|客服)"
                       r"(?:说|谈|商量|联系|沟通|协商|对接)"
                       r"|(?:都|就)?由(?:他|她)(?!们)(?:来)?(?:帮我|替我|代我)(?:处理|办|谈|还)"
+                      # "我的借款的事全部委托我老婆周小红处理"
+                      rf"|(?:事|事情|事宜)[^。\n;；]{{0,4}}?(?:全部|全|都)?(?:委托|交给|交由)(?:我的?|俺)?(?:{_KIN_WORD})"
+                      r"[^。\n;；]{0,6}?(?:处理|办|管|负责)"
                       # "现在由我女儿周嘉欣代我处理信用卡的还款"
                       rf"|(?:由|交由|都由)(?:我的?|俺)(?:{_KIN_WORD})[\u4e00-\u9fa5]{{0,4}}?(?:代我|替我|代为|代表我)"
                       r"(?:办理|处理|办|谈|协商|申请|还)")
@@ -94,7 +98,7 @@ _ASK = re.compile(r"(?:请|恳请|敬请|望|希望|要求|请求|申请|盼)(?:
 _ADDRESS = re.compile(r"^(致|尊敬的|您好|你好|你们好|给.{2,16}$|.{2,20}(公司|银行|中心|客服|负责人|领导)[:：])"
                       r"|^.{2,20}(?:你好|您好|你们好)$")  # "鑫诚消费金融 客服你好"
 TITLE_MAX = 20
-_BRACKETED = re.compile(r"[(（][^()（）\n]{1,40}[)）]")
+_BRACKETED = re.compile(r"[(（][^()（）\n]{1,60}[)）]")
 _LONG_TITLE = re.compile(r"^关于.{2,34}(?:书|函|通知|公告|须知|说明)$")
 
 
@@ -123,7 +127,7 @@ def classify(doc: ReadDocument) -> DocKind:
     score = {"authorisation": 0, "certificate": 0, "complaint": 0, "other": 0}
     if _AUTH_TITLE.search(title):
         score["authorisation"] += 3
-    if all(p.search(text) for p in _AUTH_BODY) or _ENTRUST.search(text):
+    if all(p.search(text) for p in _AUTH_BODY) or _ENTRUST.search(text) or _ENTRUST.search(bare):
         score["authorisation"] += 2 if _COMPLAINT_TITLE.search(title) else 3
     if _ENTRUST_ID.search(text):
         score["authorisation"] += 2
@@ -150,6 +154,19 @@ def classify(doc: ReadDocument) -> DocKind:
     return best if score[best] >= 2 else "other"  # type: ignore[return-value]
 
 
+def document_kind(doc: ReadDocument, policy: ReviewPolicy) -> DocKind:
+    """What the paper is: the learned model's reading when there is one, the rules' otherwise; and where the rules
+    read a complaint that the model reads as an authorisation, the complaint (a complaint read as an authorisation
+    is warned about the parts an authorisation lacks: a lawful complaint must never be warned)."""
+    rules = classify(doc)
+    if policy.kind_model is None:
+        return rules
+    learned = policy.kind_model.predict(doc.text)
+    if rules == "complaint" and learned == "authorisation":
+        return rules
+    return learned  # type: ignore[return-value]
+
+
 def _as_written(f: Finding, doc: ReadDocument, view: ReadDocument) -> Finding:
     """``f`` with its quote taken from the letter as written when it was taken from the reading form."""
     if f.start is None or f.end is None or f.quote != quote_of(view.text, f.start, f.end):
@@ -162,7 +179,7 @@ def run_checks(doc: ReadDocument, policy: ReviewPolicy) -> tuple[DocKind, list[F
     read the letter's reading form (checks.reading: width-folded, simplified, Cantonese made Mandarin); every quote is
     taken again from the letter as written."""
     view = reading_view(doc)
-    kind = classify(view)
+    kind = document_kind(view, policy)
     if kind == "authorisation":
         found = check_authorisation(view, policy)
     elif kind == "certificate":

@@ -57,7 +57,8 @@ _LAWYER = re.compile(r"律师(?!事务所|助理|函)")
 _TITLE = re.compile(r"法务专员|法务主任|法务经理|法务|律师助理")
 # Job titles that exist only at debt-negotiation agencies (停息挂账/债务优化 outfits), and such an agency named right
 # before a person ("安心债务优化的李经理"): a person with one, acting as the borrower's agent, is the agency acting.
-_AGENCY_TITLE = re.compile(r"债务规划师|债务优化师|债务协商师|规划师|协商专员|协商顾问|协商师|维权顾问|维权专员|债务顾问|法务顾问|"
+_AGENCY_TITLE = re.compile(r""
+                           r"信用管理顾问|信用顾问|征信顾问|征信专员|信用修复师|征信异议代理|债务规划师|债务优化师|债务协商师|规划师|协商专员|协商顾问|协商师|维权顾问|维权专员|债务顾问|法务顾问|"
                            r"调解专员|首席调解|调解顾问|调解师|上岸顾问|上岸导师|协商官|首席协商|权益官|权益顾问|权益专员|(?:债务优化|债务协商|债务规划|债务处理|债务管理|债务重组|停息挂账|反催收|"
                            r"征信修复|上岸)[\u4e00-\u9fa5]{0,4}?的?[\u4e00-\u9fa5]?(?:经理|老师|专员|顾问|主管|总监|助理)")
 # Province codes (first two digits of the GB/T 2260 region code) that can appear in digits 2-3 of a licence.
