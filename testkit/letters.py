@@ -25,6 +25,9 @@ ELEMENTS = ("principal", "agent", "relationship", "scope", "term", "signature", 
 # (L17, L18), round six's (L20, L21) and round seven's (L22, L23) were scored once on the frozen code and are tuning data from then on.
 TUNING = ("L01", "L02", "L03", "L04", "L05", "L06", "L07", "L08", "L09", "L10", "L11", "L12", "L13", "L14", "L15",
           "L16", "L19", "L17", "L18", "L20", "L21", "L22", "L23")
+# Round eight's held-out writers (L24, L25) were scored once on the frozen code (8fe6da2: the learned kind model with
+# the rules) and committed; they are not tuning data yet: the next round tunes on them.
+HELD_OUT = ("L24", "L25")
 # The writer sets numbers are reported for (README), in the order they were written.
 WRITER_SETS = {"L01-L06": ("L01", "L02", "L03", "L04", "L05", "L06"), "L07-L08 (round one held out)": ("L07", "L08"),
                "L09-L10 (round two held out)": ("L09", "L10"), "L13 (round three tuning)": ("L13",),
