@@ -39,7 +39,9 @@ _STANDS_IN = re.compile(rf"(?:{_KIN_WORD})[\u4e00-\u9fa5]{{0,4}}(?:替我|代我
                         # ratifying in advance what the agent agrees: "她办的事我都认", "他跟你们商量好…我都认"
                         r"|(?:他|她)(?!们)[^。\n,，;；]{0,20}?(?:办|定|商量|谈|答应|签|说)[^。\n;；]{0,14}?我(?:都|全|也)?"
                         r"(?:认|承认|认可|同意)(?![识为真])"
-                        r"|(?:他|她)(?!们)(?:说的|定的|签的|答应的)(?:话)?(?:就|都)?算(?:我|数)")
+                        r"|(?:他|她)(?!们)(?:说的|定的|签的|答应的)(?:话)?(?:就|都)?算(?:我|数)"
+                        # "她替我跟你们商量延期的事" (the person named just before)
+                        r"|(?:他|她)(?!们)(?:来)?(?:替我|代我)(?:跟|和|与|同)(?:你们|贵司|贵公司|贵行)(?:商量|谈|协商|办|沟通)")
 # Handing the borrower's dealings to a named person, however said: "我委托刘畅帮我去网点办一下", "让我妈替我跟你们说",
 # "这个事我交给我闺女管了", "麻烦你们以后找我儿子说", "钱的事由我儿子跟你们谈". Not a story ("之前委托了一家公司帮我…",
 # "他们让我…"), not a company, not a refusal ("别找我家人"). When this is the letter's act it is an authorisation
@@ -56,6 +58,9 @@ _MANDATE = re.compile(rf"(?<![受已])(?:委托|授权|让|叫|(?<![申恳敬邀
                       rf"|(?:委托|让|叫)(?:我的?|俺)(?:{_KIN_WORD})[\u4e00-\u9fa5]{{0,4}}?(?:去|来)?(?:跟|和|与|同)(?:你们|您们|贵司|贵公司|贵行|客服)"
                       r"(?:说|谈|商量|联系|沟通|协商|对接)"
                       r"|(?:都|就)?由(?:他|她)(?!们)(?:来)?(?:帮我|替我|代我)(?:处理|办|谈|还)"
+                      # "还款的事你们直接跟田娟说": the matter, and whom the lender is to deal with about it
+                      rf"|(?:事|事情|事儿)[^。\n;；]{{0,4}}?(?:你们|您们|贵司)?(?:直接)?(?:跟|找|联系)(?![我你他她])[\u4e00-\u9fa5]{{2,3}}"
+                      r"(?:说|谈|商量|联系|沟通)"
                       # "我的借款的事全部委托我老婆周小红处理"
                       rf"|(?:事|事情|事宜)[^。\n;；]{{0,4}}?(?:全部|全|都)?(?:委托|交给|交由)(?:我的?|俺)?(?:{_KIN_WORD})"
                       r"[^。\n;；]{0,6}?(?:处理|办|管|负责)"
@@ -77,7 +82,7 @@ _OWN_CUSTOMERS = re.compile(r"^(?:致|告)?(?:各位|亲爱的|全体|广大)(?:
 # A first line that only names the issuing body (a hospital, a residents' committee, an employer) above the title.
 _ISSUER_LINE = re.compile(r"^[\u4e00-\u9fa5()（）]{2,30}(?:医院|卫生院|诊所|卫生服务中心|委员会|居委会|村委会|办事处|人民政府|"
                           r"派出所|公司|学校|学院|大学|中心|局|所|社区|村)$")
-_AUTH_BODY = (re.compile(r"(?<![被受])委托人|本人.{0,30}现委托"), re.compile(r"受托人|被委托人|代理人|被授权人|受托方"))
+_AUTH_BODY = (re.compile(r"(?<![被受])(?:委托人|授权人)|本人.{0,30}现委托"), re.compile(r"受托人|被委托人|代理人|被授权人|受托方"))
 _CERT_TITLE = re.compile(r"证明|诊断书|病历|出院记录|出院小结|低保证|特困")
 _CERT_BODY = re.compile(r"兹证明|特此证明|兹有|经(我|本)(委|村|社区|院|单位|公司)?核实|情况属实")
 _COMPLAINT_TITLE = re.compile(r"投诉|申诉|协商|申请|诉求|情况说明|反映|异议|疑问|建议|律师函|告知函|催告函|^致|的函$|一封信")
@@ -106,6 +111,8 @@ def classify(doc: ReadDocument) -> DocKind:
     """Authorisation letter, complaint letter, hardship certificate, or other, from title and body markers."""
     lines = [ln.text.strip() for ln in doc.lines if ln.text.strip()]
     heads = [re.sub(r"\s+", "", ln) for ln in lines[:2]]
+    # a form's title line carries its copy and serial number: "债务协商代理授权书（客户填写联） 编号：HD-…"
+    heads = [re.sub(r"[(（][^()（）]*[)）]$", "", re.sub(r"(?:编号|No\.?)[:：].*$", "", h)) for h in heads]
     if len(heads) == 2 and _ISSUER_LINE.search(heads[0]) and len(heads[1]) <= TITLE_MAX:
         # "广州市第一人民医院 / 诊断证明书": the title is the second line
         title = heads[1]

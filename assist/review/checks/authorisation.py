@@ -150,6 +150,12 @@ _ACTING = re.compile(r"接受[^。\n]{0,30}委托|受[^。\n]{0,20}委托|代为
                      r"|(?:债务|协商|调解|代理|停息|挂账|征信|减免|维权|上岸)[^。\n]{0,8}?(?:服务费|咨询费|手续费|代理费|顾问费)"
                      # the borrower's repayments to go through the outfit: "由本所指定账户统一代收代付"
                      r"|代收代付|代为收取|代收(?:还款|款项)|指定(?:代收)?账户")
+# Someone who does debt settlement for a living, or runs a paid "上岸" group, acting for the borrower: "他是专业做上岸的",
+# "专业做债务协商六年", "上岸互助群群主", "上岸导师"
+_PRO_AGENT = re.compile(r"(?:专业|专门)(?:做|搞|从事|办|处理)?(?:上岸|债务|协商|停息|挂账|征信|反催收|逾期)"
+                        r"|上岸(?:导师|老师|教练)|群主代理|(?:上岸|互助|协商|债务)[^。\n]{0,4}群(?:的)?群主"
+                        r"|上岸[^。\n]{0,4}群[^\n]{0,20}?(?:会员费|服务费|收款)")
+_FOR_BORROWER = re.compile(r"委托|代表|对接|全权|代理|找他|打他|跟他|联系他|他说的|会员")
 # A certificate is an agency's only when an agency-type body says the borrower mandated it ("与本中心签订…委托…"): an
 # employer or a hospital that prints "如有疑问请联系本公司" is not acting for anyone.
 _AGENCY_NAME = re.compile(r"法务|债务|协商|维权|调解|权益|咨询|顾问")
@@ -163,7 +169,20 @@ def check_agency(doc: ReadDocument, policy: ReviewPolicy, *, certificate: bool =
     if certificate and not _MANDATED.search(doc.text):
         return []
     found, _ = _company_findings(doc, policy, skip=(0, 0), trustee=None, acting_only=True)
+    if not certificate and not any(f.severity == "high" for f in found):
+        found += _pro_agent(doc, policy)
     return [f for f in found if not certificate or _AGENCY_NAME.search(doc.text[f.start or 0:f.end or 0])]
+
+
+def _pro_agent(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
+    """A person who settles debts for a living (or runs a paid 上岸 group) acting for the borrower: the paid-agent sign,
+    whatever the paper is."""
+    m = _PRO_AGENT.search(doc.text)
+    if m is None or not _FOR_BORROWER.search(doc.text) or _REVOKED.search(doc.text):
+        return []
+    return [finding(doc, "auth.trustee_agency", "high", "代借款人出面的人以做“上岸”、债务协商为业（或是收费“上岸群”的群主）："
+                    "属疑似付费代理，请交专人核实并直接联系借款人本人。", m.start(), m.end(),
+                    signal=policy.signal_for("auth.trustee_agency"))]
 
 
 def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[int, int],
@@ -269,6 +288,8 @@ def check_authorisation(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding
     out += found
 
     agency = _AGENCY_TITLE.search(trustee_text)
+    if agency is None and not any(f.severity == "high" for f in out):
+        out += _pro_agent(doc, policy)      # "我朋友韩志鹏…他是专业做上岸的"
     if agency is not None:
         out.append(finding(doc, "auth.trustee_agency", "high", f"受托人是“{agency.group(0)}”：这是债务协商、停息挂账类"
                            "机构的职位，不是律师，也不是亲友；这类机构以个人名义代理属疑似付费代理，请交专人核实并直接联系借款人本人。",

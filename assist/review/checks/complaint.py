@@ -41,7 +41,9 @@ _FAMILY_WRITES = re.compile(rf"(?:我|本人)(?:叫[^，。,\n]{{2,4}}[，,]?)?(
 # the writer is the agency: "我们公司", "本中心", "我司"
 _OWN_AGENCY = re.compile(r"我们?的?(?:公司|中心|机构|团队|工作室)|本(?:公司|中心|机构|团队|工作室)|我司")
 _NOT_FAMILY = {"朋友", "好友", "同学", "同事", "同村", "邻居", "同门", "老乡", "亲戚", "亲属"}   # agencies pose as these
-_AGENCY_WORDS = re.compile(r"公司|机构|中心|工作室|团队|法务|顾问|专员|律师(?!事务所)|委托我|服务费|咨询费")
+_AGENCY_WORDS = re.compile(r"公司|机构|中心|工作室|团队|法务|顾问|专员|律师(?!事务所)|委托我|服务费|咨询费|会员费|群主|上岸"
+                           # someone directing how the letter is filled in: "韩老师说等平台回了再填"
+                           r"|(?:老师|经理|导师)(?:说|让|叫|要)")
 
 
 def _family_writes(text: str) -> bool:

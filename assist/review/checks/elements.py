@@ -64,6 +64,7 @@ KIN = _KIN = (r"配偶|夫妻|爱人|丈夫|妻子|老婆|老公|婆娘|男人|�
         r"外甥|叔叔|亲叔|舅舅|姑姑|姨|亲属|亲戚|朋友|好友|同学|(?<!合)同事|同村|邻居|同门|之[父母子女夫妻兄弟姐妹]|"
         r"(?<=[我俺])(?:妈|爸|娘|爹|对象|孩子|家那口子)|妈妈|爸爸|老妈|老爸|老伴|孙子|孙女|外孙|公公|婆婆|岳父|岳母|丈母娘|"
         # words of other regions and registers: 太太 (wife, Hong Kong), 家父, 嫂子, 外母 (mother-in-law, Cantonese), 老乡
+        r"阿弟|阿哥|阿姐|阿妹|细佬|"
         r"太太|家父|家母|家兄|嫂子|阿嫂|弟媳|姐夫|妹夫|伯父|伯母|叔父|舅父|舅妈|姑妈|外公|外婆|爷爷|奶奶|外母|外父|"
         r"同乡|老乡|战友|发小|室友|工友")
 _RELATION = re.compile(rf"关系\s*[:|]\s*\|?\s*[{_CJK}]|(?<!委托)(?<!代理)(?<!劳动)(?<!合作)(?<!借贷)[{_CJK}]{{1,3}}关系"
@@ -84,6 +85,7 @@ _RELATION_STATED = re.compile(rf"(?:系|是)(?:委托人|授权人|本人|我)�
                               # the principal as the agency's customer: "委托人系本公司签约客户", "甲方系乙方的债务规划服务客户"
                               r"|(?:委托人|授权人|甲方|本人)[^。\n;]{0,40}?(?:系|是)[^。\n,;]{0,20}?(?:公司|中心|机构|工作室|乙方|受托方)的?"
                               r"[^。\n,;]{0,10}?(?:客户|会员|服务对象)")
+_STORY_AFTER = re.compile(r"\s*(?:住院|生病|病了|病重|去世|过世|走了|做手术|手术|出车祸|摔了|在医院|离婚)")
 _BLANK_VALUE = re.compile(r"[ \t]*[:|]?[ \t]*[_＿\s]*(?:\n|$)")
 # People the lender is told not to contact ("不得再直接联系委托人本人及其家属、同事"): not the agent's relationship.
 _NOT_CONTACT = re.compile(r"(?:不得|不要|别|请勿|勿|禁止|停止|不准|严禁)[^。\n;]{0,24}?(?:联系|联络|骚扰|打扰|打给|打电话|致电|找)[^。\n;]*$")
@@ -143,7 +145,8 @@ _SIGN_ROLE = re.compile(r"(?:委托人|授权人|本人|申请人|甲方|承诺�
 # spaces or hyphens ("14401 2016 1 1 358902", "32012-2017-10634521").
 _LICENCE_LABEL = re.compile(r"执业证书编号|执业证书号码|执业证书号|执业证编号|执业证号码|执业证号|执业编号|律师证编号|律师证号|"
                             r"律师执业证|执业证|证号")
-_LICENCE_NUMBER = re.compile(r"[^0-9\n]{0,6}(?:\n[^0-9\n]{0,3})?([0-9]+(?:[ \-–—_·][0-9]+)*)")
+# the number after the label; a made-up one may open with Latin letters ("BCSA-FW-20260088"): its digits are read
+_LICENCE_NUMBER = re.compile(r"(?:[^0-9\n]{0,6}|[:\s]*[A-Za-z][A-Za-z\-_ ]{0,11})(?:\n[^0-9\n]{0,3})?([0-9]+(?:[ \-–—_·][0-9]+)*)")
 _LICENCE_DIGITS = 17
 
 
@@ -331,6 +334,8 @@ def _relationship(folded: str) -> tuple[int, int] | None:
             continue
         if m.group(0).endswith("关系") and _BLANK_VALUE.match(folded, m.end()):
             continue            # "与委托人关系：__________": the form's label with its blank left empty
+        if _STORY_AFTER.match(folded, m.end()):
+            continue            # "这几天我妈住院": a relative in the story, not the agent
         return m.start(), m.end()
     return _span(_RELATION_STATED.search(folded))
 

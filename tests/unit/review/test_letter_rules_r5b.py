@@ -136,3 +136,46 @@ def test_a_law_firm_letter_whose_payee_is_a_consulting_company_is_high(policy):
 def test_round_six_elements(line, part, present):
     text = f"授权委托书\n委托人：郑凯\n受托人：刘畅\n{line}\n委托事项：代为沟通还款\n委托人签名：郑凯\n2025年6月8日\n"
     assert elements(text)[part] == present
+
+
+# -- round eight's held-out misses (L24, L25) -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, high", [
+    ("授权书\n本人徐建军委托我朋友韩志鹏全权帮我跟平台协商还款 他是专业做上岸的 平台有事直接打他电话\n本人签字：徐建军\n"
+     "2026.11.8\n", True),
+    ("【上岸互助群】会员费收款明细\n收款人：韩志鹏\n| 1 | 10.16 | 杨帆 | 年卡 | 1980 |\n", True),
+    ("致恒祥消费金融：\n我是“上岸互助群”群主韩志鹏，专业做债务协商六年，今天代表群里两位会员跟贵司打招呼，请直接对接我本人。\n", True),
+    ("授权书\n本人王芳委托我弟弟王强代我跟贵司协商还款，他在银行上班，比我懂。\n委托人签名：王芳\n2026年11月8日\n", False),
+])
+def test_someone_who_settles_debts_for_a_living_is_the_agency(text, high, policy):
+    assert bool(_high(text, policy)) == high
+
+
+def test_a_letter_someone_directs_how_to_fill_in_is_not_capped(policy):
+    text = ("停止催收及协商还款申请书\n致：来钱宝（此处填平台全称）\n申请人：李春燕\n每月还款（刘老师说等平台回了再填）元；\n"
+            "本人已委托专业上岸导师刘老师全权处理。\n")
+    kind, found = run_checks(doc(text), policy)
+    assert kind == "complaint" and any(f.severity == "high" for f in found)
+    base = "投诉\n粤信消费金融投诉部门：\n我是何家辉的朋友，他的事以后跟我谈。{}\n2026年11月24日\n"
+    for extra, severity in (("", "warn"), ("韩老师说这样写就行。", "high")):      # a 老师 directing the letter: not capped
+        _, found = run_checks(doc(base.format(extra)), policy)
+        assert [f.severity for f in found if f.signal == "S1"] == [severity]
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("陕西汇鼎财税咨询有限公司\n债务协商代理授权书（客户填写联）   编号：HD-2026-1103-027\n授权人姓名：高永利\n"
+     "被授权人：陕西汇鼎财税咨询有限公司 首席财务顾问 赵启明\n", "authorisation"),
+    ("你好 我是杨春来 在你们汇裕借了3万 这几天我妈住院 还款的事你们直接跟田娟说 她替我跟你们商量延期的事\n杨春来 11月14号\n",
+     "authorisation"),
+])
+def test_round_eight_kinds(text, kind):
+    assert classify(doc(text)) == kind
+
+
+@pytest.mark.parametrize("text, part, present", [
+    ("委托人：陈国松\n受托人：陈国柏\n厂是我跟阿弟陈国柏两个人一起开的\n", "relationship", True),
+    ("委托人：杨春来\n受托人：田娟\n这几天我妈住院我在医院陪床\n", "relationship", False),
+    ("委托人：邓丽华\n受托人：冰城上岸企业管理咨询有限公司\n执业证号：BCSA-FW-20260088\n", "licence", True),
+])
+def test_round_eight_elements(text, part, present):
+    assert elements("授权委托书\n" + text + "委托事项：代为协商还款\n委托人签名：张三\n2026年11月8日\n")[part] == present
