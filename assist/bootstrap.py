@@ -690,13 +690,10 @@ def build_voice_watch(settings: Settings, encoder: "SpeakerEncoder | None" = Non
         return None
     from assist.audio.voiceprint import VoiceWatch
 
-    if a.voiceprint_secret is None or len(a.voiceprint_secret.get_secret_value()) < 16:
-        raise ConfigError("audio.voiceprint is on but audio.voiceprint_secret (>= 16 characters) is not set "
-                          "(ASSIST_AUDIO__VOICEPRINT_SECRET)", field="audio.voiceprint_secret")
-    return VoiceWatch(encoder or build_speaker_encoder(settings),
-                      voiceprint_store(settings), a.voiceprint_secret.get_secret_value(),
-                      window_days=a.voiceprint_window_days, min_borrowers=a.voiceprint_min_borrowers, threshold=a.voiceprint_threshold,
-                      retention_days=a.voiceprint_retention_days)
+    secret = _voiceprint_secret(settings)            # before anything is loaded or created
+    return VoiceWatch(encoder or build_speaker_encoder(settings), voiceprint_store(settings), secret,
+                      window_days=a.voiceprint_window_days, min_borrowers=a.voiceprint_min_borrowers,
+                      threshold=a.voiceprint_threshold, retention_days=a.voiceprint_retention_days)
 
 
 def build_call_reviewer(settings: Settings, staff: "StaffAssist | None" = None, stt: "SpeechToText | None" = None,
@@ -814,6 +811,15 @@ def build_case_service(settings: Settings, *, review: "ReviewService | None" = N
     return CaseService(store, sources, ChromiumPdfRenderer(c.chromium, c.pdf_timeout_s))
 
 
+def _voiceprint_secret(settings: Settings) -> str:
+    """The key that hashes borrower and call ids beside kept voiceprints (>= 16 characters when voiceprint is on)."""
+    secret = settings.audio.voiceprint_secret
+    if secret is None or len(secret.get_secret_value()) < 16:
+        raise ConfigError("audio.voiceprint is on but audio.voiceprint_secret (>= 16 characters) is not set "
+                          "(ASSIST_AUDIO__VOICEPRINT_SECRET)", field="audio.voiceprint_secret")
+    return secret.get_secret_value()
+
+
 def voiceprint_store(settings: Settings) -> "VoiceprintStore":
     """Kept voiceprints: in the shared database when database_url is set (a voice one worker hears is compared with
     what every worker kept), else a SQLite file beside the index (one machine)."""
@@ -834,10 +840,8 @@ def voice_index(settings: Settings) -> "VoiceIndex | None":
         return None
     from assist.audio.voiceprint import VoiceIndex
 
-    if a.voiceprint_secret is None or len(a.voiceprint_secret.get_secret_value()) < 16:
-        raise ConfigError("audio.voiceprint is on but audio.voiceprint_secret (>= 16 characters) is not set "
-                          "(ASSIST_AUDIO__VOICEPRINT_SECRET)", field="audio.voiceprint_secret")
-    return VoiceIndex(voiceprint_store(settings), a.voiceprint_secret.get_secret_value(), window_days=a.voiceprint_window_days,
+    secret = _voiceprint_secret(settings)
+    return VoiceIndex(voiceprint_store(settings), secret, window_days=a.voiceprint_window_days,
                       threshold=a.voiceprint_threshold)
 
 

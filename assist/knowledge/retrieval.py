@@ -118,11 +118,15 @@ class HybridRetriever:
                 return hit
         vec = np.asarray(self.embedder.embed_query(query), dtype=np.float32)
         vec.setflags(write=False)
+        self._keep(query, vec)
+        return vec
+
+    def _keep(self, text: str, vec: np.ndarray) -> None:
         with self._recent_lock:
-            self._recent[query] = vec
+            self._recent[text] = vec
+            self._recent.move_to_end(text)
             if len(self._recent) > RECENT_QUERIES:
                 self._recent.popitem(last=False)
-        return vec
 
     def query_vector(self, query: str) -> tuple[str, bytes]:
         return self.embedder.name, self.embed(self.dense_part(query)).tobytes()
@@ -130,12 +134,7 @@ class HybridRetriever:
     def remember(self, query: str, embedder: str, vector: bytes) -> bool:
         if embedder != self.embedder.name or len(vector) != 4 * self.embedder.dim:
             return False
-        vec = np.frombuffer(vector, dtype=np.float32)       # read-only, like the vectors embed() keeps
-        with self._recent_lock:
-            self._recent[self.dense_part(query)] = vec
-            self._recent.move_to_end(self.dense_part(query))
-            if len(self._recent) > RECENT_QUERIES:
-                self._recent.popitem(last=False)
+        self._keep(self.dense_part(query), np.frombuffer(vector, dtype=np.float32))   # read-only, like embed()'s
         return True
 
     def dense_part(self, query: str) -> str:

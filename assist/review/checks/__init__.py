@@ -107,12 +107,17 @@ _BRACKETED = re.compile(r"[(（][^()（）\n]{1,60}[)）]")
 _LONG_TITLE = re.compile(r"^关于.{2,34}(?:书|函|通知|公告|须知|说明)$")
 
 
+def _title_line(line: str) -> str:
+    """A line read as a title: without spaces, a serial number ("编号：HD-…"), a closing remark in brackets ("（客户填写联）",
+    "（请务必看完）", "（2026年12月至2027年5月）") or 【】 around it, none of which makes a title longer or another kind."""
+    t = re.sub(r"(?:编号|No\.?)[:：].*$", "", re.sub(r"\s+", "", line))
+    return re.sub(r"[(（][^()（）]*[)）]$", "", t).strip("【】[]")
+
+
 def classify(doc: ReadDocument) -> DocKind:
     """Authorisation letter, complaint letter, hardship certificate, or other, from title and body markers."""
     lines = [ln.text.strip() for ln in doc.lines if ln.text.strip()]
-    heads = [re.sub(r"\s+", "", ln) for ln in lines[:2]]
-    # a form's title line carries its copy and serial number: "债务协商代理授权书（客户填写联） 编号：HD-…"
-    heads = [re.sub(r"[(（][^()（）]*[)）]$", "", re.sub(r"(?:编号|No\.?)[:：].*$", "", h)) for h in heads]
+    heads = [_title_line(ln) for ln in lines[:2]]
     if len(heads) == 2 and _ISSUER_LINE.search(heads[0]) and len(heads[1]) <= TITLE_MAX:
         # "广州市第一人民医院 / 诊断证明书": the title is the second line
         title = heads[1]
@@ -120,13 +125,11 @@ def classify(doc: ReadDocument) -> DocKind:
         # "融安客户权益服务中心 / 关于2025年下半年服务费收取标准的告客户书": a long title under the issuer
         title = heads[1]
     else:
-        # "家里还款计划（2026年12月至2027年5月）": a remark in brackets does not make the title long
-        title = heads[0] if heads and len(re.sub(r"[(（][^()（）]*[)）]$", "", lines[0])) <= TITLE_MAX else ""
+        title = heads[0] if heads and len(heads[0]) <= TITLE_MAX else ""
     if title and not _OTHER_TITLE.search(title):
         # "我的还款计划 自己看的": a title and a remark after it on the first line
-        first = lines[0].split()[0] if lines and len(lines[0]) <= TITLE_MAX else ""
+        first = _title_line(lines[0].split()[0]) if lines and len(lines[0]) <= TITLE_MAX else ""
         title = first if _OTHER_TITLE.search(first) else title
-    title = re.sub(r"[(（][^()（）]*[)）]$", "", title).strip("【】[]")  # "客户须知（请务必看完）", "【班级通知】"
     # an ID number or a note in brackets between a person and what they do ("由我女儿周嘉欣（身份证号…）代我处理…") does
     # not part them: classification reads the text without such brackets
     text = _BOOK_TITLE.sub(lambda m: "《" + "某" * (len(m.group(0)) - 2) + "》", fold_speech(doc.text))

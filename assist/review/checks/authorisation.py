@@ -9,7 +9,7 @@ import re
 
 from assist.core.text import clause_bounds
 from assist.review.checks.elements import find_elements, find_licence, sentence_of
-from assist.review.checks.evidence import finding
+from assist.review.checks.evidence import LENDER, finding
 from assist.review.policy import ReviewPolicy
 from assist.review.types import Element, Finding, ReadDocument, Severity
 
@@ -40,10 +40,9 @@ _EMPLOYER = re.compile(r"(?:系|是|为)(?:本|我|该|所在)?(?:公司|厂|单
 # (公职律师) act through it as others act through a firm.
 _LEGAL_AID = re.compile(r"(?:省|市|区|县|州|旗|盟)法律援助(?:中心|处|站)(?!有限|服务)|法律援助署")
 _LEGAL_WORKER = re.compile(r"法律服务工作者|法律服务所")
-_LENDER = re.compile(r"银行|消费金融|小额贷款|小贷|信用卡中心|融资担保|信托")
 _COUNTERPARTY = re.compile(r"[在向与和对于]$")
 # "安诚消费金融有限公司 客户服务中心": a department right after the lender's name is the lender
-_LENDER_UNIT = re.compile(rf"(?:{_LENDER.pattern})[\u4e00-\u9fa5]{{0,8}}?(?:有限责任公司|股份有限公司|有限公司|公司|分行|支行)?"
+_LENDER_UNIT = re.compile(rf"(?:{LENDER.pattern})[\u4e00-\u9fa5]{{0,8}}?(?:有限责任公司|股份有限公司|有限公司|公司|分行|支行)?"
                           r"[\s:,]*$")
 # the addressee line of a letter: "To：…", "致：…", "收件人：…", "尊敬的…"
 _ADDRESS_LINE = re.compile(r"^\s*(?:to|致|收件人|收信人|尊敬的)", re.I)
@@ -200,7 +199,7 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
         start = m.end() - len(name)
         counterparty = _COUNTERPARTY.search(text[max(0, start - 2):start]) is not None \
             and not _SIGNED_WITH.match(text, m.end())  # "已与X调解服务中心签订服务协议" is the agent, not the lender
-        if skip[0] <= start < skip[1] or _LENDER.search(name) or counterparty or name in seen \
+        if skip[0] <= start < skip[1] or LENDER.search(name) or counterparty or name in seen \
                 or _ADDRESSEE.search(name) or _LENDER_UNIT.search(text, max(0, start - 40), start) \
                 or _ADDRESS_LINE.search(text, text.rfind("\n", 0, start) + 1, start):
             continue  # the borrower's own line, or the lender the letter is addressed to (or one of its departments)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from assist.review.checks.evidence import dates, finding
+from assist.review.checks.evidence import LENDER, dates, finding
 from assist.review.policy import ReviewPolicy
 from assist.review.types import Finding, ReadDocument, Severity
 
@@ -37,7 +37,6 @@ _SUBJECT = (("失业", re.compile(r"失业|下岗|解除劳动|离职|裁员|停
             ("疾病", re.compile(r"疾病|诊断|住院|病情|手术|治疗|患有|重病")),
             ("贫困", re.compile(r"贫困|低保|特困|困难|收入微薄|无力")))
 _PHONE = re.compile(r"(联系电话|电话|联系方式|座机|手机|热线)[:：]?\s*((?:\+?86[\s-]?)?[0-9０-９][0-9０-９\-—\s]{6,18}[0-9０-９])")
-_LENDER = re.compile(r"银行|消费金融|小额贷款|小贷|信用卡中心|融资担保|信托")
 _SEAL = re.compile(r"盖章|公章|（章）|\(章\)|印章|签章|专用章")
 
 
@@ -73,7 +72,7 @@ def check_certificate(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
 def _pick_issuer(doc: ReadDocument) -> tuple[str, int, int] | None:
     """The issuing organisation: the one named in the closing lines (where it signs and seals), else the first named."""
     # the lender a certificate is shown to ("将其在瑞丰消费金融股份有限公司的债务…") never issued it
-    matches = [m for m in _ISSUER.finditer(doc.text) if not _LENDER.search(m.group(0))]
+    matches = [m for m in _ISSUER.finditer(doc.text) if not LENDER.search(m.group(0))]
     if not matches:
         return None
     starts = doc.starts

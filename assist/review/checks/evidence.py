@@ -52,6 +52,8 @@ _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
 MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?"
 # Western forms a Hong Kong or overseas writer uses: 7/12/2026 (day first unless the day cannot be a month's),
 # 7 Dec 2026, Dec 7, 2026.
+# An organisation that lends (the lender a letter is written to, or a bank it names): never the agent, never the issuer
+LENDER = re.compile(r"银行|消费金融|小额贷款|小贷|信用卡中心|融资担保|信托")
 WESTERN_DATE = re.compile(rf"(?<![\d./-])(?P<a>\d{{1,2}})\s*[-./]\s*(?P<b>\d{{1,2}})\s*[-./]\s*(?P<y>\d{{4}})(?![\d./-])"
                           rf"|(?<![\dA-Za-z])(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m1>{MONTH}),?\s+(?P<y1>\d{{4}})(?!\d)"
                           rf"|(?<![A-Za-z])(?P<m2>{MONTH})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y2>\d{{4}})(?!\d)",
