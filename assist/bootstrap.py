@@ -739,7 +739,8 @@ def build_review_service(settings: Settings, *, ocr: OcrEngine | None = None,
     budgets = document_budgets(settings.documents)
     if ocr is None:
         ocr = RapidOcrEngine(prepare=_flatten_page if settings.documents.flatten_photos else None)
-    return ReviewService(ReviewPolicy.of(signals, matcher, letter_kind_model(settings)), store, sketcher, ocr,
+    return ReviewService(ReviewPolicy.of(signals, matcher, letter_kind_model(settings),
+                                         settings.documents.kind_model_min_confidence), store, sketcher, ocr,
                          OfficeDocuments(budgets), max_bytes=int(settings.documents.max_upload_mb * 2**20),
                          budgets=budgets)
 

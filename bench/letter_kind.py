@@ -3,12 +3,19 @@ round of held-out writers, the model is fitted on the writers that existed befor
 were scored on), then scored on the round's writers; beside it the once-scored accuracy from that round's result file (the rules alone for rounds
 five to seven; the shipped model with the rules, checks.document_kind, for round eight).
 
+It also chooses how the model and the rules share the decision (checks.document_kind): on each of the four rounds, the
+rules as they were frozen for that round (their misreadings are in the round's result file; round eight's rules alone,
+run at 8fe6da2 with documents.kind_rules_only, are in review_letters_r8_rules_alone.json) beside the model fitted before
+it, for each confidence bar at which the model overrules the rules, with and without the old "safety turn" (a paper the
+rules read as a complaint is never made an authorisation).
+
     python bench/letter_kind.py [--out bench/results/letter_kind.json]"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 from pathlib import Path
 
 from common import machine, write_result
@@ -21,6 +28,25 @@ ROUNDS = [("round five", ("L17", "L18"), "review_letters_r5_heldout.json"),
           ("round eight", ("L24", "L25"), "review_letters_r8_heldout.json")]
 # the writers a round's model must not see: its own and every later round's
 LATER = {name: {w for _, held, _ in ROUNDS[i:] for w in held} for i, (name, _, _) in enumerate(ROUNDS)}
+RULES_ALONE = {"round eight": "review_letters_r8_rules_alone.json"}
+BARS = (0.0, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 1.01)
+
+
+def frozen_rules(name: str, scored: str, test: list) -> list[str]:
+    """What the rules frozen for a round read each of its letters as."""
+    if name in RULES_ALONE:
+        read = json.loads((REPO / "bench" / "results" / RULES_ALONE[name]).read_text(encoding="utf-8"))
+        return [read[lt.name] for lt in test]
+    d = json.loads((REPO / "bench" / "results" / scored).read_text(encoding="utf-8"))
+    wrong = {m.group(1): m.group(2) for e in d["text"]["splits"]["all"]["kind_errors"]
+             if (m := re.match(r"(\S+): \w+ read as (\S+)", e))}
+    return [wrong.get(lt.name, lt.kind) for lt in test]
+
+
+def combine(rules: str, p: dict[str, float], bar: float, turn: bool) -> str:
+    learned = max(p, key=lambda k: p[k])
+    read = learned if p[learned] >= bar else rules
+    return rules if turn and rules == "complaint" and read == "authorisation" else read
 
 
 def main() -> int:
@@ -30,7 +56,7 @@ def main() -> int:
     from assist.training.letter_kind import fit, read_letters
 
     letters = read_letters(REPO / "eval" / "datasets" / "letters")
-    rounds = {}
+    rounds, rows = {}, []
     for name, held, scored in ROUNDS:
         model = fit([lt for lt in letters if lt.writer not in LATER[name]])
         test = [lt for lt in letters if lt.writer in held]
@@ -43,7 +69,20 @@ def main() -> int:
             row["shipped_model_and_rules_scored_once"] = row.pop("rules_scored_once")
         rounds[name] = row
         print(name, row)
-    write_result(args.out, {"bench": "letter_kind", "machine": machine(), "rounds": rounds})
+        rows += [(name, lt.kind, r, model.probabilities(lt.text)) for lt, r in zip(test, frozen_rules(name, scored, test))]
+    combinations = []
+    for bar in BARS:
+        for turn in (False, True):
+            reads = [(name, gold, combine(r, p, bar, turn)) for name, gold, r, p in rows]
+            combinations.append({
+                "bar": bar, "safety_turn": turn,
+                "per_round": {name: round(sum(g == k for n, g, k in reads if n == name)
+                                          / sum(n == name for n, _, _ in reads), 4) for name, _, _ in ROUNDS},
+                "all": round(sum(g == k for _, g, k in reads) / len(reads), 4),
+                "complaints_read_as_authorisations": sum(g == "complaint" and k == "authorisation" for _, g, k in reads)})
+            print(combinations[-1])
+    write_result(args.out, {"bench": "letter_kind", "machine": machine(), "rounds": rounds,
+                            "combinations": combinations, "letters": len(rows)})
     return 0
 
 

@@ -165,16 +165,18 @@ def classify(doc: ReadDocument) -> DocKind:
 
 
 def document_kind(doc: ReadDocument, policy: ReviewPolicy) -> DocKind:
-    """What the paper is: the learned model's reading when there is one, the rules' otherwise; and where the rules
-    read a complaint that the model reads as an authorisation, the complaint (a complaint read as an authorisation
-    is warned about the parts an authorisation lacks: a lawful complaint must never be warned)."""
+    """What the paper is: the learned model's reading when it is sure of it (top probability at least
+    ``policy.kind_min_confidence``), the rules' reading otherwise, and the rules' alone when there is no model.
+
+    The rules are exact on phrasings they were written for and wrong on new ones; the model is right more often on
+    new writers but its unsure readings are no better than the rules (README, "Document review": chosen on the four
+    earlier rounds of writers, each with the rules as they were frozen for it and a model fitted before it)."""
     rules = classify(doc)
     if policy.kind_model is None:
         return rules
-    learned = policy.kind_model.predict(doc.text)
-    if rules == "complaint" and learned == "authorisation":
-        return rules
-    return learned  # type: ignore[return-value]
+    p = policy.kind_model.probabilities(doc.text)
+    learned = max(p, key=lambda k: p[k])
+    return learned if p[learned] >= policy.kind_min_confidence else rules  # type: ignore[return-value]
 
 
 def _as_written(f: Finding, doc: ReadDocument, view: ReadDocument) -> Finding:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from assist.errors import ConfigError
-from assist.review.checks import document_kind
+from assist.review.checks import classify, document_kind
 from assist.review.kind_model import KindModel
 from assist.review.policy import ReviewPolicy
 from assist.training.letter_kind import LabelledLetter, fit, held_out_report, read_letters
@@ -54,22 +54,42 @@ def test_a_broken_model_file_is_a_clear_error(tmp_path):
     assert "kind.npz" in str(err.value.path)
 
 
-class _Always:
-    def __init__(self, kind):
-        self.kind = kind
+class _Sure:
+    """A kind model that reads every paper as ``kind`` with probability ``p`` (the rest spread over the others)."""
 
-    def predict(self, text):
-        return self.kind
+    labels = ("authorisation", "complaint", "certificate", "other")
+
+    def __init__(self, kind, p):
+        self.kind, self.p = kind, p
+
+    def probabilities(self, text):
+        return {k: self.p if k == self.kind else (1 - self.p) / 3 for k in self.labels}
 
 
-@pytest.mark.parametrize("text, learned, read", [
-    ("投诉信\n你们的催收员半夜打电话，要求停止骚扰。\n王五\n", "authorisation", "complaint"),   # the safe turn
-    ("投诉信\n你们的催收员半夜打电话，要求停止骚扰。\n王五\n", "other", "other"),
-    ("还款计划\n1月 还三百\n", "complaint", "complaint"),
+COMPLAINT = "投诉信\n你们的催收员半夜打电话，要求停止骚扰。\n王五\n"
+
+
+@pytest.mark.parametrize("text, rules, learned, p, read", [
+    (COMPLAINT, "complaint", "authorisation", 0.45, "complaint"),    # unsure: the rules read it
+    (COMPLAINT, "complaint", "authorisation", 0.59, "complaint"),
+    (COMPLAINT, "complaint", "other", 0.6, "other"),                 # sure: the model reads it
+    (COMPLAINT, "complaint", "authorisation", 0.9, "authorisation"),
+    ("还款计划\n1月 还三百\n", "other", "complaint", 0.8, "complaint"),
+    ("还款计划\n1月 还三百\n", "other", "complaint", 0.5, "other"),
 ])
-def test_the_model_decides_except_a_complaint_it_would_make_an_authorisation(text, learned, read, policy):
-    with_model = ReviewPolicy.of(policy.signals, policy.matcher, _Always(learned))
+def test_the_model_decides_only_when_it_is_sure(text, rules, learned, p, read, policy):
+    assert classify(doc(text)) == rules
+    with_model = ReviewPolicy.of(policy.signals, policy.matcher, _Sure(learned, p), 0.6)
     assert document_kind(doc(text), with_model) == read
+
+
+def test_the_confidence_bar_is_a_setting():
+    from assist.settings import Settings
+
+    assert Settings().documents.kind_model_min_confidence == 0.6
+    assert Settings(documents={"kind_model_min_confidence": 1.0}).documents.kind_model_min_confidence == 1.0
+    with pytest.raises(ValueError, match="kind_model_min_confidence"):
+        Settings(documents={"kind_model_min_confidence": 1.5})
 
 
 def test_labelled_letters_are_read_with_errors_naming_file_and_line(tmp_path):
