@@ -26,7 +26,9 @@ ELEMENTS = ("principal", "agent", "relationship", "scope", "term", "signature", 
 TUNING = ("L01", "L02", "L03", "L04", "L05", "L06", "L07", "L08", "L09", "L10", "L11", "L12", "L13", "L14", "L15",
           "L16", "L19", "L17", "L18", "L20", "L21", "L22", "L23", "L24", "L25")
 # Round eight's held-out writers (L24, L25) were scored once on the frozen code (8fe6da2: the learned kind model with
-# the rules), then tuned on like the others; the next round needs new writers.
+# the rules), then tuned on like the others. Round nine's (L26, L27) were scored once on 820495e (the model overrules
+# the rules only when it is sure) and are held out: nothing is tuned on them until this line changes.
+HELD_OUT = ("L26", "L27")
 # The writer sets numbers are reported for (README), in the order they were written.
 WRITER_SETS = {"L01-L06": ("L01", "L02", "L03", "L04", "L05", "L06"), "L07-L08 (round one held out)": ("L07", "L08"),
                "L09-L10 (round two held out)": ("L09", "L10"), "L13 (round three tuning)": ("L13",),
@@ -34,7 +36,8 @@ WRITER_SETS = {"L01-L06": ("L01", "L02", "L03", "L04", "L05", "L06"), "L07-L08 (
                "L14-L15 (round four held out)": ("L14", "L15"), "L19 (round five tuning)": ("L19",),
                "L17-L18 (round five held out)": ("L17", "L18"), "L20-L21 (round six held out)": ("L20", "L21"),
                "L22-L23 (round seven held out)": ("L22", "L23"),
-               "L24-L25 (round eight held out)": ("L24", "L25")}
+               "L24-L25 (round eight held out)": ("L24", "L25"),
+               "L26-L27 (round nine held out)": ("L26", "L27")}
 
 
 @dataclass(frozen=True)
