@@ -201,34 +201,52 @@ class E5Int8:
         self._type = f32("emb.type", H)
         self._eln = (f32("emb.ln.w", H), f32("emb.ln.b", H))
 
-        def linear(prefix: str, nout: int, nin: int) -> nn.Linear:
-            lin = nn.Linear(nin, nout)
-            lin.weight.data = torch.from_numpy(_dequant(raw, tensors[prefix + ".w"][2], nout, nin))
-            lin.bias.data = f32(prefix + ".b", nout)
+        def weight(name: str, nout: int, nin: int) -> torch.Tensor:
+            return torch.from_numpy(_dequant(raw, tensors[name][2], nout, nin))
+
+        def linear(w: torch.Tensor, bias: torch.Tensor) -> nn.Linear:
+            lin = nn.Linear(w.shape[1], w.shape[0])
+            lin.weight.data, lin.bias.data = w.contiguous(), bias.contiguous()
             return lin
 
+        # per layer: q, k and v as one linear (one product, one activation quantization), ao, fi and fo
         layers = nn.ModuleList()
         self._norms = []
+        self._inv: list[tuple[Any, Any]] = []     # runtime smoothing of the inputs of qkv and fi ... and fo
         for i in range(self.NL):
+            w = {n: weight(f"l{i}.{n}.w", *shape) for n, shape in
+                 (("q", (H, H)), ("k", (H, H)), ("v", (H, H)), ("ao", (H, H)), ("fi", (FF, H)), ("fo", (H, FF)))}
+            b = {n: f32(f"l{i}.{n}.b", FF if n == "fi" else H) for n in LINEARS}
+            qkv_w, qkv_b = torch.cat([w["q"], w["k"], w["v"]]), torch.cat([b["q"], b["k"], b["v"]])
+            inv_qkv = inv_fi = inv_fo = None
+            if self._quantize:
+                assert self._maxima is not None
+                m = self._maxima
+                s_qkv = _smoothing(m[f"l{i}.q"], qkv_w)
+                s_ao = _smoothing(m[f"l{i}.ao"], w["ao"])
+                s_fi, s_fo = _smoothing(m[f"l{i}.fi"], w["fi"]), _smoothing(m[f"l{i}.fo"], w["fo"])
+                qkv_w = qkv_w * s_qkv
+                # ao's input is attention over v: dividing v's outputs by s_ao divides ao's input by it, exactly
+                qkv_w[2 * H:] /= s_ao[:, None]
+                qkv_b[2 * H:] /= s_ao
+                w["ao"], w["fi"], w["fo"] = w["ao"] * s_ao, w["fi"] * s_fi, w["fo"] * s_fo
+                inv_qkv, inv_fi, inv_fo = 1.0 / s_qkv, 1.0 / s_fi, 1.0 / s_fo
             ly: Any = nn.Module()
-            ly.q, ly.k, ly.v = (linear(f"l{i}.{x}", H, H) for x in "qkv")
-            ly.ao, ly.fi, ly.fo = linear(f"l{i}.ao", H, H), linear(f"l{i}.fi", FF, H), linear(f"l{i}.fo", H, FF)
+            ly.qkv, ly.ao = linear(qkv_w, qkv_b), linear(w["ao"], b["ao"])
+            ly.fi, ly.fo = linear(w["fi"], b["fi"]), linear(w["fo"], b["fo"])
             layers.append(ly)
+            self._inv.append((inv_qkv, (inv_fi, inv_fo)))
             self._norms.append(((f32(f"l{i}.aln.w", H), f32(f"l{i}.aln.b", H)),
                                 (f32(f"l{i}.oln.w", H), f32(f"l{i}.oln.b", H))))
         self._layers = layers.eval()
         if not self._quantize:
             return
-        assert self._maxima is not None
-        for i, module in enumerate(layers):
-            for n in LINEARS:
-                setattr(module, n, _smoothed(getattr(module, n), self._maxima[f"l{i}.{n}"]))
         import warnings
 
         with warnings.catch_warnings():  # torch.ao's eager dynamic quantization is deprecated in favour of torchao
             warnings.simplefilter("ignore")
-            spec = {f"{i}.{n}.lin": torch.ao.quantization.per_channel_dynamic_qconfig
-                    for i in range(self.NL) for n in LINEARS}
+            spec = {f"{i}.{n}": torch.ao.quantization.per_channel_dynamic_qconfig
+                    for i in range(self.NL) for n in ("qkv", "ao", "fi", "fo")}
             quantize: Any = torch.ao.quantization.quantize_dynamic
             self._layers = quantize(layers, spec, dtype=torch.qint8).eval()
 
@@ -246,12 +264,17 @@ class E5Int8:
         L, hd = len(window), H // NH
         x = torch.from_numpy(self._words(np.asarray(window))) + self._pos[:L] + self._type
         x = F.layer_norm(x, (H,), *self._eln, eps=self.eps)
+        scale = 1.0 / float(np.sqrt(hd))
         layer: Any
-        for layer, (aln, oln) in zip(self._layers, self._norms):
-            q, k, v = (getattr(layer, n)(x).view(L, NH, hd).transpose(0, 1) for n in "qkv")
-            ctx = F.scaled_dot_product_attention(q, k, v).transpose(0, 1).reshape(L, H)
+        for layer, (aln, oln), (inv_qkv, (inv_fi, inv_fo)) in zip(self._layers, self._norms, self._inv):
+            h = x if inv_qkv is None else x * inv_qkv
+            q, k, v = layer.qkv(h).view(L, 3, NH, hd).permute(1, 2, 0, 3)
+            p = torch.softmax((q @ k.transpose(1, 2)) * scale, dim=-1)
+            ctx = (p @ v).transpose(0, 1).reshape(L, H)
             x = F.layer_norm(x + layer.ao(ctx), (H,), *aln, eps=self.eps)
-            x = F.layer_norm(x + layer.fo(F.gelu(layer.fi(x))), (H,), *oln, eps=self.eps)
+            h = layer.fi(x if inv_fi is None else x * inv_fi)
+            h = F.gelu(h)
+            x = F.layer_norm(x + layer.fo(h if inv_fo is None else h * inv_fo), (H,), *oln, eps=self.eps)
         return x.mean(0)
 
     def embed(self, texts: list[str], prefix: str) -> np.ndarray:
@@ -288,11 +311,13 @@ class E5Int8:
         seen: dict[str, Any] = {}
         hooks = []
         for i, ly in enumerate(self._layers):
-            for n in LINEARS:
-                def hook(_m: Any, inp: tuple[Any, ...], _out: Any, key: str = f"l{i}.{n}") -> None:
+            for module, keys in (("qkv", ("q", "k", "v")), ("ao", ("ao",)), ("fi", ("fi",)), ("fo", ("fo",))):
+                def hook(_m: Any, inp: tuple[Any, ...], _out: Any, keys: tuple[str, ...] = keys, i: int = i) -> None:
                     a = inp[0].detach().abs().reshape(-1, inp[0].shape[-1]).amax(0)
-                    seen[key] = a if key not in seen else self._torch.maximum(seen[key], a)
-                hooks.append(getattr(ly, n).register_forward_hook(hook))
+                    for n in keys:
+                        key = f"l{i}.{n}"
+                        seen[key] = a if key not in seen else self._torch.maximum(seen[key], a)
+                hooks.append(getattr(ly, module).register_forward_hook(hook))
         try:
             self.passage(passages)
             self.query(queries)
@@ -302,25 +327,13 @@ class E5Int8:
         return {k: v.numpy().astype(np.float32) for k, v in seen.items()}
 
 
-def _smoothed(lin: Any, maxima: np.ndarray) -> Any:
-    """``lin`` with its input channels smoothed: y = (W * s) (x / s) + b, s = max|x|^ALPHA / max|W|^(1-ALPHA)."""
+def _smoothing(maxima: np.ndarray, w: Any) -> Any:
+    """SmoothQuant's per-input-channel scale for a linear layer of weight ``w`` (out x in): the layer computes
+    (W * s)(x / s), s = max|x|^ALPHA / max|W|^(1-ALPHA), so both the activations and the weights quantize well."""
     import torch
-    from torch import nn
 
-    class Smoothed(nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            a = torch.from_numpy(np.asarray(maxima, dtype=np.float32)).clamp(min=1e-5)
-            w = lin.weight.data.abs().amax(0).clamp(min=1e-5)
-            scale = a ** ALPHA / w ** (1 - ALPHA)
-            lin.weight.data = lin.weight.data * scale
-            self.lin = lin
-            self.register_buffer("inv", 1.0 / scale)
-
-        def forward(self, x: Any) -> Any:
-            return self.lin(x * self.inv)
-
-    return Smoothed()
+    a = torch.from_numpy(np.asarray(maxima, dtype=np.float32)).clamp(min=1e-5)
+    return a ** ALPHA / w.abs().amax(0).clamp(min=1e-5) ** (1 - ALPHA)
 
 
 def load_maxima(path: Path) -> dict[str, np.ndarray]:
