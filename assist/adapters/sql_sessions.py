@@ -204,15 +204,15 @@ class SqlRateLimiter:
         def run() -> float:
             now = self._clock()
             with self.db.writing() as c:
+                if now - self._swept >= self._sweep_every:
+                    self._swept = now
+                    c.execute(delete(_buckets).where(and_(_buckets.c.scope == self.scope,
+                                                          _buckets.c.updated < now - self.burst / self.rate)))
                 if self.db.postgres:         # two workers meeting a new client at once: one row, then a row lock
                     from sqlalchemy.dialects.postgresql import insert as pg_insert
 
                     c.execute(pg_insert(_buckets).values(scope=self.scope, client=client, tokens=self.burst,
                                                          updated=now).on_conflict_do_nothing())
-                if now - self._swept >= self._sweep_every:
-                    self._swept = now
-                    c.execute(delete(_buckets).where(and_(_buckets.c.scope == self.scope,
-                                                          _buckets.c.updated < now - self.burst / self.rate)))
                 q = select(_buckets.c.tokens, _buckets.c.updated).where(where)
                 if self.db.postgres:
                     q = q.with_for_update()
@@ -223,7 +223,15 @@ class SqlRateLimiter:
                     tokens -= 1.0
                 else:
                     wait = (1.0 - tokens) / self.rate
-                if row is None:
+                if row is None and self.db.postgres:
+                    # the row was swept as stale (a full bucket) by another worker between our insert and our read,
+                    # and that worker may be writing it again now: write ours over whichever lands first
+                    from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+                    up = pg_insert(_buckets).values(scope=self.scope, client=client, tokens=tokens, updated=now)
+                    c.execute(up.on_conflict_do_update(index_elements=["scope", "client"],
+                                                       set_={"tokens": tokens, "updated": now}))
+                elif row is None:
                     c.execute(insert(_buckets).values(scope=self.scope, client=client, tokens=tokens, updated=now))
                 else:
                     c.execute(update(_buckets).where(where).values(tokens=tokens, updated=now))
