@@ -3,9 +3,9 @@ round of held-out writers, the model is fitted on the writers that existed befor
 were scored on), then scored on the round's writers; beside it the once-scored accuracy from that round's result file (the rules alone for rounds
 five to seven; the shipped model with the rules, checks.document_kind, for round eight).
 
-It also chooses how the model and the rules share the decision (checks.document_kind): on each of the four rounds, the
-rules as they were frozen for that round (their misreadings are in the round's result file; round eight's rules alone,
-run at 8fe6da2 with documents.kind_rules_only, are in review_letters_r8_rules_alone.json) beside the model fitted before
+It also chooses how the model and the rules share the decision (checks.document_kind): on each round from five on, the
+rules as they were frozen for that round (their misreadings are in the round's result file; rounds eight and nine's rules alone,
+run at 8fe6da2 and 820495e with documents.kind_rules_only, are in review_letters_r{8,9}_rules_alone.json) beside the model fitted before
 it, for each confidence bar at which the model overrules the rules, with and without the old "safety turn" (a paper the
 rules read as a complaint is never made an authorisation).
 
@@ -25,10 +25,13 @@ REPO = Path(__file__).resolve().parents[1]
 ROUNDS = [("round five", ("L17", "L18"), "review_letters_r5_heldout.json"),
           ("round six", ("L20", "L21"), "review_letters_r6_heldout.json"),
           ("round seven", ("L22", "L23"), "review_letters_r7_heldout.json"),
-          ("round eight", ("L24", "L25"), "review_letters_r8_heldout.json")]
+          ("round eight", ("L24", "L25"), "review_letters_r8_heldout.json"),
+          ("round nine", ("L26", "L27"), "review_letters_r9_heldout.json")]
 # the writers a round's model must not see: its own and every later round's
 LATER = {name: {w for _, held, _ in ROUNDS[i:] for w in held} for i, (name, _, _) in enumerate(ROUNDS)}
-RULES_ALONE = {"round eight": "review_letters_r8_rules_alone.json"}
+RULES_ALONE = {"round eight": "review_letters_r8_rules_alone.json", "round nine": "review_letters_r9_rules_alone.json"}
+# the rounds scored once with the shipped model and rules (checks.document_kind) rather than the rules alone
+SHIPPED = {"round eight": "the model with the safety turn (8fe6da2)", "round nine": "the model when sure, bar 0.6 (820495e)"}
 BARS = (0.0, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 1.01)
 
 
@@ -65,8 +68,9 @@ def main() -> int:
         row = {"letters": len(test), "fitted_on": sum(lt.writer not in LATER[name] for lt in letters),
                "model": round(sum(p == lt.kind for p, lt in zip(learned, test)) / len(test), 4),
                "rules_scored_once": rules_then["text"]["splits"]["all"]["kind_accuracy"]}
-        if name == "round eight":      # the shipped model and rules are the ones round eight was scored on
+        if name in SHIPPED:            # these rounds were scored with the shipped model and rules
             row["shipped_model_and_rules_scored_once"] = row.pop("rules_scored_once")
+            row["shipped"] = SHIPPED[name]
         rounds[name] = row
         print(name, row)
         rows += [(name, lt.kind, r, model.probabilities(lt.text)) for lt, r in zip(test, frozen_rules(name, scored, test))]

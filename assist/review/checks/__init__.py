@@ -22,12 +22,12 @@ from assist.review.types import SEVERITY_ORDER, DocKind, Finding, ReadDocument
 _AUTH_TITLE = re.compile(r"授权委托书|委托书|授权书|委托函|授权函|授权声明|委托代理|债务委托|委托服务协议|委托说明|委托事宜|^委托$|"
                          r"^特此委托$")
 # "I entrust X to act for me", however phrased: the statement that makes a letter an authorisation even untitled.
-_ENTRUST = re.compile(r"(?<![受已])(?:(?:委托|授权)(?![人方书])"
+_ENTRUST = re.compile(r"(?<![受已未])(?<!没有)(?<!从没)(?<!并没)(?:(?:委托|授权)(?![人方书])"
                       r"|(?:让|(?<![我俺个位家名])叫(?!什么|啥|做|作))(?!我(?![的儿女老爱丈妻媳侄外哥弟姐妹兄闺婆男妈爸娘爹孩孙家对])))了?"
                       r"[^。\n;；]{0,30}?(?:代为|代我|代本人|代表|替我|帮我|全权|代理|代办)"
-                      r"|(?<![受已])(?:委托|授权)[^。\n；]{0,30}(?:办理|处理)[^。\n；]{0,20}(?:事宜|事情|手续|事项|的事)")
+                      r"|(?<![受已未])(?<!没有)(?<!从没)(?<!并没)(?:委托|授权)[^。\n；]{0,30}(?:办理|处理)[^。\n；]{0,20}(?:事宜|事情|手续|事项|的事)")
 # ... naming the agent with an ID number: "现授权欧文斌（身份证号…）"
-_ENTRUST_ID = re.compile(r"(?<![受已])(?:委托|授权)(?![人方书]|委托书)[^。\n；]{0,12}身份证")     # not "授权委托书复印件 2.身份证复印件"
+_ENTRUST_ID = re.compile(r"(?<![受已未])(?:委托|授权)(?![人方书]|委托书)[^。\n；]{0,12}身份证")     # not "授权委托书复印件 2.身份证复印件"
 # "我老婆覃丽萍替我办还款分期这些事…要签字的她签": a relative doing the borrower's business for them, no verb of entrusting.
 _KIN_WORD = (r"老婆|老公|爱人|妻子|丈夫|太太|媳妇|儿子|女儿|闺女|父亲|母亲|哥哥|姐姐|弟弟|妹妹|侄子|外甥|老伴|孙子|孙女|妈妈|爸爸|"
              r"(?<=[我俺])(?:妈|爸|娘|爹|对象|孩子|男人|姐|哥|弟|妹)")
@@ -47,7 +47,7 @@ _STANDS_IN = re.compile(rf"(?:{_KIN_WORD})[\u4e00-\u9fa5]{{0,4}}(?:替我|代我
 # "他们让我…"), not a company, not a refusal ("别找我家人"). When this is the letter's act it is an authorisation
 # even if it also asks for instalments.
 _NAMED = r"(?:[\u4e00-\u9fa5]{2,3}(?=[\s,，(（]|帮|替|代|去|来|全权))"
-_MANDATE = re.compile(rf"(?<![受已])(?:委托|授权|让|叫|(?<![申恳敬邀提聘])请|(?<=[我俺])托(?!管|运|儿))(?!了)"
+_MANDATE = re.compile(rf"(?<![受已未])(?<!没有)(?:委托|授权|让|叫|(?<![申恳敬邀提聘])请|(?<=[我俺])托(?!管|运|儿))(?!了)"
                       rf"\s*(?:我的?|俺)?(?:{_KIN_WORD}|{_NAMED})[^。\n;；了过]{{0,8}}?"
                       r"(?:帮我|替我|代我|代为|代表我|全权)"
                       rf"|(?:事|事情|事儿|账|款|钱)[^。\n;；]{{0,4}}?(?:交给|交由|托付给|托给|全交给)了?\s*(?:我的?|俺)?(?:{_KIN_WORD})"
@@ -69,7 +69,8 @@ _MANDATE = re.compile(rf"(?<![受已])(?:委托|授权|让|叫|(?<![申恳敬邀
                       r"(?:办理|处理|办|谈|协商|申请|还)")
 _PAST = re.compile(r"之前|以前|当时|上次|曾经|那时|去年")
 # Titles that say the paper is something else: a list, a receipt, a promise, a notice, a plan, a firm's cover letter.
-_OTHER_TITLE = re.compile(r"(清单|收条|收到条|收据|承诺书|承诺|保证书|确认单|(?<!^授权)(?<!^委托)声明|还款计划|计划说明|通知|所函|介绍信|回执|"
+_OTHER_TITLE = re.compile(r"(清单|收条|收到条|收据|承诺书|承诺|保证书|确认单|"
+                          r"欠账|账目|明细表|汇总表?|一览表?|台账|统计表|记账|(?<!^授权)(?<!^委托)声明|还款计划|计划说明|通知|所函|介绍信|回执|"
                           r"聊天记录|聊天截图|对话记录|群聊|"
                           r"(?<!委托)(?<!服务)协议书?)$")  # a 还款协议 or 调解协议书, not a 委托服务协议
 # A notice to its readers ("协商客户须知"): other even when it names what a complaint would ask for.

@@ -27,7 +27,11 @@ _ID_WORD = re.compile(r"身份证|公民身份号码|证件号")
 _ORG = re.compile(r"[\u4e00-\u9fa5A-Za-z（）()]{2,30}?(?:有限责任公司|股份有限公司|有限公司|公司|工作室|律师事务所|"
                   r"法律服务所|事务所|服务中心|咨询中心|团队|法律服务机构|权益服务机构|调解中心|调解委员会|调解室|调解院|"
                   r"权益保护中心|保护中心|帮扶中心|服务站)")
-_SUSPECT_ORG = re.compile(r"法务|债务|咨询|规划|信息|科技|管理|服务|顾问|商务|财务|金融|协商|维权|调解")
+_SUSPECT_ORG = re.compile(r"法务|债务|咨询|规划|信息|科技|管理(?!人)|服务|顾问|商务|财务|金融|协商|维权|调解")
+# Not a named organisation but a kind of one ("未委托任何咨询公司", "在银行、贷款公司借款", "这些借款机构"): no one to
+# verify or to suspect.
+_GENERIC_ORG = re.compile(r"^(?:任何|各类|各家|这些|那些|这类|那类|此类|一些|某些|其他|其它|别的|哪家)"
+                          r"|^(?:贷款|借款|网贷|小贷|借贷|放贷|催收|金融)(?:公司|机构|平台)$")
 # Public bodies that mediate or give legal aid (人民调解委员会 of a village, township or street, the 司法所, a court, a
 # legal-aid centre): lawful, never a paid agent. A company calling itself a 调解中心 is not one of them.
 _PUBLIC_BODY = re.compile(r"人民调解委员会|司法所|人民法院|村民委员会|居民委员会|村委会|居委会|仲裁委员会|法律援助中心")
@@ -147,6 +151,9 @@ _ACTING = re.compile(r"接受[^。\n]{0,30}委托|受[^。\n]{0,20}委托|代为
                      rf"|委托{_OWN}|(?:与|和|同|联系|联络|找){_OWN}|{_OWN}[^。\n]{{0,6}}(?:受理|代理|代表|负责处理|统一处理|全权)"
                      # a fee for handling someone's debts: "债务协商调解服务费", "停息挂账代理费"
                      r"|(?:债务|协商|调解|代理|停息|挂账|征信|减免|维权|上岸)[^。\n]{0,8}?(?:服务费|咨询费|手续费|代理费|顾问费)"
+                     # any fee for it ("债务协商建档费") and the work itself ("全程代为协商")
+                     r"|(?:债务|协商|停息|挂账|征信|减免|维权|上岸)(?:服务)?(?:建档|办理|申请|咨询|服务|代理|顾问)费"
+                     r"|代为(?:协商|沟通|谈判|对接)"
                      # the borrower's repayments to go through the outfit: "由本所指定账户统一代收代付"
                      r"|代收代付|代为收取|代收(?:还款|款项)|指定(?:代收)?账户")
 # Someone who does debt settlement for a living, or runs a paid "上岸" group, acting for the borrower: "他是专业做上岸的",
@@ -199,7 +206,7 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
         start = m.end() - len(name)
         counterparty = _COUNTERPARTY.search(text[max(0, start - 2):start]) is not None \
             and not _SIGNED_WITH.match(text, m.end())  # "已与X调解服务中心签订服务协议" is the agent, not the lender
-        if skip[0] <= start < skip[1] or LENDER.search(name) or counterparty or name in seen \
+        if skip[0] <= start < skip[1] or LENDER.search(name) or counterparty or name in seen or _GENERIC_ORG.search(name) \
                 or _ADDRESSEE.search(name) or _LENDER_UNIT.search(text, max(0, start - 40), start) \
                 or _ADDRESS_LINE.search(text, text.rfind("\n", 0, start) + 1, start):
             continue  # the borrower's own line, or the lender the letter is addressed to (or one of its departments)

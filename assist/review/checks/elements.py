@@ -76,6 +76,9 @@ _RELATION_STATED = re.compile(rf"(?:系|是)(?:委托人|授权人|本人|我)�
                               # "受托人系本村村民委员会人民调解员", "冯家强是我们镇司法所的人民调解员": a public role here
                               r"|(?:系|是)(?:本|我们?|我的?|委托人(?:所在)?的?)[^。\n,;]{0,14}?(?:人民调解员|调解委员会委员|"
                               r"司法所工作人员|司法所干部|村干部|村委会主任|村支书|社区工作人员|网格员|社工)"
+                              # who the agent is to the principal, in a sentence of its own: "受托人刘文军是本村村委会文书"
+                              rf"|受托人[{_CJK}]{{2,4}}(?:是|系)(?:本村|本组|本社区|本单位|我们?的?|我的|本人的?|委托人(?:所在)?的?)"
+                              r"[^。\n,;]{1,14}"
                               # the agent's role for the principal: "委托乙方作为甲方的信用管理顾问"
                               rf"|作为(?:甲方|委托人|授权人|本人|我)的[{_CJK}]{{0,8}}顾问"
                               # a work-team lead: "李国军是我们班组的带班"
@@ -85,7 +88,10 @@ _RELATION_STATED = re.compile(rf"(?:系|是)(?:委托人|授权人|本人|我)�
                               # the principal as the agency's customer: "委托人系本公司签约客户", "甲方系乙方的债务规划服务客户"
                               r"|(?:委托人|授权人|甲方|本人)[^。\n;]{0,40}?(?:系|是)[^。\n,;]{0,20}?(?:公司|中心|机构|工作室|乙方|受托方)的?"
                               r"[^。\n,;]{0,10}?(?:客户|会员|服务对象)")
-_STORY_AFTER = re.compile(r"\s*(?:住院|生病|病了|病重|去世|过世|走了|做手术|手术|出车祸|摔了|在医院|离婚)")
+_STORY_AFTER = re.compile(r"\s*(?:住院|生病|病了|病重|去世|过世|走了|做手术|手术|出车祸|摔了|在医院|离婚)"
+                          # "委托人之父陈国栋已于2026年9月14日去世": a relative who died is not the agent
+                          rf"|\s*[{_CJK}]{{0,4}}(?:已经?|已于|于)[^。\n,;]{{0,16}}?(?:去世|过世|病故|逝世|离世|死亡)")
+_SIGNED_BEFORE = re.compile(r"(?:签名|签字|签章|手印|盖章|按了|签了)[^。\n]{0,12}$")
 _BLANK_VALUE = re.compile(r"[ \t]*[:|]?[ \t]*[_＿\s]*(?:\n|$)")
 # People the lender is told not to contact ("不得再直接联系委托人本人及其家属、同事"): not the agent's relationship.
 _NOT_CONTACT = re.compile(r"(?:不得|不要|别|请勿|勿|禁止|停止|不准|严禁)[^。\n;]{0,24}?(?:联系|联络|骚扰|打扰|打给|打电话|致电|找)[^。\n;]*$")
@@ -242,6 +248,9 @@ def _letter_date(folded: str) -> tuple[int, int] | None:
             rest = ln[:m.start()] + ln[m.end():]
             labelled = _DATE_LABEL.search(ln[:m.start()]) is not None
             if labelled or (len(ln.strip()) <= 32 and not _TERM_WORDS.search(rest)):
+                return start + m.start(), start + m.end()
+        for m in _DATE.finditer(ln):   # a letter in one run-on line: "委托人签名张桂兰 手印按了 2026年12月1号"
+            if _SIGNED_BEFORE.search(ln, max(0, m.start() - 16), m.start()):
                 return start + m.start(), start + m.end()
     foot = [(start, ln) for start, ln in _lines(folded) if ln.strip()][-3:]
     for start, ln in reversed(foot):
