@@ -229,7 +229,7 @@ class DocumentSettings(BaseModel):
                                     "shipped one. What a paper is comes from the model and the rules together: README, "
                                     "\"Document review\"")
     kind_rules_only: bool = Field(False, description="Read what a paper is from the rules alone (no model)")
-    kind_model_min_confidence: float = Field(0.6, ge=0.0, le=1.0, description="The kind model overrules the rules "
+    kind_model_min_confidence: float = Field(0.55, ge=0.0, le=1.0, description="The kind model overrules the rules "
                                              "only when its top probability is at least this (0 = the model always "
                                              "decides, 1 = the rules always do)")
     flatten_photos: bool = Field(True, description="Before OCR, find a photographed page's corners and warp it flat, "

@@ -17,11 +17,11 @@ class ReviewPolicy:
     signals: tuple[Signal, ...]
     matcher: RuleMatcher | None          # the spoken rules, read over a letter's paragraphs
     kind_model: KindModel | None = None  # what a paper is, learned (with the rules: checks.document_kind)
-    kind_min_confidence: float = 0.6     # the model's top probability at which it overrules the rules
+    kind_min_confidence: float = 0.55    # the model's top probability at which it overrules the rules
 
     @classmethod
     def of(cls, signals: Sequence[Signal], matcher: RuleMatcher | None,
-           kind_model: KindModel | None = None, kind_min_confidence: float = 0.6) -> "ReviewPolicy":
+           kind_model: KindModel | None = None, kind_min_confidence: float = 0.55) -> "ReviewPolicy":
         return cls(tuple(signals), matcher, kind_model, kind_min_confidence)
 
     def signal_for(self, finding: str) -> str | None:

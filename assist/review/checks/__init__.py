@@ -19,7 +19,7 @@ from assist.review.policy import ReviewPolicy
 from assist.review.types import SEVERITY_ORDER, DocKind, Finding, ReadDocument
 
 # Kind markers. A title is a short first line; the body counts less than the title.
-_AUTH_TITLE = re.compile(r"授权委托书|委托书|授权书|委托函|授权函|授权声明|委托代理|债务委托|委托服务协议|委托说明|委托事宜|^委托$|"
+_AUTH_TITLE = re.compile(r"授权委托书|委托书|授权书|委托函|授权函|授权声明|委托声明|委托代理|债务委托|委托服务协议|委托说明|委托事宜|^委托$|"
                          r"^特此委托$")
 # "I entrust X to act for me", however phrased: the statement that makes a letter an authorisation even untitled.
 _ENTRUST = re.compile(r"(?<![受已未])(?<!没有)(?<!从没)(?<!并没)(?:(?:委托|授权)(?![人方书])"
@@ -70,11 +70,11 @@ _MANDATE = re.compile(rf"(?<![受已未])(?<!没有)(?:委托|授权|让|叫|(?<
 _PAST = re.compile(r"之前|以前|当时|上次|曾经|那时|去年")
 # Titles that say the paper is something else: a list, a receipt, a promise, a notice, a plan, a firm's cover letter.
 _OTHER_TITLE = re.compile(r"(清单|收条|收到条|收据|承诺书|承诺|保证书|确认单|"
-                          r"欠账|账目|明细表|汇总表?|一览表?|台账|统计表|记账|(?<!^授权)(?<!^委托)声明|还款计划|计划说明|通知|所函|介绍信|回执|"
+                          r"欠账|账目|明细表|汇总表?|一览表?|台账|统计表|记账|(?:[月年周]|流水|家庭|日常)账|(?<!^授权)(?<!^委托)声明|还款计划|计划说明|通知|所函|介绍信|回执|"
                           r"聊天记录|聊天截图|对话记录|群聊|"
                           r"(?<!委托)(?<!服务)协议书?)$")  # a 还款协议 or 调解协议书, not a 委托服务协议
 # A notice to its readers ("协商客户须知"): other even when it names what a complaint would ask for.
-_NOTICE_TITLE = re.compile(r"(须知|注意事项|温馨提示|公告|告(?:客户|会员|学员|委托人)书)$"
+_NOTICE_TITLE = re.compile(r"(须知|注意事项|温馨提示|提醒|公告|告(?:客户|会员|学员|委托人)书)$"
                            # a letter to other readers than a lender: "告各位亲戚的一封信"
                            r"|^告(?:各位|全体|亲爱的)?(?:亲戚|亲友|家人|乡亲|同学|同事|朋友|客户|会员|学员)")
 # A notice an agency sends its own customers ("各位客户请注意：…"), however untitled: it asks its readers, not a lender.
@@ -82,9 +82,10 @@ _OWN_CUSTOMERS = re.compile(r"^(?:致|告)?(?:各位|亲爱的|全体|广大)(?:
                             r"|^家人们|^尊敬的(?:各位)?(?:委托|签约)?(?:客户|学员|会员|委托人)[:,]?$")
 # A first line that only names the issuing body (a hospital, a residents' committee, an employer) above the title.
 _ISSUER_LINE = re.compile(r"^[\u4e00-\u9fa5()（）]{2,30}(?:医院|卫生院|诊所|卫生服务中心|委员会|居委会|村委会|办事处|人民政府|"
-                          r"派出所|公司|学校|学院|大学|中心|局|所|社区|村)$")
+                          r"派出所|公司|学校|学院|大学|中心|局|所|站|社区|村)$")
 _AUTH_BODY = (re.compile(r"(?<![被受])(?:委托人|授权人)|本人.{0,30}现委托"), re.compile(r"受托人|被委托人|代理人|被授权人|受托方"))
-_CERT_TITLE = re.compile(r"证明|诊断书|病历|出院记录|出院小结|低保证|特困")
+# a public body's letter assigning help ("法律援助公函", "指派函") attests a fact too
+_CERT_TITLE = re.compile(r"证明|诊断书|病历|出院记录|出院小结|低保证|特困|援助公函|指派函")
 _CERT_BODY = re.compile(r"兹证明|特此证明|兹有|经(我|本)(委|村|社区|院|单位|公司)?核实|情况属实")
 _COMPLAINT_TITLE = re.compile(r"投诉|申诉|协商|申请|诉求|情况说明|反映|异议|疑问|建议|律师函|告知函|催告函|^致|的函$|一封信")
 # A document named inside 《》 ("已与其签订《委托代理授权书》") is mentioned, not made: its words do not mark the kind.
@@ -105,14 +106,15 @@ _ADDRESS = re.compile(r"^(致|尊敬的|您好|你好|你们好|给.{2,16}$|.{2,
                       r"|^.{2,20}(?:你好|您好|你们好)$")  # "鑫诚消费金融 客服你好"
 TITLE_MAX = 20
 _BRACKETED = re.compile(r"[(（][^()（）\n]{1,60}[)）]")
-_LONG_TITLE = re.compile(r"^关于.{2,34}(?:书|函|通知|公告|须知|说明)$")
+_LONG_TITLE = re.compile(r"^关于.{2,34}(?:书|函|通知|公告|须知|说明|提醒|提示)$")
 
 
 def _title_line(line: str) -> str:
     """A line read as a title: without spaces, a serial number ("编号：HD-…"), a closing remark in brackets ("（客户填写联）",
     "（请务必看完）", "（2026年12月至2027年5月）") or 【】 around it, none of which makes a title longer or another kind."""
     t = re.sub(r"(?:编号|No\.?)[:：].*$", "", re.sub(r"\s+", "", line))
-    return re.sub(r"[(（][^()（）]*[)）]$", "", t).strip("【】[]")
+    t = re.sub(r"[(（][^()（）]*[)）]$", "", t).strip("【】[]")
+    return re.sub(r"[^\w）)】」]+$", "", t)          # trailing emoji and marks: "11月账📒", "申请！！"
 
 
 def classify(doc: ReadDocument) -> DocKind:

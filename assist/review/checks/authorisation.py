@@ -9,7 +9,7 @@ import re
 
 from assist.core.text import clause_bounds
 from assist.review.checks.elements import find_elements, find_licence, sentence_of
-from assist.review.checks.evidence import LENDER, finding
+from assist.review.checks.evidence import LENDER, REVOKED, finding
 from assist.review.policy import ReviewPolicy
 from assist.review.types import Element, Finding, ReadDocument, Severity
 
@@ -26,15 +26,16 @@ _ID_WORD = re.compile(r"身份证|公民身份号码|证件号")
 # A named organisation: up to 30 name characters ending in an organisation word.
 _ORG = re.compile(r"[\u4e00-\u9fa5A-Za-z（）()]{2,30}?(?:有限责任公司|股份有限公司|有限公司|公司|工作室|律师事务所|"
                   r"法律服务所|事务所|服务中心|咨询中心|团队|法律服务机构|权益服务机构|调解中心|调解委员会|调解室|调解院|"
-                  r"权益保护中心|保护中心|帮扶中心|服务站)")
-_SUSPECT_ORG = re.compile(r"法务|债务|咨询|规划|信息|科技|管理(?!人)|服务|顾问|商务|财务|金融|协商|维权|调解")
+                  r"权益保护中心|保护中心|帮扶中心|服务站|联盟|互助会)")
+_SUSPECT_ORG = re.compile(r"法务|债务|咨询|规划|信息|科技|管理(?!人)|服务|联盟|互助|顾问|商务|财务|金融|协商|维权|调解")
 # Not a named organisation but a kind of one ("未委托任何咨询公司", "在银行、贷款公司借款", "这些借款机构"): no one to
 # verify or to suspect.
-_GENERIC_ORG = re.compile(r"^(?:任何|各类|各家|这些|那些|这类|那类|此类|一些|某些|其他|其它|别的|哪家)"
-                          r"|^(?:贷款|借款|网贷|小贷|借贷|放贷|催收|金融)(?:公司|机构|平台)$")
+_GENERIC_ORG = re.compile(r"^(?:任何|各类|各家|这些|那些|这类|那类|此类|一些|某些|其他|其它|别的|哪家|所有|全部)"
+                          r"|^(?:贷款|借款|网贷|小贷|借贷|放贷|催收|金融)(?:公司|机构|平台)$|^(?:公司|机构|中心|团队)$")
 # Public bodies that mediate or give legal aid (人民调解委员会 of a village, township or street, the 司法所, a court, a
 # legal-aid centre): lawful, never a paid agent. A company calling itself a 调解中心 is not one of them.
-_PUBLIC_BODY = re.compile(r"人民调解委员会|司法所|人民法院|村民委员会|居民委员会|村委会|居委会|仲裁委员会|法律援助中心")
+_PUBLIC_BODY = re.compile(r"人民调解委员会|司法所|人民法院|村民委员会|居民委员会|村委会|居委会|仲裁委员会|法律援助中心|"
+                          r"工会|职工法律援助|消费者权益保护委员会|消费者协会")
 _NOT_PUBLIC = re.compile(r"公司|有限|服务|咨询|科技|信息|顾问|管理")
 # The borrower's own employer or its union acting for a worker: the letter says the borrower works there. Only for a
 # company whose name has none of the consulting words (_SUSPECT_ORG): an agency stays high however it describes itself.
@@ -51,10 +52,6 @@ _LENDER_UNIT = re.compile(rf"(?:{LENDER.pattern})[\u4e00-\u9fa5]{{0,8}}?(?:有�
 # the addressee line of a letter: "To：…", "致：…", "收件人：…", "尊敬的…"
 _ADDRESS_LINE = re.compile(r"^\s*(?:to|致|收件人|收信人|尊敬的)", re.I)
 # an authority the letter says was withdrawn: "曾向X出具授权委托书，该授权已于…撤销，与本委托无关"
-_REVOKED = re.compile(r"(?:委托|授权)[^。\n]{0,24}?(?:已|经)[^。\n]{0,16}?(?:撤销|撤回|作废|解除|终止|取消)"
-                      r"|(?:撤销|撤回|解除|终止|取消|收回)[^。\n]{0,12}?(?:对|给|向)?[^。\n]{0,20}?(?:的)?(?:委托|授权)"
-                      r"|(?:委托书|授权书)[^。\n]{0,24}?(?:起)?(?:撤销|作废|失效)|无权(?:再)?以(?:本人|我)的?名义"
-                      r"|与本委托无关|不再委托")
 _ENTRUST = re.compile(r"委托|受托|代理|授权|代为")
 _LAWYER = re.compile(r"律师(?!事务所|助理|函)")
 _TITLE = re.compile(r"法务专员|法务主任|法务经理|法务|律师助理")
@@ -131,9 +128,9 @@ def _block(doc: ReadDocument, label: re.Pattern[str]) -> tuple[int, int] | None:
 
 def _org_name(raw: str) -> str:
     """An organisation name without the words the name pattern swallowed in front of it (现委托…, 受托人…)."""
-    name = re.split(r"委托|受托人|受托单位|受托方|代理人|授权|本人|现由|交由|经由|指派|已与|已和|已同|已跟|日向|曾向|已向", raw)[-1] \
-        or raw
-    return re.sub(r"^(?:系|是|由|为)(?=..)", "", name)
+    name = re.split(r"委托|受托人|受托单位|受托方|代理人|授权|本人|现由|交由|经由|指派|已与|已和|已同|已跟|日向|曾向|已向|"
+                    r"就是|一家|这家|那家|一个|他们|她们", raw)[-1] or raw
+    return re.sub(r"^(?:系|是|由|为|的)(?=..)", "", name)
 
 
 def _sentence(text: str, pos: int) -> str:
@@ -143,7 +140,7 @@ def _sentence(text: str, pos: int) -> str:
 
 # An organisation saying it acts for the borrower: "我中心已接受…的委托，代为处理其…债务", "由我司全权代理".
 # An organisation naming itself: 我中心, 本机构, 本调解室
-_OWN = r"(?:我|本)(?:调解)?(?:中心|机构|司|公司|单位|室|委员会|工作室)"
+_OWN = r"(?:我|本)(?:调解)?(?:中心|机构|司|公司|单位|室|委员会|工作室|会|联盟)"
 # "已与鼎和调解服务中心签订调解服务协议": a service contract with the organisation
 _SIGNED_WITH = re.compile(r"[^。\n]{0,4}签(?:订|署|了)[^。\n]{0,10}(?:服务|调解|委托|代理|协商)(?:协议|合同)")
 _ACTING = re.compile(r"接受[^。\n]{0,30}委托|受[^。\n]{0,20}委托|代为处理|全权代理|全权处理|委托服务|代办|对接|由该(?:中心|公司|机构)"
@@ -153,7 +150,11 @@ _ACTING = re.compile(r"接受[^。\n]{0,30}委托|受[^。\n]{0,20}委托|代为
                      r"|(?:债务|协商|调解|代理|停息|挂账|征信|减免|维权|上岸)[^。\n]{0,8}?(?:服务费|咨询费|手续费|代理费|顾问费)"
                      # any fee for it ("债务协商建档费") and the work itself ("全程代为协商")
                      r"|(?:债务|协商|停息|挂账|征信|减免|维权|上岸)(?:服务)?(?:建档|办理|申请|咨询|服务|代理|顾问)费"
-                     r"|代为(?:协商|沟通|谈判|对接)"
+                     r"|代为[^。\n，,]{0,10}?(?:协商|沟通|谈判|对接)"
+                     # the borrower's calls handed to the organisation: "所有借款电话一律转至本公司处理"
+                     rf"|(?:转至|转给|转到|交给|交由){_OWN}"
+                     # its cut of what it wins back: "减免下来的部分按30%收服务费"
+                     r"|(?:减免|减下来|退回来|退的钱|退款)[^。\n]{0,12}?(?:按|抽|收|提)\s*\d{1,2}\s*%"
                      # the borrower's repayments to go through the outfit: "由本所指定账户统一代收代付"
                      r"|代收代付|代为收取|代收(?:还款|款项)|指定(?:代收)?账户")
 # Someone who does debt settlement for a living, or runs a paid "上岸" group, acting for the borrower: "他是专业做上岸的",
@@ -184,7 +185,7 @@ def _pro_agent(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
     """A person who settles debts for a living (or runs a paid 上岸 group) acting for the borrower: the paid-agent sign,
     whatever the paper is."""
     m = _PRO_AGENT.search(doc.text)
-    if m is None or not _FOR_BORROWER.search(doc.text) or _REVOKED.search(doc.text):
+    if m is None or not _FOR_BORROWER.search(doc.text) or REVOKED.search(doc.text):
         return []
     return [finding(doc, "auth.trustee_agency", "high", "代借款人出面的人以做“上岸”、债务协商为业（或是收费“上岸群”的群主）："
                     "属疑似付费代理，请交专人核实并直接联系借款人本人。", m.start(), m.end(),
@@ -200,7 +201,7 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
     out: list[Finding] = []
     firm = False
     seen: set[str] = set()
-    revoked = _REVOKED.search(text) is not None
+    revoked = REVOKED.search(text) is not None
     for m in _ORG.finditer(text):
         name = _org_name(m.group(0))
         start = m.end() - len(name)
@@ -211,7 +212,7 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
                 or _ADDRESS_LINE.search(text, text.rfind("\n", 0, start) + 1, start):
             continue  # the borrower's own line, or the lender the letter is addressed to (or one of its departments)
         sentence = _sentence(text, start)
-        if _REVOKED.search(sentence):
+        if REVOKED.search(sentence):
             seen.add(name)
             out.append(finding(doc, "auth.revoked_agency", "info", f"信中说此前对{name}的委托已撤销：核实撤销声明已送达，"
                                "此后不再与该机构沟通，只联系借款人本人或新的受托人。", start, m.end()))

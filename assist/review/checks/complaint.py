@@ -12,7 +12,7 @@ import re
 from assist.core.channels import COMPLAINT_HOTLINES
 from assist.core.text import LETTER_DENIAL, SENTENCE_BREAKS, negated, split_clauses
 from assist.review.checks.elements import KIN
-from assist.review.checks.evidence import finding
+from assist.review.checks.evidence import REVOKED, finding
 from assist.review.policy import ReviewPolicy
 from assist.review.types import SEVERITY_ORDER, Finding, ReadDocument, Severity
 
@@ -96,6 +96,9 @@ def check_complaint(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
     agency_words = _AGENCY_WORDS.search(doc.text) is not None
     own_agency = _OWN_AGENCY.search(doc.text) is not None
     family = _family_writes(doc.text)
+    # the borrower telling of an agency they have left ("之前签给他们的委托书我撤回…请直接联系我本人"): its signs are their
+    # story, a note for staff, never a finding against the writer
+    left = REVOKED.search(doc.text) is not None and not own_agency
     for para, segments in paragraphs(doc):
         def at(p: int, segments: list[tuple[int, int]] = segments) -> int:
             return next(d + (p - q) for q, d in reversed(segments) if q <= p)
@@ -110,7 +113,7 @@ def check_complaint(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
                 # a signal that alone justifies at most a level does not make a higher finding alone (S1: someone
                 # else writing only asks for their authority to be checked), and family writing for family is
                 # the lawful case the taxonomy names: a note to verify the authorisation
-                if sig.discourse == "third_party" and family and not own_agency:
+                if sig.discourse == "third_party" and family and not own_agency or left:
                     sev = "info"        # family writing (an agency they tell of is a story, not the writer)
                 elif not agency_words:
                     sev = max(sev, _SEVERITY[sig.alone_at_most], key=SEVERITY_ORDER.__getitem__)
@@ -119,8 +122,8 @@ def check_complaint(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
             for m in lp.pattern.finditer(para):
                 if negated(para, m.start(), LETTER_DENIAL, lookback=6) or _retold(para, m.start()):
                     continue  # "本人从未要求只还本金", "中介说能只还本金"
-                add(sig.id, lp.severity, at(m.start()), at(max(m.start(), m.end() - 1)) + 1,  # type: ignore[arg-type]
-                    sig.review.letter_name)
+                add(sig.id, "info" if left else lp.severity,  # type: ignore[arg-type]
+                    at(m.start()), at(max(m.start(), m.end() - 1)) + 1, sig.review.letter_name)
                 break
     channels = policy.signal_for(CHANNELS_FINDING)
     for a, b in split_clauses(doc.text, SENTENCE_BREAKS):

@@ -62,7 +62,7 @@ _AGENT_LABEL = re.compile(rf"(?:受托人|被委托人|被授权人|受托方|�
 KIN = _KIN = (r"配偶|夫妻|爱人|丈夫|妻子|老婆|老公|婆娘|男人|媳妇|儿媳|女婿|父子|父女|母子|母女|儿子|女儿|闺女|父亲|母亲|"
         r"兄弟|姐妹|姐弟|兄妹|胞兄|胞弟|胞姐|胞妹|哥哥|姐姐|弟弟|妹妹|堂哥|堂弟|堂姐|堂妹|表哥|表弟|表姐|表妹|侄子|侄女|"
         r"外甥|叔叔|亲叔|舅舅|姑姑|姨|亲属|亲戚|朋友|好友|同学|(?<!合)同事|同村|邻居|同门|之[父母子女夫妻兄弟姐妹]|"
-        r"(?<=[我俺])(?:妈|爸|娘|爹|对象|孩子|家那口子)|妈妈|爸爸|老妈|老爸|老伴|孙子|孙女|外孙|公公|婆婆|岳父|岳母|丈母娘|"
+        r"(?<=[我俺])(?:妈|爸|娘|爹|对象|孩子|家那口子|哥|姐|弟|妹)|妈妈|爸爸|老妈|老爸|老伴|孙子|孙女|外孙|公公|婆婆|岳父|岳母|丈母娘|"
         # words of other regions and registers: 太太 (wife, Hong Kong), 家父, 嫂子, 外母 (mother-in-law, Cantonese), 老乡
         r"阿弟|阿哥|阿姐|阿妹|细佬|"
         r"太太|家父|家母|家兄|嫂子|阿嫂|弟媳|姐夫|妹夫|伯父|伯母|叔父|舅父|舅妈|姑妈|外公|外婆|爷爷|奶奶|外母|外父|"
@@ -76,6 +76,8 @@ _RELATION_STATED = re.compile(rf"(?:系|是)(?:委托人|授权人|本人|我)�
                               # "受托人系本村村民委员会人民调解员", "冯家强是我们镇司法所的人民调解员": a public role here
                               r"|(?:系|是)(?:本|我们?|我的?|委托人(?:所在)?的?)[^。\n,;]{0,14}?(?:人民调解员|调解委员会委员|"
                               r"司法所工作人员|司法所干部|村干部|村委会主任|村支书|社区工作人员|网格员|社工)"
+                              # where the principal works or lives: "系本人所在单位工会"
+                              r"|(?:系|是)(?:本人|我|委托人)所在(?:的)?(?:单位|公司|工厂|厂|学校|村|社区|站点)[^。\n,;]{0,8}"
                               # who the agent is to the principal, in a sentence of its own: "受托人刘文军是本村村委会文书"
                               rf"|受托人[{_CJK}]{{2,4}}(?:是|系)(?:本村|本组|本社区|本单位|我们?的?|我的|本人的?|委托人(?:所在)?的?)"
                               r"[^。\n,;]{1,14}"
@@ -86,16 +88,18 @@ _RELATION_STATED = re.compile(rf"(?:系|是)(?:委托人|授权人|本人|我)�
                               # a student's counsellor or class teacher: "委托我们年级辅导员刘畅老师"
                               r"|(?:我们?|本人)的?(?:年级|班级?|学院|学校|专业)?的?(?:辅导员|班主任)"
                               # the principal as the agency's customer: "委托人系本公司签约客户", "甲方系乙方的债务规划服务客户"
-                              r"|(?:委托人|授权人|甲方|本人)[^。\n;]{0,40}?(?:系|是)[^。\n,;]{0,20}?(?:公司|中心|机构|工作室|乙方|受托方)的?"
+                              r"|(?:委托人|授权人|甲方|本人)[^。\n;]{0,40}?(?:系|是)[^。\n,;]{0,20}?(?:公司|中心|机构|工作室|乙方|受托方|本会|协会|联盟|互助会)的?"
                               r"[^。\n,;]{0,10}?(?:客户|会员|服务对象)")
 _STORY_AFTER = re.compile(r"\s*(?:住院|生病|病了|病重|去世|过世|走了|做手术|手术|出车祸|摔了|在医院|离婚)"
                           # "委托人之父陈国栋已于2026年9月14日去世": a relative who died is not the agent
-                          rf"|\s*[{_CJK}]{{0,4}}(?:已经?|已于|于)[^。\n,;]{{0,16}}?(?:去世|过世|病故|逝世|离世|死亡)")
+                          rf"|\s*[{_CJK}]{{0,4}}(?:已经?|已于|于)[^。\n,;]{{0,16}}?(?:去世|过世|病故|逝世|离世|死亡|确诊|患)"
+                          # "儿子赵子轩的脊柱侧弯矫正手术", "丈夫胰腺癌住院治疗": a relative's illness in the story
+                          rf"|\s*[{_CJK}]{{0,4}}的?[^。\n,;]{{0,10}}?(?:手术|住院|确诊|癌|白血病|化疗|病重|治疗|医院|陪护|陪床)")
 _SIGNED_BEFORE = re.compile(r"(?:签名|签字|签章|手印|盖章|按了|签了)[^。\n]{0,12}$")
 _BLANK_VALUE = re.compile(r"[ \t]*[:|]?[ \t]*[_＿\s]*(?:\n|$)")
 # People the lender is told not to contact ("不得再直接联系委托人本人及其家属、同事"): not the agent's relationship.
 _NOT_CONTACT = re.compile(r"(?:不得|不要|别|请勿|勿|禁止|停止|不准|严禁)[^。\n;]{0,24}?(?:联系|联络|骚扰|打扰|打给|打电话|致电|找)[^。\n;]*$")
-_AGENT_PROSE = re.compile(rf"(?<![受已])(?:(?:委托|授权)(?![人方书])|让|(?<![我名])叫|交由|由)了?[^。\n;]{{0,24}}?(?:身份证|先生|"
+_AGENT_PROSE = re.compile(rf"(?<![受已])(?:(?:委托|授权)(?![人方书的])|让|(?<![我名])叫|交由|由)了?[^。\n;]{{0,24}}?(?:身份证|先生|"
                           rf"女士|律师|事务所|公司|中心|工作室|团队|我司|本所|专员|顾问|规划师|经理|老师|{_KIN})")
 _AGENT_KIN = re.compile(rf"(?:{_KIN})[{_CJK}]{{2,4}}\s*\(?\s*(?:[他她]的?\s*)?身份证")
 # "现委托刘桂芳（身份证号…", "委托 李强，" : a name right after the verb, closed by a bracket or a comma
@@ -198,6 +202,7 @@ _DATE = re.compile(rf"(?:\d{{4}}|\d{{2}}(?=年))\s*(?:年\s*|[-./])\d{{1,2}}\s*(
 # Short forms a phone-typed letter ends with: "25.3.8", "25/3/8", "3月8号". Taken only as a line of their own at
 # the foot (with a name or 签名 beside them), never inside a sentence.
 _SHORT_DATE = re.compile(r"(?<![\d.])\d{2}[./]\d{1,2}[./]\d{1,2}(?![\d.])|(?<![\d年])\d{1,2}\s*月\s*\d{1,2}\s*[日号]")
+_MONTH_DAY = re.compile(r"\s*((?:1[0-2]|0?[1-9])[./](?:3[01]|[12]\d|0?[1-9]))\s*$")
 _DATE_LABEL = re.compile(r"日期|签署日期|落款|date", re.IGNORECASE)
 _TERM_WORDS = re.compile(r"至|到|期限|有效|起|止|借|贷|生")
 
@@ -253,6 +258,10 @@ def _letter_date(folded: str) -> tuple[int, int] | None:
             if _SIGNED_BEFORE.search(ln, max(0, m.start() - 16), m.start()):
                 return start + m.start(), start + m.end()
     foot = [(start, ln) for start, ln in _lines(folded) if ln.strip()][-3:]
+    for (_, above), (start, ln) in zip(foot, foot[1:]):   # "签字：周建军" then "12.12": a month and day under it
+        m = _MONTH_DAY.match(ln)
+        if m is not None and (_SIGN_ROLE.search(above) or _SIGN_MARK.search(above)):
+            return start + m.start(1), start + m.end(1)
     for start, ln in reversed(foot):
         short = _SHORT_DATE.search(ln)
         if short is not None and len(re.sub(r"\s|签名|签字|本人|按手印|日期|[:]", "", ln[:short.start()] + ln[short.end():])) <= 4:

@@ -86,7 +86,7 @@ def test_the_model_decides_only_when_it_is_sure(text, rules, learned, p, read, p
 def test_the_confidence_bar_is_a_setting():
     from assist.settings import Settings
 
-    assert Settings().documents.kind_model_min_confidence == 0.6
+    assert Settings().documents.kind_model_min_confidence == 0.55
     assert Settings(documents={"kind_model_min_confidence": 1.0}).documents.kind_model_min_confidence == 1.0
     with pytest.raises(ValueError, match="kind_model_min_confidence"):
         Settings(documents={"kind_model_min_confidence": 1.5})
