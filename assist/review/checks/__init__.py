@@ -22,10 +22,10 @@ from assist.review.types import SEVERITY_ORDER, DocKind, Finding, ReadDocument
 _AUTH_TITLE = re.compile(r"授权委托书|委托书|授权书|委托函|授权函|授权声明|委托声明|委托代理|债务委托|委托服务协议|委托说明|委托事宜|^委托$|"
                          r"^特此委托$")
 # "I entrust X to act for me", however phrased: the statement that makes a letter an authorisation even untitled.
-_ENTRUST = re.compile(r"(?<![受已未])(?<!没有)(?<!从没)(?<!并没)(?:(?:委托|授权)(?![人方书])"
+_ENTRUST = re.compile(r"(?<![受已未])(?<!没有)(?<!从没)(?<!并没)(?:(?:委托|授权)(?![人方书金费])"
                       r"|(?:让|(?<![我俺个位家名])叫(?!什么|啥|做|作))(?!我(?![的儿女老爱丈妻媳侄外哥弟姐妹兄闺婆男妈爸娘爹孩孙家对])))了?"
                       r"[^。\n;；]{0,30}?(?:代为|代我|代本人|代表|替我|帮我|全权|代理|代办)"
-                      r"|(?<![受已未])(?<!没有)(?<!从没)(?<!并没)(?:委托|授权)[^。\n；]{0,30}(?:办理|处理)[^。\n；]{0,20}(?:事宜|事情|手续|事项|的事)")
+                      r"|(?<![受已未])(?<!没有)(?<!从没)(?<!并没)(?:委托|授权)(?![人方书金费])[^。\n；]{0,30}(?:办理|处理)[^。\n；]{0,20}(?:事宜|事情|手续|事项|的事)")
 # ... naming the agent with an ID number: "现授权欧文斌（身份证号…）"
 _ENTRUST_ID = re.compile(r"(?<![受已未])(?:委托|授权)(?![人方书]|委托书)[^。\n；]{0,12}身份证")     # not "授权委托书复印件 2.身份证复印件"
 # "我老婆覃丽萍替我办还款分期这些事…要签字的她签": a relative doing the borrower's business for them, no verb of entrusting.
@@ -47,7 +47,7 @@ _STANDS_IN = re.compile(rf"(?:{_KIN_WORD})[\u4e00-\u9fa5]{{0,4}}(?:替我|代我
 # "他们让我…"), not a company, not a refusal ("别找我家人"). When this is the letter's act it is an authorisation
 # even if it also asks for instalments.
 _NAMED = r"(?:[\u4e00-\u9fa5]{2,3}(?=[\s,，(（]|帮|替|代|去|来|全权))"
-_MANDATE = re.compile(rf"(?<![受已未])(?<!没有)(?:委托|授权|让|叫|(?<![申恳敬邀提聘])请|(?<=[我俺])托(?!管|运|儿))(?!了)"
+_MANDATE = re.compile(rf"(?<![受已未])(?<!没有)(?:(?:委托|授权)(?![人方书金费])|让|叫|(?<![申恳敬邀提聘])请|(?<=[我俺])托(?!管|运|儿))(?!了)"
                       rf"\s*(?:我的?|俺)?(?:{_KIN_WORD}|{_NAMED})[^。\n;；了过]{{0,8}}?"
                       r"(?:帮我|替我|代我|代为|代表我|全权)"
                       rf"|(?:事|事情|事儿|账|款|钱)[^。\n;；]{{0,4}}?(?:交给|交由|托付给|托给|全交给)了?\s*(?:我的?|俺)?(?:{_KIN_WORD})"
@@ -70,7 +70,8 @@ _MANDATE = re.compile(rf"(?<![受已未])(?<!没有)(?:委托|授权|让|叫|(?<
 _PAST = re.compile(r"之前|以前|当时|上次|曾经|那时|去年")
 # Titles that say the paper is something else: a list, a receipt, a promise, a notice, a plan, a firm's cover letter.
 _OTHER_TITLE = re.compile(r"(清单|收条|收到条|收据|承诺书|承诺|保证书|确认单|"
-                          r"欠账|账目|明细表|汇总表?|一览表?|台账|统计表|记账|(?:[月年周]|流水|家庭|日常)账|(?<!^授权)(?<!^委托)声明|还款计划|计划说明|通知|所函|介绍信|回执|"
+                          r"欠账|账目|明细表|汇总表?|一览表?|台账|统计表|记账|(?:[月年周]|流水|家庭|日常)账|"
+                          r"案例|案例展示|宣传单?|海报|价目表|收费标准|(?<!^授权)(?<!^委托)声明|还款计划|计划说明|通知|所函|介绍信|回执|"
                           r"聊天记录|聊天截图|对话记录|群聊|"
                           r"(?<!委托)(?<!服务)协议书?)$")  # a 还款协议 or 调解协议书, not a 委托服务协议
 # A notice to its readers ("协商客户须知"): other even when it names what a complaint would ask for.
@@ -82,10 +83,10 @@ _OWN_CUSTOMERS = re.compile(r"^(?:致|告)?(?:各位|亲爱的|全体|广大)(?:
                             r"|^家人们|^尊敬的(?:各位)?(?:委托|签约)?(?:客户|学员|会员|委托人)[:,]?$")
 # A first line that only names the issuing body (a hospital, a residents' committee, an employer) above the title.
 _ISSUER_LINE = re.compile(r"^[\u4e00-\u9fa5()（）]{2,30}(?:医院|卫生院|诊所|卫生服务中心|委员会|居委会|村委会|办事处|人民政府|"
-                          r"派出所|公司|学校|学院|大学|中心|局|所|站|社区|村)$")
+                          r"派出所|公司|学校|学院|大学|中心|局|所|站|社区|村|联社|合作社|信用社|工作室)$")
 _AUTH_BODY = (re.compile(r"(?<![被受])(?:委托人|授权人)|本人.{0,30}现委托"), re.compile(r"受托人|被委托人|代理人|被授权人|受托方"))
 # a public body's letter assigning help ("法律援助公函", "指派函") attests a fact too
-_CERT_TITLE = re.compile(r"证明|诊断书|病历|出院记录|出院小结|低保证|特困|援助公函|指派函")
+_CERT_TITLE = re.compile(r"证明|诊断书|病历|出院记录|出院小结|低保证|特困|援助公函|指派函|核定表|核定书|鉴定意见|评估报告")
 _CERT_BODY = re.compile(r"兹证明|特此证明|兹有|经(我|本)(委|村|社区|院|单位|公司)?核实|情况属实")
 _COMPLAINT_TITLE = re.compile(r"投诉|申诉|协商|申请|诉求|情况说明|反映|异议|疑问|建议|律师函|告知函|催告函|^致|的函$|一封信")
 # A document named inside 《》 ("已与其签订《委托代理授权书》") is mentioned, not made: its words do not mark the kind.
@@ -117,6 +118,19 @@ def _title_line(line: str) -> str:
     return re.sub(r"[^\w）)】」]+$", "", t)          # trailing emoji and marks: "11月账📒", "申请！！"
 
 
+# The agent in its own voice, entrusted by someone ("本公司受客户郑海明全权委托，就其借款事宜函告如下"): a letter from the
+# agent, not the principal's grant.
+_AGENT_SPEAKS = re.compile(r"(?:本|我)(?:公司|司|中心|所|机构|工作室|会|团队)受[^。；;\n]{0,40}?委托")
+_TO_US = re.compile(r"(?:委托|授权)(?:本|我)(?:公司|司|中心|机构|工作室|团队)")
+
+
+def _entrusts(text: str) -> bool:
+    """The letter entrusts someone: an _ENTRUST phrase that is not the agent saying it was entrusted ("受…委托",
+    "委托人已全权委托本公司处理")."""
+    return any(not re.search(r"受[^。；;，,\n]{0,30}$|受[^。；;\n]{0,40}?全权$", text[max(0, m.start() - 42):m.start()])
+               and not _TO_US.match(text, m.start()) for m in _ENTRUST.finditer(text))
+
+
 def classify(doc: ReadDocument) -> DocKind:
     """Authorisation letter, complaint letter, hardship certificate, or other, from title and body markers."""
     lines = [ln.text.strip() for ln in doc.lines if ln.text.strip()]
@@ -140,7 +154,7 @@ def classify(doc: ReadDocument) -> DocKind:
     score = {"authorisation": 0, "certificate": 0, "complaint": 0, "other": 0}
     if _AUTH_TITLE.search(title):
         score["authorisation"] += 3
-    if all(p.search(text) for p in _AUTH_BODY) or _ENTRUST.search(text) or _ENTRUST.search(bare):
+    if all(p.search(text) for p in _AUTH_BODY) and not _AGENT_SPEAKS.search(text) or _entrusts(text) or _entrusts(bare):
         score["authorisation"] += 2 if _COMPLAINT_TITLE.search(title) else 3
     if _ENTRUST_ID.search(text):
         score["authorisation"] += 2

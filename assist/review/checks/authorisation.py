@@ -37,6 +37,9 @@ _GENERIC_ORG = re.compile(r"^(?:任何|各类|各家|这些|那些|这类|那类
 _PUBLIC_BODY = re.compile(r"人民调解委员会|司法所|人民法院|村民委员会|居民委员会|村委会|居委会|仲裁委员会|法律援助中心|"
                           r"工会|职工法律援助|消费者权益保护委员会|消费者协会")
 _NOT_PUBLIC = re.compile(r"公司|有限|服务|咨询|科技|信息|顾问|管理")
+# A government unit by its place: "霞浦县下浒镇海洋与渔业服务站", "某区司法局", "某街道办事处"
+_GOV_UNIT = re.compile(r"(?:省|市|县|区|乡|镇|街道)[\u4e00-\u9fa5]{0,12}(?:服务站|站|所|局|办公室|办事处|委员会)$")
+_NOT_GOV = re.compile(r"公司|有限|咨询|债务|法务|顾问|规划|维权|信息|事务所|律师|法律服务")
 # The borrower's own employer or its union acting for a worker: the letter says the borrower works there. Only for a
 # company whose name has none of the consulting words (_SUSPECT_ORG): an agency stays high however it describes itself.
 _EMPLOYER = re.compile(r"(?:系|是|为)(?:本|我|该|所在)?(?:公司|厂|单位|企业|集团)?的?(?:职工|员工|在职)|工会|人力资源|人事部|"
@@ -155,6 +158,8 @@ _ACTING = re.compile(r"接受[^。\n]{0,30}委托|受[^。\n]{0,20}委托|代为
                      rf"|(?:转至|转给|转到|交给|交由){_OWN}"
                      # its cut of what it wins back: "减免下来的部分按30%收服务费"
                      r"|(?:减免|减下来|退回来|退的钱|退款)[^。\n]{0,12}?(?:按|抽|收|提)\s*\d{1,2}\s*%"
+                     # selling the service: "成功案例展示", "成功率高达98.6%", "已服务持卡人1,200余名"
+                     r"|成功案例|成功率|已服务[^。\n]{0,10}?(?:客户|持卡人|会员|家庭)|签约当天"
                      # the borrower's repayments to go through the outfit: "由本所指定账户统一代收代付"
                      r"|代收代付|代为收取|代收(?:还款|款项)|指定(?:代收)?账户")
 # Someone who does debt settlement for a living, or runs a paid "上岸" group, acting for the borrower: "他是专业做上岸的",
@@ -218,7 +223,7 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
                                "此后不再与该机构沟通，只联系借款人本人或新的受托人。", start, m.end()))
             continue
         seen.add(name)
-        if _PUBLIC_BODY.search(name) and not _NOT_PUBLIC.search(name):
+        if _PUBLIC_BODY.search(name) and not _NOT_PUBLIC.search(name) or _GOV_UNIT.search(name) and not _NOT_GOV.search(name):
             continue
         in_trustee = trustee is not None and trustee[0] <= start < trustee[1]
         if acting_only and revoked:     # a statement withdrawing the agency's authority: the opposite of it acting
