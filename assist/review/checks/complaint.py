@@ -46,6 +46,18 @@ _AGENCY_WORDS = re.compile(r"公司|机构|中心|工作室|团队|法务|顾问
                            r"|(?:老师|经理|导师)(?:说|让|叫|要)")
 
 
+# A public body writing for a resident ("我是…居民委员会的社工", a letter signed by the 居委会 or the 残联): lawful help.
+_PUBLIC_WRITER = re.compile(r"我是[^。\n]{0,24}?(?:居民委员会|居委会|村民委员会|村委会|社区|街道|司法所|残疾人联合会|残联|法律援助)"
+                            r"[^。\n]{0,6}?(?:的)?(?:社工|工作人员|主任|书记|干部|网格员|律师)"
+                            r"|^\s*[^\n]{0,20}(?:居民委员会|居委会|村民委员会|村委会|社区居委会|残疾人联合会|司法所)\s*$")
+
+
+def _public_writes(text: str) -> bool:
+    """The letter is written or signed by a public body (its foot names one, or the writer says they work for one)."""
+    foot = "\n".join(text.strip().split("\n")[-6:])
+    return _PUBLIC_WRITER.search(text[:400]) is not None or re.search(_PUBLIC_WRITER.pattern, foot, re.M) is not None
+
+
 def _family_writes(text: str) -> bool:
     """The writer says they are the borrower's family (friends and colleagues do not count: agencies pose as them)."""
     kin = [m.group(1) for m in _FAMILY_WRITES.finditer(text)]
@@ -99,6 +111,7 @@ def check_complaint(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
     # the borrower telling of an agency they have left ("之前签给他们的委托书我撤回…请直接联系我本人"): its signs are their
     # story, a note for staff, never a finding against the writer
     left = REVOKED.search(doc.text) is not None and not own_agency
+    public = _public_writes(doc.text) and not own_agency
     for para, segments in paragraphs(doc):
         def at(p: int, segments: list[tuple[int, int]] = segments) -> int:
             return next(d + (p - q) for q, d in reversed(segments) if q <= p)
@@ -113,7 +126,7 @@ def check_complaint(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
                 # a signal that alone justifies at most a level does not make a higher finding alone (S1: someone
                 # else writing only asks for their authority to be checked), and family writing for family is
                 # the lawful case the taxonomy names: a note to verify the authorisation
-                if sig.discourse == "third_party" and family and not own_agency or left:
+                if sig.discourse == "third_party" and (family or public) and not own_agency or left:
                     sev = "info"        # family writing (an agency they tell of is a story, not the writer)
                 elif not agency_words:
                     sev = max(sev, _SEVERITY[sig.alone_at_most], key=SEVERITY_ORDER.__getitem__)

@@ -53,7 +53,7 @@ _PRINCIPAL_PROSE = re.compile(rf"(?:本人|我叫|我是|我,|我|客户)\s*(?:(
                               rf"|[{_CJK}]{{2,4}}\s*[,(])\s*(?:男|女|(?:内地|大陆|香港|澳门|台湾|居民)?身份证|公民身份|身份证号)")
 # "我是王晓东 我委托…", "本人李红，现委托…": the writer names themself and then entrusts
 # "我是黄晓东 卡号尾号5521 身份证…": the writer names themself, then what identifies them
-_PRINCIPAL_SELF = re.compile(rf"(?<![^\s,。])(?:我叫|我是|本人)\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}[\s,]+"
+_PRINCIPAL_SELF = re.compile(rf"(?<![^\s,。])(?:我叫|我是|本人)\s*(?:借款人|持卡人|贵司客户|客户)?\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}[\s,]+"
                              r"(?:卡号|尾号|(?:内地|大陆|香港|澳门|台湾|居民)?身份证|电话|手机|借款|贷款|信用卡|在|住|家住|今年|男|女|\d"
                              # where they come from: "我是陈阿福，福清市江阴镇下垄村人，身份证…"
                              rf"|[{_CJK}]{{2,16}}(?:省|市|县|区|镇|乡|村|组)[{_CJK}]{{0,8}}人[\s,])", re.M)
@@ -206,7 +206,9 @@ _DATE = re.compile(rf"(?:\d{{4}}|\d{{2}}(?=年))\s*(?:年\s*|[-./])\d{{1,2}}\s*(
                    r"二?十[一二三四五六七八九]?|廿[一二三四五六七八九]?|三十)", re.IGNORECASE)
 # Short forms a phone-typed letter ends with: "25.3.8", "25/3/8", "3月8号". Taken only as a line of their own at
 # the foot (with a name or 签名 beside them), never inside a sentence.
-_SHORT_DATE = re.compile(r"(?<![\d.])\d{2}[./]\d{1,2}[./]\d{1,2}(?![\d.])|(?<![\d年])\d{1,2}\s*月\s*\d{1,2}\s*[日号]")
+_SHORT_DATE = re.compile(r"(?<![\d.])\d{2}[./]\d{1,2}[./]\d{1,2}(?![\d.])|(?<![\d年])\d{1,2}\s*月\s*\d{1,2}\s*[日号]"
+                         r"|(?<![\d年〇零一二三四五六七八九十])(?:十[一二]?|[一二三四五六七八九])月(?:三十一?|二?十[一二三四五六七八九]?|"
+                         r"[一二三四五六七八九])[日号]")
 _MONTH_DAY = re.compile(r"\s*((?:1[0-2]|0?[1-9])[./](?:3[01]|[12]\d|0?[1-9]))\s*$")
 _DATE_LABEL = re.compile(r"日期|签署日期|落款|date", re.IGNORECASE)
 _TERM_WORDS = re.compile(r"至|到|期限|有效|起|止|借|贷|生")
@@ -329,7 +331,7 @@ def find_elements(doc: ReadDocument) -> dict[str, Element]:
     flat = re.sub(rf"(?<=[{_CJK}])\n(?=[{_CJK}])", " ", folded)
     spans: dict[str, Callable[[], tuple[int, int] | None]] = {
         "principal": lambda: _span(_first((_PRINCIPAL_LABEL, _PRINCIPAL_PROSE, _PRINCIPAL_ENTRUSTS, _PRINCIPAL_SELF), folded))
-                                   or _principal_at_foot(folded),
+                                   or _under_header(folded, _PRINCIPAL_HEADER) or _principal_at_foot(folded),
         "agent": lambda: _agent(folded) or _agent(flat),
         "relationship": lambda: _relationship(folded),
         "scope": lambda: _scope(folded) or _scope(flat),
@@ -365,7 +367,22 @@ def _relationship(folded: str) -> tuple[int, int] | None:
 
 def _agent(folded: str) -> tuple[int, int] | None:
     return _span(_first((_AGENT_LABEL, _AGENT_PROSE, _AGENT_KIN, _AGENT_NAMED, _AGENT_ROLE_NAMED), folded)
-                 or _AGENT_KIN_NAMED.search(folded))
+                 or _AGENT_KIN_NAMED.search(folded)) or _under_header(folded, _AGENT_HEADER)
+
+
+# A form in sections: a header line "【受托人】" and under it "姓  名：王梓萱"
+_AGENT_HEADER = re.compile(r"^\s*[【\[(]?\s*(?:受托人|被委托人|代理人|被授权人)(?:信息)?\s*[】\])]?\s*[:]?\s*$", re.M)
+_PRINCIPAL_HEADER = re.compile(r"^\s*[【\[(]?\s*(?:委托人|授权人)(?:信息)?\s*[】\])]?\s*[:]?\s*$", re.M)
+_NAME_FIELD = re.compile(rf"^\s*姓\s*名\s*[:]\s*[{_CJK}]{{2,4}}", re.M)
+
+
+def _under_header(folded: str, header: re.Pattern[str]) -> tuple[int, int] | None:
+    h = header.search(folded)
+    if h is None:
+        return None
+    below = "\n".join(folded[h.end():].split("\n")[:4])
+    m = _NAME_FIELD.search(below)
+    return (h.end() + m.start(), h.end() + m.end()) if m else None
 
 
 def _licence_span(folded: str) -> tuple[int, int] | None:
