@@ -26,7 +26,10 @@ _ID_WORD = re.compile(r"身份证|公民身份号码|证件号")
 # A named organisation: up to 30 name characters ending in an organisation word.
 _ORG = re.compile(r"[\u4e00-\u9fa5A-Za-z（）()]{2,30}?(?:有限责任公司|股份有限公司|有限公司|公司|工作室|律师事务所|"
                   r"法律服务所|事务所|服务中心|咨询中心|团队|法律服务机构|权益服务机构|调解中心|调解委员会|调解室|调解院|"
-                  r"权益保护中心|保护中心|帮扶中心|服务站|联盟|互助会|维权中心|协商中心|减免中心|清零中心)")
+                  r"权益保护中心|保护中心|帮扶中心|服务站|联盟|互助会|维权中心|协商中心|减免中心|清零中心|服务平台|权益平台)")
+# A company of another trade (a car dealer in a fee dispute, a factory, a shop): not a paid agent unless its name says so
+_TRADE = re.compile(r"销售|制造|贸易|商贸|物流|运输|餐饮|电器|建材|汽车|医院|学校|培训")
+_DEBT_TRADE = re.compile(r"债务|法务|咨询|维权|协商|规划|征信|顾问|权益|清零|减免|上岸")
 _SUSPECT_ORG = re.compile(r"法务|债务|咨询|规划|信息|科技|管理(?!人)|服务|联盟|互助|顾问|商务|财务|金融|协商|维权|调解")
 # What an agency did before the borrower withdrew ("让家母签过一份委托书", "收了她的服务费"): told in the past
 _PAST_DEAL = re.compile(r"签过|签了|收了|收过|交了|交过|曾|之前|以前|当时|上个?月|今年[一二三四五六七八九十\d]+月")
@@ -134,7 +137,7 @@ def _block(doc: ReadDocument, label: re.Pattern[str]) -> tuple[int, int] | None:
 def _org_name(raw: str) -> str:
     """An organisation name without the words the name pattern swallowed in front of it (现委托…, 受托人…)."""
     name = re.split(r"委托|受托人|受托单位|受托方|代理人|授权|本人|现由|交由|经由|指派|已与|已和|已同|已跟|日向|曾向|已向|"
-                    r"就是|一家|这家|那家|一个|他们|她们|直接找|联系|找", raw)[-1] or raw
+                    r"就是|一家|这家|那家|一个|他们|她们|直接找|联系|找|就与|代为与|通过|在(?!线)|交给|交由", raw)[-1] or raw
     return re.sub(r"^(?:系|是|由|为|的)(?=..)", "", name)
 
 
@@ -160,6 +163,8 @@ _ACTING = re.compile(r"接受[^。\n]{0,30}委托|受[^。\n]{0,20}委托|代为
                      rf"|(?:转至|转给|转到|交给|交由){_OWN}"
                      # its cut of what it wins back: "减免下来的部分按30%收服务费"
                      r"|(?:减免|减下来|退回来|退的钱|退款)[^。\n]{0,12}?(?:按|抽|收|提)\s*\d{1,2}\s*%"
+                     # acting in the client's name: "以甲方名义与甲方全部债权机构进行协商"
+                     r"|以(?:甲方|委托人|客户|会员|您|你)的?名义"
                      # its staff writing for the borrower: "我是鑫安债务清零服务有限公司的法务顾问，负责钱德明老人的债务处理"
                      r"|我(?:是|们是)[^。\n]{0,30}?(?:公司|中心|机构|工作室|平台)的?(?:法务|顾问|专员|律师|经理|规划师)"
                      # selling the service: "成功案例展示", "成功率高达98.6%", "已服务持卡人1,200余名"
@@ -229,7 +234,8 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
                                "此后不再与该机构沟通，只联系借款人本人或新的受托人。", start, m.end()))
             continue
         seen.add(name)
-        if _PUBLIC_BODY.search(name) and not _NOT_PUBLIC.search(name) or _GOV_UNIT.search(name) and not _NOT_GOV.search(name):
+        if _PUBLIC_BODY.search(name) and not _NOT_PUBLIC.search(name) or _GOV_UNIT.search(name) and not _NOT_GOV.search(name) \
+                or _TRADE.search(name) and not _DEBT_TRADE.search(name) and not (trustee and trustee[0] <= start < trustee[1]):
             continue
         in_trustee = trustee is not None and trustee[0] <= start < trustee[1]
         if acting_only and revoked:     # a statement withdrawing the agency's authority: the opposite of it acting

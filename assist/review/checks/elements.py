@@ -47,7 +47,7 @@ _ROLE_NOTE = r"(?:\([^)\n]{1,8}\))?"                          # 委托人（借�
 # bracket, a separator, the end of the line), never in the middle of a sentence.
 _NAME = (rf"(?:(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}"
          rf"|[{_CJK}]{{2,4}}(?=\s*(?:[,(|]\s*(?:(?:内地|大陆|香港|澳门|台湾|居民)?身份证|公民身份|性别|男|女|\d)|[,(|]?[ \t]*$|[ \t]{{2,}}\S)))")
-_PRINCIPAL_LABEL = re.compile(rf"(?<![被受])(?:委托人|授权人|委托方|甲方\(委托人\))(?:姓名)?{_ROLE_NOTE}"
+_PRINCIPAL_LABEL = re.compile(rf"(?<![被受])(?:委托人|授权人|委托方|甲方\(委托人\)|^\s*甲方(?=\s*[:]))(?:姓名)?{_ROLE_NOTE}"
                               rf"{_SEP}{_NAME}", re.M)
 _PRINCIPAL_PROSE = re.compile(rf"(?:本人|我叫|我是|我,|我|客户)\s*(?:(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}\s*[,(]?"
                               rf"|[{_CJK}]{{2,4}}\s*[,(])\s*(?:男|女|(?:内地|大陆|香港|澳门|台湾|居民)?身份证|公民身份|身份证号)")
@@ -91,7 +91,12 @@ _RELATION_STATED = re.compile(rf"(?:系|是)(?:委托人|授权人|本人|我)�
                               r"|(?:我们?|本人)的?(?:年级|班级?|学院|学校|专业)?的?(?:辅导员|班主任)"
                               # the principal as the agency's customer: "委托人系本公司签约客户", "甲方系乙方的债务规划服务客户"
                               r"|(?:委托人|授权人|甲方|本人)[^。\n;]{0,40}?(?:系|是)[^。\n,;]{0,20}?(?:公司|中心|机构|工作室|乙方|受托方|本会|协会|联盟|互助会)的?"
-                              r"[^。\n,;]{0,10}?(?:客户|会员|服务对象)")
+                              r"[^。\n,;]{0,10}?(?:客户|会员|服务对象|帮扶对象)"
+                              # the other way round: "乙方系甲方购买会员服务的签约服务机构", "成为乙方年费会员"
+                              r"|(?:乙方|受托方|受托人)(?:系|是)(?:甲方|委托人)[^。\n,;]{0,16}?(?:服务机构|服务商|顾问|代理机构)"
+                              r"|成为(?:乙方|本平台|本会|本中心)的?[^。\n,;]{0,6}?会员"
+                              # a fleet or a team: "我们车队的队长，我是车队司机"
+                              r"|(?:我们?|本)的?(?:车队|班组|站点|工地|项目部)的?(?:队长|组长|班长|负责人|站长)")
 _STORY_AFTER = re.compile(r"\s*(?:住院|生病|病了|病重|去世|过世|走了|做手术|手术|出车祸|摔了|在医院|离婚)"
                           # "委托人之父陈国栋已于2026年9月14日去世": a relative who died is not the agent
                           rf"|\s*[{_CJK}]{{0,4}}(?:已经?|已于|于)[^。\n,;]{{0,16}}?(?:去世|过世|病故|逝世|离世|死亡|确诊|患)"
@@ -106,7 +111,7 @@ _AGENT_PROSE = re.compile(rf"(?<![受已])(?:(?:委托|授权)(?![人方书的])
 _AGENT_KIN = re.compile(rf"(?:{_KIN})[{_CJK}]{{2,4}}\s*\(?\s*(?:[他她]的?\s*)?身份证")
 # "现委托刘桂芳（身份证号…", "委托 李强，" : a name right after the verb, closed by a bracket or a comma
 # "我委托刘畅帮我去网点办一下": the name runs up to the words saying what the agent does
-_AGENT_NAMED = re.compile(rf"(?<![受已])(?:委托|授权)(?![人方书])\s*(?![{_NOT_A_NAME}我你他她])[{_CJK}]{{2,4}}\s*[(,]"
+_AGENT_NAMED = re.compile(rf"(?<![受已])(?:委托|授权)(?![人方书])\s*(?![{_NOT_A_NAME}我你他她])[{_CJK}]{{2,4}}\s*[(,。]"
                           rf"|(?<![受已])(?:委托|授权)(?![人方书])\s*(?![{_NOT_A_NAME}我你他她])[{_CJK}]{{2,3}}?"
                           r"(?=帮我|替我|代我|代为|代表我|全权|去|来)"
                           # "委托同一个工地的蒙德才 帮我…": who they are, then the name, then what they do
@@ -135,7 +140,7 @@ _SCOPE_VERB = re.compile(r"(?:代为|代理|代表|代|替|帮|由|让|叫|交�
 _MATTER = re.compile(r"借|贷|欠|还|账|帐|债|款|钱|分期|延期|协商|商量|减免|息|催|结清|证明|信用卡|额度|合同|诉讼|出庭|起诉|应诉|"
                      r"调解|仲裁|判决|案|纠纷|征信|手续|材料|业务|费|逾期|申请|查询|核对|签署|签收|文书|协议|方案")
 _NUM = r"[0-9一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾半几]+"
-_DURATION = rf"(?:{_NUM}\s*(?:个)?(?:年|个月|月|周|天|日)|半年|长期|永久)"
+_DURATION = rf"(?:{_NUM}\s*(?:个)?(?:年|个月|月|周|天|日)|半年|长期|永久|一直有效|不撤就不算完)"
 _TERM_LABEL = re.compile(r"委托期限|代理期限|授权期限|有效期|委托时间|委托期间|授权有效期|服务期限|期限\s*[:|]|委托期")
 _TERM_RANGE = re.compile(r"(?:自|从)[^。\n;]{1,24}?(?:起)?\s*(?:至|到|—|–|-|~|～)\s*[^。\n;]{1,24}?(?:止|为止|失效|结束|[日号月])"
                          r"|\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?\s*(?:至|到|—|–|~|～|-)\s*\d{4}[-./年]\d{1,2}[-./月]\d{1,2}")
@@ -236,7 +241,14 @@ def _principal_at_foot(folded: str) -> tuple[int, int] | None:
         m = _FOOT_NAME.search(ln)
         if m is not None:
             return start + m.start() + len(m.group(0)) - len(m.group(0).lstrip()), start + m.end()
+    for start, ln in [(s, ln) for s, ln in _lines(folded) if ln.strip()][-4:]:
+        m = _PRINCIPAL_SIGNS.search(ln)   # "委托人签字：赵晓梅": the principal named where they sign
+        if m is not None:
+            return start + m.start(), start + m.end()
     return None
+
+
+_PRINCIPAL_SIGNS = re.compile(rf"(?:委托人|授权人)\s*[(]?\s*(?:签字|签名|签章)[^:\n]{{0,8}}[:]\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}")
 
 
 def _signature(folded: str) -> tuple[int, int] | None:
@@ -266,9 +278,9 @@ def _letter_date(folded: str) -> tuple[int, int] | None:
                 return start + m.start(), start + m.end()
     foot = [(start, ln) for start, ln in _lines(folded) if ln.strip()][-3:]
     for (_, above), (start, ln) in zip(foot, foot[1:]):   # "签字：周建军" then "12.12": a month and day under it
-        m = _MONTH_DAY.match(ln)
-        if m is not None and (_SIGN_ROLE.search(above) or _SIGN_MARK.search(above)):
-            return start + m.start(1), start + m.end(1)
+        md = _MONTH_DAY.match(ln)
+        if md is not None and (_SIGN_ROLE.search(above) or _SIGN_MARK.search(above)):
+            return start + md.start(1), start + md.end(1)
     for start, ln in reversed(foot):
         short = _SHORT_DATE.search(ln)
         if short is not None and len(re.sub(r"\s|签名|签字|本人|按手印|日期|[:]", "", ln[:short.start()] + ln[short.end():])) <= 4:
@@ -340,9 +352,23 @@ def find_elements(doc: ReadDocument) -> dict[str, Element]:
         "date": lambda: _letter_date(folded),
         "licence": lambda: _licence_span(folded),
     }
+    # words typed with spaces between them (sign-language order, voice input: "所以 我 委托 孙丽娟。"): looked for again
+    # with the spaces between Chinese characters taken out, positions mapped back
+    keep = [i for i, ch in enumerate(folded) if not (ch == " " and 0 < i < len(folded) - 1
+                                                      and re.match(rf"[{_CJK}]", folded[i - 1])
+                                                      and re.match(rf"[{_CJK}]", folded[i + 1]))]
+    tight = "".join(folded[i] for i in keep) if len(keep) < len(folded) else None
+    keep.append(len(folded))
+    retry: dict[str, Callable[[str], tuple[int, int] | None]] = {
+        "principal": lambda t: _span(_first((_PRINCIPAL_LABEL, _PRINCIPAL_PROSE, _PRINCIPAL_ENTRUSTS, _PRINCIPAL_SELF), t))
+                               or _principal_at_foot(t),
+        "agent": _agent, "scope": _scope, "relationship": _relationship}
     out: dict[str, Element] = {}
     for name in ELEMENT_NAMES:
         span = spans[name]()
+        if span is None and tight is not None and name in retry:
+            got = retry[name](tight)
+            span = (keep[got[0]], keep[max(got[0], got[1] - 1)] + 1) if got else None
         if span is None:
             out[name] = Element(name, False, where=_WHERE[name])
             continue

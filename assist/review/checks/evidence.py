@@ -52,13 +52,14 @@ _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
 MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?"
 # The borrower withdrawing an agency's authority ("委托书我撤回", "该授权已撤销", "跟他们说不做了").
 REVOKED = re.compile(r"(?:委托|授权)[^。\n]{0,24}?(?:已|经)[^。\n]{0,16}?(?:撤销|撤回|作废|解除|终止|取消)"
-                      r"|(?:撤销|撤回|解除|终止|取消|收回)[^。\n]{0,12}?(?:对|给|向)?[^。\n]{0,20}?(?:的)?(?:委托|授权)"
+                      r"|(?<!不可)(?<!不得)(?<!不能)(?:撤销|撤回|解除|终止|取消|收回)[^。\n]{0,12}?(?:对|给|向)?[^。\n]{0,20}?"
+                      r"(?:的)?(?:委托|授权)"
                       r"|(?:委托书|授权书)[^。\n]{0,24}?(?:起)?(?:撤销|撤回|收回|作废|失效)|无权(?:再)?以(?:本人|我)的?名义"
                       # "已经跟他们说不做了": the borrower has left the agency
                       r"|(?:跟|和|同|向)(?:他们|她们|对方|该公司|那家公司|中介)[^。\n]{0,6}?说[^。\n]{0,3}?(?:不做了|不干了|不委托了|解约|退出)"
                       r"|与本委托无关|不再委托")
 # An organisation that lends (the lender a letter is written to, or a bank it names): never the agent, never the issuer
-LENDER = re.compile(r"银行|消费金融|小额贷款|小贷|信用卡中心|融资担保|信托")
+LENDER = re.compile(r"银行|消费金融|小额贷款|小贷|信用卡中心|融资担保|信托|汽车金融|融资租赁|金融租赁")
 # Western forms a Hong Kong or overseas writer uses: 7/12/2026 (day first unless the day cannot be a month's),
 # 7 Dec 2026, Dec 7, 2026.
 WESTERN_DATE = re.compile(rf"(?<![\d./-])(?P<a>\d{{1,2}})\s*[-./]\s*(?P<b>\d{{1,2}})\s*[-./]\s*(?P<y>\d{{4}})(?![\d./-])"
