@@ -10,7 +10,13 @@ review_letters_r{8,...,14}_rules_alone.json) beside the model fitted before
 it, for each confidence bar at which the model overrules the rules, with and without the old "safety turn" (a paper the
 rules read as a complaint is never made an authorisation).
 
-    python bench/letter_kind.py [--out bench/results/letter_kind.json]"""
+    python bench/letter_kind.py [--out bench/results/letter_kind.json]
+
+A round's "rules alone" file is made from the code frozen for it (a `git archive COMMIT assist testkit` under SRC) and
+the round's writers before they join the repo (DIR holds their folders):
+
+    python bench/letter_kind.py --rules-alone SRC --letters DIR --writers L36,L37 \
+        --out bench/results/review_letters_r14_rules_alone.json"""
 
 from __future__ import annotations
 
@@ -35,6 +41,20 @@ ROUNDS = [("round five", ("L17", "L18"), "review_letters_r5_heldout.json"),
           ("round fourteen", ("L36", "L37"), "review_letters_r14_heldout.json")]
 # the writers a round's model must not see: its own and every later round's
 LATER = {name: {w for _, held, _ in ROUNDS[i:] for w in held} for i, (name, _, _) in enumerate(ROUNDS)}
+# what the rules of an older assist read each letter as (documents.kind_rules_only), run in its own interpreter
+RULES_ONLY = r'''
+import json, sys, tempfile
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from assist.bootstrap import build_review_service
+from assist.settings import Settings
+from testkit.letters import load
+with tempfile.TemporaryDirectory() as tmp:
+    s = Settings(data_dir=Path(tmp))
+    svc = build_review_service(s.model_copy(update={"documents": s.documents.model_copy(update={"kind_rules_only": True})}))
+    print(json.dumps({lt.name: svc.review(lt.path.read_bytes(), lt.path.name).kind
+                      for lt in load(tuple(sys.argv[3].split(",")), Path(sys.argv[2]))}))
+'''
 RULES_ALONE = {name: f"review_letters_r{n}_rules_alone.json" for name, n in
                (("round eight", 8), ("round nine", 9), ("round ten", 10), ("round eleven", 11), ("round twelve", 12),
                                 ("round thirteen", 13), ("round fourteen", 14))}
@@ -67,7 +87,21 @@ def combine(rules: str, p: dict[str, float], bar: float, turn: bool) -> str:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "letter_kind.json")
+    ap.add_argument("--rules-alone", type=Path, metavar="SRC", help="write what the rules under SRC read each letter as")
+    ap.add_argument("--letters", type=Path, help="with --rules-alone: the folder of the round's writers")
+    ap.add_argument("--writers", help="with --rules-alone: the round's writers, comma-separated")
     args = ap.parse_args()
+    if args.rules_alone is not None:
+        if args.letters is None or not args.writers:
+            ap.error("--rules-alone needs --letters and --writers")
+        import subprocess
+        import sys
+
+        run = subprocess.run([sys.executable, "-c", RULES_ONLY, str(args.rules_alone), str(args.letters), args.writers],
+                             capture_output=True, text=True, check=True)
+        args.out.write_text(run.stdout, encoding="utf-8")
+        print(f"wrote {args.out}")
+        return 0
     from assist.training.letter_kind import fit, read_letters
 
     letters = read_letters(REPO / "eval" / "datasets" / "letters")

@@ -234,10 +234,10 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
                                "此后不再与该机构沟通，只联系借款人本人或新的受托人。", start, m.end()))
             continue
         seen.add(name)
-        if _PUBLIC_BODY.search(name) and not _NOT_PUBLIC.search(name) or _GOV_UNIT.search(name) and not _NOT_GOV.search(name) \
-                or _TRADE.search(name) and not _DEBT_TRADE.search(name) and not (trustee and trustee[0] <= start < trustee[1]):
-            continue
         in_trustee = trustee is not None and trustee[0] <= start < trustee[1]
+        if _PUBLIC_BODY.search(name) and not _NOT_PUBLIC.search(name) or _GOV_UNIT.search(name) and not _NOT_GOV.search(name) \
+                or _TRADE.search(name) and not _DEBT_TRADE.search(name) and not in_trustee:
+            continue
         if acting_only and revoked:     # a statement withdrawing the agency's authority: the opposite of it acting
             out.append(finding(doc, "auth.revoked_agency", "info", f"信中说此前对{name}的委托已撤销：核实撤销声明已送达，"
                                "此后不再与该机构沟通，只联系借款人本人或新的受托人。", start, m.end()))

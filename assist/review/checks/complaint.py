@@ -47,15 +47,16 @@ _AGENCY_WORDS = re.compile(r"公司|机构|中心|工作室|团队|法务|顾问
 
 
 # A public body writing for a resident ("我是…居民委员会的社工", a letter signed by the 居委会 or the 残联): lawful help.
-_PUBLIC_WRITER = re.compile(r"我是[^。\n]{0,24}?(?:居民委员会|居委会|村民委员会|村委会|社区|街道|司法所|残疾人联合会|残联|法律援助)"
-                            r"[^。\n]{0,6}?(?:的)?(?:社工|工作人员|主任|书记|干部|网格员|律师)"
-                            r"|^\s*[^\n]{0,20}(?:居民委员会|居委会|村民委员会|村委会|社区居委会|残疾人联合会|司法所)\s*$")
+_PUBLIC_SELF = re.compile(r"我是[^。\n]{0,24}?(?:居民委员会|居委会|村民委员会|村委会|社区|街道|司法所|残疾人联合会|残联|法律援助)"
+                          r"[^。\n]{0,6}?(?:的)?(?:社工|工作人员|主任|书记|干部|网格员|律师)")
+_PUBLIC_SIGNS = re.compile(r"^\s*[^\n]{0,20}(?:居民委员会|居委会|村民委员会|村委会|社区居委会|残疾人联合会|司法所)\s*$", re.M)
 
 
 def _public_writes(text: str) -> bool:
-    """The letter is written or signed by a public body (its foot names one, or the writer says they work for one)."""
+    """The letter is written or signed by a public body (the writer says they work for one near the start, or one of
+    its last six lines is the body's name alone)."""
     foot = "\n".join(text.strip().split("\n")[-6:])
-    return _PUBLIC_WRITER.search(text[:400]) is not None or re.search(_PUBLIC_WRITER.pattern, foot, re.M) is not None
+    return _PUBLIC_SELF.search(text, 0, 400) is not None or _PUBLIC_SIGNS.search(foot) is not None
 
 
 def _family_writes(text: str) -> bool:

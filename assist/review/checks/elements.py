@@ -342,8 +342,7 @@ def find_elements(doc: ReadDocument) -> dict[str, Element]:
     # found, they are looked for again with a break between two words read as a space (same offsets)
     flat = re.sub(rf"(?<=[{_CJK}])\n(?=[{_CJK}])", " ", folded)
     spans: dict[str, Callable[[], tuple[int, int] | None]] = {
-        "principal": lambda: _span(_first((_PRINCIPAL_LABEL, _PRINCIPAL_PROSE, _PRINCIPAL_ENTRUSTS, _PRINCIPAL_SELF), folded))
-                                   or _under_header(folded, _PRINCIPAL_HEADER) or _principal_at_foot(folded),
+        "principal": lambda: _principal(folded),
         "agent": lambda: _agent(folded) or _agent(flat),
         "relationship": lambda: _relationship(folded),
         "scope": lambda: _scope(folded) or _scope(flat),
@@ -360,9 +359,7 @@ def find_elements(doc: ReadDocument) -> dict[str, Element]:
     tight = "".join(folded[i] for i in keep) if len(keep) < len(folded) else None
     keep.append(len(folded))
     retry: dict[str, Callable[[str], tuple[int, int] | None]] = {
-        "principal": lambda t: _span(_first((_PRINCIPAL_LABEL, _PRINCIPAL_PROSE, _PRINCIPAL_ENTRUSTS, _PRINCIPAL_SELF), t))
-                               or _principal_at_foot(t),
-        "agent": _agent, "scope": _scope, "relationship": _relationship}
+        "principal": _principal, "agent": _agent, "scope": _scope, "relationship": _relationship}
     out: dict[str, Element] = {}
     for name in ELEMENT_NAMES:
         span = spans[name]()
@@ -377,6 +374,11 @@ def find_elements(doc: ReadDocument) -> dict[str, Element]:
         quote = text[start:end] if name == "licence" else quote_of(text, start, end)
         out[name] = Element(name, True, quote, page, line, start, end)
     return out
+
+
+def _principal(folded: str) -> tuple[int, int] | None:
+    return (_span(_first((_PRINCIPAL_LABEL, _PRINCIPAL_PROSE, _PRINCIPAL_ENTRUSTS, _PRINCIPAL_SELF), folded))
+            or _under_header(folded, _PRINCIPAL_HEADER) or _principal_at_foot(folded))
 
 
 def _relationship(folded: str) -> tuple[int, int] | None:
