@@ -86,8 +86,11 @@ _ISSUER_LINE = re.compile(r"^[\u4e00-\u9fa5()（）]{2,30}(?:医院|卫生院|�
                           r"派出所|公司|学校|学院|大学|中心|局|所|站|社区|村|联社|合作社|信用社|工作室)$")
 _AUTH_BODY = (re.compile(r"(?<![被受])(?:委托人|授权人)|本人.{0,30}现委托"), re.compile(r"受托人|被委托人|代理人|被授权人|受托方"))
 # a public body's letter assigning help ("法律援助公函", "指派函") attests a fact too
-_CERT_TITLE = re.compile(r"证明|诊断书|病历|出院记录|出院小结|低保证|特困|援助公函|指派函|核定表|核定书|鉴定意见|评估报告")
-_CERT_BODY = re.compile(r"兹证明|特此证明|兹有|经(我|本)(委|村|社区|院|单位|公司)?核实|情况属实")
+# a registry's extract ("婚姻登记档案查询结果", "不动产登记信息查询结果") attests what its records say
+_CERT_TITLE = re.compile(r"证明|诊断书|病历|出院记录|出院小结|低保证|特困|援助公函|指派函|核定表|核定书|鉴定意见|评估报告|"
+                         r"(?:档案|登记|记录|信息)查询(?:结果|单)|登记(?:记录|档案)(?:摘要|证明)?")
+_CERT_BODY = re.compile(r"兹证明|特此证明|兹有|经(我|本)(委|村|社区|院|单位|公司)?核实|情况属实"
+                        r"|经(?:查询|查证|查核)(?:本|我)(?:机关|局|院|所|单位|委|中心)")
 _COMPLAINT_TITLE = re.compile(r"投诉|申诉|协商|申请|诉求|情况说明|反映|异议|疑问|建议|律师函|告知函|催告函|^致|的函$|一封信")
 # A document named inside 《》 ("已与其签订《委托代理授权书》") is mentioned, not made: its words do not mark the kind.
 _BOOK_TITLE = re.compile(r"《[^《》\n]{1,30}》")

@@ -36,7 +36,7 @@ _PAST_DEAL = re.compile(r"签过|签了|收了|收过|交了|交过|曾|之前|�
 # Not a named organisation but a kind of one ("未委托任何咨询公司", "在银行、贷款公司借款", "这些借款机构"): no one to
 # verify or to suspect.
 _GENERIC_ORG = re.compile(r"^(?:任何|各类|各家|这些|那些|这类|那类|此类|一些|某些|其他|其它|别的|哪家|所有|全部)"
-                          r"|^(?:贷款|借款|网贷|小贷|借贷|放贷|催收|金融)(?:公司|机构|平台)$|^(?:公司|机构|中心|团队)$")
+                          r"|^(?:贷款|借款|网贷|小贷|借贷|放贷|催收|金融)(?:公司|机构|平台)$|^(?:公司|机构|中心|团队|工作室)$")
 # Public bodies that mediate or give legal aid (人民调解委员会 of a village, township or street, the 司法所, a court, a
 # legal-aid centre): lawful, never a paid agent. A company calling itself a 调解中心 is not one of them.
 _PUBLIC_BODY = re.compile(r"人民调解委员会|司法所|人民法院|村民委员会|居民委员会|村委会|居委会|仲裁委员会|法律援助中心|"
@@ -137,7 +137,7 @@ def _block(doc: ReadDocument, label: re.Pattern[str]) -> tuple[int, int] | None:
 def _org_name(raw: str) -> str:
     """An organisation name without the words the name pattern swallowed in front of it (现委托…, 受托人…)."""
     name = re.split(r"委托|受托人|受托单位|受托方|代理人|授权|本人|现由|交由|经由|指派|已与|已和|已同|已跟|日向|曾向|已向|"
-                    r"就是|一家|这家|那家|一个|他们|她们|直接找|联系|找|就与|代为与|通过|在(?!线)|交给|交由", raw)[-1] or raw
+                    r"就是|一家|这家|那家|一个|那个|这个|他们|她们|直接找|联系|找|就与|代为与|通过|在(?!线)|交给|交由", raw)[-1] or raw
     return re.sub(r"^(?:系|是|由|为|的)(?=..)", "", name)
 
 
@@ -176,6 +176,13 @@ _ACTING = re.compile(r"接受[^。\n]{0,30}委托|受[^。\n]{0,20}委托|代为
 _PRO_AGENT = re.compile(r"(?:专业|专门)(?:做|搞|从事|办|处理)?(?:上岸|债务|协商|停息|挂账|征信|反催收|逾期)"
                         r"|上岸(?:导师|老师|教练)|群主代理|(?:上岸|互助|协商|债务)[^。\n]{0,4}群(?:的)?群主"
                         r"|上岸[^。\n]{0,4}群[^\n]{0,20}?(?:会员费|服务费|收款)")
+# An organisation whose name says it settles debts ("婚姻家事债务咨询有限公司", "企业纾困服务", "上岸学堂") issuing a paper
+# for a fee it took from the borrower ("家事服务费", "纾困方案费", "维权保证金"): on its receipt or service slip (its name
+# on the payee or seal line, or on a line of its own), that is the paid-agent sign however the work is described. A
+# borrower's letter telling of the fee they paid is their story, not the agency acting.
+_DEBT_TRADE_NAME = re.compile(r"债务|纾困|上岸|停息|挂账|反催收|征信修复|信用修复|维权|协商|法务")
+_AGENCY_FEE = re.compile(r"(?:服务|方案|咨询|顾问|代理|陪跑|会员|建档|委托)费|保证金|定金|订金")
+_ISSUER_MARK = re.compile(r"收款|开票|盖章|公章|专用章|\(章\)|出具|开具")
 _FOR_BORROWER = re.compile(r"委托|代表|对接|全权|代理|找他|打他|跟他|联系他|他说的|会员")
 # A certificate is an agency's only when an agency-type body says the borrower mandated it ("与本中心签订…委托…"): an
 # employer or a hospital that prints "如有疑问请联系本公司" is not acting for anyone.
@@ -244,7 +251,8 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
             continue
         if acting_only:
             if "律师事务所" not in name and "法律服务所" not in name and _SUSPECT_ORG.search(name) \
-                    and _ACTING.search(text):
+                    and (_ACTING.search(text) or _DEBT_TRADE_NAME.search(name) and _AGENCY_FEE.search(text)
+                         and (_ISSUER_MARK.search(line) or line.strip() == name)):
                 out.append(finding(doc, "auth.trustee_company", "high", f"法务、咨询类机构（{name}）称代借款人处理债务："
                                    "这类机构不能以律师名义代理，属疑似付费代理，请交专人核实并直接联系借款人本人。",
                                    start, m.end(), signal=policy.signal_for("auth.trustee_company")))

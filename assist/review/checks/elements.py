@@ -47,7 +47,8 @@ _ROLE_NOTE = r"(?:\([^)\n]{1,8}\))?"                          # 委托人（借�
 # bracket, a separator, the end of the line), never in the middle of a sentence.
 _NAME = (rf"(?:(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}"
          rf"|[{_CJK}]{{2,4}}(?=\s*(?:[,(|]\s*(?:(?:内地|大陆|香港|澳门|台湾|居民)?身份证|公民身份|性别|男|女|\d)|[,(|]?[ \t]*$|[ \t]{{2,}}\S)))")
-_PRINCIPAL_LABEL = re.compile(rf"(?<![被受])(?:委托人|授权人|委托方|甲方\(委托人\)|^\s*甲方(?=\s*[:]))(?:姓名)?{_ROLE_NOTE}"
+_PRINCIPAL_LABEL = re.compile(rf"(?<![被受])(?:委托人|授权人|委托方|甲方\(委托人\)|^\s*甲方(?=\s*(?:\((?:委托方|委托人|授权人|客户)\))?\s*[:]))"
+                              rf"(?:姓名)?{_ROLE_NOTE}"
                               rf"{_SEP}{_NAME}", re.M)
 _PRINCIPAL_PROSE = re.compile(rf"(?:本人|我叫|我是|我,|我|客户)\s*(?:(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}\s*[,(]?"
                               rf"|[{_CJK}]{{2,4}}\s*[,(])\s*(?:男|女|(?:内地|大陆|香港|澳门|台湾|居民)?身份证|公民身份|身份证号)")
@@ -75,6 +76,8 @@ _RELATION = re.compile(rf"关系\s*[:|]\s*\|?\s*[{_CJK}]|(?<!委托)(?<!代理)(
 # for whom no relationship is needed).
 _RELATION_STATED = re.compile(rf"(?:系|是)(?:委托人|授权人|本人|我)的?(?:聘请|雇请|签约|委托|找|请)的(?![^。\n,]{{0,10}}律师)"
                               rf"[{_CJK}]{{2,12}}"
+                              # "孙婷系受本人聘请": hired by the principal (not "受本人委托", which every lawyer writes)
+                              r"|(?:系|是)受(?:委托人|授权人|本人|我)(?:的)?(?:聘请|雇请|雇佣|聘用)"
                               # "受托人系本村村民委员会人民调解员", "冯家强是我们镇司法所的人民调解员": a public role here
                               r"|(?:系|是)(?:本|我们?|我的?|委托人(?:所在)?的?)[^。\n,;]{0,14}?(?:人民调解员|调解委员会委员|"
                               r"司法所工作人员|司法所干部|村干部|村委会主任|村支书|社区工作人员|网格员|社工)"
@@ -98,6 +101,8 @@ _RELATION_STATED = re.compile(rf"(?:系|是)(?:委托人|授权人|本人|我)�
                               # a fleet or a team: "我们车队的队长，我是车队司机"
                               r"|(?:我们?|本)的?(?:车队|班组|站点|工地|项目部)的?(?:队长|组长|班长|负责人|站长)")
 _STORY_AFTER = re.compile(r"\s*(?:住院|生病|病了|病重|去世|过世|走了|做手术|手术|出车祸|摔了|在医院|离婚)"
+                          # "甲方配偶谭晓梅在长嘉消费金融的借款": a relative's own debts in the story
+                          rf"|[ \t]*[{_CJK}]{{0,4}}(?:在[^。\n,;]{{0,20}}?的|名下的?|的)(?:借款|贷款|欠款|信用卡|网贷)"
                           # "委托人之父陈国栋已于2026年9月14日去世": a relative who died is not the agent
                           rf"|\s*[{_CJK}]{{0,4}}(?:已经?|已于|于)[^。\n,;]{{0,16}}?(?:去世|过世|病故|逝世|离世|死亡|确诊|患)"
                           # "儿子赵子轩的脊柱侧弯矫正手术", "丈夫胰腺癌住院治疗": a relative's illness in the story
@@ -163,7 +168,9 @@ _SIGN_ROLE = re.compile(r"(?:委托人|授权人|本人|申请人|甲方|承诺�
 _LICENCE_LABEL = re.compile(r"执业证书编号|执业证书号码|执业证书号|执业证编号|执业证号码|执业证号|执业编号|律师证编号|律师证号|"
                             r"律师执业证|执业证|证号")
 # the number after the label; a made-up one may open with Latin letters ("BCSA-FW-20260088"): its digits are read
-_LICENCE_NUMBER = re.compile(r"(?:[^0-9\n]{0,6}|[:\s]*[A-Za-z][A-Za-z\-_ ]{0,11})(?:\n[^0-9\n]{0,3})?([0-9]+(?:[ \-–—_·][0-9]+)*)")
+# or carry a province in brackets ("HBSK（渝）2026-0417")
+_LICENCE_NUMBER = re.compile(r"(?:[^0-9\n]{0,6}|[:\s]*[A-Za-z][A-Za-z\-_ ]{0,11}(?:\([\u4e00-\u9fa5]{1,3}\)[\-_ ]?)?"
+                             r"|[:\s]*\([\u4e00-\u9fa5]{1,3}\)[\-_ ]?)(?:\n[^0-9\n]{0,3})?([0-9]+(?:[ \-–—_·][0-9]+)*)")
 _LICENCE_DIGITS = 17
 
 
@@ -387,8 +394,8 @@ def _relationship(folded: str) -> tuple[int, int] | None:
             continue
         if m.group(0).endswith("关系") and _BLANK_VALUE.match(folded, m.end()):
             continue            # "与委托人关系：__________": the form's label with its blank left empty
-        if _STORY_AFTER.match(folded, m.end()):
-            continue            # "这几天我妈住院": a relative in the story, not the agent
+        if _STORY_AFTER.match(folded, m.end()) or folded[max(0, m.start() - 1):m.start()] == "前":
+            continue            # "这几天我妈住院", "转由前配偶承担": a relative in the story, not the agent
         return m.start(), m.end()
     return _span(_RELATION_STATED.search(folded))
 

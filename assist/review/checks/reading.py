@@ -30,6 +30,10 @@ _CHARS = str.maketrans({"佢": "他", "哋": "们", "嘅": "的", "唔": "不", 
                         "谂": "想", "諗": "想", "嚟": "来", "乜": "什", "噉": "这", "咪": "别"})
 # 倾 (talk it over) as Cantonese uses it ("同你哋傾還款"), not 倾向/倾斜/倾听…
 _KING = re.compile(r"倾(?![向斜诉听家销倒注泻覆城盆力心慕巢吐轧角泄])")
+# Shaanxi and Gansu speech: 额 is "I" ("额是刘浩然", "跟额说", "额姐") except inside the words of amounts (金额, 额度,
+# 余额, 额外…); 嫑 is 别 ("嫑打电话").
+_E = re.compile(r"(?<![金余限总份差超定数名免罚借贷配面税欠高巨低全增减提降基票款入出息用账营销售缺满足固超小大巨差业等左右前])额"
+                r"(?![度外头定数满]|\s*[:：])")
 
 
 def reading_text(text: str) -> str:
@@ -43,6 +47,8 @@ def reading_text(text: str) -> str:
         if word in text:
             text = text.replace(word, mandarin)
     text = _KIN.sub(lambda m: "儿子" if m.group(0)[-1] == "仔" else "女儿", text)
+    if "额" in text or "嫑" in text:
+        text = _E.sub("我", text).replace("嫑", "别")
     return _KING.sub("谈", text.translate(_CHARS))
 
 
