@@ -13,7 +13,7 @@ from assist.review.checks.authorisation import check_agency, check_authorisation
 from assist.review.checks.certificate import check_certificate
 from assist.review.checks.complaint import check_complaint
 from assist.review.checks.elements import fold_speech
-from assist.review.checks.evidence import quote_of
+from assist.review.checks.evidence import LENDER, quote_of
 from assist.review.checks.reading import reading_view
 from assist.review.policy import ReviewPolicy
 from assist.review.types import SEVERITY_ORDER, DocKind, Finding, ReadDocument
@@ -91,6 +91,11 @@ _CERT_TITLE = re.compile(r"证明|诊断书|病历|出院记录|出院小结|低
                          r"(?:档案|登记|记录|信息)查询(?:结果|单)|登记(?:记录|档案)(?:摘要|证明)?")
 _CERT_BODY = re.compile(r"兹证明|特此证明|兹有|经(我|本)(委|村|社区|院|单位|公司)?核实|情况属实"
                         r"|经(?:查询|查证|查核)(?:本|我)(?:机关|局|院|所|单位|委|中心)")
+# A public body's slip saying what it received or recorded ("投诉受理回执" from a consumer council, "报警回执" from a
+# police station): a third party attesting a fact. The lender's own "受理回执" to an applicant is other.
+_SLIP_TITLE = re.compile(r"回执|受理(?:通知|单|凭证)|接处警|报警(?:记录|回执)|立案(?:告知|回执)")
+_PUBLIC_ISSUER = re.compile(r"消费者权益保护委员会|消费者协会|消委会|派出所|公安(?:局|分局)|人民法院|仲裁委员会|司法所|信访(?:局|办)|"
+                            r"居民委员会|村民委员会|居委会|村委会|人民调解委员会|民政局|市场监督管理|街道办事处|人民政府|残疾人联合会")
 _COMPLAINT_TITLE = re.compile(r"投诉|申诉|协商|申请|诉求|情况说明|反映|异议|疑问|建议|律师函|告知函|催告函|^致|的函$|一封信")
 # A document named inside 《》 ("已与其签订《委托代理授权书》") is mentioned, not made: its words do not mark the kind.
 _BOOK_TITLE = re.compile(r"《[^《》\n]{1,30}》")
@@ -173,6 +178,9 @@ def classify(doc: ReadDocument) -> DocKind:
         score["other"] += 5
     if _CERT_TITLE.search(title) and not _AUTH_TITLE.search(title):
         score["certificate"] += 3
+    if _SLIP_TITLE.search(title) and (_PUBLIC_ISSUER.search("\n".join(lines[:3])) or _PUBLIC_ISSUER.search("\n".join(lines[-3:]))) \
+            and not LENDER.search("\n".join(lines[:3])):
+        score["certificate"] += 6  # over a slip's "other" (a title of 回执)
     if _CERT_BODY.search(text):
         score["certificate"] += 2
     if _EXPLAIN_TITLE.search(title) and not _ASK.search(text):

@@ -8,7 +8,7 @@ import datetime as dt
 import re
 
 from assist.core.text import clause_bounds
-from assist.review.checks.elements import find_elements, find_licence, sentence_of
+from assist.review.checks.elements import PRINCIPAL_UNIT, find_elements, find_licence, sentence_of
 from assist.review.checks.evidence import LENDER, REVOKED, finding
 from assist.review.policy import ReviewPolicy
 from assist.review.types import Element, Finding, ReadDocument, Severity
@@ -22,15 +22,18 @@ _BROAD = re.compile(r"全权|一切|所有(事务|事宜|事项)|全部事宜")
 _SCOPE = re.compile(r"委托事项|委托权限|代理权限|代理事项|授权范围|授权事项|委托范围|代理范围|委托内容|特别授权|一般授权")
 _LABEL = re.compile(rf"^\s*(?:{_PRINCIPAL.pattern}|{_TRUSTEE.pattern}|{_SCOPE.pattern}|委托期限|代理期限|授权期限|有效期|"
                     r"委托人签|受托人签|日期|受托单位|乙方|经办人|对接人)")
-_ID_WORD = re.compile(r"身份证|公民身份号码|证件号")
+_ID_WORD = re.compile(r"身份证|公民身份号码|证件号|统一社会信用代码|营业执照")
 # A named organisation: up to 30 name characters ending in an organisation word.
 _ORG = re.compile(r"[\u4e00-\u9fa5A-Za-z（）()]{2,30}?(?:有限责任公司|股份有限公司|有限公司|公司|工作室|律师事务所|"
                   r"法律服务所|事务所|服务中心|咨询中心|团队|法律服务机构|权益服务机构|调解中心|调解委员会|调解室|调解院|"
-                  r"权益保护中心|保护中心|帮扶中心|服务站|联盟|互助会|维权中心|协商中心|减免中心|清零中心|服务平台|权益平台)")
+                  r"权益保护中心|保护中心|帮扶中心|服务站|联盟|互助会|维权中心|协商中心|减免中心|清零中心|服务平台|权益平台|"
+                  # what paid agents call themselves online: "XX上岸学堂", "XX法务部", "XX律师团", "债务处置中心"
+                  r"学堂|法务部|律师团|处置中心|纾困中心)")
 # A company of another trade (a car dealer in a fee dispute, a factory, a shop): not a paid agent unless its name says so
 _TRADE = re.compile(r"销售|制造|贸易|商贸|物流|运输|餐饮|电器|建材|汽车|医院|学校|培训")
 _DEBT_TRADE = re.compile(r"债务|法务|咨询|维权|协商|规划|征信|顾问|权益|清零|减免|上岸")
-_SUSPECT_ORG = re.compile(r"法务|债务|咨询|规划|信息|科技|管理(?!人)|服务|联盟|互助|顾问|商务|财务|金融|协商|维权|调解")
+_SUSPECT_ORG = re.compile(r"法务|债务|咨询|规划|信息|科技|管理(?!人)|服务|联盟|互助|顾问|商务|财务|金融|协商|维权|调解|"
+                          r"上岸|纾困|律师团|陪跑|处置")
 # What an agency did before the borrower withdrew ("让家母签过一份委托书", "收了她的服务费"): told in the past
 _PAST_DEAL = re.compile(r"签过|签了|收了|收过|交了|交过|曾|之前|以前|当时|上个?月|今年[一二三四五六七八九十\d]+月")
 # Not a named organisation but a kind of one ("未委托任何咨询公司", "在银行、贷款公司借款", "这些借款机构"): no one to
@@ -183,6 +186,13 @@ _PRO_AGENT = re.compile(r"(?:专业|专门)(?:做|搞|从事|办|处理)?(?:上�
 _DEBT_TRADE_NAME = re.compile(r"债务|纾困|上岸|停息|挂账|反催收|征信修复|信用修复|维权|协商|法务")
 _AGENCY_FEE = re.compile(r"(?:服务|方案|咨询|顾问|代理|陪跑|会员|建档|委托)费|保证金|定金|订金")
 _ISSUER_MARK = re.compile(r"收款|开票|盖章|公章|专用章|\(章\)|出具|开具")
+# Words no organisation's name holds: the lender addressed (贵行), a preposition (向), a label's colon
+# ("代表本公司向贵行报送公司担保贷款…" names no company)
+_NOT_ORG_NAME = re.compile(r"贵|你们|您们|向(?:银行|平台|法院)|[:：]")
+# An organisation named only by its kind as the agent: "全权委托中心处理我的医美贷", "授权律师团代为协商" (never the lender:
+# "授权贵公司查询" names 贵)
+_BARE_ORG_AGENT = re.compile(r"(?<![受已])(?:委托|授权|交给|交由)(中心|机构|平台|团队|工作室|法务部|律师团)"
+                             r"(?=全权|处理|代|帮|来|办|负责|协商)")
 _FOR_BORROWER = re.compile(r"委托|代表|对接|全权|代理|找他|打他|跟他|联系他|他说的|会员")
 # A certificate is an agency's only when an agency-type body says the borrower mandated it ("与本中心签订…委托…"): an
 # employer or a hospital that prints "如有疑问请联系本公司" is not acting for anyone.
@@ -223,9 +233,12 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
     firm = False
     seen: set[str] = set()
     revoked = REVOKED.search(text) is not None
+    own = {u.group(1) for u in PRINCIPAL_UNIT.finditer(text)}  # a company authorising its own staff (reading form)
     for m in _ORG.finditer(text):
         name = _org_name(m.group(0))
         start = m.end() - len(name)
+        if any(o.endswith(name) or name.endswith(o) for o in own) or _NOT_ORG_NAME.search(name):
+            continue
         counterparty = _COUNTERPARTY.search(text[max(0, start - 2):start]) is not None \
             and not _SIGNED_WITH.match(text, m.end())  # "已与X调解服务中心签订服务协议" is the agent, not the lender
         if skip[0] <= start < skip[1] or LENDER.search(name) or counterparty or _GENERIC_ORG.search(name) \
@@ -319,6 +332,11 @@ def check_authorisation(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding
     firm = firm or _LEGAL_AID.search(text) is not None
     out += found
 
+    bare = _BARE_ORG_AGENT.search(text)
+    if bare is not None and not any(f.severity == "high" for f in out):
+        out.append(finding(doc, "auth.trustee_company", "high", f"受托方只写了“{bare.group(1)}”，是一个机构而不是律师事务所或亲友："
+                           "这类机构以代理名义处理债务属疑似付费代理，请交专人核实并直接联系借款人本人。",
+                           bare.start(1), bare.end(1), signal=policy.signal_for("auth.trustee_company")))
     agency = _AGENCY_TITLE.search(trustee_text)
     if agency is None and not any(f.severity == "high" for f in out):
         out += _pro_agent(doc, policy)      # "我朋友韩志鹏…他是专业做上岸的"

@@ -50,6 +50,9 @@ _NAME = (rf"(?:(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}"
 _PRINCIPAL_LABEL = re.compile(rf"(?<![被受])(?:委托人|授权人|委托方|甲方\(委托人\)|^\s*甲方(?=\s*(?:\((?:委托方|委托人|授权人|客户)\))?\s*[:]))"
                               rf"(?:姓名)?{_ROLE_NOTE}"
                               rf"{_SEP}{_NAME}", re.M)
+# A company granting authority to its own staff: "委托单位：义乌市某某电子商务有限公司"
+PRINCIPAL_UNIT = re.compile(r"^\s*(?:委托单位|授权单位|委托方单位|委托单位名称)(?:名称)?\s*(?:\([^)\n]{1,6}\))?\s*[:]\s*"
+                            r"([\u4e00-\u9fa5()（）]{4,40}?(?:有限责任公司|股份有限公司|有限公司|公司|厂|店|合作社|商行))", re.M)
 _PRINCIPAL_PROSE = re.compile(rf"(?:本人|我叫|我是|我,|我|客户)\s*(?:(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}\s*[,(]?"
                               rf"|[{_CJK}]{{2,4}}\s*[,(])\s*(?:男|女|(?:内地|大陆|香港|澳门|台湾|居民)?身份证|公民身份|身份证号)")
 # "我是王晓东 我委托…", "本人李红，现委托…": the writer names themself and then entrusts
@@ -69,7 +72,10 @@ KIN = _KIN = (r"配偶|夫妻|爱人|丈夫|妻子|老婆|老公|婆娘|男人|�
         # words of other regions and registers: 太太 (wife, Hong Kong), 家父, 嫂子, 外母 (mother-in-law, Cantonese), 老乡
         r"阿弟|阿哥|阿姐|阿妹|细佬|"
         r"太太|家父|家母|家兄|嫂子|阿嫂|弟媳|姐夫|妹夫|伯父|伯母|叔父|舅父|舅妈|姑妈|外公|外婆|爷爷|奶奶|外母|外父|"
-        r"同乡|老乡|战友|发小|室友|工友")
+        r"同乡|老乡|战友|发小|室友|工友|"
+        # engaged, step-, adoptive and godparents, more uncles and aunts, a master and apprentice
+        r"未婚夫|未婚妻|男朋友|女朋友|继父|继母|养父|养母|干爹|干妈|义父|义母|表叔|表姑|表舅|表姨|堂叔|堂伯|姨妈|姨父|姑父|"
+        r"(?<=[我俺的])(?:师傅|师父|徒弟)")
 _RELATION = re.compile(rf"关系\s*[:|]\s*\|?\s*[{_CJK}]|(?<!委托)(?<!代理)(?<!劳动)(?<!合作)(?<!借贷)[{_CJK}]{{1,3}}关系"
                        rf"|{_KIN}")
 # A relationship stated as a contract: "受托人系委托人聘请的债务协商顾问", "中心系本人签约的法律服务机构" (not a lawyer,
@@ -81,8 +87,13 @@ _RELATION_STATED = re.compile(rf"(?:系|是)(?:委托人|授权人|本人|我)�
                               # "受托人系本村村民委员会人民调解员", "冯家强是我们镇司法所的人民调解员": a public role here
                               r"|(?:系|是)(?:本|我们?|我的?|委托人(?:所在)?的?)[^。\n,;]{0,14}?(?:人民调解员|调解委员会委员|"
                               r"司法所工作人员|司法所干部|村干部|村委会主任|村支书|社区工作人员|网格员|社工)"
+                              # an employee of the principal's company: "受托人系本公司财务人员", "为委托人所在公司员工"
+                              r"|(?:系|是|为)(?:本|我们?|我的?|委托人(?:所在)?的?)(?:公司|单位|厂|店|工厂|企业)的?"
+                              r"(?:员工|职工|财务|会计|出纳|法务|工作人员|财务人员|行政人员|经理)"
+                              # the principal heads the company that is the agent's employer: "我是公司法定代表人"
+                              r"|(?:我|本人)(?:系|是)[^。\n,;]{0,8}?公司(?:的)?(?:法定代表人|法人|老板|负责人)"
                               # where the principal works or lives: "系本人所在单位工会"
-                              r"|(?:系|是)(?:本人|我|委托人)所在(?:的)?(?:单位|公司|工厂|厂|学校|村|社区|站点)[^。\n,;]{0,8}"
+                              r"|(?:系|是|为)(?:本人|我|委托人)所在(?:的)?(?:单位|公司|工厂|厂|学校|村|社区|站点)[^。\n,;]{0,8}"
                               # who the agent is to the principal, in a sentence of its own: "受托人刘文军是本村村委会文书"
                               rf"|受托人[{_CJK}]{{2,4}}(?:是|系)(?:本村|本组|本社区|本单位|我们?的?|我的|本人的?|委托人(?:所在)?的?)"
                               r"[^。\n,;]{1,14}"
@@ -160,7 +171,8 @@ _TERM_PERIOD = re.compile(r"(?:这个|本|下个|这|今)(?:月|季度|星期|�
                           r"|(?:^|\s)(?:就|先|只)这(?:一)?段(?:时间|日子)")
 _TERM_TAIL = re.compile(rf"(?<=\s)(?:管)?{_DURATION}(?:内)?(?:有效|有用)?\s*$", re.M)
 _SIGN_MARK = re.compile(r"签字|签名|签章|盖章|公章|手印|捺印|按印|指印|指模|\(章\)|\(签署\)|签\s*[:)]|亲笔")
-_SIGN_ROLE = re.compile(r"(?:委托人|授权人|本人|申请人|甲方|承诺人)[^。\n]{0,6}(?:签字|签名|签章|盖章|手印|捺印|指模"
+_SIGN_ROLE = re.compile(r"^\s*立(?:委托|授权)书?人(?=\s*[:])"       # "立委托书人：张三", the old form's signing line
+                        r"|(?:委托人|授权人|本人|申请人|甲方|承诺人)[^。\n]{0,6}(?:签字|签名|签章|盖章|手印|捺印|指模"
                         r"|签署(?=\s*[:(]))")           # "委托人签署：何家辉" (a label), not "代委托人签署还款协议"
 # A lawyer's 执业证号 however it is labelled and written: "执业证号：…", "执业证书编号…", "（证号：…）" after a lawyer's
 # name, the number on the label's line or the next, in ASCII or full-width digits, in one run or in groups split by
@@ -221,7 +233,8 @@ _DATE = re.compile(rf"(?:\d{{4}}|\d{{2}}(?=年))\s*(?:年\s*|[-./])\d{{1,2}}\s*(
 _SHORT_DATE = re.compile(r"(?<![\d.])\d{2}[./]\d{1,2}[./]\d{1,2}(?![\d.])|(?<![\d年])\d{1,2}\s*月\s*\d{1,2}\s*[日号]"
                          r"|(?<![\d年〇零一二三四五六七八九十])(?:十[一二]?|[一二三四五六七八九])月(?:三十一?|二?十[一二三四五六七八九]?|"
                          r"[一二三四五六七八九])[日号]")
-_MONTH_DAY = re.compile(r"\s*((?:1[0-2]|0?[1-9])[./](?:3[01]|[12]\d|0?[1-9]))\s*$")
+# month/day, or day/month when the day cannot be a month ("13/12")
+_MONTH_DAY = re.compile(r"\s*((?:1[0-2]|0?[1-9])[./](?:3[01]|[12]\d|0?[1-9])|(?:3[01]|2\d|1[3-9])[./](?:1[0-2]|0?[1-9]))\s*$")
 _DATE_LABEL = re.compile(r"日期|签署日期|落款|date", re.IGNORECASE)
 _TERM_WORDS = re.compile(r"至|到|期限|有效|起|止|借|贷|生")
 
@@ -384,7 +397,7 @@ def find_elements(doc: ReadDocument) -> dict[str, Element]:
 
 
 def _principal(folded: str) -> tuple[int, int] | None:
-    return (_span(_first((_PRINCIPAL_LABEL, _PRINCIPAL_PROSE, _PRINCIPAL_ENTRUSTS, _PRINCIPAL_SELF), folded))
+    return (_span(_first((_PRINCIPAL_LABEL, PRINCIPAL_UNIT, _PRINCIPAL_PROSE, _PRINCIPAL_ENTRUSTS, _PRINCIPAL_SELF), folded))
             or _under_header(folded, _PRINCIPAL_HEADER) or _principal_at_foot(folded))
 
 
