@@ -96,6 +96,10 @@ _CERT_BODY = re.compile(r"兹证明|特此证明|兹有|经(我|本)(委|村|社
 _SLIP_TITLE = re.compile(r"回执|受理(?:通知|单|凭证)|接处警|报警(?:记录|回执)|立案(?:告知|回执)")
 _PUBLIC_ISSUER = re.compile(r"消费者权益保护委员会|消费者协会|消委会|派出所|公安(?:局|分局)|人民法院|仲裁委员会|司法所|信访(?:局|办)|"
                             r"居民委员会|村民委员会|居委会|村委会|人民调解委员会|民政局|市场监督管理|街道办事处|人民政府|残疾人联合会")
+# The lender writing to its customer ("尊敬的陈女士：我行已收到您提交的分期申请"): a reply or notice, other.
+_LENDER_VOICE = re.compile(r"(?:我行|本行|我司|本公司|我中心|本中心)(?:已|将|现)?(?:收到|受理|审核|核实|告知|通知|提醒)"
+                           r"|如已(?:还款|还清|结清)请忽略|以免影响(?:您的)?(?:个人)?(?:信用|征信)")
+_TO_CUSTOMER = re.compile(r"尊敬的(?:客户|用户|持卡人|借款人|[\u4e00-\u9fa5]{1,3}(?:女士|先生))")
 _COMPLAINT_TITLE = re.compile(r"投诉|申诉|协商|申请|诉求|情况说明|反映|异议|疑问|建议|律师函|告知函|催告函|^致|的函$|一封信")
 # A document named inside 《》 ("已与其签订《委托代理授权书》") is mentioned, not made: its words do not mark the kind.
 _BOOK_TITLE = re.compile(r"《[^《》\n]{1,30}》")
@@ -175,6 +179,8 @@ def classify(doc: ReadDocument) -> DocKind:
         score["authorisation"] += 4  # the letter's act: at least a complaint's address and body together
     if _OTHER_TITLE.search(title) and not _COMPLAINT_TITLE.search(title) or _NOTICE_TITLE.search(title) \
             or any(_OWN_CUSTOMERS.search(re.sub(r"\s+", "", ln)) for ln in lines[:3]):
+        score["other"] += 5
+    if _TO_CUSTOMER.search(text, 0, 200) and _LENDER_VOICE.search(text):
         score["other"] += 5
     if _CERT_TITLE.search(title) and not _AUTH_TITLE.search(title):
         score["certificate"] += 3

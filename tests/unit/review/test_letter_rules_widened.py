@@ -98,3 +98,17 @@ def test_authorising_the_lender_to_look_something_up_is_not(policy):
 def test_a_public_bodys_slip_is_a_certificate_and_the_lenders_is_not(head, kind):
     text = head + "投诉人：李芳\n已于2026年12月10日受理，受理编号CS2026121001。\n（盖章）\n2026年12月10日\n"
     assert classify(doc(text)) == kind
+
+
+@pytest.mark.parametrize("text", [
+    "某某银行信用卡中心\n关于您申请的受理回执\n尊敬的陈女士：我行已收到您于2026年12月11日提交的个性化分期申请，将在15个工作日内审核并告知"
+    "结果。\n某某银行信用卡中心\n2026年12月12日\n",
+    "【乐享借】尊敬的客户，您尾号1234的借款本期应还1,250.00元已逾期3天，请尽快还款，以免影响您的信用记录。如已还款请忽略。"])
+def test_the_lender_writing_to_its_customer_is_other_not_a_complaint(text):
+    assert classify(doc(text)) == "other"
+
+
+def test_a_customer_asking_the_lender_is_still_a_complaint():
+    text = ("某某消费金融：\n我是王大力的妹妹王淑芬。我哥哥的借款合同里有一笔服务费和担保费，写得不清楚，请你们书面说明这两笔费用的"
+            "依据。\n王淑芬\n二〇二六年十二月十二日\n")
+    assert classify(doc(text)) == "complaint"
