@@ -39,14 +39,16 @@ _PAST_DEAL = re.compile(r"签过|签了|收了|收过|交了|交过|曾|之前|�
 # Not a named organisation but a kind of one ("未委托任何咨询公司", "在银行、贷款公司借款", "这些借款机构"): no one to
 # verify or to suspect.
 _GENERIC_ORG = re.compile(r"^(?:任何|各类|各家|这些|那些|这类|那类|此类|一些|某些|其他|其它|别的|哪家|所有|全部)"
-                          r"|^(?:贷款|借款|网贷|小贷|借贷|放贷|催收|金融)(?:公司|机构|平台)$|^(?:公司|机构|中心|团队|工作室)$")
+                          r"|^(?:贷款|借款|网贷|小贷|借贷|放贷|催收|金融)(?:公司|机构|平台)$|^(?:公司|机构|中心|团队|工作室|律师事务所|律所|事务所)$")
 # Public bodies that mediate or give legal aid (人民调解委员会 of a village, township or street, the 司法所, a court, a
 # legal-aid centre): lawful, never a paid agent. A company calling itself a 调解中心 is not one of them.
 _PUBLIC_BODY = re.compile(r"人民调解委员会|司法所|人民法院|村民委员会|居民委员会|村委会|居委会|仲裁委员会|法律援助中心|"
                           r"工会|职工法律援助|消费者权益保护委员会|消费者协会")
 _NOT_PUBLIC = re.compile(r"公司|有限|服务|咨询|科技|信息|顾问|管理")
 # A government unit by its place: "霞浦县下浒镇海洋与渔业服务站", "某区司法局", "某街道办事处"
-_GOV_UNIT = re.compile(r"(?:省|市|县|区|乡|镇|街道)[\u4e00-\u9fa5]{0,12}(?:服务站|站|所|局|办公室|办事处|委员会)$")
+# "镇上农业服务中心", "乡便民服务中心": a township's public service centre
+_GOV_UNIT = re.compile(r"(?:省|市|县|区|乡|镇|街道)[\u4e00-\u9fa5]{0,12}(?:服务站|站|所|局|办公室|办事处|委员会|"
+                       r"(?:农业|农技|农机|畜牧|兽医|林业|水利|水务|便民|政务|党群|就业|社保|社会保障|退役军人|文化|卫生)(?:综合)?服务中心)$")
 _NOT_GOV = re.compile(r"公司|有限|咨询|债务|法务|顾问|规划|维权|信息|事务所|律师|法律服务")
 # The borrower's own employer or its union acting for a worker: the letter says the borrower works there. Only for a
 # company whose name has none of the consulting words (_SUSPECT_ORG): an agency stays high however it describes itself.
@@ -140,8 +142,9 @@ def _block(doc: ReadDocument, label: re.Pattern[str]) -> tuple[int, int] | None:
 def _org_name(raw: str) -> str:
     """An organisation name without the words the name pattern swallowed in front of it (现委托…, 受托人…)."""
     name = re.split(r"委托|受托人|受托单位|受托方|代理人|授权|本人|现由|交由|经由|指派|已与|已和|已同|已跟|日向|曾向|已向|"
-                    r"就是|一家|这家|那家|一个|那个|这个|他们|她们|直接找|联系|找|就与|代为与|通过|在(?!线)|交给|交由", raw)[-1] or raw
-    return re.sub(r"^(?:系|是|由|为|的)(?=..)", "", name)
+                    r"就是|一家|这家|那家|一个|那个|这个|他们|她们|直接找|联系|找|就与|代为与|通过|在(?!线)|交给|交由|名叫|叫做|叫|不是|并非|"
+                    r"我是|我系|我们是|我们|你们|你跟|再打", raw)[-1] or raw
+    return re.sub(r"^(?:系|是|由|为|的)(?=..)", "", name.lstrip("(（“\"'"))
 
 
 def _sentence(text: str, pos: int) -> str:
@@ -178,17 +181,23 @@ _ACTING = re.compile(r"接受[^。\n]{0,30}委托|受[^。\n]{0,20}委托|代为
 # "专业做债务协商六年", "上岸互助群群主", "上岸导师"
 _PRO_AGENT = re.compile(r"(?:专业|专门)(?:做|搞|从事|办|处理)?(?:上岸|债务|协商|停息|挂账|征信|反催收|逾期)"
                         r"|上岸(?:导师|老师|教练)|群主代理|(?:上岸|互助|协商|债务)[^。\n]{0,4}群(?:的)?群主"
-                        r"|上岸[^。\n]{0,4}群[^\n]{0,20}?(?:会员费|服务费|收款)")
+                        r"|上岸[^。\n]{0,4}群[^\n]{0,20}?(?:会员费|服务费|收款)"
+                        # an unnamed paid team or "mentor" the lender is sent to: "本人已委托专业团队全程跟进，后续事宜请直接
+                        # 联系本人委托的导师"
+                        r"|(?:委托|聘请)了?(?:专业|第三方)?(?:团队|导师|上岸老师|法务团队|债务顾问|协商团队)(?:全程|全权|跟进|处理|代为|负责)"
+                        r"|(?:联系|找|对接)(?:本人|我)?(?:委托|聘请)的(?:导师|老师|顾问|团队|法务|专员)")
 # An organisation whose name says it settles debts ("婚姻家事债务咨询有限公司", "企业纾困服务", "上岸学堂") issuing a paper
 # for a fee it took from the borrower ("家事服务费", "纾困方案费", "维权保证金"): on its receipt or service slip (its name
 # on the payee or seal line, or on a line of its own), that is the paid-agent sign however the work is described. A
 # borrower's letter telling of the fee they paid is their story, not the agency acting.
 _DEBT_TRADE_NAME = re.compile(r"债务|纾困|上岸|停息|挂账|反催收|征信修复|信用修复|维权|协商|法务")
 _AGENCY_FEE = re.compile(r"(?:服务|方案|咨询|顾问|代理|陪跑|会员|建档|委托)费|保证金|定金|订金")
+# ... or any consulting company's slip for a fee for that work ("上岸陪跑营课程服务费…停息挂账60期方案定制")
+_DEBT_WORK = re.compile(r"停息|挂账|上岸|债务|减免|征信修复|反催收|停催|逾期协商|协商还款|全程协商")
 _ISSUER_MARK = re.compile(r"收款|开票|盖章|公章|专用章|\(章\)|出具|开具")
 # Words no organisation's name holds: the lender addressed (贵行), a preposition (向), a label's colon
-# ("代表本公司向贵行报送公司担保贷款…" names no company)
-_NOT_ORG_NAME = re.compile(r"贵|你们|您们|向(?:银行|平台|法院)|[:：]")
+# ("代表本公司向贵行报送公司担保贷款…" names no company), a pronoun opening it ("我是公司法定代表人")
+_NOT_ORG_NAME = re.compile(r"贵|你们|您们|向(?:银行|平台|法院)|[:：]|^[我你他她本]")   # "我是公司法定代表人"
 # An organisation named only by its kind as the agent: "全权委托中心处理我的医美贷", "授权律师团代为协商" (never the lender:
 # "授权贵公司查询" names 贵)
 _BARE_ORG_AGENT = re.compile(r"(?<![受已])(?:委托|授权|交给|交由)(中心|机构|平台|团队|工作室|法务部|律师团)"
@@ -264,8 +273,8 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
             continue
         if acting_only:
             if "律师事务所" not in name and "法律服务所" not in name and _SUSPECT_ORG.search(name) \
-                    and (_ACTING.search(text) or _DEBT_TRADE_NAME.search(name) and _AGENCY_FEE.search(text)
-                         and (_ISSUER_MARK.search(line) or line.strip() == name)):
+                    and (_ACTING.search(text) or (_DEBT_TRADE_NAME.search(name) or _DEBT_WORK.search(text))
+                         and _AGENCY_FEE.search(text) and (_ISSUER_MARK.search(line) or line.strip() == name)):
                 out.append(finding(doc, "auth.trustee_company", "high", f"法务、咨询类机构（{name}）称代借款人处理债务："
                                    "这类机构不能以律师名义代理，属疑似付费代理，请交专人核实并直接联系借款人本人。",
                                    start, m.end(), signal=policy.signal_for("auth.trustee_company")))

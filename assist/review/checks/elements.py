@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from assist.core.text import clause_bounds, fold_width
 from assist.review.checks.evidence import WESTERN_DATE, locate, quote_of
-from assist.review.checks.reading import reading_view
+from assist.review.checks.reading import fold_speech, reading_view
 from assist.review.types import Element, ReadDocument
 
 ELEMENT_NAMES = ("principal", "agent", "relationship", "scope", "term", "signature", "date", "licence")
@@ -26,18 +26,6 @@ ELEMENT_ZH = {"principal": "委托人", "agent": "受托人", "relationship": "�
 
 _CJK = "\u4e00-\u9fa5"
 
-# Words speech input writes with a homophone ("为托" for 委托, "受权书" for 授权书, "签子" for 签字), each replaced by one of
-# the same length so every offset stays the same. "受权人" (one who receives authority) is a real word and stays.
-_SPOKEN = ((re.compile(r"(?<![作成])为托|委拖|萎托|尾托"), "委托"), (re.compile(r"受权(?![人方单])"), "授权"),
-           (re.compile(r"(?<=[要来去得字人])签子|签子(?=[的:：\s]|$)", re.M), "签字"), (re.compile(r"(?<=[全])全(?=委托)"), "权"),
-           (re.compile(r"(?<=\s)前字(?=\s*$|[:：])|(?<=[人本])前字", re.M), "签字"))
-
-
-def fold_speech(text: str) -> str:
-    """``text`` with the homophones speech input types for the words of entrusting put right (offsets unchanged)."""
-    for pattern, word in _SPOKEN:
-        text = pattern.sub(word, text)
-    return text
 
 _SEP = r"\s*(?:[:|]\s*)?\|?\s*"                              # "：", " | ", or nothing between a label and its value
 _NOT_A_NAME = "签因于与在的现将之所已应不身和同即委本系是为无可须代等及请年月日(（"
@@ -47,7 +35,7 @@ _ROLE_NOTE = r"(?:\([^)\n]{1,8}\))?"                          # 委托人（借�
 # bracket, a separator, the end of the line), never in the middle of a sentence.
 _NAME = (rf"(?:(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}"
          rf"|[{_CJK}]{{2,4}}(?=\s*(?:[,(|]\s*(?:(?:内地|大陆|香港|澳门|台湾|居民)?身份证|公民身份|性别|男|女|\d)|[,(|]?[ \t]*$|[ \t]{{2,}}\S)))")
-_PRINCIPAL_LABEL = re.compile(rf"(?<![被受])(?:委托人|授权人|委托方|甲方\(委托人\)|^\s*甲方(?=\s*(?:\((?:委托方|委托人|授权人|客户)\))?\s*[:]))"
+_PRINCIPAL_LABEL = re.compile(rf"(?<![被受])(?:委托人|授权人|委托方|甲方\(委托人\)|^\s*甲方(?=\s*(?:\((?!受托|乙方)[^)\n]{{1,6}}\))?\s*[:]))"
                               rf"(?:姓名)?{_ROLE_NOTE}"
                               rf"{_SEP}{_NAME}", re.M)
 # A company granting authority to its own staff: "委托单位：义乌市某某电子商务有限公司"
@@ -61,9 +49,12 @@ _PRINCIPAL_SELF = re.compile(rf"(?<![^\s,。])(?:我叫|我是|本人)\s*(?:借�
                              r"(?:卡号|尾号|(?:内地|大陆|香港|澳门|台湾|居民)?身份证|电话|手机|借款|贷款|信用卡|在|住|家住|今年|男|女|\d"
                              # where they come from: "我是陈阿福，福清市江阴镇下垄村人，身份证…"
                              rf"|[{_CJK}]{{2,16}}(?:省|市|县|区|镇|乡|村|组)[{_CJK}]{{0,8}}人[\s,])", re.M)
+# "…全权代我处理…的协商。王志强 412726199005213816": a message granting authority signed with a name and ID number
+_PRINCIPAL_NAME_ID = re.compile(rf"(?<![{_CJK}])(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}[ \t]*(?:\(?身份证(?:号)?[:]?)?[ \t]*\d{{17}}[\dXx](?!\d)")
 _PRINCIPAL_ENTRUSTS = re.compile(rf"(?:本人|我叫|我是)\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}[\s,]*(?:我|本人)?(?:现|特|今)?(?:全权)?(?:委托|授权)"
                                  rf"(?![人方书])")
-_AGENT_LABEL = re.compile(rf"(?:受托人|被委托人|被授权人|受托方|受托单位|代理人|受托律师|承办律师|代理律师|乙方){_ROLE_NOTE}(?:姓名)?{_SEP}"
+_AGENT_LABEL = re.compile(rf"(?:受托人|被委托人|被授权人|受托方|受托单位|代理人|受托律师|承办律师|代理律师|乙方|法律顾问(?=\s*[:]))"
+                          rf"{_ROLE_NOTE}(?:姓名)?{_SEP}"
                           rf"(?:{_NAME}|(?![{_NOT_A_NAME}])[{_CJK}]{{2,}})", re.M)
 KIN = _KIN = (r"配偶|夫妻|爱人|丈夫|妻子|老婆|老公|婆娘|男人|媳妇|儿媳|女婿|父子|父女|母子|母女|儿子|女儿|闺女|父亲|母亲|"
         r"兄弟|姐妹|姐弟|兄妹|胞兄|胞弟|胞姐|胞妹|哥哥|姐姐|弟弟|妹妹|堂哥|堂弟|堂姐|堂妹|表哥|表弟|表姐|表妹|侄子|侄女|"
@@ -122,7 +113,7 @@ _SIGNED_BEFORE = re.compile(r"(?:签名|签字|签章|手印|盖章|按了|签�
 _BLANK_VALUE = re.compile(r"[ \t]*[:|]?[ \t]*[_＿\s]*(?:\n|$)")
 # People the lender is told not to contact ("不得再直接联系委托人本人及其家属、同事"): not the agent's relationship.
 _NOT_CONTACT = re.compile(r"(?:不得|不要|别|请勿|勿|禁止|停止|不准|严禁)[^。\n;]{0,24}?(?:联系|联络|骚扰|打扰|打给|打电话|致电|找)[^。\n;]*$")
-_AGENT_PROSE = re.compile(rf"(?<![受已])(?:(?:委托|授权)(?![人方书的])|让|(?<![我名])叫|交由|由)了?[^。\n;]{{0,24}}?(?:身份证|先生|"
+_AGENT_PROSE = re.compile(rf"(?<![受已])(?:(?:委托|授权)(?![人方书的]|单位)|让|(?<![我名])叫|交由|由)了?[^。\n;]{{0,24}}?(?:身份证|先生|"
                           rf"女士|律师|事务所|公司|中心|工作室|团队|我司|本所|专员|顾问|规划师|经理|老师|{_KIN})")
 _AGENT_KIN = re.compile(rf"(?:{_KIN})[{_CJK}]{{2,4}}\s*\(?\s*(?:[他她]的?\s*)?身份证")
 # "现委托刘桂芳（身份证号…", "委托 李强，" : a name right after the verb, closed by a bracket or a comma
@@ -132,7 +123,12 @@ _AGENT_NAMED = re.compile(rf"(?<![受已])(?:委托|授权)(?![人方书])\s*(?!
                           r"(?=帮我|替我|代我|代为|代表我|全权|去|来)"
                           # "委托同一个工地的蒙德才 帮我…": who they are, then the name, then what they do
                           rf"|(?<![受已])(?:委托|授权)(?![人方书])[^。\n;,]{{1,12}}的\s*(?![{_NOT_A_NAME}我你他她])[{_CJK}]{{2,3}}"
-                          r"(?=\s*(?:帮我|替我|代我|代为|代表我))")
+                          r"(?=\s*(?:帮我|替我|代我|代为|代表我))"
+                          # a title before or after the name: "授权导师林悦全权代我…", "委托林悦导师全权代表本人"
+                          rf"|(?<![受已])(?:委托|授权)(?![人方书])(?:导师|老师|顾问|专员|经理)(?![{_NOT_A_NAME}我你他她])[{_CJK}]{{2,3}}"
+                          r"(?=全权|帮我|替我|代我|代为|代表我)"
+                          rf"|(?<![受已])(?:委托|授权)(?![人方书])(?![{_NOT_A_NAME}我你他她])[{_CJK}]{{2,3}}(?:导师|老师|先生|女士|专员|顾问)"
+                          r"(?=全权|帮我|替我|代我|代为|代表我)")
 # "司法所的人民调解员冯家强会联系你们，帮我…": a public role, the name, then what the person does
 _AGENT_ROLE_NAMED = re.compile(rf"(?:人民调解员|调解员|社工|网格员|工作人员)\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}"
                                r"(?=\s*(?:会|来|将|负责)?\s*(?:帮我|替我|代我|代表我|联系你们|跟你们|和你们|与贵))")
@@ -398,6 +394,7 @@ def find_elements(doc: ReadDocument) -> dict[str, Element]:
 
 def _principal(folded: str) -> tuple[int, int] | None:
     return (_span(_first((_PRINCIPAL_LABEL, PRINCIPAL_UNIT, _PRINCIPAL_PROSE, _PRINCIPAL_ENTRUSTS, _PRINCIPAL_SELF), folded))
+            or _span(_PRINCIPAL_NAME_ID.search(folded))
             or _under_header(folded, _PRINCIPAL_HEADER) or _principal_at_foot(folded))
 
 

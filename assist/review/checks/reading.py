@@ -36,6 +36,20 @@ _E = re.compile(r"(?<![金余限总份差超定数名免罚借贷配面税欠高
                 r"(?![度外头定数满]|\s*[:：])")
 
 
+# Words speech input writes with a homophone ("为托" for 委托, "受权书" for 授权书, "签子" for 签字), each replaced by one of
+# the same length so every offset stays the same. "受权人" (one who receives authority) is a real word and stays.
+_SPOKEN = ((re.compile(r"(?<![作成])为托|委拖|萎托|尾托"), "委托"), (re.compile(r"受权(?![人方单])"), "授权"),
+           (re.compile(r"(?<=[要来去得字人])签子|签子(?=[的:：\s]|$)", re.M), "签字"), (re.compile(r"(?<=[全])全(?=委托)"), "权"),
+           (re.compile(r"(?<=\s)前字(?=\s*$|[:：])|(?<=[人本])前字", re.M), "签字"))
+
+
+def fold_speech(text: str) -> str:
+    """``text`` with the homophones speech input types for the words of entrusting put right (offsets unchanged)."""
+    for pattern, word in _SPOKEN:
+        text = pattern.sub(word, text)
+    return text
+
+
 def reading_text(text: str) -> str:
     """``text`` as the checks read it (same length, same offsets): width-folded, simplified, Cantonese made Mandarin."""
     text = fold_width(text)
@@ -49,7 +63,7 @@ def reading_text(text: str) -> str:
     text = _KIN.sub(lambda m: "儿子" if m.group(0)[-1] == "仔" else "女儿", text)
     if "额" in text or "嫑" in text:
         text = _E.sub("我", text).replace("嫑", "别")
-    return _KING.sub("谈", text.translate(_CHARS))
+    return fold_speech(_KING.sub("谈", text.translate(_CHARS)))
 
 
 def reading_view(doc: ReadDocument) -> ReadDocument:
