@@ -12,9 +12,8 @@ from dataclasses import replace
 from assist.review.checks.authorisation import check_agency, check_authorisation
 from assist.review.checks.certificate import check_certificate
 from assist.review.checks.complaint import check_complaint
-from assist.review.checks.reading import fold_speech
 from assist.review.checks.evidence import LENDER, quote_of
-from assist.review.checks.reading import reading_view
+from assist.review.checks.reading import fold_speech, reading_view
 from assist.review.policy import ReviewPolicy
 from assist.review.types import SEVERITY_ORDER, DocKind, Finding, ReadDocument
 
@@ -133,15 +132,16 @@ def _title_line(line: str) -> str:
 
 # The agent in its own voice, entrusted by someone ("本公司受客户郑海明全权委托，就其借款事宜函告如下"): a letter from the
 # agent, not the principal's grant.
-_AGENT_SPEAKS = re.compile(r"(?:本|我)(?:公司|司|中心|所|机构|工作室|会|团队)受[^。；;\n]{0,40}?委托")
-_PASSIVE_BEFORE = re.compile(r"受[^。；;，,\n]{0,30}$|受[^。；;\n]{0,40}?全权$")   # "受客户X（身份证号…）全权" right before 委托
-_TO_US = re.compile(r"(?:委托|授权)(?:本|我)(?:公司|司|中心|机构|工作室|团队)")
+_AGENT_SPEAKS = re.compile(r"(?:本|我)(?:公司|司|中心|所|机构|工作室|会|团队|律师团|团|法务部|社)(?:依法)?(?:接)?受[^。；;\n]{0,40}?委托")
+# "受客户X（身份证号…）全权" right before 委托, or "受借款人周淑琴（身份证号：…）委托": an ID in brackets in between
+_PASSIVE_BEFORE = re.compile(r"受(?:[^。；;，,\n(]|\([^)\n]{0,40}\)){0,30}$|受[^。；;\n]{0,40}?全权$")
+_TO_US = re.compile(r"(?:委托|授权)(?:本|我)(?:公司|司|中心|机构|工作室|团队|律师团|团|法务部|社)")
 
 
 def _entrusts(text: str) -> bool:
     """The letter entrusts someone: an _ENTRUST phrase that is not the agent saying it was entrusted ("受…委托",
     "委托人已全权委托本公司处理")."""
-    return any(not _PASSIVE_BEFORE.search(text, max(0, m.start() - 42), m.start()) and not _TO_US.match(text, m.start())
+    return any(not _PASSIVE_BEFORE.search(text, max(0, m.start() - 80), m.start()) and not _TO_US.match(text, m.start())
                for m in _ENTRUST.finditer(text))
 
 

@@ -154,10 +154,11 @@ def _sentence(text: str, pos: int) -> str:
 
 # An organisation saying it acts for the borrower: "我中心已接受…的委托，代为处理其…债务", "由我司全权代理".
 # An organisation naming itself: 我中心, 本机构, 本调解室
-_OWN = r"(?:我|本)(?:调解)?(?:中心|机构|司|公司|单位|室|委员会|工作室|会|联盟)"
+_OWN = r"(?:我|本)(?:调解)?(?:中心|机构|司|公司|单位|室|委员会|工作室|会|联盟|律师团|团|法务部|社)"
 # "已与鼎和调解服务中心签订调解服务协议": a service contract with the organisation
 _SIGNED_WITH = re.compile(r"[^。\n]{0,4}签(?:订|署|了)[^。\n]{0,10}(?:服务|调解|委托|代理|协商)(?:协议|合同)")
-_ACTING = re.compile(r"接受[^。\n]{0,30}委托|受[^。\n]{0,20}委托|代为处理|全权代理|全权处理|委托服务|代办|对接|由该(?:中心|公司|机构)"
+_ACTING = re.compile(r"接受(?:[^。\n(]|\([^)\n]{0,40}\)){0,30}委托|受(?:[^。\n(]|\([^)\n]{0,40}\)){0,20}委托|"   # an ID between
+                     r"代为处理|全权代理|全权处理|委托服务|代办|对接|由该(?:中心|公司|机构)"
                      # the organisation in its own voice: "全权委托我中心处理", "还款方案请与我中心协商", "由本机构统一处理"
                      rf"|委托{_OWN}|(?:与|和|同|联系|联络|找){_OWN}|{_OWN}[^。\n]{{0,6}}(?:受理|代理|代表|负责处理|统一处理|全权)"
                      # a fee for handling someone's debts: "债务协商调解服务费", "停息挂账代理费"
@@ -195,6 +196,9 @@ _AGENCY_FEE = re.compile(r"(?:服务|方案|咨询|顾问|代理|陪跑|会员|�
 # ... or any consulting company's slip for a fee for that work ("上岸陪跑营课程服务费…停息挂账60期方案定制")
 _DEBT_WORK = re.compile(r"停息|挂账|上岸|债务|减免|征信修复|反催收|停催|逾期协商|协商还款|全程协商")
 _ISSUER_MARK = re.compile(r"收款|开票|盖章|公章|专用章|\(章\)|出具|开具")
+# "委托人因与长沙某医疗美容门诊部有限公司（已停业）之间的…合同纠纷": the party the borrower is in dispute with
+_DISPUTE_AFTER = re.compile(r"(?:\([^)\n]{0,20}\))?之间")
+_ANY_SUCH = re.compile(r"(?:任何|所谓|自称|冒充|假冒)[^。\n]{0,10}$")
 # Words no organisation's name holds: the lender addressed (贵行), a preposition (向), a label's colon
 # ("代表本公司向贵行报送公司担保贷款…" names no company), a pronoun opening it ("我是公司法定代表人")
 _NOT_ORG_NAME = re.compile(r"贵|你们|您们|向(?:银行|平台|法院)|[:：]|^[我你他她本]")   # "我是公司法定代表人"
@@ -248,6 +252,15 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
         start = m.end() - len(name)
         if any(o.endswith(name) or name.endswith(o) for o in own) or _NOT_ORG_NAME.search(name):
             continue
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", start) if text.find("\n", start) >= 0 else len(text)
+        if not text[:line_start].strip() and text[line_start:line_end].rstrip().endswith(":") \
+                and not _ENTRUST.search(text, line_start, line_end):
+            continue  # the letter's salutation ("金桔分期客户服务中心："): the lender it is written to
+        if _ANY_SUCH.search(text, max(0, start - 14), start):
+            continue  # "任何自称“法务部”“债务处置中心”的机构": a kind of organisation warned of, no one named
+        if _DISPUTE_AFTER.match(text, m.end()):
+            continue  # the other side of the borrower's dispute ("与X门诊部有限公司之间的…纠纷"), never the agent
         counterparty = _COUNTERPARTY.search(text[max(0, start - 2):start]) is not None \
             and not _SIGNED_WITH.match(text, m.end())  # "已与X调解服务中心签订服务协议" is the agent, not the lender
         if skip[0] <= start < skip[1] or LENDER.search(name) or counterparty or _GENERIC_ORG.search(name) \

@@ -102,7 +102,7 @@ _RELATION_STATED = re.compile(rf"(?:系|是)(?:委托人|授权人|本人|我)�
                               r"|成为(?:乙方|本平台|本会|本中心)的?[^。\n,;]{0,6}?会员"
                               # a fleet or a team: "我们车队的队长，我是车队司机"
                               r"|(?:我们?|本)的?(?:车队|班组|站点|工地|项目部)的?(?:队长|组长|班长|负责人|站长)")
-_STORY_AFTER = re.compile(r"\s*(?:住院|生病|病了|病重|去世|过世|走了|做手术|手术|出车祸|摔了|在医院|离婚)"
+_STORY_AFTER = re.compile(r"\s*(?:住院|生病|病了|病重|去世|过世|走了|做手术|手术|出车祸|摔了|在医院|离婚|岁数大|年纪大|年龄大|经不起)"
                           # "甲方配偶谭晓梅在长嘉消费金融的借款": a relative's own debts in the story
                           rf"|[ \t]*[{_CJK}]{{0,4}}(?:在[^。\n,;]{{0,20}}?的|名下的?|的)(?:借款|贷款|欠款|信用卡|网贷)"
                           # "委托人之父陈国栋已于2026年9月14日去世": a relative who died is not the agent
@@ -112,7 +112,8 @@ _STORY_AFTER = re.compile(r"\s*(?:住院|生病|病了|病重|去世|过世|走�
 _SIGNED_BEFORE = re.compile(r"(?:签名|签字|签章|手印|盖章|按了|签了)[^。\n]{0,12}$")
 _BLANK_VALUE = re.compile(r"[ \t]*[:|]?[ \t]*[_＿\s]*(?:\n|$)")
 # People the lender is told not to contact ("不得再直接联系委托人本人及其家属、同事"): not the agent's relationship.
-_NOT_CONTACT = re.compile(r"(?:不得|不要|别|请勿|勿|禁止|停止|不准|严禁)[^。\n;]{0,24}?(?:联系|联络|骚扰|打扰|打给|打电话|致电|找)[^。\n;]*$")
+_NOT_CONTACT = re.compile(r"(?:不得|不要|别|请勿|勿|禁止|停止|不准|严禁)[^。\n;]{0,24}?(?:联系|联络|骚扰|打扰|打给|打电话|致电|找|"
+                          r"打[^。\n;]{0,8}?电话)[^。\n;]*$")
 _AGENT_PROSE = re.compile(rf"(?<![受已])(?:(?:委托|授权)(?![人方书的]|单位)|让|(?<![我名])叫|交由|由)了?[^。\n;]{{0,24}}?(?:身份证|先生|"
                           rf"女士|律师|事务所|公司|中心|工作室|团队|我司|本所|专员|顾问|规划师|经理|老师|{_KIN})")
 _AGENT_KIN = re.compile(rf"(?:{_KIN})[{_CJK}]{{2,4}}\s*\(?\s*(?:[他她]的?\s*)?身份证")
@@ -292,7 +293,26 @@ def _letter_date(folded: str) -> tuple[int, int] | None:
         for m in _DATE.finditer(ln):   # a letter in one run-on line: "委托人签名张桂兰 手印按了 2026年12月1号"
             if _SIGNED_BEFORE.search(ln, max(0, m.start() - 16), m.start()):
                 return start + m.start(), start + m.end()
-    foot = [(start, ln) for start, ln in _lines(folded) if ln.strip()][-3:]
+        label = _DATE_LABEL.search(ln)   # "日期：13/12", "日期：12月13日": a labelled month and day without the year
+        if label is not None:
+            md = _MONTH_DAY.match(ln, label.end() + (1 if ln[label.end():label.end() + 1] == ":" else 0))
+            short = _SHORT_DATE.search(ln, label.end())
+            if md is not None:
+                return start + md.start(1), start + md.end(1)
+            if short is not None and not ln[label.end():short.start()].strip(" :"):
+                return start + short.start(), start + short.end()
+    lines = [(start, ln) for start, ln in _lines(folded) if ln.strip()]
+    if lines:   # the date that closes a run-on letter: "…受托人钱国庆 电话139… 2026年12月12日"
+        start, ln = lines[-1]
+        last = [m for m in _DATE.finditer(ln) if not ln[m.end():].strip(" 。.")]
+        if last and not _TERM_WORDS.search(ln, max(0, last[0].start() - 4), last[0].start()):
+            return start + last[0].start(), start + last[0].end()
+    for (_, above), (start, ln) in zip(lines, lines[1:]):  # "李红霞" then "10月8号": a short date under the signer's name
+        short = _SHORT_DATE.search(ln)
+        if short is not None and not re.sub(r"\s|日期|[:]", "", ln[:short.start()] + ln[short.end():]) \
+                and (re.fullmatch(rf"\s*[{_CJK}]{{2,4}}\s*", above) or _SIGN_ROLE.search(above) or _SIGN_MARK.search(above)):
+            return start + short.start(), start + short.end()
+    foot = lines[-3:]
     for (_, above), (start, ln) in zip(foot, foot[1:]):   # "签字：周建军" then "12.12": a month and day under it
         md = _MONTH_DAY.match(ln)
         if md is not None and (_SIGN_ROLE.search(above) or _SIGN_MARK.search(above)):
