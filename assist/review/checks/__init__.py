@@ -74,6 +74,7 @@ _OTHER_TITLE = re.compile(r"(清单|收条|收到条|收据|承诺书|承诺|保
                           r"聊天记录|聊天截图|对话记录|群聊|"
                           r"(?<!委托)(?<!服务)协议书?)$")  # a 还款协议 or 调解协议书, not a 委托服务协议
 _CHAT_TITLE = re.compile(r"聊天记录|聊天截图|对话记录|群聊")
+_FORM_TITLE = re.compile(r"(?:协议|协议书|确认单|确认书|登记表)$")
 # A notice to its readers ("协商客户须知"): other even when it names what a complaint would ask for.
 _NOTICE_TITLE = re.compile(r"(须知|注意事项|温馨提示|提醒|公告|告(?:客户|会员|学员|委托人)书)$"
                            # a letter to other readers than a lender: "告各位亲戚的一封信"
@@ -179,7 +180,9 @@ def classify(doc: ReadDocument) -> DocKind:
     if any(not _PAST.search(t, max(0, m.start() - 12), m.start()) for t in (text, bare) for m in _MANDATE.finditer(t)):
         score["authorisation"] += 4  # the letter's act: at least a complaint's address and body together
     # a chat in which the borrower grants the authority ("我已经正式委托…全权处理") is an authorisation, not a record
-    chat_grant = _CHAT_TITLE.search(title) is not None and (_entrusts(text) or _entrusts(bare))
+    # ... and so is an agreement or a form with a clause granting it ("入社协议…第三条 授权委托", "服务确认单…本人授权…全权")
+    chat_grant = (_CHAT_TITLE.search(title) is not None or _FORM_TITLE.search(title) is not None) \
+        and (_entrusts(text) or _entrusts(bare))
     if _OTHER_TITLE.search(title) and not _COMPLAINT_TITLE.search(title) and not chat_grant or _NOTICE_TITLE.search(title) \
             or any(_OWN_CUSTOMERS.search(re.sub(r"\s+", "", ln)) for ln in lines[:3]):
         score["other"] += 5

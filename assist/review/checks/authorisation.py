@@ -28,7 +28,7 @@ _ORG = re.compile(r"[\u4e00-\u9fa5A-Za-z（）()]{2,30}?(?:有限责任公司|�
                   r"法律服务所|事务所|服务中心|咨询中心|团队|法律服务机构|权益服务机构|调解中心|调解委员会|调解室|调解院|"
                   r"权益保护中心|保护中心|帮扶中心|服务站|联盟|互助会|维权中心|协商中心|减免中心|清零中心|服务平台|权益平台|"
                   # what paid agents call themselves online: "XX上岸学堂", "XX法务部", "XX律师团", "债务处置中心"
-                  r"学堂|法务部|律师团|处置中心|纾困中心)")
+                  r"学堂|法务部|律师团|处置中心|纾困中心|合作社)")
 # A company of another trade (a car dealer in a fee dispute, a factory, a shop): not a paid agent unless its name says so
 _TRADE = re.compile(r"销售|制造|贸易|商贸|物流|运输|餐饮|电器|建材|汽车|医院|学校|培训")
 _DEBT_TRADE = re.compile(r"债务|法务|咨询|维权|协商|规划|征信|顾问|权益|清零|减免|上岸")
@@ -63,7 +63,7 @@ _COUNTERPARTY = re.compile(r"[在向与和对于]$")
 _LENDER_UNIT = re.compile(rf"(?:{LENDER.pattern})[\u4e00-\u9fa5]{{0,8}}?(?:有限责任公司|股份有限公司|有限公司|公司|分行|支行)?"
                           r"[\s:,]*$")
 # the addressee line of a letter: "To：…", "致：…", "收件人：…", "尊敬的…"
-_ADDRESS_LINE = re.compile(r"^\s*(?:to|致|收件人|收信人|尊敬的)", re.I)
+_ADDRESS_LINE = re.compile(r"^\s*(?:to|致|收件人|收信人|尊敬的)", re.I | re.M)   # re.M: searched from a line start
 # an authority the letter says was withdrawn: "曾向X出具授权委托书，该授权已于…撤销，与本委托无关"
 _ENTRUST = re.compile(r"委托|受托|代理|授权|代为")
 _LAWYER = re.compile(r"律师(?!事务所|助理|函)")
@@ -144,7 +144,8 @@ def _org_name(raw: str) -> str:
     name = re.split(r"委托|受托人|受托单位|受托方|代理人|授权|本人|现由|交由|经由|指派|已与|已和|已同|已跟|日向|曾向|已向|"
                     r"就是|一家|这家|那家|一个|那个|这个|他们|她们|直接找|联系|找|就与|代为与|通过|在(?!线)|交给|交由|名叫|叫做|叫|不是|并非|"
                     r"我是|我系|我们是|我们|你们|你跟|再打", raw)[-1] or raw
-    return re.sub(r"^(?:系|是|由|为|的)(?=..)", "", name.lstrip("(（“\"'"))
+    name = re.split(r"\((?=[^)]{4,}$)", name)[-1]       # "赵金龙(锡林郭勒某合作社": the organisation in the bracket
+    return re.sub(r"^(?:人|方)?(?:系|是|由|为|的)(?=..)", "", name.lstrip("(（)）“\"'"))
 
 
 def _sentence(text: str, pos: int) -> str:
@@ -201,11 +202,15 @@ _DISPUTE_AFTER = re.compile(r"(?:\([^)\n]{0,20}\))?之间")
 _ANY_SUCH = re.compile(r"(?:任何|所谓|自称|冒充|假冒)[^。\n]{0,10}$")
 # Words no organisation's name holds: the lender addressed (贵行), a preposition (向), a label's colon
 # ("代表本公司向贵行报送公司担保贷款…" names no company), a pronoun opening it ("我是公司法定代表人")
+_PRODUCERS_COOP = re.compile(r"(?:专业|经济|股份经济|农民|渔业|林业|种植|养殖)合作社$")
+# A lender's own department named after its app: "随心借(APP)客户服务中心", "贷后管理中心"
+_LENDER_DEPT = re.compile(r"(?:客户服务|客服|贷后管理|贷后|催收管理|资产管理|风险管理)中心$")
 _NOT_ORG_NAME = re.compile(r"贵|你们|您们|向(?:银行|平台|法院)|[:：]|^[我你他她本]")   # "我是公司法定代表人"
-# An organisation named only by its kind as the agent: "全权委托中心处理我的医美贷", "授权律师团代为协商" (never the lender:
+# An organisation named only by its kind as the agent: "全权委托中心处理我的医美贷", "授权律师团代为协商", "授权合作社法务专员
+# 孙磊…" (never the lender:
 # "授权贵公司查询" names 贵)
-_BARE_ORG_AGENT = re.compile(r"(?<![受已])(?:委托|授权|交给|交由)(中心|机构|平台|团队|工作室|法务部|律师团)"
-                             r"(?=全权|处理|代|帮|来|办|负责|协商)")
+_BARE_ORG_AGENT = re.compile(r"(?<![受已])(?:委托|授权|交给|交由)(中心|机构|平台|团队|工作室|法务部|律师团|合作社|本社)"
+                             r"(?=全权|处理|代|帮|来|办|负责|协商|(?:的)?(?:法务|专员|社长|顾问|经理|导师|老师))")
 _FOR_BORROWER = re.compile(r"委托|代表|对接|全权|代理|找他|打他|跟他|联系他|他说的|会员")
 # A certificate is an agency's only when an agency-type body says the borrower mandated it ("与本中心签订…委托…"): an
 # employer or a hospital that prints "如有疑问请联系本公司" is not acting for anyone.
@@ -250,7 +255,7 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
     for m in _ORG.finditer(text):
         name = _org_name(m.group(0))
         start = m.end() - len(name)
-        if any(o.endswith(name) or name.endswith(o) for o in own) or _NOT_ORG_NAME.search(name):
+        if any(o.endswith(name) or name.endswith(o) for o in own) or _NOT_ORG_NAME.search(name) or _LENDER_DEPT.search(name):
             continue
         line_start = text.rfind("\n", 0, start) + 1
         line_end = text.find("\n", start) if text.find("\n", start) >= 0 else len(text)
@@ -305,6 +310,11 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
                                + ("法律援助中心指派的，可向该中心核实指派。" if aided else ""), start, m.end()))
         elif (in_trustee or _ENTRUST.search(sentence)) and not _SUSPECT_ORG.search(name) and _EMPLOYER.search(text):
             out.append(finding(doc, "auth.trustee_employer", "info", f"受托方是委托人所在单位（{name}）：请经该单位公开的"
+                               "电话核实经办人身份，并直接联系借款人本人确认。", start, m.end()))
+        elif _PRODUCERS_COOP.search(name) and not _SUSPECT_ORG.search(name) and (in_trustee or _ENTRUST.search(sentence)):
+            # the borrower's own fishing or farming cooperative (a 专业合作社, a lawful producers' body) acting for a
+            # member: like an employer, verify; a "互助合作社" that negotiates debts is an agency (the branch below)
+            out.append(finding(doc, "auth.trustee_employer", "info", f"受托方是委托人所在的合作社（{name}）：请经该合作社公开的"
                                "电话核实经办人身份，并直接联系借款人本人确认。", start, m.end()))
         elif in_trustee or _ENTRUST.search(sentence):
             out.append(finding(doc, "auth.trustee_company", "high", f"受托方是公司而非律师事务所（{name}）：法务、咨询类公司"
