@@ -96,7 +96,8 @@ _CERT_BODY = re.compile(r"兹证明|特此证明|兹有|经(我|本)(委|村|社
 # police station): a third party attesting a fact. The lender's own "受理回执" to an applicant is other.
 _SLIP_TITLE = re.compile(r"回执|受理(?:通知|单|凭证)|接处警|报警(?:记录|回执)|立案(?:告知|回执)")
 _PUBLIC_ISSUER = re.compile(r"消费者权益保护委员会|消费者协会|消委会|派出所|公安(?:局|分局)|人民法院|仲裁委员会|司法所|信访(?:局|办)|"
-                            r"居民委员会|村民委员会|居委会|村委会|人民调解委员会|民政局|市场监督管理|街道办事处|人民政府|残疾人联合会")
+                            r"居民委员会|村民委员会|居委会|村委会|人民调解委员会|民政局|市场监督管理|街道办事处|人民政府|残疾人联合会|"
+                            r"法律援助中心|退役军人服务站|个体劳动者协会")
 # The lender writing to its customer ("尊敬的陈女士：我行已收到您提交的分期申请"): a reply or notice, other.
 _LENDER_VOICE = re.compile(r"(?:我行|本行|我司|本公司|我中心|本中心)(?:已|将|现)?(?:收到|受理|审核|核实|告知|通知|提醒)"
                            r"|如已(?:还款|还清|结清)请忽略|以免影响(?:您的)?(?:个人)?(?:信用|征信)")
@@ -195,6 +196,8 @@ def classify(doc: ReadDocument) -> DocKind:
         score["certificate"] += 6  # over a slip's "other" (a title of 回执)
     if _CERT_BODY.search(text):
         score["certificate"] += 2
+    if _EXPLAIN_TITLE.search(title) and _PUBLIC_ISSUER.search("\n".join(lines[-3:])):
+        score["certificate"] += 4   # a 情况说明 a public body issues and stamps (司法所, 服务站) attests what it found
     if _EXPLAIN_TITLE.search(title) and not _ASK.search(text):
         score["other"] += 0 if _CERT_BODY.search(text) else 3  # "情况说明…特此证明" is a certificate
     elif _COMPLAINT_TITLE.search(title) or any(_ADDRESS.search(ln) for ln in lines[:2]):
@@ -220,6 +223,13 @@ def document_kind(doc: ReadDocument, policy: ReviewPolicy) -> DocKind:
     return learned if p[learned] >= policy.kind_min_confidence else rules  # type: ignore[return-value]
 
 
+def _public_issued(doc: ReadDocument) -> bool:
+    """The paper is issued by a public body: its name stands (with its seal) in one of the last three lines."""
+    foot = [ln.text for ln in doc.lines if ln.text.strip()][-3:]
+    return any(_PUBLIC_ISSUER.search(ln) and (len(ln.strip()) <= 30 or re.search(r"盖章|公章|\(章\)|专用章", ln))
+               for ln in foot)
+
+
 def _as_written(f: Finding, doc: ReadDocument, view: ReadDocument) -> Finding:
     """``f`` with its quote taken from the letter as written when it was taken from the reading form."""
     if f.start is None or f.end is None or f.quote != quote_of(view.text, f.start, f.end):
@@ -241,6 +251,10 @@ def run_checks(doc: ReadDocument, policy: ReviewPolicy) -> tuple[DocKind, list[F
         found = check_complaint(view, policy) + check_agency(view, policy)
     else:
         found = check_agency(view, policy)
+    if kind != "authorisation" and _public_issued(view):
+        # a paper a public body issued and stamped (a 司法所's 情况说明 telling of a fake 协会) tells of agencies; it is
+        # never one's own
+        found = [f for f in found if not f.check.startswith("auth.")]
     if view.text != doc.text:
         found = [_as_written(f, doc, view) for f in found]
     found.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.start if f.start is not None else -1, f.check))

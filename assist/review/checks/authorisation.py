@@ -28,22 +28,24 @@ _ORG = re.compile(r"[\u4e00-\u9fa5A-Za-z（）()]{2,30}?(?:有限责任公司|�
                   r"法律服务所|事务所|服务中心|咨询中心|团队|法律服务机构|权益服务机构|调解中心|调解委员会|调解室|调解院|"
                   r"权益保护中心|保护中心|帮扶中心|服务站|联盟|互助会|维权中心|协商中心|减免中心|清零中心|服务平台|权益平台|"
                   # what paid agents call themselves online: "XX上岸学堂", "XX法务部", "XX律师团", "债务处置中心"
-                  r"学堂|法务部|律师团|处置中心|纾困中心|合作社)")
+                  r"学堂|法务部|律师团|处置中心|纾困中心|合作社|(?:法务|债务|信用|征信|帮扶|援助|优抚|权益)中心|协会|促进会|联合会)")
 # A company of another trade (a car dealer in a fee dispute, a factory, a shop): not a paid agent unless its name says so
 _TRADE = re.compile(r"销售|制造|贸易|商贸|物流|运输|餐饮|电器|建材|汽车|医院|学校|培训")
 _DEBT_TRADE = re.compile(r"债务|法务|咨询|维权|协商|规划|征信|顾问|权益|清零|减免|上岸")
 _SUSPECT_ORG = re.compile(r"法务|债务|咨询|规划|信息|科技|管理(?!人)|服务|联盟|互助|顾问|商务|财务|金融|协商|维权|调解|"
-                          r"上岸|纾困|律师团|陪跑|处置")
+                          r"上岸|纾困|律师团|陪跑|处置|权益|优抚|帮扶")
 # What an agency did before the borrower withdrew ("让家母签过一份委托书", "收了她的服务费"): told in the past
 _PAST_DEAL = re.compile(r"签过|签了|收了|收过|交了|交过|曾|之前|以前|当时|上个?月|今年[一二三四五六七八九十\d]+月")
 # Not a named organisation but a kind of one ("未委托任何咨询公司", "在银行、贷款公司借款", "这些借款机构"): no one to
 # verify or to suspect.
 _GENERIC_ORG = re.compile(r"^(?:任何|各类|各家|这些|那些|这类|那类|此类|一些|某些|其他|其它|别的|哪家|所有|全部)"
-                          r"|^(?:贷款|借款|网贷|小贷|借贷|放贷|催收|金融)(?:公司|机构|平台)$|^(?:公司|机构|中心|团队|工作室|律师事务所|律所|事务所)$")
+                          r"|^(?:贷款|借款|网贷|小贷|借贷|放贷|催收|金融)(?:公司|机构|平台)$|^(?:公司|机构|中心|团队|工作室|律师事务所|律所|事务所|法务部|协会|联盟)$")
 # Public bodies that mediate or give legal aid (人民调解委员会 of a village, township or street, the 司法所, a court, a
 # legal-aid centre): lawful, never a paid agent. A company calling itself a 调解中心 is not one of them.
 _PUBLIC_BODY = re.compile(r"人民调解委员会|司法所|人民法院|村民委员会|居民委员会|村委会|居委会|仲裁委员会|法律援助中心|"
-                          r"工会|职工法律援助|消费者权益保护委员会|消费者协会")
+                          r"工会|职工法律援助|消费者权益保护委员会|消费者协会|"
+                          # registered public associations: of small traders, the disabled, women, commerce
+                          r"个体劳动者协会|私营企业协会|残疾人联合会|妇女联合会|工商业联合会|总工会")
 _NOT_PUBLIC = re.compile(r"公司|有限|服务|咨询|科技|信息|顾问|管理")
 # A government unit by its place: "霞浦县下浒镇海洋与渔业服务站", "某区司法局", "某街道办事处"
 # "镇上农业服务中心", "乡便民服务中心": a township's public service centre
@@ -52,8 +54,10 @@ _GOV_UNIT = re.compile(r"(?:省|市|县|区|乡|镇|街道)[\u4e00-\u9fa5]{0,12}
 _NOT_GOV = re.compile(r"公司|有限|咨询|债务|法务|顾问|规划|维权|信息|事务所|律师|法律服务")
 # The borrower's own employer or its union acting for a worker: the letter says the borrower works there. Only for a
 # company whose name has none of the consulting words (_SUSPECT_ORG): an agency stays high however it describes itself.
-_EMPLOYER = re.compile(r"(?:系|是|为)(?:本|我|该|所在)?(?:公司|厂|单位|企业|集团)?的?(?:职工|员工|在职)|工会|人力资源|人事部|"
-                       r"(?:本|我)(?:公司|厂|单位)(?:职工|员工)|所在单位")
+_EMPLOYER = re.compile(r"(?:系|是|为)(?:本|我|该|所在)?(?:公司|厂|单位|企业|集团)?的?(?:[\u4e00-\u9fa5]{1,3}部)?(?:职工|员工|在职)|工会|"
+                       r"人力资源|人事部|(?:本|我)(?:公司|厂|单位)(?:职工|员工)|所在单位|公司员工"
+                       # a host or artist under contract to the company: "我是该公司签约主播"
+                       r"|(?:本|该|我|贵)?公司(?:的)?签约(?:主播|艺人|作者|达人|模特)")
 # A public legal-aid centre of a city, district or county (not a company calling itself 法律援助服务中心): its lawyers
 # (公职律师) act through it as others act through a firm.
 _LEGAL_AID = re.compile(r"(?:省|市|区|县|州|旗|盟)法律援助(?:中心|处|站)(?!有限|服务)|法律援助署")
@@ -66,7 +70,7 @@ _LENDER_UNIT = re.compile(rf"(?:{LENDER.pattern})[\u4e00-\u9fa5]{{0,8}}?(?:有�
 _ADDRESS_LINE = re.compile(r"^\s*(?:to|致|收件人|收信人|尊敬的)", re.I | re.M)   # re.M: searched from a line start
 # an authority the letter says was withdrawn: "曾向X出具授权委托书，该授权已于…撤销，与本委托无关"
 _ENTRUST = re.compile(r"委托|受托|代理|授权|代为")
-_LAWYER = re.compile(r"律师(?!事务所|助理|函)")
+_LAWYER = re.compile(r"(?<!非)(?<!非执业)(?<!不是)(?<!并非)(?<!不是执业)律师(?!事务所|助理|函)")   # not "非执业律师"
 _TITLE = re.compile(r"法务专员|法务主任|法务经理|法务|律师助理")
 # Job titles that exist only at debt-negotiation agencies (停息挂账/债务优化 outfits), and such an agency named right
 # before a person ("安心债务优化的李经理"): a person with one, acting as the borrower's agent, is the agency acting.
@@ -143,7 +147,7 @@ def _org_name(raw: str) -> str:
     """An organisation name without the words the name pattern swallowed in front of it (现委托…, 受托人…)."""
     name = re.split(r"委托|受托人|受托单位|受托方|代理人|授权|本人|现由|交由|经由|指派|已与|已和|已同|已跟|日向|曾向|已向|"
                     r"就是|一家|这家|那家|一个|那个|这个|他们|她们|直接找|联系|找|就与|代为与|通过|在(?!线)|交给|交由|名叫|叫做|叫|不是|并非|"
-                    r"我是|我系|我们是|我们|你们|你跟|再打", raw)[-1] or raw
+                    r"我是|我系|我们是|我们|你们|你跟|再打|的是|以下", raw)[-1] or raw
     name = re.split(r"\((?=[^)]{4,}$)", name)[-1]       # "赵金龙(锡林郭勒某合作社": the organisation in the bracket
     return re.sub(r"^(?:人|方)?(?:系|是|由|为|的)(?=..)", "", name.lstrip("(（)）“\"'"))
 
@@ -209,8 +213,8 @@ _NOT_ORG_NAME = re.compile(r"贵|你们|您们|向(?:银行|平台|法院)|[:：
 # An organisation named only by its kind as the agent: "全权委托中心处理我的医美贷", "授权律师团代为协商", "授权合作社法务专员
 # 孙磊…" (never the lender:
 # "授权贵公司查询" names 贵)
-_BARE_ORG_AGENT = re.compile(r"(?<![受已])(?:委托|授权|交给|交由)(中心|机构|平台|团队|工作室|法务部|律师团|合作社|本社)"
-                             r"(?=全权|处理|代|帮|来|办|负责|协商|(?:的)?(?:法务|专员|社长|顾问|经理|导师|老师))")
+_BARE_ORG_AGENT = re.compile(r"(?<![受已])(?:委托|授权|交给|交由)(中心|机构|平台|团队|工作室|法务部|律师团|合作社|本社|协会|联盟|本会)"
+                             r"(?=全权|处理|代|帮|来|办|负责|协商|及|(?:的)?[\u4e00-\u9fa5]{0,3}?(?:法务|专员|社长|会长|顾问|经理|导师|老师))")
 _FOR_BORROWER = re.compile(r"委托|代表|对接|全权|代理|找他|打他|跟他|联系他|他说的|会员")
 # A certificate is an agency's only when an agency-type body says the borrower mandated it ("与本中心签订…委托…"): an
 # employer or a hospital that prints "如有疑问请联系本公司" is not acting for anyone.
@@ -264,6 +268,8 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
             continue  # the letter's salutation ("金桔分期客户服务中心："): the lender it is written to
         if _ANY_SUCH.search(text, max(0, start - 14), start):
             continue  # "任何自称“法务部”“债务处置中心”的机构": a kind of organisation warned of, no one named
+        if text.startswith(("员工", "职工"), m.end()):
+            continue  # "（公司员工，非执业律师）": the company's staff, not an organisation named
         if _DISPUTE_AFTER.match(text, m.end()):
             continue  # the other side of the borrower's dispute ("与X门诊部有限公司之间的…纠纷"), never the agent
         counterparty = _COUNTERPARTY.search(text[max(0, start - 2):start]) is not None \
@@ -308,7 +314,9 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
             out.append(finding(doc, "auth.legal_service_office", "info" if aided else "warn",
                                f"受托单位为{name}（基层法律服务所，不是律所）：请核实法律服务工作者执业证，并经其公开电话回拨。"
                                + ("法律援助中心指派的，可向该中心核实指派。" if aided else ""), start, m.end()))
-        elif (in_trustee or _ENTRUST.search(sentence)) and not _SUSPECT_ORG.search(name) and _EMPLOYER.search(text):
+        elif not _DEBT_TRADE.search(name) and _EMPLOYER.search(text) and not (in_trustee or _ENTRUST.search(sentence)):
+            continue  # the principal's employer named as the letterhead or in the story: no agency
+        elif (in_trustee or _ENTRUST.search(sentence)) and not _DEBT_TRADE.search(name) and _EMPLOYER.search(text):
             out.append(finding(doc, "auth.trustee_employer", "info", f"受托方是委托人所在单位（{name}）：请经该单位公开的"
                                "电话核实经办人身份，并直接联系借款人本人确认。", start, m.end()))
         elif _PRODUCERS_COOP.search(name) and not _SUSPECT_ORG.search(name) and (in_trustee or _ENTRUST.search(sentence)):
@@ -379,6 +387,8 @@ def check_authorisation(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding
     for m in [] if agency is not None else _TITLE.finditer(trustee_text):
         if m.group(0) == "律师助理" and firm:
             continue  # a firm's assistant named beside its lawyer is the firm's staff
+        if m.group(0).startswith("法务") and _EMPLOYER.search(text) and not any(f.severity == "high" for f in out):
+            continue  # the legal officer of the principal's own employer ("她是公司法务部员工"): the employer case
         out.append(finding(doc, "auth.trustee_title", "warn", f"受托人自称“{m.group(0)}”：这不是律师执业身份，"
                            "请核实其与借款人的关系和委托是否出于本人意愿。", a0 + m.start(), a0 + m.end(),
                            signal=policy.signal_for("auth.trustee_title")))

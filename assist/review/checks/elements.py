@@ -48,6 +48,7 @@ _PRINCIPAL_PROSE = re.compile(rf"(?:本人|我叫|我是|我,|我|客户)\s*(?:(
 # "我是黄晓东 卡号尾号5521 身份证…": the writer names themself, then what identifies them
 _PRINCIPAL_SELF = re.compile(rf"(?<![^\s,。])(?:我叫|我是|本人)\s*(?:借款人|持卡人|贵司客户|客户)?\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}[\s,]+"
                              r"(?:卡号|尾号|(?:内地|大陆|香港|澳门|台湾|居民)?身份证|电话|手机|借款|贷款|信用卡|在|住|家住|今年|男|女|\d"
+                             r"|[零一二三四五六七八九十百]{1,4}岁"   # "本人蒙爱莲，七十六岁"
                              # where they come from: "我是陈阿福，福清市江阴镇下垄村人，身份证…"
                              rf"|[{_CJK}]{{2,16}}(?:省|市|县|区|镇|乡|村|组)[{_CJK}]{{0,8}}人[\s,])", re.M)
 # "…全权代我处理…的协商。王志强 412726199005213816": a message granting authority signed with a name and ID number
@@ -110,6 +111,7 @@ _STORY_AFTER = re.compile(r"\s*(?:住院|生病|病了|病重|去世|过世|走�
                           rf"|\s*[{_CJK}]{{0,4}}(?:已经?|已于|于)[^。\n,;]{{0,16}}?(?:去世|过世|病故|逝世|离世|死亡|确诊|患)"
                           # "儿子赵子轩的脊柱侧弯矫正手术", "丈夫胰腺癌住院治疗": a relative's illness in the story
                           rf"|\s*[{_CJK}]{{0,4}}的?[^。\n,;]{{0,10}}?(?:手术|住院|确诊|癌|白血病|化疗|病重|治疗|医院|陪护|陪床)")
+_CONTACT_LINE = re.compile(r"\s*(?:紧急联系人|其他联系人|家庭联系人|联系人)")
 _SIGNED_BEFORE = re.compile(r"(?:签名|签字|签章|手印|盖章|按了|签了)[^。\n]{0,12}$")
 _BLANK_VALUE = re.compile(r"[ \t]*[:|]?[ \t]*[_＿\s]*(?:\n|$)")
 # People the lender is told not to contact ("不得再直接联系委托人本人及其家属、同事"): not the agent's relationship.
@@ -255,6 +257,11 @@ def _lines(folded: str) -> list[tuple[int, str]]:
 _FOOT_NAME = re.compile(rf"^\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}\s*[,(]?\s*(?:(?:内地|大陆|香港|澳门|台湾|居民)?身份证|公民身份)")
 
 
+# A form's "姓名：韦德昌" above a line where that person grants authority ("本人授权协会…"): the last way to find them
+_FORM_NAME = re.compile(rf"^\s*姓\s*名\s*[:]\s*[{_CJK}]{{2,4}}", re.M)
+_SELF_GRANTS = re.compile(r"本人(?:自愿)?(?:同意)?(?:委托|授权)")
+
+
 def _principal_at_foot(folded: str) -> tuple[int, int] | None:
     for start, ln in [(s, ln) for s, ln in _lines(folded) if ln.strip()][-3:]:
         m = _FOOT_NAME.search(ln)
@@ -264,6 +271,9 @@ def _principal_at_foot(folded: str) -> tuple[int, int] | None:
         m = _PRINCIPAL_SIGNS.search(ln)   # "委托人签字：赵晓梅": the principal named where they sign
         if m is not None:
             return start + m.start(), start + m.end()
+    name = _FORM_NAME.search(folded)
+    if name is not None and _SELF_GRANTS.search(folded, name.end()) and not _AGENT_HEADER.search(folded, 0, name.start()):
+        return name.start() + len(name.group(0)) - len(name.group(0).lstrip()), name.end()
     return None
 
 
@@ -426,7 +436,9 @@ def _relationship(folded: str) -> tuple[int, int] | None:
             continue
         if m.group(0).endswith("关系") and _BLANK_VALUE.match(folded, m.end()):
             continue            # "与委托人关系：__________": the form's label with its blank left empty
-        if _STORY_AFTER.match(folded, m.end()) or folded[max(0, m.start() - 1):m.start()] == "前":
+        line_start = folded.rfind("\n", 0, m.start()) + 1
+        if _STORY_AFTER.match(folded, m.end()) or folded[max(0, m.start() - 1):m.start()] == "前" \
+                or _CONTACT_LINE.match(folded, line_start):     # "紧急联系人：覃美英（老伴）": a form's contact, not the agent
             continue            # "这几天我妈住院", "转由前配偶承担": a relative in the story, not the agent
         return m.start(), m.end()
     return _span(_RELATION_STATED.search(folded))
