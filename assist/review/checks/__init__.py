@@ -46,8 +46,10 @@ _STANDS_IN = re.compile(rf"(?:{_KIN_WORD})[\u4e00-\u9fa5]{{0,4}}(?:替我|代我
 # "他们让我…"), not a company, not a refusal ("别找我家人"). When this is the letter's act it is an authorisation
 # even if it also asks for instalments.
 _NAMED = r"(?:[\u4e00-\u9fa5]{2,3}(?=[\s,，(（]|帮|替|代|去|来|全权))"
-_MANDATE = re.compile(rf"(?<![受已未])(?<!没有)(?:(?:委托|授权)(?![人方书金费])|让|叫|(?<![申恳敬邀提聘])请|(?<=[我俺])托(?!管|运|儿))(?!了)"
-                      rf"\s*(?:我的?|俺)?(?:{_KIN_WORD}|{_NAMED})[^。\n;；了过]{{0,8}}?"
+_MANDATE = re.compile(rf"(?<![受已未])(?<!没有)(?:(?:委托|授权)(?![人方书金费])|让|叫|(?<![申恳敬邀提聘])请|(?<=[我俺])托(?!管|运|儿)|麻烦)"
+                      # "麻烦我的同班同学李佳琪替我把材料送过来": who the person is to the writer, then the name
+                      rf"(?!了)\s*(?:我的?|俺)?(?:[\u4e00-\u9fa5]{{0,4}}?(?:同学|同事|朋友|老乡|室友|工友|战友|邻居))?"
+                      rf"(?:{_KIN_WORD}|{_NAMED})[^。\n;；了过]{{0,8}}?"
                       r"(?:帮我|替我|代我|代为|代表我|全权)"
                       rf"|(?:事|事情|事儿|账|款|钱)[^。\n;；]{{0,4}}?(?:交给|交由|托付给|托给|全交给)了?\s*(?:我的?|俺)?(?:{_KIN_WORD})"
                       # "这事全交给他了" (the person named on the next line): only a matter (事), never money handed over

@@ -147,7 +147,7 @@ def _org_name(raw: str) -> str:
     """An organisation name without the words the name pattern swallowed in front of it (现委托…, 受托人…)."""
     name = re.split(r"委托|受托人|受托单位|受托方|代理人|授权|本人|现由|交由|经由|指派|已与|已和|已同|已跟|日向|曾向|已向|"
                     r"就是|一家|这家|那家|一个|那个|这个|他们|她们|直接找|联系|找|就与|代为与|通过|在(?!线)|交给|交由|名叫|叫做|叫|不是|并非|"
-                    r"我是|我系|我们是|我们|你们|你跟|再打|的是|以下", raw)[-1] or raw
+                    r"我是|我系|我们是|我们|你们|你跟|再打|的是|以下|现为|现任|加入|成为|用于|转给|转至", raw)[-1] or raw
     name = re.split(r"\((?=[^)]{4,}$)", name)[-1]       # "赵金龙(锡林郭勒某合作社": the organisation in the bracket
     return re.sub(r"^(?:人|方)?(?:系|是|由|为|的)(?=..)", "", name.lstrip("(（)）“\"'"))
 
@@ -191,7 +191,9 @@ _PRO_AGENT = re.compile(r"(?:专业|专门)(?:做|搞|从事|办|处理)?(?:上�
                         # an unnamed paid team or "mentor" the lender is sent to: "本人已委托专业团队全程跟进，后续事宜请直接
                         # 联系本人委托的导师"
                         r"|(?:委托|聘请)了?(?:专业|第三方)?(?:团队|导师|上岸老师|法务团队|债务顾问|协商团队)(?:全程|全权|跟进|处理|代为|负责)"
-                        r"|(?:联系|找|对接)(?:本人|我)?(?:委托|聘请)的(?:导师|老师|顾问|团队|法务|专员)")
+                        r"|(?:联系|找|对接)(?:本人|我)?(?:委托|聘请)的(?:导师|老师|顾问|团队|法务|专员)"
+                        # a one-person "debt planner" acting for her "clients": "受客户委托的债务规划师", "蒋老师｜债务规划"
+                        r"|债务规划师|债务优化师|债务规划|规划师本人|本规划师|受(?:客户|当事人)委托的(?!律师)")
 # An organisation whose name says it settles debts ("婚姻家事债务咨询有限公司", "企业纾困服务", "上岸学堂") issuing a paper
 # for a fee it took from the borrower ("家事服务费", "纾困方案费", "维权保证金"): on its receipt or service slip (its name
 # on the payee or seal line, or on a line of its own), that is the paid-agent sign however the work is described. A
@@ -276,7 +278,7 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
             and not _SIGNED_WITH.match(text, m.end())  # "已与X调解服务中心签订服务协议" is the agent, not the lender
         if skip[0] <= start < skip[1] or LENDER.search(name) or counterparty or _GENERIC_ORG.search(name) \
                 or any(prev.endswith(name) for prev in seen) \
-                or _ADDRESSEE.search(name) or _LENDER_UNIT.search(text, max(0, start - 40), start) \
+                or _ADDRESSEE.search(name) or _LENDER_UNIT.search(text, max(0, start - 40), start) and not _DEBT_TRADE.search(name) \
                 or _ADDRESS_LINE.search(text, text.rfind("\n", 0, start) + 1, start):
             continue  # the borrower's own line, or the lender the letter is addressed to (or one of its departments)
         sentence = _sentence(text, start)

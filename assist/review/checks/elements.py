@@ -27,7 +27,7 @@ ELEMENT_ZH = {"principal": "委托人", "agent": "受托人", "relationship": "�
 _CJK = "\u4e00-\u9fa5"
 
 
-_SEP = r"\s*(?:[:|]\s*)?\|?\s*"                              # "：", " | ", or nothing between a label and its value
+_SEP = r"\s*(?:[:|│]\s*)?[|│]?\s*"                              # "：", " | ", or nothing between a label and its value
 _NOT_A_NAME = "签因于与在的现将之所已应不身和同即委本系是为无可须代等及请年月日(（"
 _ROLE_NOTE = r"(?:\([^)\n]{1,8}\))?"                          # 委托人（借款人）, 受托人（乙方）
 # A name after a label. Words like 应/于/同/全 start both sentences ("委托人应当…", "委托人于2024年…") and surnames
@@ -35,7 +35,7 @@ _ROLE_NOTE = r"(?:\([^)\n]{1,8}\))?"                          # 委托人（借�
 # bracket, a separator, the end of the line), never in the middle of a sentence.
 _NAME = (rf"(?:(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}"
          rf"|[{_CJK}]{{2,4}}(?=\s*(?:[,(|]\s*(?:(?:内地|大陆|香港|澳门|台湾|居民)?身份证|公民身份|性别|男|女|\d)|[,(|]?[ \t]*$|[ \t]{{2,}}\S)))")
-_PRINCIPAL_LABEL = re.compile(rf"(?<![被受])(?:委托人|授权人|委托方|甲方\(委托人\)|(?:客户|借款人|会员|学员|社员)姓名(?=\s*[:])|"
+_PRINCIPAL_LABEL = re.compile(rf"(?<![被受])(?:委托人|授权人|委托方|甲方\(委托人\)|(?:客户|借款人|会员|学员|社员|申请人)姓名(?=\s*[:│|])|"
                               rf"^\s*甲方(?=\s*(?:\((?!受托|乙方)[^)\n]{{1,6}}\))?\s*[:]))"
                               rf"(?:姓名)?{_ROLE_NOTE}"
                               rf"{_SEP}{_NAME}", re.M)
@@ -46,9 +46,10 @@ _PRINCIPAL_PROSE = re.compile(rf"(?:本人|我叫|我是|我,|我|客户)\s*(?:(
                               rf"|[{_CJK}]{{2,4}}\s*[,(])\s*(?:男|女|(?:内地|大陆|香港|澳门|台湾|居民)?身份证|公民身份|身份证号)")
 # "我是王晓东 我委托…", "本人李红，现委托…": the writer names themself and then entrusts
 # "我是黄晓东 卡号尾号5521 身份证…": the writer names themself, then what identifies them
-_PRINCIPAL_SELF = re.compile(rf"(?<![^\s,。])(?:我叫|我是|本人)\s*(?:借款人|持卡人|贵司客户|客户)?\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}[\s,]+"
+_PRINCIPAL_SELF = re.compile(rf"(?<![^\s,。!?:;])(?:我叫|我是|本人)\s*(?:借款人|持卡人|贵司客户|客户)?\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}[\s,]+"
                              r"(?:卡号|尾号|(?:内地|大陆|香港|澳门|台湾|居民)?身份证|电话|手机|借款|贷款|信用卡|在|住|家住|今年|男|女|\d"
                              r"|[零一二三四五六七八九十百]{1,4}岁"   # "本人蒙爱莲，七十六岁"
+                             r"|借款人"                              # "我是马晓燕，借款人马福贵的女儿"
                              # where they come from: "我是陈阿福，福清市江阴镇下垄村人，身份证…"
                              rf"|[{_CJK}]{{2,16}}(?:省|市|县|区|镇|乡|村|组)[{_CJK}]{{0,8}}人[\s,])", re.M)
 # "…全权代我处理…的协商。王志强 412726199005213816": a message granting authority signed with a name and ID number
@@ -98,10 +99,10 @@ _RELATION_STATED = re.compile(rf"(?:系|是)(?:委托人|授权人|本人|我)�
                               r"|(?:我们?|本人)的?(?:年级|班级?|学院|学校|专业)?的?(?:辅导员|班主任)"
                               # the principal as the agency's customer: "委托人系本公司签约客户", "甲方系乙方的债务规划服务客户"
                               r"|(?:委托人|授权人|甲方|本人)[^。\n;]{0,90}?(?:系|是)[^。\n,;]{0,20}?(?:公司|中心|机构|工作室|乙方|受托方|本会|协会|联盟|互助会|"
-                              r"合作社|本社)的?[^。\n,;]{0,10}?(?:客户|会员|服务对象|帮扶对象|社员)"
+                              r"合作社|本社|联盟)的?[^。\n,;]{0,10}?(?:客户|会员|服务对象|帮扶对象|社员|成员单位|成员|学员)"
                               # the other way round: "乙方系甲方购买会员服务的签约服务机构", "成为乙方年费会员"
                               r"|(?:乙方|受托方|受托人)(?:系|是)(?:甲方|委托人)[^。\n,;]{0,16}?(?:服务机构|服务商|顾问|代理机构)"
-                              r"|成为(?:乙方|本平台|本会|本中心|本社|合作社)的?[^。\n,;]{0,6}?(?:会员|社员)"
+                              r"|成为(?:乙方|本平台|本会|本中心|本社|合作社|联盟|本联盟|协会)的?[^。\n,;]{0,6}?(?:会员|社员|成员单位|成员)"
                               # a fleet or a team: "我们车队的队长，我是车队司机"
                               r"|(?:我们?|本)的?(?:车队|班组|站点|工地|项目部)的?(?:队长|组长|班长|负责人|站长)")
 _STORY_AFTER = re.compile(r"\s*(?:住院|生病|病了|病重|去世|过世|走了|做手术|手术|出车祸|摔了|在医院|离婚|岁数大|年纪大|年龄大|经不起)"
@@ -118,7 +119,8 @@ _BLANK_VALUE = re.compile(r"[ \t]*[:|]?[ \t]*[_＿\s]*(?:\n|$)")
 _NOT_CONTACT = re.compile(r"(?:不得|不要|别|请勿|勿|禁止|停止|不准|严禁)[^。\n;]{0,24}?(?:联系|联络|骚扰|打扰|打给|打电话|致电|找|"
                           r"打[^。\n;]{0,8}?电话)[^。\n;]*$")
 _AGENT_PROSE = re.compile(rf"(?<![受已])(?:(?:委托|授权)(?![人方书的]|单位)|让|(?<![我名])叫|交由|由)了?[^。\n;]{{0,24}}?(?:身份证|先生|"
-                          rf"女士|律师|事务所|公司|中心|工作室|团队|我司|本所|专员|顾问|规划师|经理|老师|{_KIN})")
+                          rf"女士|律师|事务所|公司|中心|工作室|团队|我司|本所|专员|顾问|规划师|经理|老师|联盟|协会|合作社|学堂|法务部|律师团|"
+                          rf"{_KIN})")
 _AGENT_KIN = re.compile(rf"(?:{_KIN})[{_CJK}]{{2,4}}\s*\(?\s*(?:[他她]的?\s*)?身份证")
 # "现委托刘桂芳（身份证号…", "委托 李强，" : a name right after the verb, closed by a bracket or a comma
 # "我委托刘畅帮我去网点办一下": the name runs up to the words saying what the agent does
@@ -169,7 +171,9 @@ _TERM_DURATION = re.compile(rf"{_DURATION}\s*(?:内)?\s*(?:有效|有用|为限)
 # "…去贵公司办分期 半年": a bare duration closing a line, after a space, says how long the whole thing holds
 # a calendar period said of the authority: "这个月内都是他跟你们联系", "今年年底前", "本季度内"
 _TERM_PERIOD = re.compile(r"(?:这个|本|下个|这|今)(?:月|季度|星期|礼拜|周|年)(?:内|底前|底之前|之内|年底前|底)"
-                          r"|(?:^|\s)(?:就|先|只)这(?:一)?段(?:时间|日子)")
+                          r"|(?:^|\s)(?:就|先|只)这(?:一)?段(?:时间|日子)"
+                          # a single errand: "就今天（12月24日）这一趟", "只限今天这一次"
+                          r"|(?:就|只|仅|只限|仅限)(?:今天|明天|当天|本次)(?:\([^)\n]{0,12}\))?(?:这|那)?(?:一)?(?:趟|次|回)")
 _TERM_TAIL = re.compile(rf"(?<=\s)(?:管)?{_DURATION}(?:内)?(?:有效|有用)?\s*$", re.M)
 _SIGN_MARK = re.compile(r"签字|签名|签章|盖章|公章|手印|捺印|按印|指印|指模|\(章\)|\(签署\)|签\s*[:)]|亲笔")
 _SIGN_ROLE = re.compile(r"^\s*立(?:委托|授权)书?人(?=\s*[:])"       # "立委托书人：张三", the old form's signing line
