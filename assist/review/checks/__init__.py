@@ -136,10 +136,10 @@ def _title_line(line: str) -> str:
 
 # The agent in its own voice, entrusted by someone ("本公司受客户郑海明全权委托，就其借款事宜函告如下"): a letter from the
 # agent, not the principal's grant.
-_AGENT_SPEAKS = re.compile(r"(?:本|我)(?:公司|司|中心|所|机构|工作室|会|团队|律师团|团|法务部|社)(?:依法)?(?:接)?受[^。；;\n]{0,40}?委托")
+_AGENT_SPEAKS = re.compile(r"(?:本|我)(?:公司|司|中心|所|机构|工作室|会|团队|律师团|团|法务部|社|基金会|商会)(?:依法)?(?:接)?受[^。；;\n]{0,40}?委托")
 # "受客户X（身份证号…）全权" right before 委托, or "受借款人周淑琴（身份证号：…）委托": an ID in brackets in between
 _PASSIVE_BEFORE = re.compile(r"受(?:[^。；;，,\n(]|\([^)\n]{0,40}\)){0,30}$|受[^。；;\n]{0,40}?全权$")
-_TO_US = re.compile(r"(?:委托|授权)(?:本|我)(?:公司|司|中心|机构|工作室|团队|律师团|团|法务部|社)")
+_TO_US = re.compile(r"(?:委托|授权)(?:本|我)(?:公司|司|中心|机构|工作室|团队|律师团|团|法务部|社|基金会|商会)")
 
 
 def _entrusts(text: str) -> bool:

@@ -28,18 +28,19 @@ _ORG = re.compile(r"[\u4e00-\u9fa5A-Za-z（）()]{2,30}?(?:有限责任公司|�
                   r"法律服务所|事务所|服务中心|咨询中心|团队|法律服务机构|权益服务机构|调解中心|调解委员会|调解室|调解院|"
                   r"权益保护中心|保护中心|帮扶中心|服务站|联盟|互助会|维权中心|协商中心|减免中心|清零中心|服务平台|权益平台|"
                   # what paid agents call themselves online: "XX上岸学堂", "XX法务部", "XX律师团", "债务处置中心"
-                  r"学堂|法务部|律师团|处置中心|纾困中心|合作社|(?:法务|债务|信用|征信|帮扶|援助|优抚|权益)中心|协会|促进会|联合会)")
+                  r"学堂|法务部|律师团|处置中心|纾困中心|合作社|(?:法务|债务|信用|征信|帮扶|援助|优抚|权益)中心|协会|促进会|联合会|"
+                  r"基金会)")
 # A company of another trade (a car dealer in a fee dispute, a factory, a shop): not a paid agent unless its name says so
 _TRADE = re.compile(r"销售|制造|贸易|商贸|物流|运输|餐饮|电器|建材|汽车|医院|学校|培训")
 _DEBT_TRADE = re.compile(r"债务|法务|咨询|维权|协商|规划|征信|顾问|权益|清零|减免|上岸")
 _SUSPECT_ORG = re.compile(r"法务|债务|咨询|规划|信息|科技|管理(?!人)|服务|联盟|互助|顾问|商务|财务|金融|协商|维权|调解|"
-                          r"上岸|纾困|律师团|陪跑|处置|权益|优抚|帮扶")
+                          r"上岸|纾困|律师团|陪跑|处置|权益|优抚|帮扶|援助(?!中心)")
 # What an agency did before the borrower withdrew ("让家母签过一份委托书", "收了她的服务费"): told in the past
 _PAST_DEAL = re.compile(r"签过|签了|收了|收过|交了|交过|曾|之前|以前|当时|上个?月|今年[一二三四五六七八九十\d]+月")
 # Not a named organisation but a kind of one ("未委托任何咨询公司", "在银行、贷款公司借款", "这些借款机构"): no one to
 # verify or to suspect.
 _GENERIC_ORG = re.compile(r"^(?:任何|各类|各家|这些|那些|这类|那类|此类|一些|某些|其他|其它|别的|哪家|所有|全部)"
-                          r"|^(?:贷款|借款|网贷|小贷|借贷|放贷|催收|金融)(?:公司|机构|平台)$|^(?:公司|机构|中心|团队|工作室|律师事务所|律所|事务所|法务部|协会|联盟)$")
+                          r"|^(?:贷款|借款|网贷|小贷|借贷|放贷|催收|金融)(?:公司|机构|平台)$|^(?:公司|机构|中心|团队|工作室|律师事务所|律所|事务所|法务部|协会|联盟|基金会|商会)$")
 # Public bodies that mediate or give legal aid (人民调解委员会 of a village, township or street, the 司法所, a court, a
 # legal-aid centre): lawful, never a paid agent. A company calling itself a 调解中心 is not one of them.
 _PUBLIC_BODY = re.compile(r"人民调解委员会|司法所|人民法院|村民委员会|居民委员会|村委会|居委会|仲裁委员会|法律援助中心|"
@@ -147,7 +148,8 @@ def _org_name(raw: str) -> str:
     """An organisation name without the words the name pattern swallowed in front of it (现委托…, 受托人…)."""
     name = re.split(r"委托|受托人|受托单位|受托方|代理人|授权|本人|现由|交由|经由|指派|已与|已和|已同|已跟|日向|曾向|已向|"
                     r"就是|一家|这家|那家|一个|那个|这个|他们|她们|直接找|联系|找|就与|代为与|通过|在(?!线)|交给|交由|名叫|叫做|叫|不是|并非|"
-                    r"我是|我系|我们是|我们|你们|你跟|再打|的是|以下|现为|现任|加入|成为|用于|转给|转至", raw)[-1] or raw
+                    r"我是|我系|我们是|我们|你们|你跟|再打|的是|以下|现为|现任|加入|成为|用于|转给|转至|这些|那些|这几家|那几家|请与|与本|向本",
+                    raw)[-1] or raw
     name = re.split(r"\((?=[^)]{4,}$)", name)[-1]       # "赵金龙(锡林郭勒某合作社": the organisation in the bracket
     return re.sub(r"^(?:人|方)?(?:系|是|由|为|的)(?=..)", "", name.lstrip("(（)）“\"'"))
 
@@ -159,7 +161,7 @@ def _sentence(text: str, pos: int) -> str:
 
 # An organisation saying it acts for the borrower: "我中心已接受…的委托，代为处理其…债务", "由我司全权代理".
 # An organisation naming itself: 我中心, 本机构, 本调解室
-_OWN = r"(?:我|本)(?:调解)?(?:中心|机构|司|公司|单位|室|委员会|工作室|会|联盟|律师团|团|法务部|社)"
+_OWN = r"(?:我|本)(?:调解)?(?:中心|机构|司|公司|单位|室|委员会|工作室|会|联盟|律师团|团|法务部|社|基金会|商会)"
 # "已与鼎和调解服务中心签订调解服务协议": a service contract with the organisation
 _SIGNED_WITH = re.compile(r"[^。\n]{0,4}签(?:订|署|了)[^。\n]{0,10}(?:服务|调解|委托|代理|协商)(?:协议|合同)")
 _ACTING = re.compile(r"接受(?:[^。\n(]|\([^)\n]{0,40}\)){0,30}委托|受(?:[^。\n(]|\([^)\n]{0,40}\)){0,20}委托|"   # an ID between
@@ -215,7 +217,8 @@ _NOT_ORG_NAME = re.compile(r"贵|你们|您们|向(?:银行|平台|法院)|[:：
 # An organisation named only by its kind as the agent: "全权委托中心处理我的医美贷", "授权律师团代为协商", "授权合作社法务专员
 # 孙磊…" (never the lender:
 # "授权贵公司查询" names 贵)
-_BARE_ORG_AGENT = re.compile(r"(?<![受已])(?:委托|授权|交给|交由)(中心|机构|平台|团队|工作室|法务部|律师团|合作社|本社|协会|联盟|本会)"
+_BARE_ORG_AGENT = re.compile(r"(?<![受已])(?:委托|授权|交给|交由)(中心|机构|平台|团队|工作室|法务部|律师团|合作社|本社|协会|联盟|本会|基金会|"
+                             r"本基金会|商会)"
                              r"(?=全权|处理|代|帮|来|办|负责|协商|及|(?:的)?[\u4e00-\u9fa5]{0,3}?(?:法务|专员|社长|会长|顾问|经理|导师|老师))")
 _FOR_BORROWER = re.compile(r"委托|代表|对接|全权|代理|找他|打他|跟他|联系他|他说的|会员")
 # A certificate is an agency's only when an agency-type body says the borrower mandated it ("与本中心签订…委托…"): an

@@ -50,6 +50,7 @@ _PRINCIPAL_SELF = re.compile(rf"(?<![^\s,。!?:;])(?:我叫|我是|本人)\s*(?:
                              r"(?:卡号|尾号|(?:内地|大陆|香港|澳门|台湾|居民)?身份证|电话|手机|借款|贷款|信用卡|在|住|家住|今年|男|女|\d"
                              r"|[零一二三四五六七八九十百]{1,4}岁"   # "本人蒙爱莲，七十六岁"
                              r"|借款人"                              # "我是马晓燕，借款人马福贵的女儿"
+                             rf"|[{_CJK}]{{1,5}}人(?=[\s,])|护照"          # "我叫阮秋霞，越南人，…护照号码"
                              # where they come from: "我是陈阿福，福清市江阴镇下垄村人，身份证…"
                              rf"|[{_CJK}]{{2,16}}(?:省|市|县|区|镇|乡|村|组)[{_CJK}]{{0,8}}人[\s,])", re.M)
 # "…全权代我处理…的协商。王志强 412726199005213816": a message granting authority signed with a name and ID number
@@ -99,13 +100,14 @@ _RELATION_STATED = re.compile(rf"(?:系|是)(?:委托人|授权人|本人|我)�
                               r"|(?:我们?|本人)的?(?:年级|班级?|学院|学校|专业)?的?(?:辅导员|班主任)"
                               # the principal as the agency's customer: "委托人系本公司签约客户", "甲方系乙方的债务规划服务客户"
                               r"|(?:委托人|授权人|甲方|本人)[^。\n;]{0,90}?(?:系|是)[^。\n,;]{0,20}?(?:公司|中心|机构|工作室|乙方|受托方|本会|协会|联盟|互助会|"
-                              r"合作社|本社|联盟)的?[^。\n,;]{0,10}?(?:客户|会员|服务对象|帮扶对象|社员|成员单位|成员|学员)"
+                              r"合作社|本社|联盟|商会|基金会)的?[^。\n,;]{0,10}?(?:客户|会员|服务对象|帮扶对象|社员|成员单位|成员|学员)"
                               # the other way round: "乙方系甲方购买会员服务的签约服务机构", "成为乙方年费会员"
                               r"|(?:乙方|受托方|受托人)(?:系|是)(?:甲方|委托人)[^。\n,;]{0,16}?(?:服务机构|服务商|顾问|代理机构)"
                               r"|成为(?:乙方|本平台|本会|本中心|本社|合作社|联盟|本联盟|协会)的?[^。\n,;]{0,6}?(?:会员|社员|成员单位|成员)"
                               # a fleet or a team: "我们车队的队长，我是车队司机"
                               r"|(?:我们?|本)的?(?:车队|班组|站点|工地|项目部)的?(?:队长|组长|班长|负责人|站长)")
-_STORY_AFTER = re.compile(r"\s*(?:住院|生病|病了|病重|去世|过世|走了|做手术|手术|出车祸|摔了|在医院|离婚|岁数大|年纪大|年龄大|经不起)"
+_STORY_AFTER = re.compile(r"\s*(?:住院|生病|病了|病重|去世|过世|走了|做手术|手术|出车祸|摔了|在医院|离婚|岁数大|年纪大|年龄大|经不起|"
+                          r"工亡|因工死亡|身故|遇难|牺牲|死亡|上学|读书|在读|念书|没有收入)"
                           # "甲方配偶谭晓梅在长嘉消费金融的借款": a relative's own debts in the story
                           rf"|[ \t]*[{_CJK}]{{0,4}}(?:在[^。\n,;]{{0,20}}?的|名下的?|的)(?:借款|贷款|欠款|信用卡|网贷)"
                           # "委托人之父陈国栋已于2026年9月14日去世": a relative who died is not the agent
@@ -113,6 +115,8 @@ _STORY_AFTER = re.compile(r"\s*(?:住院|生病|病了|病重|去世|过世|走�
                           # "儿子赵子轩的脊柱侧弯矫正手术", "丈夫胰腺癌住院治疗": a relative's illness in the story
                           rf"|\s*[{_CJK}]{{0,4}}的?[^。\n,;]{{0,10}}?(?:手术|住院|确诊|癌|白血病|化疗|病重|治疗|医院|陪护|陪床)")
 _CONTACT_LINE = re.compile(r"\s*(?:紧急联系人|其他联系人|家庭联系人|联系人)")
+_THIRD_PARTY_LINE = re.compile(r"\s*(?:工亡人员|死者|逝者|已故|被继承人|患者|病人)(?:姓名)?\s*[:]")
+_PRINCIPAL_LINE = re.compile(r"\s*(?:委托人|授权人|申请人)(?:\([^)\n]{1,8}\))?\s*[:]")
 _SIGNED_BEFORE = re.compile(r"(?:签名|签字|签章|手印|盖章|按了|签了)[^。\n]{0,12}$")
 _BLANK_VALUE = re.compile(r"[ \t]*[:|]?[ \t]*[_＿\s]*(?:\n|$)")
 # People the lender is told not to contact ("不得再直接联系委托人本人及其家属、同事"): not the agent's relationship.
@@ -261,9 +265,12 @@ def _lines(folded: str) -> list[tuple[int, str]]:
 _FOOT_NAME = re.compile(rf"^\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}\s*[,(]?\s*(?:(?:内地|大陆|香港|澳门|台湾|居民)?身份证|公民身份)")
 
 
+# A call record: "工亡家属刘翠萍（电话…）来电，口头同意委托本基金会…"
+_PRINCIPAL_CALLER = re.compile(rf"(?:家属|客户|借款人|当事人|委托人)\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}(?=\s*\()")
 # A form's "姓名：韦德昌" above a line where that person grants authority ("本人授权协会…"): the last way to find them
 _FORM_NAME = re.compile(rf"^\s*姓\s*名\s*[:]\s*[{_CJK}]{{2,4}}", re.M)
 _SELF_GRANTS = re.compile(r"本人(?:自愿)?(?:同意)?(?:委托|授权)")
+_CALL_GRANT = re.compile(r"(?:口头|电话)?同意(?:委托|授权)")
 
 
 def _principal_at_foot(folded: str) -> tuple[int, int] | None:
@@ -275,6 +282,9 @@ def _principal_at_foot(folded: str) -> tuple[int, int] | None:
         m = _PRINCIPAL_SIGNS.search(ln)   # "委托人签字：赵晓梅": the principal named where they sign
         if m is not None:
             return start + m.start(), start + m.end()
+    caller = _PRINCIPAL_CALLER.search(folded)
+    if caller is not None and _CALL_GRANT.search(folded, caller.end()):
+        return caller.start(), caller.end()
     name = _FORM_NAME.search(folded)
     if name is not None and _SELF_GRANTS.search(folded, name.end()) and not _AGENT_HEADER.search(folded, 0, name.start()):
         return name.start() + len(name.group(0)) - len(name.group(0).lstrip()), name.end()
@@ -442,7 +452,11 @@ def _relationship(folded: str) -> tuple[int, int] | None:
             continue            # "与委托人关系：__________": the form's label with its blank left empty
         line_start = folded.rfind("\n", 0, m.start()) + 1
         if _STORY_AFTER.match(folded, m.end()) or folded[max(0, m.start() - 1):m.start()] == "前" \
-                or _CONTACT_LINE.match(folded, line_start):     # "紧急联系人：覃美英（老伴）": a form's contact, not the agent
+                or _CONTACT_LINE.match(folded, line_start) \
+                or _THIRD_PARTY_LINE.match(folded, line_start) \
+                or _PRINCIPAL_LINE.match(folded, line_start) and "(" in folded[line_start:m.start()]:
+            # "紧急联系人：覃美英（老伴）": a form's contact; "工亡人员姓名：郭建军 与委托人关系：夫妻": the deceased's tie to
+            # the principal; "授权人：李秀兰（工亡人员郭建军之配偶）": the principal describing herself. None is the agent.
             continue            # "这几天我妈住院", "转由前配偶承担": a relative in the story, not the agent
         return m.start(), m.end()
     return _span(_RELATION_STATED.search(folded))
