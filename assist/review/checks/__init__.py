@@ -96,10 +96,12 @@ _CERT_BODY = re.compile(r"兹证明|特此证明|兹有|经(我|本)(委|村|社
                         r"|经(?:查询|查证|查核)(?:本|我)(?:机关|局|院|所|单位|委|中心)")
 # A public body's slip saying what it received or recorded ("投诉受理回执" from a consumer council, "报警回执" from a
 # police station): a third party attesting a fact. The lender's own "受理回执" to an applicant is other.
-_SLIP_TITLE = re.compile(r"回执|受理(?:通知|单|凭证)|接处警|报警(?:记录|回执)|立案(?:告知|回执)")
+_SLIP_TITLE = re.compile(r"回执|受理(?:通知|单|凭证|告知)|接处警|报警(?:记录|回执)|立案(?:告知|回执)|告知单|告知书")
 _PUBLIC_ISSUER = re.compile(r"消费者权益保护委员会|消费者协会|消委会|派出所|公安(?:局|分局)|人民法院|仲裁委员会|司法所|信访(?:局|办)|"
                             r"居民委员会|村民委员会|居委会|村委会|人民调解委员会|民政局|市场监督管理|街道办事处|人民政府|残疾人联合会|"
-                            r"法律援助中心|退役军人服务站|个体劳动者协会")
+                            r"法律援助中心|退役军人服务站|个体劳动者协会|"
+                            # a government bureau by its place: "昆明市官渡区住房和城乡建设局", "某县人力资源和社会保障局"
+                            r"^[\u4e00-\u9fa5]{2,12}(?:省|市|区|县|州|旗)[\u4e00-\u9fa5]{2,14}局$", re.M)
 # The lender writing to its customer ("尊敬的陈女士：我行已收到您提交的分期申请"): a reply or notice, other.
 _LENDER_VOICE = re.compile(r"(?:我行|本行|我司|本公司|我中心|本中心)(?:已|将|现)?(?:收到|受理|审核|核实|告知|通知|提醒)"
                            r"|如已(?:还款|还清|结清)请忽略|以免影响(?:您的)?(?:个人)?(?:信用|征信)")

@@ -25,7 +25,7 @@ _LABEL = re.compile(rf"^\s*(?:{_PRINCIPAL.pattern}|{_TRUSTEE.pattern}|{_SCOPE.pa
 _ID_WORD = re.compile(r"身份证|公民身份号码|证件号|统一社会信用代码|营业执照")
 # A named organisation: up to 30 name characters ending in an organisation word.
 _ORG = re.compile(r"[\u4e00-\u9fa5A-Za-z（）()]{2,30}?(?:有限责任公司|股份有限公司|有限公司|公司|工作室|律师事务所|"
-                  r"法律服务所|事务所|服务中心|咨询中心|团队|法律服务机构|权益服务机构|调解中心|调解委员会|调解室|调解院|"
+                  r"法律服务所|事务所|服务中心|咨询中心|团队|法律服务机构|权益服务机构|调解中心|委员会|调解室|调解院|"
                   r"权益保护中心|保护中心|帮扶中心|服务站|联盟|互助会|维权中心|协商中心|减免中心|清零中心|服务平台|权益平台|"
                   # what paid agents call themselves online: "XX上岸学堂", "XX法务部", "XX律师团", "债务处置中心"
                   r"学堂|法务部|律师团|处置中心|纾困中心|合作社|(?:法务|债务|信用|征信|帮扶|援助|优抚|权益)中心|协会|促进会|联合会|"
@@ -195,7 +195,9 @@ _PRO_AGENT = re.compile(r"(?:专业|专门)(?:做|搞|从事|办|处理)?(?:上�
                         r"|(?:委托|聘请)了?(?:专业|第三方)?(?:团队|导师|上岸老师|法务团队|债务顾问|协商团队)(?:全程|全权|跟进|处理|代为|负责)"
                         r"|(?:联系|找|对接)(?:本人|我)?(?:委托|聘请)的(?:导师|老师|顾问|团队|法务|专员)"
                         # a one-person "debt planner" acting for her "clients": "受客户委托的债务规划师", "蒋老师｜债务规划"
-                        r"|债务规划师|债务优化师|债务规划|规划师本人|本规划师|受(?:客户|当事人)委托的(?!律师)")
+                        r"|债务规划师|债务优化师|债务规划|规划师本人|本规划师|受(?:客户|当事人)委托的(?!律师)"
+                        # a person known by surname and a legal title acting: "委托司机之家刘法务全权处理…"
+                        r"|(?:委托|授权)[^。\n]{0,8}?[\u4e00-\u9fa5]法务(?=全权|帮我|替我|代我|代为|处理)")
 # An organisation whose name says it settles debts ("婚姻家事债务咨询有限公司", "企业纾困服务", "上岸学堂") issuing a paper
 # for a fee it took from the borrower ("家事服务费", "纾困方案费", "维权保证金"): on its receipt or service slip (its name
 # on the payee or seal line, or on a line of its own), that is the paid-agent sign however the work is described. A
@@ -218,13 +220,35 @@ _NOT_ORG_NAME = re.compile(r"贵|你们|您们|向(?:银行|平台|法院)|[:：
 # 孙磊…" (never the lender:
 # "授权贵公司查询" names 贵)
 _BARE_ORG_AGENT = re.compile(r"(?<![受已])(?:委托|授权|交给|交由)(中心|机构|平台|团队|工作室|法务部|律师团|合作社|本社|协会|联盟|本会|基金会|"
-                             r"本基金会|商会)"
+                             r"本基金会|商会|委员会|本委员会|本站)"
                              r"(?=全权|处理|代|帮|来|办|负责|协商|及|(?:的)?[\u4e00-\u9fa5]{0,3}?(?:法务|专员|社长|会长|顾问|经理|导师|老师))")
 _FOR_BORROWER = re.compile(r"委托|代表|对接|全权|代理|找他|打他|跟他|联系他|他说的|会员")
 # A certificate is an agency's only when an agency-type body says the borrower mandated it ("与本中心签订…委托…"): an
 # employer or a hospital that prints "如有疑问请联系本公司" is not acting for anyone.
 _AGENCY_NAME = re.compile(r"法务|债务|协商|维权|调解|权益|咨询|顾问")
 _MANDATED = re.compile(rf"委托{_OWN}|与{_OWN}签(?:订|署)|{_OWN}[^。\n]{{0,6}}(?:受理|代理|全权)|接受[^。\n]{{0,30}}委托")
+
+
+# An organisation of any name speaking for borrowers in its own voice ("本委员会代表全体受害租户…", "本站受司机委托…") and
+# asking the lender to deal with it: the paid-agent sign, whatever it calls itself (委员会, 服务站, 基金会, 联盟…).
+_ORG_VOICE = re.compile(r"(?:本|我)(?:委员会|站|基金会|联盟|协会|会|中心|社|团|团队|工作室|机构|平台|公司|司)")
+_ORG_ACTS = re.compile(r"(?:本|我)(?:委员会|站|基金会|联盟|协会|会|中心|社|团|团队|工作室|机构|平台|公司|司)[^。\n]{0,6}?"
+                       r"(?:代表(?:全体|广大)?[^。\n]{0,6}?(?:会员|社员|成员|受害|租户|家属|客户|借款人|当事人|司机|学员|委托人|用户|您|各位)"
+                       r"|(?:依法)?(?:接)?受[^。\n]{0,40}?委托)")
+_TO_ORG = re.compile(r"(?:与|找|联系|联络|和|同)(?:本|我)(?:委员会|站|基金会|联盟|协会|会|中心|社|团|团队|工作室|机构|平台|公司|司)"
+                     r"|(?:不得|勿|不要|请勿|停止|禁止)[^。\n]{0,10}?(?:直接)?(?:联系|联络|骚扰|催收)")
+_FIRM_WRITES = re.compile(r"律师事务所|法律援助")
+
+
+def _org_voice(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
+    """An organisation acting for borrowers in its own voice and drawing the lender's contact to itself (see above)."""
+    text = doc.text
+    m = _ORG_ACTS.search(text)
+    if m is None or not _TO_ORG.search(text) or _FIRM_WRITES.search(text) or REVOKED.search(text):
+        return []
+    return [finding(doc, "auth.trustee_company", "high", "以机构名义（" + m.group(0)[:12] + "…）代借款人出面，并要求贷款机构与其对接："
+                    "这类机构不是律师事务所，属疑似付费代理，请交专人核实并直接联系借款人本人。", m.start(), m.end(),
+                    signal=policy.signal_for("auth.trustee_company"))]
 
 
 def check_agency(doc: ReadDocument, policy: ReviewPolicy, *, certificate: bool = False) -> list[Finding]:
@@ -236,6 +260,8 @@ def check_agency(doc: ReadDocument, policy: ReviewPolicy, *, certificate: bool =
     found, _ = _company_findings(doc, policy, skip=(0, 0), trustee=None, acting_only=True)
     if not certificate and not any(f.severity == "high" for f in found):
         found += _pro_agent(doc, policy)
+    if not certificate and not any(f.severity == "high" for f in found):
+        found += _org_voice(doc, policy)
     return [f for f in found if not certificate or _AGENCY_NAME.search(doc.text[f.start or 0:f.end or 0])]
 
 

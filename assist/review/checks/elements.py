@@ -107,7 +107,8 @@ _RELATION_STATED = re.compile(rf"(?:系|是)(?:委托人|授权人|本人|我)�
                               # a fleet or a team: "我们车队的队长，我是车队司机"
                               r"|(?:我们?|本)的?(?:车队|班组|站点|工地|项目部)的?(?:队长|组长|班长|负责人|站长)")
 _STORY_AFTER = re.compile(r"\s*(?:住院|生病|病了|病重|去世|过世|走了|做手术|手术|出车祸|摔了|在医院|离婚|岁数大|年纪大|年龄大|经不起|"
-                          r"工亡|因工死亡|身故|遇难|牺牲|死亡|上学|读书|在读|念书|没有收入)"
+                          r"工亡|因工死亡|身故|遇难|牺牲|死亡|上学|读书|在读|念书|没有收入|没工作|没有工作|失业|下岗|"
+                          r"处(?!理)|家里住|那里住|们|抓紧|注意)"   # "现暂住朋友处", "请还没有登记的朋友抓紧": not who acts
                           # "甲方配偶谭晓梅在长嘉消费金融的借款": a relative's own debts in the story
                           rf"|[ \t]*[{_CJK}]{{0,4}}(?:在[^。\n,;]{{0,20}}?的|名下的?|的)(?:借款|贷款|欠款|信用卡|网贷)"
                           # "委托人之父陈国栋已于2026年9月14日去世": a relative who died is not the agent
@@ -140,6 +141,11 @@ _AGENT_NAMED = re.compile(rf"(?<![受已])(?:委托|授权)(?![人方书])\s*(?!
                           r"(?=全权|帮我|替我|代我|代为|代表我)"
                           rf"|(?<![受已])(?:委托|授权)(?![人方书])(?![{_NOT_A_NAME}我你他她])[{_CJK}]{{2,3}}(?:导师|老师|先生|女士|专员|顾问)"
                           r"(?=全权|帮我|替我|代我|代为|代表我)")
+# an agency's officer: "授权本站法务全权代为…", "授权司机之家法律服务站站长马国强同志全权代表我…"
+_AGENT_OFFICER = re.compile(r"(?<![受已])(?:委托|授权)(?:本|我)(?:站|中心|会|社|联盟|委员会|基金会|公司|平台|团队)的?"
+                            r"(?:法务|专员|顾问|站长|代表|律师)?(?=全权|代为|代表|处理)"
+                            rf"|(?<![受已])(?:委托|授权)[^。\n,]{{2,16}}?(?:站长|社长|会长|主任|专员|顾问|经理|法务|代表)[{_CJK}]{{2,3}}"
+                            r"(?:同志|先生|女士)?(?=全权|代为|代表|处理|帮)")
 # "司法所的人民调解员冯家强会联系你们，帮我…": a public role, the name, then what the person does
 _AGENT_ROLE_NAMED = re.compile(rf"(?:人民调解员|调解员|社工|网格员|工作人员)\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}"
                                r"(?=\s*(?:会|来|将|负责)?\s*(?:帮我|替我|代我|代表我|联系你们|跟你们|和你们|与贵))")
@@ -168,6 +174,7 @@ _TERM_LABEL = re.compile(r"委托期限|代理期限|授权期限|有效期|委�
 _TERM_RANGE = re.compile(r"(?:自|从)[^。\n;]{1,24}?(?:起)?\s*(?:至|到|—|–|-|~|～)\s*[^。\n;]{1,24}?(?:止|为止|失效|结束|[日号月])"
                          r"|\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?\s*(?:至|到|—|–|~|～|-)\s*\d{4}[-./年]\d{1,2}[-./月]\d{1,2}")
 _TERM_EVENT = re.compile(r"(?:到|至|直到|一直到)[^。\n;]{0,24}?(?:为止|之日止|止|办完|还完|还清|结清|处理完|办结|完毕)|办完为止|"
+                         r"(?:啥时候|什么时候)[^。\n;]{0,8}?(?:办完|办好|结束|还完|还清)|"     # "啥时候事办完啥时候结束"
                          r"等(?:我)?[^。\n;]{0,10}?(?:好了|好点|好些|出院|回来|出来)了?[^。\n;]{0,6}?(?:我自己|本人|我再)|到年底|到明年|到今年|(?:到|至)\s*[0-9一二三四五六七八九十]{1,3}\s*月(?:底|末|份|中旬)|(?:到|至)(?:这个|本|下个|下)?月底|(?:至|到)\s*\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|(?:失效|有效)\s*$")
 _TERM_DURATION = re.compile(rf"{_DURATION}\s*(?:内)?\s*(?:有效|有用|为限)|(?:委托|授权|代理|管|有效期?|期限|期间|时间)\s*(?:时间|期限)?\s*"
                             rf"(?:就|先)?(?:为|是|暂定|定为?)?\s*"
@@ -294,6 +301,10 @@ def _principal_at_foot(folded: str) -> tuple[int, int] | None:
 _PRINCIPAL_SIGNS = re.compile(rf"(?:委托人|授权人)\s*[(]?\s*(?:签字|签名|签章)[^:\n]{{0,8}}[:]\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}")
 
 
+# an instruction to sign later ("签字按手印拍照发回", "签字后寄回"): no signature yet
+_SIGN_LATER = re.compile(r"[^。\n]{0,4}?(?:拍照|发回|寄回|后|再|以后)")
+
+
 def _signature(folded: str) -> tuple[int, int] | None:
     """A signing mark where a signature goes: a short line (the foot of the letter, a form row) or '委托人签字…'.
     "该签字的她签" inside a long sentence is scope, not a signature."""
@@ -302,7 +313,7 @@ def _signature(folded: str) -> tuple[int, int] | None:
         if m is None:
             m = _SIGN_MARK.search(ln)
             if m is None or len(ln.strip()) > 30 or ("签署" in ln[max(0, m.start() - 1):m.end() + 1]
-                                                     and "(签署)" not in ln):
+                                                     and "(签署)" not in ln) or _SIGN_LATER.match(ln, m.end()):
                 continue
         return start + m.start(), start + m.end()
     return None
@@ -463,7 +474,7 @@ def _relationship(folded: str) -> tuple[int, int] | None:
 
 
 def _agent(folded: str) -> tuple[int, int] | None:
-    return _span(_first((_AGENT_LABEL, _AGENT_PROSE, _AGENT_KIN, _AGENT_NAMED, _AGENT_ROLE_NAMED), folded)
+    return _span(_first((_AGENT_LABEL, _AGENT_PROSE, _AGENT_KIN, _AGENT_NAMED, _AGENT_ROLE_NAMED, _AGENT_OFFICER), folded)
                  or _AGENT_KIN_NAMED.search(folded)) or _under_header(folded, _AGENT_HEADER)
 
 
