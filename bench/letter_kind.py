@@ -6,7 +6,8 @@ five to seven; the shipped model with the rules, checks.document_kind, for round
 It also chooses how the model and the rules share the decision (checks.document_kind): on each round from five on, the
 rules as they were frozen for that round (their misreadings are in the round's result file; rounds eight to fourteen's rules alone,
 run at 8fe6da2, 820495e, 09cb5f7, 6e68c50, 46a1746, a1a24ce, beeb845, 0c1f723, ef48f5f, 4f719a0,
-8e2f0c3, 3baff67, 547f68c and b7f6242 with documents.kind_rules_only, are in review_letters_r{8,...,21}_rules_alone.json) beside the model fitted before
+8e2f0c3, 3baff67, 547f68c,
+b7f6242 and bca015c with documents.kind_rules_only, are in review_letters_r{8,...,22}_rules_alone.json) beside the model fitted before
 it, for each confidence bar at which the model overrules the rules, with and without the old "safety turn" (a paper the
 rules read as a complaint is never made an authorisation).
 
@@ -45,7 +46,8 @@ ROUNDS = [("round five", ("L17", "L18"), "review_letters_r5_heldout.json"),
           ("round eighteen", ("L44", "L45"), "review_letters_r18_heldout.json"),
           ("round nineteen", ("L46", "L47"), "review_letters_r19_heldout.json"),
           ("round twenty", ("L48", "L49"), "review_letters_r20_heldout.json"),
-          ("round twenty-one", ("L50", "L51"), "review_letters_r21_heldout.json")]
+          ("round twenty-one", ("L50", "L51"), "review_letters_r21_heldout.json"),
+          ("round twenty-two", ("L52", "L53"), "review_letters_r22_heldout.json")]
 # the writers a round's model must not see: its own and every later round's
 LATER = {name: {w for _, held, _ in ROUNDS[i:] for w in held} for i, (name, _, _) in enumerate(ROUNDS)}
 # what the rules of an older assist read each letter as (documents.kind_rules_only), run in its own interpreter
@@ -67,7 +69,7 @@ RULES_ALONE = {name: f"review_letters_r{n}_rules_alone.json" for name, n in
                                 ("round thirteen", 13), ("round fourteen", 14), ("round fifteen", 15),
                                 ("round sixteen", 16), ("round seventeen", 17),
                                 ("round eighteen", 18), ("round nineteen", 19),
-                                ("round twenty", 20), ("round twenty-one", 21))}
+                                ("round twenty", 20), ("round twenty-one", 21), ("round twenty-two", 22))}
 # the rounds scored once with the shipped model and rules (checks.document_kind) rather than the rules alone
 SHIPPED = {"round eight": "the model with the safety turn (8fe6da2)", "round nine": "the model when sure, bar 0.6 (820495e)",
            "round ten": "the model when sure, bar 0.6 (09cb5f7)", "round eleven": "the model when sure, bar 0.55 (6e68c50)",
@@ -80,7 +82,8 @@ SHIPPED = {"round eight": "the model with the safety turn (8fe6da2)", "round nin
            "round eighteen": "the model when sure, bar 0.55 (8e2f0c3)",
            "round nineteen": "the model when sure, bar 0.55 (3baff67)",
            "round twenty": "the model when sure, bar 0.55 (547f68c)",
-           "round twenty-one": "the model when sure, bar 0.55 (b7f6242)"}
+           "round twenty-one": "the model when sure, bar 0.55 (b7f6242)",
+           "round twenty-two": "the model when sure, bar 0.55 (bca015c)"}
 BARS = (0.0, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 1.01)
 
 
