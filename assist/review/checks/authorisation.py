@@ -166,6 +166,10 @@ _OWN = r"(?:我|本)(?:调解)?(?:中心|机构|司|公司|单位|室|委员会|
 _SIGNED_WITH = re.compile(r"[^。\n]{0,4}签(?:订|署|了)[^。\n]{0,10}(?:服务|调解|委托|代理|协商)(?:协议|合同)")
 _ACTING = re.compile(r"接受(?:[^。\n(]|\([^)\n]{0,40}\)){0,30}委托|受(?:[^。\n(]|\([^)\n]{0,40}\)){0,20}委托|"   # an ID between
                      r"代为处理|全权代理|全权处理|委托服务|代办|对接|由该(?:中心|公司|机构)"
+                     # the borrower entrusting an organisation to act: "同时委托延边某某服务中心调解员代为参加调解",
+                     # "授权【债管家协商团队】作为本人代理人"
+                     r"|(?:委托|授权)[^。\n]{0,30}?(?:中心|公司|机构|团队|工作室|平台|联盟|协会|基金会|委员会)[】\]]?[^。\n]{0,8}?"
+                     r"(?:代为|全权|代理|作为)"
                      # the organisation in its own voice: "全权委托我中心处理", "还款方案请与我中心协商", "由本机构统一处理"
                      rf"|委托{_OWN}|(?:与|和|同|联系|联络|找){_OWN}|{_OWN}[^。\n]{{0,6}}(?:受理|代理|代表|负责处理|统一处理|全权)"
                      # a fee for handling someone's debts: "债务协商调解服务费", "停息挂账代理费"
@@ -197,7 +201,9 @@ _PRO_AGENT = re.compile(r"(?:专业|专门)(?:做|搞|从事|办|处理)?(?:上�
                         # a one-person "debt planner" acting for her "clients": "受客户委托的债务规划师", "蒋老师｜债务规划"
                         r"|债务规划师|债务优化师|债务规划|规划师本人|本规划师|受(?:客户|当事人)委托的(?!律师)"
                         # a person known by surname and a legal title acting: "委托司机之家刘法务全权处理…"
-                        r"|(?:委托|授权)[^。\n]{0,8}?[\u4e00-\u9fa5]法务(?=全权|帮我|替我|代我|代为|处理)")
+                        r"|(?:委托|授权)[^。\n]{0,8}?[\u4e00-\u9fa5]法务(?=全权|帮我|替我|代我|代为|处理)"
+                        # a debt app's bill: "上岸VIP", "协商服务预付款", "成功费（…罚息减免…）"
+                        r"|上岸(?:VIP|会员)|(?:协商|停催|减免)服务(?:预付款|费)|成功费[^。\n]{0,8}?(?:减免|协商)")
 # An organisation whose name says it settles debts ("婚姻家事债务咨询有限公司", "企业纾困服务", "上岸学堂") issuing a paper
 # for a fee it took from the borrower ("家事服务费", "纾困方案费", "维权保证金"): on its receipt or service slip (its name
 # on the payee or seal line, or on a line of its own), that is the paid-agent sign however the work is described. A
@@ -213,6 +219,11 @@ _ANY_SUCH = re.compile(r"(?:任何|所谓|自称|冒充|假冒)[^。\n]{0,10}$")
 # Words no organisation's name holds: the lender addressed (贵行), a preposition (向), a label's colon
 # ("代表本公司向贵行报送公司担保贷款…" names no company), a pronoun opening it ("我是公司法定代表人")
 _PRODUCERS_COOP = re.compile(r"(?:专业|经济|股份经济|农民|渔业|林业|种植|养殖)合作社$")
+# An organisation of any name right after the verb of entrusting, acting: "委托和信联调中心全权处理…" (public bodies,
+# law firms and legal-aid centres excluded by name)
+_NAMED_ORG_AGENT = re.compile(r"(?<![受已])(?:委托|授权)((?![^。\n]*?(?:律师事务所|法律服务所|法律援助|司法所|人民调解|居民委员会|村民委员会|"
+                              r"居委会|村委会|人民法院|工会))[\u4e00-\u9fa5【】]{2,14}?(?:中心|机构|平台|团队|工作室|联盟|协会|基金会|委员会))"
+                              r"(?=全权|处理|代|帮|负责|协商|作为)")
 # A lender's own department named after its app: "随心借(APP)客户服务中心", "贷后管理中心"
 _LENDER_DEPT = re.compile(r"(?:客户服务|客服|贷后管理|贷后|催收管理|资产管理|风险管理)中心$")
 _NOT_ORG_NAME = re.compile(r"贵|你们|您们|向(?:银行|平台|法院)|[:：]|^[我你他她本]")   # "我是公司法定代表人"
@@ -403,7 +414,7 @@ def check_authorisation(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding
     firm = firm or _LEGAL_AID.search(text) is not None
     out += found
 
-    bare = _BARE_ORG_AGENT.search(text)
+    bare = _BARE_ORG_AGENT.search(text) or _NAMED_ORG_AGENT.search(text)
     if bare is not None and not any(f.severity == "high" for f in out):
         out.append(finding(doc, "auth.trustee_company", "high", f"受托方只写了“{bare.group(1)}”，是一个机构而不是律师事务所或亲友："
                            "这类机构以代理名义处理债务属疑似付费代理，请交专人核实并直接联系借款人本人。",
