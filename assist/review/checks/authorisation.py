@@ -208,14 +208,15 @@ _PRO_AGENT = re.compile(r"(?:专业|专门)(?:做|搞|从事|办|处理)?(?:上�
 # for a fee it took from the borrower ("家事服务费", "纾困方案费", "维权保证金"): on its receipt or service slip (its name
 # on the payee or seal line, or on a line of its own), that is the paid-agent sign however the work is described. A
 # borrower's letter telling of the fee they paid is their story, not the agency acting.
-_DEBT_TRADE_NAME = re.compile(r"债务|纾困|上岸|停息|挂账|反催收|征信修复|信用修复|维权|协商|法务")
+_DEBT_TRADE_NAME = re.compile(r"债务|纾困|上岸|停息|挂账|反催收|征信修复|信用修复|维权|协商|法务|解押")
 _AGENCY_FEE = re.compile(r"(?:服务|方案|咨询|顾问|代理|陪跑|会员|建档|委托)费|保证金|定金|订金")
 # ... or any consulting company's slip for a fee for that work ("上岸陪跑营课程服务费…停息挂账60期方案定制")
-_DEBT_WORK = re.compile(r"停息|挂账|上岸|债务|减免|征信修复|反催收|停催|逾期协商|协商还款|全程协商")
+_DEBT_WORK = re.compile(r"停息|挂账|上岸|债务|减免|征信修复|反催收|停催|逾期协商|协商还款|全程协商|解押|GPS拆除|拆除GPS")
 _ISSUER_MARK = re.compile(r"收款|开票|盖章|公章|专用章|\(章\)|出具|开具")
 # "委托人因与长沙某医疗美容门诊部有限公司（已停业）之间的…合同纠纷": the party the borrower is in dispute with
 _DISPUTE_AFTER = re.compile(r"(?:\([^)\n]{0,20}\))?之间")
 _ANY_SUCH = re.compile(r"(?:任何|所谓|自称|冒充|假冒)[^。\n]{0,10}$")
+_FIRM_ACTS = re.compile(r"律师事务所[^。\n]{0,6}?(?:接受|受)[^。\n]{0,60}?委托")
 # Words no organisation's name holds: the lender addressed (贵行), a preposition (向), a label's colon
 # ("代表本公司向贵行报送公司担保贷款…" names no company), a pronoun opening it ("我是公司法定代表人")
 _PRODUCERS_COOP = re.compile(r"(?:专业|经济|股份经济|农民|渔业|林业|种植|养殖)合作社$")
@@ -224,6 +225,11 @@ _PRODUCERS_COOP = re.compile(r"(?:专业|经济|股份经济|农民|渔业|林�
 _NAMED_ORG_AGENT = re.compile(r"(?<![受已])(?:委托|授权)((?![^。\n]*?(?:律师事务所|法律服务所|法律援助|司法所|人民调解|居民委员会|村民委员会|"
                               r"居委会|村委会|人民法院|工会))[\u4e00-\u9fa5【】]{2,14}?(?:中心|机构|平台|团队|工作室|联盟|协会|基金会|委员会))"
                               r"(?=全权|处理|代|帮|负责|协商|作为)")
+# An authorisation that cuts the lender off from the borrower and demands a waiver: what paid agencies write, under any
+# name (a real firm asks to be copied in; it does not forbid the lender to speak to its client)
+_CUTOFF = re.compile(r"(?:不得|禁止|不准|请勿|勿|不要)[^。\n]{0,12}?(?:以任何方式)?(?:直接)?(?:联系|联络|接触|骚扰)[^。\n]{0,4}?"
+                     r"(?:委托人|借款人|当事人|本人)")
+_WAIVER = re.compile(r"停息挂账|减免[^。\n]{0,6}?本金|本金[^。\n]{0,4}?减免|只还本金|全额减免|免除[^。\n]{0,6}?(?:利息|本金)")
 # A lender's own department named after its app: "随心借(APP)客户服务中心", "贷后管理中心"
 _LENDER_DEPT = re.compile(r"(?:客户服务|客服|贷后管理|贷后|催收管理|资产管理|风险管理)中心$")
 _NOT_ORG_NAME = re.compile(r"贵|你们|您们|向(?:银行|平台|法院)|[:：]|^[我你他她本]")   # "我是公司法定代表人"
@@ -251,6 +257,24 @@ _TO_ORG = re.compile(r"(?:与|找|联系|联络|和|同)(?:本|我)(?:委员会|
 _FIRM_WRITES = re.compile(r"律师事务所|法律援助")
 
 
+# A 律师事务所's name on a paper whose fee is collected by a consulting company ("诚瑞律师事务所…律师代理费…印章：某某法律咨询服务
+# 有限公司 财务专用章"): a firm's fees are the firm's; a company behind a firm's name is a paid agency posing as one.
+_FIRM_FEE = re.compile(r"律师(?:代理)?费|风险代理费|代理费")
+_CONSULTING_SEAL = re.compile(r"(?:印章|专用章|开具|收款单位|收款方)[^\n]{0,20}?([\u4e00-\u9fa5]{2,20}咨询[\u4e00-\u9fa5]{0,8}有限公司)"
+                              r"|([\u4e00-\u9fa5]{2,20}咨询[\u4e00-\u9fa5]{0,8}有限公司)[^\n]{0,12}?(?:印章|专用章|开具)")
+
+
+def _firm_front(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
+    text = doc.text
+    m = _CONSULTING_SEAL.search(text)
+    if m is None or "律师事务所" not in text or not _FIRM_FEE.search(text):
+        return []
+    g = 1 if m.group(1) else 2
+    return [finding(doc, "auth.trustee_company", "high", f"以律师事务所名义收取律师费，收款或盖章的却是咨询公司（{m.group(g)}）："
+                    "律所的费用由律所收取；这是付费代理以律所名义出面的迹象，请经司法行政机关公开信息核实该律所，并直接联系借款人本人。",
+                    m.start(g), m.end(g), signal=policy.signal_for("auth.trustee_company"))]
+
+
 def _org_voice(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
     """An organisation acting for borrowers in its own voice and drawing the lender's contact to itself (see above)."""
     text = doc.text
@@ -273,6 +297,8 @@ def check_agency(doc: ReadDocument, policy: ReviewPolicy, *, certificate: bool =
         found += _pro_agent(doc, policy)
     if not certificate and not any(f.severity == "high" for f in found):
         found += _org_voice(doc, policy)
+    if not certificate and not any(f.severity == "high" for f in found):
+        found += _firm_front(doc, policy)
     return [f for f in found if not certificate or _AGENCY_NAME.search(doc.text[f.start or 0:f.end or 0])]
 
 
@@ -333,6 +359,8 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
         if _PUBLIC_BODY.search(name) and not _NOT_PUBLIC.search(name) or _GOV_UNIT.search(name) and not _NOT_GOV.search(name) \
                 or _TRADE.search(name) and not _DEBT_TRADE.search(name) and not in_trustee:
             continue
+        if acting_only and _FIRM_ACTS.search(text) and "律师事务所" not in name and not _DEBT_TRADE_NAME.search(name):
+            continue    # a law firm acting for its client: another company it names (a GPS vendor, a dealer) is a party
         if acting_only and revoked:     # a statement withdrawing the agency's authority: the opposite of it acting
             out.append(finding(doc, "auth.revoked_agency", "info", f"信中说此前对{name}的委托已撤销：核实撤销声明已送达，"
                                "此后不再与该机构沟通，只联系借款人本人或新的受托人。", start, m.end()))
@@ -419,6 +447,11 @@ def check_authorisation(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding
         out.append(finding(doc, "auth.trustee_company", "high", f"受托方只写了“{bare.group(1)}”，是一个机构而不是律师事务所或亲友："
                            "这类机构以代理名义处理债务属疑似付费代理，请交专人核实并直接联系借款人本人。",
                            bare.start(1), bare.end(1), signal=policy.signal_for("auth.trustee_company")))
+    cutoff = _CUTOFF.search(text)
+    if cutoff is not None and _WAIVER.search(text) and not any(f.severity == "high" for f in out):
+        out.append(finding(doc, "auth.cuts_off_borrower", "high", "委托书要求贷款机构不得直接联系借款人本人，同时要求停息挂账或减免本金："
+                           "即便以律师事务所名义，这也是付费代理的典型做法。请经司法行政机关公开的信息核实律所和律师，并直接联系借款人本人"
+                           "确认意愿。", cutoff.start(), cutoff.end(), signal=policy.signal_for("auth.trustee_company")))
     agency = _AGENCY_TITLE.search(trustee_text)
     if agency is None and not any(f.severity == "high" for f in out):
         out += _pro_agent(doc, policy)      # "我朋友韩志鹏…他是专业做上岸的"

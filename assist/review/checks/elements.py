@@ -171,13 +171,19 @@ _MATTER = re.compile(r"借|贷|欠|还|账|帐|债|款|钱|分期|延期|协商|
                      r"调解|仲裁|判决|案|纠纷|征信|手续|材料|业务|费|逾期|申请|查询|核对|签署|签收|文书|协议|方案")
 _NUM = r"[0-9一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾半几]+"
 _DURATION = rf"(?:{_NUM}\s*(?:个)?(?:年|个月|月|周|天|日)|半年|长期|永久|一直有效|不撤就不算完)"
-_TERM_LABEL = re.compile(r"委托期限|代理期限|授权期限|有效期|委托时间|委托期间|授权有效期|服务期限|期限\s*[:|]|委托期")
+# "委托期间" is a label only with a value after it ("委托期间：…", "委托期间为…"), not "委托期间各平台不要再联系本人"
+_TERM_LABEL = re.compile(r"委托期限|代理期限|授权期限|有效期|委托时间|委托期间(?=\s*[:|为自从是]|\s*\d)|授权有效期|服务期限|期限\s*[:|]|"
+                         r"委托期(?!间)")
 _TERM_RANGE = re.compile(r"(?:自|从)[^。\n;]{1,24}?(?:起)?\s*(?:至|到|—|–|-|~|～)\s*[^。\n;]{1,24}?(?:止|为止|失效|结束|[日号月])"
                          r"|\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?\s*(?:至|到|—|–|~|～|-)\s*\d{4}[-./年]\d{1,2}[-./月]\d{1,2}")
 _TERM_EVENT = re.compile(r"(?:到|至|直到|一直到)[^。\n;]{0,24}?(?:为止|之日止|止|办完|还完|还清|结清|处理完|办结|完毕)|办完为止|"
                          r"(?:啥时候|什么时候)[^。\n;]{0,8}?(?:办完|办好|结束|还完|还清)|"     # "啥时候事办完啥时候结束"
+                         # "…拿到回执，这个委托就结束了", "先到过年", "服务周期：90个工作日"
+                         r"(?:这个|本)?(?:委托|授权)(?:书)?(?:就|即)(?:结束|终止|失效|作废)|"
+                         r"(?:先|就)?(?:到|至)(?:过年|春节|年前|年后|元旦|清明|端午|中秋|国庆)(?:为止|前|后)?|"
+                         r"(?:服务|委托|代理|授权)(?:周期|期间|时间)\s*[:]\s*\d+\s*个?(?:工作日|天|日|月|年)|"
                          r"等(?:我)?[^。\n;]{0,10}?(?:好了|好点|好些|出院|回来|出来)了?[^。\n;]{0,6}?(?:我自己|本人|我再)|到年底|到明年|到今年|(?:到|至)\s*[0-9一二三四五六七八九十]{1,3}\s*月(?:底|末|份|中旬)|(?:到|至)(?:这个|本|下个|下)?月底|(?:至|到)\s*\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|(?:失效|有效)\s*$")
-_TERM_DURATION = re.compile(rf"{_DURATION}\s*(?:内)?\s*(?:有效|有用|为限)|(?:委托|授权|代理|管|有效期?|期限|期间|时间)\s*(?:时间|期限)?\s*"
+_TERM_DURATION = re.compile(rf"{_DURATION}\s*(?:内)?\s*(?:持续)?(?:有效|有用|为限)|(?:委托|授权|代理|管|有效期?|期限|期间|时间)\s*(?:时间|期限)?\s*"
                             rf"(?:就|先)?(?:为|是|暂定|定为?)?\s*"
                             rf"{_DURATION}|(?:^|[\s,。;])(?:先|就|暂定|暂时)?(?:管)?{_DURATION}(?:内)?(?:有效)?(?:吧|啊|呗)?\s*[。]?\s*$")
 # "…去贵公司办分期 半年": a bare duration closing a line, after a space, says how long the whole thing holds
@@ -379,9 +385,15 @@ def _scope(folded: str) -> tuple[int, int] | None:
     return best
 
 
+_BLANK_TERM = re.compile(r"\s*[:|]?\s*[_＿\s]*(?:\n|$)")
+
+
 def _term(folded: str) -> tuple[int, int] | None:
     """A term: a labelled line, a range of dates, an end event, or a duration said of the authority."""
-    m = _first((_TERM_LABEL, _TERM_RANGE, _TERM_EVENT, _TERM_TAIL), folded)
+    label = _TERM_LABEL.search(folded)
+    if label is not None and _BLANK_TERM.match(folded, label.end()):
+        label = None        # "委托期限：＿＿＿＿": the form's blank left empty
+    m = label or _first((_TERM_RANGE, _TERM_EVENT, _TERM_TAIL), folded)
     if m is not None:
         return m.start(), m.end()
     for start, ln in _lines(folded):
