@@ -29,7 +29,7 @@ _ORG = re.compile(r"[\u4e00-\u9fa5A-Za-z（）()]{2,30}?(?:有限责任公司|�
                   r"权益保护中心|保护中心|帮扶中心|服务站|联盟|互助会|维权中心|协商中心|减免中心|清零中心|服务平台|权益平台|"
                   # what paid agents call themselves online: "XX上岸学堂", "XX法务部", "XX律师团", "债务处置中心"
                   r"学堂|法务部|律师团|处置中心|纾困中心|合作社|(?:法务|债务|信用|征信|帮扶|援助|优抚|权益)中心|协会|促进会|联合会|"
-                  r"基金会)")
+                  r"基金会|(?<!信用)(?<!信用合作)联社)")
 # A company of another trade (a car dealer in a fee dispute, a factory, a shop): not a paid agent unless its name says so
 _TRADE = re.compile(r"销售|制造|贸易|商贸|物流|运输|餐饮|电器|建材|汽车|医院|学校|培训")
 _DEBT_TRADE = re.compile(r"债务|法务|咨询|维权|协商|规划|征信|顾问|权益|清零|减免|上岸")
@@ -40,7 +40,7 @@ _PAST_DEAL = re.compile(r"签过|签了|收了|收过|交了|交过|曾|之前|�
 # Not a named organisation but a kind of one ("未委托任何咨询公司", "在银行、贷款公司借款", "这些借款机构"): no one to
 # verify or to suspect.
 _GENERIC_ORG = re.compile(r"^(?:任何|各类|各家|这些|那些|这类|那类|此类|一些|某些|其他|其它|别的|哪家|所有|全部)"
-                          r"|^(?:贷款|借款|网贷|小贷|借贷|放贷|催收|金融)(?:公司|机构|平台)$|^(?:公司|机构|中心|团队|工作室|律师事务所|律所|事务所|法务部|协会|联盟|基金会|商会)$")
+                          r"|^(?:贷款|借款|网贷|小贷|借贷|放贷|催收|金融)(?:公司|机构|平台)$|^(?:公司|机构|中心|团队|工作室|律师事务所|律所|事务所|法务部|协会|联盟|基金会|商会|行业协会|联社)$")
 # Public bodies that mediate or give legal aid (人民调解委员会 of a village, township or street, the 司法所, a court, a
 # legal-aid centre): lawful, never a paid agent. A company calling itself a 调解中心 is not one of them.
 _PUBLIC_BODY = re.compile(r"人民调解委员会|司法所|人民法院|村民委员会|居民委员会|村委会|居委会|仲裁委员会|法律援助中心|"
@@ -208,10 +208,10 @@ _PRO_AGENT = re.compile(r"(?:专业|专门)(?:做|搞|从事|办|处理)?(?:上�
 # for a fee it took from the borrower ("家事服务费", "纾困方案费", "维权保证金"): on its receipt or service slip (its name
 # on the payee or seal line, or on a line of its own), that is the paid-agent sign however the work is described. A
 # borrower's letter telling of the fee they paid is their story, not the agency acting.
-_DEBT_TRADE_NAME = re.compile(r"债务|纾困|上岸|停息|挂账|反催收|征信修复|信用修复|维权|协商|法务|解押")
+_DEBT_TRADE_NAME = re.compile(r"债务|纾困|上岸|停息|挂账|反催收|征信修复|信用修复|维权|协商|法务|解押|退款|退保|退费")
 _AGENCY_FEE = re.compile(r"(?:服务|方案|咨询|顾问|代理|陪跑|会员|建档|委托)费|保证金|定金|订金")
 # ... or any consulting company's slip for a fee for that work ("上岸陪跑营课程服务费…停息挂账60期方案定制")
-_DEBT_WORK = re.compile(r"停息|挂账|上岸|债务|减免|征信修复|反催收|停催|逾期协商|协商还款|全程协商|解押|GPS拆除|拆除GPS")
+_DEBT_WORK = re.compile(r"停息|挂账|上岸|债务|减免|征信修复|反催收|停催|逾期协商|协商还款|全程协商|解押|GPS拆除|拆除GPS|网贷退款|退款服务|代理退保")
 _ISSUER_MARK = re.compile(r"收款|开票|盖章|公章|专用章|\(章\)|出具|开具")
 # "委托人因与长沙某医疗美容门诊部有限公司（已停业）之间的…合同纠纷": the party the borrower is in dispute with
 _DISPUTE_AFTER = re.compile(r"(?:\([^)\n]{0,20}\))?之间")
@@ -232,7 +232,7 @@ _CUTOFF = re.compile(r"(?:不得|禁止|不准|请勿|勿|不要)[^。\n]{0,12}?
 _WAIVER = re.compile(r"停息挂账|减免[^。\n]{0,6}?本金|本金[^。\n]{0,4}?减免|只还本金|全额减免|免除[^。\n]{0,6}?(?:利息|本金)")
 # A lender's own department named after its app: "随心借(APP)客户服务中心", "贷后管理中心"
 _LENDER_DEPT = re.compile(r"(?:客户服务|客服|贷后管理|贷后|催收管理|资产管理|风险管理)中心$")
-_NOT_ORG_NAME = re.compile(r"贵|你们|您们|向(?:银行|平台|法院)|[:：]|^[我你他她本]")   # "我是公司法定代表人"
+_NOT_ORG_NAME = re.compile(r"贵|你们|您们|向(?:银行|平台|法院)|[:：]|^[我你他她本]|^(?:社员|会员|成员|客户|用户)")   # "我是公司法定代表人"
 # An organisation named only by its kind as the agent: "全权委托中心处理我的医美贷", "授权律师团代为协商", "授权合作社法务专员
 # 孙磊…" (never the lender:
 # "授权贵公司查询" names 贵)

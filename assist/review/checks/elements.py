@@ -110,6 +110,8 @@ _RELATION_STATED = re.compile(rf"(?:系|是)(?:委托人|授权人|本人|我)�
 _STORY_AFTER = re.compile(r"\s*(?:住院|生病|病了|病重|去世|过世|走了|做手术|手术|出车祸|摔了|在医院|离婚|岁数大|年纪大|年龄大|经不起|"
                           r"工亡|因工死亡|身故|遇难|牺牲|死亡|上学|读书|在读|念书|没有收入|没工作|没有工作|失业|下岗|"
                           r"处(?!理)|家里住|那里住|们|抓紧|注意)"   # "现暂住朋友处", "请还没有登记的朋友抓紧": not who acts
+                          # "委托人之子陈宇航（2007年8月14日出生）在未满十八周岁期间…": a relative introduced in the story
+                          rf"|[{_CJK}]{{2,4}}\s*\([^)\n]{{0,20}}出生\)"
                           # "甲方配偶谭晓梅在长嘉消费金融的借款": a relative's own debts in the story
                           rf"|[ \t]*[{_CJK}]{{0,4}}(?:在[^。\n,;]{{0,20}}?的|名下的?|的)(?:借款|贷款|欠款|信用卡|网贷)"
                           # "委托人之父陈国栋已于2026年9月14日去世": a relative who died is not the agent
@@ -117,6 +119,8 @@ _STORY_AFTER = re.compile(r"\s*(?:住院|生病|病了|病重|去世|过世|走�
                           # "儿子赵子轩的脊柱侧弯矫正手术", "丈夫胰腺癌住院治疗": a relative's illness in the story
                           rf"|\s*[{_CJK}]{{0,4}}的?[^。\n,;]{{0,10}}?(?:手术|住院|确诊|癌|白血病|化疗|病重|治疗|医院|陪护|陪床)")
 _CONTACT_LINE = re.compile(r"\s*(?:紧急联系人|其他联系人|家庭联系人|联系人)")
+_HARASSED = re.compile(r"(?:骚扰|打给|打电话给|打到|威胁|恐吓|吓唬)[^。\n]{0,10}$")   # "催收人员骚扰委托人家属、同事": the called
+_BORROWERS_KIN = re.compile(r"(?:系|是)借款人[^。\n,]{0,8}的$")   # "系借款人陈宇航的母亲": the writer's tie to the borrower
 _THIRD_PARTY_LINE = re.compile(r"\s*(?:工亡人员|死者|逝者|已故|被继承人|患者|病人)(?:姓名)?\s*[:]")
 _PRINCIPAL_LINE = re.compile(r"\s*(?:委托人|授权人|申请人)(?:\([^)\n]{1,8}\))?\s*[:]")
 _SIGNED_BEFORE = re.compile(r"(?:签名|签字|签章|手印|盖章|按了|签了)[^。\n]{0,12}$")
@@ -190,6 +194,7 @@ _TERM_DURATION = re.compile(rf"{_DURATION}\s*(?:内)?\s*(?:持续)?(?:有效|有
 # a calendar period said of the authority: "这个月内都是他跟你们联系", "今年年底前", "本季度内"
 _TERM_PERIOD = re.compile(r"(?:这个|本|下个|这|今)(?:月|季度|星期|礼拜|周|年)(?:内|底前|底之前|之内|年底前|底)"
                           r"|(?:^|\s)(?:就|先|只)这(?:一)?段(?:时间|日子)"
+                          r"|(?:就|只)(?:办)?(?:这|那)(?:一)(?:趟|次|回)"     # "就这一次，问清楚就好", "就办这一回"
                           # a single errand: "就今天（12月24日）这一趟", "只限今天这一次"
                           r"|(?:就|只|仅|只限|仅限)(?:今天|明天|当天|本次)(?:\([^)\n]{0,12}\))?(?:这|那)?(?:一)?(?:趟|次|回)")
 _TERM_TAIL = re.compile(rf"(?<=\s)(?:管)?{_DURATION}(?:内)?(?:有效|有用)?\s*$", re.M)
@@ -279,6 +284,8 @@ def _lines(folded: str) -> list[tuple[int, str]]:
 _FOOT_NAME = re.compile(rf"^\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}\s*[,(]?\s*(?:(?:内地|大陆|香港|澳门|台湾|居民)?身份证|公民身份)")
 
 
+# "我是张素芬，石板村3组罗德贵屋头的，身份证…", "我罗德贵，石板村3组的，身份证…": the writer, then where they are from, then the ID
+_PRINCIPAL_SELF_ID = re.compile(rf"(?<![^\s,。!?:;])(?:我叫|我是|本人|我)\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}(?=,[^。\n]{{0,30}}?身份证)")
 # A call record: "工亡家属刘翠萍（电话…）来电，口头同意委托本基金会…"
 _PRINCIPAL_CALLER = re.compile(rf"(?:家属|客户|借款人|当事人|委托人)\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}(?=\s*\()")
 # A form's "姓名：韦德昌" above a line where that person grants authority ("本人授权协会…"): the last way to find them
@@ -296,6 +303,9 @@ def _principal_at_foot(folded: str) -> tuple[int, int] | None:
         m = _PRINCIPAL_SIGNS.search(ln)   # "委托人签字：赵晓梅": the principal named where they sign
         if m is not None:
             return start + m.start(), start + m.end()
+    own = _PRINCIPAL_SELF_ID.search(folded)
+    if own is not None:
+        return own.start(), own.end()
     caller = _PRINCIPAL_CALLER.search(folded)
     if caller is not None and _CALL_GRANT.search(folded, caller.end()):
         return caller.start(), caller.end()
@@ -476,6 +486,8 @@ def _relationship(folded: str) -> tuple[int, int] | None:
             continue            # "与委托人关系：__________": the form's label with its blank left empty
         line_start = folded.rfind("\n", 0, m.start()) + 1
         if _STORY_AFTER.match(folded, m.end()) or folded[max(0, m.start() - 1):m.start()] == "前" \
+                or _BORROWERS_KIN.search(folded, max(0, m.start() - 14), m.start()) \
+                or _HARASSED.search(folded, max(0, m.start() - 12), m.start()) \
                 or _CONTACT_LINE.match(folded, line_start) \
                 or _THIRD_PARTY_LINE.match(folded, line_start) \
                 or _PRINCIPAL_LINE.match(folded, line_start) and "(" in folded[line_start:m.start()]:

@@ -53,7 +53,8 @@ MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?"
 # The borrower withdrawing an agency's authority ("委托书我撤回", "该授权已撤销", "跟他们说不做了").
 REVOKED = re.compile(r"(?:委托|授权)[^。\n]{0,24}?(?:已|经)[^。\n]{0,16}?(?:撤销|撤回|作废|解除|终止|取消)"
                       r"|(?<!不可)(?<!不得)(?<!不能)(?<!如需)(?<!如要)(?<!若需)(?<!若要)(?<!如果要)(?:撤销|撤回|解除|终止|取消|收回)[^。\n]{0,12}?(?:对|给|向)?[^。\n]{0,20}?"
-                      r"(?:的)?(?:委托|授权)(?![人方])"     # not "撤销对委托人的征信上报"
+                      # not "撤销对委托人的征信上报", not a contract's clause "中途解约、撤销授权或自行协商的，已付服务费概不退还"
+                      r"(?:的)?(?:委托|授权)(?![人方])(?![^。\n,，]{0,16}?的[,，])"
                       r"|(?:委托书|授权书)[^。\n]{0,24}?(?:起)?(?:撤销|撤回|收回|作废|失效)|无权(?:再)?以(?:本人|我)的?名义"
                       # "已经跟他们说不做了": the borrower has left the agency
                       r"|(?:跟|和|同|向)(?:他们|她们|对方|该公司|那家公司|那个公司|这家公司|这个公司|中介|那边)[^。\n]{0,6}?说[^。\n]{0,3}?"
@@ -80,7 +81,7 @@ REVOKED = re.compile(r"(?:委托|授权)[^。\n]{0,24}?(?:已|经)[^。\n]{0,16}
                       r"(?:讲|说|谈|协商|对接|沟通|商量)"
                       r"|与本委托无关|不再委托")
 # An organisation that lends (the lender a letter is written to, or a bank it names): never the agent, never the issuer
-LENDER = re.compile(r"银行|消费金融|小额贷款|小贷|信用卡中心|融资担保|信托|汽车金融|融资租赁|金融租赁")
+LENDER = re.compile(r"银行|消费金融|小额贷款|小贷|信用卡中心|融资担保|信托|汽车金融|融资租赁|金融租赁|信用(?:合作)?(?:联)?社|农信社|农商行")
 # Western forms a Hong Kong or overseas writer uses: 7/12/2026 (day first unless the day cannot be a month's),
 # 7 Dec 2026, Dec 7, 2026.
 WESTERN_DATE = re.compile(rf"(?<![\d./-])(?P<a>\d{{1,2}})\s*[-./]\s*(?P<b>\d{{1,2}})\s*[-./]\s*(?P<y>\d{{4}})(?![\d./-])"
