@@ -217,8 +217,7 @@ _ISSUER_MARK = re.compile(r"收款|开票|盖章|公章|专用章|\(章\)|出具
 _DISPUTE_AFTER = re.compile(r"(?:\([^)\n]{0,20}\))?之间")
 _ANY_SUCH = re.compile(r"(?:任何|所谓|自称|冒充|假冒)[^。\n]{0,10}$")
 _FIRM_ACTS = re.compile(r"律师事务所[^。\n]{0,6}?(?:接受|受)[^。\n]{0,60}?委托")
-# Words no organisation's name holds: the lender addressed (贵行), a preposition (向), a label's colon
-# ("代表本公司向贵行报送公司担保贷款…" names no company), a pronoun opening it ("我是公司法定代表人")
+# A producers' cooperative (a lawful body the borrower belongs to), not a "互助合作社" that negotiates debts
 _PRODUCERS_COOP = re.compile(r"(?:专业|经济|股份经济|农民|渔业|林业|种植|养殖)合作社$")
 # An organisation of any name right after the verb of entrusting, acting: "委托和信联调中心全权处理…" (public bodies,
 # law firms and legal-aid centres excluded by name)
@@ -232,10 +231,11 @@ _CUTOFF = re.compile(r"(?:不得|禁止|不准|请勿|勿|不要)[^。\n]{0,12}?
 _WAIVER = re.compile(r"停息挂账|减免[^。\n]{0,6}?本金|本金[^。\n]{0,4}?减免|只还本金|全额减免|免除[^。\n]{0,6}?(?:利息|本金)")
 # A lender's own department named after its app: "随心借(APP)客户服务中心", "贷后管理中心"
 _LENDER_DEPT = re.compile(r"(?:客户服务|客服|贷后管理|贷后|催收管理|资产管理|风险管理)中心$")
-_NOT_ORG_NAME = re.compile(r"贵|你们|您们|向(?:银行|平台|法院)|[:：]|^[我你他她本]|^(?:社员|会员|成员|客户|用户)")   # "我是公司法定代表人"
+# Words no organisation's name holds: the lender addressed (贵行), a preposition (向), a label's colon ("代表本公司向贵行
+# 报送公司担保贷款…" names no company), a pronoun or a member opening it ("我是公司法定代表人", "社员与联社")
+_NOT_ORG_NAME = re.compile(r"贵|你们|您们|向(?:银行|平台|法院)|[:：]|^[我你他她本]|^(?:社员|会员|成员|客户|用户)")
 # An organisation named only by its kind as the agent: "全权委托中心处理我的医美贷", "授权律师团代为协商", "授权合作社法务专员
-# 孙磊…" (never the lender:
-# "授权贵公司查询" names 贵)
+# 孙磊…" (never the lender: "授权贵公司查询" names 贵)
 _BARE_ORG_AGENT = re.compile(r"(?<![受已])(?:委托|授权|交给|交由)(中心|机构|平台|团队|工作室|法务部|律师团|合作社|本社|协会|联盟|本会|基金会|"
                              r"本基金会|商会|委员会|本委员会|本站)"
                              r"(?=全权|处理|代|帮|来|办|负责|协商|及|(?:的)?[\u4e00-\u9fa5]{0,3}?(?:法务|专员|社长|会长|顾问|经理|导师|老师))")
@@ -248,11 +248,11 @@ _MANDATED = re.compile(rf"委托{_OWN}|与{_OWN}签(?:订|署)|{_OWN}[^。\n]{{0
 
 # An organisation of any name speaking for borrowers in its own voice ("本委员会代表全体受害租户…", "本站受司机委托…") and
 # asking the lender to deal with it: the paid-agent sign, whatever it calls itself (委员会, 服务站, 基金会, 联盟…).
-_ORG_VOICE = re.compile(r"(?:本|我)(?:委员会|站|基金会|联盟|协会|会|中心|社|团|团队|工作室|机构|平台|公司|司)")
-_ORG_ACTS = re.compile(r"(?:本|我)(?:委员会|站|基金会|联盟|协会|会|中心|社|团|团队|工作室|机构|平台|公司|司)[^。\n]{0,6}?"
+_SELF_ORG = r"(?:本|我)(?:委员会|站|基金会|联盟|协会|会|中心|社|团|团队|工作室|机构|平台|公司|司)"
+_ORG_ACTS = re.compile(rf"{_SELF_ORG}[^。\n]{{0,6}}?"
                        r"(?:代表(?:全体|广大)?[^。\n]{0,6}?(?:会员|社员|成员|受害|租户|家属|客户|借款人|当事人|司机|学员|委托人|用户|您|各位)"
                        r"|(?:依法)?(?:接)?受[^。\n]{0,40}?委托)")
-_TO_ORG = re.compile(r"(?:与|找|联系|联络|和|同)(?:本|我)(?:委员会|站|基金会|联盟|协会|会|中心|社|团|团队|工作室|机构|平台|公司|司)"
+_TO_ORG = re.compile(rf"(?:与|找|联系|联络|和|同){_SELF_ORG}"
                      r"|(?:不得|勿|不要|请勿|停止|禁止)[^。\n]{0,10}?(?:直接)?(?:联系|联络|骚扰|催收)")
 _FIRM_WRITES = re.compile(r"律师事务所|法律援助")
 
