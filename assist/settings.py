@@ -232,6 +232,12 @@ class DocumentSettings(BaseModel):
     kind_model_min_confidence: float = Field(0.55, ge=0.0, le=1.0, description="The kind model overrules the rules "
                                              "only when its top probability is at least this (0 = the model always "
                                              "decides, 1 = the rules always do)")
+    posing_model: Path | None = Field(None, description="Letter posing model (`assist review-train-kind --target posing`): "
+                                      "how much a paper reads like a paid agency's; unset = the shipped one")
+    posing_min_confidence: float = Field(0.7, ge=0.0, le=1.0, description="A paper the posing model reads as an "
+                                         "agency's with at least this probability gets a high finding when the rules "
+                                         "found none (1.01 = never); chosen on held-out rounds: README, \"Document "
+                                         "review\"")
     flatten_photos: bool = Field(True, description="Before OCR, find a photographed page's corners and warp it flat, "
                                  "straighten a small rotation and even out shadow and light (OpenCV); a scan passes "
                                  "almost unchanged")

@@ -18,11 +18,14 @@ class ReviewPolicy:
     matcher: RuleMatcher | None          # the spoken rules, read over a letter's paragraphs
     kind_model: KindModel | None = None  # what a paper is, learned (with the rules: checks.document_kind)
     kind_min_confidence: float = 0.55    # the model's top probability at which it overrules the rules
+    posing_model: KindModel | None = None  # how much a paper reads like a paid agency's (labels not_posing / posing)
+    posing_min_confidence: float = 0.7     # its probability of "posing" at which it adds a high finding
 
     @classmethod
     def of(cls, signals: Sequence[Signal], matcher: RuleMatcher | None,
-           kind_model: KindModel | None = None, kind_min_confidence: float = 0.55) -> "ReviewPolicy":
-        return cls(tuple(signals), matcher, kind_model, kind_min_confidence)
+           kind_model: KindModel | None = None, kind_min_confidence: float = 0.55,
+           posing_model: KindModel | None = None, posing_min_confidence: float = 0.7) -> "ReviewPolicy":
+        return cls(tuple(signals), matcher, kind_model, kind_min_confidence, posing_model, posing_min_confidence)
 
     def signal_for(self, finding: str) -> str | None:
         """The signal whose ``review.findings`` lists this finding (e.g. auth.agent_company), if any."""

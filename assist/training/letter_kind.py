@@ -19,6 +19,8 @@ from assist.errors import ConfigError
 from assist.review.kind_model import HEAD_WEIGHT, KindModel, grams, head_of
 
 LABELS = ("authorisation", "complaint", "certificate", "other")
+# The posing model's two classes: a paper from (or for) a paid agency posing as or replacing a lawyer, or not
+POSING_LABELS = ("not_posing", "posing")
 
 
 @dataclass(frozen=True)
@@ -29,9 +31,9 @@ class LabelledLetter:
     text: str          # the reading form
 
 
-def read_letters(root: Path, skip: Iterable[str] = ()) -> list[LabelledLetter]:
+def read_letters(root: Path, skip: Iterable[str] = (), *, target: str = "kind") -> list[LabelledLetter]:
     """Every labelled letter under ``root`` (writer folders), read as review reads it; a bad label names its file and
-    line."""
+    line. ``target`` "posing" labels each letter by its ``posing`` field (POSING_LABELS) instead of its kind."""
     from assist.review.checks.reading import reading_view
     from assist.review.reader import read_text_document
 
@@ -52,6 +54,10 @@ def read_letters(root: Path, skip: Iterable[str] = ()) -> list[LabelledLetter]:
             if kind not in LABELS:
                 raise ConfigError(f"kind {kind!r} is not one of {', '.join(LABELS)}", path=str(labels), line=n,
                                   field="kind")
+            if target == "posing":
+                if not isinstance(row.get("posing"), bool):
+                    raise ConfigError("posing must be true or false", path=str(labels), line=n, field="posing")
+                kind = POSING_LABELS[int(row["posing"])]
             path = folder / name
             if not path.is_file():
                 raise ConfigError(f"labelled letter {name} is not in the folder", path=str(labels), line=n,
@@ -71,12 +77,14 @@ def _vocab(texts: Sequence[str], min_df: int, limit: int | None) -> tuple[dict[s
     return {g: i for i, g in enumerate(kept)}, np.asarray([np.log((1 + n) / (1 + df[g])) + 1.0 for g in kept])
 
 
-def fit(letters: Sequence[LabelledLetter], *, C: float = 4.0, body_features: int = 40_000) -> KindModel:
-    """A multinomial logistic regression (scikit-learn) over the served features of ``letters``."""
+def fit(letters: Sequence[LabelledLetter], *, C: float = 4.0, body_features: int = 40_000,
+        labels: Sequence[str] = LABELS) -> KindModel:
+    """A multinomial logistic regression (scikit-learn) over the served features of ``letters`` (two classes for the
+    posing model: ``labels`` = POSING_LABELS)."""
     import scipy.sparse as sp
     from sklearn.linear_model import LogisticRegression
 
-    present = [k for k in LABELS if any(lt.kind == k for lt in letters)]
+    present = [k for k in labels if any(lt.kind == k for lt in letters)]
     if len(present) < 2:
         raise ConfigError("the letter kind model needs letters of at least two kinds")
     heads = [head_of(lt.text) for lt in letters]
@@ -92,11 +100,13 @@ def fit(letters: Sequence[LabelledLetter], *, C: float = 4.0, body_features: int
             vals.append(v)
     X = sp.csr_matrix((vals, (rows, cols)), shape=(len(letters), len(hv) + len(bv)))
     clf = LogisticRegression(C=C, max_iter=3000, class_weight="balanced").fit(X, [lt.kind for lt in letters])
-    order = [list(clf.classes_).index(k) for k in present]
-    coef, icpt = np.asarray(clf.coef_)[order], np.asarray(clf.intercept_)[order]
-    if len(present) == 2:       # scikit-learn keeps one row for two classes: the second class's side
-        coef, icpt = np.vstack([-clf.coef_[0] / 2, clf.coef_[0] / 2]), np.array([-clf.intercept_[0] / 2,
-                                                                                  clf.intercept_[0] / 2])
+    if len(present) == 2:       # scikit-learn keeps one row for two classes: the side of classes_[1]
+        sign = 1.0 if list(clf.classes_).index(present[1]) == 1 else -1.0
+        w, b = sign * np.asarray(clf.coef_)[0], sign * float(np.asarray(clf.intercept_)[0])
+        coef, icpt = np.vstack([-w / 2, w / 2]), np.array([-b / 2, b / 2])
+    else:
+        order = [list(clf.classes_).index(k) for k in present]
+        coef, icpt = np.asarray(clf.coef_)[order], np.asarray(clf.intercept_)[order]
     digest = hashlib.sha256("\n".join(f"{lt.name}\t{lt.kind}\t{lt.text}" for lt in letters).encode()).hexdigest()
     return KindModel(tuple(present), hv, hidf, bv, bidf, coef, icpt, digest)
 

@@ -31,6 +31,8 @@ def register(subparsers: Any) -> None:
                    "eval/datasets/letters beside the source tree)")
     t.add_argument("--out", help="model file (default: documents.kind_model or data_dir/letter_kind.npz)")
     t.add_argument("--hold-out", default="", help="comma-separated writers to leave out and report accuracy on")
+    t.add_argument("--target", choices=("kind", "posing"), default="kind", help="what to learn: a paper's kind, or "
+                   "whether it reads like a paid agency's (the posing model)")
     t.set_defaults(func=cmd_train_kind)
 
 
@@ -58,21 +60,26 @@ def cmd_train_kind(args: argparse.Namespace) -> int:
     """Fit the letter kind model; with --hold-out, report the left-out writers' accuracy (the model written is fitted
     without them)."""
     from assist.bootstrap import shipped_datasets
-    from assist.training.letter_kind import fit, held_out_report, read_letters
+    from assist.training.letter_kind import LABELS, POSING_LABELS, fit, held_out_report, read_letters
 
     settings = settings_of(args)
     root = Path(args.letters) if args.letters else shipped_datasets() / "letters"
     if not root.is_dir():
         raise ConfigError("no labelled letters folder", path=str(root), field="--letters")
     held = [w for w in args.hold_out.split(",") if w]
-    letters = read_letters(root)
+    posing = args.target == "posing"
+    labels = POSING_LABELS if posing else LABELS
+    letters = read_letters(root, target=args.target)
     if held:
-        print(json.dumps(held_out_report(letters, held), ensure_ascii=False, indent=2))
-    model = fit([lt for lt in letters if lt.writer not in held])
-    out = Path(args.out) if args.out else (settings.documents.kind_model or Path(settings.data_dir) / "letter_kind.npz")
+        print(json.dumps(held_out_report(letters, held, labels=labels), ensure_ascii=False, indent=2))
+    model = fit([lt for lt in letters if lt.writer not in held], labels=labels)
+    configured = settings.documents.posing_model if posing else settings.documents.kind_model
+    name = "letter_posing.npz" if posing else "letter_kind.npz"
+    out = Path(args.out) if args.out else (configured or Path(settings.data_dir) / name)
     model.save(out)
+    var = "POSING_MODEL" if posing else "KIND_MODEL"
     print(f"fitted on {sum(lt.writer not in held for lt in letters)} letters ({', '.join(model.labels)}); saved {out}. "
-          f"Use it with ASSIST_DOCUMENTS__KIND_MODEL={out}")
+          f"Use it with ASSIST_DOCUMENTS__{var}={out}")
     return EXIT_CODES["ok"]
 
 

@@ -12,7 +12,7 @@ from dataclasses import replace
 from assist.review.checks.authorisation import check_agency, check_authorisation
 from assist.review.checks.certificate import check_certificate
 from assist.review.checks.complaint import check_complaint
-from assist.review.checks.evidence import LENDER, quote_of
+from assist.review.checks.evidence import LENDER, REVOKED, finding, quote_of
 from assist.review.checks.reading import fold_speech, reading_view
 from assist.review.policy import ReviewPolicy
 from assist.review.types import SEVERITY_ORDER, DocKind, Finding, ReadDocument
@@ -227,6 +227,24 @@ def document_kind(doc: ReadDocument, policy: ReviewPolicy) -> DocKind:
     return learned if p[learned] >= policy.kind_min_confidence else rules  # type: ignore[return-value]
 
 
+def _learned_posing(doc: ReadDocument, policy: ReviewPolicy, found: list[Finding]) -> list[Finding]:
+    """A high finding when the posing model reads the paper as a paid agency's (probability at least
+    ``policy.posing_min_confidence``) and the rules found nothing high: it catches agencies under names the rules have
+    not seen. Never on a paper whose writer says they left an agency, nor on one a public body issued."""
+    if policy.posing_model is None or any(f.severity == "high" for f in found) or REVOKED.search(doc.text) \
+            or _public_issued(doc):
+        return []
+    p = policy.posing_model.probabilities(doc.text).get("posing", 0.0)
+    if p < policy.posing_min_confidence:
+        return []
+    first = next((ln for ln in doc.lines if ln.text.strip()), None)
+    start = doc.text.find(first.text) if first is not None else 0
+    end = start + len(first.text) if first is not None else 0
+    return [finding(doc, "review.learned_posing", "high", f"整份材料的写法与已知付费代理（代理维权、债务协商类机构）的材料高度相似"
+                    f"（模型判断 {p:.0%}，规则未发现具体依据）：请交专人核实出具方和受托方，并直接联系借款人本人确认意愿。",
+                    start, end, signal=policy.signal_for("auth.trustee_company"))]
+
+
 def _public_issued(doc: ReadDocument) -> bool:
     """The paper is issued by a public body: its name stands (with its seal) in one of the last three lines."""
     foot = [ln.text for ln in doc.lines if ln.text.strip()][-3:]
@@ -255,6 +273,7 @@ def run_checks(doc: ReadDocument, policy: ReviewPolicy) -> tuple[DocKind, list[F
         found = check_complaint(view, policy) + check_agency(view, policy)
     else:
         found = check_agency(view, policy)
+    found += _learned_posing(view, policy, found)
     if kind != "authorisation" and _public_issued(view):
         # a paper a public body issued and stamped (a 司法所's 情况说明 telling of a fake 协会) tells of agencies; it is
         # never one's own
