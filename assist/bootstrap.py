@@ -740,40 +740,27 @@ def build_review_service(settings: Settings, *, ocr: OcrEngine | None = None,
     budgets = document_budgets(settings.documents)
     if ocr is None:
         ocr = RapidOcrEngine(prepare=_flatten_page if settings.documents.flatten_photos else None)
-    return ReviewService(ReviewPolicy.of(signals, matcher, letter_kind_model(settings),
-                                         settings.documents.kind_model_min_confidence, letter_posing_model(settings),
+    return ReviewService(ReviewPolicy.of(signals, matcher, letter_model(settings, "kind"),
+                                         settings.documents.kind_model_min_confidence, letter_model(settings, "posing"),
                                          settings.documents.posing_min_confidence), store, sketcher, ocr,
                          OfficeDocuments(budgets), max_bytes=int(settings.documents.max_upload_mb * 2**20),
                          budgets=budgets)
 
 
-def letter_kind_model(settings: Settings) -> "KindModel | None":
-    """The letter kind model: documents.kind_model, else the shipped one (None with documents.kind_rules_only)."""
+def letter_model(settings: Settings, target: str) -> "KindModel | None":
+    """A learned letter model, ``target`` "kind" (what a paper is) or "posing" (how much it reads like a paid agency's):
+    documents.kind_model / documents.posing_model, else the shipped one; None with documents.kind_rules_only, so a
+    rules-only run is the rules alone."""
     from assist.review.kind_model import KindModel
 
     d = settings.documents
     if d.kind_rules_only:
         return None
-    path = d.kind_model or packaged_model("letter_kind.npz")
+    configured = d.kind_model if target == "kind" else d.posing_model
+    path = configured or packaged_model(f"letter_{target}.npz")
     if not path.is_file():
-        if d.kind_model is not None:
-            raise ConfigError("letter kind model not found", path=str(path), field="documents.kind_model")
-        return None
-    return KindModel.load(path)
-
-
-def letter_posing_model(settings: Settings) -> "KindModel | None":
-    """The letter posing model: documents.posing_model, else the shipped one (None with documents.kind_rules_only, so a
-    rules-only run is the rules alone)."""
-    from assist.review.kind_model import KindModel
-
-    d = settings.documents
-    if d.kind_rules_only:
-        return None
-    path = d.posing_model or packaged_model("letter_posing.npz")
-    if not path.is_file():
-        if d.posing_model is not None:
-            raise ConfigError("letter posing model not found", path=str(path), field="documents.posing_model")
+        if configured is not None:
+            raise ConfigError(f"letter {target} model not found", path=str(path), field=f"documents.{target}_model")
         return None
     return KindModel.load(path)
 

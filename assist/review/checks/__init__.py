@@ -237,9 +237,9 @@ def _learned_posing(doc: ReadDocument, policy: ReviewPolicy, found: list[Finding
     p = policy.posing_model.probabilities(doc.text).get("posing", 0.0)
     if p < policy.posing_min_confidence:
         return []
-    first = next((ln for ln in doc.lines if ln.text.strip()), None)
-    start = doc.text.find(first.text) if first is not None else 0
-    end = start + len(first.text) if first is not None else 0
+    first = next((i for i, ln in enumerate(doc.lines) if ln.text.strip()), None)
+    start = doc.starts[first] if first is not None else 0
+    end = start + len(doc.lines[first].text) if first is not None else 0
     return [finding(doc, "review.learned_posing", "high", f"整份材料的写法与已知付费代理（代理维权、债务协商类机构）的材料高度相似"
                     f"（模型判断 {p:.0%}，规则未发现具体依据）：请交专人核实出具方和受托方，并直接联系借款人本人确认意愿。",
                     start, end, signal=policy.signal_for("auth.trustee_company"))]

@@ -104,11 +104,11 @@ def test_labelled_letters_are_read_with_errors_naming_file_and_line(tmp_path):
 
 
 def test_the_shipped_model_loads_and_reads_plain_papers():
-    from assist.bootstrap import letter_kind_model
+    from assist.bootstrap import letter_model
     from assist.settings import Settings
 
-    model = letter_kind_model(Settings())
+    model = letter_model(Settings(), "kind")
     assert model is not None and set(model.labels) == {"authorisation", "complaint", "certificate", "other"}
     assert model.predict("授权委托书\n委托人：王芳\n受托人：李强，系委托人丈夫\n委托事项：代为协商还款\n") == "authorisation"
     assert model.predict("诊断证明书\n患者王芳，诊断为肺炎，建议休息两周。\n某某人民医院（盖章）\n") == "certificate"
-    assert letter_kind_model(Settings(documents={"kind_rules_only": True})) is None
+    assert letter_model(Settings(documents={"kind_rules_only": True}), "kind") is None

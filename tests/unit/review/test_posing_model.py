@@ -54,3 +54,16 @@ def test_the_shipped_model_flags_an_agency_the_rules_do_not_name(policy):
     LAWFUL[0] + "2027年1月3日\n", LAWFUL[1] + "2027年1月3日\n"])
 def test_never_on_a_withdrawal_a_public_bodys_paper_or_a_lawful_letter(policy, text):
     assert not any(f.check == "review.learned_posing" for f in run_checks(doc(text), policy)[1])
+
+
+def test_the_shipped_posing_model_loads_and_a_missing_one_is_named(tmp_path):
+    from assist.bootstrap import letter_model
+    from assist.errors import ConfigError
+    from assist.settings import Settings
+
+    model = letter_model(Settings(), "posing")
+    assert model is not None and model.labels == POSING_LABELS
+    assert letter_model(Settings(documents={"kind_rules_only": True}), "posing") is None
+    with pytest.raises(ConfigError) as err:
+        letter_model(Settings(documents={"posing_model": str(tmp_path / "absent.npz")}), "posing")
+    assert "documents.posing_model" in str(err.value)
