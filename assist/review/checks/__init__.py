@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from assist.review.checks.authorisation import check_agency, check_authorisation
+from assist.review.checks.authorisation import PUBLIC_BODY, check_agency, check_authorisation
 from assist.review.checks.certificate import check_certificate
 from assist.review.checks.complaint import check_complaint
 from assist.review.checks.evidence import LENDER, REVOKED, finding, quote_of
@@ -86,7 +86,8 @@ _OWN_CUSTOMERS = re.compile(r"^(?:致|告)?(?:各位|亲爱的|全体|广大)(?:
                             r"|^家人们|^尊敬的(?:各位)?(?:委托|签约)?(?:客户|学员|会员|委托人)[:,]?$")
 # A first line that only names the issuing body (a hospital, a residents' committee, an employer) above the title.
 _ISSUER_LINE = re.compile(r"^[\u4e00-\u9fa5()（）]{2,30}(?:医院|卫生院|诊所|卫生服务中心|委员会|居委会|村委会|办事处|人民政府|"
-                          r"派出所|公司|学校|学院|大学|中心|局|所|站|社区|村|联社|合作社|信用社|工作室)$")
+                          r"派出所|公司|学校|学院|大学|中心|局|所|站|社区|村|联社|合作社|信用社|工作室|办公室|研究院|服务社|"
+                          r"互助会|联盟|协会)$")
 _AUTH_BODY = (re.compile(r"(?<![被受])(?:委托人|授权人)|本人.{0,30}现委托"), re.compile(r"受托人|被委托人|代理人|被授权人|受托方"))
 # a public body's letter assigning help ("法律援助公函", "指派函") attests a fact too
 # a registry's extract ("婚姻登记档案查询结果", "不动产登记信息查询结果") attests what its records say
@@ -188,6 +189,8 @@ def classify(doc: ReadDocument) -> DocKind:
     # ... and so is an agreement or a form with a clause granting it ("入社协议…第三条 授权委托", "服务确认单…本人授权…全权")
     chat_grant = (_CHAT_TITLE.search(title) is not None or _FORM_TITLE.search(title) is not None) \
         and (_entrusts(text) or _entrusts(bare))
+    if chat_grant and _FORM_TITLE.search(title):
+        score["authorisation"] += 2     # a registration form whose declaration grants the authority is that grant
     if _OTHER_TITLE.search(title) and not _COMPLAINT_TITLE.search(title) and not chat_grant or _NOTICE_TITLE.search(title) \
             or any(_OWN_CUSTOMERS.search(re.sub(r"\s+", "", ln)) for ln in lines[:3]):
         score["other"] += 5
@@ -232,7 +235,7 @@ def _learned_posing(doc: ReadDocument, policy: ReviewPolicy, found: list[Finding
     ``policy.posing_min_confidence``) and the rules found nothing high: it catches agencies under names the rules have
     not seen. Never on a paper whose writer says they left an agency, nor on one a public body issued."""
     if policy.posing_model is None or any(f.severity == "high" for f in found) or REVOKED.search(doc.text) \
-            or _public_issued(doc):
+            or _public_issued(doc) or not _ABOUT_DEBTS.search(doc.text) or _PUBLIC_AGENT.search(doc.text):
         return []
     p = policy.posing_model.probabilities(doc.text).get("posing", 0.0)
     if p < policy.posing_min_confidence:
@@ -243,6 +246,13 @@ def _learned_posing(doc: ReadDocument, policy: ReviewPolicy, found: list[Finding
     return [finding(doc, "review.learned_posing", "high", f"整份材料的写法与已知付费代理（代理维权、债务协商类机构）的材料高度相似"
                     f"（模型判断 {p:.0%}，规则未发现具体依据）：请交专人核实出具方和受托方，并直接联系借款人本人确认意愿。",
                     start, end, signal=policy.signal_for("auth.trustee_company"))]
+
+
+# A paper that says nothing of debts (a consulting company's receipt for market research) is no debt agent's, however
+# much its layout resembles one: the learned reading needs the business to be there.
+# ... and a borrower entrusting a public body (a court's mediation centre, legal aid, a 司法所) asks for lawful help
+_PUBLIC_AGENT = re.compile(rf"(?<![受已])(?:委托|授权)[^。\n]{{0,24}}?(?:{PUBLIC_BODY.pattern})")
+_ABOUT_DEBTS = re.compile(r"债|贷|欠|还款|催|逾期|停息|挂账|协商|减免|征信|上岸|分期|利息|罚息|信用卡")
 
 
 def _public_issued(doc: ReadDocument) -> bool:

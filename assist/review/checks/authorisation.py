@@ -29,7 +29,9 @@ _ORG = re.compile(r"[\u4e00-\u9fa5A-Za-z（）()]{2,30}?(?:有限责任公司|�
                   r"权益保护中心|保护中心|帮扶中心|服务站|联盟|互助会|维权中心|协商中心|减免中心|清零中心|服务平台|权益平台|"
                   # what paid agents call themselves online: "XX上岸学堂", "XX法务部", "XX律师团", "债务处置中心"
                   r"学堂|法务部|律师团|处置中心|纾困中心|合作社|(?:法务|债务|信用|征信|帮扶|援助|优抚|权益)中心|协会|促进会|联合会|"
-                  r"基金会|(?<!信用)(?<!信用合作)联社)")
+                  r"基金会|(?<!信用)(?<!信用合作)联社|"
+                  # outfits under an office's or an institute's name: "金融纠纷协商办公室", "债务和解研究院", "互助服务社"
+                  r"(?:协商|纠纷|债务|维权|和解|减免)[\u4e00-\u9fa5]{0,4}?(?:办公室|研究院)|服务社|互助社)")
 # A company of another trade (a car dealer in a fee dispute, a factory, a shop): not a paid agent unless its name says so
 _TRADE = re.compile(r"销售|制造|贸易|商贸|物流|运输|餐饮|电器|建材|汽车|医院|学校|培训")
 _DEBT_TRADE = re.compile(r"债务|法务|咨询|维权|协商|规划|征信|顾问|权益|清零|减免|上岸")
@@ -43,7 +45,7 @@ _GENERIC_ORG = re.compile(r"^(?:任何|各类|各家|这些|那些|这类|那类
                           r"|^(?:贷款|借款|网贷|小贷|借贷|放贷|催收|金融)(?:公司|机构|平台)$|^(?:公司|机构|中心|团队|工作室|律师事务所|律所|事务所|法务部|协会|联盟|基金会|商会|行业协会|联社)$")
 # Public bodies that mediate or give legal aid (人民调解委员会 of a village, township or street, the 司法所, a court, a
 # legal-aid centre): lawful, never a paid agent. A company calling itself a 调解中心 is not one of them.
-_PUBLIC_BODY = re.compile(r"人民调解委员会|司法所|人民法院|村民委员会|居民委员会|村委会|居委会|仲裁委员会|法律援助中心|"
+PUBLIC_BODY = re.compile(r"人民调解委员会|司法所|人民法院|村民委员会|居民委员会|村委会|居委会|仲裁委员会|法律援助中心|"
                           r"工会|职工法律援助|消费者权益保护委员会|消费者协会|"
                           # registered public associations: of small traders, the disabled, women, commerce
                           r"个体劳动者协会|私营企业协会|残疾人联合会|妇女联合会|工商业联合会|总工会")
@@ -64,6 +66,11 @@ _EMPLOYER = re.compile(r"(?:系|是|为)(?:本|我|该|所在)?(?:公司|厂|单
 _LEGAL_AID = re.compile(r"(?:省|市|区|县|州|旗|盟)法律援助(?:中心|处|站)(?!有限|服务)|法律援助署")
 _LEGAL_WORKER = re.compile(r"法律服务工作者|法律服务所")
 _COUNTERPARTY = re.compile(r"[在向与和对于]$")
+# the company behind a lending app: "“蓝鲸分期”平台（运营方：杭州澜舟信息科技有限公司）" is the lender, not an agent
+_OPERATOR_BEFORE = re.compile(r"(?:运营方|运营主体|运营公司|运营商|放款方|出借方|出借人|资金方|债权人|贷款方)\s*(?:为|是|系)?\s*[:]?\s*$")
+# "委托人因与“蓝鲸分期”平台（运营方：X）、“速易花”平台（运营方：Y）之间的借款合同纠纷": every party in the dispute
+_DISPUTE_TAIL = re.compile(r"[^。\n;]{0,40}?之间的?[^。\n;]{0,12}?(?:纠纷|争议|合同|借款|借贷)")
+_DISPUTE_HEAD = re.compile(r"(?:因|就)?(?:与|和|同)[^。\n;]{0,60}$")
 # "安诚消费金融有限公司 客户服务中心": a department right after the lender's name is the lender
 _LENDER_UNIT = re.compile(rf"(?:{LENDER.pattern})[\u4e00-\u9fa5]{{0,8}}?(?:有限责任公司|股份有限公司|有限公司|公司|分行|支行)?"
                           r"[\s:,]*$")
@@ -161,7 +168,7 @@ def _sentence(text: str, pos: int) -> str:
 
 # An organisation saying it acts for the borrower: "我中心已接受…的委托，代为处理其…债务", "由我司全权代理".
 # An organisation naming itself: 我中心, 本机构, 本调解室
-_OWN = r"(?:我|本)(?:调解)?(?:中心|机构|司|公司|单位|室|委员会|工作室|会|联盟|律师团|团|法务部|社|基金会|商会)"
+_OWN = r"(?:我|本)(?:调解)?(?:中心|机构|司|公司|单位|室|委员会|工作室|会|联盟|律师团|团|法务部|社|基金会|商会|研究院)"
 # "已与鼎和调解服务中心签订调解服务协议": a service contract with the organisation
 _SIGNED_WITH = re.compile(r"[^。\n]{0,4}签(?:订|署|了)[^。\n]{0,10}(?:服务|调解|委托|代理|协商)(?:协议|合同)")
 _ACTING = re.compile(r"接受(?:[^。\n(]|\([^)\n]{0,40}\)){0,30}委托|受(?:[^。\n(]|\([^)\n]{0,40}\)){0,20}委托|"   # an ID between
@@ -248,7 +255,7 @@ _MANDATED = re.compile(rf"委托{_OWN}|与{_OWN}签(?:订|署)|{_OWN}[^。\n]{{0
 
 # An organisation of any name speaking for borrowers in its own voice ("本委员会代表全体受害租户…", "本站受司机委托…") and
 # asking the lender to deal with it: the paid-agent sign, whatever it calls itself (委员会, 服务站, 基金会, 联盟…).
-_SELF_ORG = r"(?:本|我)(?:委员会|站|基金会|联盟|协会|会|中心|社|团|团队|工作室|机构|平台|公司|司)"
+_SELF_ORG = r"(?:本|我)(?:委员会|站|基金会|联盟|协会|会|中心|社|团|团队|工作室|机构|平台|公司|司|研究院|办)"
 _ORG_ACTS = re.compile(rf"{_SELF_ORG}[^。\n]{{0,6}}?"
                        r"(?:代表(?:全体|广大)?[^。\n]{0,6}?(?:会员|社员|成员|受害|租户|家属|客户|借款人|当事人|司机|学员|委托人|用户|您|各位)"
                        r"|(?:依法)?(?:接)?受[^。\n]{0,40}?委托)")
@@ -340,6 +347,9 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
             continue  # "（公司员工，非执业律师）": the company's staff, not an organisation named
         if _DISPUTE_AFTER.match(text, m.end()):
             continue  # the other side of the borrower's dispute ("与X门诊部有限公司之间的…纠纷"), never the agent
+        if _OPERATOR_BEFORE.search(text, max(0, start - 12), start) \
+                or _DISPUTE_TAIL.match(text, m.end()) and _DISPUTE_HEAD.search(text, max(0, start - 60), start):
+            continue  # an app's operator, or one of several parties to the dispute: the lender's side
         counterparty = _COUNTERPARTY.search(text[max(0, start - 2):start]) is not None \
             and not _SIGNED_WITH.match(text, m.end())  # "已与X调解服务中心签订服务协议" is the agent, not the lender
         if skip[0] <= start < skip[1] or LENDER.search(name) or counterparty or _GENERIC_ORG.search(name) \
@@ -356,7 +366,7 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
             continue
         seen.add(name)
         in_trustee = trustee is not None and trustee[0] <= start < trustee[1]
-        if _PUBLIC_BODY.search(name) and not _NOT_PUBLIC.search(name) or _GOV_UNIT.search(name) and not _NOT_GOV.search(name) \
+        if PUBLIC_BODY.search(name) and not _NOT_PUBLIC.search(name) or _GOV_UNIT.search(name) and not _NOT_GOV.search(name) \
                 or _TRADE.search(name) and not _DEBT_TRADE.search(name) and not in_trustee:
             continue
         if acting_only and _FIRM_ACTS.search(text) and "律师事务所" not in name and not _DEBT_TRADE_NAME.search(name):

@@ -58,7 +58,7 @@ _PRINCIPAL_SELF = re.compile(rf"(?<![^\s,。!?:;])(?:我叫|我是|本人)\s*(?:
 _PRINCIPAL_NAME_ID = re.compile(rf"(?<![{_CJK}])(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}[ \t]*(?:\(?身份证(?:号)?[:]?)?[ \t]*\d{{17}}[\dXx](?!\d)")
 _PRINCIPAL_ENTRUSTS = re.compile(rf"(?:本人|我叫|我是)\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}[\s,]*(?:我|本人)?(?:现|特|今)?(?:全权)?(?:委托|授权)"
                                  rf"(?![人方书])")
-_AGENT_LABEL = re.compile(rf"(?:受托人|被委托人|被授权人|受托方|受托单位|代理人|受托律师|承办律师|代理律师|乙方|法律顾问(?=\s*[:]))"
+_AGENT_LABEL = re.compile(rf"(?:受托人|受委托人|被委托人|被授权人|受托方|受托单位|代理人|受托律师|承办律师|代理律师|乙方|法律顾问(?=\s*[:]))"
                           rf"{_ROLE_NOTE}(?:姓名)?{_SEP}"
                           rf"(?:{_NAME}|(?![{_NOT_A_NAME}])[{_CJK}]{{2,}})", re.M)
 KIN = _KIN = (r"配偶|夫妻|爱人|丈夫|妻子|老婆|老公|婆娘|男人|媳妇|儿媳|女婿|父子|父女|母子|母女|儿子|女儿|闺女|父亲|母亲|"
@@ -101,7 +101,9 @@ _RELATION_STATED = re.compile(rf"(?:系|是)(?:委托人|授权人|本人|我)�
                               r"|(?:我们?|本人)的?(?:年级|班级?|学院|学校|专业)?的?(?:辅导员|班主任)"
                               # the principal as the agency's customer: "委托人系本公司签约客户", "甲方系乙方的债务规划服务客户"
                               r"|(?:委托人|授权人|甲方|本人)[^。\n;]{0,90}?(?:系|是)[^。\n,;]{0,20}?(?:公司|中心|机构|工作室|乙方|受托方|本会|协会|联盟|互助会|"
-                              r"合作社|本社|联盟|商会|基金会)的?[^。\n,;]{0,10}?(?:客户|会员|服务对象|帮扶对象|社员|成员单位|成员|学员)"
+                              r"合作社|本社|服务社|互助社|研究院|办公室|服务站|联盟|商会|基金会)的?[^。\n,;]{0,10}?(?:客户|会员|服务对象|帮扶对象|社员|成员单位|成员|学员)"
+                              # joining the agent's body: "本人自愿加入本社", "自愿加入舟山东港船员之家互助服务社"
+                              r"|自愿(?:加入|入)(?:本|该)?[^。\n,;]{0,20}?(?:社|会|联盟|中心|协会|合作社|研究院|服务站|平台)(?![\u4e00-\u9fa5])"
                               # the other way round: "乙方系甲方购买会员服务的签约服务机构", "成为乙方年费会员"
                               r"|(?:乙方|受托方|受托人)(?:系|是)(?:甲方|委托人)[^。\n,;]{0,16}?(?:服务机构|服务商|顾问|代理机构)"
                               r"|成为(?:乙方|本平台|本会|本中心|本社|合作社|联盟|本联盟|协会)的?[^。\n,;]{0,6}?(?:会员|社员|成员单位|成员)"
@@ -130,8 +132,9 @@ _NOT_CONTACT = re.compile(r"(?:不得|不要|别|请勿|勿|禁止|停止|不准
                           r"打[^。\n;]{0,8}?电话)[^。\n;]*$")
 _AGENT_PROSE = re.compile(rf"(?<![受已])(?:(?:委托|授权)(?![人方书的]|单位)|让|(?<![我名])叫|交由|由)了?[^。\n;]{{0,24}}?(?:身份证|先生|"
                           rf"女士|律师|事务所|公司|中心|工作室|团队|我司|本所|专员|顾问|规划师|经理|老师|联盟|协会|合作社|学堂|法务部|律师团|"
+                          rf"办公室|研究院|服务社|互助社|互助会|服务站|和解师|协商员|"
                           rf"{_KIN})")
-_AGENT_KIN = re.compile(rf"(?:{_KIN})[{_CJK}]{{2,4}}\s*\(?\s*(?:[他她]的?\s*)?身份证")
+_AGENT_KIN = re.compile(rf"(?:{_KIN})[{_CJK}]{{2,4}}\s*\(?\s*(?:[{_CJK}]{{2,4}}\s*,?\s*)?(?:[他她]的?\s*)?身份证")
 # "现委托刘桂芳（身份证号…", "委托 李强，" : a name right after the verb, closed by a bracket or a comma
 # "我委托刘畅帮我去网点办一下": the name runs up to the words saying what the agent does
 _AGENT_NAMED = re.compile(rf"(?<![受已])(?:委托|授权)(?![人方书])\s*(?![{_NOT_A_NAME}我你他她])[{_CJK}]{{2,4}}\s*[(,。]"
@@ -149,19 +152,28 @@ _AGENT_NAMED = re.compile(rf"(?<![受已])(?:委托|授权)(?![人方书])\s*(?!
 # an agency's officer: "授权本站法务全权代为…", "授权司机之家法律服务站站长马国强同志全权代表我…"
 _AGENT_OFFICER = re.compile(r"(?<![受已])(?:委托|授权)(?:本|我)(?:站|中心|会|社|联盟|委员会|基金会|公司|平台|团队)的?"
                             r"(?:法务|专员|顾问|站长|代表|律师)?(?=全权|代为|代表|处理)"
-                            rf"|(?<![受已])(?:委托|授权)[^。\n,]{{2,16}}?(?:站长|社长|会长|主任|专员|顾问|经理|法务|代表)[{_CJK}]{{2,3}}"
-                            r"(?:同志|先生|女士)?(?=全权|代为|代表|处理|帮)")
+                            # "授权本院指定的和解师全权…", "授权本会会长及互助顾问代表本人…", "授权本办及本办协商员全权…"
+                            r"|(?<![受已])(?:委托|授权)(?:本|我)(?:院|办|会|社|站|中心|联盟)(?:指定的?|及本?[院办会社站])?"
+                            r"[\u4e00-\u9fa5]{0,8}?(?:师|员|长|顾问|专员|法务)(?=全权|代为|代表|处理)"
+                            rf"|(?<![受已])(?:委托|授权)[^。\n,]{{2,16}}?(?:站长|社长|会长|主任|专员|顾问|经理|法务|代表|和解师|协商师|协商员|调解员|研究员)"
+                            rf"[{_CJK}]{{2,3}}(?:同志|先生|女士)?(?=全权|代为|代表|处理|帮)")
 # "司法所的人民调解员冯家强会联系你们，帮我…": a public role, the name, then what the person does
 _AGENT_ROLE_NAMED = re.compile(rf"(?:人民调解员|调解员|社工|网格员|工作人员)\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}"
                                r"(?=\s*(?:会|来|将|负责)?\s*(?:帮我|替我|代我|代表我|联系你们|跟你们|和你们|与贵))")
+# "还款的事你们直接跟田娟说": the person the lender is to deal with about the matter
+_AGENT_DEAL_WITH = re.compile(rf"(?:事|事情|事儿)[^。\n;]{{0,4}}?(?:你们|您们|贵司)?(?:直接)?(?:跟|找|联系)"
+                              rf"(?![我你他她])(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}(?=说|谈|商量|联系|沟通)")
 # "这信是俺闺女孙小燕写的": the writer's relative named, when nothing else names the agent
-_AGENT_KIN_NAMED = re.compile(rf"(?:我|俺|本人)的?(?:大|二|三|四|小|老)?(?:{_KIN})\s*(?:叫)?\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}"
+_AGENT_KIN_NAMED = re.compile(rf"(?:我|俺|本人)的?(?:大|二|三|四|小|老)?(?:{_KIN})\s*(?:叫)?\s*(?![{_NOT_A_NAME}])"
+                              # a verb, not a name: "我爸爸借款的事", "我妈住院了"
+                              r"(?![借欠还贷住病说打被让叫给也都就要会去来把跟爸妈哥姐弟妹])"
+                              rf"[{_CJK}]{{2,3}}"
                               rf"(?![{_CJK}]{{0,3}}(?:去世|病故|已故|过世))")
 _SCOPE_LABEL = re.compile(r"委托事项|委托权限|代理权限|代理事项|授权范围|授权事项|委托范围|代理范围|委托内容|具体事项|授权内容|"
                           r"权限如下|权限为|特别授权|一般授权|一般代理|服务项目|以下事项|下列事项|以下事情|下面的事|这几件事|"
                           r"下列事务")
 _SCOPE_VERB = re.compile(r"(?:代为|代理|代表|代|替|帮|由|让|叫|交给|都叫|都让)[^。\n;]{0,30}?"
-                         r"(?:办理|办|协商|商量|处理|说|谈|申请|查询|问|交|签|领取|提交|还|分期|延期|结清|管|说明|出具|沟通|跟进)"
+                         r"(?:办理|办|协商|商量|处理|说|谈|申请|查询|问|交|签|领取|提交|还|分期|延期|结清|管|说明|出具|沟通|跟进|寄|送|取|拿|领|开)"
                          r"|(?:处理|办理|协商)[^。\n;]{0,30}?(?:事宜|事情|事项|手续|的事)"
                          r"|(?:让|叫)[^。\n;]{0,40}?(?:去|来)[^。\n;]{0,20}?(?:办|申请|问|交|说)"
                          # "委托乙方就…逾期问题与各平台协商…", "委托我丈夫…全权负责跟你们处理，包括…"
@@ -181,6 +193,7 @@ _TERM_LABEL = re.compile(r"委托期限|代理期限|授权期限|有效期|委�
 _TERM_RANGE = re.compile(r"(?:自|从)[^。\n;]{1,24}?(?:起)?\s*(?:至|到|—|–|-|~|～)\s*[^。\n;]{1,24}?(?:止|为止|失效|结束|[日号月])"
                          r"|\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?\s*(?:至|到|—|–|~|～|-)\s*\d{4}[-./年]\d{1,2}[-./月]\d{1,2}")
 _TERM_EVENT = re.compile(r"(?:到|至|直到|一直到)[^。\n;]{0,24}?(?:为止|之日止|止|办完|还完|还清|结清|处理完|办结|完毕)|办完为止|"
+                         r"办完(?:了)?就(?:行|好|可以|算|结束)|[\u4e00-\u9fa5]{2,4}期间(?:内)?(?:均|都)?有效|"
                          r"(?:啥时候|什么时候)[^。\n;]{0,8}?(?:办完|办好|结束|还完|还清)|"     # "啥时候事办完啥时候结束"
                          # "…拿到回执，这个委托就结束了", "先到过年", "服务周期：90个工作日"
                          r"(?:这个|本)?(?:委托|授权)(?:书)?(?:就|即)(?:结束|终止|失效|作废)|"
@@ -289,8 +302,9 @@ _PRINCIPAL_SELF_ID = re.compile(rf"(?<![^\s,。!?:;])(?:我叫|我是|本人|我
 # A call record: "工亡家属刘翠萍（电话…）来电，口头同意委托本基金会…"
 _PRINCIPAL_CALLER = re.compile(rf"(?:家属|客户|借款人|当事人|委托人)\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}(?=\s*\()")
 # A form's "姓名：韦德昌" above a line where that person grants authority ("本人授权协会…"): the last way to find them
-_FORM_NAME = re.compile(rf"^\s*姓\s*名\s*[:]\s*[{_CJK}]{{2,4}}", re.M)
-_SELF_GRANTS = re.compile(r"本人(?:自愿)?(?:同意)?(?:委托|授权)")
+_FORM_NAME = re.compile(rf"^\s*\|?\s*姓\s*名\s*[:|]\s*[{_CJK}]{{2,4}}", re.M)      # "姓名：韦德昌", "| 姓名 | 杨志军 |"
+# "本人授权…", "本人系互助会会员，自愿授权本会…", "本人自愿将上述全部债务交由…备案，并授权本办…"
+_SELF_GRANTS = re.compile(r"本人[^。\n]{0,40}?(?:自愿)?(?:同意)?(?<![受已])(?:委托|授权)(?![人方书])")
 _CALL_GRANT = re.compile(r"(?:口头|电话)?同意(?:委托|授权)")
 
 
@@ -312,7 +326,19 @@ def _principal_at_foot(folded: str) -> tuple[int, int] | None:
     name = _FORM_NAME.search(folded)
     if name is not None and _SELF_GRANTS.search(folded, name.end()) and not _AGENT_HEADER.search(folded, 0, name.start()):
         return name.start() + len(name.group(0)) - len(name.group(0).lstrip()), name.end()
+    opens = _PRINCIPAL_OPENS.search(folded)
+    if opens is not None and _ASKS_SOMEONE.search(folded, opens.end()):
+        return opens.start(), opens.end()
     return None
+
+
+# The writer naming themself as the letter opens, then asking someone to act: "我李秀娣，老头子腰伤…托隔壁邻居…",
+# "我是高一（3）班的何欣悦。…想委托您帮我办这件事"
+_PRINCIPAL_OPENS = re.compile(rf"^\s*我(?!觉得|认为|知道|希望|现在|已经|自己|今天|昨天|们|想|也|还|就|又|都|真|家|这|那)"
+                              rf"(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}(?=[,])"
+                              rf"|(?<![^\s,。!?:;])(?:我是|我叫)[^。\n,]{{1,12}}?的(?!{_KIN}|客户|用户|借款人|持卡人|会员|学员|学生|员工|职工|"
+                              rf"老师|家属|代理人|委托人)(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}(?=[。,!\s])", re.M)
+_ASKS_SOMEONE = re.compile(r"(?<![受已])(?:委托|授权|托|麻烦|请)(?![人方书管运])")
 
 
 _PRINCIPAL_SIGNS = re.compile(rf"(?:委托人|授权人)\s*[(]?\s*(?:签字|签名|签章)[^:\n]{{0,8}}[:]\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}")
@@ -388,7 +414,8 @@ def _scope(folded: str) -> tuple[int, int] | None:
             break
         left, right = clause_bounds(folded, m.start(), m.end(), "。\n;!?")
         if re.search(r"(?:[:]|如下|以下)\s*$", folded[left:right]):  # "可代为办理：" and a list under it
-            nxt = folded.find("\n\n", right)
+            body = right + len(folded[right:]) - len(folded[right:].lstrip())   # the list may follow a blank line
+            nxt = folded.find("\n\n", body)
             right = min(len(folded), right + 200, nxt if nxt > 0 else len(folded))
         if _MATTER.search(folded, left, right):
             return m.start(), m.end()
@@ -396,6 +423,9 @@ def _scope(folded: str) -> tuple[int, int] | None:
 
 
 _BLANK_TERM = re.compile(r"\s*[:|]?\s*[_＿\s]*(?:\n|$)")
+# a duration in the story, not of the authority: "已逾期 2 个月", "分12期", "住院半个月"
+_NOT_TERM = re.compile(r"借|期还|分|还款|收入|工资|逾期|住院|坐月子|生了|干活|培训")
+_NOT_TAIL = re.compile(r"逾期|拖欠|欠了|借了|欠款|住院")          # "…已逾期 2 个月" closing a form's line
 
 
 def _term(folded: str) -> tuple[int, int] | None:
@@ -403,13 +433,16 @@ def _term(folded: str) -> tuple[int, int] | None:
     label = _TERM_LABEL.search(folded)
     if label is not None and _BLANK_TERM.match(folded, label.end()):
         label = None        # "委托期限：＿＿＿＿": the form's blank left empty
-    m = label or _first((_TERM_RANGE, _TERM_EVENT, _TERM_TAIL), folded)
+    tail = next((t for t in _TERM_TAIL.finditer(folded)
+                 if not _NOT_TAIL.search(folded, max(0, t.start() - 6), t.start())), None)
+    hits = [h for h in (_TERM_RANGE.search(folded), _TERM_EVENT.search(folded), tail) if h is not None]
+    m = label or (min(hits, key=lambda h: h.start()) if hits else None)
     if m is not None:
         return m.start(), m.end()
     for start, ln in _lines(folded):
         for clause in re.finditer(r"[^,。;]+", ln):
             d = _TERM_DURATION.search(clause.group(0)) or _TERM_PERIOD.search(clause.group(0))
-            if d is not None and not re.search(r"借|期还|分|还款|收入|工资|逾期|住院|坐月子|生了|干活|培训", clause.group(0)):
+            if d is not None and not _NOT_TERM.search(clause.group(0)):
                 s = start + clause.start()
                 return s + d.start(), s + d.end()
     return None
@@ -499,8 +532,24 @@ def _relationship(folded: str) -> tuple[int, int] | None:
 
 
 def _agent(folded: str) -> tuple[int, int] | None:
-    return _span(_first((_AGENT_LABEL, _AGENT_PROSE, _AGENT_KIN, _AGENT_NAMED, _AGENT_ROLE_NAMED, _AGENT_OFFICER), folded)
-                 or _AGENT_KIN_NAMED.search(folded)) or _under_header(folded, _AGENT_HEADER)
+    return _span(_first((_AGENT_LABEL, _AGENT_PROSE, _AGENT_KIN, _AGENT_NAMED, _AGENT_ROLE_NAMED, _AGENT_OFFICER,
+                         _AGENT_DEAL_WITH), folded)
+                 or _AGENT_KIN_NAMED.search(folded)) or _under_header(folded, _AGENT_HEADER) or _agent_addressed(folded)
+
+
+# A letter written to the agent: "赵丽娟老师：…想委托您帮我办这件事" (the salutation names who is asked to act)
+_SALUTATION = re.compile(rf"^\s*(?:尊敬的|亲爱的)?(?![{_NOT_A_NAME}])[{_CJK}]{{1,3}}?"
+                         r"(?:老师|先生|女士|同志|师傅|阿姨|叔叔|大姐|大哥|姐|哥)\s*[:]\s*$", re.M)
+_ASKS_YOU = re.compile(r"(?<![受已])(?:委托|授权|托|麻烦|拜托)您")
+
+
+def _agent_addressed(folded: str) -> tuple[int, int] | None:
+    head = [(s, ln) for s, ln in _lines(folded) if ln.strip()][:3]
+    for start, ln in head:
+        m = _SALUTATION.match(ln)
+        if m is not None and _ASKS_YOU.search(folded, start + m.end()):
+            return start + len(ln) - len(ln.lstrip()), start + len(ln.rstrip().rstrip(":").rstrip())
+    return None
 
 
 # A form in sections: a header line "【受托人】" and under it "姓  名：王梓萱"

@@ -36,8 +36,8 @@ def test_the_two_class_model_points_the_right_way():
     assert model.probabilities(LAWFUL[0])["posing"] < 0.5
 
 
-UNSEEN = ("关于停止催收的函\n某某消费金融有限公司：\n本办受当事人委托，根据监管要求组织协商：请立即停止一切催收，停息挂账，只还本金，"
-          "分60期偿还；协商期间请勿直接联系当事人本人，一切事宜与本办协商员对接。\n某某金融纠纷协商办公室\n2027年1月3日\n")
+UNSEEN = ("关于停止催收的函\n某某消费金融有限公司：\n本处受当事人委托，根据监管要求组织协商：请立即停止一切催收，停息挂账，只还本金，"
+          "分60期偿还；协商期间请勿直接联系当事人本人，一切事宜与本处协商员对接。\n某某金融纠纷协调处\n2027年1月3日\n")
 
 
 def test_the_shipped_model_flags_an_agency_the_rules_do_not_name(policy):
