@@ -14,7 +14,7 @@ from assist.review.policy import ReviewPolicy
 from assist.review.types import Element, Finding, ReadDocument, Severity
 
 _PRINCIPAL = re.compile(r"(?<![被受])(委托人|授权人|委托方)")
-_TRUSTEE = re.compile(r"(受托人|被委托人|代理人|被授权人|受托方)")
+_TRUSTEE = re.compile(r"(受托人|受委托人|被委托人|代理人|被授权人|受托方)")
 _TRUSTEE_UNIT = re.compile(r"受托单位|乙方|经办人|对接人")
 # The lender the letter is written to, named by a pronoun: "贵公司", "你们公司", "该公司" are never the trustee.
 _ADDRESSEE = re.compile(r"贵公司|贵司|你们公司|我们公司|该公司|本公司|我公司|此公司|其公司|你公司")
@@ -31,7 +31,9 @@ _ORG = re.compile(r"[\u4e00-\u9fa5A-Za-z（）()]{2,30}?(?:有限责任公司|�
                   r"学堂|法务部|律师团|处置中心|纾困中心|合作社|(?:法务|债务|信用|征信|帮扶|援助|优抚|权益)中心|协会|促进会|联合会|"
                   r"基金会|(?<!信用)(?<!信用合作)联社|"
                   # outfits under an office's or an institute's name: "金融纠纷协商办公室", "债务和解研究院", "互助服务社"
-                  r"(?:协商|纠纷|债务|维权|和解|减免)[\u4e00-\u9fa5]{0,4}?(?:办公室|研究院)|服务社|互助社)")
+                  r"(?:协商|纠纷|债务|维权|和解|减免)[\u4e00-\u9fa5]{0,4}?(?:办公室|研究院)|服务社|互助社|"
+                  # a debt outfit's "centre" under any caring name: "老年债务关爱中心"
+                  r"(?:债务|征信|信用修复)[\u4e00-\u9fa5]{1,4}?中心)")
 # A company of another trade (a car dealer in a fee dispute, a factory, a shop): not a paid agent unless its name says so
 _TRADE = re.compile(r"销售|制造|贸易|商贸|物流|运输|餐饮|电器|建材|汽车|医院|学校|培训")
 _DEBT_TRADE = re.compile(r"债务|法务|咨询|维权|协商|规划|征信|顾问|权益|清零|减免|上岸")
@@ -69,8 +71,10 @@ _COUNTERPARTY = re.compile(r"[在向与和对于]$")
 # the company behind a lending app: "“蓝鲸分期”平台（运营方：杭州澜舟信息科技有限公司）" is the lender, not an agent
 _OPERATOR_BEFORE = re.compile(r"(?:运营方|运营主体|运营公司|运营商|放款方|出借方|出借人|资金方|债权人|贷款方)\s*(?:为|是|系)?\s*[:]?\s*$")
 # "委托人因与“蓝鲸分期”平台（运营方：X）、“速易花”平台（运营方：Y）之间的借款合同纠纷": every party in the dispute
-_DISPUTE_TAIL = re.compile(r"[^。\n;]{0,40}?之间的?[^。\n;]{0,12}?(?:纠纷|争议|合同|借款|借贷)")
-_DISPUTE_HEAD = re.compile(r"(?:因|就)?(?:与|和|同)[^。\n;]{0,60}$")
+# "因与A（“周转宝”平台）、B（“好借点”平台）、C等借款合同纠纷一案"
+_DISPUTE_TAIL = re.compile(r"[^。\n;]{0,60}?(?:之间的?[^。\n;]{0,12}?(?:纠纷|争议|合同|借款|借贷)"
+                           r"|(?:借款|借贷|合同|金融借款)[^。\n;]{0,6}?(?:纠纷|争议))")
+_DISPUTE_HEAD = re.compile(r"(?:因|就)?(?:与|和|同)[^。\n;]{0,80}$")
 # "安诚消费金融有限公司 客户服务中心": a department right after the lender's name is the lender
 _LENDER_UNIT = re.compile(rf"(?:{LENDER.pattern})[\u4e00-\u9fa5]{{0,8}}?(?:有限责任公司|股份有限公司|有限公司|公司|分行|支行)?"
                           r"[\s:,]*$")
@@ -155,7 +159,9 @@ def _org_name(raw: str) -> str:
     """An organisation name without the words the name pattern swallowed in front of it (现委托…, 受托人…)."""
     name = re.split(r"委托|受托人|受托单位|受托方|代理人|授权|本人|现由|交由|经由|指派|已与|已和|已同|已跟|日向|曾向|已向|"
                     r"就是|一家|这家|那家|一个|那个|这个|他们|她们|直接找|联系|找|就与|代为与|通过|在(?!线)|交给|交由|名叫|叫做|叫|不是|并非|"
-                    r"我是|我系|我们是|我们|你们|你跟|再打|的是|以下|现为|现任|加入|成为|用于|转给|转至|这些|那些|这几家|那几家|请与|与本|向本",
+                    r"我是|我系|我们是|我们|你们|你跟|再打|的是|以下|现为|现任|加入|成为|用于|转给|转至|这些|那些|这几家|那几家|请与|与本|向本|"
+                    # an errand's verbs and a reference back: "到…登记窗口领取X有限公司的…", "代为向上述公司了解…"
+                    r"领取|窗口|上述|前述|上列",
                     raw)[-1] or raw
     name = re.split(r"\((?=[^)]{4,}$)", name)[-1]       # "赵金龙(锡林郭勒某合作社": the organisation in the bracket
     return re.sub(r"^(?:人|方)?(?:系|是|由|为|的)(?=..)", "", name.lstrip("(（)）“\"'"))
@@ -240,7 +246,7 @@ _WAIVER = re.compile(r"停息挂账|减免[^。\n]{0,6}?本金|本金[^。\n]{0,
 _LENDER_DEPT = re.compile(r"(?:客户服务|客服|贷后管理|贷后|催收管理|资产管理|风险管理)中心$")
 # Words no organisation's name holds: the lender addressed (贵行), a preposition (向), a label's colon ("代表本公司向贵行
 # 报送公司担保贷款…" names no company), a pronoun or a member opening it ("我是公司法定代表人", "社员与联社")
-_NOT_ORG_NAME = re.compile(r"贵|你们|您们|向(?:银行|平台|法院)|[:：]|^[我你他她本]|^(?:社员|会员|成员|客户|用户)")
+_NOT_ORG_NAME = re.compile(r"贵(?![州阳港溪定])|你们|您们|向(?:银行|平台|法院)|[:：]|^[我你他她本]|^(?:社员|会员|成员|客户|用户)")
 # An organisation named only by its kind as the agent: "全权委托中心处理我的医美贷", "授权律师团代为协商", "授权合作社法务专员
 # 孙磊…" (never the lender: "授权贵公司查询" names 贵)
 _BARE_ORG_AGENT = re.compile(r"(?<![受已])(?:委托|授权|交给|交由)(中心|机构|平台|团队|工作室|法务部|律师团|合作社|本社|协会|联盟|本会|基金会|"

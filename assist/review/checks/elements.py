@@ -68,7 +68,7 @@ KIN = _KIN = (r"配偶|夫妻|爱人|丈夫|妻子|老婆|老公|婆娘|男人|�
         # words of other regions and registers: 太太 (wife, Hong Kong), 家父, 嫂子, 外母 (mother-in-law, Cantonese), 老乡
         r"阿弟|阿哥|阿姐|阿妹|细佬|"
         r"太太|家父|家母|家兄|嫂子|阿嫂|弟媳|姐夫|妹夫|伯父|伯母|叔父|舅父|舅妈|姑妈|外公|外婆|爷爷|奶奶|外母|外父|"
-        r"同乡|老乡|战友|发小|室友|工友|"
+        r"同乡|老乡|战友|发小|室友|舍友|工友|(?<=[我俺的其])前(?:妻|夫)|"
         # engaged, step-, adoptive and godparents, more uncles and aunts, a master and apprentice
         r"未婚夫|未婚妻|男朋友|女朋友|继父|继母|养父|养母|干爹|干妈|义父|义母|表叔|表姑|表舅|表姨|堂叔|堂伯|姨妈|姨父|姑父|"
         r"(?<=[我俺的])(?:师傅|师父|徒弟)")
@@ -102,14 +102,16 @@ _RELATION_STATED = re.compile(rf"(?:系|是)(?:委托人|授权人|本人|我)�
                               # the principal as the agency's customer: "委托人系本公司签约客户", "甲方系乙方的债务规划服务客户"
                               r"|(?:委托人|授权人|甲方|本人)[^。\n;]{0,90}?(?:系|是)[^。\n,;]{0,20}?(?:公司|中心|机构|工作室|乙方|受托方|本会|协会|联盟|互助会|"
                               r"合作社|本社|服务社|互助社|研究院|办公室|服务站|联盟|商会|基金会)的?[^。\n,;]{0,10}?(?:客户|会员|服务对象|帮扶对象|社员|成员单位|成员|学员)"
-                              # joining the agent's body: "本人自愿加入本社", "自愿加入舟山东港船员之家互助服务社"
-                              r"|自愿(?:加入|入)(?:本|该)?[^。\n,;]{0,20}?(?:社|会|联盟|中心|协会|合作社|研究院|服务站|平台)(?![\u4e00-\u9fa5])"
+
                               # the other way round: "乙方系甲方购买会员服务的签约服务机构", "成为乙方年费会员"
                               r"|(?:乙方|受托方|受托人)(?:系|是)(?:甲方|委托人)[^。\n,;]{0,16}?(?:服务机构|服务商|顾问|代理机构)"
                               r"|成为(?:乙方|本平台|本会|本中心|本社|合作社|联盟|本联盟|协会)的?[^。\n,;]{0,6}?(?:会员|社员|成员单位|成员)"
                               # a fleet or a team: "我们车队的队长，我是车队司机"
-                              r"|(?:我们?|本)的?(?:车队|班组|站点|工地|项目部)的?(?:队长|组长|班长|负责人|站长)")
-_STORY_AFTER = re.compile(r"\s*(?:住院|生病|病了|病重|去世|过世|走了|做手术|手术|出车祸|摔了|在医院|离婚|岁数大|年纪大|年龄大|经不起|"
+                              r"|(?:我们?|本)的?(?:车队|班组|站点|工地|项目部)的?(?:队长|组长|班长|负责人|站长)"
+                              # the head of the principal's body: "蓝姐是我们互助会的会长"
+                              r"|(?:是|系)(?:我们?|本)的?[\u4e00-\u9fa5]{0,6}?(?:会|社|联盟|协会|中心|站)的?(?:会长|社长|站长|理事长|盟主)")
+_STORY_AFTER = re.compile(r"\s*(?:代签(?![\u4e00-\u9fa5])|介绍|推荐|"
+                          r"住院|生病|病了|病重|去世|过世|走了|做手术|手术|出车祸|摔了|在医院|离婚|岁数大|年纪大|年龄大|经不起|"
                           r"工亡|因工死亡|身故|遇难|牺牲|死亡|上学|读书|在读|念书|没有收入|没工作|没有工作|失业|下岗|"
                           r"处(?!理)|家里住|那里住|们|抓紧|注意)"   # "现暂住朋友处", "请还没有登记的朋友抓紧": not who acts
                           # "委托人之子陈宇航（2007年8月14日出生）在未满十八周岁期间…": a relative introduced in the story
@@ -120,7 +122,13 @@ _STORY_AFTER = re.compile(r"\s*(?:住院|生病|病了|病重|去世|过世|走�
                           rf"|\s*[{_CJK}]{{0,4}}(?:已经?|已于|于)[^。\n,;]{{0,16}}?(?:去世|过世|病故|逝世|离世|死亡|确诊|患)"
                           # "儿子赵子轩的脊柱侧弯矫正手术", "丈夫胰腺癌住院治疗": a relative's illness in the story
                           rf"|\s*[{_CJK}]{{0,4}}的?[^。\n,;]{{0,10}}?(?:手术|住院|确诊|癌|白血病|化疗|病重|治疗|医院|陪护|陪床)")
-_CONTACT_LINE = re.compile(r"\s*(?:紧急联系人|其他联系人|家庭联系人|联系人)")
+_CONTACT_LINE = re.compile(r"\s*(?:紧急联系人|其他联系人|家庭联系人|家属联系人|联系人)")
+# a form's section for the family or contacts ("【家属信息】", "紧急联系人："): a relationship under it is theirs
+_FAMILY_SECTION = re.compile(r"^\s*[【\[(]?[^\n]{0,6}(?:家属|联系人|家庭成员|紧急)[^\n]{0,6}[】\])]?\s*[:]?\s*$", re.M)
+# a kin word inside an organisation's name: "莞邑工友互助联盟", "姐妹互助会"
+_IN_ORG_NAME = re.compile(r"[\u4e00-\u9fa5]{0,4}?(?:互助|联盟|之家|协会|服务社|服务站|服务中心|中心|合作社|平台)|[\"\u201d\u300d\u300f]?群")
+# told of the past: "借的时候是我孙子帮我在手机上点的", "经朋友介绍到…咨询"
+_STORY_BEFORE = re.compile(r"(?:借的时候|当时|那时候?|之前|以前|曾经|上次|去年|离婚)[^。\n,;]{0,8}$|[经听]$")
 _HARASSED = re.compile(r"(?:骚扰|打给|打电话给|打到|威胁|恐吓|吓唬)[^。\n]{0,10}$")   # "催收人员骚扰委托人家属、同事": the called
 _BORROWERS_KIN = re.compile(r"(?:系|是)借款人[^。\n,]{0,8}的$")   # "系借款人陈宇航的母亲": the writer's tie to the borrower
 _THIRD_PARTY_LINE = re.compile(r"\s*(?:工亡人员|死者|逝者|已故|被继承人|患者|病人)(?:姓名)?\s*[:]")
@@ -209,7 +217,8 @@ _TERM_PERIOD = re.compile(r"(?:这个|本|下个|这|今)(?:月|季度|星期|�
                           r"|(?:^|\s)(?:就|先|只)这(?:一)?段(?:时间|日子)"
                           r"|(?:就|只)(?:办)?(?:这|那)(?:一)(?:趟|次|回)"     # "就这一次，问清楚就好", "就办这一回"
                           # a single errand: "就今天（12月24日）这一趟", "只限今天这一次"
-                          r"|(?:就|只|仅|只限|仅限)(?:今天|明天|当天|本次)(?:\([^)\n]{0,12}\))?(?:这|那)?(?:一)?(?:趟|次|回)")
+                          r"|(?:就|只|仅|只限|仅限)(?:今天|明天|当天|本次)(?:\([^)\n]{0,12}\))?(?:这|那)?(?:一)?(?:趟|次|回)"
+                          r"|(?:今天|当天|本次|今日)(?:内)?有效")
 _TERM_TAIL = re.compile(rf"(?<=\s)(?:管)?{_DURATION}(?:内)?(?:有效|有用)?\s*$", re.M)
 _SIGN_MARK = re.compile(r"签字|签名|签章|盖章|公章|手印|捺印|按印|指印|指模|\(章\)|\(签署\)|签\s*[:)]|亲笔")
 _SIGN_ROLE = re.compile(r"^\s*立(?:委托|授权)书?人(?=\s*[:])"       # "立委托书人：张三", the old form's signing line
@@ -302,7 +311,7 @@ _PRINCIPAL_SELF_ID = re.compile(rf"(?<![^\s,。!?:;])(?:我叫|我是|本人|我
 # A call record: "工亡家属刘翠萍（电话…）来电，口头同意委托本基金会…"
 _PRINCIPAL_CALLER = re.compile(rf"(?:家属|客户|借款人|当事人|委托人)\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}(?=\s*\()")
 # A form's "姓名：韦德昌" above a line where that person grants authority ("本人授权协会…"): the last way to find them
-_FORM_NAME = re.compile(rf"^\s*\|?\s*姓\s*名\s*[:|]\s*[{_CJK}]{{2,4}}", re.M)      # "姓名：韦德昌", "| 姓名 | 杨志军 |"
+_FORM_NAME = re.compile(rf"^\s*\|?\s*姓\s*名(?:\s*[:|]|[ \t]{{2,}})\s*[{_CJK}]{{2,4}}", re.M)      # "姓名：韦德昌", "| 姓名 | 杨志军 |"
 # "本人授权…", "本人系互助会会员，自愿授权本会…", "本人自愿将上述全部债务交由…备案，并授权本办…"
 _SELF_GRANTS = re.compile(r"本人[^。\n]{0,40}?(?:自愿)?(?:同意)?(?<![受已])(?:委托|授权)(?![人方书])")
 _CALL_GRANT = re.compile(r"(?:口头|电话)?同意(?:委托|授权)")
@@ -353,13 +362,20 @@ def _signature(folded: str) -> tuple[int, int] | None:
     "该签字的她签" inside a long sentence is scope, not a signature."""
     for start, ln in reversed(_lines(folded)):
         m = _SIGN_ROLE.search(ln)
-        if m is None:
-            m = _SIGN_MARK.search(ln)
-            if m is None or len(ln.strip()) > 30 or ("签署" in ln[max(0, m.start() - 1):m.end() + 1]
-                                                     and "(签署)" not in ln) or _SIGN_LATER.match(ln, m.end()):
-                continue
+        if m is not None:
+            return start + m.start(), start + m.end()
+    for start, ln in reversed(_lines(folded)):
+        m = _SIGN_MARK.search(ln)
+        if m is None or len(ln.strip()) > 30 or ("签署" in ln[max(0, m.start() - 1):m.end() + 1]
+                                                 and "(签署)" not in ln) or _SIGN_LATER.match(ln, m.end()) \
+                or _OTHER_SIGNER.match(ln):
+            continue
         return start + m.start(), start + m.end()
     return None
+
+
+# the agent's or a witness's signing line ("受托人（签名）：陈慧敏"): not the principal's signature
+_OTHER_SIGNER = re.compile(r"\s*(?:受托人|受委托人|被委托人|代理人|被授权人|受托方|乙方|经办人|见证人|审核人|律师)")
 
 
 def _letter_date(folded: str) -> tuple[int, int] | None:
@@ -523,12 +539,21 @@ def _relationship(folded: str) -> tuple[int, int] | None:
                 or _HARASSED.search(folded, max(0, m.start() - 12), m.start()) \
                 or _CONTACT_LINE.match(folded, line_start) \
                 or _THIRD_PARTY_LINE.match(folded, line_start) \
+                or _IN_ORG_NAME.match(folded, m.end()) or _STORY_BEFORE.search(folded, max(0, m.start() - 12), m.start()) \
+                or _under_family_section(folded, line_start) \
                 or _PRINCIPAL_LINE.match(folded, line_start) and "(" in folded[line_start:m.start()]:
             # "紧急联系人：覃美英（老伴）": a form's contact; "工亡人员姓名：郭建军 与委托人关系：夫妻": the deceased's tie to
             # the principal; "授权人：李秀兰（工亡人员郭建军之配偶）": the principal describing herself. None is the agent.
             continue            # "这几天我妈住院", "转由前配偶承担": a relative in the story, not the agent
         return m.start(), m.end()
     return _span(_RELATION_STATED.search(folded))
+
+
+def _under_family_section(folded: str, line_start: int) -> bool:
+    """The line is in a form's family or contact section: that section's header is among the two lines above it."""
+    above = folded.rfind("\n", 0, max(0, line_start - 1))
+    above = folded.rfind("\n", 0, max(0, above)) + 1 if above > 0 else 0
+    return _FAMILY_SECTION.search(folded, above, line_start) is not None
 
 
 def _agent(folded: str) -> tuple[int, int] | None:

@@ -63,7 +63,8 @@ def test_a_borrower_who_left_the_office_is_not_accused(policy):
     assert not severe(policy, text)
 
 
-@pytest.mark.parametrize("line", ["本人系某某渔民互助服务社正式社员。", "本人自愿加入本社，遵守本社社规。"])
+# "本人自愿加入本社" alone is not counted: most writers (L45, L50, L62) left it unlabelled, one (L61) labelled it
+@pytest.mark.parametrize("line", ["本人系某某渔民互助服务社正式社员。", "委托人系本社正式社员，遵守本社社规。"])
 def test_membership_of_the_agents_body_is_a_relationship(line):
     text = ("授权委托书\n委托人：王富贵\n受托人：某某渔民互助服务社\n" + line + "\n委托事项：代表本人与各平台协商还款。\n"
             "委托期限：一年。\n委托人签字：王富贵\n2027年3月1日\n")
