@@ -27,7 +27,8 @@ TUNING = ("L01", "L02", "L03", "L04", "L05", "L06", "L07", "L08", "L09", "L10", 
           "L16", "L19", "L17", "L18", "L20", "L21", "L22", "L23", "L24", "L25", "L26", "L27", "L28", "L29", "L30", "L31", "L32", "L33", "L34", "L35",
           "L36", "L37", "L38", "L39", "L40", "L41", "L42", "L43", "L44", "L45", "L46", "L47",
           "L48", "L49", "L50", "L51", "L52", "L53", "L54", "L55",
-          "L56", "L57", "L58", "L59", "L60", "L61", "L62", "L63", "L64", "L65")
+          "L56", "L57", "L58", "L59", "L60", "L61", "L62", "L63", "L64", "L65",
+          "L66", "L67", "L68", "L69")
 # Round eight's held-out writers (L24, L25) were scored once on the frozen code (8fe6da2: the learned kind model with
 # the rules), then tuned on like the others. Round nine's (L26, L27) were scored once on 820495e (the model overrules
 # the rules only when it is sure), then tuned on like the others, and so were round ten's (L28, L29), scored once on
@@ -40,7 +41,8 @@ TUNING = ("L01", "L02", "L03", "L04", "L05", "L06", "L07", "L08", "L09", "L10", 
 # bca015c, round twenty-three's (L54, L55), scored once on 68ca528, and round twenty-four's (L56, L57), scored once on
 # e34b31f. Round twenty-five's (L58, L59) were scored once on 6cc2274 (the rules this stop ships) and round twenty-six's
 # (L60, L61) once on 1309f19 (the rules with the learned posing reading); both were then tuned on like the others, and so
-# were round twenty-seven's four writers (L62-L65), scored once on 1c7f7da.
+# were round twenty-seven's four writers (L62-L65), scored once on 1c7f7da, and round twenty-eight's (L66-L69), scored
+# once on d7524e0.
 HELD_OUT: tuple[str, ...] = ()
 # The writer sets numbers are reported for (README), in the order they were written.
 WRITER_SETS = {"L01-L06": ("L01", "L02", "L03", "L04", "L05", "L06"), "L07-L08 (round one held out)": ("L07", "L08"),
@@ -68,7 +70,8 @@ WRITER_SETS = {"L01-L06": ("L01", "L02", "L03", "L04", "L05", "L06"), "L07-L08 (
                "L56-L57 (round twenty-four held out)": ("L56", "L57"),
                "L58-L59 (round twenty-five held out)": ("L58", "L59"),
                "L60-L61 (round twenty-six held out)": ("L60", "L61"),
-               "L62-L65 (round twenty-seven held out)": ("L62", "L63", "L64", "L65")}
+               "L62-L65 (round twenty-seven held out)": ("L62", "L63", "L64", "L65"),
+               "L66-L69 (round twenty-eight held out)": ("L66", "L67", "L68", "L69")}
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,8 @@ _PRINCIPAL_SELF = re.compile(rf"(?<![^\s,。!?:;])(?:我叫|我是|本人)\s*(?:
                              rf"|[{_CJK}]{{2,16}}(?:省|市|县|区|镇|乡|村|组)[{_CJK}]{{0,8}}人[\s,])", re.M)
 # "…全权代我处理…的协商。王志强 412726199005213816": a message granting authority signed with a name and ID number
 _PRINCIPAL_NAME_ID = re.compile(rf"(?<![{_CJK}])(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}[ \t]*(?:\(?身份证(?:号)?[:]?)?[ \t]*\d{{17}}[\dXx](?!\d)")
-_PRINCIPAL_ENTRUSTS = re.compile(rf"(?:本人|我叫|我是)\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}[\s,]*(?:我|本人)?(?:现|特|今)?(?:全权)?(?:委托|授权)"
+_PRINCIPAL_ENTRUSTS = re.compile(rf"(?:本人|我叫|我是|(?<![^\s,。!?:;])我)\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}[\s,]*(?:我|本人)?(?:现|特|今)?"
+                                 rf"(?:全权)?(?:委托|授权)"
                                  rf"(?![人方书])")
 _AGENT_LABEL = re.compile(rf"(?:受托人|受委托人|被委托人|被授权人|受托方|受托单位|代理人|受托律师|承办律师|代理律师|乙方|法律顾问(?=\s*[:]))"
                           rf"{_ROLE_NOTE}(?:姓名)?{_SEP}"
@@ -101,7 +102,8 @@ _RELATION_STATED = re.compile(rf"(?:系|是)(?:委托人|授权人|本人|我)�
                               r"|(?:我们?|本人)的?(?:年级|班级?|学院|学校|专业)?的?(?:辅导员|班主任)"
                               # the principal as the agency's customer: "委托人系本公司签约客户", "甲方系乙方的债务规划服务客户"
                               r"|(?:委托人|授权人|甲方|本人)[^。\n;]{0,90}?(?:系|是)[^。\n,;]{0,20}?(?:公司|中心|机构|工作室|乙方|受托方|本会|协会|联盟|互助会|"
-                              r"合作社|本社|服务社|互助社|研究院|办公室|服务站|联盟|商会|基金会)的?[^。\n,;]{0,10}?(?:客户|会员|服务对象|帮扶对象|社员|成员单位|成员|学员)"
+                              r"合作社|本社|服务社|互助社|研究院|办公室|服务站|联盟|商会|基金会|平台|本平台)的?[^。\n,;]{0,10}?"
+                              r"(?:客户|会员|服务对象|帮扶对象|社员|成员单位|成员|学员)"
 
                               # the other way round: "乙方系甲方购买会员服务的签约服务机构", "成为乙方年费会员"
                               r"|(?:乙方|受托方|受托人)(?:系|是)(?:甲方|委托人)[^。\n,;]{0,16}?(?:服务机构|服务商|顾问|代理机构)"
@@ -152,7 +154,8 @@ _AGENT_NAMED = re.compile(rf"(?<![受已])(?:委托|授权)(?![人方书])\s*(?!
                           rf"|(?<![受已])(?:委托|授权)(?![人方书])[^。\n;,]{{1,12}}的\s*(?![{_NOT_A_NAME}我你他她])[{_CJK}]{{2,3}}"
                           r"(?=\s*(?:帮我|替我|代我|代为|代表我))"
                           # a title before or after the name: "授权导师林悦全权代我…", "委托林悦导师全权代表本人"
-                          rf"|(?<![受已])(?:委托|授权)(?![人方书])(?:导师|老师|顾问|专员|经理|社长|会长|理事长|主任)"
+                          rf"|(?<![受已])(?:委托|授权)(?![人方书])(?:导师|老师|顾问|专员|经理|社长|会长|理事长|主任|修复师|和解师|"
+                          rf"规划师|协商师|法务)"
                           rf"(?![{_NOT_A_NAME}我你他她])[{_CJK}]{{2,3}}"
                           r"(?=全权|帮我|替我|代我|代为|代表我)"
                           rf"|(?<![受已])(?:委托|授权)(?![人方书])(?![{_NOT_A_NAME}我你他她])[{_CJK}]{{2,3}}(?:导师|老师|先生|女士|专员|顾问)"
@@ -181,7 +184,8 @@ _SCOPE_LABEL = re.compile(r"委托事项|委托权限|代理权限|代理事项|
                           r"权限如下|权限为|特别授权|一般授权|一般代理|服务项目|以下事项|下列事项|以下事情|下面的事|这几件事|"
                           r"下列事务")
 _SCOPE_VERB = re.compile(r"(?:代为|代理|代表|代|替|帮|由|让|叫|交给|都叫|都让)[^。\n;]{0,30}?"
-                         r"(?:办理|办|协商|商量|处理|说|谈|申请|查询|问|交|签|领取|提交|还|分期|延期|结清|管|说明|出具|沟通|跟进|寄|送|取|拿|领|开)"
+                         r"(?:办理|办|协商|商量|处理|说|谈|申请|查询|问|交|签|领取|提交|还|分期|延期|结清|管|说明|出具|沟通|跟进|寄|送|取|拿|领|开|"
+                         r"打印|复印|调取)"
                          r"|(?:处理|办理|协商)[^。\n;]{0,30}?(?:事宜|事情|事项|手续|的事)"
                          r"|(?:让|叫)[^。\n;]{0,40}?(?:去|来)[^。\n;]{0,20}?(?:办|申请|问|交|说)"
                          # "委托乙方就…逾期问题与各平台协商…", "委托我丈夫…全权负责跟你们处理，包括…"
@@ -192,16 +196,20 @@ _SCOPE_VERB = re.compile(r"(?:代为|代理|代表|代|替|帮|由|让|叫|交�
 # What business the agent may act in. A scope sentence must name one ("借款事宜", "协商还款", "谈分期的事");
 # "全权委托…作为我的代理人，她办的事我都认可" or "一切由他做主" names none: that is no scope, however broad it sounds.
 _MATTER = re.compile(r"借|贷|欠|还|账|帐|债|款|钱|分期|延期|协商|商量|减免|息|催|结清|证明|信用卡|额度|合同|诉讼|出庭|起诉|应诉|"
-                     r"调解|仲裁|判决|案|纠纷|征信|手续|材料|业务|费|逾期|申请|查询|核对|签署|签收|文书|协议|方案")
+                     r"调解|仲裁|判决|案|纠纷|征信|手续|材料|业务|费|逾期|申请|查询|核对|签署|签收|文书|协议|方案|流水|对账单")
 _NUM = r"[0-9一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾半几]+"
 _DURATION = rf"(?:{_NUM}\s*(?:个)?(?:年|个月|月|周|天|日)|半年|长期|永久|一直有效|不撤就不算完)"
 # "委托期间" is a label only with a value after it ("委托期间：…", "委托期间为…"), not "委托期间各平台不要再联系本人"
 _TERM_LABEL = re.compile(r"委托期限|代理期限|授权期限|有效期|委托时间|委托期间(?=\s*[:|为自从是]|\s*\d)|授权有效期|服务期限|期限\s*[:|]|"
                          r"委托期(?!间)")
 _TERM_RANGE = re.compile(r"(?:自|从)[^。\n;]{1,24}?(?:起)?\s*(?:至|到|—|–|-|~|～)\s*[^。\n;]{1,24}?(?:止|为止|失效|结束|[日号月])"
-                         r"|\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?\s*(?:至|到|—|–|~|～|-)\s*\d{4}[-./年]\d{1,2}[-./月]\d{1,2}")
+                         r"|\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?\s*(?:至|到|—|–|~|～|-)\s*\d{4}[-./年]\d{1,2}[-./月]\d{1,2}"
+                         # the year said once: "2027年4月14日到4月30日"
+                         r"|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?\s*(?:至|到|—|–|~|～|-)\s*\d{1,2}\s*月\s*\d{1,2}\s*[日号]?")
 _TERM_EVENT = re.compile(r"(?:到|至|直到|一直到)[^。\n;]{0,24}?(?:为止|之日止|止|办完|还完|还清|结清|处理完|办结|完毕)|办完为止|"
                          r"办完(?:了)?就(?:行|好|可以|算|结束)|[\u4e00-\u9fa5]{2,4}期间(?:内)?(?:均|都)?有效|"
+                         # "直至修复完成", "办完这几家的事为止"
+                         r"(?:直至|直到)[^。\n;]{0,12}?(?:完成|结束|办好)|办完[^。\n;]{0,10}?为止|"
                          r"(?:啥时候|什么时候)[^。\n;]{0,8}?(?:办完|办好|结束|还完|还清)|"     # "啥时候事办完啥时候结束"
                          # "…拿到回执，这个委托就结束了", "先到过年", "服务周期：90个工作日"
                          r"(?:这个|本)?(?:委托|授权)(?:书)?(?:就|即)(?:结束|终止|失效|作废)|"
@@ -222,7 +230,7 @@ _TERM_PERIOD = re.compile(r"(?:这个|本|下个|这|今)(?:月|季度|星期|�
 _TERM_TAIL = re.compile(rf"(?<=\s)(?:管)?{_DURATION}(?:内)?(?:有效|有用)?\s*$", re.M)
 _SIGN_MARK = re.compile(r"签字|签名|签章|盖章|公章|手印|捺印|按印|指印|指模|\(章\)|\(签署\)|签\s*[:)]|亲笔")
 _SIGN_ROLE = re.compile(r"^\s*立(?:委托|授权)书?人(?=\s*[:])"       # "立委托书人：张三", the old form's signing line
-                        r"|(?:委托人|授权人|本人|申请人|甲方|承诺人)[^。\n]{0,6}(?:签字|签名|签章|盖章|手印|捺印|指模"
+                        r"|(?:委托人|授权人|本人|申请人|甲方|承诺人|客户|会员|社员|学员|登记人)[^。\n]{0,6}(?:签字|签名|签章|盖章|手印|捺印|指模"
                         r"|签署(?=\s*[:(]))")           # "委托人签署：何家辉" (a label), not "代委托人签署还款协议"
 # A lawyer's 执业证号 however it is labelled and written: "执业证号：…", "执业证书编号…", "（证号：…）" after a lawyer's
 # name, the number on the label's line or the next, in ASCII or full-width digits, in one run or in groups split by
@@ -286,6 +294,8 @@ _SHORT_DATE = re.compile(r"(?<![\d.])\d{2}[./]\d{1,2}[./]\d{1,2}(?![\d.])|(?<![\
 # month/day, or day/month when the day cannot be a month ("13/12")
 _MONTH_DAY = re.compile(r"\s*((?:1[0-2]|0?[1-9])[./](?:3[01]|[12]\d|0?[1-9])|(?:3[01]|2\d|1[3-9])[./](?:1[0-2]|0?[1-9]))\s*$")
 _DATE_LABEL = re.compile(r"日期|签署日期|落款|date", re.IGNORECASE)
+# a day of the month alone on the foot's last line: "十日", "3日" (a date under the signature, not a ten-day term)
+_DAY_ONLY = re.compile(r"\s*((?:[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九]|[12]?\d|3[01])\s*[日号])\s*$")
 _TERM_WORDS = re.compile(r"至|到|期限|有效|起|止|借|贷|生")
 
 
@@ -410,7 +420,7 @@ def _letter_date(folded: str) -> tuple[int, int] | None:
             return start + short.start(), start + short.end()
     foot = lines[-3:]
     for (_, above), (start, ln) in zip(foot, foot[1:]):   # "签字：周建军" then "12.12": a month and day under it
-        md = _MONTH_DAY.match(ln)
+        md = _MONTH_DAY.match(ln) or _DAY_ONLY.match(ln)    # ... or the day alone, the month above it ("十日")
         if md is not None and (_SIGN_ROLE.search(above) or _SIGN_MARK.search(above)):
             return start + md.start(1), start + md.end(1)
     for start, ln in reversed(foot):
@@ -441,6 +451,8 @@ def _scope(folded: str) -> tuple[int, int] | None:
 _BLANK_TERM = re.compile(r"\s*[:|]?\s*[_＿\s]*(?:\n|$)")
 # a duration in the story, not of the authority: "已逾期 2 个月", "分12期", "住院半个月"
 _NOT_TERM = re.compile(r"借|期还|分|还款|收入|工资|逾期|住院|坐月子|生了|干活|培训")
+# a period of records, not of the authority: "2026年9月至2027年2月的银行流水"
+_RECORDS_AFTER = re.compile(r"\s*(?:期间)?的?(?:银行)?(?:流水|账单|帐单|明细|记录|交易|工资|对账单|还款记录)")
 _NOT_TAIL = re.compile(r"逾期|拖欠|欠了|借了|欠款|住院")          # "…已逾期 2 个月" closing a form's line
 
 
@@ -450,12 +462,18 @@ def _term(folded: str) -> tuple[int, int] | None:
     if label is not None and _BLANK_TERM.match(folded, label.end()):
         label = None        # "委托期限：＿＿＿＿": the form's blank left empty
     tail = next((t for t in _TERM_TAIL.finditer(folded)
-                 if not _NOT_TAIL.search(folded, max(0, t.start() - 6), t.start())), None)
-    hits = [h for h in (_TERM_RANGE.search(folded), _TERM_EVENT.search(folded), tail) if h is not None]
+                 if not _NOT_TAIL.search(folded, max(0, t.start() - 6), t.start())
+                 and not (_DAY_ONLY.fullmatch(folded[folded.rfind("\n", 0, t.start()) + 1:t.end()])
+                          and not folded[t.end():].strip())), None)
+    hits = [h for h in (next((r for r in _TERM_RANGE.finditer(folded) if not _RECORDS_AFTER.match(folded, r.end())), None),
+                        next((r for r in _TERM_EVENT.finditer(folded) if not _RECORDS_AFTER.match(folded, r.end())), None),
+                        tail) if h is not None]
     m = label or (min(hits, key=lambda h: h.start()) if hits else None)
     if m is not None:
         return m.start(), m.end()
     for start, ln in _lines(folded):
+        if _DAY_ONLY.fullmatch(ln) and not folded[start + len(ln):].strip():
+            continue        # "十日" closing the letter: the date under the signature
         for clause in re.finditer(r"[^,。;]+", ln):
             d = _TERM_DURATION.search(clause.group(0)) or _TERM_PERIOD.search(clause.group(0))
             if d is not None and not _NOT_TERM.search(clause.group(0)):
