@@ -72,8 +72,10 @@ _COUNTERPARTY = re.compile(r"[在向与和对于]$")
 _OPERATOR_BEFORE = re.compile(r"(?:运营方|运营主体|运营公司|运营商|放款方|出借方|出借人|资金方|债权人|贷款方)\s*(?:为|是|系)?\s*[:]?\s*$")
 # "委托人因与“蓝鲸分期”平台（运营方：X）、“速易花”平台（运营方：Y）之间的借款合同纠纷": every party in the dispute
 # "因与A（“周转宝”平台）、B（“好借点”平台）、C等借款合同纠纷一案"
-_DISPUTE_TAIL = re.compile(r"[^。\n;]{0,60}?(?:之间的?[^。\n;]{0,12}?(?:纠纷|争议|合同|借款|借贷)"
+_DISPUTE_TAIL = re.compile(r"[^。\n;]{0,110}?(?:之间的?[^。\n;]{0,12}?(?:纠纷|争议|合同|借款|借贷)"
                            r"|(?:借款|借贷|合同|金融借款)[^。\n;]{0,6}?(?:纠纷|争议))")
+# "代为向东申银行信用卡中心、重庆某小额贷款有限公司、深圳某科技有限公司了解…": every lender in the list after 向
+_LIST_AFTER_PREP = re.compile(r"(?:代为|代我|代本人)?(?:向|与|和|同)[^。\n;,]{2,80}、$")
 _DISPUTE_HEAD = re.compile(r"(?:因|就)?(?:与|和|同)[^。\n;]{0,80}$")
 # "安诚消费金融有限公司 客户服务中心": a department right after the lender's name is the lender
 _LENDER_UNIT = re.compile(rf"(?:{LENDER.pattern})[\u4e00-\u9fa5]{{0,8}}?(?:有限责任公司|股份有限公司|有限公司|公司|分行|支行)?"
@@ -161,7 +163,7 @@ def _org_name(raw: str) -> str:
                     r"就是|一家|这家|那家|一个|那个|这个|他们|她们|直接找|联系|找|就与|代为与|通过|在(?!线)|交给|交由|名叫|叫做|叫|不是|并非|"
                     r"我是|我系|我们是|我们|你们|你跟|再打|的是|以下|现为|现任|加入|成为|用于|转给|转至|这些|那些|这几家|那几家|请与|与本|向本|"
                     # an errand's verbs and a reference back: "到…登记窗口领取X有限公司的…", "代为向上述公司了解…"
-                    r"领取|窗口|上述|前述|上列|有事让|让",
+                    r"领取|窗口|上述|前述|上列|有事让|让|因与|曾与",
                     raw)[-1] or raw
     name = re.split(r"\((?=[^)]{4,}$)", name)[-1]       # "赵金龙(锡林郭勒某合作社": the organisation in the bracket
     return re.sub(r"^(?:人|方)?(?:系|是|由|为|的)(?=..)", "", name.lstrip("(（)）“\"'"))
@@ -344,8 +346,8 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
             continue
         line_start = text.rfind("\n", 0, start) + 1
         line_end = text.find("\n", start) if text.find("\n", start) >= 0 else len(text)
-        if not text[:line_start].strip() and text[line_start:line_end].rstrip().endswith(":") \
-                and not _ENTRUST.search(text, line_start, line_end):
+        if len([ln for ln in text[:line_start].split("\n") if ln.strip()]) <= 2 \
+                and text[line_start:line_end].rstrip().endswith(":") and not _ENTRUST.search(text, line_start, line_end):
             continue  # the letter's salutation ("金桔分期客户服务中心："): the lender it is written to
         if _ANY_SUCH.search(text, max(0, start - 14), start):
             continue  # "任何自称“法务部”“债务处置中心”的机构": a kind of organisation warned of, no one named
@@ -353,7 +355,7 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
             continue  # "（公司员工，非执业律师）": the company's staff, not an organisation named
         if _DISPUTE_AFTER.match(text, m.end()):
             continue  # the other side of the borrower's dispute ("与X门诊部有限公司之间的…纠纷"), never the agent
-        if _OPERATOR_BEFORE.search(text, max(0, start - 12), start) \
+        if _OPERATOR_BEFORE.search(text, max(0, start - 12), start) or _LIST_AFTER_PREP.search(text, max(0, start - 90), start) \
                 or _DISPUTE_TAIL.match(text, m.end()) and _DISPUTE_HEAD.search(text, max(0, start - 60), start):
             continue  # an app's operator, or one of several parties to the dispute: the lender's side
         counterparty = _COUNTERPARTY.search(text[max(0, start - 2):start]) is not None \
