@@ -339,6 +339,7 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
     seen: set[str] = set()
     revoked = REVOKED.search(text) is not None
     own = {u.group(1) for u in PRINCIPAL_UNIT.finditer(text)}  # a company authorising its own staff (reading form)
+    firm_trustee = trustee is not None and "律师事务所" in text[trustee[0]:trustee[1]]
     for m in _ORG.finditer(text):
         name = _org_name(m.group(0))
         start = m.end() - len(name)
@@ -412,6 +413,8 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
             # member: like an employer, verify; a "互助合作社" that negotiates debts is an agency (the branch below)
             out.append(finding(doc, "auth.trustee_employer", "info", f"受托方是委托人所在的合作社（{name}）：请经该合作社公开的"
                                "电话核实经办人身份，并直接联系借款人本人确认。", start, m.end()))
+        elif not in_trustee and firm_trustee and not _DEBT_TRADE.search(name):
+            continue  # a law firm is the agent: another company it names (an app's operator, a lender) is a party
         elif in_trustee or _ENTRUST.search(sentence):
             out.append(finding(doc, "auth.trustee_company", "high", f"受托方是公司而非律师事务所（{name}）：法务、咨询类公司"
                                "不能以律师名义代理，属疑似付费代理，请交专人核实并直接联系借款人本人。",

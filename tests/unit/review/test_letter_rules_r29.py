@@ -72,3 +72,9 @@ def test_a_note_to_the_friend_who_acts_is_an_authorisation():
 ])
 def test_parts_said_in_new_ways(text, part, present):
     assert elements(text)[part] is present
+
+
+def test_a_company_a_law_firms_authorisation_names_outside_its_agent_block_is_a_party(policy):
+    body = ("委托人在某花分期（运营主体为杭州某舟信息科技有限公司）有借款逾期，现委托上列受托人协商还款。\n"
+            "代理权限：代为与杭州某舟信息科技有限公司及其委托的催收机构沟通；代为调取合同。")
+    assert warned(policy, LAWYER.format(body=body.replace("运营主体为", "现由"))) == []
