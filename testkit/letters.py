@@ -28,7 +28,8 @@ TUNING = ("L01", "L02", "L03", "L04", "L05", "L06", "L07", "L08", "L09", "L10", 
           "L36", "L37", "L38", "L39", "L40", "L41", "L42", "L43", "L44", "L45", "L46", "L47",
           "L48", "L49", "L50", "L51", "L52", "L53", "L54", "L55",
           "L56", "L57", "L58", "L59", "L60", "L61", "L62", "L63", "L64", "L65",
-          "L66", "L67", "L68", "L69", "L70", "L71", "L72", "L73")
+          "L66", "L67", "L68", "L69", "L70", "L71", "L72", "L73",
+          "L74", "L75", "L76", "L77")
 # Round eight's held-out writers (L24, L25) were scored once on the frozen code (8fe6da2: the learned kind model with
 # the rules), then tuned on like the others. Round nine's (L26, L27) were scored once on 820495e (the model overrules
 # the rules only when it is sure), then tuned on like the others, and so were round ten's (L28, L29), scored once on
@@ -42,7 +43,8 @@ TUNING = ("L01", "L02", "L03", "L04", "L05", "L06", "L07", "L08", "L09", "L10", 
 # e34b31f. Round twenty-five's (L58, L59) were scored once on 6cc2274 (the rules this stop ships) and round twenty-six's
 # (L60, L61) once on 1309f19 (the rules with the learned posing reading); both were then tuned on like the others, and so
 # were round twenty-seven's four writers (L62-L65), scored once on 1c7f7da, and round twenty-eight's (L66-L69), scored
-# once on d7524e0, and round twenty-nine's (L70-L73), scored once on 0dc3582.
+# once on d7524e0, round twenty-nine's (L70-L73), scored once on 0dc3582, and round thirty's (L74-L77), scored once on
+# 269fef2.
 HELD_OUT: tuple[str, ...] = ()
 # The writer sets numbers are reported for (README), in the order they were written.
 WRITER_SETS = {"L01-L06": ("L01", "L02", "L03", "L04", "L05", "L06"), "L07-L08 (round one held out)": ("L07", "L08"),
@@ -72,7 +74,8 @@ WRITER_SETS = {"L01-L06": ("L01", "L02", "L03", "L04", "L05", "L06"), "L07-L08 (
                "L60-L61 (round twenty-six held out)": ("L60", "L61"),
                "L62-L65 (round twenty-seven held out)": ("L62", "L63", "L64", "L65"),
                "L66-L69 (round twenty-eight held out)": ("L66", "L67", "L68", "L69"),
-               "L70-L73 (round twenty-nine held out)": ("L70", "L71", "L72", "L73")}
+               "L70-L73 (round twenty-nine held out)": ("L70", "L71", "L72", "L73"),
+               "L74-L77 (round thirty held out)": ("L74", "L75", "L76", "L77")}
 
 
 @dataclass(frozen=True)

@@ -70,7 +70,7 @@ KIN = _KIN = (r"配偶|夫妻|爱人|丈夫|妻子|老婆|老公|婆娘|男人|�
         # words of other regions and registers: 太太 (wife, Hong Kong), 家父, 嫂子, 外母 (mother-in-law, Cantonese), 老乡
         r"阿弟|阿哥|阿姐|阿妹|细佬|"
         r"太太|家父|家母|家兄|嫂子|阿嫂|弟媳|姐夫|妹夫|伯父|伯母|叔父|舅父|舅妈|姑妈|外公|外婆|爷爷|奶奶|外母|外父|"
-        r"同乡|老乡|战友|发小|室友|舍友|工友|隔壁(?:摊|店|铺|家)|(?<=[我俺的其])前(?:妻|夫)|"
+        r"同乡|老乡|战友|发小|室友|舍友|工友|师徒|隔壁(?:摊|店|铺|家)|(?<=[我俺的其])前(?:妻|夫)|"
         # engaged, step-, adoptive and godparents, more uncles and aunts, a master and apprentice
         r"未婚夫|未婚妻|男朋友|女朋友|继父|继母|养父|养母|干爹|干妈|义父|义母|表叔|表姑|表舅|表姨|堂叔|堂伯|姨妈|姨父|姑父|"
         r"(?<=[我俺的])(?:师傅|师父|徒弟)")
@@ -86,7 +86,7 @@ _RELATION_STATED = re.compile(rf"(?:系|是)(?:委托人|授权人|本人|我)�
                               r"|(?:系|是)(?:本|我们?|我的?|委托人(?:所在)?的?)[^。\n,;]{0,14}?(?:人民调解员|调解委员会委员|"
                               r"司法所工作人员|司法所干部|村干部|村委会主任|村支书|社区工作人员|网格员|社工)"
                               # an employee of the principal's company: "受托人系本公司财务人员", "为委托人所在公司员工"
-                              r"|(?:系|是|为)(?:本|我们?|我的?|委托人(?:所在)?的?)(?:公司|单位|厂|店|工厂|企业)的?"
+                              r"|(?:系|是|为)(?:本|我们?|我的?|委托人(?:所在)?的?)(?:公司|单位|厂|店|工厂|企业)[^。\n,;]{0,6}?的?"
                               r"(?:员工|职工|财务|会计|出纳|法务|工作人员|财务人员|行政人员|经理)"
                               # the principal heads the company that is the agent's employer: "我是公司法定代表人"
                               r"|(?:我|本人)(?:系|是)[^。\n,;]{0,8}?公司(?:的)?(?:法定代表人|法人|老板|负责人)"
@@ -111,9 +111,13 @@ _RELATION_STATED = re.compile(rf"(?:系|是)(?:委托人|授权人|本人|我)�
                               r"|成为(?:乙方|本平台|本会|本中心|本社|合作社|联盟|本联盟|协会)的?[^。\n,;]{0,6}?(?:会员|社员|成员单位|成员)"
                               # a fleet or a team: "我们车队的队长，我是车队司机"
                               r"|(?:我们?|本)的?(?:车队|班组|站点|工地|项目部)的?(?:队长|组长|班长|负责人|站长)"
+                              # a workmate: "刘三平是跟我一起跑车的"
+                              r"|(?:是|系)(?:跟|和|与)(?:我|本人)一起[\u4e00-\u9fa5]{1,4}的"
                               # the head of the principal's body: "蓝姐是我们互助会的会长"
                               r"|(?:是|系)(?:我们?|本)的?[\u4e00-\u9fa5]{0,6}?(?:会|社|联盟|协会|中心|站)的?(?:会长|社长|站长|理事长|盟主)")
 _STORY_AFTER = re.compile(r"\s*(?:代签(?![\u4e00-\u9fa5])|介绍|推荐|[\u4e00-\u9fa5]{0,3}?(?:证明|病历|诊断书|发票)|"
+                          # the deceased or the debtor in the story: "（关系： 丈夫 ）生前所欠", "老公刘强欠的", "爸妈借款的"
+                          r"[\u4e00-\u9fa5]{0,2}[\s)]{0,3}(?:生前|遗留|所欠)|共同(?:债务|财产|借款|生活)|[\u4e00-\u9fa5]{0,4}?欠(?:下)?的|[\u4e00-\u9fa5]{0,2}?(?:借|欠)(?:款|钱)|"
                           r"住院|生病|病了|病重|去世|过世|走了|做手术|手术|出车祸|摔了|在医院|离婚|岁数大|年纪大|年龄大|经不起|"
                           r"工亡|因工死亡|身故|遇难|牺牲|死亡|上学|读书|在读|念书|没有收入|没工作|没有工作|失业|下岗|"
                           r"处(?!理)|家里住|那里住|们|抓紧|注意)"   # "现暂住朋友处", "请还没有登记的朋友抓紧": not who acts
@@ -125,12 +129,13 @@ _STORY_AFTER = re.compile(r"\s*(?:代签(?![\u4e00-\u9fa5])|介绍|推荐|[\u4e0
                           rf"|\s*[{_CJK}]{{0,4}}(?:已经?|已于|于)[^。\n,;]{{0,16}}?(?:去世|过世|病故|逝世|离世|死亡|确诊|患)"
                           # "儿子赵子轩的脊柱侧弯矫正手术", "丈夫胰腺癌住院治疗": a relative's illness in the story
                           rf"|\s*[{_CJK}]{{0,4}}的?[^。\n,;]{{0,10}}?(?:手术|住院|确诊|癌|白血病|化疗|病重|治疗|医院|陪护|陪床)")
-_CONTACT_LINE = re.compile(r"\s*(?:紧急联系人|其他联系人|家庭联系人|家属联系人|联系人)")
+_CONTACT_LINE = re.compile(r"\s*(?:紧急联系人|其他联系人|家庭联系人|家属联系人|联系人|家庭情况|家庭成员|家庭状况)")
 # a form's section for the family or contacts ("【家属信息】", "紧急联系人："): a relationship under it is theirs
 _FAMILY_SECTION = re.compile(r"^\s*[【\[(]?[^\n]{0,6}(?:家属|联系人|家庭成员|紧急)[^\n]{0,6}[】\])]?\s*[:]?\s*$", re.M)
 # a kin word inside an organisation's name: "莞邑工友互助联盟", "姐妹互助会"
 _IN_ORG_NAME = re.compile(r"[\u4e00-\u9fa5]{0,4}?(?:互助|联盟|之家|协会|服务社|服务站|服务中心|中心|合作社|平台)|[\"\u201d\u300d\u300f]?群")
 # told of the past: "借的时候是我孙子帮我在手机上点的", "经朋友介绍到…咨询"
+_TIE_TO_OTHER = re.compile(r"(?:借款人|逝者|死者|债务人|被继承人|老人|亡者|患者)(?:的)?(?:关系\s*[:|]?\s*[\u4e00-\u9fa5]{0,4})?$")
 _LAWYER_TIE = re.compile(r"[^\n]{0,2}?(?:委托)?代理律师|[^\n]{0,2}?委托代理人?(?![\u4e00-\u9fa5])|[^\n]{0,2}?律师(?![\u4e00-\u9fa5])")
 _STORY_BEFORE = re.compile(r"(?:借的时候|当时|那时候?|之前|以前|曾经|上次|去年|离婚)[^。\n,;]{0,8}$|[经听]$")
 _HARASSED = re.compile(r"(?:骚扰|打给|打电话给|打到|威胁|恐吓|吓唬)[^。\n]{0,10}$")   # "催收人员骚扰委托人家属、同事": the called
@@ -166,7 +171,7 @@ _AGENT_NAMED = re.compile(rf"(?<![受已])(?:委托|授权)(?![人方书])\s*(?!
 _AGENT_OFFICER = re.compile(r"(?<![受已])(?:委托|授权)(?:本|我)(?:站|中心|会|社|联盟|委员会|基金会|公司|平台|团队)的?"
                             r"(?:法务|专员|顾问|站长|代表|律师)?(?=全权|代为|代表|处理)"
                             # "授权本院指定的和解师全权…", "授权本会会长及互助顾问代表本人…", "授权本办及本办协商员全权…"
-                            r"|(?<![受已])(?:委托|授权)(?:本|我)(?:院|办|会|社|站|中心|联盟)(?:指定的?|及本?[院办会社站])?"
+                            r"|(?<![受已])(?:委托|授权)(?:本|我)(?:委员会|院|办|会|社|站|中心|联盟)(?:指定的?|指派的?|及本?[院办会社站])?"
                             r"[\u4e00-\u9fa5]{0,8}?(?:师|员|长|顾问|专员|法务)(?=全权|代为|代表|处理)"
                             rf"|(?<![受已])(?:委托|授权)[^。\n,]{{2,16}}?(?:站长|社长|会长|主任|专员|顾问|经理|法务|代表|和解师|协商师|协商员|调解员|研究员)"
                             rf"[{_CJK}]{{2,3}}(?:同志|先生|女士)?(?=全权|代为|代表|处理|帮)")
@@ -200,7 +205,8 @@ _SCOPE_VERB = re.compile(r"(?:代为|代理|代表|代|替|帮|由|让|叫|交�
 # What business the agent may act in. A scope sentence must name one ("借款事宜", "协商还款", "谈分期的事");
 # "全权委托…作为我的代理人，她办的事我都认可" or "一切由他做主" names none: that is no scope, however broad it sounds.
 _MATTER = re.compile(r"借|贷|欠|还|账|帐|债|款|钱|分期|延期|协商|商量|减免|息|催|结清|证明|信用卡|额度|合同|诉讼|出庭|起诉|应诉|"
-                     r"调解|仲裁|判决|案|纠纷|征信|手续|材料|业务|费|逾期|申请|查询|核对|签署|签收|文书|协议|方案|流水|对账单")
+                     r"调解|仲裁|判决|案|纠纷|征信|手续|材料|业务|费|逾期|申请|查询|核对|签署|签收|文书|协议|方案|流水|对账单|"
+                     r"信件|这封信|挂号信|快递|包裹|文件")
 _NUM = r"[0-9一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾半几]+"
 _DURATION = rf"(?:{_NUM}\s*(?:个)?(?:年|个月|月|周|天|日)|半年|长期|永久|一直有效|不撤就不算完)"
 # "委托期间" is a label only with a value after it ("委托期间：…", "委托期间为…"), not "委托期间各平台不要再联系本人"
@@ -232,7 +238,8 @@ _TERM_PERIOD = re.compile(r"(?:这个|本|下个|这|今)(?:月|季度|星期|�
                           r"|(?:就|只)(?:办)?(?:这|那)(?:一)(?:趟|次|回)"     # "就这一次，问清楚就好", "就办这一回"
                           # a single errand: "就今天（12月24日）这一趟", "只限今天这一次"
                           r"|(?:就|只|仅|只限|仅限)(?:今天|明天|当天|本次)(?:\([^)\n]{0,12}\))?(?:这|那)?(?:一)?(?:趟|次|回)"
-                          r"|(?:今天|当天|本次|今日)(?:内)?有效")
+                          r"|(?:今天|当天|本次|今日)(?:内)?有效"
+                          r"|这[一二两三四五六七八九十半\d]{1,2}个?(?:月|星期|礼拜|周|天)(?:里|内|之内)?")
 _TERM_TAIL = re.compile(rf"(?<=\s)(?:管)?{_DURATION}(?:内)?(?:有效|有用)?\s*$", re.M)
 _SIGN_MARK = re.compile(r"签字|签名|签章|盖章|公章|手印|捺印|按印|指印|指模|\(章\)|\(签署\)|签\s*[:)]|亲笔")
 _SIGN_ROLE = re.compile(r"^\s*立(?:委托|授权)书?人(?=\s*[:])"       # "立委托书人：张三", the old form's signing line
@@ -362,9 +369,10 @@ def _principal_at_foot(folded: str) -> tuple[int, int] | None:
 # "我是高一（3）班的何欣悦。…想委托您帮我办这件事"
 _PRINCIPAL_OPENS = re.compile(rf"^\s*我(?!觉得|认为|知道|希望|现在|已经|自己|今天|昨天|们|想|也|还|就|又|都|真|家|这|那)"
                               rf"(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}(?=[,])"
+                              rf"|^\s*(?:我是|我叫|俺是|俺叫)(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}(?=[,。])"
                               rf"|(?<![^\s,。!?:;])(?:我是|我叫)[^。\n,]{{1,12}}?的(?!{_KIN}|客户|用户|借款人|持卡人|会员|学员|学生|员工|职工|"
                               rf"老师|家属|代理人|委托人)(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}(?=[。,!\s])", re.M)
-_ASKS_SOMEONE = re.compile(r"(?<![受已])(?:委托|授权|托|麻烦|请)(?![人方书管运])")
+_ASKS_SOMEONE = re.compile(r"(?<![受已])(?:委托|授权|托|麻烦|请)(?![人方书管运])|(?:叫|让)(?:他|她)(?!们)(?:替|帮|代)")
 
 
 _PRINCIPAL_SIGNS = re.compile(rf"(?:委托人|授权人)\s*[(]?\s*(?:签字|签名|签章)[^:\n]{{0,8}}[:]\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}")
@@ -430,6 +438,11 @@ def _letter_date(folded: str) -> tuple[int, int] | None:
         md = _MONTH_DAY.match(ln) or _DAY_ONLY.match(ln)    # ... or the day alone, the month above it ("十日")
         if md is not None and (_SIGN_ROLE.search(above) or _SIGN_MARK.search(above)):
             return start + md.start(1), start + md.end(1)
+    if foot and _MONTH_DAY.fullmatch(foot[-1][1]):     # "5.7" alone closing a note
+        start, ln = foot[-1]
+        md = _MONTH_DAY.fullmatch(ln)
+        assert md is not None
+        return start + md.start(1), start + md.end(1)
     for start, ln in reversed(foot):
         short = _SHORT_DATE.search(ln)
         if short is not None and len(re.sub(r"\s|签名|签字|本人|按手印|日期|[:]", "", ln[:short.start()] + ln[short.end():])) <= 4:
@@ -459,7 +472,7 @@ _BLANK_TERM = re.compile(r"\s*[:|]?\s*[_＿\s]*(?:\n|$)")
 # a duration in the story, not of the authority: "已逾期 2 个月", "分12期", "住院半个月"
 _NOT_TERM = re.compile(r"借|期还|分|还款|收入|工资|逾期|住院|坐月子|生了|干活|培训")
 # a period of records, not of the authority: "2026年9月至2027年2月的银行流水"
-_RECORDS_AFTER = re.compile(r"\s*(?:期间)?的?(?:银行)?(?:流水|账单|帐单|明细|记录|交易|工资|对账单|还款记录)")
+_RECORDS_AFTER = re.compile(r"\s*(?:期间)?的?(?:银行)?(?:流水|账单|帐单|明细|记录|交易|工资|对账单|还款记录|订单|登记|摘要|报表|数据|收入)")
 _NOT_TAIL = re.compile(r"逾期|拖欠|欠了|借了|欠款|住院")          # "…已逾期 2 个月" closing a form's line
 
 
@@ -556,6 +569,9 @@ def _relationship(folded: str) -> tuple[int, int] | None:
     for m in _RELATION.finditer(folded):
         if _NOT_CONTACT.search(folded, max(0, m.start() - 48), m.start()):
             continue
+        if m.group(0).endswith("的关系") and not re.match(r"\s*[:|]", folded[m.end():]) \
+                or _TIE_TO_OTHER.search(folded, max(0, m.start() - 12), m.end()):
+            continue            # "继承与债务承担的关系"; "与借款人关系：妻子" (the principal's tie to the deceased borrower)
         if _LAWYER_TIE.match(folded, m.end()):
             continue            # "与委托人关系：委托代理律师": a lawyer's mandate, not a tie (FORMAT: null for a firm)
         if m.group(0).endswith("关系") and _BLANK_VALUE.match(folded, m.end()):
