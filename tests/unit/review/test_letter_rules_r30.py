@@ -48,7 +48,8 @@ def test_a_note_letting_a_workmate_drive_is_an_authorisation():
     ("周小新为我店代账多年的会计。", True),
 ])
 def test_what_is_the_agents_relationship(line, present):
-    text = "授权委托书\n委托人：周小琴\n" + line + "\n受托人：冯小海\n委托事项：代为与各平台协商还款。\n委托期限：三个月。\n委托人签字：周小琴\n2027年4月17日\n"
+    text = ("授权委托书\n委托人：周小琴\n" + line + "\n受托人：冯小海\n委托事项：代为与各平台协商还款。\n委托期限：三个月。\n"
+            "委托人签字：周小琴\n2027年4月17日\n")
     assert elements(text)["relationship"] is present
 
 
