@@ -67,7 +67,7 @@ _EMPLOYER = re.compile(r"(?:系|是|为)(?:本|我|该|所在)?(?:公司|厂|单
 # (公职律师) act through it as others act through a firm.
 _LEGAL_AID = re.compile(r"(?:省|市|区|县|州|旗|盟)法律援助(?:中心|处|站)(?!有限|服务)|法律援助署")
 _LEGAL_WORKER = re.compile(r"法律服务工作者|法律服务所")
-_COUNTERPARTY = re.compile(r"[在向与和对于]$")
+_COUNTERPARTY = re.compile(r"[在向与和对于去到]$|前往$")     # "…去合肥某某线下服务中心": the place, not the agent
 # the company behind a lending app: "“蓝鲸分期”平台（运营方：杭州澜舟信息科技有限公司）" is the lender, not an agent
 _OPERATOR_BEFORE = re.compile(r"(?:运营方|运营主体|运营公司|运营商|放款方|出借方|出借人|资金方|债权人|贷款方)\s*(?:为|是|系)?\s*[:]?\s*$")
 # "委托人因与“蓝鲸分期”平台（运营方：X）、“速易花”平台（运营方：Y）之间的借款合同纠纷": every party in the dispute
@@ -163,7 +163,7 @@ def _org_name(raw: str) -> str:
                     r"就是|一家|这家|那家|一个|那个|这个|他们|她们|直接找|联系|找|就与|代为与|通过|在(?!线)|交给|交由|名叫|叫做|叫|不是|并非|"
                     r"我是|我系|我们是|我们|你们|你跟|再打|的是|以下|现为|现任|加入|成为|用于|转给|转至|这些|那些|这几家|那几家|请与|与本|向本|"
                     # an errand's verbs and a reference back: "到…登记窗口领取X有限公司的…", "代为向上述公司了解…"
-                    r"领取|窗口|上述|前述|上列|有事让|让|因与|曾与",
+                    r"领取|窗口|上述|前述|上列|有事让|让|因与|曾与|前往|去|到",
                     raw)[-1] or raw
     name = re.split(r"\((?=[^)]{4,}$)", name)[-1]       # "赵金龙(锡林郭勒某合作社": the organisation in the bracket
     return re.sub(r"^(?:人|方)?(?:系|是|由|为|的)(?=..)", "", name.lstrip("(（)）“\"'"))

@@ -57,20 +57,20 @@ _PRINCIPAL_SELF = re.compile(rf"(?<![^\s,。!?:;])(?:我叫|我是|俺叫|俺是
                              rf"|[{_CJK}]{{2,16}}(?:省|市|县|区|镇|乡|村|组)[{_CJK}]{{0,8}}人[\s,])", re.M)
 # "…全权代我处理…的协商。王志强 412726199005213816": a message granting authority signed with a name and ID number
 _PRINCIPAL_NAME_ID = re.compile(rf"(?<![{_CJK}])(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}[ \t]*(?:\(?身份证(?:号)?[:]?)?[ \t]*\d{{17}}[\dXx](?!\d)")
-_PRINCIPAL_ENTRUSTS = re.compile(rf"(?:本人|我叫|我是|(?<![^\s,。!?:;])我)\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}[\s,]*(?:我|本人)?(?:现|特|今)?"
-                                 rf"(?:全权)?(?:委托|授权)"
+_PRINCIPAL_ENTRUSTS = re.compile(rf"(?:本人|我叫|我是|(?<![^\s,。!?:;])我)\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}(?:\([^)\n]{{1,20}}\))?"
+                                 rf"[\s,]*(?:我|本人)?(?:现|特|今|自愿)?(?:全权)?(?:委托|授权|让|托)"
                                  rf"(?![人方书])")
 _AGENT_LABEL = re.compile(rf"(?:受托人|受委托人|被委托人|被授权人|受托方|受托单位|代理人|受托律师|承办律师|代理律师|乙方|法律顾问(?=\s*[:]))"
                           rf"{_ROLE_NOTE}(?:姓名)?{_SEP}"
                           rf"(?:{_NAME}|(?![{_NOT_A_NAME}])[{_CJK}]{{2,}})", re.M)
-KIN = _KIN = (r"配偶|夫妻|爱人|丈夫|妻子|老婆|老公|婆娘|男人|媳妇|儿媳|女婿|父子|父女|母子|母女|儿子|女儿|闺女|父亲|母亲|"
+KIN = _KIN = (r"配偶|夫妻|爱人|丈夫|妻子|老婆|老公|婆娘|男人|媳妇|儿媳|女婿|父子|父女|母子|母女|儿子|(?<!妇)女儿|闺女|父亲|母亲|"
         r"兄弟|姐妹|姐弟|兄妹|胞兄|胞弟|胞姐|胞妹|哥哥|姐姐|弟弟|妹妹|堂哥|堂弟|堂姐|堂妹|表哥|表弟|表姐|表妹|侄子|侄女|"
         r"外甥|叔叔|亲叔|舅舅|姑姑|姨|亲属|亲戚|朋友|好友|同学|(?<!合)同事|同村|邻居|同门|之[父母子女夫妻兄弟姐妹]|"
         r"(?<=[我俺])(?:妈|爸|娘|爹|对象|孩子|家那口子|哥|姐|弟|妹)|妈妈|爸爸|老妈|老爸|老伴|孙子|孙女|外孙|公公|婆婆|岳父|岳母|丈母娘|"
         # words of other regions and registers: 太太 (wife, Hong Kong), 家父, 嫂子, 外母 (mother-in-law, Cantonese), 老乡
         r"阿弟|阿哥|阿姐|阿妹|细佬|"
         r"太太|家父|家母|家兄|嫂子|阿嫂|弟媳|姐夫|妹夫|伯父|伯母|叔父|舅父|舅妈|姑妈|外公|外婆|爷爷|奶奶|外母|外父|"
-        r"同乡|老乡|战友|发小|室友|舍友|工友|师徒|隔壁(?:摊|店|铺|家)|(?<=[我俺的其])前(?:妻|夫)|"
+        r"同乡|老乡|战友|发小|室友|舍友|工友|师徒|(?<=[我俺大二小])女子|(?<=[我俺])娃|隔壁(?:摊|店|铺|家)|(?<=[我俺的其])前(?:妻|夫)|"
         # engaged, step-, adoptive and godparents, more uncles and aunts, a master and apprentice
         r"未婚夫|未婚妻|男朋友|女朋友|继父|继母|养父|养母|干爹|干妈|义父|义母|表叔|表姑|表舅|表姨|堂叔|堂伯|姨妈|姨父|姑父|"
         r"(?<=[我俺的])(?:师傅|师父|徒弟)")
@@ -111,13 +111,17 @@ _RELATION_STATED = re.compile(rf"(?:系|是)(?:委托人|授权人|本人|我)�
                               r"|成为(?:乙方|本平台|本会|本中心|本社|合作社|联盟|本联盟|协会)的?[^。\n,;]{0,6}?(?:会员|社员|成员单位|成员)"
                               # a fleet or a team: "我们车队的队长，我是车队司机"
                               r"|(?:我们?|本)的?(?:车队|班组|站点|工地|项目部)的?(?:队长|组长|班长|负责人|站长)"
+                              # the principal's staff: "我们店的大厨于长海"
+                              r"|(?:我们|我|本)(?:店|公司|厂|单位|馆|饭店|餐馆|摊)(?:里)?的(?:大厨|厨师|员工|伙计|店员|服务员|会计|出纳|"
+                              r"经理|师傅|司机|工人)"
                               # a workmate: "刘三平是跟我一起跑车的"
                               r"|(?:是|系)(?:跟|和|与)(?:我|本人)一起[\u4e00-\u9fa5]{1,4}的"
                               # the head of the principal's body: "蓝姐是我们互助会的会长"
                               r"|(?:是|系)(?:我们?|本)的?[\u4e00-\u9fa5]{0,6}?(?:会|社|联盟|协会|中心|站)的?(?:会长|社长|站长|理事长|盟主)")
 _STORY_AFTER = re.compile(r"\s*(?:代签(?![\u4e00-\u9fa5])|介绍|推荐|[\u4e00-\u9fa5]{0,3}?(?:证明|病历|诊断书|发票)|"
                           # the deceased or the debtor in the story: "（关系： 丈夫 ）生前所欠", "老公刘强欠的", "爸妈借款的"
-                          r"[\u4e00-\u9fa5]{0,2}[\s)]{0,3}(?:生前|遗留|所欠)|共同(?:债务|财产|借款|生活)|[\u4e00-\u9fa5]{0,4}?欠(?:下)?的|[\u4e00-\u9fa5]{0,2}?(?:借|欠)(?:款|钱)|"
+                          r"[\u4e00-\u9fa5]{0,2}[\s)]{0,3}(?:生前|遗留|所欠)|"
+                          r"[^。\n,;]{0,12}?(?:披露|泄露|透露)|[^。\n,;]{0,6}?存续期间|共同(?:债务|财产|借款|生活)|[\u4e00-\u9fa5]{0,4}?欠(?:下)?的|[\u4e00-\u9fa5]{0,2}?(?:借|欠)(?:款|钱)|"
                           r"住院|生病|病了|病重|去世|过世|走了|做手术|手术|出车祸|摔了|在医院|离婚|岁数大|年纪大|年龄大|经不起|"
                           r"工亡|因工死亡|身故|遇难|牺牲|死亡|上学|读书|在读|念书|没有收入|没工作|没有工作|失业|下岗|"
                           r"处(?!理)|家里住|那里住|们|抓紧|注意)"   # "现暂住朋友处", "请还没有登记的朋友抓紧": not who acts
@@ -129,7 +133,7 @@ _STORY_AFTER = re.compile(r"\s*(?:代签(?![\u4e00-\u9fa5])|介绍|推荐|[\u4e0
                           rf"|\s*[{_CJK}]{{0,4}}(?:已经?|已于|于)[^。\n,;]{{0,16}}?(?:去世|过世|病故|逝世|离世|死亡|确诊|患)"
                           # "儿子赵子轩的脊柱侧弯矫正手术", "丈夫胰腺癌住院治疗": a relative's illness in the story
                           rf"|\s*[{_CJK}]{{0,4}}的?[^。\n,;]{{0,10}}?(?:手术|住院|确诊|癌|白血病|化疗|病重|治疗|医院|陪护|陪床)")
-_CONTACT_LINE = re.compile(r"\s*(?:紧急联系人|其他联系人|家庭联系人|家属联系人|联系人|家庭情况|家庭成员|家庭状况)")
+_CONTACT_LINE = re.compile(r"\s*(?:紧急联系人|其他联系人|家庭联系人|家属联系人|联系人|家庭情况|家庭成员|家庭状况|家属是否知情|家属情况)")
 # a form's section for the family or contacts ("【家属信息】", "紧急联系人："): a relationship under it is theirs
 _FAMILY_SECTION = re.compile(r"^\s*[【\[(]?[^\n]{0,6}(?:家属|联系人|家庭成员|紧急)[^\n]{0,6}[】\])]?\s*[:]?\s*$", re.M)
 # a kin word inside an organisation's name: "莞邑工友互助联盟", "姐妹互助会"
@@ -138,7 +142,7 @@ _IN_ORG_NAME = re.compile(r"[\u4e00-\u9fa5]{0,4}?(?:互助|联盟|之家|协会|
 _TIE_TO_OTHER = re.compile(r"(?:借款人|逝者|死者|债务人|被继承人|老人|亡者|患者)(?:的)?(?:关系\s*[:|]?\s*[\u4e00-\u9fa5]{0,4})?$")
 _LAWYER_TIE = re.compile(r"[^\n]{0,2}?(?:委托)?代理律师|[^\n]{0,2}?委托代理人?(?![\u4e00-\u9fa5])|[^\n]{0,2}?律师(?![\u4e00-\u9fa5])")
 _STORY_BEFORE = re.compile(r"(?:借的时候|当时|那时候?|之前|以前|曾经|上次|去年|离婚)[^。\n,;]{0,8}$|[经听]$")
-_HARASSED = re.compile(r"(?:骚扰|打给|打电话给|打到|威胁|恐吓|吓唬)[^。\n]{0,10}$")   # "催收人员骚扰委托人家属、同事": the called
+_HARASSED = re.compile(r"(?:骚扰|打给|打电话给|打到|威胁|恐吓|吓唬|披露|泄露|透露|告知)[^。\n]{0,10}$")   # "催收人员骚扰委托人家属、同事": the called
 _BORROWERS_KIN = re.compile(r"(?:系|是)借款人[^。\n,]{0,8}的$")   # "系借款人陈宇航的母亲": the writer's tie to the borrower
 _THIRD_PARTY_LINE = re.compile(r"\s*(?:工亡人员|死者|逝者|已故|被继承人|患者|病人)(?:姓名)?\s*[:]")
 _PRINCIPAL_LINE = re.compile(r"\s*(?:委托人|授权人|申请人)(?:\([^)\n]{1,8}\))?\s*[:]")
@@ -161,10 +165,10 @@ _AGENT_NAMED = re.compile(rf"(?<![受已])(?:委托|授权)(?![人方书])\s*(?!
                           rf"|(?<![受已])(?:委托|授权)(?![人方书])[^。\n;,]{{1,12}}的\s*(?![{_NOT_A_NAME}我你他她])[{_CJK}]{{2,3}}"
                           r"(?=\s*(?:帮我|替我|代我|代为|代表我))"
                           # a title before or after the name: "授权导师林悦全权代我…", "委托林悦导师全权代表本人"
-                          rf"|(?<![受已])(?:委托|授权)(?![人方书])[\u4e00-\u9fa5]{{0,2}}?(?:导师|老师|顾问|专员|经理|社长|会长|理事长|主任|修复师|和解师|"
+                          rf"|(?<![受已])(?:委托|授权)(?![人方书])[\u4e00-\u9fa5]{{0,6}}?(?:导师|老师|顾问|专员|经理|社长|会长|理事长|主任|修复师|和解师|"
                           rf"规划师|协商师|法务|调解员|协商员)"
                           rf"(?![{_NOT_A_NAME}我你他她])[{_CJK}]{{2,3}}"
-                          r"(?=全权|帮我|替我|代我|代为|代表我)"
+                          r"(?=全权|帮我|替我|代我|代为|代表我|处理|办理|负责)"
                           rf"|(?<![受已])(?:委托|授权)(?![人方书])(?![{_NOT_A_NAME}我你他她])[{_CJK}]{{2,3}}(?:导师|老师|先生|女士|专员|顾问)"
                           r"(?=全权|帮我|替我|代我|代为|代表我)")
 # an agency's officer: "授权本站法务全权代为…", "授权司机之家法律服务站站长马国强同志全权代表我…"
@@ -181,6 +185,9 @@ _AGENT_ROLE_NAMED = re.compile(rf"(?:人民调解员|调解员|社工|网格员|
 # "还款的事你们直接跟田娟说": the person the lender is to deal with about the matter
 _AGENT_DEAL_WITH = re.compile(rf"(?:事|事情|事儿)[^。\n;]{{0,4}}?(?:你们|您们|贵司)?(?:直接)?(?:跟|找|联系)"
                               rf"(?![我你他她])(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}(?=说|谈|商量|联系|沟通)")
+# "我们店的大厨于长海": the principal's own staff named
+_AGENT_STAFF_NAMED = re.compile(rf"(?:我们|我|本)(?:店|公司|厂|单位|馆|饭店|餐馆|摊)(?:里)?的(?:大厨|厨师|员工|伙计|店员|服务员|会计|出纳|"
+                                rf"经理|师傅|司机|工人)\s*(?:(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}|[{_CJK}]{{2,3}}(?=,))")
 # "这信是俺闺女孙小燕写的": the writer's relative named, when nothing else names the agent
 _AGENT_KIN_NAMED = re.compile(rf"(?:我|俺|本人)的?(?:大|二|三|四|小|老)?(?:{_KIN})\s*(?:叫)?\s*(?![{_NOT_A_NAME}])"
                               # a verb, not a name: "我爸爸借款的事", "我妈住院了"
@@ -192,7 +199,7 @@ _SCOPE_LABEL = re.compile(r"委托事项|委托权限|代理权限|代理事项|
                           r"下列事务")
 _SCOPE_VERB = re.compile(r"(?:代为|代理|代表|代|替|帮|由|让|叫|交给|都叫|都让)[^。\n;]{0,30}?"
                          r"(?:办理|办|协商|商量|处理|说|谈|申请|查询|问|交|签|领取|提交|还|分期|延期|结清|管|说明|出具|沟通|跟进|寄|送|取|拿|领|开|"
-                         r"打印|复印|调取)"
+                         r"打印|复印|调取|处置)"
                          r"|(?:处理|办理|协商)[^。\n;]{0,30}?(?:事宜|事情|事项|手续|的事)"
                          r"|(?:让|叫)[^。\n;]{0,40}?(?:去|来)[^。\n;]{0,20}?(?:办|申请|问|交|说)"
                          # "把我那本存折…的流水打出来"
@@ -207,7 +214,7 @@ _SCOPE_VERB = re.compile(r"(?:代为|代理|代表|代|替|帮|由|让|叫|交�
 _MATTER = re.compile(r"借|贷|欠|还|账|帐|债|款|钱|分期|延期|协商|商量|减免|息|催|结清|证明|信用卡|额度|合同|诉讼|出庭|起诉|应诉|"
                      r"调解|仲裁|判决|案|纠纷|征信|手续|材料|业务|费|逾期|申请|查询|核对|签署|签收|文书|协议|方案|流水|对账单|"
                      r"信件|这封信|挂号信|快递|包裹|文件")
-_NUM = r"[0-9一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾半几]+"
+_NUM = r"(?:(?<!\d)\d{1,3}(?!\d)|[一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾半几]+)"      # not a year: "2027年"
 _DURATION = rf"(?:{_NUM}\s*(?:个)?(?:年|个月|月|周|天|日)|半年|长期|永久|一直有效|不撤就不算完)"
 # "委托期间" is a label only with a value after it ("委托期间：…", "委托期间为…"), not "委托期间各平台不要再联系本人"
 _TERM_LABEL = re.compile(r"委托期限|代理期限|授权期限|有效期|委托时间|委托期间(?=\s*[:|为自从是]|\s*\d)|授权有效期|服务期限|期限\s*[:|]|"
@@ -239,7 +246,7 @@ _TERM_PERIOD = re.compile(r"(?:这个|本|下个|这|今)(?:月|季度|星期|�
                           # a single errand: "就今天（12月24日）这一趟", "只限今天这一次"
                           r"|(?:就|只|仅|只限|仅限)(?:今天|明天|当天|本次)(?:\([^)\n]{0,12}\))?(?:这|那)?(?:一)?(?:趟|次|回)"
                           r"|(?:今天|当天|本次|今日)(?:内)?有效"
-                          r"|这[一二两三四五六七八九十半\d]{1,2}个?(?:月|星期|礼拜|周|天)(?:里|内|之内)?")
+                          r"|这[一二两三四五六七八九十半\d]{1,2}个?(?:月|星期|礼拜|周)(?:里|内|之内)?")
 _TERM_TAIL = re.compile(rf"(?<=\s)(?:管)?{_DURATION}(?:内)?(?:有效|有用)?\s*$", re.M)
 _SIGN_MARK = re.compile(r"签字|签名|签章|盖章|公章|手印|捺印|按印|指印|指模|\(章\)|\(签署\)|签\s*[:)]|亲笔")
 _SIGN_ROLE = re.compile(r"^\s*立(?:委托|授权)书?人(?=\s*[:])"       # "立委托书人：张三", the old form's signing line
@@ -308,7 +315,8 @@ _SHORT_DATE = re.compile(r"(?<![\d.])\d{2}[./]\d{1,2}[./]\d{1,2}(?![\d.])|(?<![\
 _MONTH_DAY = re.compile(r"\s*((?:1[0-2]|0?[1-9])[./](?:3[01]|[12]\d|0?[1-9])|(?:3[01]|2\d|1[3-9])[./](?:1[0-2]|0?[1-9]))\s*$")
 _DATE_LABEL = re.compile(r"日期|签署日期|落款|date", re.IGNORECASE)
 # a day of the month alone on the foot's last line: "十日", "3日" (a date under the signature, not a ten-day term)
-_DAY_ONLY = re.compile(r"\s*((?:[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九]|[12]?\d|3[01])\s*[日号])\s*$")
+_DAY_ONLY = re.compile(r"\s*((?:[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九]|[12]?\d|3[01])\s*[日号])"
+                       r"(?:\s*(?:上午|下午|晚上|夜里|早上|中午))?\s*$")
 _TERM_WORDS = re.compile(r"至|到|期限|有效|起|止|借|贷|生")
 
 
@@ -438,11 +446,9 @@ def _letter_date(folded: str) -> tuple[int, int] | None:
         md = _MONTH_DAY.match(ln) or _DAY_ONLY.match(ln)    # ... or the day alone, the month above it ("十日")
         if md is not None and (_SIGN_ROLE.search(above) or _SIGN_MARK.search(above)):
             return start + md.start(1), start + md.end(1)
-    if foot and _MONTH_DAY.fullmatch(foot[-1][1]):     # "5.7" alone closing a note
-        start, ln = foot[-1]
-        md = _MONTH_DAY.fullmatch(ln)
-        assert md is not None
-        return start + md.start(1), start + md.end(1)
+    closing = _MONTH_DAY.fullmatch(foot[-1][1]) or _DAY_ONLY.fullmatch(foot[-1][1]) if foot else None
+    if closing is not None:       # "5.7" or "11号 晚上" alone closing a note
+        return foot[-1][0] + closing.start(1), foot[-1][0] + closing.end(1)
     for start, ln in reversed(foot):
         short = _SHORT_DATE.search(ln)
         if short is not None and len(re.sub(r"\s|签名|签字|本人|按手印|日期|[:]", "", ln[:short.start()] + ln[short.end():])) <= 4:
@@ -472,7 +478,8 @@ _BLANK_TERM = re.compile(r"\s*[:|]?\s*[_＿\s]*(?:\n|$)")
 # a duration in the story, not of the authority: "已逾期 2 个月", "分12期", "住院半个月"
 _NOT_TERM = re.compile(r"借|期还|分|还款|收入|工资|逾期|住院|坐月子|生了|干活|培训")
 # a period of records, not of the authority: "2026年9月至2027年2月的银行流水"
-_RECORDS_AFTER = re.compile(r"\s*(?:期间)?的?(?:银行)?(?:流水|账单|帐单|明细|记录|交易|工资|对账单|还款记录|订单|登记|摘要|报表|数据|收入)")
+_RECORDS_AFTER = re.compile(r"\s*(?:住院|在院)?(?:期间)?的?(?:银行)?"
+                            r"(?:病历|资料|流水|账单|帐单|明细|记录|交易|工资|对账单|还款记录|订单|登记|摘要|报表|数据|收入)")
 _NOT_TAIL = re.compile(r"逾期|拖欠|欠了|借了|欠款|住院")          # "…已逾期 2 个月" closing a form's line
 
 
@@ -602,7 +609,8 @@ def _under_family_section(folded: str, line_start: int) -> bool:
 def _agent(folded: str) -> tuple[int, int] | None:
     return _span(_first((_AGENT_LABEL, _AGENT_PROSE, _AGENT_KIN, _AGENT_NAMED, _AGENT_ROLE_NAMED, _AGENT_OFFICER,
                          _AGENT_DEAL_WITH), folded)
-                 or _AGENT_KIN_NAMED.search(folded)) or _under_header(folded, _AGENT_HEADER) or _agent_addressed(folded)
+                 or _AGENT_KIN_NAMED.search(folded)
+                 or _AGENT_STAFF_NAMED.search(folded)) or _under_header(folded, _AGENT_HEADER) or _agent_addressed(folded)
 
 
 # A letter written to the agent: "赵丽娟老师：…想委托您帮我办这件事" (the salutation names who is asked to act)
