@@ -26,7 +26,7 @@ _ID_WORD = re.compile(r"身份证|公民身份号码|证件号|统一社会信�
 # A named organisation: up to 30 name characters ending in an organisation word.
 _ORG = re.compile(r"[\u4e00-\u9fa5A-Za-z（）()]{2,30}?(?:有限责任公司|股份有限公司|有限公司|公司|工作室|律师事务所|"
                   r"法律服务所|事务所|服务中心|咨询中心|团队|法律服务机构|权益服务机构|调解中心|委员会|调解室|调解院|"
-                  r"权益保护中心|保护中心|帮扶中心|服务站|联盟|互助会|维权中心|协商中心|减免中心|清零中心|服务平台|权益平台|"
+                  r"权益保护中心|保护中心|保护站|权益站|维权站|帮扶中心|服务站|联盟|互助会|维权中心|协商中心|减免中心|清零中心|服务平台|权益平台|"
                   # what paid agents call themselves online: "XX上岸学堂", "XX法务部", "XX律师团", "债务处置中心"
                   r"学堂|法务部|律师团|处置中心|纾困中心|合作社|(?:法务|债务|信用|征信|帮扶|援助|优抚|权益)中心|协会|促进会|联合会|"
                   r"基金会|(?<!信用)(?<!信用合作)联社|"
@@ -114,7 +114,7 @@ def _made_up(number: str) -> bool:
     return best >= 10
 
 
-def licence_problem(number: str) -> tuple[str, Severity] | None:
+def licence_problem(number: str, latest_year: int | None = None) -> tuple[str, Severity] | None:
     """What is wrong with the shape of a lawyer's licence number (律师执业证号), and how much it says, or None.
 
     The current certificates carry 17 digits. From the Ministry of Justice numbering rule as reported in secondary
@@ -124,6 +124,8 @@ def licence_problem(number: str) -> tuple[str, Severity] | None:
     severity follows how sure the fault is: a wrong length or a typed-in run of digits (1234567890…) is high; a
     first-licence year that cannot be is a warning; a first digit or region that does not fit the reported rule is
     only noted (the rule itself is second-hand). Older certificates had shorter numbers: "verify", not "forged".
+    ``latest_year`` is the latest year the licence can have been first issued: this year, or the year the letter is
+    dated if that is later (a letter dated 2027 may name a lawyer first licensed in 2027).
     """
     if not number.isdigit():
         return "含有非数字字符", "high"
@@ -132,7 +134,7 @@ def licence_problem(number: str) -> tuple[str, Severity] | None:
     if _made_up(number):
         return "是一串顺序或重复的数字，不像真实编号", "high"
     year = int(number[5:9])
-    if not 1979 <= year <= dt.date.today().year:
+    if not 1979 <= year <= max(dt.date.today().year, latest_year or 0):
         return f"第6-9位首次执业年份“{number[5:9]}”不合理", "warn"
     if number[0] != "1":
         return "首位不是1（据公开资料，律师执业证号首位为1），编号规则以司法行政机关为准", "info"
@@ -163,7 +165,7 @@ def _org_name(raw: str) -> str:
                     r"就是|一家|这家|那家|一个|那个|这个|他们|她们|直接找|联系|找|就与|代为与|通过|在(?!线)|交给|交由|名叫|叫做|叫|不是|并非|"
                     r"我是|我系|我们是|我们|你们|你跟|再打|的是|以下|现为|现任|加入|成为|用于|转给|转至|这些|那些|这几家|那几家|请与|与本|向本|"
                     # an errand's verbs and a reference back: "到…登记窗口领取X有限公司的…", "代为向上述公司了解…"
-                    r"领取|窗口|上述|前述|上列|有事让|让|因与|曾与|前往|去|到",
+                    r"领取|窗口|上述|前述|上列|有事让|让|因与|曾与|前往|去|到|经过",
                     raw)[-1] or raw
     name = re.split(r"\((?=[^)]{4,}$)", name)[-1]       # "赵金龙(锡林郭勒某合作社": the organisation in the bracket
     return re.sub(r"^(?:人|方)?(?:系|是|由|为|的)(?=..)", "", name.lstrip("(（)）“\"'"))
@@ -513,6 +515,9 @@ def check_authorisation(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding
     return out
 
 
+_LETTER_YEAR = re.compile(r"(?<!\d)(20\d\d)\s*(?:年|[-./]\s*\d{1,2}\s*[-./]\s*\d{1,2}(?!\d))")
+
+
 def _licence_findings(doc: ReadDocument, trustee_text: str, a0: int, has_firm: bool,
                       policy: ReviewPolicy) -> list[Finding]:
     """A claimed lawyer needs a licence number of the right shape (and a firm); a right shape still needs checking."""
@@ -534,7 +539,8 @@ def _licence_findings(doc: ReadDocument, trustee_text: str, a0: int, has_firm: b
     number = lic.number
     s, e = lic.start, lic.end
     quote = f"{lic.label}：{number}"  # a licence number is public professional data, not personal data
-    problem = licence_problem(number)
+    dated = [int(y) for y in _LETTER_YEAR.findall(doc.text)]
+    problem = licence_problem(number, max(dated, default=None))
     if problem is not None:
         why, severity = problem
         out.append(finding(doc, "auth.licence_shape", severity, f"执业证号{why}：请在全国律师执业诚信信息公示平台核实。",

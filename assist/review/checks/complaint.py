@@ -61,14 +61,17 @@ def _public_writes(text: str) -> bool:
 
 def _family_writes(text: str) -> bool:
     """The writer says they are the borrower's family (friends and colleagues do not count: agencies pose as them)."""
-    kin = [m.group(1) for m in _FAMILY_WRITES.finditer(text)]
+    bare = re.sub(r"[(（][^()（）\n]{0,60}[)）]", "", text)    # "我是借款人陆桂芬（ID…，手机…）的儿子"
+    kin = [m.group(1) for t in (text, bare) for m in _FAMILY_WRITES.finditer(t)]
     return bool(kin) and not set(kin) <= _NOT_FAMILY
 
 
 # What someone else told the borrower ("一个叫金盾债务优化的 说能帮我跟你们协商 停息挂帐 只还本金", "中介说可以全免"): an
 # agency's pitch retold by its victim is not the borrower's own demand.
-_REPORTED = re.compile(r"(?:他|她|他们|她们|对方|中介|那边|那人|人家|的|机构|公司|客服|老师|经理|专员|微信|个人)\s*(?:跟我|和我|对我)?\s*"
-                       r"(?:说|讲|称|告诉我|保证|承诺|吹)(?:是|能|可以|会|帮|包|肯定|保证)?[^。！？\n]{0,40}$")
+_REPORTED = re.compile(r"(?:(?:他|她|他们|她们|对方|中介|那边|那人|人家|的|机构|公司|客服|老师|经理|专员|微信|个人)\s*(?:跟我|和我|对我)?\s*"
+                       r"(?:说|讲|称|告诉我|保证|承诺|吹)(?:是|能|可以|会|帮|包|肯定|保证)?"
+                       # the same speaker, unnamed in the next clause: "…讲得好靓，讲可以帮我全部停息"
+                       r"|[,，]\s*(?:又|还)?(?:说|讲)(?:是|能|可以|会|帮|包|肯定|保证))[^。！？\n]{0,40}$")
 
 
 def _retold(para: str, start: int) -> bool:
