@@ -63,6 +63,8 @@ _MANDATE = re.compile(rf"(?<![受已未])(?<!没有)(?:(?:委托|授权)(?![人�
                       rf"|(?:委托|让|叫)(?:我的?|俺)(?:{_KIN_WORD})[\u4e00-\u9fa5]{{0,4}}?(?:去|来)?(?:跟|和|与|同)(?:你们|您们|贵司|贵公司|贵行|客服)"
                       r"(?:说|谈|商量|联系|沟通|协商|对接)"
                       r"|(?:都|就)?由(?:他|她)(?!们)(?:来)?(?:帮我|替我|代我)(?:处理|办|谈|还)"
+                      # "我这单的事情由我的拍摄搭档吴志航替我去跑"
+                      r"|(?:事|事情|事儿)[^。\n;；]{0,6}?由(?:我的?|俺)?[^。\n;；，,]{1,12}?(?:替我|帮我|代我|代为)"
                       # "还款的事你们直接跟田娟说": the matter, and whom the lender is to deal with about it
                       rf"|(?:事|事情|事儿)[^。\n;；]{{0,4}}?(?:你们|您们|贵司)?(?:直接)?(?:跟|找|联系)(?![我你他她])[\u4e00-\u9fa5]{{2,3}}"
                       r"(?:说|谈|商量|联系|沟通)"
@@ -91,11 +93,13 @@ _OWN_CUSTOMERS = re.compile(r"^(?:致|告)?(?:各位|亲爱的|全体|广大)(?:
 # A first line that only names the issuing body (a hospital, a residents' committee, an employer) above the title.
 _ISSUER_LINE = re.compile(r"^[\u4e00-\u9fa5()（）]{2,30}(?:医院|卫生院|诊所|卫生服务中心|委员会|居委会|村委会|办事处|人民政府|"
                           r"派出所|公司|学校|学院|大学|中心|局|所|站|社区|村|联社|合作社|信用社|工作室|办公室|研究院|服务社|"
-                          r"互助会|联盟|协会)$")
+                          r"互助会|联盟|协会|管理人)$")
 _AUTH_BODY = (re.compile(r"(?<![被受])(?:委托人|授权人)|本人.{0,30}现委托"), re.compile(r"受托人|被委托人|代理人|被授权人|受托方"))
 # a public body's letter assigning help ("法律援助公函", "指派函") attests a fact too
 # a registry's extract ("婚姻登记档案查询结果", "不动产登记信息查询结果") attests what its records say
 _CERT_TITLE = re.compile(r"证明|诊断书|病历|出院记录|出院小结|低保证|特困|援助公函|指派函|核定表|核定书|鉴定意见|评估报告|"
+                         # a court's or an administrator's paper: "债权审查结果通知书", "民事裁定书", "火灾事故认定书"
+                         r"审查结果|认定书|裁定书|判决书|调解书|"
                          r"(?:档案|登记|记录|信息)查询(?:结果|单)|登记(?:记录|档案)(?:摘要|证明)?")
 _CERT_BODY = re.compile(r"兹证明|特此证明|兹有|经(我|本)(委|村|社区|院|单位|公司)?核实|情况属实"
                         r"|经(?:查询|查证|查核)(?:本|我)(?:机关|局|院|所|单位|委|中心)")
@@ -195,7 +199,8 @@ def classify(doc: ReadDocument) -> DocKind:
         and (_entrusts(text) or _entrusts(bare))
     if chat_grant and _FORM_TITLE.search(title):
         score["authorisation"] += 2     # a registration form whose declaration grants the authority is that grant
-    if _OTHER_TITLE.search(title) and not _COMPLAINT_TITLE.search(title) and not chat_grant or _NOTICE_TITLE.search(title) \
+    if _OTHER_TITLE.search(title) and not _COMPLAINT_TITLE.search(title) and not chat_grant and not _CERT_TITLE.search(title) \
+            or _NOTICE_TITLE.search(title) \
             or any(_OWN_CUSTOMERS.search(re.sub(r"\s+", "", ln)) for ln in lines[:3]):
         score["other"] += 5
     if _TO_CUSTOMER.search(text, 0, 200) and _LENDER_VOICE.search(text):

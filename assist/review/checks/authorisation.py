@@ -165,7 +165,7 @@ def _org_name(raw: str) -> str:
                     r"就是|一家|这家|那家|一个|那个|这个|他们|她们|直接找|联系|找|就与|代为与|通过|在(?!线)|交给|交由|名叫|叫做|叫|不是|并非|"
                     r"我是|我系|我们是|我们|你们|你跟|再打|的是|以下|现为|现任|加入|成为|用于|转给|转至|这些|那些|这几家|那几家|请与|与本|向本|"
                     # an errand's verbs and a reference back: "到…登记窗口领取X有限公司的…", "代为向上述公司了解…"
-                    r"领取|窗口|上述|前述|上列|有事让|让|因与|曾与|前往|去|到|经过",
+                    r"领取|窗口|上述|前述|上列|有事让|让|因与|曾与|前往|去|到|经过|代为向|代我向|代本人向",
                     raw)[-1] or raw
     name = re.split(r"\((?=[^)]{4,}$)", name)[-1]       # "赵金龙(锡林郭勒某合作社": the organisation in the bracket
     return re.sub(r"^(?:人|方)?(?:系|是|由|为|的)(?=..)", "", name.lstrip("(（)）“\"'"))
@@ -339,6 +339,7 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
     out: list[Finding] = []
     firm = False
     seen: set[str] = set()
+    parties: set[str] = set()
     revoked = REVOKED.search(text) is not None
     own = {u.group(1) for u in PRINCIPAL_UNIT.finditer(text)}  # a company authorising its own staff (reading form)
     firm_trustee = trustee is not None and "律师事务所" in text[trustee[0]:trustee[1]]
@@ -356,10 +357,14 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
             continue  # "任何自称“法务部”“债务处置中心”的机构": a kind of organisation warned of, no one named
         if text.startswith(("员工", "职工"), m.end()):
             continue  # "（公司员工，非执业律师）": the company's staff, not an organisation named
+        if name in parties:
+            continue  # named before as a party to the dispute: so it stays ("代为向X主张退还…")
         if _DISPUTE_AFTER.match(text, m.end()):
+            parties.add(name)
             continue  # the other side of the borrower's dispute ("与X门诊部有限公司之间的…纠纷"), never the agent
         if _OPERATOR_BEFORE.search(text, max(0, start - 12), start) or _LIST_AFTER_PREP.search(text, max(0, start - 90), start) \
                 or _DISPUTE_TAIL.match(text, m.end()) and _DISPUTE_HEAD.search(text, max(0, start - 60), start):
+            parties.add(name)
             continue  # an app's operator, or one of several parties to the dispute: the lender's side
         counterparty = _COUNTERPARTY.search(text[max(0, start - 2):start]) is not None \
             and not _SIGNED_WITH.match(text, m.end())  # "已与X调解服务中心签订服务协议" is the agent, not the lender

@@ -40,6 +40,7 @@ RECLAIM_ADVICE = ("借款人说此前材料上的号码不是本人的，要求�
 _FAMILY_WRITES = re.compile(rf"(?:我|本人)(?:叫[^，。,\n]{{2,4}}[，,]?)?(?:就)?(?:是|系)[^，。,\n]{{0,16}}?({KIN})")
 # the writer is the agency: "我们公司", "本中心", "我司"
 _OWN_AGENCY = re.compile(r"我们?的?(?:公司|中心|机构|团队|工作室)|本(?:公司|中心|机构|团队|工作室)|我司")
+_QUOTED = re.compile(r"[“\"「『][^”\"」』\n]{0,40}[”\"」』]")
 _NOT_FAMILY = {"朋友", "好友", "同学", "同事", "同村", "邻居", "同门", "老乡", "亲戚", "亲属"}   # agencies pose as these
 _AGENCY_WORDS = re.compile(r"公司|机构|中心|工作室|团队|法务|顾问|专员|律师(?!事务所)|委托我|服务费|咨询费|会员费|群主|上岸"
                            # someone directing how the letter is filled in: "韩老师说等平台回了再填"
@@ -110,7 +111,8 @@ def check_complaint(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
 
     reclaims = bool(_NOT_MINE.search(doc.text) and _OWN_NUMBER.search(doc.text))
     agency_words = _AGENCY_WORDS.search(doc.text) is not None
-    own_agency = _OWN_AGENCY.search(doc.text) is not None
+    # the agency's own words quoted by the borrower ("他们用“本中心受服务对象委托”的名义发的信") are not the writer's voice
+    own_agency = _OWN_AGENCY.search(_QUOTED.sub("", doc.text)) is not None
     family = _family_writes(doc.text)
     # the borrower telling of an agency they have left ("之前签给他们的委托书我撤回…请直接联系我本人"): its signs are their
     # story, a note for staff, never a finding against the writer
