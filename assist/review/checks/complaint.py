@@ -64,7 +64,14 @@ def _family_writes(text: str) -> bool:
     """The writer says they are the borrower's family (friends and colleagues do not count: agencies pose as them)."""
     bare = re.sub(r"[(（][^()（）\n]{0,60}[)）]", "", text)    # "我是借款人陆桂芬（ID…，手机…）的儿子"
     kin = [m.group(1) for t in (text, bare) for m in _FAMILY_WRITES.finditer(t)]
-    return bool(kin) and not set(kin) <= _NOT_FAMILY
+    return bool(kin) and not set(kin) <= _NOT_FAMILY or _FAMILY_DEBT.search(text) is not None
+
+
+# "我父亲的借款，我们家从来没说过不还": the writer speaks of a parent's or a spouse's debt as family
+_FAMILY_DEBT = re.compile(r"我(?:的)?(?:父亲|母亲|爸爸|妈妈|老伴|丈夫|妻子|爱人|儿子|女儿|老公|老婆)的(?:借款|贷款|欠款|账|帐|债)")
+# A family member (often the agent the borrower named) asking to be the one called is lawful: the "only call this
+# number" sign (S3) is then a note to verify, not a warning.
+_FAMILY_MAY = {"S3"}
 
 
 # What someone else told the borrower ("一个叫金盾债务优化的 说能帮我跟你们协商 停息挂帐 只还本金", "中介说可以全免"): an
@@ -141,7 +148,8 @@ def check_complaint(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
             for m in lp.pattern.finditer(para):
                 if negated(para, m.start(), LETTER_DENIAL, lookback=6) or _retold(para, m.start()):
                     continue  # "本人从未要求只还本金", "中介说能只还本金"
-                add(sig.id, "info" if left else lp.severity,  # type: ignore[arg-type]
+                lawful = left or family and not own_agency and sig.id in _FAMILY_MAY
+                add(sig.id, "info" if lawful else lp.severity,  # type: ignore[arg-type]
                     at(m.start()), at(max(m.start(), m.end() - 1)) + 1, sig.review.letter_name)
                 break
     channels = policy.signal_for(CHANNELS_FINDING)

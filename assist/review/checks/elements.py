@@ -71,7 +71,7 @@ KIN = _KIN = (r"配偶|夫妻|爱人|丈夫|妻子|老婆|老公|婆娘|男人|�
         # words of other regions and registers: 太太 (wife, Hong Kong), 家父, 嫂子, 外母 (mother-in-law, Cantonese), 老乡
         r"阿弟|阿哥|阿姐|阿妹|细佬|"
         r"太太|家父|家母|家兄|嫂子|阿嫂|弟媳|姐夫|妹夫|伯父|伯母|叔父|舅父|舅妈|姑妈|外公|外婆|爷爷|奶奶|外母|外父|"
-        r"同乡|老乡|战友|发小|室友|舍友|工友|师徒|搭档|(?<=[我俺大二小])女子|(?<=[我俺])娃|隔壁(?:摊|店|铺|家)|(?<=[我俺的其])前(?:妻|夫)|"
+        r"同乡|老乡|战友|发小|室友|舍友|工友|师徒|搭档|(?<=[我俺大二小尕])女子|(?<=[我俺])娃|隔壁(?:摊|店|铺|家)|(?<=[我俺的其])前(?:妻|夫)|"
         # engaged, step-, adoptive and godparents, more uncles and aunts, a master and apprentice
         r"未婚夫|未婚妻|男朋友|女朋友|继父|继母|养父|养母|干爹|干妈|义父|义母|表叔|表姑|表舅|表姨|堂叔|堂伯|姨妈|姨父|姑父|"
         r"(?<=[我俺的])(?:师傅|师父|徒弟)")
@@ -117,7 +117,7 @@ _RELATION_STATED = re.compile(rf"(?:系|是)(?:委托人|授权人|本人|我)�
                               r"|(?:我们|我|俺|本)(?:店|公司|厂|单位|馆|饭店|餐馆|摊)(?:里)?的(?:大厨|厨师|员工|伙计|店员|服务员|会计|出纳|"
                               r"经理|师傅|司机|工人)"
                               # a workmate: "刘三平是跟我一起跑车的"
-                              r"|(?:是|系)(?:跟|和|与)(?:我|本人)一起[\u4e00-\u9fa5]{1,4}的"
+                              r"|(?:是|系)?(?:跟|和|与)(?:我|本人)(?:是)?(?:一起|一个)[\u4e00-\u9fa5]{1,4}的"
                               # the head of the principal's body: "蓝姐是我们互助会的会长"
                               r"|(?:是|系)(?:我们?|本)的?(?:[\u4e00-\u9fa5]{0,6}?(?:会|社|联盟|协会|中心|站)的?)?(?:会长|社长|站长|理事长|盟主)"
                               # "受托人系我盟指派的维权专员"
@@ -128,6 +128,7 @@ _STORY_AFTER = re.compile(r"\s*(?:代签(?![\u4e00-\u9fa5])|介绍|推荐|[\u4e0
                           r"[^。\n,;]{0,12}?(?:披露|泄露|透露)|[^。\n,;]{0,6}?存续期间|"
                           # "本人因妻子黎氏秋（越南籍）长期患病"
                           r"[\u4e00-\u9fa5]{2,4}\s*(?:\([^)\n]{0,12}\))?\s*(?:长期)?(?:患病|生病|住院|病重|卧床|患)|[ \t]*名下|"
+                          r"[\u4e00-\u9fa5]{0,4}?(?:开刀|做手术|动手术)|"
                           r"\s*是?(?:残疾|重病|病人|患者|未成年)|"
                           r"共同(?:债务|财产|借款|生活)|[\u4e00-\u9fa5]{0,4}?欠(?:下)?的|[\u4e00-\u9fa5]{0,2}?(?:借|欠)(?:款|钱)|"
                           r"住院|生病|病了|病重|去世|过世|走了|做手术|手术|出车祸|摔了|在医院|离婚|岁数大|年纪大|年龄大|经不起|"
@@ -159,6 +160,8 @@ _PRINCIPAL_LINE = re.compile(r"\s*(?:委托人|授权人|申请人)(?:\([^)\n]{1
 _SIGNED_BEFORE = re.compile(r"(?:签名|签字|签章|手印|盖章|按了|签了)[^。\n]{0,12}$")
 _BLANK_VALUE = re.compile(r"[ \t]*[:|]?[ \t]*[_＿\s]*(?:\n|$)")
 # People the lender is told not to contact ("不得再直接联系委托人本人及其家属、同事"): not the agent's relationship.
+_DONT_CALL = re.compile(r"(?:不得|不要|别|请勿|勿|禁止|停止|不准|严禁)(?:再)?(?:给|向|对)[^。\n;]{0,14}$")
+_CALLING = re.compile(r"[^。\n;]{0,8}?(?:打电话|发短信|打扰|骚扰|联系)")
 _NOT_CONTACT = re.compile(r"(?:不得|不要|别|请勿|勿|禁止|停止|不准|严禁)[^。\n;]{0,24}?(?:联系|联络|骚扰|打扰|打给|打电话|致电|找|"
                           r"打[^。\n;]{0,8}?电话)[^。\n;]*$")
 _AGENT_PROSE = re.compile(rf"(?<![受已])(?:(?:委托|授权)(?![人方书的]|单位)|让|(?<![我名])叫|交由|由)了?[^。\n;]{{0,24}}?(?:身份证|先生|"
@@ -188,7 +191,10 @@ _AGENT_OFFICER = re.compile(r"(?<![受已])(?:委托|授权)(?:本|我)(?:站|�
                             r"|(?<![受已])(?:委托|授权)(?:本|我)(?:委员会|院|办|会|社|站|中心|联盟)(?:指定的?|指派的?|及本?[院办会社站])?"
                             r"[\u4e00-\u9fa5]{0,8}?(?:师|员|长|顾问|专员|法务)(?=全权|代为|代表|处理)"
                             rf"|(?<![受已])(?:委托|授权)[^。\n,]{{2,16}}?(?:站长|社长|会长|主任|专员|顾问|经理|法务|代表|和解师|协商师|协商员|调解员|研究员)"
-                            rf"[{_CJK}]{{2,3}}(?:同志|先生|女士)?(?=全权|代为|代表|处理|帮)")
+                            rf"[{_CJK}]{{2,3}}(?:同志|先生|女士)?(?=全权|代为|代表|处理|帮)"
+                            # the outfit, then its person: "委托驿站孙倩替我…", "全权委托山城服务部张倩处理…"
+                            rf"|(?<![受已])(?:委托|授权)[{_CJK}]{{0,6}}?(?:驿站|服务部|服务站|中心|协会|联盟|基金会|合作社|工作室|办)"
+                            rf"(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}(?=替我|帮我|代我|代为|全权|处理|负责)")
 # "司法所的人民调解员冯家强会联系你们，帮我…": a public role, the name, then what the person does
 _AGENT_ROLE_NAMED = re.compile(rf"(?:人民调解员|调解员|社工|网格员|工作人员)\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}"
                                r"(?=\s*(?:会|来|将|负责)?\s*(?:帮我|替我|代我|代表我|联系你们|跟你们|和你们|与贵))")
@@ -198,8 +204,11 @@ _AGENT_DEAL_WITH = re.compile(rf"(?:事|事情|事儿)[^。\n;]{{0,4}}?(?:你们
 # "我们店的大厨于长海": the principal's own staff named
 _AGENT_STAFF_NAMED = re.compile(rf"(?:我们|我|本)(?:店|公司|厂|单位|馆|饭店|餐馆|摊)(?:里)?的(?:大厨|厨师|员工|伙计|店员|服务员|会计|出纳|"
                                 rf"经理|师傅|司机|工人)\s*(?:(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}|[{_CJK}]{{2,3}}(?=,))")
+# "苟存喜跟我是一起放蜂的…我叫他替我跟你们…": a person introduced by name, then asked to act as 他/她
+_AGENT_INTRODUCED = re.compile(rf"^\s*(?![{_NOT_A_NAME}我你他她])[{_CJK}]{{2,3}}(?=(?:跟|和|与)我(?:是)?(?:一起|一个)|是我的?)", re.M)
+_ASKS_HIM = re.compile(r"(?:叫|让|托|请|委托)(?:他|她)(?!们)(?:替|帮|代)")
 # "这信是俺闺女孙小燕写的": the writer's relative named, when nothing else names the agent
-_AGENT_KIN_NAMED = re.compile(rf"(?:我|俺|本人)的?(?:大|二|三|四|小|老)?(?:{_KIN})\s*(?:叫)?\s*(?![{_NOT_A_NAME}])"
+_AGENT_KIN_NAMED = re.compile(rf"(?:我|俺|本人)的?(?:大|二|三|四|小|老|尕)?(?:{_KIN})\s*(?:叫)?\s*(?![{_NOT_A_NAME}])"
                               # a verb, not a name: "我爸爸借款的事", "我妈住院了"
                               r"(?![借欠还贷住病说打被让叫给也都就要会去来把跟爸妈哥姐弟妹])"
                               rf"[{_CJK}]{{2,3}}"
@@ -223,7 +232,7 @@ _SCOPE_VERB = re.compile(r"(?:代为|代理|代表|代|替|帮|由|让|叫|交�
 # "全权委托…作为我的代理人，她办的事我都认可" or "一切由他做主" names none: that is no scope, however broad it sounds.
 _MATTER = re.compile(r"借|贷|欠|还|账|帐|债|款|钱|分期|延期|协商|商量|减免|息|催|结清|证明|信用卡|额度|合同|诉讼|出庭|起诉|应诉|"
                      r"调解|仲裁|判决|案|纠纷|征信|手续|材料|业务|费|逾期|申请|查询|核对|签署|签收|文书|协议|方案|流水|对账单|"
-                     r"信件|这封信|挂号信|快递|包裹|文件")
+                     r"信件|这封信|挂号信|快递|包裹|文件|领取|签收|取件")
 _NUM = r"(?:(?<!\d)\d{1,3}(?!\d)|[一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾半几]+)"      # not a year: "2027年"
 _DURATION = rf"(?:{_NUM}\s*(?:个)?(?:年|个月|月|周|天|日)|半年|长期|永久|一直有效|不撤就不算完)"
 # "委托期间" is a label only with a value after it ("委托期间：…", "委托期间为…"), not "委托期间各平台不要再联系本人"
@@ -239,14 +248,15 @@ _TERM_EVENT = re.compile(r"(?:到|至|直到|一直到)(?!贵|银行|网点|柜�
                          # "直至修复完成", "办完这几家的事为止"
                          r"(?:直至|直到)[^。\n;]{0,12}?(?:完成|结束|办好)|办完[^。\n;]{0,10}?为止|"
                          r"(?:委托|授权)的?(?:时间|期限)(?:就|是|为)?(?:到|至)[^。\n;,]{1,12}|"
+                         r"(?:从|自)(?:今天|今日|即日|签字之日|签字那天)起[^。\n;,]{0,4}?[一二两三四五六七八九十半\d]{1,2}个?(?:月|年|星期|礼拜|周)|"
                          # "到信寄出去、回执拿回来就算完了", "出院了就不用了", "我住院这几天"
                          r"(?:到|等)[^。\n;]{0,24}?就算(?:完|结束|好)|出院(?:了)?就不用|(?:住院|出差|外出)(?:这|咯|的)?(?:几天|期间)|"
-                         r"(?:啥时候|什么时候)[^。\n;]{0,8}?(?:办完|办好|结束|还完|还清)|"     # "啥时候事办完啥时候结束"
+                         r"(?:啥时候|什么时候)[^。\n;]{0,14}?(?:办完|办好|结束|还完|还清|弄清楚|说清楚|谈好|算完)|"     # "啥时候事办完啥时候结束"
                          # "…拿到回执，这个委托就结束了", "先到过年", "服务周期：90个工作日"
                          r"(?:这个|本)?(?:委托|授权)(?:书)?(?:就|即)(?:结束|终止|失效|作废)|"
                          r"(?:先|就)?(?:到|至)(?:过年|春节|年前|年后|元旦|清明|端午|中秋|国庆)(?:为止|前|后)?|"
                          r"(?:服务|委托|代理|授权)(?:周期|期间|时间)\s*[:]\s*\d+\s*个?(?:工作日|天|日|月|年)|"
-                         r"等(?:我)?[^。\n;]{0,10}?(?:好了|好点|好些|出院|回来|出来)了?[^。\n;]{0,6}?(?:我自己|本人|我再)|到年底|到明年|到今年|(?:到|至)\s*[0-9一二三四五六七八九十]{1,3}\s*月(?:底|末|份|中旬)|(?:到|至)(?:这个|本|下个|下)?月底|(?:至|到)\s*\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|(?:失效|有效)\s*$")
+                         r"等(?:我)?[^。\n;]{0,10}?(?:好了|好点|好些|出院|回来|出来)了?[^。\n;]{0,6}?(?:我自己|本人|我再)|到年底|到明年|到今年|(?:到|至)\s*[0-9一二三四五六七八九十]{1,3}\s*月(?:底|末|份|中旬)|(?<![日号])(?:到|至)\s*[0-9一二三四五六七八九十]{1,3}\s*月\s*[0-9一二三四五六七八九十]{1,3}\s*[日号]|(?:到|至)(?:这个|本|下个|下)?月底|(?:至|到)\s*\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|(?:失效|有效)\s*$")
 _TERM_DURATION = re.compile(rf"{_DURATION}\s*(?:内)?\s*(?:持续)?(?:有效|有用|为限)|(?:委托|授权|代理|管|有效期?|期限|期间|时间)\s*(?:时间|期限)?\s*"
                             rf"(?:就|先)?(?:为|是|暂定|定为?)?\s*"
                             rf"{_DURATION}|(?:^|[\s,。;])(?:先|就|暂定|暂时)?(?:管)?{_DURATION}(?:内)?(?:有效)?(?:吧|啊|呗)?\s*[。]?\s*$")
@@ -258,6 +268,7 @@ _TERM_PERIOD = re.compile(r"(?:这个|本|下个|这|今)(?:月|季度|星期|�
                           # a single errand: "就今天（12月24日）这一趟", "只限今天这一次"
                           r"|(?:就|只|仅|只限|仅限)(?:今天|明天|当天|本次)(?:上午|下午|晚上)?(?:\([^)\n]{0,12}\))?(?:这|那)?(?:一)?(?:趟|次|回)"
                           r"|(?:今天|当天|当日|即日|本日|本次|今日)(?:内)?有效"
+
                           r"|这[一二两三四五六七八九十半\d]{1,2}个?(?:月|星期|礼拜|周)(?:里|内|之内)?")
 _TERM_TAIL = re.compile(rf"(?<=\s)(?:管)?{_DURATION}(?:内)?(?:有效|有用)?\s*$", re.M)
 _SIGN_MARK = re.compile(r"签字|签名|签章|盖章|公章|手印|捺印|按印|指印|指模|\(章\)|\(签署\)|签\s*[:)]|亲笔")
@@ -405,11 +416,14 @@ _SIGN_LATER = re.compile(r"[^。\n]{0,4}?(?:拍照|发回|寄回|后|再|以后)
 def _signature(folded: str) -> tuple[int, int] | None:
     """A signing mark where a signature goes: a short line (the foot of the letter, a form row) or '委托人签字…'.
     "该签字的她签" inside a long sentence is scope, not a signature."""
-    for start, ln in reversed(_lines(folded)):
+    lines = _lines(folded)
+    for i in range(len(lines) - 1, -1, -1):
+        start, ln = lines[i]
         m = _SIGN_ROLE.search(ln)
         if m is not None:
             return start + m.start(), start + m.end()
-    for start, ln in reversed(_lines(folded)):
+    for i in range(len(lines) - 1, -1, -1):
+        start, ln = lines[i]
         m = _SIGN_MARK.search(ln)
         if m is None or len(ln.strip()) > 30 or ("签署" in ln[max(0, m.start() - 1):m.end() + 1]
                                                  and "(签署)" not in ln) or _SIGN_LATER.match(ln, m.end()) \
@@ -502,6 +516,7 @@ def _term(folded: str) -> tuple[int, int] | None:
         label = None        # "委托期限：＿＿＿＿": the form's blank left empty
     tail = next((t for t in _TERM_TAIL.finditer(folded)
                  if not _NOT_TAIL.search(folded, max(0, t.start() - 6), t.start())
+                 and not re.search(r"\d\s+$", folded[folded.rfind("\n", 0, t.start()) + 1:t.start()])  # a table's column
                  and not (_DAY_ONLY.fullmatch(folded[folded.rfind("\n", 0, t.start()) + 1:t.end()])
                           and not folded[t.end():].strip())), None)
     hits = [h for h in (next((r for r in _TERM_RANGE.finditer(folded) if not _RECORDS_AFTER.match(folded, r.end())), None),
@@ -515,7 +530,8 @@ def _term(folded: str) -> tuple[int, int] | None:
             continue        # "十日" closing the letter: the date under the signature
         for clause in re.finditer(r"[^,。;]+", ln):
             d = _TERM_DURATION.search(clause.group(0)) or _TERM_PERIOD.search(clause.group(0))
-            if d is not None and not _NOT_TERM.search(clause.group(0)):
+            if d is not None and not _NOT_TERM.search(clause.group(0)) \
+                    and not re.search(r"\d\s+$", clause.group(0)[:d.start() + 1]):      # a table's column: "信用卡  8000  60天"
                 s = start + clause.start()
                 return s + d.start(), s + d.end()
     return None
@@ -586,8 +602,9 @@ def _principal(folded: str) -> tuple[int, int] | None:
 
 def _relationship(folded: str) -> tuple[int, int] | None:
     for m in _RELATION.finditer(folded):
-        if _NOT_CONTACT.search(folded, max(0, m.start() - 48), m.start()):
-            continue
+        if _NOT_CONTACT.search(folded, max(0, m.start() - 48), m.start()) \
+                or _DONT_CALL.search(folded, max(0, m.start() - 16), m.start()) and _CALLING.match(folded, m.end()):
+            continue    # "不要再给本人和家里人、亲戚朋友打电话": the people not to be called
         if m.group(0).endswith("的关系") and not re.match(r"\s*[:|]", folded[m.end():]) \
                 or _TIE_TO_OTHER.search(folded, max(0, m.start() - 12), m.end()):
             continue            # "继承与债务承担的关系"; "与借款人关系：妻子" (the principal's tie to the deceased borrower)
@@ -622,7 +639,9 @@ def _agent(folded: str) -> tuple[int, int] | None:
     return _span(_first((_AGENT_LABEL, _AGENT_PROSE, _AGENT_KIN, _AGENT_NAMED, _AGENT_ROLE_NAMED, _AGENT_OFFICER,
                          _AGENT_DEAL_WITH), folded)
                  or _AGENT_KIN_NAMED.search(folded)
-                 or _AGENT_STAFF_NAMED.search(folded)) or _under_header(folded, _AGENT_HEADER) or _agent_addressed(folded)
+                 or _AGENT_STAFF_NAMED.search(folded)
+                 or (_AGENT_INTRODUCED.search(folded) if _ASKS_HIM.search(folded) else None)) \
+        or _under_header(folded, _AGENT_HEADER) or _agent_addressed(folded)
 
 
 # A letter written to the agent: "赵丽娟老师：…想委托您帮我办这件事" (the salutation names who is asked to act)
