@@ -205,7 +205,7 @@ _AGENT_DEAL_WITH = re.compile(rf"(?:事|事情|事儿)[^。\n;]{{0,4}}?(?:你们
 _AGENT_STAFF_NAMED = re.compile(rf"(?:我们|我|本)(?:店|公司|厂|单位|馆|饭店|餐馆|摊)(?:里)?的(?:大厨|厨师|员工|伙计|店员|服务员|会计|出纳|"
                                 rf"经理|师傅|司机|工人)\s*(?:(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}|[{_CJK}]{{2,3}}(?=,))")
 # "苟存喜跟我是一起放蜂的…我叫他替我跟你们…": a person introduced by name, then asked to act as 他/她
-_AGENT_INTRODUCED = re.compile(rf"^\s*(?![{_NOT_A_NAME}我你他她])[{_CJK}]{{2,3}}(?=(?:跟|和|与)我(?:是)?(?:一起|一个)|是我的?)", re.M)
+_AGENT_INTRODUCED = re.compile(rf"^[ \t]*(?![{_NOT_A_NAME}我你他她])[{_CJK}]{{2,3}}(?=(?:跟|和|与)我(?:是)?(?:一起|一个)|是我的?)", re.M)
 _ASKS_HIM = re.compile(r"(?:叫|让|托|请|委托)(?:他|她)(?!们)(?:替|帮|代)")
 # "这信是俺闺女孙小燕写的": the writer's relative named, when nothing else names the agent
 _AGENT_KIN_NAMED = re.compile(rf"(?:我|俺|本人)的?(?:大|二|三|四|小|老|尕)?(?:{_KIN})\s*(?:叫)?\s*(?![{_NOT_A_NAME}])"
@@ -714,5 +714,7 @@ def sentence_of(doc: ReadDocument, pos: int) -> tuple[int, int]:
     inside it (unwrapped): "委托我男人韦国强（身" / "份证…）代我去…" is one sentence."""
     joined, index = unwrapped(doc)
     j = bisect.bisect_left(index, pos)
+    while j < len(joined) - 1 and joined[j] == "\n":
+        j += 1          # a paragraph break kept in the joined text maps to the offset of the line after it
     left, right = clause_bounds(joined, j, j, "。\n")
     return index[left], (index[right - 1] + 1) if right > left else index[left]
