@@ -78,7 +78,8 @@ def cluster_folder(report: BatchReport, sketcher: Sketcher) -> None:
         sketch = sketcher.sketch(fp.shingles)
         for other in index.candidates(sketch):
             j = by_path[other]
-            link = compare(other, fps[j], item.path, fp)
+            link = compare(other, fps[j], item.path, fp,
+                           forms=item.result.kind == report.items[j].result.kind == "certificate")
             if link is not None:
                 report.links.append(link.to_dict())
                 uf.union(other, item.path)

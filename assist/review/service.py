@@ -113,7 +113,7 @@ class ReviewService:
             index = self._near_copies()
             with self._lock:
                 before = self.store.get(doc_id)
-                similar, links = self._similar(doc_id, fp, masked.text, index, sketch)
+                similar, links = self._similar(doc_id, fp, masked.text, index, sketch, kind)
                 record = StoredDocument(doc_id, mask_name(doc.file_name), kind, masked.text, sketch, doc_date,
                                         before.reviewed_at if before else self.store.now())
                 self.store.add(record, links)
@@ -138,7 +138,7 @@ class ReviewService:
                             elements=elements)
 
     def _similar(self, doc_id: str, fp: Fingerprint, masked: str, index: NearDuplicateIndex,
-                 sketch: bytes) -> tuple[list[SimilarDocument], list[Link]]:
+                 sketch: bytes, kind: str) -> tuple[list[SimilarDocument], list[Link]]:
         if not fp.usable:
             return [], []
         candidates = [c for c in index.candidates(sketch) if c != doc_id]
@@ -149,7 +149,7 @@ class ReviewService:
             if row is None:
                 continue
             other = fingerprint(row.masked_text)
-            link = compare(doc_id, fp, cid, other)
+            link = compare(doc_id, fp, cid, other, forms=kind == row.kind == "certificate")
             if link is None:
                 continue
             links.append(link)

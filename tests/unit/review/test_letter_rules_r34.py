@@ -41,3 +41,17 @@ def test_a_daughter_asking_to_be_called_about_her_fathers_debt_is_family(policy)
 ])
 def test_parts_said_in_new_ways(text, part, present):
     assert elements(text)[part] is present
+
+
+def test_two_hospitals_certificates_on_one_printed_form_are_not_copies():
+    from assist.review.similarity import compare, fingerprint
+    form = ("{h}\n诊 断 证 明 书\n门诊号：{n}\n姓名：{p}　　性别：{s}　　年龄：{a}岁\n临床诊断：{d}\n医生建议：{r}\n"
+            "特此证明。本证明仅作病情证明，不作其他用途。\n医师签名：{doc}\n{h}（诊断证明专用章）\n2027年10月5日\n")
+    a = form.format(h="杭州市某灵医院", n="2027100513862", p="周小根", s="男", a=73, d="冠状动脉粥样硬化性心脏病；高血压病3级",
+                    r="注意休息，避免情绪激动，按时服药，一月后复诊。", doc="陈小明")
+    b = form.format(h="乐山市某州人民医院", n="MZ20271016", p="周小芬", s="女", a=59, d="腰椎间盘突出症（L4/5）",
+                    r="卧床休息两周，避免久坐弯腰，必要时手术治疗。", doc="刘小华")
+    fa, fb = fingerprint(a), fingerprint(b)
+    assert compare("a", fa, "b", fb, forms=True) is None
+    c = a.replace("周小根", "王小根").replace("2027100513862", "2027100513999")   # a copy of one filled form
+    assert compare("a", fa, "c", fingerprint(c), forms=True) is not None
