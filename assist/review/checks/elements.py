@@ -156,7 +156,7 @@ _STORY_BEFORE = re.compile(r"(?:借的时候|当时|那时候?|之前|以前|曾
                            r"|不(?:要)?(?:告诉|通知|联系)$")
 _HARASSED = re.compile(r"(?:骚扰|打给|打电话给|打到|威胁|恐吓|吓唬|披露|泄露|透露|告知)[^。\n]{0,10}$")   # "催收人员骚扰委托人家属、同事": the called
 _BORROWERS_KIN = re.compile(r"(?:系|是)借款人[^。\n,]{0,8}的$")   # "系借款人陈宇航的母亲": the writer's tie to the borrower
-_THIRD_PARTY_LINE = re.compile(r"\s*(?:工亡人员|死者|逝者|已故|被继承人|患者|病人)(?:姓名)?\s*[:]")
+_THIRD_PARTY_LINE = re.compile(r"\s*(?:工亡人员|死者|逝者|已故|被继承人|患者|病人|海员|借款人|学生|老人)(?:姓名)?\s*[:]")
 _PRINCIPAL_LINE = re.compile(r"\s*(?:委托人|授权人|申请人)(?:\([^)\n]{1,8}\))?\s*[:]")
 _SIGNED_BEFORE = re.compile(r"(?:签名|签字|签章|手印|盖章|按了|签了)[^。\n]{0,12}$")
 _BLANK_VALUE = re.compile(r"[ \t]*[:|]?[ \t]*[_＿\s]*(?:\n|$)")
@@ -173,7 +173,7 @@ _AGENT_KIN = re.compile(rf"(?:{_KIN})[{_CJK}]{{2,4}}\s*\(?\s*(?:[{_CJK}]{{2,4}}\
 # "现委托刘桂芳（身份证号…", "委托 李强，" : a name right after the verb, closed by a bracket or a comma
 # "我委托刘畅帮我去网点办一下": the name runs up to the words saying what the agent does
 _AGENT_NAMED = re.compile(rf"(?<![受已])(?:委托|授权)(?![人方书])\s*(?![{_NOT_A_NAME}我你他她])[{_CJK}]{{2,4}}\s*[(,。]"
-                          rf"|(?<![受已])(?:委托|授权|叫|让|托)(?![人方书])\s*(?![{_NOT_A_NAME}我你他她])[{_CJK}]{{2,3}}?"
+                          rf"|(?<![受已])(?:委托|授权|叫|让|托|麻烦)(?![人方书])\s*(?:{_KIN})?\s*(?![{_NOT_A_NAME}我你他她])[{_CJK}]{{2,3}}?"
                           r"(?=帮我|替我|代我|代为|代表我|全权|去|来)"
                           # "委托同一个工地的蒙德才 帮我…": who they are, then the name, then what they do
                           rf"|(?<![受已])(?:委托|授权|托|叫|让|请)(?![人方书])[^。\n;,]{{1,12}}的\s*(?:{_KIN})?"
@@ -273,6 +273,7 @@ _TERM_PERIOD = re.compile(r"(?:这个|本|下个|这|今)(?:月|季度|星期|�
                           # a single errand: "就今天（12月24日）这一趟", "只限今天这一次"
                           r"|(?:就|只|仅|只限|仅限)(?:今天|明天|当天|本次)(?:上午|下午|晚上)?(?:\([^)\n]{0,12}\))?(?:这|那)?(?:一)?(?:趟|次|回)"
                           r"|(?:今天|当天|当日|即日|本日|本次|今日)(?:内)?有效|(?:就|只)(?:这个|本)(?:月|星期|礼拜|周)"
+                          r"|(?:会员|服务|委托|授权|代理|协商|托管)期\s*(?:为|是)?\s*[一二两三四五六七八九十半\d]{1,2}个?(?:年|月)"
 
                           r"|这[一二两三四五六七八九十半\d]{1,2}个?(?:月|星期|礼拜|周)(?:里|内|之内)?")
 _TERM_TAIL = re.compile(rf"(?<=\s)(?:管)?{_DURATION}(?:内)?(?:有效|有用)?\s*$", re.M)
@@ -506,6 +507,8 @@ def _scope(folded: str) -> tuple[int, int] | None:
 
 
 _BLANK_TERM = re.compile(r"\s*[:|]?\s*[_＿\s]*(?:\n|$)")
+_BLANK_DATES = re.compile(r"[自从起至到止年月日号\s_＿:|。]+")      # "自____年__月__日起至____年__月__日止", never filled in
+_BLANK_RANGE = re.compile(rf"{_BLANK_DATES.pattern}(?:\n|$)")
 # a duration in the story, not of the authority: "已逾期 2 个月", "分12期", "住院半个月"
 _NOT_TERM = re.compile(r"借|期还|分|还款|收入|工资|逾期|住院|坐月子|生了|干活|培训")
 # a period of records, not of the authority: "2026年9月至2027年2月的银行流水"
@@ -517,15 +520,17 @@ _NOT_TAIL = re.compile(r"逾期|拖欠|欠了|借了|欠款|住院")          # 
 def _term(folded: str) -> tuple[int, int] | None:
     """A term: a labelled line, a range of dates, an end event, or a duration said of the authority."""
     label = _TERM_LABEL.search(folded)
-    if label is not None and _BLANK_TERM.match(folded, label.end()):
-        label = None        # "委托期限：＿＿＿＿": the form's blank left empty
+    if label is not None and (_BLANK_TERM.match(folded, label.end()) or _BLANK_RANGE.match(folded, label.end())):
+        label = None        # "委托期限：＿＿＿＿", "自____年__月__日起至____年__月__日止": the form's blank left empty
     tail = next((t for t in _TERM_TAIL.finditer(folded)
                  if not _NOT_TAIL.search(folded, max(0, t.start() - 6), t.start())
                  and not re.search(r"\d\s+$", folded[folded.rfind("\n", 0, t.start()) + 1:t.start()])  # a table's column
                  and not (_DAY_ONLY.fullmatch(folded[folded.rfind("\n", 0, t.start()) + 1:t.end()])
                           and not folded[t.end():].strip())), None)
-    hits = [h for h in (next((r for r in _TERM_RANGE.finditer(folded) if not _RECORDS_AFTER.match(folded, r.end())), None),
-                        next((r for r in _TERM_EVENT.finditer(folded) if not _RECORDS_AFTER.match(folded, r.end())), None),
+    hits = [h for h in (next((r for r in _TERM_RANGE.finditer(folded) if not _RECORDS_AFTER.match(folded, r.end())
+                              and not _BLANK_DATES.fullmatch(r.group(0))), None),
+                        next((r for r in _TERM_EVENT.finditer(folded) if not _RECORDS_AFTER.match(folded, r.end())
+                              and not _BLANK_DATES.fullmatch(r.group(0))), None),
                         tail) if h is not None]
     m = label or (min(hits, key=lambda h: h.start()) if hits else None)
     if m is not None:
