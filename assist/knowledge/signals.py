@@ -39,6 +39,7 @@ class ReviewRules:
     findings: tuple[str, ...] = ()      # review checks whose findings this signal explains (e.g. auth.agent_company)
     letter_name: str = ""               # the finding's name for a letter pattern hit
     letter_patterns: tuple[LetterPattern, ...] = ()
+    family_note: bool = False           # written by the borrower's family, a hit is a note (the lawful case), not a warning
 
 
 @dataclass(frozen=True)
@@ -181,8 +182,9 @@ def _patterns(value: Any, what: str, fld: str, bad: Any) -> tuple[re.Pattern[str
 def _review(value: Any, sid: Any, bad: Any) -> ReviewRules:
     if value is None:
         return ReviewRules()
-    if not isinstance(value, dict) or set(value) - {"advice", "findings", "letter_name", "letter_patterns"}:
-        bad(f"signal {sid}: review must be a mapping of advice, findings, letter_name, letter_patterns", "review")
+    if not isinstance(value, dict) or set(value) - {"advice", "findings", "letter_name", "letter_patterns", "family_note"}:
+        bad(f"signal {sid}: review must be a mapping of advice, findings, letter_name, letter_patterns, family_note",
+            "review")
         return ReviewRules()
     advice, name = value.get("advice", ""), value.get("letter_name", "")
     if not isinstance(advice, str) or not isinstance(name, str):
@@ -201,4 +203,8 @@ def _review(value: Any, sid: Any, bad: Any) -> ReviewRules:
             letter.append(LetterPattern(item["severity"], pat))
     if letter and not name:
         bad(f"signal {sid}: review.letter_patterns need a review.letter_name", "review.letter_name")
-    return ReviewRules(str(advice or ""), tuple(findings), str(name or ""), tuple(letter))
+    family = value.get("family_note", False)
+    if not isinstance(family, bool):
+        bad(f"signal {sid}: review.family_note must be true or false", "review.family_note")
+        family = False
+    return ReviewRules(str(advice or ""), tuple(findings), str(name or ""), tuple(letter), family)

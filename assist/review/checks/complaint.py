@@ -69,9 +69,7 @@ def _family_writes(text: str) -> bool:
 
 # "我父亲的借款，我们家从来没说过不还": the writer speaks of a parent's or a spouse's debt as family
 _FAMILY_DEBT = re.compile(r"我(?:的)?(?:父亲|母亲|爸爸|妈妈|老伴|丈夫|妻子|爱人|儿子|女儿|老公|老婆)的(?:借款|贷款|欠款|账|帐|债)")
-# A family member (often the agent the borrower named) asking to be the one called is lawful: the "only call this
-# number" sign (S3) is then a note to verify, not a warning.
-_FAMILY_MAY = {"S3"}
+
 
 
 # What someone else told the borrower ("一个叫金盾债务优化的 说能帮我跟你们协商 停息挂帐 只还本金", "中介说可以全免"): an
@@ -148,7 +146,8 @@ def check_complaint(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
             for m in lp.pattern.finditer(para):
                 if negated(para, m.start(), LETTER_DENIAL, lookback=6) or _retold(para, m.start()):
                     continue  # "本人从未要求只还本金", "中介说能只还本金"
-                lawful = left or family and not own_agency and sig.id in _FAMILY_MAY
+                # a family member (often the agent the borrower named) asking to be the one called is lawful
+                lawful = left or family and not own_agency and sig.review.family_note
                 add(sig.id, "info" if lawful else lp.severity,  # type: ignore[arg-type]
                     at(m.start()), at(max(m.start(), m.end() - 1)) + 1, sig.review.letter_name)
                 break

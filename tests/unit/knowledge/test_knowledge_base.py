@@ -87,6 +87,8 @@ def test_signal_taxonomy_shape_and_policy():
     claimed = [f for s in signals for f in s.review.findings]
     assert len(claimed) == len(set(claimed)) and "auth.trustee_company" in by["S12"].review.findings
     assert all(s.review.letter_name for s in signals if s.review.letter_patterns)
+    # only the "call this number" sign is a note when family asks it (the borrower's named relative is lawful)
+    assert {s.id for s in signals if s.review.family_note} == {"S3"}
 
 
 def test_regulation_digests_cite_law_and_articles(kb):
@@ -103,6 +105,7 @@ def test_regulation_digests_cite_law_and_articles(kb):
     ("escalate: true", "escalate: sometimes", "escalate"),
     ("    - severity: warn\n", "    - severity: loud\n", "review.letter_patterns"),
     ("  weight: high\n", "  weight: huge\n", "weight"),
+    ("    family_note: true", "    family_note: sometimes", "review.family_note"),
 ])
 def test_a_bad_field_is_named_with_its_line(tmp_path, old, new, field):
     text = (KB / "signals.yaml").read_text(encoding="utf-8")

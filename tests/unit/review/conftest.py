@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assist.bootstrap import build_review_service, document_budgets
+from assist.review.checks import run_checks
 from assist.review.checks.elements import find_elements
 from assist.review.reader import read_document
 from assist.settings import DocumentSettings, Settings
@@ -31,3 +32,13 @@ def doc(text: str):
 def elements(text: str) -> dict[str, bool]:
     """Which parts of an authorisation review finds in the letter."""
     return {k: v.found for k, v in find_elements(doc(text)).items()}
+
+
+def serious(policy, text: str, levels: tuple[str, ...] = ("high", "warn")) -> list[str]:
+    """The checks of the findings at the given severities (high and warn: what staff are asked to act on)."""
+    return [f.check for f in run_checks(doc(text), policy)[1] if f.severity in levels]
+
+
+def highs(policy, text: str) -> list[str]:
+    """The checks of the high findings."""
+    return serious(policy, text, ("high",))

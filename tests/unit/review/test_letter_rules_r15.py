@@ -11,15 +11,12 @@ import pytest
 
 from assist.review.checks import classify, run_checks
 from assist.review.checks.elements import find_elements
-from tests.unit.review.conftest import doc
+from tests.unit.review.conftest import doc, serious
 
 
 def quotes(text: str) -> dict[str, str | None]:
     return {k: v.quote if v.found else None for k, v in find_elements(doc(text)).items()}
 
-
-def serious(policy, text: str) -> list[str]:
-    return [f.check for f in run_checks(doc(text), policy)[1] if f.severity in ("high", "warn")]
 
 
 RUN_ON = ("委托书 我叫岩保 身份证530821198203150011 我在农商行贷了八万块钱买茶叶机器 现在逾期三个月了 所以委托我亲哥哥岩温 "

@@ -11,11 +11,7 @@ import pytest
 from assist.review.checks import classify, run_checks
 from assist.review.checks.evidence import REVOKED
 from assist.review.checks.reading import reading_view
-from tests.unit.review.conftest import doc, elements
-
-
-def serious(policy, text: str) -> list[str]:
-    return [f.check for f in run_checks(doc(text), policy)[1] if f.severity in ("high", "warn")]
+from tests.unit.review.conftest import doc, elements, serious
 
 
 def test_the_lender_in_the_salutation_is_not_an_agency(policy):

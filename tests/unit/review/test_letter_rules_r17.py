@@ -10,12 +10,7 @@ from __future__ import annotations
 import pytest
 
 from assist.review.checks import classify, run_checks
-from tests.unit.review.conftest import doc, elements
-
-
-def highs(policy, text: str) -> list[str]:
-    return [f.check for f in run_checks(doc(text), policy)[1] if f.severity == "high"]
-
+from tests.unit.review.conftest import doc, elements, highs
 
 AUTH = ("授权委托书\n委托人（社员）：宝音，身份证号码：152522196812030011\n受托人：赵金龙（{coop}　{title}）\n"
         "委托人系{coop}社员。委托人委托{title}赵金龙代表委托人与贷款银行协商还款事宜。\n委托期限：一年。\n"

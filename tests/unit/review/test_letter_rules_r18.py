@@ -11,12 +11,7 @@ import pytest
 
 from assist.review.checks import run_checks
 from assist.review.checks.evidence import REVOKED
-from tests.unit.review.conftest import doc, elements
-
-
-def serious(policy, text: str) -> list[str]:
-    return [f.check for f in run_checks(doc(text), policy)[1] if f.severity in ("high", "warn")]
-
+from tests.unit.review.conftest import doc, elements, serious
 
 MCN = ("杭州某屿网络科技有限公司\n授权委托书（单项事务）\n委托人（签约主播）：林朵，身份证号：330182199908210011\n受托人：陈雅婷\n"
        "所在部门/职务：法务部 法务专员（公司员工，非执业律师）\n委托人与受托人的关系：我是该公司签约主播，她是公司法务部员工\n"

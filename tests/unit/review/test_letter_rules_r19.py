@@ -10,12 +10,7 @@ import pytest
 
 from assist.review.checks import classify, run_checks
 from assist.review.checks.reading import reading_view
-from tests.unit.review.conftest import doc, elements
-
-
-def highs(policy, text: str) -> list[str]:
-    return [f.check for f in run_checks(doc(text), policy)[1] if f.severity == "high"]
-
+from tests.unit.review.conftest import doc, elements, highs
 
 PLANNER = ("关于客户邵明辉债务问题的协商函\n致：星河消费金融有限公司 贷后管理部\n本人蒋丽娜，资深债务规划师，前银行风控，现为丽娜债务规划个人工作室"
            "负责人，系受客户委托的债务规划师。请停止催收，有关事宜一律与本规划师对接。\n受客户委托的债务规划师：蒋丽娜\n2026年9月12日\n")

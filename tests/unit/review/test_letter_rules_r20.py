@@ -9,12 +9,7 @@ from __future__ import annotations
 import pytest
 
 from assist.review.checks import run_checks
-from tests.unit.review.conftest import doc, elements
-
-
-def serious(policy, text: str) -> list[str]:
-    return [f.check for f in run_checks(doc(text), policy)[1] if f.severity in ("high", "warn")]
-
+from tests.unit.review.conftest import doc, elements, serious
 
 FOUNDATION = ("全国工亡家属债务援助基金会\n关于申请豁免工亡人员债务的函\n致：泰丰银行股份有限公司信用卡中心\n本基金会受工亡家属王桂芳女士委托，"
               "就工亡人员马卫东所欠借款一事函告如下：请立即停止催收，予以全额注销。\n此后有关该笔债务的一切事宜请与本基金会援助专员联系，"

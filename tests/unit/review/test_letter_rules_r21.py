@@ -9,14 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from assist.review.checks import classify, run_checks
+from assist.review.checks import classify
 from assist.review.checks.reading import reading_view
-from tests.unit.review.conftest import doc, elements
-
-
-def highs(policy, text: str) -> list[str]:
-    return [f.check for f in run_checks(doc(text), policy)[1] if f.severity == "high"]
-
+from tests.unit.review.conftest import doc, elements, highs
 
 VOICE = ("关于要求立即撤销贷款的严正交涉函\n某某消费金融有限公司：\n本{org}代表全体受害租户，就租金贷一事向贵司提出严正交涉：立即停止一切扣款及"
          "催收，于3日内与本{org}联系。\n联系人：钱振海\n昆明租金贷受害者维权{org}（章）\n")

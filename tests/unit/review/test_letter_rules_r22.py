@@ -7,13 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from assist.review.checks import run_checks
 from assist.review.checks.evidence import REVOKED
-from tests.unit.review.conftest import doc, elements
-
-
-def highs(policy, text: str) -> list[str]:
-    return [f.check for f in run_checks(doc(text), policy)[1] if f.severity == "high"]
+from tests.unit.review.conftest import elements, highs
 
 
 @pytest.mark.parametrize("org", ["和信联调中心", "某某债务优化平台"])

@@ -8,12 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from assist.review.checks import run_checks
-from tests.unit.review.conftest import doc, elements
-
-
-def highs(policy, text: str) -> list[str]:
-    return [f.check for f in run_checks(doc(text), policy)[1] if f.severity == "high"]
+from tests.unit.review.conftest import elements, highs
 
 
 def test_a_law_firms_letter_names_a_gps_vendor_as_a_party(policy):

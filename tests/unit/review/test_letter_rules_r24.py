@@ -10,11 +10,7 @@ import pytest
 
 from assist.review.checks import run_checks
 from assist.review.checks.evidence import LENDER, REVOKED
-from tests.unit.review.conftest import doc, elements
-
-
-def highs(policy, text: str) -> list[str]:
-    return [f.check for f in run_checks(doc(text), policy)[1] if f.severity == "high"]
+from tests.unit.review.conftest import doc, elements, highs
 
 
 def test_a_credit_cooperative_is_a_lender_and_a_debt_cooperative_an_agency(policy):

@@ -10,14 +10,10 @@ from __future__ import annotations
 
 import pytest
 
-from assist.review.checks import classify, run_checks
+from assist.review.checks import classify
 from assist.review.checks.elements import find_elements
 from assist.review.checks.evidence import REVOKED
-from tests.unit.review.conftest import doc, elements
-
-
-def severe(policy, text: str, levels: tuple[str, ...] = ("high",)) -> list[str]:
-    return [f.check for f in run_checks(doc(text), policy)[1] if f.severity in levels]
+from tests.unit.review.conftest import doc, elements, highs, serious
 
 
 def test_app_operators_in_a_lawyers_authorisation_are_the_lenders(policy):
@@ -26,7 +22,7 @@ def test_app_operators_in_a_lawyers_authorisation_are_the_lenders(policy):
             "委托人因与“快鲸借”平台（运营方：宁波某帆网络科技有限公司）、“易来花”平台（运营方：杭州某舟信息科技有限公司）之间的"
             "借款合同纠纷，现委托上列受托人作为委托人的代理人。\n代理权限：代为协商还款方案，调取借款合同；代为签收法律文书。\n"
             "委托期限：自2027年3月1日起至本委托事项办结之日止。\n委托人（签字）：林海生\n2027年3月1日\n")
-    assert not severe(policy, text, ("high", "warn"))
+    assert not serious(policy, text, ("high", "warn"))
 
 
 @pytest.mark.parametrize("text", [
@@ -36,7 +32,7 @@ def test_app_operators_in_a_lawyers_authorisation_are_the_lenders(policy):
      "请立即停止联系当事人通讯录联系人，并向本办出具书面回执。\n天山金融纠纷协商办公室（章）\n2027年3月1日\n"),
 ])
 def test_outfits_under_an_offices_or_institutes_name_are_high(policy, text):
-    assert severe(policy, text)
+    assert highs(policy, text)
 
 
 def test_a_registration_form_granting_authority_is_an_authorisation(policy):
@@ -47,7 +43,7 @@ def test_a_registration_form_granting_authority_is_an_authorisation(policy):
     assert classify(doc(text)) == "authorisation"
     e = elements(text)
     assert e["principal"] and e["agent"] and e["scope"]
-    assert severe(policy, text)
+    assert highs(policy, text)
 
 
 @pytest.mark.parametrize("line", ["我给那家协商办签的委托书，我已经做废了。", "以后他们用我名义跟你们说的、谈的、签的，我都不认。",
@@ -60,7 +56,7 @@ def test_a_borrower_who_left_the_office_is_not_accused(policy):
     text = ("致：某某消费金融有限公司\n我是王富贵。1月份有个自称“天山金融纠纷协商办公室”的打电话给我，收了我2200块，后来才知道是"
             "一家公司，叫乌鲁木齐某信商务信息咨询有限公司。\n我给这个协商办签的委托书，我已经做废了，以后他们用我名义跟你们说的、谈的，我都不认。\n"
             "我的帐我自己跟你们谈，3月份开始按月还，请给我一个方案。\n王富贵\n2027.3.1\n")
-    assert not severe(policy, text)
+    assert not highs(policy, text)
 
 
 # "本人自愿加入本社" alone is not counted: most writers (L45, L50, L62) left it unlabelled, one (L61) labelled it

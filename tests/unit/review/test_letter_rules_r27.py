@@ -12,16 +12,13 @@ import pytest
 
 from assist.review.checks import run_checks
 from assist.review.checks.elements import find_elements
-from tests.unit.review.conftest import doc, elements
+from tests.unit.review.conftest import doc, elements, serious
 
 LAWYER = ("授权委托书\n委托人：杨小勇，男，身份证号码：522636199809212499\n{agent}：吴文华，{firm}律师\n执业证号：15226201910287399\n"
           "委托人因与{parties}借款合同纠纷一事，现委托上列受托人作为代理人。\n"
           "代理权限：一般代理，具体为：代为调取借款合同；代为向上述公司了解各项费用；代为协商还款方案。\n"
           "委托期限：自2027年3月8日起至2027年9月7日止。\n委托人（签名）：杨小勇\n受托人（签名）：吴文华\n2027年3月8日\n")
 
-
-def warnings(policy, text: str) -> list[str]:
-    return [f.check for f in run_checks(doc(text), policy)[1] if f.severity in ("high", "warn")]
 
 
 @pytest.mark.parametrize("agent,firm,parties", [
@@ -31,7 +28,7 @@ def warnings(policy, text: str) -> list[str]:
 ])
 def test_complete_lawyers_authorisations_are_not_warned(policy, agent, firm, parties):
     text = LAWYER.format(agent=agent, firm=firm, parties=parties)
-    assert warnings(policy, text) == []
+    assert serious(policy, text) == []
     assert "委托人" in find_elements(doc(text))["signature"].quote and "受托人" not in find_elements(doc(text))["signature"].quote
 
 
@@ -39,7 +36,7 @@ def test_an_errands_company_is_not_an_agency(policy):
     text = ("委托书\n本人沈小宁（身份证号320102198001010099），现委托我前妻陈小曼（身份证号320102198201010088）代我办下面几件事：\n"
             "1、到某区市场监督管理局登记窗口领取某某茶饮有限公司的《准予注销登记通知书》原件；\n2、到银行领取对公账户的销户回单。\n"
             "委托时间：2027年2月10日到2027年3月10日\n委托人签字：沈小宁（按手印）\n2027-2-10\n")
-    assert warnings(policy, text) == []
+    assert serious(policy, text) == []
     assert elements(text)["relationship"]
 
 

@@ -12,12 +12,7 @@ import pytest
 
 from assist.review.checks import classify, run_checks
 from assist.review.checks.evidence import REVOKED
-from tests.unit.review.conftest import doc, elements
-
-
-def warned(policy, text: str) -> list[str]:
-    return [f.check for f in run_checks(doc(text), policy)[1] if f.severity in ("high", "warn")]
-
+from tests.unit.review.conftest import doc, elements, serious
 
 LAWYER = ("授权委托书\n委托人：周小芳，身份证号420106197001010099\n受托人：陈立华，湖北某衡律师事务所律师，执业证号：14201201510234599\n"
           "{body}\n委托期限：自2027年4月8日起至2027年10月7日止。\n委托人（签字）：周小芳\n2027年4月8日\n")
@@ -30,7 +25,7 @@ LAWYER = ("授权委托书\n委托人：周小芳，身份证号4201061970010100
     "深圳某粒数字科技有限公司了解委托人名下的欠款余额及还款记录；二、代为协商还款方案。",
 ])
 def test_lenders_in_a_lawyers_list_are_not_agents(policy, body):
-    assert warned(policy, LAWYER.format(body=body)) == []
+    assert serious(policy, LAWYER.format(body=body)) == []
 
 
 def test_an_apps_operator_in_the_salutation_under_the_title_is_the_lender(policy):
@@ -48,7 +43,7 @@ def test_one_regulator_named_three_ways_is_not_pressure(policy):
     text = ("投诉函\n致：某某分期客户投诉部\n我是葛小玲，护士。你们的催收电话打到我们科室，影响工作。请立即停止联系我的同事。"
             "如果再有一个电话打到科室，我会直接向国家金融监督管理总局安徽监管局和深圳监管局投诉，并拨打12378，同时保留报警和起诉的权利。\n"
             "投诉人：葛小玲\n2027年4月9日\n")
-    assert warned(policy, text) == []
+    assert serious(policy, text) == []
 
 
 def test_a_note_to_the_friend_who_acts_is_an_authorisation():
@@ -77,4 +72,4 @@ def test_parts_said_in_new_ways(text, part, present):
 def test_a_company_a_law_firms_authorisation_names_outside_its_agent_block_is_a_party(policy):
     body = ("委托人在某花分期（运营主体为杭州某舟信息科技有限公司）有借款逾期，现委托上列受托人协商还款。\n"
             "代理权限：代为与杭州某舟信息科技有限公司及其委托的催收机构沟通；代为调取合同。")
-    assert warned(policy, LAWYER.format(body=body.replace("运营主体为", "现由"))) == []
+    assert serious(policy, LAWYER.format(body=body.replace("运营主体为", "现由"))) == []

@@ -11,20 +11,15 @@ from __future__ import annotations
 
 import pytest
 
-from assist.review.checks import run_checks
 from assist.review.checks.evidence import REVOKED
-from tests.unit.review.conftest import doc, elements
-
-
-def severe(policy, text: str, levels: tuple[str, ...] = ("high", "warn")) -> list[str]:
-    return [f.check for f in run_checks(doc(text), policy)[1] if f.severity in levels]
+from tests.unit.review.conftest import elements, serious
 
 
 def test_the_lenders_office_the_agent_goes_to_is_a_place(policy):
     text = ("授权委托书\n委托人：王小勇，身份证340104198001010099\n受托人：周小萍，身份证340104198201010088\n关系：夫妻\n"
             "我跑车走不开，委托我爱人周小萍6月20号去合肥某享借线下服务中心，替我递交异议书和报警回执复印件，并替我签收他们的收件回执。\n"
             "委托期限：2027年6月20日当天。\n委托人签字：王小勇\n2027年6月18日\n")
-    assert severe(policy, text) == []
+    assert serious(policy, text) == []
 
 
 @pytest.mark.parametrize("line", ["从今往后额的账额自己跟你们谈 不经过任何啥站", "该机构不是雷小虎先生的代理人。"])
@@ -38,7 +33,7 @@ def test_asking_to_revoke_reported_records_is_no_withdrawal(policy):
             "一、停止向征信系统报送委托人逾期信息，已报送的予以撤销；\n二、今后一切事宜仅与本办公室处置专员联系，不得直接联系委托人。\n"
             "某某合伙债务处置办公室（盖章）\n2027年4月22日\n")
     assert REVOKED.search(text) is None
-    assert severe(policy, text, ("high",))
+    assert serious(policy, text, ("high",))
 
 
 @pytest.mark.parametrize("text,part,present", [

@@ -12,14 +12,9 @@ from __future__ import annotations
 
 import pytest
 
-from assist.review.checks import run_checks
 from assist.review.checks.authorisation import licence_problem
 from assist.review.checks.evidence import REVOKED
-from tests.unit.review.conftest import doc, elements
-
-
-def severe(policy, text: str, levels: tuple[str, ...] = ("high", "warn")) -> list[str]:
-    return [f.check for f in run_checks(doc(text), policy)[1] if f.severity in levels]
+from tests.unit.review.conftest import elements, serious
 
 
 def test_a_licence_first_issued_in_the_year_the_letter_is_dated():
@@ -31,7 +26,7 @@ def test_a_lawyers_authorisation_dated_the_year_of_the_licence_is_not_warned(pol
     text = ("授权委托书\n委托人：韦小兰，身份证450103198001010088\n受托人：覃小峰，广西某明律师事务所律师，执业证号：14501202711083562\n"
             "委托事项：代为与各平台协商还款方案，代为签收法律文书。\n委托期限：自2027年7月3日起至本事项办结之日止。\n委托人（签字）：韦小兰\n"
             "2027年7月3日\n")
-    assert severe(policy, text) == []
+    assert serious(policy, text) == []
 
 
 @pytest.mark.parametrize("line,left", [
@@ -53,14 +48,14 @@ def test_what_leaving_the_agency_is(line, left):
      "朱小仙\n2027年7月3日\n"),
 ])
 def test_lawful_complaints_are_not_warned(policy, text):
-    assert severe(policy, text) == []
+    assert serious(policy, text) == []
 
 
 def test_a_consumer_rights_station_acting_for_a_borrower_is_high(policy):
     text = ("委 托 书\n我叫朱小仙，女，今年70岁，身份证号320503195704212899。经过姑苏老年人消费权益保护站的帮助，我自愿委托保护站站长刘小平"
             "同志全权代表我本人，处理我在所有网贷平台的全部借款问题。\n委托时间一年。\n委托人：朱小仙（本人签字，按手印）\n"
             "受托人：刘小平（姑苏老年人消费权益保护站站长）\n2027.6.8\n")
-    assert severe(policy, text, ("high",))
+    assert serious(policy, text, ("high",))
 
 
 @pytest.mark.parametrize("text,part,present", [

@@ -10,13 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from assist.review.checks import classify, run_checks
+from assist.review.checks import classify
 from assist.review.checks.evidence import REVOKED
-from tests.unit.review.conftest import doc, elements
-
-
-def severe(policy, text: str) -> list[str]:
-    return [f.check for f in run_checks(doc(text), policy)[1] if f.severity in ("high", "warn")]
+from tests.unit.review.conftest import doc, elements, serious
 
 
 def test_an_agency_in_the_fee_dispute_stays_a_party(policy):
@@ -25,7 +21,7 @@ def test_an_agency_in_the_fee_dispute_stays_a_party(policy):
             "经长沙市法律援助中心审查决定给予法律援助。现委托上列受托人作为委托人的代理人。\n代理权限：\n1. 代为与出借方协商还款；\n"
             "2. 代为向长沙某康健康管理咨询有限公司主张退还其收取的会费及关爱服务费共计1,600元。\n"
             "委托期限：自2027年8月4日起至本事项办结之日止。\n委托人（签字）：黄小胜\n2027年8月4日\n")
-    assert severe(policy, text) == []
+    assert serious(policy, text) == []
 
 
 @pytest.mark.parametrize("line", ["我已经在9月5号微信跟他们讲我不做了。", "那张委托我也撤回了。"])
@@ -37,7 +33,7 @@ def test_a_borrower_quoting_the_agencys_words_is_not_the_agency(policy):
     text = ("某某分期 客服 / 投诉部门：\n我是黄小毅。8月中我在网上刷到一个叫“某岛信用服务中心”的号，交了2,100元，还签了一张全权委托的单子。"
             "后来才知道收钱的是一家网络科技公司。8月底他们用“本中心受服务对象委托”的名义发给你们的那封信，要求全部利息取消、只还本金，不是我本人的意思。\n"
             "我已经在9月5号微信跟他们讲我不做了，那张委托我也撤回了。从现在开始我的借款我自己跟你们谈。\n黄小毅\n2027年9月8日\n")
-    assert severe(policy, text) == []
+    assert serious(policy, text) == []
 
 
 def test_an_administrators_notice_is_a_certificate():
