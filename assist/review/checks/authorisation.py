@@ -316,7 +316,28 @@ def check_agency(doc: ReadDocument, policy: ReviewPolicy, *, certificate: bool =
         found += _org_voice(doc, policy)
     if not certificate and not any(f.severity == "high" for f in found):
         found += _firm_front(doc, policy)
+    if not certificate and not any(f.severity == "high" for f in found):
+        found += _repay_via_org(doc, policy)
     return [f for f in found if not certificate or _AGENCY_NAME.search(doc.text[f.start or 0:f.end or 0])]
+
+
+# The borrower's repayments paid into the agent's organisation, which is to repay the lenders for them: "以后每个月的钱我
+# 打到联合会卡上，由他们去还". A lender is repaid by the borrower (or a relative) directly; an outfit that collects the
+# money is the paid agent's sign, and where borrowers lose it. The lender's own account ("打到贵公司账户") is not this.
+_REPAY_VIA_ORG = re.compile(r"(?:钱|还款|月供|款项?)[^。\n]{0,12}?(?:打到|转到|交到|存到|汇到|打进|转进|存进|打给|转给|交给)"
+                            r"[^。\n]{0,10}?(?:会|社|中心|公司|机构|工作室|联盟|站|团队|协会|基金)的?(?:银行)?"
+                            r"(?:卡|账户|账上|账号|户头|收款码)")
+_LENDERS_ACCOUNT = re.compile(r"贵|你们|您|官方|借款|贷款|金融|银行卡?$|还款账户|对公还款")
+
+
+def _repay_via_org(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
+    for m in _REPAY_VIA_ORG.finditer(doc.text):
+        if _LENDERS_ACCOUNT.search(m.group(0)) or REVOKED.search(doc.text):
+            continue
+        return [finding(doc, "auth.repay_via_agent", "high", "借款人的还款要先打到代理方（机构）的账户、由其代为还款：正规代理不经手"
+                        "借款人的还款。这是付费代理的迹象，也有截留还款的风险。请交专人核实，直接联系借款人本人，提醒其只向本机构官方"
+                        "渠道还款。", m.start(), m.end(), signal=policy.signal_for("auth.trustee_agency"))]
+    return []
 
 
 def _pro_agent(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
@@ -483,6 +504,8 @@ def check_authorisation(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding
     agency = _AGENCY_TITLE.search(trustee_text)
     if agency is None and not any(f.severity == "high" for f in out):
         out += _pro_agent(doc, policy)      # "我朋友韩志鹏…他是专业做上岸的"
+    if not any(f.severity == "high" for f in out):
+        out += _repay_via_org(doc, policy)  # "以后每个月的钱我打到联合会卡上，由他们去还"
     if agency is not None:
         out.append(finding(doc, "auth.trustee_agency", "high", f"受托人是“{agency.group(0)}”：这是债务协商、停息挂账类"
                            "机构的职位，不是律师，也不是亲友；这类机构以个人名义代理属疑似付费代理，请交专人核实并直接联系借款人本人。",
