@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from assist.review.checks.authorisation import PUBLIC_BODY, check_agency, check_authorisation
+from assist.review.checks.authorisation import PUBLIC_BODY, TO_MEMBERS, check_agency, check_authorisation
 from assist.review.checks.certificate import check_certificate
 from assist.review.checks.complaint import check_complaint
 from assist.review.checks.evidence import LENDER, REVOKED, finding, quote_of
@@ -25,12 +25,16 @@ _ENTRUST = re.compile(r"(?<![受已未])(?<!没有)(?<!从没)(?<!并没)(?:(?:�
                       r"|(?:让|(?<![我俺个位家名])叫(?!什么|啥|做|作))(?!我(?![的儿女老爱丈妻媳侄外哥弟姐妹兄闺婆男妈爸娘爹孩孙家对])))了?"
                       r"[^。\n;；]{0,30}?(?:代为|代我|代本人|代表|替我|帮我|全权|代理|代办)"
                       r"|(?<![受已未])(?<!没有)(?<!从没)(?<!并没)(?:委托|授权)(?![人方书金费])[^。\n；]{0,30}(?:办理|处理)[^。\n；]{0,20}(?:事宜|事情|手续|事项|的事)"
+                      # "这笔钱的事我叫我查某囝陈佳怡替我处理": 叫 after 我 is not the writer's name when 我 follows it
+                      r"|(?<=我)叫(?=我[^。\n;；]{1,14}?(?:替我|帮我|代我))"
                       # a note to the friend who acts: "就算是我委托你的"
                       r"|(?<![受已未])(?<!没有)(?:我|本人)(?:现|特|就)?(?:委托|授权|托付)(?:给)?(?:你|您)(?!们)")
 # ... naming the agent with an ID number: "现授权欧文斌（身份证号…）"
 _ENTRUST_ID = re.compile(r"(?<![受已未])(?:委托|授权)(?![人方书]|委托书)[^。\n；]{0,12}身份证")     # not "授权委托书复印件 2.身份证复印件"
 # "我老婆覃丽萍替我办还款分期这些事…要签字的她签": a relative doing the borrower's business for them, no verb of entrusting.
 _KIN_WORD = (r"老婆|老公|爱人|妻子|丈夫|太太|媳妇|儿子|女儿|闺女|父亲|母亲|哥哥|姐姐|弟弟|妹妹|侄子|外甥|老伴|孙子|孙女|妈妈|爸爸|"
+             # Sichuan 婆娘 (wife), Minnan 查某囝 (daughter), a brother said plainly
+             r"婆娘|查某囝|查某子|兄弟|"
              r"(?<=[我俺])(?:妈|爸|娘|爹|对象|孩子|男人|姐|哥|弟|妹)")
 _STANDS_IN = re.compile(rf"(?:{_KIN_WORD})[\u4e00-\u9fa5]{{0,4}}(?:替我|代我|帮我)(?:去|来)?"
                         r"(?:(?:跟|和|与|同|给)(?:你们|您们|贵司|贵公司|贵行|银行|公司|客服)[\u4e00-\u9fa5]{0,3}?)?"
@@ -38,9 +42,11 @@ _STANDS_IN = re.compile(rf"(?:{_KIN_WORD})[\u4e00-\u9fa5]{{0,4}}(?:替我|代我
                         # signing power: "签字的她签", "要签字的他可以代我签", "我老伴替我签字"
                         r"|(?:签字|签名)的?(?:都)?(?:由)?(?:他|她)(?!们)(?:来|可以|能|就)?(?:代我|替我|帮我)?签"
                         # ratifying in advance what the agent agrees: "她办的事我都认", "他跟你们商量好…我都认"
-                        r"|(?:他|她)(?!们)[^。\n,，;；]{0,20}?(?:办|定|商量|谈|答应|签|说)[^。\n;；]{0,14}?我(?:都|全|也)?"
+                        r"|(?:他|她|伊)(?!们)[^。\n,，;；]{0,20}?(?:办|定|商量|谈|答应|签|说|讲)[^。\n;；]{0,14}?我(?:都|全|也|拢)?"
                         r"(?:认|承认|认可|同意)(?![识为真])"
-                        r"|(?:他|她)(?!们)(?:说的|定的|签的|答应的)(?:话)?(?:就|都)?算(?:我|数)"
+                        # "她跟你们说的就算我说的", "他说了算"
+                        r"|(?:他|她|伊)(?!们)[^。\n,，;；]{0,8}?(?:说的|定的|签的|答应的|讲的)(?:话)?(?:就|都)?算(?:我|数)"
+                        r"|(?:他|她)(?!们)说了算"
                         # "她替我跟你们商量延期的事" (the person named just before)
                         r"|(?:他|她)(?!们)(?:来)?(?:替我|代我)(?:跟|和|与|同)(?:你们|贵司|贵公司|贵行)(?:商量|谈|协商|办|沟通)")
 # Handing the borrower's dealings to a named person, however said: "我委托刘畅帮我去网点办一下", "让我妈替我跟你们说",
@@ -84,11 +90,12 @@ _OTHER_TITLE = re.compile(r"(清单|收条|收到条|收据|承诺书|承诺|保
 _CHAT_TITLE = re.compile(r"聊天记录|聊天截图|对话记录|群聊")
 _FORM_TITLE = re.compile(r"(?:协议|协议书|确认单|确认书|登记表)$")
 # A notice to its readers ("协商客户须知"): other even when it names what a complaint would ask for.
-_NOTICE_TITLE = re.compile(r"(须知|注意事项|温馨提示|提醒|公告|告(?:客户|会员|学员|委托人)书)$"
+_NOTICE_TITLE = re.compile(r"(须知|注意事项|温馨提示|提醒|公告|告(?:客户|会员|学员|委托人)书)$|^群公告"
                            # a letter to other readers than a lender: "告各位亲戚的一封信"
                            r"|^告(?:各位|全体|亲爱的)?(?:亲戚|亲友|家人|乡亲|同学|同事|朋友|客户|会员|学员)")
 # A notice an agency sends its own customers ("各位客户请注意：…"), however untitled: it asks its readers, not a lender.
-_OWN_CUSTOMERS = re.compile(r"^(?:致|告)?(?:各位|亲爱的|全体|广大)(?:委托|签约|服务|协商|尊敬的)?(?:客户|学员|会员|家人|伙伴|委托人|老铁)"
+_OWN_CUSTOMERS = re.compile(r"^(?:致|告)?(?:各位|亲爱的|全体|广大)(?:委托|签约|服务|协商|尊敬的)?[\u4e00-\u9fa5]{0,3}?"
+                            r"(?:客户|学员|会员|社员|盟员|家人|伙伴|委托人|老铁|姐妹|兄弟伙|工友|头家)"
                             r"|^家人们|^尊敬的(?:各位)?(?:委托|签约)?(?:客户|学员|会员|委托人)[:,]?$")
 # A first line that only names the issuing body (a hospital, a residents' committee, an employer) above the title.
 _ISSUER_LINE = re.compile(r"^[\u4e00-\u9fa5()（）]{2,30}(?:医院|卫生院|诊所|卫生服务中心|委员会|居委会|村委会|办事处|人民政府|"
@@ -162,6 +169,8 @@ def _entrusts(text: str) -> bool:
 
 def classify(doc: ReadDocument) -> DocKind:
     """Authorisation letter, complaint letter, hardship certificate, or other, from title and body markers."""
+    if _revocation(doc):
+        return "other"
     lines = [ln.text.strip() for ln in doc.lines if ln.text.strip()]
     heads = [_title_line(ln) for ln in lines[:2]]
     if len(heads) == 2 and _ISSUER_LINE.search(heads[0]) and len(heads[1]) <= TITLE_MAX:
@@ -196,12 +205,12 @@ def classify(doc: ReadDocument) -> DocKind:
     # a chat in which the borrower grants the authority ("我已经正式委托…全权处理") is an authorisation, not a record
     # ... and so is an agreement or a form with a clause granting it ("入社协议…第三条 授权委托", "服务确认单…本人授权…全权")
     chat_grant = (_CHAT_TITLE.search(title) is not None or _FORM_TITLE.search(title) is not None) \
-        and (_entrusts(text) or _entrusts(bare))
+        and (_entrusts(text) or _entrusts(bare) or _MANDATE.search(text) is not None)
     if chat_grant and _FORM_TITLE.search(title):
         score["authorisation"] += 2     # a registration form whose declaration grants the authority is that grant
     if _OTHER_TITLE.search(title) and not _COMPLAINT_TITLE.search(title) and not chat_grant and not _CERT_TITLE.search(title) \
             or _NOTICE_TITLE.search(title) \
-            or any(_OWN_CUSTOMERS.search(re.sub(r"\s+", "", ln)) for ln in lines[:3]):
+            or any(_OWN_CUSTOMERS.search(re.sub(r"\s+", "", ln)) for ln in lines[:4]):
         score["other"] += 5
     if _TO_CUSTOMER.search(text, 0, 200) and _LENDER_VOICE.search(text):
         score["other"] += 5
@@ -224,6 +233,23 @@ def classify(doc: ReadDocument) -> DocKind:
     return best if score[best] >= 2 else "other"  # type: ignore[return-value]
 
 
+# A paper titled as the revocation of an authorisation ("撤销授权委托声明", "解除委托通知书") withdraws a grant; it
+# makes none, however much of the grant it recites (FORMAT.md: a revocation is "other").
+_REVOCATION_TITLE = re.compile(r"(?:撤销|撤回|解除|终止|取消|收回)[^\n]{0,6}?(?:委托|授权)")
+
+
+def _revocation(doc: ReadDocument) -> bool:
+    heads = [_title_line(ln.text.strip()) for ln in doc.lines if ln.text.strip()][:2]
+    return any(len(h) <= TITLE_MAX and _REVOCATION_TITLE.search(h) for h in heads)
+
+
+def _to_own_customers(doc: ReadDocument) -> bool:
+    """Addressed, in its first lines, to the issuer's own customers or members ("致全体社员的一封信", "各位会员司机兄弟伙："):
+    an agency's notice to them, never a letter to a lender, whatever it asks."""
+    heads = [re.sub(r"\s+", "", ln.text) for ln in doc.lines if ln.text.strip()][:4]
+    return any(TO_MEMBERS.search(h) for h in heads)
+
+
 def document_kind(doc: ReadDocument, policy: ReviewPolicy) -> DocKind:
     """What the paper is: the learned model's reading when it is sure of it (top probability at least
     ``policy.kind_min_confidence``), the rules' reading otherwise, and the rules' alone when there is no model.
@@ -231,6 +257,8 @@ def document_kind(doc: ReadDocument, policy: ReviewPolicy) -> DocKind:
     The rules are exact on phrasings they were written for and wrong on new ones; the model is right more often on
     new writers but its unsure readings are no better than the rules (README, "Document review": chosen on the four
     earlier rounds of writers, each with the rules as they were frozen for it and a model fitted before it)."""
+    if _revocation(doc) or _to_own_customers(doc):
+        return "other"
     rules = classify(doc)
     if policy.kind_model is None:
         return rules

@@ -33,7 +33,9 @@ _ORG = re.compile(r"[\u4e00-\u9fa5A-Za-z（）()]{2,30}?(?:有限责任公司|�
                   # outfits under an office's or an institute's name: "金融纠纷协商办公室", "债务和解研究院", "互助服务社"
                   r"(?:协商|纠纷|债务|维权|和解|减免)[\u4e00-\u9fa5]{0,4}?(?:办公室|研究院)|服务社|互助社|"
                   # a debt outfit's "centre" under any caring name: "老年债务关爱中心"
-                  r"(?:债务|征信|信用修复)[\u4e00-\u9fa5]{1,4}?中心)")
+                  r"(?:债务|征信|信用修复)[\u4e00-\u9fa5]{1,4}?中心|"
+                  # a debt outfit's "platform": "学子债务援助平台"
+                  r"(?:债务|征信|信用修复|上岸|化解|维权)[\u4e00-\u9fa5]{0,4}?平台)")
 # A company of another trade (a car dealer in a fee dispute, a factory, a shop): not a paid agent unless its name says so
 _TRADE = re.compile(r"销售|制造|贸易|商贸|物流|运输|餐饮|电器|建材|汽车|医院|学校|培训")
 _DEBT_TRADE = re.compile(r"债务|法务|咨询|维权|协商|规划|征信|顾问|权益|清零|减免|上岸")
@@ -181,7 +183,9 @@ def _sentence(text: str, pos: int) -> str:
 _OWN = r"(?:我|本)(?:调解)?(?:中心|机构|司|公司|单位|室|委员会|工作室|会|联盟|律师团|团|法务部|社|基金会|商会|研究院)"
 # "已与鼎和调解服务中心签订调解服务协议": a service contract with the organisation
 _SIGNED_WITH = re.compile(r"[^。\n]{0,4}签(?:订|署|了)[^。\n]{0,10}(?:服务|调解|委托|代理|协商)(?:协议|合同)")
-_ACTING = re.compile(r"接受(?:[^。\n(]|\([^)\n]{0,40}\)){0,30}委托|受(?:[^。\n(]|\([^)\n]{0,40}\)){0,20}委托|"   # an ID between
+# (never the lender's own collectors: "自称受贵平台委托的催收人员")
+_ACTING = re.compile(r"接受(?!贵|你们|您们)(?:[^。\n(]|\([^)\n]{0,40}\)){0,30}委托"
+                     r"|受(?!贵|你们|您们)(?:[^。\n(]|\([^)\n]{0,40}\)){0,20}委托|"   # an ID between
                      r"代为处理|全权代理|全权处理|委托服务|代办|对接|由该(?:中心|公司|机构)"
                      # the borrower entrusting an organisation to act: "同时委托延边某某服务中心调解员代为参加调解",
                      # "授权【债管家协商团队】作为本人代理人"
@@ -318,6 +322,8 @@ def check_agency(doc: ReadDocument, policy: ReviewPolicy, *, certificate: bool =
         found += _firm_front(doc, policy)
     if not certificate and not any(f.severity == "high" for f in found):
         found += _repay_via_org(doc, policy)
+    if not certificate and not any(f.severity == "high" for f in found):
+        found += _coaching_notice(doc, policy)
     return [f for f in found if not certificate or _AGENCY_NAME.search(doc.text[f.start or 0:f.end or 0])]
 
 
@@ -338,6 +344,29 @@ def _repay_via_org(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
                         "借款人的还款。这是付费代理的迹象，也有截留还款的风险。请交专人核实，直接联系借款人本人，提醒其只向本机构官方"
                         "渠道还款。", m.start(), m.end(), signal=policy.signal_for("auth.trustee_agency"))]
     return []
+
+
+# An outfit's notice to its own customers or members ("致全体社员的一封信", "各位会员司机：") telling them not to repay
+# the lender or not to answer it: the coaching of a paid agent, whatever it calls itself. A lender or a union never tells
+# borrowers to stop repaying.
+TO_MEMBERS = re.compile(r"^(?:致|告)?(?:各位|亲爱的|全体|广大)(?:委托|签约|服务|协商|尊敬的)?[\u4e00-\u9fa5]{0,3}?"
+                         r"(?:客户|学员|会员|社员|盟员|伙伴|委托人|老铁|姐妹|兄弟伙|工友|头家)", re.M)
+_DONT_REPAY = re.compile(r"(?:不要|别|严禁|禁止|一律停止|停止|切勿|不得|千万不要)(?:再)?(?:私自|自行|擅自)?(?:向[^。\n]{0,10}?)?"
+                         r"(?:还款|还钱|还一分|还任何)"
+                         r"|(?:催收|平台|银行)[^。\n]{0,6}?电话[^。\n]{0,4}?(?:一律|全部|都)?(?:不要|别|不)接")
+
+
+def _coaching_notice(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
+    text = doc.text
+    head = "\n".join(re.sub(r"\s+", "", ln.text) for ln in doc.lines if ln.text.strip())
+    if not TO_MEMBERS.search("\n".join(head.split("\n")[:4])):
+        return []
+    m = _DONT_REPAY.search(text)
+    if m is None:
+        return []
+    return [finding(doc, "agency.coaching_notice", "high", "这是一份发给自己“客户/会员”的通知，要求他们不还款或不接贷款机构的"
+                    "电话：这是付费代理操控借款人的做法。请交专人核实，直接联系借款人本人，提醒其按合同还款、谨防被中介收费诱导。",
+                    m.start(), m.end(), signal=policy.signal_for("auth.trustee_company"))]
 
 
 def _pro_agent(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
@@ -519,7 +548,7 @@ def check_authorisation(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding
                            "请核实其与借款人的关系和委托是否出于本人意愿。", a0 + m.start(), a0 + m.end(),
                            signal=policy.signal_for("auth.trustee_title")))
         break
-    out += _licence_findings(doc, trustee_text, a0, firm, policy)
+    out += _licence_findings(doc, trustee_text, a0, firm, policy, parts["agent"].start)
 
     if not parts["relationship"].found and not firm and not _LAWYER.search(text):
         out.append(_missing(doc, parts["relationship"], "auth.relationship_missing", "info",
@@ -546,11 +575,20 @@ def check_authorisation(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding
 _LETTER_YEAR = re.compile(r"(?<!\d)(20\d\d)\s*(?:年|[-./]\s*\d{1,2}\s*[-./]\s*\d{1,2}(?!\d))")
 
 
+# A lawyer entrusted with other business in a clause of their own ("打官司那些大事我托了林律师，零碎跑腿的事就委托我老伴…"):
+# someone else, not the agent of this letter claiming to be a lawyer
+_OTHER_GRANT = re.compile(r"(?:委托|托|请|找)了?[^，,;；。\n]{0,6}$")
+
+
 def _licence_findings(doc: ReadDocument, trustee_text: str, a0: int, has_firm: bool,
-                      policy: ReviewPolicy) -> list[Finding]:
+                      policy: ReviewPolicy, agent_start: int | None = None) -> list[Finding]:
     """A claimed lawyer needs a licence number of the right shape (and a firm); a right shape still needs checking."""
     out: list[Finding] = []
     lawyer = _LAWYER.search(trustee_text)
+    if lawyer is not None and agent_start is not None:
+        left, right = clause_bounds(doc.text, a0 + lawyer.start(), a0 + lawyer.end(), "，,;；。\n")
+        if not left <= agent_start < right and _OTHER_GRANT.search(doc.text, left, a0 + lawyer.start()):
+            lawyer = None
     lic = find_licence(doc.text, a0, a0 + len(trustee_text)) or find_licence(doc.text)
     if lawyer is None and lic is None:
         return out

@@ -23,6 +23,11 @@ CHANNELS_FINDING = "complaint.channels"
 _CHANNELS = re.compile("|".join((*COMPLAINT_HOTLINES, "信访", "上访", "人民银行", "金融监管", "监管局", "银保监", "黑猫",
                                   "媒体", "市长热线", "法院", "公安", "网信")))
 
+# One body under several names: 12378 is the financial regulator's hotline, 12363 the central bank's.
+_SAME_BODY = {"12378": "金融监管", "监管局": "金融监管", "银保监": "金融监管", "12363": "人民银行"}
+# Rights reserved, not channels used to press: "保留向公安机关报案和向法院起诉的权利"
+_RESERVED = re.compile(r"保留[^。！？\n]{0,30}?权利")
+
 
 # The borrower taking contact back from someone who wrote in their name: the number on an earlier letter (or one an
 # agency gave) is "not mine", and the lender should call the borrower's own number. That is the opposite of an agency
@@ -153,7 +158,9 @@ def check_complaint(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
                 break
     channels = policy.signal_for(CHANNELS_FINDING)
     for a, b in split_clauses(doc.text, SENTENCE_BREAKS):
-        named = {c.group(0) for c in _CHANNELS.finditer(doc.text, a, b)}
+        reserved = [r.span() for r in _RESERVED.finditer(doc.text, a, b)]
+        named = {_SAME_BODY.get(c.group(0), c.group(0)) for c in _CHANNELS.finditer(doc.text, a, b)
+                 if not any(r0 <= c.start() < r1 for r0, r1 in reserved)}
         if channels is not None and len(named) >= 3:
             add(channels, "warn", a, b, "一次点名多个投诉渠道")
     # One finding per signal and line: the more severe of the taxonomy's hit and the letter pattern's.

@@ -49,8 +49,8 @@ _PRINCIPAL_PROSE = re.compile(rf"(?:本人|我叫|我是|我,|我|客户)\s*(?:(
 # "我是王晓东 我委托…", "本人李红，现委托…": the writer names themself and then entrusts
 # "我是黄晓东 卡号尾号5521 身份证…": the writer names themself, then what identifies them
 _PRINCIPAL_SELF = re.compile(rf"(?<![^\s,。!?:;])(?:我叫|我是|俺叫|俺是|本人)"
-                             rf"\s*(?:借款人|持卡人|贵司客户|客户)?\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}[\s,]+"
-                             r"(?:卡号|尾号|(?:内地|大陆|香港|澳门|台湾|居民)?身份证|电话|手机|注册手机|借款|贷款|信用卡|在|住|家住|今年|男|女|\d"
+                             rf"\s*(?:[{_CJK}]{{1,4}}的)?(?:借款人|持卡人|贵司客户|客户)?\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}[\s,]+"
+                             r"(?:卡号|尾号|车牌|合同号|(?:内地|大陆|香港|澳门|台湾|居民)?身份证|电话|手机|注册手机|借款|贷款|信用卡|在|住|家住|今年|男|女|\d"
                              r"|[零一二三四五六七八九十百]{1,4}岁"   # "本人蒙爱莲，七十六岁"
                              r"|借款人"                              # "我是马晓燕，借款人马福贵的女儿"
                              rf"|[{_CJK}]{{1,5}}人(?=[\s,])|护照"          # "我叫阮秋霞，越南人，…护照号码"
@@ -70,7 +70,7 @@ KIN = _KIN = (r"配偶|夫妻|爱人|丈夫|妻子|老婆|老公|婆娘|男人|�
         r"外甥|叔叔|亲叔|舅舅|姑姑|姨|亲属|亲戚|朋友|好友|同学|(?<!合)同事|同村|邻居|同门|之[父母子女夫妻兄弟姐妹]|"
         r"(?<=[我俺])(?:妈|爸|娘|爹|对象|孩子|家那口子|哥|姐|弟|妹)|两口子|俩口子|小两口|妈妈|爸爸|老妈|老爸|老伴|孙子|孙女|外孙|公公|婆婆|岳父|岳母|丈母娘|"
         # words of other regions and registers: 太太 (wife, Hong Kong), 家父, 嫂子, 外母 (mother-in-law, Cantonese), 老乡
-        r"阿弟|阿哥|阿姐|阿妹|细佬|"
+        r"阿弟|阿哥|阿姐|阿妹|细佬|查某囝|查某子|厝边|(?<=阮)(?:小弟|小妹|阿兄|阿姐|阿爸|阿母|某|翁|囝)|"
         r"太太|家父|家母|家兄|嫂子|阿嫂|弟媳|姐夫|妹夫|伯父|伯母|叔父|舅父|舅妈|姑妈|外公|外婆|爷爷|奶奶|外母|外父|"
         r"同乡|老乡|战友|发小|室友|舍友|工友|师徒|搭档|姊妹|(?<=[我俺大二小尕])女子|(?<=[我俺])娃|隔壁(?:摊|店|铺|家)|(?<=[我俺的其])前(?:妻|夫)|"
         # engaged, step-, adoptive and godparents, more uncles and aunts, a master and apprentice
@@ -122,6 +122,8 @@ _RELATION_STATED = re.compile(rf"(?:系|是)(?:委托人|授权人|本人|我)�
                               r"|(?:是|系)?(?:跟|和|与)(?:我|本人)(?:是)?(?:一起|一个)[\u4e00-\u9fa5]{1,4}的"
                               # the head of the principal's body: "蓝姐是我们互助会的会长"
                               r"|(?:是|系)(?:我们?|本)的?(?:[\u4e00-\u9fa5]{0,6}?(?:会|社|联盟|协会|中心|站)的?)?(?:会长|社长|站长|理事长|盟主)"
+                              # "他是服务社派给我的专属修复师", "孟某同志系调委会指派给本人的专职调解员"
+                              r"|(?:系|是)[^。\n,;]{0,12}?(?:派给|指派给|委派给|安排给|分配给)(?:我|本人|委托人|甲方)的"
                               # "受托人系我盟指派的维权专员"
                               r"|(?:受托人|乙方)(?:系|是)(?:我|本)(?:盟|会|社|站|中心|平台|院|所|协会|联盟)(?:指派|委派|安排)的")
 _STORY_AFTER = re.compile(r"\s*(?:代签(?![\u4e00-\u9fa5])|介绍|推荐|[\u4e00-\u9fa5]{0,3}?(?:证明|病历|诊断书|发票)|"
@@ -163,12 +165,18 @@ _BORROWERS_KIN = re.compile(r"(?:系|是)借款人[^。\n,]{0,8}的$")   # "系�
 _THIRD_PARTY_LINE = re.compile(r"\s*(?:工亡人员|死者|逝者|已故|被继承人|患者|病人|海员|借款人|学生|老人)(?:姓名)?\s*[:]")
 _PRINCIPAL_LINE = re.compile(r"\s*(?:委托人|授权人|申请人)(?:\([^)\n]{1,8}\))?\s*[:]")
 _SIGNED_BEFORE = re.compile(r"(?:签名|签字|签章|手印|盖章|按了|签了)[^。\n]{0,12}$")
+_NO_TIE = re.compile(r"(?:没有|没|无|毫无|不存在)(?:任何)?关系$")
+# a note under the letter by whoever typed or read it out ("附注：", "注：", "打字人：…（某某的女儿）"): its kin words are
+# about the writing, not the agent
+_NOTE_LINE = re.compile(r"\s*[(]?(?:附注|注|备注|代笔人|代写人|打字人|书写人|念信人)\s*[:]")
 _BLANK_VALUE = re.compile(r"[ \t]*[:|]?[ \t]*[_＿\s]*(?:\n|$)")
 # People the lender is told not to contact ("不得再直接联系委托人本人及其家属、同事"): not the agent's relationship.
 _DONT_CALL = re.compile(r"(?:不得|不要|别|请勿|勿|禁止|停止|不准|严禁)(?:再)?(?:给|向|对)[^。\n;]{0,14}$")
 _CALLING = re.compile(r"[^。\n;]{0,8}?(?:打电话|发短信|打扰|骚扰|联系)")
 _NOT_CONTACT = re.compile(r"(?:不得|不要|别|请勿|勿|禁止|停止|不准|严禁)[^。\n;]{0,24}?(?:联系|联络|骚扰|打扰|打给|打电话|致电|找|"
-                          r"打[^。\n;]{0,8}?电话)[^。\n;]*$")
+                          # up to the kin word in the same clause: in a message typed without punctuation a space
+                          # ends one ("你们不要打我电话 我接不到 这笔钱的事我叫我女儿替我处理")
+                          r"打[^。\n;]{0,8}?电话)[^。\n;\s]*$")
 _AGENT_PROSE = re.compile(rf"(?<![受已])(?:(?:委托|授权)(?![人方书的]|单位)|让|(?<![我名])叫|交由|由)了?[^。\n;]{{0,24}}?(?:身份证|先生|"
                           rf"女士|律师|事务所|公司|中心|工作室|团队|我司|本所|专员|顾问|规划师|经理|老师|联盟|协会|合作社|学堂|法务部|律师团|"
                           rf"办公室|研究院|服务社|互助社|互助会|服务站|和解师|协商员|基金|协调办|服务队|帮扶会|"
@@ -177,7 +185,7 @@ _AGENT_KIN = re.compile(rf"(?:{_KIN})[{_CJK}]{{2,4}}\s*\(?\s*(?:[{_CJK}]{{2,4}}\
 # "现委托刘桂芳（身份证号…", "委托 李强，" : a name right after the verb, closed by a bracket or a comma
 # "我委托刘畅帮我去网点办一下": the name runs up to the words saying what the agent does
 _AGENT_NAMED = re.compile(rf"(?<![受已])(?:委托|授权)(?![人方书])\s*(?![{_NOT_A_NAME}我你他她])[{_CJK}]{{2,4}}\s*[(,。]"
-                          rf"|(?<![受已])(?:委托|授权|叫|让|托|麻烦)(?![人方书])\s*(?:{_KIN})?\s*(?![{_NOT_A_NAME}我你他她])[{_CJK}]{{2,3}}?"
+                          rf"|(?<![受已])(?:委托|授权|叫|让|托|麻烦)(?![人方书])\s*(?:(?:我的?)?(?:{_KIN}))?\s*(?![{_NOT_A_NAME}我你他她])[{_CJK}]{{2,3}}?"
                           r"(?=帮我|替我|代我|代为|代表我|全权|去|来)"
                           # "今朝我托钱根宝，叫他帮帮我": the name, then a clause of its own sending him to act
                           rf"|(?<![受已])(?:委托|托|拜托)(?![人方书])\s*(?![{_NOT_A_NAME}我你他她])[{_CJK}]{{2,3}}"
@@ -218,6 +226,9 @@ _AGENT_STAFF_NAMED = re.compile(rf"(?:我们|我|俺|本)(?:店|公司|厂|单�
 # "苟存喜跟我是一起放蜂的…我叫他替我跟你们…": a person introduced by name, then asked to act as 他/她
 _AGENT_INTRODUCED = re.compile(rf"^[ \t]*(?![{_NOT_A_NAME}我你他她])[{_CJK}]{{2,3}}(?=(?:跟|和|与)我(?:是)?(?:一起|一个)|是我的?)", re.M)
 _ASKS_HIM = re.compile(r"(?:叫|让|托|请|委托)(?:他|她)(?!们)(?:替|帮|代)")
+# "我跟郑秀英是两口子…这些网贷跟银行的事我托她办": the person paired with the writer by a tie, then handed the business
+_AGENT_PAIRED = re.compile(rf"(?<=[我人])(?:跟|和|与)((?![{_NOT_A_NAME}我你他她])[{_CJK}]{{2,3}})(?=(?:是|系)[^。\n,]{{0,4}}?(?:{_KIN}))")
+_GRANTS_HIM = re.compile(r"(?:叫|让|托|请|委托|交给|交由)(?:他|她)(?!们)(?:替|帮|代|办|去|管|处理)")
 # "这信是俺闺女孙小燕写的": the writer's relative named, when nothing else names the agent
 _AGENT_KIN_NAMED = re.compile(rf"(?:我|俺|本人)的?(?:大|二|三|四|小|老|尕)?(?:{_KIN})\s*(?:叫)?\s*(?![{_NOT_A_NAME}])"
                               # a verb, not a name: "我爸爸借款的事", "我妈住院了"
@@ -238,7 +249,9 @@ _SCOPE_VERB = re.compile(r"(?:代为|代理|代表|代|替|帮|由|让|叫|交�
                          r"|(?<![受已])(?:委托|授权)(?![人方书])[^。\n;]{0,60}?(?:负责|处理|办理|协商|商量|沟通|谈|对接|跟进)"
                          r"|包括(?:但不限于)?[:,]?\s*[^。\n;]{2}"
                          # "跟你们商量怎么还 减点利息啥的都找他": the matters, then "都找他"
-                         r"|(?:商量|协商|谈|说|问|办|还)[^。\n;]{0,20}?(?:都|就|全|统统)?(?:找|问|联系)(?:他|她)(?!们)")
+                         r"|(?:商量|协商|谈|说|问|办|还)[^。\n;]{0,20}?(?:都|就|全|统统)?(?:找|问|联系)(?:他|她)(?!们)"
+                         # "你们有啥子事直接找她 扣款 逾期 要补啥子资料都跟她说"
+                         r"|(?:事|事情|事儿)[^。\n;]{0,4}?(?:直接|都|就|全)?(?:找|问|联系)(?:他|她)(?!们)")
 # What business the agent may act in. A scope sentence must name one ("借款事宜", "协商还款", "谈分期的事");
 # "全权委托…作为我的代理人，她办的事我都认可" or "一切由他做主" names none: that is no scope, however broad it sounds.
 _MATTER = re.compile(r"借|贷|欠|还|账|帐|债|款|钱|分期|延期|协商|商量|减免|息|催|结清|证明|信用卡|额度|合同|诉讼|出庭|起诉|应诉|"
@@ -255,7 +268,7 @@ _TERM_RANGE = re.compile(r"(?:自|从)[^。\n;]{1,24}?(?:起)?\s*(?:至|到|—|
                          r"|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?\s*(?:至|到|—|–|~|～|-)\s*\d{1,2}\s*月\s*\d{1,2}\s*[日号]?")
 _TERM_EVENT = re.compile(r"(?:到|至|直到|一直到)(?!贵|银行|网点|柜台|营业|门店|支行|分行|邮局|邮政)"
                          r"[^。\n;]{0,24}?(?:为止|之日止|止|办完|还完|还清|结清|处理完|办结|完毕)|办完为止|"
-                         r"办完(?:了)?就(?:行|好|可以|算|结束)|[\u4e00-\u9fa5]{2,4}期间(?:内)?(?:均|都)?有效|"
+                         r"办(?:完|好)(?:了)?(?:这个委托|委托)?就(?:行|好|可以|算|结束|没了|作废|失效|不算)|[\u4e00-\u9fa5]{2,4}期间(?:内)?(?:均|都)?有效|"
                          # "直至修复完成", "办完这几家的事为止"
                          r"(?:直至|直到)[^。\n;]{0,12}?(?:完成|结束|办好)|办完[^。\n;]{0,10}?为止|"
                          r"(?:委托|授权)的?(?:时间|期限)(?:就|是|为)?(?:到|至)[^。\n;,]{1,12}|"
@@ -268,7 +281,7 @@ _TERM_EVENT = re.compile(r"(?:到|至|直到|一直到)(?!贵|银行|网点|柜�
                          r"(?:这个|本)(?:委托|授权)(?:书)?[^。\n;]{1,12}?(?:就|即)(?:结束|终止|失效|作废)|"
                          r"(?:先|就)?(?:到|至)(?:过年|春节|年前|年后|元旦|清明|端午|中秋|国庆)(?:为止|前|后)?|"
                          r"(?:服务|委托|代理|授权)(?:周期|期间|时间)\s*[:]\s*\d+\s*个?(?:工作日|天|日|月|年)|"
-                         r"等(?:我)?[^。\n;]{0,10}?(?:好了|好点|好些|出院|回来|出来)了?[^。\n;]{0,6}?(?:我自己|本人|我再)|到年底|到明年|到今年|(?:到|至)\s*[0-9一二三四五六七八九十]{1,3}\s*月(?:底|末|份|中旬)|(?<![日号])(?:到|至)\s*[0-9一二三四五六七八九十]{1,3}\s*月\s*[0-9一二三四五六七八九十]{1,3}\s*[日号]|(?:到|至)(?:这个|本|下个|下)?月底|(?:至|到)\s*\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|(?:失效|有效)\s*$")
+                         r"等(?:我)?[^。\n;]{0,10}?(?:好了|好点|好些|出院|回来|出来)了?[^。\n;]{0,6}?(?:我自己|本人|我再)|到年底|到明年|到今年|(?:到|至)\s*[0-9一二三四五六七八九十]{1,3}\s*月(?:底|末|份|中旬)|(?<![日号])(?:到|至)\s*[0-9一二三四五六七八九十]{1,3}\s*月\s*[0-9一二三四五六七八九十]{1,3}\s*[日号]|(?:到|至)(?:这个|本|下个|下)?月底|(?:到|至)(?:这个|本|下个)月月底|(?:至|到)\s*\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|(?:失效|有效)\s*$")
 _TERM_DURATION = re.compile(rf"{_DURATION}\s*(?:内)?\s*(?:持续)?(?:有效|有用|为限)|(?:委托|授权|代理|管|有效期?|期限|期间|时间)\s*(?:时间|期限)?\s*"
                             rf"(?:就|先)?(?:为|是|暂定|定为?)?\s*"
                             rf"{_DURATION}|(?:^|[\s,。;])(?:先|就|暂定|暂时)?(?:管)?{_DURATION}(?:内)?(?:有效)?(?:吧|啊|呗)?\s*[。]?\s*$")
@@ -288,6 +301,7 @@ _SIGN_MARK = re.compile(r"签字|签名|签章|盖章|公章|手印|捺印|按�
 _SIGN_ROLE = re.compile(r"^\s*立(?:委托|授权)书?人(?=\s*[:])"       # "立委托书人：张三", the old form's signing line
                         r"|(?:委托人|授权人|本人|申请人|甲方|承诺人|客户|会员|社员|学员|登记人|老人|户主|摊主)[^。\n]{0,6}(?:签字|签名|签章|盖章|手印|捺印|指模"
                         r"|签署(?=\s*[:(]))")           # "委托人签署：何家辉" (a label), not "代委托人签署还款协议"
+_PRINCIPAL_FOOT = re.compile(rf"\s*((?:委托人|授权人|立委托人|声明人)\s*[:]\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}})\s*$")
 # A lawyer's 执业证号 however it is labelled and written: "执业证号：…", "执业证书编号…", "（证号：…）" after a lawyer's
 # name, the number on the label's line or the next, in ASCII or full-width digits, in one run or in groups split by
 # spaces or hyphens ("14401 2016 1 1 358902", "32012-2017-10634521").
@@ -350,6 +364,8 @@ _SHORT_DATE = re.compile(r"(?<![\d.])\d{2}[./]\d{1,2}[./]\d{1,2}(?![\d.])|(?<![\
 # month/day, or day/month when the day cannot be a month ("13/12")
 _MONTH_DAY = re.compile(r"\s*((?:1[0-2]|0?[1-9])[./](?:3[01]|[12]\d|0?[1-9])|(?:3[01]|2\d|1[3-9])[./](?:1[0-2]|0?[1-9]))\s*$")
 _DATE_LABEL = re.compile(r"日期|签署日期|落款|date", re.IGNORECASE)
+# a message dating itself: "今天7月3号", "今天是12月5日"
+_TODAY_DATE = re.compile(r"(?:今天|今日|今儿)(?:是)?\s*(\d{1,2}\s*月\s*\d{1,2}\s*[日号])")
 # a day of the month alone on the foot's last line: "十日", "3日" (a date under the signature, not a ten-day term)
 _DAY_ONLY = re.compile(r"\s*((?:[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九]|[12]?\d|3[01])\s*[日号])"
                        r"(?:\s*(?:上午|下午|晚上|夜里|早上|中午))?\s*$")
@@ -437,6 +453,11 @@ def _signature(folded: str) -> tuple[int, int] | None:
         m = _SIGN_ROLE.search(ln)
         if m is not None:
             return start + m.start(), start + m.end()
+    # the principal's line at the foot with the name on it ("委托人：赵雨萱" above the date): where the letter is signed
+    for start, ln in [(st, ln) for st, ln in lines if ln.strip()][-3:]:
+        m = _PRINCIPAL_FOOT.match(ln)
+        if m is not None:
+            return start + m.start(1), start + m.end()
     for i in range(len(lines) - 1, -1, -1):
         start, ln = lines[i]
         m = _SIGN_MARK.search(ln)
@@ -494,7 +515,8 @@ def _letter_date(folded: str) -> tuple[int, int] | None:
         short = _SHORT_DATE.search(ln)
         if short is not None and len(re.sub(r"\s|签名|签字|本人|按手印|日期|[:]", "", ln[:short.start()] + ln[short.end():])) <= 4:
             return start + short.start(), start + short.end()
-    return None
+    today = _TODAY_DATE.search(folded)
+    return (today.start(), today.end()) if today is not None else None
 
 
 def _scope(folded: str) -> tuple[int, int] | None:
@@ -627,6 +649,8 @@ def _relationship(folded: str) -> tuple[int, int] | None:
         if m.group(0).endswith("的关系") and not re.match(r"\s*[:|]", folded[m.end():]) \
                 or _TIE_TO_OTHER.search(folded, max(0, m.start() - 12), m.end()):
             continue            # "继承与债务承担的关系"; "与借款人关系：妻子" (the principal's tie to the deceased borrower)
+        if _NO_TIE.search(m.group(0)) or _NOTE_LINE.match(folded, folded.rfind("\n", 0, m.start()) + 1):
+            continue            # "以后我的事和他们没有关系"; "（附注：阮阿爸字识得不多，…是我念给伊听的——女儿 某某）"
         if _LAWYER_TIE.match(folded, m.end()):
             continue            # "与委托人关系：委托代理律师": a lawyer's mandate, not a tie (FORMAT: null for a firm)
         if m.group(0).endswith("关系") and _BLANK_VALUE.match(folded, m.end()):
@@ -659,7 +683,8 @@ def _agent(folded: str) -> tuple[int, int] | None:
                          _AGENT_DEAL_WITH), folded)
                  or _AGENT_KIN_NAMED.search(folded)
                  or _AGENT_STAFF_NAMED.search(folded)
-                 or (_AGENT_INTRODUCED.search(folded) if _ASKS_HIM.search(folded) else None)) \
+                 or (_AGENT_INTRODUCED.search(folded) if _ASKS_HIM.search(folded) else None)
+                 or (_paired(folded) if _GRANTS_HIM.search(folded) else None)) \
         or _under_header(folded, _AGENT_HEADER) or _agent_addressed(folded)
 
 
@@ -669,6 +694,11 @@ _SALUTATION = re.compile(rf"^\s*(?:尊敬的|亲爱的)?(?![{_NOT_A_NAME}])[{_CJ
                          # a note that opens with the friend's name alone: "红梅"
                          rf"|^\s*(?![{_NOT_A_NAME}授申证])[{_CJK}]{{2,3}}(?<![书函条明])\s*[:]?\s*$", re.M)
 _ASKS_YOU = re.compile(r"(?<![受已])(?:委托|授权|托|麻烦|拜托)(?:给)?(?:您|你)(?!们)")
+
+
+def _paired(folded: str) -> re.Match[str] | None:
+    m = _AGENT_PAIRED.search(folded)
+    return None if m is None else re.compile(re.escape(m.group(1))).search(folded, m.start(1))
 
 
 def _agent_addressed(folded: str) -> tuple[int, int] | None:

@@ -63,6 +63,8 @@ def reading_text(text: str) -> str:
     text = _KIN.sub(lambda m: "儿子" if m.group(0)[-1] == "仔" else "女儿", text)
     if "额" in text or "嫑" in text:
         text = _E.sub("我", text).replace("嫑", "别")
+    # 俺 is "I" (or with 们 "we") wherever it is written: Henan, Shandong, Anhui, Hebei, the North-east
+    text = text.replace("俺", "我")
     return fold_speech(_KING.sub("谈", text.translate(_CHARS)))
 
 
