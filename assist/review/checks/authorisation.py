@@ -609,7 +609,8 @@ def _licence_findings(doc: ReadDocument, trustee_text: str, a0: int, has_firm: b
     problem = licence_problem(number, max(dated, default=None))
     if problem is not None:
         why, severity = problem
-        out.append(finding(doc, "auth.licence_shape", severity, f"执业证号{why}：请在全国律师执业诚信信息公示平台核实。",
+        named = f"（信上写作“{lic.label}”，并不是律师执业证号）" if "援助" in lic.label else ""
+        out.append(finding(doc, "auth.licence_shape", severity, f"执业证号{why}{named}：请在全国律师执业诚信信息公示平台核实。",
                            s, e, signal=policy.signal_for("auth.licence_shape"), quote=quote))
     else:
         out.append(finding(doc, "auth.licence_verify", "info", "执业证号格式正确（17位）。格式正确不代表真实：请在全国律师执业"
