@@ -78,6 +78,7 @@ if TYPE_CHECKING:
     from assist.evaluation.context import EvalContext
     from assist.ports import AudioDecoder, SpeakerEncoder, SpeechToText, VoiceprintStore
     from assist.practice.coach import PracticeCoach
+    from assist.review.element_model import ElementReading
     from assist.review.kind_model import KindModel
     from assist.review.service import ReviewService
     from assist.risk.watchlist import Watchlist
@@ -742,7 +743,8 @@ def build_review_service(settings: Settings, *, ocr: OcrEngine | None = None,
         ocr = RapidOcrEngine(prepare=_flatten_page if settings.documents.flatten_photos else None)
     return ReviewService(ReviewPolicy.of(signals, matcher, letter_model(settings, "kind"),
                                          settings.documents.kind_model_min_confidence, letter_model(settings, "posing"),
-                                         settings.documents.posing_min_confidence), store, sketcher, ocr,
+                                         settings.documents.posing_min_confidence, element_reading(settings)),
+                         store, sketcher, ocr,
                          OfficeDocuments(budgets), max_bytes=int(settings.documents.max_upload_mb * 2**20),
                          budgets=budgets)
 
@@ -763,6 +765,22 @@ def letter_model(settings: Settings, target: str) -> "KindModel | None":
             raise ConfigError(f"letter {target} model not found", path=str(path), field=f"documents.{target}_model")
         return None
     return KindModel.load(path)
+
+
+def element_reading(settings: Settings) -> "ElementReading | None":
+    """The sentence reader of an authorisation's parts (documents.element_model, else the shipped one) with its bars;
+    None with documents.kind_rules_only (the rules alone) or when no model is shipped."""
+    from assist.review.element_model import ElementModel, ElementReading
+
+    d = settings.documents
+    if d.kind_rules_only:
+        return None
+    path = d.element_model or packaged_model("letter_elements.npz")
+    if not path.is_file():
+        if d.element_model is not None:
+            raise ConfigError("letter element model not found", path=str(path), field="documents.element_model")
+        return None
+    return ElementReading(ElementModel.load(path), d.element_model_add, d.element_model_drop)
 
 
 def build_case_service(settings: Settings, *, review: "ReviewService | None" = None,

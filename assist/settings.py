@@ -238,6 +238,15 @@ class DocumentSettings(BaseModel):
                                          "agency's with at least this probability gets a high finding when the rules "
                                          "found none (1.01 = never); chosen on held-out rounds: README, \"Document "
                                          "review\"")
+    element_model: Path | None = Field(None, description="Letter element model (`assist review-train-kind --target "
+                                       "elements`): the sentence reader of an authorisation's parts beside the rules; "
+                                       "unset = the shipped one")
+    element_model_add: float = Field(0.7, ge=0.0, le=1.01, description="The element model adds a part the rules missed "
+                                     "when its score for the best sentence is at least this (1.01 = never); chosen "
+                                     "on held-out rounds: README, \"Document review\"")
+    element_model_drop: float = Field(0.3, ge=-1.0, le=1.0, description="The element model takes away a relationship or "
+                                      "a term the rules found when its score is at most this (-1 = never); never a "
+                                      "part whose absence is a warning")
     flatten_photos: bool = Field(True, description="Before OCR, find a photographed page's corners and warp it flat, "
                                  "straighten a small rotation and even out shadow and light (OpenCV); a scan passes "
                                  "almost unchanged")

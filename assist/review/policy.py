@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assist.knowledge.signals import LetterPattern, Signal
+from assist.review.element_model import ElementReading
 from assist.review.kind_model import KindModel
 from assist.risk.rules import RuleMatcher
 
@@ -20,12 +21,15 @@ class ReviewPolicy:
     kind_min_confidence: float = 0.55    # the model's top probability at which it overrules the rules
     posing_model: KindModel | None = None  # how much a paper reads like a paid agency's (labels not_posing / posing)
     posing_min_confidence: float = 0.7     # its probability of "posing" at which it adds a high finding
+    element_reading: ElementReading | None = None  # the sentence reader of an authorisation's parts, with its bars
 
     @classmethod
     def of(cls, signals: Sequence[Signal], matcher: RuleMatcher | None,
            kind_model: KindModel | None = None, kind_min_confidence: float = 0.55,
-           posing_model: KindModel | None = None, posing_min_confidence: float = 0.7) -> "ReviewPolicy":
-        return cls(tuple(signals), matcher, kind_model, kind_min_confidence, posing_model, posing_min_confidence)
+           posing_model: KindModel | None = None, posing_min_confidence: float = 0.7,
+           element_reading: ElementReading | None = None) -> "ReviewPolicy":
+        return cls(tuple(signals), matcher, kind_model, kind_min_confidence, posing_model, posing_min_confidence,
+                   element_reading)
 
     def signal_for(self, finding: str) -> str | None:
         """The signal whose ``review.findings`` lists this finding (e.g. auth.agent_company), if any."""

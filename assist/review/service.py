@@ -103,7 +103,7 @@ class ReviewService:
     def analyse(self, doc: ReadDocument, doc_id: str) -> ReviewResult:
         """Checks + near-duplicate search + store, for a document already read."""
         kind, findings = run_checks(doc, self.policy)
-        elements = tuple(find_elements(doc).values()) if kind == "authorisation" else ()
+        elements = tuple(find_elements(doc, self.policy.element_reading).values()) if kind == "authorisation" else ()
         masked = MaskedText(doc.text)
         fp = fingerprint(masked.text)
         sketch = self.sketcher.sketch(fp.shingles)

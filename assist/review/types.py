@@ -88,6 +88,7 @@ class Element:
     start: int | None = None
     end: int | None = None
     where: str = ""                     # for a missing part: where the letter was searched
+    by: str = "rules"                   # what read it: "rules", or "model" (the sentence reader, review.element_model)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

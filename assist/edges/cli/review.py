@@ -31,8 +31,9 @@ def register(subparsers: Any) -> None:
                    "eval/datasets/letters beside the source tree)")
     t.add_argument("--out", help="model file (default: documents.kind_model or data_dir/letter_kind.npz)")
     t.add_argument("--hold-out", default="", help="comma-separated writers to leave out and report accuracy on")
-    t.add_argument("--target", choices=("kind", "posing"), default="kind", help="what to learn: a paper's kind, or "
-                   "whether it reads like a paid agency's (the posing model)")
+    t.add_argument("--target", choices=("kind", "posing", "elements"), default="kind", help="what to learn: a paper's "
+                   "kind, whether it reads like a paid agency's (the posing model), or which sentences of an "
+                   "authorisation state its parts (the element model)")
     t.set_defaults(func=cmd_train_kind)
 
 
@@ -67,6 +68,8 @@ def cmd_train_kind(args: argparse.Namespace) -> int:
     if not root.is_dir():
         raise ConfigError("no labelled letters folder", path=str(root), field="--letters")
     held = [w for w in args.hold_out.split(",") if w]
+    if args.target == "elements":
+        return _train_elements(settings, root, held, args.out)
     posing = args.target == "posing"
     labels = POSING_LABELS if posing else LABELS
     letters = read_letters(root, target=args.target)
@@ -80,6 +83,19 @@ def cmd_train_kind(args: argparse.Namespace) -> int:
     var = "POSING_MODEL" if posing else "KIND_MODEL"
     print(f"fitted on {sum(lt.writer not in held for lt in letters)} letters ({', '.join(model.labels)}); saved {out}. "
           f"Use it with ASSIST_DOCUMENTS__{var}={out}")
+    return EXIT_CODES["ok"]
+
+
+def _train_elements(settings: Any, root: Path, held: list[str], out_arg: str | None) -> int:
+    """Fit the element model (one sentence model per part) on every labelled authorisation but the held-out writers'."""
+    from assist.training.letter_elements import fit_elements, read_authorisations
+
+    letters = read_authorisations(root, skip=held)
+    model = fit_elements(letters)
+    out = Path(out_arg) if out_arg else (settings.documents.element_model or Path(settings.data_dir) / "letter_elements.npz")
+    model.save(out)
+    print(f"fitted on {len(letters)} authorisations ({', '.join(model.parts)}); saved {out}. "
+          f"Use it with ASSIST_DOCUMENTS__ELEMENT_MODEL={out}")
     return EXIT_CODES["ok"]
 
 

@@ -350,9 +350,15 @@ def _repay_via_org(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
 # the lender or not to answer it: the coaching of a paid agent, whatever it calls itself. A lender or a union never tells
 # borrowers to stop repaying.
 TO_MEMBERS = re.compile(r"^(?:致|告)?(?:各位|亲爱的|全体|广大)(?:委托|签约|服务|协商|尊敬的)?[\u4e00-\u9fa5]{0,3}?"
-                         r"(?:客户|学员|会员|社员|盟员|伙伴|委托人|老铁|姐妹|兄弟伙|工友|头家)", re.M)
-_DONT_REPAY = re.compile(r"(?:不要|别|严禁|禁止|一律停止|停止|切勿|不得|千万不要)(?:再)?(?:私自|自行|擅自)?(?:向[^。\n]{0,10}?)?"
+                        r"(?:客户|学员|会员|社员|盟员|伙伴|委托人|老铁|姐妹|兄弟伙|工友|头家)"
+                        # any group it calls by a name of its own ("致各位签约船老大的通知", "各位聋友好！"), never the
+                        # lender's staff a complaint addresses ("各位领导：")
+                        r"|^(?:致|告)?(?:各位|全体|广大)(?!好|您好|领导|老师|工作人员|客服|负责人|同事|经理|法官|干部|同志|专家|评委|"
+                        r"银行|平台|贵司|债权人|机构)"
+                        r"[\u4e00-\u9fa5]{1,6}?(?:[:,!]|的(?:通知|紧急通知|一封信|公告|告知书)|好[:,!]?$)", re.M)
+_DONT_REPAY = re.compile(r"(?:不要|别|严禁|禁止|一律停止|停止|切勿|不得|千万不要)(?:再)?(?:私自|自行|擅自|自己)?(?:去)?(?:向[^。\n]{0,10}?)?"
                          r"(?:还款|还钱|还一分|还任何)"
+                         r"|(?:钱|款)(?:先|暂时|都|就)?(?:不要|别|不)还"
                          r"|(?:催收|平台|银行)[^。\n]{0,6}?电话[^。\n]{0,4}?(?:一律|全部|都)?(?:不要|别|不)接")
 
 
@@ -362,11 +368,17 @@ def _coaching_notice(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
     if not TO_MEMBERS.search("\n".join(head.split("\n")[:4])):
         return []
     m = _DONT_REPAY.search(text)
-    if m is None:
-        return []
+    if m is None:   # typed with a space between words ("钱 先 不 要 还"): looked for again without them
+        keep = [i for i, ch in enumerate(text) if not (ch == " " and 0 < i < len(text) - 1)]
+        t = _DONT_REPAY.search("".join(text[i] for i in keep))
+        if t is None:
+            return []
+        start, end = keep[t.start()], keep[t.end() - 1] + 1
+    else:
+        start, end = m.start(), m.end()
     return [finding(doc, "agency.coaching_notice", "high", "这是一份发给自己“客户/会员”的通知，要求他们不还款或不接贷款机构的"
                     "电话：这是付费代理操控借款人的做法。请交专人核实，直接联系借款人本人，提醒其按合同还款、谨防被中介收费诱导。",
-                    m.start(), m.end(), signal=policy.signal_for("auth.trustee_company"))]
+                    start, end, signal=policy.signal_for("auth.trustee_company"))]
 
 
 def _pro_agent(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
@@ -491,7 +503,7 @@ def check_authorisation(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding
     """Findings for a 授权委托书."""
     text = doc.text
     out: list[Finding] = []
-    parts = find_elements(doc)
+    parts = find_elements(doc, policy.element_reading)
     trustee = _block(doc, _TRUSTEE) or _block(doc, _TRUSTEE_UNIT)
     if trustee is None and parts["agent"].start is not None:  # "本人…现委托受托人孙律师（…）处理…": the agent's sentence
         trustee = sentence_of(doc, parts["agent"].start)

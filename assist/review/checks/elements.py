@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from assist.core.text import clause_bounds, fold_width
 from assist.review.checks.evidence import WESTERN_DATE, locate, quote_of
 from assist.review.checks.reading import fold_speech, reading_view
+from assist.review.element_model import DROPPABLE, ElementReading
 from assist.review.types import Element, ReadDocument
 
 ELEMENT_NAMES = ("principal", "agent", "relationship", "scope", "term", "signature", "date", "licence")
@@ -48,8 +49,9 @@ _PRINCIPAL_PROSE = re.compile(rf"(?:本人|我叫|我是|我,|我|客户)\s*(?:(
                               rf"|[{_CJK}]{{2,4}}\s*[,(])\s*(?:男|女|(?:内地|大陆|香港|澳门|台湾|居民)?身份证|公民身份|身份证号)")
 # "我是王晓东 我委托…", "本人李红，现委托…": the writer names themself and then entrusts
 # "我是黄晓东 卡号尾号5521 身份证…": the writer names themself, then what identifies them
+_PRINCIPAL_DOTTED = re.compile(rf"(?:我叫|我是|本人)\s*[{_CJK}]{{2,8}}[·•・][{_CJK}]{{2,8}}")
 _PRINCIPAL_SELF = re.compile(rf"(?:(?<![^\s,。!?:;])|(?<=你好)|(?<=您好))(?:我叫|我是|俺叫|俺是|本人)"
-                             rf"\s*(?:[{_CJK}]{{1,4}}的)?(?:借款人|持卡人|贵司客户|客户)?\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}(?:[\s,]+|(?=身份证))"
+                             rf"\s*(?:[{_CJK}]{{1,4}}的|贵司|贵行|贵公司|贵平台|你们的?)?(?:借款人|持卡人|贵司客户|客户)?\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}(?:[\s,]+|(?=身份证)|\((?=身份证|注册|手机|卡号|尾号))"
                              r"(?:卡号|尾号|车牌|合同号|(?:内地|大陆|香港|澳门|台湾|居民)?身份证|电话|手机|注册手机|借款|贷款|信用卡|在|住|家住|今年|男|女|\d"
                              r"|[零一二三四五六七八九十百]{1,4}岁"   # "本人蒙爱莲，七十六岁"
                              r"|借款人"                              # "我是马晓燕，借款人马福贵的女儿"
@@ -70,7 +72,7 @@ KIN = _KIN = (r"配偶|夫妻|爱人|丈夫|妻子|老婆|老公|婆娘|男人|�
         r"外甥|叔叔|亲叔|舅舅|姑姑|姨|亲属|亲戚|朋友|好友|同学|(?<!合)同事|同村|邻居|同门|之[父母子女夫妻兄弟姐妹]|"
         r"(?<=[我俺])(?:妈|爸|娘|爹|对象|孩子|家那口子|哥|姐|弟|妹)|两口子|俩口子|小两口|妈妈|爸爸|老妈|老爸|老伴|孙子|孙女|外孙|公公|婆婆|岳父|岳母|丈母娘|"
         # words of other regions and registers: 太太 (wife, Hong Kong), 家父, 嫂子, 外母 (mother-in-law, Cantonese), 老乡
-        r"阿弟|阿哥|阿姐|阿妹|细佬|姑爷|(?<=[我个的])妹子|查某囝|查某子|厝边|(?<=阮)(?:小弟|小妹|阿兄|阿姐|阿爸|阿母|某|翁|囝)|"
+        r"阿弟|阿哥|阿姐|阿妹|细佬|姑爷|(?<=[我的])囡|阿侄|侄儿|心舅|老弟|老妹|小弟弟|小妹妹|(?<=[我的])(?:老板娘|老板|东家|雇主)|(?<=[我个的])妹子|查某囝|查某子|厝边|(?<=阮)(?:小弟|小妹|阿兄|阿姐|阿爸|阿母|某|翁|囝)|"
         r"太太|家父|家母|家兄|嫂子|阿嫂|弟媳|姐夫|妹夫|伯父|伯母|叔父|舅父|舅妈|姑妈|外公|外婆|爷爷|奶奶|外母|外父|"
         r"同乡|老乡|战友|发小|室友|舍友|工友|师徒|搭档|姊妹|(?<=[我俺大二小尕])女子|(?<=[我俺])娃|隔壁(?:摊|店|铺|家)|(?<=[我俺的其])前(?:妻|夫)|"
         # engaged, step-, adoptive and godparents, more uncles and aunts, a master and apprentice
@@ -175,7 +177,9 @@ _SIGNED_BEFORE = re.compile(r"(?:签名|签字|签章|手印|盖章|按了|签�
 _NO_TIE = re.compile(r"(?:没有|没|无|毫无|不存在)(?:任何)?关系$")
 # a note under the letter by whoever typed or read it out ("附注：", "注：", "打字人：…（某某的女儿）"): its kin words are
 # about the writing, not the agent
-_NOTE_LINE = re.compile(r"\s*[(]?(?:附注|注|备注|代笔人|代写人|打字人|书写人|念信人)\s*[:]")
+_NOTE_LINE = re.compile(r"\s*[(]?(?:附注|注|备注|代笔人|代写人|打字人|书写人|念信人)\s*[:]"
+                        # "（这封是我女儿彭悦照妈妈的手语意思写的）": a bracketed line on who wrote it
+                        r"|\s*\([^\n]{0,40}?(?:写的|打的字|打成字|代写|代笔|照[^\n]{0,12}?写)")
 _BLANK_VALUE = re.compile(r"[ \t]*[:|]?[ \t]*[_＿\s]*(?:\n|$)")
 # People the lender is told not to contact ("不得再直接联系委托人本人及其家属、同事"): not the agent's relationship.
 _DONT_CALL = re.compile(r"(?:不得|不要|别|请勿|勿|禁止|停止|不准|严禁)(?:再)?(?:给|向|对)[^。\n;]{0,14}$")
@@ -234,6 +238,8 @@ _AGENT_STAFF_NAMED = re.compile(rf"(?:我们|我|俺|本)(?:店|公司|厂|单�
                                 rf"(?:大厨|厨师|员工|伙计|店员|服务员|会计|出纳|小妹|学徒|帮工|"
                                 rf"经理|师傅|司机|工人)\s*(?:(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}|[{_CJK}]{{2,3}}(?=,))")
 # "苟存喜跟我是一起放蜂的…我叫他替我跟你们…": a person introduced by name, then asked to act as 他/她
+_AGENT_OPENS_LINE = re.compile(rf"^[ \t]*(?![{_NOT_A_NAME}我你他她])[{_CJK}]{{2,3}}(?=[ \t]*(?:替|代|帮)[ \t]*我[ \t]*(?:去|来|跟|和|办|问|处理|谈))",
+                               re.M)
 _AGENT_INTRODUCED = re.compile(rf"^[ \t]*(?![{_NOT_A_NAME}我你他她])[{_CJK}]{{2,3}}(?=(?:跟|和|与)我(?:是)?(?:一起|一个)|是我的?)", re.M)
 _ASKS_HIM = re.compile(r"(?:叫|让|托|请|委托)(?:他|她)(?!们)(?:替|帮|代)")
 # "我跟郑秀英是两口子…这些网贷跟银行的事我托她办": the person paired with the writer by a tie, then handed the business
@@ -295,7 +301,8 @@ _TERM_EVENT = re.compile(r"(?:到|至|直到|一直到)(?!贵|银行|网点|柜�
                          r"(?:先|就)?(?:到|至)(?:过年|春节|年前|年后|元旦|清明|端午|中秋|国庆)(?:为止|前|后)?|"
                          r"(?:服务|委托|代理|授权)(?:周期|期间|时间)\s*[:]\s*\d+\s*个?(?:工作日|天|日|月|年)|"
                          r"等(?:我)?[^。\n;]{0,10}?(?:好了|好点|好些|出院|回来|出来)了?[^。\n;]{0,6}?(?:我自己|本人|我再)|到年底|到明年|到今年|(?:到|至)\s*[0-9一二三四五六七八九十]{1,3}\s*月(?:底|末|份|中旬)|(?<![日号])(?:到|至)\s*[0-9一二三四五六七八九十]{1,3}\s*月\s*[0-9一二三四五六七八九十]{1,3}\s*[日号]|(?:到|至)(?:这个|本|下个|下)?月底|(?:到|至)(?:这个|本|下个)月月底|(?:至|到)\s*\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|(?:失效|有效)\s*$")
-_TERM_DURATION = re.compile(rf"{_DURATION}\s*(?:内)?\s*(?:持续)?(?:有效|有用|为限)|(?:委托|授权|代理|管|有效期?|期限|期间|时间)\s*(?:时间|期限)?\s*"
+_TERM_DURATION = re.compile(rf"{_DURATION}\s*(?:内)?\s*(?:持续)?(?:有效|有用|为限)|"
+                            rf"(?:自|从)[^。\n;]{{1,16}}?起\s*{_DURATION}|(?:委托|授权|代理|管|有效期?|期限|期间|时间)\s*(?:时间|期限)?\s*"
                             rf"(?:就|先)?(?:为|是|暂定|定为?)?\s*"
                             rf"{_DURATION}|(?:^|[\s,。;])(?:先|就|暂定|暂时)?(?:管)?{_DURATION}(?:内)?(?:有效)?(?:吧|啊|呗)?\s*[。]?\s*$")
 # "…去贵公司办分期 半年": a bare duration closing a line, after a space, says how long the whole thing holds
@@ -314,7 +321,10 @@ _SIGN_MARK = re.compile(r"签字|签名|签章|盖章|公章|手印|捺印|按�
 _SIGN_ROLE = re.compile(r"^\s*立(?:委托|授权)书?人(?=\s*[:])"       # "立委托书人：张三", the old form's signing line
                         r"|(?:委托人|授权人|本人|申请人|甲方|承诺人|客户|会员|社员|学员|登记人|老人|户主|摊主)[^。\n]{0,6}(?:签字|签名|签章|盖章|手印|捺印|指模"
                         r"|签署(?=\s*[:(]))")           # "委托人签署：何家辉" (a label), not "代委托人签署还款协议"
-_PRINCIPAL_FOOT = re.compile(rf"\s*((?:委托人|授权人|立委托人|声明人)\s*[:]\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}})\s*$")
+# a message signed off with a dash and the name ("—— 钟慧敏", "——林海生") closing it
+_DASH_SIGNED = re.compile(rf"^\s*(?:——|—|--|-)\s*((?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}(?:[·•][{_CJK}]{{2,8}})?)\s*$")
+_PRINCIPAL_FOOT = re.compile(rf"\s*((?:委托人|授权人|立委托人|声明人)\s*[:]\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}"
+                             rf"(?:[·•・][{_CJK}]{{2,8}})?)\s*$")
 # A lawyer's 执业证号 however it is labelled and written: "执业证号：…", "执业证书编号…", "（证号：…）" after a lawyer's
 # name, the number on the label's line or the next, in ASCII or full-width digits, in one run or in groups split by
 # spaces or hyphens ("14401 2016 1 1 358902", "32012-2017-10634521").
@@ -471,6 +481,11 @@ def _signature(folded: str) -> tuple[int, int] | None:
         m = _PRINCIPAL_FOOT.match(ln)
         if m is not None:
             return start + m.start(1), start + m.end()
+    closing = [(st, ln) for st, ln in lines if ln.strip()][-1:]
+    for start, ln in closing:
+        m = _DASH_SIGNED.match(ln)
+        if m is not None:
+            return start + len(ln) - len(ln.lstrip()), start + m.end(1)
     for i in range(len(lines) - 1, -1, -1):
         start, ln = lines[i]
         m = _SIGN_MARK.search(ln)
@@ -603,9 +618,33 @@ _WHERE = {
 }
 
 
-def find_elements(doc: ReadDocument) -> dict[str, Element]:
+def find_elements(doc: ReadDocument, reading: ElementReading | None = None) -> dict[str, Element]:
     """Every part of an authorisation letter: found (with a masked quote and its position) or missing (with where it
-    was looked for)."""
+    was looked for). With ``reading`` the sentence reader joins the rules (review.element_model): it adds a part the
+    rules missed when it is sure of a sentence, quoting that sentence, and takes away one they found when it is nearly
+    sure nothing in the letter states it."""
+    out = _rule_elements(doc)
+    return out if reading is None else _with_model(doc, out, reading)
+
+
+def _with_model(doc: ReadDocument, out: dict[str, Element], reading: ElementReading) -> dict[str, Element]:
+    view = reading_view(doc)
+    scores = reading.model.scores(view.text)
+    for name, score in scores.items():
+        got = out.get(name)
+        if got is None:
+            continue
+        if not got.found and score.p >= reading.add and score.end > score.start:
+            page, line = locate(doc, score.start)
+            out[name] = Element(name, True, quote_of(doc.text, score.start, score.end), page, line, score.start,
+                                score.end, by="model")
+        elif got.found and score.p <= reading.drop and name in DROPPABLE:
+            out[name] = Element(name, False, where=f"{_WHERE[name]}，又逐句读过全文（规则匹配到的“{got.quote}”读来不是这一项）",
+                                by="model")
+    return out
+
+
+def _rule_elements(doc: ReadDocument) -> dict[str, Element]:
     text = doc.text
     joined, index = unwrapped(reading_view(doc))  # matched in its reading form, quoted as written
     # a form filled in on underscores ("委托人：__张秀英__") reads as one with spaces
@@ -631,7 +670,7 @@ def find_elements(doc: ReadDocument) -> dict[str, Element]:
     tight = "".join(folded[i] for i in keep) if len(keep) < len(folded) else None
     keep.append(len(folded))
     retry: dict[str, Callable[[str], tuple[int, int] | None]] = {
-        "principal": _principal, "agent": _agent, "scope": _scope, "relationship": _relationship}
+        "principal": _principal, "agent": _agent, "scope": _scope, "relationship": _relationship, "term": _term}
     out: dict[str, Element] = {}
     for name in ELEMENT_NAMES:
         span = spans[name]()
@@ -649,7 +688,8 @@ def find_elements(doc: ReadDocument) -> dict[str, Element]:
 
 
 def _principal(folded: str) -> tuple[int, int] | None:
-    return (_span(_first((_PRINCIPAL_LABEL, PRINCIPAL_UNIT, _PRINCIPAL_PROSE, _PRINCIPAL_ENTRUSTS, _PRINCIPAL_SELF), folded))
+    return (_span(_first((_PRINCIPAL_LABEL, PRINCIPAL_UNIT, _PRINCIPAL_PROSE, _PRINCIPAL_ENTRUSTS, _PRINCIPAL_SELF,
+                          _PRINCIPAL_DOTTED), folded))
             or _span(_PRINCIPAL_NAME_ID.search(folded))
             or _under_header(folded, _PRINCIPAL_HEADER) or _principal_at_foot(folded))
 
@@ -697,7 +737,8 @@ def _agent(folded: str) -> tuple[int, int] | None:
                  or _AGENT_KIN_NAMED.search(folded)
                  or _AGENT_STAFF_NAMED.search(folded)
                  or (_AGENT_INTRODUCED.search(folded) if _ASKS_HIM.search(folded) else None)
-                 or (_paired(folded) if _GRANTS_HIM.search(folded) else None)) \
+                 or (_paired(folded) if _GRANTS_HIM.search(folded) else None)
+                 or _AGENT_OPENS_LINE.search(folded)) \
         or _under_header(folded, _AGENT_HEADER) or _agent_addressed(folded)
 
 

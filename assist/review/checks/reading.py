@@ -36,6 +36,11 @@ _E = re.compile(r"(?<![金余限总份差超定数名免罚借贷配面税欠高
                 r"(?![度外头定数满]|\s*[:：])")
 
 
+_ALA = re.compile(r"阿拉(?!善|伯|丁|尔|斯加|木图|山口|比卡|法特)")
+_YI = re.compile(r"(?:(?<![\u4e00-\u9fa5])|(?<=[找给叫让跟和托同替帮问]))伊(?=讲|说|跟|答应|管|弄|的|在|电话|是|替|帮|代|来|去|办|定|同意|认|打理)"
+                 r"|(?<=[找给叫让跟和托同问打])伊(?![犁利朗拉斯甸势])")
+
+
 # Words speech input writes with a homophone ("为托" for 委托, "受权书" for 授权书, "签子" for 签字), each replaced by one of
 # the same length so every offset stays the same. "受权人" (one who receives authority) is a real word and stays.
 _SPOKEN = ((re.compile(r"(?<![作成])为托|委拖|萎托|尾托"), "委托"), (re.compile(r"受权(?![人方单])"), "授权"),
@@ -65,6 +70,11 @@ def reading_text(text: str) -> str:
         text = _E.sub("我", text).replace("嫑", "别")
     # 俺 is "I" (or with 们 "we") wherever it is written: Henan, Shandong, Anhui, Hebei, the North-east
     text = text.replace("俺", "我")
+    # Wu speech (Shanghai, Ningbo, Zhoushan): 阿拉 is "we/my" ("阿拉囡", "阿拉阿侄"), 伊 "he/she" ("找伊", "伊讲的我认")
+    if "阿拉" in text:
+        text = _ALA.sub("我的", text)
+    if "伊" in text:
+        text = _YI.sub("他", text)
     return fold_speech(_KING.sub("谈", text.translate(_CHARS)))
 
 
