@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +42,7 @@ DROPPABLE = ("relationship", "term")
 LABELS = ("absent", "present")
 _REMEDY = "rebuild it with `assist review-train-kind --target elements`"
 _UNIT = re.compile(r"[^。！？；!?;\n]+")
+_RECENT = 8            # letters whose scores are kept
 _ARRAYS = ("head_vocab", "head_idf", "body_vocab", "body_idf", "coef", "intercept")
 
 
@@ -100,12 +101,26 @@ class ElementModel:
     data_hash: str
     tables: dict[str, tuple[dict[str, tuple[float, float, float, float]], float]] = field(init=False, repr=False)
 
+    recent: "OrderedDict[str, dict[str, PartScore]]" = field(init=False, repr=False)
+
     def __post_init__(self) -> None:
         object.__setattr__(self, "tables", {p: _weights(m) for p, m in self.parts.items()})
+        object.__setattr__(self, "recent", OrderedDict())
 
     def scores(self, text: str) -> dict[str, PartScore]:
         """For every part the model reads: how sure it is that ``text`` (a letter's reading form) states it, and
-        where (the best sentence; (0, 0) for a letter with no sentence)."""
+        where (the best sentence; (0, 0) for a letter with no sentence). The last few letters' scores are kept: review
+        reads a letter's parts twice (for the checks and for the result)."""
+        hit = self.recent.get(text)
+        if hit is not None:
+            return dict(hit)
+        out = self._score(text)
+        self.recent[text] = out
+        while len(self.recent) > _RECENT:
+            self.recent.popitem(last=False)
+        return dict(out)
+
+    def _score(self, text: str) -> dict[str, PartScore]:
         spans = units(text)
         counts = [grams(text[a:b]) for a, b in spans]   # a sentence is its own head: one count serves both blocks
         out: dict[str, PartScore] = {}
