@@ -14,7 +14,7 @@ from assist.errors import ConfigError
 from assist.review.checks.reading import reading_view
 from assist.review.element_model import LABELS, PARTS, SERVED, ElementModel, units
 from assist.review.reader import read_text_document
-from assist.training.letter_kind import LabelledLetter, fit
+from assist.training.letter_kind import LabelledLetter, fit, label_rows
 
 
 @dataclass(frozen=True)
@@ -27,37 +27,20 @@ class LabelledAuthorisation:
 
 def read_authorisations(root: Path, skip: Iterable[str] = ()) -> list[LabelledAuthorisation]:
     """Every labelled authorisation under ``root`` (writer folders with labels.jsonl); a bad label names its line."""
-    skipped = set(skip)
     out: list[LabelledAuthorisation] = []
-    for folder in sorted(p for p in Path(root).iterdir() if p.is_dir() and p.name not in skipped):
-        labels = folder / "labels.jsonl"
-        if not labels.is_file():
+    for lr in label_rows(root, skip):
+        if lr.row["kind"] != "authorisation":
             continue
-        for n, line in enumerate(labels.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                name, kind = row["file"], row["kind"]
-            except (ValueError, KeyError, TypeError) as exc:
-                raise ConfigError(f"not a label line ({exc})", path=str(labels), line=n) from exc
-            if kind != "authorisation":
-                continue
-            elements = row.get("elements")
-            if not isinstance(elements, dict):
-                raise ConfigError("an authorisation's label needs an \"elements\" object", path=str(labels), line=n,
-                                  field="elements")
-            path = folder / name
-            if not path.is_file():
-                raise ConfigError(f"labelled letter {name} is not in the folder", path=str(labels), line=n,
-                                  field="file")
-            doc = read_text_document(path.read_bytes(), path.name)
-            spans: dict[str, tuple[int, int] | None] = {}
-            for part in PARTS:      # found in the letter as written: the reading form keeps its offsets
-                quote = elements.get(part)
-                at = doc.text.find(quote) if isinstance(quote, str) and quote else -1
-                spans[part] = (at, at + len(quote)) if at >= 0 and isinstance(quote, str) else None
-            out.append(LabelledAuthorisation(folder.name, f"{folder.name}/{name}", reading_view(doc).text, spans))
+        elements = lr.row.get("elements")
+        if not isinstance(elements, dict):
+            raise lr.fail("an authorisation's label needs an \"elements\" object", "elements")
+        doc = read_text_document(lr.path.read_bytes(), lr.path.name)
+        spans: dict[str, tuple[int, int] | None] = {}
+        for part in PARTS:      # found in the letter as written: the reading form keeps its offsets
+            quote = elements.get(part)
+            at = doc.text.find(quote) if isinstance(quote, str) and quote else -1
+            spans[part] = (at, at + len(quote)) if at >= 0 and isinstance(quote, str) else None
+        out.append(LabelledAuthorisation(lr.writer, f"{lr.writer}/{lr.path.name}", reading_view(doc).text, spans))
     return out
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,15 +31,24 @@ class LabelledLetter:
     text: str          # the reading form
 
 
-def read_letters(root: Path, skip: Iterable[str] = (), *, target: str = "kind") -> list[LabelledLetter]:
-    """Every labelled letter under ``root`` (writer folders), read as review reads it; a bad label names its file and
-    line. ``target`` "posing" labels each letter by its ``posing`` field (POSING_LABELS) instead of its kind."""
-    from assist.review.checks.reading import reading_view
-    from assist.review.reader import read_text_document
+@dataclass(frozen=True)
+class LabelRow:
+    """One line of a writer's labels.jsonl, checked: its kind is known and its letter file is there."""
+    writer: str
+    labels: Path          # the labels.jsonl it came from
+    line: int
+    row: dict[str, Any]
+    path: Path            # the letter
 
-    out: list[LabelledLetter] = []
+    def fail(self, message: str, field: str | None = None) -> ConfigError:
+        return ConfigError(message, path=str(self.labels), line=self.line, field=field)
+
+
+def label_rows(root: Path, skip: Iterable[str] = ()) -> Iterator[LabelRow]:
+    """Every label line under ``root`` (writer folders with labels.jsonl), writers in ``skip`` left out; a bad line
+    stops with an error naming its file and line."""
     skipped = set(skip)
-    for folder in sorted(p for p in root.iterdir() if p.is_dir() and p.name not in skipped):
+    for folder in sorted(p for p in Path(root).iterdir() if p.is_dir() and p.name not in skipped):
         labels = folder / "labels.jsonl"
         if not labels.is_file():
             continue
@@ -54,16 +63,28 @@ def read_letters(root: Path, skip: Iterable[str] = (), *, target: str = "kind") 
             if kind not in LABELS:
                 raise ConfigError(f"kind {kind!r} is not one of {', '.join(LABELS)}", path=str(labels), line=n,
                                   field="kind")
-            if target == "posing":
-                if not isinstance(row.get("posing"), bool):
-                    raise ConfigError("posing must be true or false", path=str(labels), line=n, field="posing")
-                kind = POSING_LABELS[int(row["posing"])]
             path = folder / name
             if not path.is_file():
                 raise ConfigError(f"labelled letter {name} is not in the folder", path=str(labels), line=n,
                                   field="file")
-            doc = reading_view(read_text_document(path.read_bytes(), path.name))
-            out.append(LabelledLetter(folder.name, f"{folder.name}/{name}", kind, doc.text))
+            yield LabelRow(folder.name, labels, n, row, path)
+
+
+def read_letters(root: Path, skip: Iterable[str] = (), *, target: str = "kind") -> list[LabelledLetter]:
+    """Every labelled letter under ``root`` (writer folders), read as review reads it; a bad label names its file and
+    line. ``target`` "posing" labels each letter by its ``posing`` field (POSING_LABELS) instead of its kind."""
+    from assist.review.checks.reading import reading_view
+    from assist.review.reader import read_text_document
+
+    out: list[LabelledLetter] = []
+    for lr in label_rows(root, skip):
+        kind = str(lr.row["kind"])
+        if target == "posing":
+            if not isinstance(lr.row.get("posing"), bool):
+                raise lr.fail("posing must be true or false", "posing")
+            kind = POSING_LABELS[int(lr.row["posing"])]
+        doc = reading_view(read_text_document(lr.path.read_bytes(), lr.path.name))
+        out.append(LabelledLetter(lr.writer, f"{lr.writer}/{lr.path.name}", kind, doc.text))
     return out
 
 
