@@ -767,6 +767,9 @@ def letter_model(settings: Settings, target: str) -> "KindModel | None":
     return KindModel.load(path)
 
 
+_ELEMENT_MODELS: dict[tuple[str, int, int], Any] = {}
+
+
 def element_reading(settings: Settings) -> "ElementReading | None":
     """The sentence reader of an authorisation's parts (documents.element_model, else the shipped one) with its bars;
     None with documents.kind_rules_only (the rules alone) or when no model is shipped."""
@@ -780,7 +783,12 @@ def element_reading(settings: Settings) -> "ElementReading | None":
         if d.element_model is not None:
             raise ConfigError("letter element model not found", path=str(path), field="documents.element_model")
         return None
-    return ElementReading(ElementModel.load(path), d.element_model_add, d.element_model_drop)
+    st = path.stat()
+    key = (str(path.resolve()), st.st_mtime_ns, st.st_size)
+    model = _ELEMENT_MODELS.get(key)
+    if model is None:   # loaded once per process and file version: building its weight tables takes most of a second
+        model = _ELEMENT_MODELS[key] = ElementModel.load(path)
+    return ElementReading(model, d.element_model_add, d.element_model_drop)
 
 
 def build_case_service(settings: Settings, *, review: "ReviewService | None" = None,

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +44,7 @@ LABELS = ("absent", "present")
 _REMEDY = "rebuild it with `assist review-train-kind --target elements`"
 _UNIT = re.compile(r"[^。！？；!?;\n]+")
 _RECENT = 8            # letters whose scores are kept
+_LOCK = threading.Lock()
 _ARRAYS = ("head_vocab", "head_idf", "body_vocab", "body_idf", "coef", "intercept")
 
 
@@ -111,13 +113,15 @@ class ElementModel:
         """For every part the model reads: how sure it is that ``text`` (a letter's reading form) states it, and
         where (the best sentence; (0, 0) for a letter with no sentence). The last few letters' scores are kept: review
         reads a letter's parts twice (for the checks and for the result)."""
-        hit = self.recent.get(text)
+        with _LOCK:
+            hit = self.recent.get(text)
         if hit is not None:
             return dict(hit)
         out = self._score(text)
-        self.recent[text] = out
-        while len(self.recent) > _RECENT:
-            self.recent.popitem(last=False)
+        with _LOCK:     # one model serves every worker thread of a process
+            self.recent[text] = out
+            while len(self.recent) > _RECENT:
+                self.recent.popitem(last=False)
         return dict(out)
 
     def _score(self, text: str) -> dict[str, PartScore]:
