@@ -173,6 +173,9 @@ _HARASSED = re.compile(r"(?:骚扰|打给|打电话给|打到|威胁|恐吓|吓�
 _BORROWERS_KIN = re.compile(r"(?:系|是)借款人[^。\n,]{0,8}的$")   # "系借款人陈宇航的母亲": the writer's tie to the borrower
 _THIRD_PARTY_LINE = re.compile(r"\s*(?:工亡人员|死者|逝者|已故|被继承人|患者|病人|海员|借款人|学生|老人)(?:姓名)?\s*[:]")
 _PRINCIPAL_LINE = re.compile(r"\s*(?:委托人|授权人|申请人)(?:\([^)\n]{1,8}\))?\s*[:]")
+# the agent's label between the principal's and the kin word: a photo's OCR can run both form rows into one line
+# ("委托人(员工):聂某…受托人:江某…与委托人系同事"), and the tie is then the agent's
+_AGENT_ON_LINE = re.compile(r"受托人|被委托人|受委托人|代理人|受托方|被授权人")
 _SIGNED_BEFORE = re.compile(r"(?:签名|签字|签章|手印|盖章|按了|签了)[^。\n]{0,12}$")
 _NO_TIE = re.compile(r"(?:没有|没|无|毫无|不存在)(?:任何)?关系$")
 # a note under the letter by whoever typed or read it out ("附注：", "注：", "打字人：…（某某的女儿）"): its kin words are
@@ -716,7 +719,8 @@ def _relationship(folded: str) -> tuple[int, int] | None:
                 or _THIRD_PARTY_LINE.match(folded, line_start) \
                 or _IN_ORG_NAME.match(folded, m.end()) or _STORY_BEFORE.search(folded, max(0, m.start() - 12), m.start()) \
                 or _under_family_section(folded, line_start) \
-                or _PRINCIPAL_LINE.match(folded, line_start) and "(" in folded[line_start:m.start()]:
+                or _PRINCIPAL_LINE.match(folded, line_start) and "(" in folded[line_start:m.start()] \
+                and not _AGENT_ON_LINE.search(folded, line_start, m.start()):
             # "紧急联系人：覃美英（老伴）": a form's contact; "工亡人员姓名：郭建军 与委托人关系：夫妻": the deceased's tie to
             # the principal; "授权人：李秀兰（工亡人员郭建军之配偶）": the principal describing herself. None is the agent.
             continue            # "这几天我妈住院", "转由前配偶承担": a relative in the story, not the agent

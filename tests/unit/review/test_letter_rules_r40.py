@@ -78,3 +78,11 @@ def test_a_complaint_addressed_to_the_lenders_staff_is_not_such_a_notice(policy,
     kind, found = run_checks(doc(text), policy)
     assert kind == "complaint"
     assert not [f for f in found if f.severity != "info"]
+
+
+def test_a_tie_on_a_line_where_ocr_ran_the_principal_and_agent_rows_together_is_the_agents():
+    """A phone photo's OCR can join two form rows: the principal's note in brackets no longer hides the agent's tie."""
+    text = ("授权委托书\n委托人(员工):聂小峰工号:HS0427身份证号:320583198906113317受托人:江小月身份证号:320583199102058826"
+            "本公司人力资源部专员,与委托人系同事\n委托事项:代委托人提交在职证明。\n")
+    assert elements(text)["relationship"] is True
+    assert elements("授权委托书\n授权人：李小兰（工亡人员郭小军之配偶）\n受托人：某某律师事务所王律师\n")["relationship"] is False
