@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from assist.review.checks.authorisation import PUBLIC_BODY, TO_MEMBERS, check_agency, check_authorisation
+from assist.review.checks.authorisation import PUBLIC_BODY, check_agency, check_authorisation, to_own_members
 from assist.review.checks.certificate import check_certificate
 from assist.review.checks.complaint import check_complaint
 from assist.review.checks.evidence import LENDER, REVOKED, finding, quote_of
@@ -248,13 +248,6 @@ def _revocation(doc: ReadDocument) -> bool:
     return any(len(h) <= TITLE_MAX and _REVOCATION_TITLE.search(h) for h in heads)
 
 
-def _to_own_customers(doc: ReadDocument) -> bool:
-    """Addressed, in its first lines, to the issuer's own customers or members ("致全体社员的一封信", "各位会员司机兄弟伙："):
-    an agency's notice to them, never a letter to a lender, whatever it asks."""
-    heads = [re.sub(r"\s+", "", ln.text) for ln in doc.lines if ln.text.strip()][:4]
-    return any(TO_MEMBERS.search(h) for h in heads)
-
-
 def document_kind(doc: ReadDocument, policy: ReviewPolicy) -> DocKind:
     """What the paper is: the learned model's reading when it is sure of it (top probability at least
     ``policy.kind_min_confidence``), the rules' reading otherwise, and the rules' alone when there is no model.
@@ -262,7 +255,7 @@ def document_kind(doc: ReadDocument, policy: ReviewPolicy) -> DocKind:
     The rules are exact on phrasings they were written for and wrong on new ones; the model is right more often on
     new writers but its unsure readings are no better than the rules (README, "Document review": chosen on the four
     earlier rounds of writers, each with the rules as they were frozen for it and a model fitted before it)."""
-    if _revocation(doc) or _to_own_customers(doc):
+    if _revocation(doc) or to_own_members(doc):
         return "other"
     rules = classify(doc)
     if policy.kind_model is None:

@@ -362,10 +362,16 @@ _DONT_REPAY = re.compile(r"(?:不要|别|严禁|禁止|一律停止|停止|切�
                          r"|(?:催收|平台|银行)[^。\n]{0,6}?电话[^。\n]{0,4}?(?:一律|全部|都)?(?:不要|别|不)接")
 
 
+def to_own_members(doc: ReadDocument) -> bool:
+    """Addressed, in its first four lines, to the issuer's own customers or members ("致全体社员的一封信", "各位会员司机
+    兄弟伙："): an agency's notice to them, never a letter to a lender, whatever it asks."""
+    heads = [re.sub(r"\s+", "", ln.text) for ln in doc.lines if ln.text.strip()][:4]
+    return any(TO_MEMBERS.search(h) for h in heads)
+
+
 def _coaching_notice(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
     text = doc.text
-    head = "\n".join(re.sub(r"\s+", "", ln.text) for ln in doc.lines if ln.text.strip())
-    if not TO_MEMBERS.search("\n".join(head.split("\n")[:4])):
+    if not to_own_members(doc):
         return []
     m = _DONT_REPAY.search(text)
     if m is None:   # typed with a space between words ("钱 先 不 要 还"): looked for again without them
