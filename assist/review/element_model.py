@@ -30,7 +30,7 @@ from assist.core.artefacts import Artefact, load_artefact, save_artefact
 from assist.errors import ConfigError
 from assist.review.kind_model import HEAD_WEIGHT, NGRAMS, KindModel, grams
 
-KIND, VERSION = "letter-elements", 1
+KIND, VERSION = "letter-elements", 2
 # the parts the model reads (the licence number is read exactly by the rules: its shape is the check)
 PARTS = ("principal", "agent", "relationship", "scope", "term", "signature", "date")
 # the parts it is fitted and served for: not the date, which it read no better than the rules on any later round
@@ -46,6 +46,17 @@ _UNIT = re.compile(r"[^。！？；!?;\n]+")
 _RECENT = 8            # letters whose scores are kept
 _LOCK = threading.Lock()
 _ARRAYS = ("head_vocab", "head_idf", "body_vocab", "body_idf", "coef", "intercept")
+
+
+# Numbers and dates are read by their shape, not their digits: a term written "2027-08-09 至 2027-08-23" reads like one
+# written "2027年8月9日至8月23日", and no sentence is a part because of the year or the amount in it.
+_DATE_SHAPE = re.compile(r"\d{4}\s*[-./]\s*\d{1,2}\s*[-./]\s*\d{1,2}(?!\d)|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*[日号]?")
+_DIGITS = re.compile(r"\d+")
+
+
+def sentence_form(sentence: str) -> str:
+    """What the model reads of a sentence: every date one shape ("0年0月0日"), every run of digits "0"."""
+    return _DIGITS.sub("0", _DATE_SHAPE.sub("0年0月0日", sentence))
 
 
 def units(text: str) -> list[tuple[int, int]]:
@@ -126,7 +137,7 @@ class ElementModel:
 
     def _score(self, text: str) -> dict[str, PartScore]:
         spans = units(text)
-        counts = [grams(text[a:b]) for a, b in spans]   # a sentence is its own head: one count serves both blocks
+        counts = [grams(sentence_form(text[a:b])) for a, b in spans]   # a sentence is its own head: one count, both blocks
         out: dict[str, PartScore] = {}
         for part, (table, bias) in self.tables.items():
             best = PartScore(0.0, 0, 0)

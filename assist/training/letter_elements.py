@@ -12,7 +12,7 @@ from pathlib import Path
 
 from assist.errors import ConfigError
 from assist.review.checks.reading import reading_view
-from assist.review.element_model import LABELS, PARTS, SERVED, ElementModel, units
+from assist.review.element_model import LABELS, PARTS, SERVED, ElementModel, sentence_form, units
 from assist.review.reader import read_text_document
 from assist.training.letter_kind import LabelledLetter, fit, label_rows
 
@@ -51,7 +51,7 @@ def sentences(letters: Sequence[LabelledAuthorisation], part: str) -> list[Label
         span = lt.spans.get(part)
         for k, (a, b) in enumerate(units(lt.text)):
             hit = span is not None and a < span[1] and span[0] < b
-            out.append(LabelledLetter(lt.writer, f"{lt.name}#{k}", LABELS[int(hit)], lt.text[a:b]))
+            out.append(LabelledLetter(lt.writer, f"{lt.name}#{k}", LABELS[int(hit)], sentence_form(lt.text[a:b])))
     return out
 
 

@@ -324,7 +324,30 @@ def check_agency(doc: ReadDocument, policy: ReviewPolicy, *, certificate: bool =
         found += _repay_via_org(doc, policy)
     if not certificate and not any(f.severity == "high" for f in found):
         found += _coaching_notice(doc, policy)
+    if not certificate and not any(f.severity == "high" for f in found):
+        found += _takes_credentials(doc, policy)
     return [f for f in found if not certificate or _AGENCY_NAME.search(doc.text[f.start or 0:f.end or 0])]
+
+
+# The borrower's passwords or one-time codes handed to the agent ("修改了密码请在24小时内同步给您的规划师", "把网银U盾和
+#验证码交给专员"): whoever holds them can borrow and pay in the borrower's name. No lender, lawyer or relative's
+# authorisation asks for them; a warning never to give them away ("请勿将密码告诉任何人") is not this.
+_CREDENTIALS = re.compile(r"(?:密码|验证码|动态码|U盾|u盾|网银盾)[^。\n]{0,24}?(?:同步|发给|告诉|提供给|交给|报给|转给|上交)"
+                          r"[^。\n]{0,6}?(?:您的|你的)?(?:规划师|顾问|专员|老师|经理|主任|优化师|修复师|协商员|客服专员|我们|"
+                          r"本工作室|本中心|本公司|本会|工作室|中心)"
+                          r"|(?:提供|上交|交出|交给我们)[^。\n]{0,10}?(?:登录|支付|交易|网银|银行卡|账户|账号)[^。\n]{0,4}?密码")
+_NEVER_GIVE = re.compile(r"(?:不要|切勿|请勿|勿|不得|千万别|不能|绝不|别)[^。\n]{0,12}$")
+
+
+def _takes_credentials(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
+    for m in _CREDENTIALS.finditer(doc.text):
+        if _NEVER_GIVE.search(doc.text, max(0, m.start() - 16), m.start()) \
+                or _NEVER_GIVE.search(doc.text, max(0, m.start() - 16), m.start() + 8):
+            continue
+        return [finding(doc, "agency.takes_credentials", "high", "材料要借款人把账户密码或验证码交给代理方：持有这些的人可以用借款人的"
+                        "名义借款、转账。这是付费代理和诈骗的迹象。请交专人核实，直接联系借款人本人，提醒其立即修改密码、不向任何人提供"
+                        "验证码。", m.start(), m.end(), signal=policy.signal_for("auth.trustee_company"))]
+    return []
 
 
 # The borrower's repayments paid into the agent's organisation, which is to repay the lenders for them: "以后每个月的钱我
@@ -355,8 +378,13 @@ TO_MEMBERS = re.compile(r"^(?:致|告)?(?:各位|亲爱的|全体|广大)(?:委�
                         # lender's staff a complaint addresses ("各位领导：")
                         r"|^(?:致|告)?(?:各位|全体|广大)(?!好|您好|领导|老师|工作人员|客服|负责人|同事|经理|法官|干部|同志|专家|评委|"
                         r"银行|平台|贵司|债权人|机构)"
-                        r"[\u4e00-\u9fa5]{1,6}?(?:[:,!]|的(?:通知|紧急通知|一封信|公告|告知书)|好[:,!]?$)", re.M)
-_DONT_REPAY = re.compile(r"(?:不要|别|严禁|禁止|一律停止|停止|切勿|不得|千万不要)(?:再)?(?:私自|自行|擅自|自己)?(?:去)?(?:向[^。\n]{0,10}?)?"
+                        r"[\u4e00-\u9fa5]{1,6}?(?:[:,!]|的(?:通知|紧急通知|一封信|公告|告知书)|好[:,!]?$)"
+                        # a notice's header line saying whom it goes to: "发布范围：全体服务期内客户"
+                        r"|^(?:发布|发送|通知|适用|推送)(?:范围|对象)[:](?:全体|各位|所有|本)[\u4e00-\u9fa5]{0,10}?"
+                        r"(?:客户|学员|会员|社员|盟员|伙伴|委托人)", re.M)
+# quotation marks inside a salutation ("各位“上岸”路上的伙伴：") do not part its words
+_QUOTES = re.compile(r"[\"'“”‘’「」『』]")
+_DONT_REPAY = re.compile(r"(?:不要|别|严禁|禁止|一律停止|停止|切勿|请勿|不得|千万不要)(?:再)?(?:私自|自行|擅自|自己)?(?:去)?(?:向[^。\n]{0,10}?)?"
                          r"(?:还款|还钱|还一分|还任何)"
                          r"|(?:钱|款)(?:先|暂时|都|就)?(?:不要|别|不)还"
                          r"|(?:催收|平台|银行)[^。\n]{0,6}?电话[^。\n]{0,4}?(?:一律|全部|都)?(?:不要|别|不)接")
@@ -365,7 +393,7 @@ _DONT_REPAY = re.compile(r"(?:不要|别|严禁|禁止|一律停止|停止|切�
 def to_own_members(doc: ReadDocument) -> bool:
     """Addressed, in its first four lines, to the issuer's own customers or members ("致全体社员的一封信", "各位会员司机
     兄弟伙："): an agency's notice to them, never a letter to a lender, whatever it asks."""
-    heads = [re.sub(r"\s+", "", ln.text) for ln in doc.lines if ln.text.strip()][:4]
+    heads = [_QUOTES.sub("", re.sub(r"\s+", "", ln.text)) for ln in doc.lines if ln.text.strip()][:4]
     return any(TO_MEMBERS.search(h) for h in heads)
 
 
@@ -408,7 +436,8 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
     firm = False
     seen: set[str] = set()
     parties: set[str] = set()
-    revoked = REVOKED.search(text) is not None
+    own_members = to_own_members(doc)
+    revoked = REVOKED.search(text) is not None and not own_members
     own = {u.group(1) for u in PRINCIPAL_UNIT.finditer(text)}  # a company authorising its own staff (reading form)
     firm_trustee = trustee is not None and "律师事务所" in text[trustee[0]:trustee[1]]
     for m in _ORG.finditer(text):
@@ -443,7 +472,9 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
             continue  # the borrower's own line, or the lender the letter is addressed to (or one of its departments)
         sentence = _sentence(text, start)
         line = text[text.rfind("\n", 0, start) + 1:(text.find("\n", start) + 1 or len(text) + 1) - 1]
-        if REVOKED.search(sentence) or REVOKED.search(line) and _PAST_DEAL.search(sentence):
+        if (REVOKED.search(sentence) or REVOKED.search(line) and _PAST_DEAL.search(sentence)) and not own_members:
+            # an outfit's notice to its own customers tells of others revoking it ("个别客户…自行撤销了对本工作室的授权"):
+            # no grant is withdrawn by the paper itself
             seen.add(name)
             out.append(finding(doc, "auth.revoked_agency", "info", f"信中说此前对{name}的委托已撤销：核实撤销声明已送达，"
                                "此后不再与该机构沟通，只联系借款人本人或新的受托人。", start, m.end()))

@@ -77,7 +77,9 @@ KIN = _KIN = (r"配偶|夫妻|爱人|丈夫|妻子|老婆|老公|婆娘|男人|�
         r"同乡|老乡|战友|发小|室友|舍友|工友|师徒|搭档|姊妹|(?<=[我俺大二小尕])女子|(?<=[我俺])娃|隔壁(?:摊|店|铺|家)|(?<=[我俺的其])前(?:妻|夫)|"
         # engaged, step-, adoptive and godparents, more uncles and aunts, a master and apprentice
         r"未婚夫|未婚妻|男朋友|女朋友|继父|继母|养父|养母|干爹|干妈|义父|义母|表叔|表姑|表舅|表姨|堂叔|堂伯|姨妈|姨父|姑父|"
-        r"(?<=[我俺的])(?:师傅|师父|徒弟)")
+        r"(?<=[我俺的])(?:师傅|师父|徒弟)|"
+        # North-western speech: 丫头 is a daughter ("让我丫头马燕替我弄", "她是我亲丫头")
+        r"(?<=[我俺亲])丫头")
 _RELATION = re.compile(rf"关系\s*[:|]\s*\|?\s*[{_CJK}]|(?<!委托)(?<!代理)(?<!劳动)(?<!合作)(?<!借贷)[{_CJK}]{{1,3}}关系"
                        rf"|{_KIN}")
 # A relationship stated as a contract: "受托人系委托人聘请的债务协商顾问", "中心系本人签约的法律服务机构" (not a lawyer,
@@ -166,6 +168,9 @@ _IN_ORG_NAME = re.compile(r"[\u4e00-\u9fa5]{0,4}?(?:互助|联盟|之家|协会|
                           r"[\u4e00-\u9fa5]{0,4}?(?:登记表|申请表|信息表|信息登记|须知)|[\"\u201d\u300d\u300f]?群")
 # told of the past: "借的时候是我孙子帮我在手机上点的", "经朋友介绍到…咨询"
 _TIE_TO_OTHER = re.compile(r"(?:借款人|逝者|死者|债务人|被继承人|老人|亡者|患者)(?:的)?(?:关系\s*[:|]?\s*[\u4e00-\u9fa5]{0,4})?$")
+# ... unless the form says the principal is the borrower ("借款人（委托人）姓名：杨光荣"): then "与借款人关系：我婆娘" is the
+# agent's tie to the principal
+_BORROWER_GRANTS = re.compile(r"借款人\s*\(\s*委托人\s*\)|委托人\s*\(\s*借款人\s*\)|借款人即委托人|委托人即借款人")
 _LAWYER_TIE = re.compile(r"[^\n]{0,2}?(?:委托)?代理律师|[^\n]{0,2}?委托代理人?(?![\u4e00-\u9fa5])|[^\n]{0,2}?律师(?![\u4e00-\u9fa5])")
 _STORY_BEFORE = re.compile(r"(?:借的时候|当时|那时候?|之前|以前|曾经|上次|去年|离婚)[^。\n,;]{0,8}$|[经听]$|是否知情[^。\n]{0,16}$"
                            r"|不(?:要)?(?:告诉|通知|联系)$")
@@ -199,7 +204,8 @@ _AGENT_KIN = re.compile(rf"(?:{_KIN})[{_CJK}]{{2,4}}\s*\(?\s*(?:[{_CJK}]{{2,4}}\
 # "现委托刘桂芳（身份证号…", "委托 李强，" : a name right after the verb, closed by a bracket or a comma
 # "我委托刘畅帮我去网点办一下": the name runs up to the words saying what the agent does
 _AGENT_NAMED = re.compile(rf"(?<![受已])(?:委托|授权)(?![人方书])\s*(?![{_NOT_A_NAME}我你他她])[{_CJK}]{{2,4}}\s*[(,。]"
-                          rf"|(?<![受已])(?:委托|授权|叫|让|托|麻烦|交给)(?![人方书])\s*(?:(?:我的?|我个|我家)?(?:{_KIN}))?\s*(?![{_NOT_A_NAME}我你他她])[{_CJK}]{{2,3}}?"
+                          # a name of four (Tibetan, Mongolian: "我委托洛桑尼玛替我到你们柜台去还") only where three will not do
+                          rf"|(?<![受已])(?:委托|授权|叫|让|托|麻烦|交给)(?![人方书])\s*(?:(?:我的?|我个|我家)?(?:{_KIN}))?\s*(?![{_NOT_A_NAME}我你他她])[{_CJK}]{{2,4}}?"
                           r"(?=帮我|替我|代我|代为|代表我|全权|去|来|\s*跟你们|\s*和你们)"
                           # "这个账交给我家小勇 刀小勇 跟你们对接": a pet name, then the full name, then whom they deal with
                           rf"|(?:交给|让|叫|托)(?:我家|我的?)[{_CJK}]{{1,3}}\s+(?![{_NOT_A_NAME}我你他她])[{_CJK}]{{2,3}}"
@@ -256,7 +262,9 @@ _AGENT_KIN_NAMED = re.compile(rf"(?:我|俺|本人)的?(?:大|二|三|四|小|�
                               rf"(?![{_CJK}]{{0,3}}(?:去世|病故|已故|过世))")
 _SCOPE_LABEL = re.compile(r"委托事项|委托权限|代理权限|代理事项|授权范围|授权事项|委托范围|代理范围|委托内容|具体事项|授权内容|"
                           r"权限如下|权限为|特别授权|一般授权|一般代理|服务项目|以下事项|下列事项|以下事情|下面的事|这几件事|"
-                          r"下列事务|(?:他|她|其)\s*(?:能|可以)\s*(?:办|做|代办)(?:的事)?\s*[:]")   # "他 能 办：…"
+                          r"下列事务|(?:他|她|其)\s*(?:能|可以)\s*(?:办|做|代办)(?:的事)?\s*[:]|"   # "他 能 办：…"
+                          # "她可以替我做这些事体：" and a list under it
+                          r"(?:替我|帮我|代我)(?:做|办|弄)(?:这些|以下|下面的?|这几样|这几件)(?:事情|事体|事儿|事)?\s*[:]")
 _SCOPE_VERB = re.compile(r"(?:代为|代理|代表|代|替|帮|由|让|叫|交给|都叫|都让)[^。\n;]{0,30}?"
                          r"(?:办理|办|协商|商量|处理|说|讲|谈|申请|查询|问|交|签|领取|提交|还|分期|延期|结清|管|说明|出具|沟通|跟进|寄|送|取|拿|领|开|"
                          r"打印|复印|调取|处置)"
@@ -293,6 +301,8 @@ _TERM_EVENT = re.compile(r"(?:到|至|直到|一直到)(?!贵|银行|网点|柜�
                          r"办(?:完|好)(?:了)?(?:这个委托|委托)?就(?:行|好|可以|算|结束|没了|作废|失效|不算)|[\u4e00-\u9fa5]{2,4}期间(?:内)?(?:均|都)?有效|"
                          # "直至修复完成", "办完这几家的事为止"
                          r"(?:直至|直到)[^。\n;]{0,12}?(?:完成|结束|办好)|办完[^。\n;]{0,10}?为止|"
+                         # "这个授权在分期方案定下来之前都有效"
+                         r"(?:在|到)[^。\n;,]{1,16}?(?:之前|以前|为止)(?:都|均|一直|全)?(?:有效|算数|作数|管用)|"
                          r"(?:委托|授权)的?(?:时间|期限)(?:就|是|为)?(?:到|至)[^。\n;,]{1,12}|"
                          r"(?:从|自)(?:今天|今日|即日|签字之日|签字那天)起[^。\n;,]{0,4}?[一二两三四五六七八九十半\d]{1,2}个?(?:月|年|星期|礼拜|周)|"
                          # "到信寄出去、回执拿回来就算完了", "出院了就不用了", "我住院这几天"
@@ -703,7 +713,7 @@ def _relationship(folded: str) -> tuple[int, int] | None:
                 or _DONT_CALL.search(folded, max(0, m.start() - 16), m.start()) and _CALLING.match(folded, m.end()):
             continue    # "不要再给本人和家里人、亲戚朋友打电话": the people not to be called
         if m.group(0).endswith("的关系") and not re.match(r"\s*[:|]", folded[m.end():]) \
-                or _TIE_TO_OTHER.search(folded, max(0, m.start() - 12), m.end()):
+                or _TIE_TO_OTHER.search(folded, max(0, m.start() - 12), m.end()) and not _BORROWER_GRANTS.search(folded):
             continue            # "继承与债务承担的关系"; "与借款人关系：妻子" (the principal's tie to the deceased borrower)
         if _NO_TIE.search(m.group(0)) or _NOTE_LINE.match(folded, folded.rfind("\n", 0, m.start()) + 1):
             continue            # "以后我的事和他们没有关系"; "（附注：阮阿爸字识得不多，…是我念给伊听的——女儿 某某）"

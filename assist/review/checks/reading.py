@@ -55,9 +55,18 @@ def fold_speech(text: str) -> str:
     return text
 
 
+# Markdown a writer types into a message or a note app ("**受托人**：周航", "## 期限", "> 引用"): the marks are blanked
+# (same length), so a bold label reads as a label and a heading as its words. Underscores are a form's blanks, not
+# markdown, and stay.
+_MARKDOWN = re.compile(r"\*\*|^\s{0,3}#{1,6}(?=\s)|^\s{0,3}>(?=\s)", re.M)
+
+
 def reading_text(text: str) -> str:
-    """``text`` as the checks read it (same length, same offsets): width-folded, simplified, Cantonese made Mandarin."""
+    """``text`` as the checks read it (same length, same offsets): width-folded, simplified, Cantonese made Mandarin,
+    markdown marks blanked."""
     text = fold_width(text)
+    if "**" in text or "#" in text or ">" in text:
+        text = _MARKDOWN.sub(lambda m: " " * len(m.group(0)), text)
     if text.isascii():
         return text
     text = simplify_aligned(_HAI.sub("是", text))
