@@ -476,8 +476,8 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
             # an outfit's notice to its own customers tells of others revoking it ("个别客户…自行撤销了对本工作室的授权"):
             # no grant is withdrawn by the paper itself
             seen.add(name)
-            out.append(finding(doc, "auth.revoked_agency", "info", f"信中说此前对{name}的委托已撤销：核实撤销声明已送达，"
-                               "此后不再与该机构沟通，只联系借款人本人或新的受托人。", start, m.end()))
+            out.append(finding(doc, "auth.revoked_agency", "info", f"信中说此前对{name}的委托已撤销，或说它并非本人所托："
+                               "请与借款人本人核实，此后不再与该机构沟通，只联系借款人本人或新的受托人。", start, m.end()))
             continue
         seen.add(name)
         in_trustee = trustee is not None and trustee[0] <= start < trustee[1]
@@ -487,8 +487,8 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
         if acting_only and _FIRM_ACTS.search(text) and "律师事务所" not in name and not _DEBT_TRADE_NAME.search(name):
             continue    # a law firm acting for its client: another company it names (a GPS vendor, a dealer) is a party
         if acting_only and revoked:     # a statement withdrawing the agency's authority: the opposite of it acting
-            out.append(finding(doc, "auth.revoked_agency", "info", f"信中说此前对{name}的委托已撤销：核实撤销声明已送达，"
-                               "此后不再与该机构沟通，只联系借款人本人或新的受托人。", start, m.end()))
+            out.append(finding(doc, "auth.revoked_agency", "info", f"信中说此前对{name}的委托已撤销，或说它并非本人所托："
+                               "请与借款人本人核实，此后不再与该机构沟通，只联系借款人本人或新的受托人。", start, m.end()))
             continue
         if acting_only:
             if "律师事务所" not in name and "法律服务所" not in name and _SUSPECT_ORG.search(name) \

@@ -55,6 +55,7 @@ _PRINCIPAL_SELF = re.compile(rf"(?:(?<![^\s,。!?:;])|(?<=你好)|(?<=您好))(?
                              r"(?:卡号|尾号|车牌|合同号|(?:内地|大陆|香港|澳门|台湾|居民)?身份证|电话|手机|注册手机|借款|贷款|信用卡|在|住|家住|今年|男|女|\d"
                              r"|[零一二三四五六七八九十百]{1,4}岁"   # "本人蒙爱莲，七十六岁"
                              r"|借款人"                              # "我是马晓燕，借款人马福贵的女儿"
+                             rf"|[{_CJK}]{{1,6}}?(?:借|贷)(?:的|那|这|那笔|这笔)"      # "我系梁志坚 青禾借嗰笔数": the loan next
                              rf"|[{_CJK}]{{1,5}}人(?=[\s,])|护照"          # "我叫阮秋霞，越南人，…护照号码"
                              # where they come from: "我是陈阿福，福清市江阴镇下垄村人，身份证…"
                              rf"|[{_CJK}]{{2,16}}(?:省|市|县|区|镇|乡|村|组)[{_CJK}]{{0,8}}人[\s,])", re.M)
@@ -79,7 +80,9 @@ KIN = _KIN = (r"配偶|夫妻|爱人|丈夫|妻子|老婆|老公|婆娘|男人|�
         r"未婚夫|未婚妻|男朋友|女朋友|继父|继母|养父|养母|干爹|干妈|义父|义母|表叔|表姑|表舅|表姨|堂叔|堂伯|姨妈|姨父|姑父|"
         r"(?<=[我俺的])(?:师傅|师父|徒弟)|"
         # North-western speech: 丫头 is a daughter ("让我丫头马燕替我弄", "她是我亲丫头")
-        r"(?<=[我俺亲])丫头")
+        r"(?<=[我俺亲])丫头|(?<=[我俺])(?:大|二|三|老)小子|老儿子|老闺女|老疙瘩|"
+        # a neighbour across the wall, a childhood friend: "俺隔墙邻家赵保国", "俺俩从小一块长大哩"
+        r"隔墙(?:邻家|邻居)|(?<=[我俺的])邻家|(?<=[我俺])(?:俩|们俩|们两个|两个)(?:是)?从小一(?:块|起|块儿)(?:玩到大|长大)")
 _RELATION = re.compile(rf"关系\s*[:|]\s*\|?\s*[{_CJK}]|(?<!委托)(?<!代理)(?<!劳动)(?<!合作)(?<!借贷)[{_CJK}]{{1,3}}关系"
                        rf"|{_KIN}")
 # A relationship stated as a contract: "受托人系委托人聘请的债务协商顾问", "中心系本人签约的法律服务机构" (not a lawyer,
@@ -267,7 +270,7 @@ _SCOPE_LABEL = re.compile(r"委托事项|委托权限|代理权限|代理事项|
                           r"(?:替我|帮我|代我)(?:做|办|弄)(?:这些|以下|下面的?|这几样|这几件)(?:事情|事体|事儿|事)?\s*[:]")
 _SCOPE_VERB = re.compile(r"(?:代为|代理|代表|代|替|帮|由|让|叫|交给|都叫|都让)[^。\n;]{0,30}?"
                          r"(?:办理|办|协商|商量|处理|说|讲|谈|申请|查询|问|交|签|领取|提交|还|分期|延期|结清|管|说明|出具|沟通|跟进|寄|送|取|拿|领|开|"
-                         r"打印|复印|调取|处置)"
+                         r"打印|复印|调取|处置|掰扯|唠)"
                          r"|(?:处理|办理|协商)[^。\n;]{0,30}?(?:事宜|事情|事项|手续|的事)"
                          r"|(?:让|叫)[^。\n;]{0,40}?(?:去|来)[^。\n;]{0,20}?(?:办|申请|问|交|说)"
                          # "把我那本存折…的流水打出来"
@@ -335,7 +338,12 @@ _SIGN_ROLE = re.compile(r"^\s*立(?:委托|授权)书?人(?=\s*[:])"       # "�
                         r"|(?:委托人|授权人|本人|申请人|甲方|承诺人|客户|会员|社员|学员|登记人|老人|户主|摊主)[^。\n]{0,6}(?:签字|签名|签章|盖章|手印|捺印|指模"
                         r"|签署(?=\s*[:(]))")           # "委托人签署：何家辉" (a label), not "代委托人签署还款协议"
 # a message signed off with a dash and the name ("—— 钟慧敏", "——林海生") closing it
-_DASH_SIGNED = re.compile(rf"^\s*(?:——|—|--|-)\s*((?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}(?:[·•][{_CJK}]{{2,8}})?)\s*$")
+# (a whole line of a dash and a name is a name, even one whose surname starts sentences elsewhere: "——于浩")
+_DASH_SIGNED = re.compile(rf"^\s*(?:——|—|--|-)\s*((?!以上|谢谢|此致|敬礼|完毕|未完)[{_CJK}]{{2,4}}(?:[·•][{_CJK}]{{2,8}})?)\s*$")
+# a message's sender vouching for it with their name: "这条是我本人发的 韦婷", "我杨光荣 本人发的"
+_SELF_SENT = re.compile(rf"^\s*(?:这条|此条|以上|这个|这些)?(?:消息|留言|信息|短信|话)?(?:是|都是)?(?:我|俺)?\s*"
+                        rf"([{_CJK}]{{2,4}})?\s*(?:我|俺)?本人(?:亲自)?(?:发|写|打|说)的(?:[,。]?\s*([{_CJK}]{{2,4}}))?\s*[。!]?\s*$")
+_NOT_NAME_WORD = re.compile(r"这条|消息|留言|都是|就是|确实")
 _PRINCIPAL_FOOT = re.compile(rf"\s*((?:委托人|授权人|立委托人|声明人)\s*[:]\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}"
                              rf"(?:[·•・][{_CJK}]{{2,8}})?)\s*$")
 # A lawyer's 执业证号 however it is labelled and written: "执业证号：…", "执业证书编号…", "（证号：…）" after a lawyer's
@@ -401,7 +409,7 @@ _SHORT_DATE = re.compile(r"(?<![\d.])\d{2}[./]\d{1,2}[./]\d{1,2}(?![\d.])|(?<![\
 _MONTH_DAY = re.compile(r"\s*((?:1[0-2]|0?[1-9])[./](?:3[01]|[12]\d|0?[1-9])|(?:3[01]|2\d|1[3-9])[./](?:1[0-2]|0?[1-9]))\s*$")
 _DATE_LABEL = re.compile(r"日期|签署日期|落款|date", re.IGNORECASE)
 # a message dating itself: "今天7月3号", "今天是12月5日"
-_TODAY_DATE = re.compile(r"(?:今天|今日|今儿)(?:是)?\s*(\d{1,2}\s*月\s*\d{1,2}\s*[日号])")
+_TODAY_DATE = re.compile(r"(?:今天|今日|今儿|今个|今朝)(?:是)?\s*((?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*[日号])")
 # a day of the month alone on the foot's last line: "十日", "3日" (a date under the signature, not a ten-day term)
 _DAY_ONLY = re.compile(r"\s*((?:[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九]|[12]?\d|3[01])\s*[日号])"
                        r"(?:\s*(?:上午|下午|晚上|夜里|早上|中午))?\s*$")
@@ -499,6 +507,10 @@ def _signature(folded: str) -> tuple[int, int] | None:
         m = _DASH_SIGNED.match(ln)
         if m is not None:
             return start + len(ln) - len(ln.lstrip()), start + m.end(1)
+    for start, ln in [(st, ln) for st, ln in lines if ln.strip()][-4:]:
+        m = _SELF_SENT.match(ln)
+        if m is not None and (m.group(1) or m.group(2)) and not _NOT_NAME_WORD.fullmatch(m.group(1) or m.group(2)):
+            return start + len(ln) - len(ln.lstrip()), start + len(ln.rstrip())
     for i in range(len(lines) - 1, -1, -1):
         start, ln = lines[i]
         m = _SIGN_MARK.search(ln)
@@ -512,6 +524,10 @@ def _signature(folded: str) -> tuple[int, int] | None:
 
 # the agent's or a witness's signing line ("受托人（签名）：陈慧敏"): not the principal's signature
 _OTHER_SIGNER = re.compile(r"\s*(?:受托人|受委托人|被委托人|代理人|被授权人|受托方|乙方|经办人|见证人|审核人|律师)")
+
+
+_TYPIST_NOTE = re.compile(r"\s*\([^)\n]*(?:口述|打出来|打字|整理|代写|代笔|转成文字|原话)[^)\n]*?"
+                          rf"({_DATE.pattern})\s*\)\s*$")
 
 
 def _letter_date(folded: str) -> tuple[int, int] | None:
@@ -536,7 +552,7 @@ def _letter_date(folded: str) -> tuple[int, int] | None:
     lines = [(start, ln) for start, ln in _lines(folded) if ln.strip()]
     if lines:   # the date that closes a run-on letter: "…受托人钱国庆 电话139… 2026年12月12日"
         start, ln = lines[-1]
-        last = [m for m in _DATE.finditer(ln) if not ln[m.end():].strip(" 。.")]
+        last = [m for m in _DATE.finditer(ln) if not ln[m.end():].strip(" 。.)")]    # ... or a typist's note "（…孙女某某 2027年3月29日）"
         if last and not _TERM_WORDS.search(ln, max(0, last[0].start() - 4), last[0].start()):
             return start + last[0].start(), start + last[0].end()
     for (_, above), (start, ln) in zip(lines, lines[1:]):  # "李红霞" then "10月8号": a short date under the signer's name
@@ -557,7 +573,14 @@ def _letter_date(folded: str) -> tuple[int, int] | None:
         if short is not None and len(re.sub(r"\s|签名|签字|本人|按手印|日期|[:]", "", ln[:short.start()] + ln[short.end():])) <= 4:
             return start + short.start(), start + short.end()
     today = _TODAY_DATE.search(folded)
-    return (today.start(), today.end()) if today is not None else None
+    if today is not None:
+        return today.start(), today.end()
+    # the note of whoever typed a spoken letter, at its head, dated: "（以下是我爸口述的，我…照他原话整理打出来。——许晴 2027-09-03）"
+    for start, ln in lines[:2]:
+        typed = _TYPIST_NOTE.match(ln)
+        if typed is not None:
+            return start + typed.start(1), start + typed.end(1)
+    return None
 
 
 def _scope(folded: str) -> tuple[int, int] | None:
@@ -573,9 +596,13 @@ def _scope(folded: str) -> tuple[int, int] | None:
             body = right + len(folded[right:]) - len(folded[right:].lstrip())   # the list may follow a blank line
             nxt = folded.find("\n\n", body)
             right = min(len(folded), right + 200, nxt if nxt > 0 else len(folded))
-        if _MATTER.search(folded, left, right):
+        if _MATTER.search(folded, left, right) or _WITH_LENDER.search(m.group(0)):
             return m.start(), m.end()
     return best
+
+
+# dealing with the lender itself is the business named: "往后这个事我让我大小子替我跟你们掰扯"
+_WITH_LENDER = re.compile(r"(?:跟|和|与|同)(?:你们|您们|贵司|贵公司|贵行|贵平台)[^。\n;,]{0,4}?(?:协商|商量|谈|沟通|对接|掰扯|联系|说|讲)$")
 
 
 _BLANK_TERM = re.compile(r"\s*[:|]?\s*[_＿\s]*(?:\n|$)")
@@ -651,10 +678,16 @@ def _with_model(doc: ReadDocument, out: dict[str, Element], reading: ElementRead
             page, line = locate(doc, score.start)
             out[name] = Element(name, True, quote_of(doc.text, score.start, score.end), page, line, score.start,
                                 score.end, by="model")
-        elif got.found and score.p <= reading.drop and name in DROPPABLE:
+        elif got.found and score.p <= reading.drop and name in DROPPABLE \
+                and not _LABELLED[name].search(fold_width(got.quote or "")):
+            # the model reads sentences: one that runs on for a whole letter dilutes a part it states, so a part the
+            # rules read from its own label ("委托期限自…", "关系：…") stays
             out[name] = Element(name, False, where=f"{_WHERE[name]}，又逐句读过全文（规则匹配到的“{got.quote}”读来不是这一项）",
                                 by="model")
     return out
+
+
+_LABELLED = {"term": _TERM_LABEL, "relationship": re.compile(r"关系\s*[:|]")}
 
 
 def _rule_elements(doc: ReadDocument) -> dict[str, Element]:
