@@ -378,7 +378,7 @@ TO_MEMBERS = re.compile(r"^(?:致|告)?(?:各位|亲爱的|全体|广大)(?:委�
                         # lender's staff a complaint addresses ("各位领导：")
                         r"|^(?:致|告)?(?:各位|全体|广大)(?!好|您好|领导|老师|工作人员|客服|负责人|同事|经理|法官|干部|同志|专家|评委|"
                         r"银行|平台|贵司|债权人|机构)"
-                        r"[\u4e00-\u9fa5]{1,6}?(?:[:,!]|的(?:通知|紧急通知|一封信|公告|告知书)|好[:,!]?$)"
+                        r"[\u4e00-\u9fa5]{1,6}?(?:[:,!、]|的(?:通知|紧急通知|一封信|公告|告知书)|好[:,!]?$)"
                         # a notice's header line saying whom it goes to: "发布范围：全体服务期内客户"
                         r"|^(?:发布|发送|通知|适用|推送)(?:范围|对象)[:](?:全体|各位|所有|本)[\u4e00-\u9fa5]{0,10}?"
                         r"(?:客户|学员|会员|社员|盟员|伙伴|委托人)", re.M)
@@ -394,7 +394,11 @@ def to_own_members(doc: ReadDocument) -> bool:
     """Addressed, in its first four lines, to the issuer's own customers or members ("致全体社员的一封信", "各位会员司机
     兄弟伙："): an agency's notice to them, never a letter to a lender, whatever it asks."""
     heads = [_QUOTES.sub("", re.sub(r"\s+", "", ln.text)) for ln in doc.lines if ln.text.strip()][:4]
-    return any(TO_MEMBERS.search(h) for h in heads)
+    return any((m := TO_MEMBERS.search(h)) is not None and not _TO_LENDERS.search(m.group(0)) for h in heads)
+
+
+# a letter to the lenders, however it greets them ("致各位借款平台、银行：")
+_TO_LENDERS = re.compile(r"平台|银行|贷|金融|公司|机构|领导|客服|债权|催收")
 
 
 def _coaching_notice(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
@@ -424,6 +428,11 @@ def _pro_agent(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
     return [finding(doc, "auth.trustee_agency", "high", "代借款人出面的人以做“上岸”、债务协商为业（或是收费“上岸群”的群主）："
                     "属疑似付费代理，请交专人核实并直接联系借款人本人。", m.start(), m.end(),
                     signal=policy.signal_for("auth.trustee_agency"))]
+
+
+# What the named agent is to do against an organisation the authorisation names (not the agent): get back what it took,
+# or answer for what it sent in the borrower's name
+_AGAINST_IT = re.compile(r"\s*(?:以|用)(?:本人|我|委托人)的?名义|\s*(?:要回|追回|讨回|索回|索还|退还|退回|返还)")
 
 
 def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[int, int],
@@ -521,6 +530,10 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
                                "电话核实经办人身份，并直接联系借款人本人确认。", start, m.end()))
         elif not in_trustee and firm_trustee and not _DEBT_TRADE.search(name):
             continue  # a law firm is the agent: another company it names (an app's operator, a lender) is a party
+        elif _AGAINST_IT.match(text, m.end()) and not re.search(r"委托|授权|交给|交由|让|由", text[max(0, start - 12):start]):
+            # the agent is to act against it ("向X中心要回…", "就X公司以本人名义发出的函件作出说明"), even inside the
+            # sentence that names the agent: a party, never the one entrusted
+            continue
         elif in_trustee or _ENTRUST.search(sentence):
             out.append(finding(doc, "auth.trustee_company", "high", f"受托方是公司而非律师事务所（{name}）：法务、咨询类公司"
                                "不能以律师名义代理，属疑似付费代理，请交专人核实并直接联系借款人本人。",

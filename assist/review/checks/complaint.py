@@ -108,6 +108,10 @@ def paragraphs(doc: ReadDocument) -> list[tuple[str, list[tuple[int, int]]]]:
     return out
 
 
+# a company the lender hired, as the letter tells it: "一个叫某某信息咨询公司的给我打电话，说是你们委托的催收"
+_LENDERS_MANDATE = re.compile(r"(?:你们|您们|贵司|贵公司|贵行|贵平台)(?:的)?委托|受(?:你们|您们|贵司|贵公司|贵行|贵平台)(?:的)?委托")
+
+
 def check_complaint(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
     """Findings for a complaint letter, at most one per signal and line."""
     out: list[Finding] = []
@@ -137,6 +141,8 @@ def check_complaint(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
                 sig = hit.signal
                 if not sig.review.advice or (sig.category != "victim" and _retold(para, hit.start)):
                     continue
+                if sig.category == "intermediary" and _LENDERS_MANDATE.search(para, hit.start, hit.end + 8):
+                    continue    # the lender's own collector ("说是你们委托的催收"): no paid agent of the borrower's
                 # evidence that the borrower is a victim informs staff; it is never a red flag against them
                 sev: Severity = "info" if sig.category == "victim" else _SEVERITY[sig.weight]
                 # a signal that alone justifies at most a level does not make a higher finding alone (S1: someone
