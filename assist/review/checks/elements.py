@@ -49,6 +49,9 @@ _PRINCIPAL_PROSE = re.compile(rf"(?:本人|我叫|我是|我,|我|客户)\s*(?:(
                               rf"|[{_CJK}]{{2,4}}\s*[,(])\s*(?:男|女|(?:内地|大陆|香港|澳门|台湾|居民)?身份证|公民身份|身份证号)")
 # "我是王晓东 我委托…", "本人李红，现委托…": the writer names themself and then entrusts
 # "我是黄晓东 卡号尾号5521 身份证…": the writer names themself, then what identifies them
+# a message that opens with a greeting and the writer's name: "李经理你好，我潘建国。"
+_PRINCIPAL_GREETS = re.compile(rf"(?:你好|您好)\s*[,!]?\s*我\s*((?![{_NOT_A_NAME}想要有们这那又也就还今明昨刚现会能来去说问叫])[{_CJK}]{{2,3}})"
+                               r"\s*[。,!.]")
 _PRINCIPAL_DOTTED = re.compile(rf"(?:我叫|我是|本人)\s*[{_CJK}]{{2,8}}[·•・][{_CJK}]{{2,8}}")
 _PRINCIPAL_SELF = re.compile(rf"(?:(?<![^\s,。!?:;])|(?<=你好)|(?<=您好))(?:我叫|我是|俺叫|俺是|本人)"
                              rf"\s*(?:[{_CJK}]{{1,4}}的|贵司|贵行|贵公司|贵平台|你们的?)?(?:借款人|持卡人|贵司客户|客户)?\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}(?:[\s,]+|(?=身份证)|\((?=身份证|注册|手机|卡号|尾号))"
@@ -175,7 +178,9 @@ _TIE_TO_OTHER = re.compile(r"(?:借款人|逝者|死者|债务人|被继承人|�
 # agent's tie to the principal
 _BORROWER_GRANTS = re.compile(r"借款人\s*\(\s*委托人\s*\)|委托人\s*\(\s*借款人\s*\)|借款人即委托人|委托人即借款人")
 _LAWYER_TIE = re.compile(r"[^\n]{0,2}?(?:委托)?代理律师|[^\n]{0,2}?委托代理人?(?![\u4e00-\u9fa5])|[^\n]{0,2}?律师(?![\u4e00-\u9fa5])")
-_STORY_BEFORE = re.compile(r"(?:借的时候|当时|那时候?|之前|以前|曾经|上次|去年|离婚)[^。\n,;]{0,8}$|[经听]$|是否知情[^。\n]{0,16}$"
+# (not a time still to come: "在我出院之前都由我儿子…跟你对接")
+_STORY_BEFORE = re.compile(r"(?:借的时候|当时|那时候?|(?<![院来完好国])之前|(?<![院来完好国])以前|曾经|上次|去年|离婚)[^。\n,;]{0,8}$"
+                           r"|[经听]$|是否知情[^。\n]{0,16}$"
                            r"|不(?:要)?(?:告诉|通知|联系)$")
 _HARASSED = re.compile(r"(?:骚扰|打给|打电话给|打到|威胁|恐吓|吓唬|披露|泄露|透露|告知)[^。\n]{0,10}$")   # "催收人员骚扰委托人家属、同事": the called
 _BORROWERS_KIN = re.compile(r"(?:系|是)借款人[^。\n,]{0,8}的$")   # "系借款人陈宇航的母亲": the writer's tie to the borrower
@@ -304,6 +309,8 @@ _TERM_EVENT = re.compile(r"(?:到|至|直到|一直到)(?!贵|银行|网点|柜�
                          r"办(?:完|好)(?:了)?(?:这个委托|委托)?就(?:行|好|可以|算|结束|没了|作废|失效|不算)|[\u4e00-\u9fa5]{2,4}期间(?:内)?(?:均|都)?有效|"
                          # "直至修复完成", "办完这几家的事为止"
                          r"(?:直至|直到)[^。\n;]{0,12}?(?:完成|结束|办好)|办完[^。\n;]{0,10}?为止|"
+                         # "在我出院之前都由我儿子跟你对接": until the borrower is back
+                         r"(?:在|到)(?:我|本人)?[^。\n;,]{0,6}?(?:出院|回来|回国|康复|病好|身体好)(?:了)?(?:之前|以前|为止)|"
                          # "这个授权在分期方案定下来之前都有效"
                          r"(?:在|到)[^。\n;,]{1,16}?(?:之前|以前|为止)(?:都|均|一直|全)?(?:有效|算数|作数|管用)|"
                          r"(?:委托|授权)的?(?:时间|期限)(?:就|是|为)?(?:到|至)[^。\n;,]{1,12}|"
@@ -407,13 +414,15 @@ _SHORT_DATE = re.compile(r"(?<![\d.])\d{2}[./]\d{1,2}[./]\d{1,2}(?![\d.])|(?<![\
                          r"[一二三四五六七八九])[日号]")
 # month/day, or day/month when the day cannot be a month ("13/12")
 _MONTH_DAY = re.compile(r"\s*((?:1[0-2]|0?[1-9])[./](?:3[01]|[12]\d|0?[1-9])|(?:3[01]|2\d|1[3-9])[./](?:1[0-2]|0?[1-9]))\s*$")
-_DATE_LABEL = re.compile(r"日期|签署日期|落款|date", re.IGNORECASE)
+# (not the date of something else: 出生日期, 借款日期, 到期日期, 入院日期…)
+_DATE_LABEL = re.compile(r"(?<!出生)(?<!借款)(?<!放款)(?<!到期)(?<!还款)(?<!入院)(?<!出院)(?<!就诊)(?<!生效)(?<!开始)(?<!结束)日期"
+                         r"|落款|date", re.IGNORECASE)
 # a message dating itself: "今天7月3号", "今天是12月5日"
 _TODAY_DATE = re.compile(r"(?:今天|今日|今儿|今个|今朝)(?:是)?\s*((?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*[日号])")
 # a day of the month alone on the foot's last line: "十日", "3日" (a date under the signature, not a ten-day term)
 _DAY_ONLY = re.compile(r"\s*((?:[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九]|[12]?\d|3[01])\s*[日号])"
                        r"(?:\s*(?:上午|下午|晚上|夜里|早上|中午))?\s*$")
-_TERM_WORDS = re.compile(r"至|到|期限|有效|起|止|借|贷|生")
+_TERM_WORDS = re.compile(r"至|到|期限|有效|起|止|借|贷|生效|出生|生于|生日")   # not 卫生院
 
 
 def _first(pats: tuple[re.Pattern[str], ...], text: str) -> re.Match[str] | None:
@@ -735,7 +744,7 @@ def _rule_elements(doc: ReadDocument) -> dict[str, Element]:
 
 def _principal(folded: str) -> tuple[int, int] | None:
     return (_span(_first((_PRINCIPAL_LABEL, PRINCIPAL_UNIT, _PRINCIPAL_PROSE, _PRINCIPAL_ENTRUSTS, _PRINCIPAL_SELF,
-                          _PRINCIPAL_DOTTED), folded))
+                          _PRINCIPAL_DOTTED, _PRINCIPAL_GREETS), folded))
             or _span(_PRINCIPAL_NAME_ID.search(folded))
             or _under_header(folded, _PRINCIPAL_HEADER) or _principal_at_foot(folded))
 

@@ -50,3 +50,30 @@ def test_a_letter_greeting_all_its_lenders_is_not_a_notice_to_members():
 
     text = ("致各位借款平台、银行：\n我叫蒙小娟。现在我授权蓝小燕全权代表我处理我在你们各家的所有欠款，她跟你们谈好的我都认。\n")
     assert not to_own_members(doc(text))
+
+
+# Round forty-three was then tuned on like the rounds before it (its other misses, fixed by meaning):
+
+def test_naming_the_agent_as_the_one_contact_is_an_authorisation():
+    from assist.review.checks import classify
+    from assist.review.checks.reading import reading_view
+    from tests.unit.review.conftest import doc
+
+    text = ("授权声明书\n\n某某借平台负责人、贷后管理部及各合作催收公司：\n\n本人黄小丽，身份证号500105199101284427，系贵平台借款用户。"
+            "本人去年失业，目前确实没有能力按原合同还款，绝非恶意拖欠。\n\n本人授权某某工作室优化师杨小帆（工号YX-017）为本人在该笔借款上的唯一"
+            "对接人。\n\n请贵平台不要再直接联系本人。\n\n授权人（签字）：黄小丽\n2027年3月11日\n")
+    assert classify(reading_view(doc(text))) == "authorisation"
+
+
+@pytest.mark.parametrize("text,part,present", [
+    ("李经理你好，我潘小国。明天要放支架，在我出院之前都由我儿子潘小鸣跟你对接，他交的材料我都认。\n", "principal", True),
+    ("李经理你好，我想问。这个月的利息什么时候扣？\n", "principal", False),
+    ("李经理你好，我潘小国。明天要放支架，在我出院之前都由我儿子潘小鸣跟你对接，他交的材料我都认。\n", "relationship", True),
+    ("李经理你好，我潘小国。明天要放支架，在我出院之前都由我儿子潘小鸣跟你对接，他交的材料我都认。\n", "term", True),
+    ("委托书\n我叫巴小尔，让我侄子巴小图替我去你们公司说还款的事。\n说话人：巴小尔（按手印）\n2027年5月4号 在某某苏木卫生院\n", "date", True),
+    ("委托书\n我叫巴小尔，让我侄子巴小图替我去你们公司说还款的事。\n出生日期：1983年7月21日\n", "date", False),
+])
+def test_parts_said_in_new_ways(text, part, present):
+    from tests.unit.review.conftest import elements
+
+    assert elements(text)[part] is present
