@@ -26,7 +26,7 @@ _ID_WORD = re.compile(r"身份证|公民身份号码|证件号|统一社会信�
 # A named organisation: up to 30 name characters ending in an organisation word.
 _ORG = re.compile(r"[\u4e00-\u9fa5A-Za-z（）()]{2,30}?(?:有限责任公司|股份有限公司|有限公司|公司|工作室|律师事务所|"
                   r"法律服务所|事务所|服务中心|咨询中心|团队|法律服务机构|权益服务机构|调解中心|委员会|调解室|调解院|"
-                  r"权益保护中心|保护中心|保护站|权益站|维权站|帮扶中心|服务站|服务队|帮扶会|关爱会|理事会|联盟|互助会|维权中心|协商中心|减免中心|清零中心|服务平台|权益平台|"
+                  r"权益保护中心|保护中心|保护站|权益站|维权站|帮扶中心|服务站|服务队|帮扶会|关爱会|理事会|联盟|互助会|援助会|救助会|维权会|维权中心|协商中心|减免中心|清零中心|服务平台|权益平台|"
                   # what paid agents call themselves online: "XX上岸学堂", "XX法务部", "XX律师团", "债务处置中心"
                   r"学堂|法务部|律师团|处置中心|纾困中心|合作社|(?:法务|债务|信用|征信|帮扶|援助|优抚|权益)中心|协会|促进会|联合会|"
                   r"基金会|(?<!信用)(?<!信用合作)联社|"
@@ -242,7 +242,8 @@ _FIRM_ACTS = re.compile(r"律师事务所[^。\n]{0,6}?(?:接受|受)[^。\n]{0,
 _PRODUCERS_COOP = re.compile(r"(?:专业|经济|股份经济|农民|渔业|林业|种植|养殖)合作社$")
 # An organisation of any name right after the verb of entrusting, acting: "委托和信联调中心全权处理…" (public bodies,
 # law firms and legal-aid centres excluded by name)
-_NAMED_ORG_AGENT = re.compile(r"(?<![受已])(?:委托|授权)((?![^。\n]*?(?:律师事务所|法律服务所|法律援助|司法所|人民调解|居民委员会|村民委员会|"
+_NAMED_ORG_AGENT = re.compile(r"(?<![受已])(?:委托|授权)(?![人方书])((?!上述|前述|上列|各)"
+                              r"(?![^。\n]*?(?:律师事务所|法律服务所|法律援助|司法所|人民调解|居民委员会|村民委员会|"
                               r"居委会|村委会|人民法院|工会))[\u4e00-\u9fa5【】]{2,14}?(?:中心|机构|平台|团队|工作室|联盟|协会|基金会|委员会))"
                               r"(?=全权|处理|代|帮|负责|协商|作为)")
 # An authorisation that cuts the lender off from the borrower and demands a waiver: what paid agencies write, under any

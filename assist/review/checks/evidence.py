@@ -98,6 +98,8 @@ REVOKED = re.compile(r"(?:委托|授权)(?![人方])[^。\n]{0,24}?(?:已|经)[^
                       # a relative disowning an agency that says it acts: "那不是我们家正经请的…那都不是我们的意思，别按他们说的来"
                       r"|不是(?:我们家|我家|俺家|我们|我|本人|俺)[^。\n,，]{0,4}?(?:请|找|委托|授权)的"
                       r"|(?:都|也|全)?不是(?:我们家|我家|俺家|我们|俺们|我|本人|俺)的意思"
+                      # "他们发的东西不是我父亲的意思": the borrower's own will, said by a relative
+                      r"|不是(?:我|我们|俺)的?(?:父亲|母亲|爸爸|妈妈|爸|妈|老人|丈夫|妻子|老公|老婆|儿子|女儿)(?:本人)?的意思"
                       r"|(?:别|不要|勿)(?:按|照|听)(?:他们|她们|该公司|那家公司|中介|对方)(?:说|讲|要求)的(?:来|办|做|弄)"
                       r"|与本委托无关|不再委托")
 # An organisation that lends (the lender a letter is written to, or a bank it names): never the agent, never the issuer

@@ -69,7 +69,8 @@ def reading_text(text: str) -> str:
         text = _MARKDOWN.sub(lambda m: " " * len(m.group(0)), text)
     if text.isascii():
         return text
-    text = simplify_aligned(_HAI.sub("是", text))
+    # the Hakka "I" ("𠊎系钟石生"), read before 系 is (which looks for the pronoun before it)
+    text = simplify_aligned(_HAI.sub("是", text.replace("\U0002028E", "我")))
     text = _NI.sub("这", _HAI_SIMPLIFIED.sub("是", text))
     for word, mandarin in _PHRASES:
         if word in text:

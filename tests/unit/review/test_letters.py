@@ -96,7 +96,9 @@ def test_letters_read_the_same_in_traditional_characters_full_width_digits_and_g
     differ = []
     for lt in letters[::STRIDE]:
         written = to_hk.convert(lt.text).translate(wide)
-        got = service.review(written.encode("gbk", errors="gbk_typed"), lt.path.name)
+        # a letter with characters GBK has no code for (the Hakka 𠊎) cannot have been typed in GBK: kept in UTF-8
+        encoding = "gbk" if all(ch in "☑✓✔" or ch.encode("gbk", errors="ignore") for ch in written) else "utf-8"
+        got = service.review(written.encode(encoding, errors="gbk_typed"), lt.path.name)
         want = results[lt.name]
         own = [{(f.check, f.severity) for f in r.findings if not f.check.startswith("similar.")} for r in (want, got)]
         if got.kind != want.kind or predicted_elements(got) != predicted_elements(want) or own[0] != own[1]:
