@@ -33,7 +33,8 @@ TUNING = ("L01", "L02", "L03", "L04", "L05", "L06", "L07", "L08", "L09", "L10", 
           "L86", "L87", "L88", "L89", "L90", "L91", "L92", "L93", "L94", "L95", "L96", "L97", "L98", "L99",
           "L100", "L101", "L102", "L103", "L104", "L105", "L106", "L107", "L108", "L109", "L110", "L111",
           "L112", "L113", "L114", "L115", "L116", "L117", "L118", "L119", "L120", "L121", "L122", "L123",
-          "L124", "L125", "L126", "L127", "L128", "L129", "L130", "L131")
+          "L124", "L125", "L126", "L127", "L128", "L129", "L130", "L131",
+          "L132", "L133", "L134", "L135")
 # Round eight's held-out writers (L24, L25) were scored once on the frozen code (8fe6da2: the learned kind model with
 # the rules), then tuned on like the others. Round nine's (L26, L27) were scored once on 820495e (the model overrules
 # the rules only when it is sure), then tuned on like the others, and so were round ten's (L28, L29), scored once on
@@ -59,7 +60,8 @@ TUNING = ("L01", "L02", "L03", "L04", "L05", "L06", "L07", "L08", "L09", "L10", 
 # the two but a docstring's line breaks), held out for one stop, and tuned on from the next. Round forty-two's
 # (L120-L123) were scored once on 418bc58 and then tuned on like the others. Round forty-three's (L124-L127) were
 # scored once on 796ea38; three safety rules were fixed after reading their misses (642ee9c), then the round was tuned
-# on like the others, and so were round forty-four's (L128-L131), scored once on bdc4523.
+# on like the others, and so were round forty-four's (L128-L131), scored once on bdc4523, and round forty-five's
+# (L132-L135), scored once on df46523.
 HELD_OUT: tuple[str, ...] = ()
 # The writer sets numbers are reported for (README), in the order they were written.
 WRITER_SETS = {"L01-L06": ("L01", "L02", "L03", "L04", "L05", "L06"), "L07-L08 (round one held out)": ("L07", "L08"),
@@ -105,7 +107,8 @@ WRITER_SETS = {"L01-L06": ("L01", "L02", "L03", "L04", "L05", "L06"), "L07-L08 (
                "L120-L123 (round forty-two held out)": ("L120", "L121", "L122", "L123",
           "L124", "L125", "L126", "L127", "L128", "L129", "L130", "L131"),
                "L124-L127 (round forty-three held out)": ("L124", "L125", "L126", "L127"),
-               "L128-L131 (round forty-four held out)": ("L128", "L129", "L130", "L131")}
+               "L128-L131 (round forty-four held out)": ("L128", "L129", "L130", "L131"),
+               "L132-L135 (round forty-five held out)": ("L132", "L133", "L134", "L135")}
 
 
 @dataclass(frozen=True)

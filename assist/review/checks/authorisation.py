@@ -242,7 +242,8 @@ _FIRM_ACTS = re.compile(r"律师事务所[^。\n]{0,6}?(?:接受|受)[^。\n]{0,
 _PRODUCERS_COOP = re.compile(r"(?:专业|经济|股份经济|农民|渔业|林业|种植|养殖)合作社$")
 # An organisation of any name right after the verb of entrusting, acting: "委托和信联调中心全权处理…" (public bodies,
 # law firms and legal-aid centres excluded by name)
-_NAMED_ORG_AGENT = re.compile(r"(?<![受已])(?:委托|授权)(?![人方书])((?!上述|前述|上列|各)"
+# (not "与昆月消费金融有限公司及其委托的催收机构协商": an organisation someone else entrusted, named by a relative clause)
+_NAMED_ORG_AGENT = re.compile(r"(?<![受已])(?:委托|授权)(?![人方书的])((?!上述|前述|上列|各)"
                               r"(?![^。\n]*?(?:律师事务所|法律服务所|法律援助|司法所|人民调解|居民委员会|村民委员会|"
                               r"居委会|村委会|人民法院|工会))[\u4e00-\u9fa5【】]{2,14}?(?:中心|机构|平台|团队|工作室|联盟|协会|基金会|委员会))"
                               r"(?=全权|处理|代|帮|负责|协商|作为)")
@@ -385,7 +386,8 @@ TO_MEMBERS = re.compile(r"^(?:致|告)?(?:各位|亲爱的|全体|广大)(?:委�
                         r"(?:客户|学员|会员|社员|盟员|伙伴|委托人)", re.M)
 # quotation marks inside a salutation ("各位“上岸”路上的伙伴：") do not part its words
 _QUOTES = re.compile(r"[\"'“”‘’「」『』]")
-_DONT_REPAY = re.compile(r"(?:不要|别|严禁|禁止|一律停止|停止|切勿|请勿|不得|千万不要)(?:再)?(?:私自|自行|擅自|自己)?(?:去)?(?:向[^。\n]{0,10}?)?"
+_DONT_REPAY = re.compile(r"(?:不要|别|严禁|禁止|一律停止|停止|切勿|请勿|不得|千万不要)(?:再)?(?:私自|私下|自行|擅自|自己)?(?:去)?"
+                         r"(?:向[^。\n]{0,10}?)?"
                          r"(?:还款|还钱|还一分|还任何)"
                          r"|(?:钱|款)(?:先|暂时|都|就)?(?:不要|别|不)还"
                          r"|(?:催收|平台|银行)[^。\n]{0,6}?电话[^。\n]{0,4}?(?:一律|全部|都)?(?:不要|别|不)接")

@@ -348,7 +348,7 @@ _SIGN_ROLE = re.compile(r"^\s*立(?:委托|授权)书?人(?=\s*[:])"       # "�
 # (a whole line of a dash and a name is a name, even one whose surname starts sentences elsewhere: "——于浩")
 # ... and the date or a few words after it: "——刘志远 2027年10月5日 船上发的"
 _DASH_SIGNED = re.compile(rf"^\s*(?:——|—|--|-)\s*((?!以上|谢谢|此致|敬礼|完毕|未完)[{_CJK}]{{2,4}}(?:[·•][{_CJK}]{{2,8}})?)"
-                          rf"(?:\s+\d{{2,4}}[年./-]\d{{1,2}}[月./-]\d{{1,2}}[日号]?(?:\s*[{_CJK}]{{1,6}})?)?\s*$")
+                          rf"(?:\s+(?:\d{{2,4}}[年./-])?\d{{1,2}}[月./-]\d{{1,2}}[日号]?(?:\s*[{_CJK}]{{1,6}})?)?\s*$")
 # a message's sender vouching for it with their name: "这条是我本人发的 韦婷", "我杨光荣 本人发的"
 _SELF_SENT = re.compile(rf"^\s*(?:这条|此条|以上|这个|这些)?(?:消息|留言|信息|短信|话)?(?:是|都是)?(?:我|俺)?\s*"
                         rf"([{_CJK}]{{2,4}})?\s*(?:我|俺)?本人(?:亲自)?(?:发|写|打|说)的(?:[,。]?\s*([{_CJK}]{{2,4}}))?\s*[。!]?\s*$")
@@ -538,6 +538,8 @@ def _signature(folded: str) -> tuple[int, int] | None:
 _OTHER_SIGNER = re.compile(r"\s*(?:受托人|受委托人|被委托人|代理人|被授权人|受托方|乙方|经办人|见证人|审核人|律师)")
 
 
+_LUNAR_MD = re.compile(r"\s*(农历\s*[正一二三四五六七八九十冬腊]{1,2}月\s*[初十廿卅一二三四五六七八九]{1,3}[日号]?)\s*$")
+_STAMPED = re.compile(r"(\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?)\s*\d{1,2}:\d{2}")
 _TYPIST_NOTE = re.compile(r"\s*\([^)\n]*(?:口述|打出来|打字|整理|代写|代笔|转成文字|原话)[^)\n]*?"
                           rf"({_DATE.pattern})\s*\)\s*$")
 
@@ -582,11 +584,19 @@ def _letter_date(folded: str) -> tuple[int, int] | None:
         return foot[-1][0] + closing.start(1), foot[-1][0] + closing.end(1)
     for start, ln in reversed(foot):
         short = _SHORT_DATE.search(ln)
-        if short is not None and len(re.sub(r"\s|签名|签字|本人|按手印|日期|[:]", "", ln[:short.start()] + ln[short.end():])) <= 4:
+        if short is not None and (len(re.sub(r"\s|签名|签字|本人|按手印|日期|[:]", "", ln[:short.start()] + ln[short.end():])) <= 4
+                                  or _DASH_SIGNED.match(ln)):       # "——马成福 7月9号"
             return start + short.start(), start + short.end()
     today = _TODAY_DATE.search(folded)
     if today is not None:
         return today.start(), today.end()
+    lunar = _LUNAR_MD.fullmatch(foot[-1][1]) if foot else None
+    if lunar is not None:      # "农历八月十六" under the name
+        return foot[-1][0] + lunar.start(1), foot[-1][0] + lunar.end(1)
+    for start, ln in lines[:2]:     # a message's header with its timestamp: "[某某App · 在线客服 · 2027-05-06 10:30am]"
+        stamp = _STAMPED.search(ln)
+        if stamp is not None:
+            return start + stamp.start(1), start + stamp.end(1)
     # the note of whoever typed a spoken letter, at its head, dated: "（以下是我爸口述的，我…照他原话整理打出来。——许晴 2027-09-03）"
     for start, ln in lines[:2]:
         typed = _TYPIST_NOTE.match(ln)

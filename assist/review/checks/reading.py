@@ -61,10 +61,28 @@ def fold_speech(text: str) -> str:
 _MARKDOWN = re.compile(r"\*\*|^\s{0,3}#{1,6}(?=\s)|^\s{0,3}>(?=\s)", re.M)
 
 
+# English field names a programmer or a bilingual form uses ("principal": "陈思远", "Agent: 王浩", "valid": "…"): read as the
+# Chinese labels (padded with spaces to the same length), the value's opening quote blanked
+_EN_LABELS = {"principal": "委托人", "grantor": "委托人", "agent": "受托人", "attorney": "受托人", "trustee": "受托人",
+              "relation": "关系", "relationship": "关系", "scope": "委托事项", "matters": "委托事项", "powers": "委托事项",
+              "term": "有效期", "valid": "有效期", "validity": "有效期", "period": "有效期", "date": "日期",
+              "signature": "签字", "signed": "签字"}
+_EN_LABEL = re.compile(r'^(\s*)("?)(' + "|".join(sorted(_EN_LABELS, key=len, reverse=True)) + r')("?)(\s*:\s*)("?)',
+                       re.IGNORECASE | re.MULTILINE)
+
+
+def _en_label(m: re.Match[str]) -> str:
+    key = m.group(2) + m.group(3) + m.group(4)
+    label = _EN_LABELS[m.group(3).lower()]
+    return m.group(1) + label + " " * (len(key) - len(label)) + m.group(5) + " " * len(m.group(6))
+
+
 def reading_text(text: str) -> str:
     """``text`` as the checks read it (same length, same offsets): width-folded, simplified, Cantonese made Mandarin,
     markdown marks blanked."""
     text = fold_width(text)
+    if ":" in text:
+        text = _EN_LABEL.sub(_en_label, text)
     if "**" in text or "#" in text or ">" in text:
         text = _MARKDOWN.sub(lambda m: " " * len(m.group(0)), text)
     if text.isascii():
@@ -90,5 +108,5 @@ def reading_text(text: str) -> str:
 
 def reading_view(doc: ReadDocument) -> ReadDocument:
     """``doc`` with every line in its reading form (reading_text); positions, pages and boxes unchanged."""
-    lines = tuple(ln if ln.text.isascii() else replace(ln, text=reading_text(ln.text)) for ln in doc.lines)
+    lines = tuple(ln if (t := reading_text(ln.text)) == ln.text else replace(ln, text=t) for ln in doc.lines)
     return replace(doc, lines=lines)
