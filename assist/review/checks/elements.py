@@ -50,8 +50,9 @@ _PRINCIPAL_PROSE = re.compile(rf"(?:本人|我叫|我是|我,|我|客户)\s*(?:(
 # "我是王晓东 我委托…", "本人李红，现委托…": the writer names themself and then entrusts
 # "我是黄晓东 卡号尾号5521 身份证…": the writer names themself, then what identifies them
 # a message that opens with a greeting and the writer's name: "李经理你好，我潘建国。"
-_PRINCIPAL_GREETS = re.compile(rf"(?:你好|您好)\s*[,!]?\s*我\s*((?![{_NOT_A_NAME}想要有们这那又也就还今明昨刚现会能来去说问叫])[{_CJK}]{{2,3}})"
-                               r"\s*[。,!.]")
+_PRINCIPAL_GREETS = re.compile(rf"(?:(?:你好|您好)\s*[,!]?\s*|^\s*)我\s*"
+                               rf"((?![{_NOT_A_NAME}想要有们这那又也就还今明昨刚现会能来去说问叫])[{_CJK}]{{2,3}})"
+                               r"\s*[。,!.]", re.M)
 _PRINCIPAL_DOTTED = re.compile(rf"(?:我叫|我是|本人)\s*[{_CJK}]{{2,8}}[·•・][{_CJK}]{{2,8}}")
 _PRINCIPAL_SELF = re.compile(rf"(?:(?<![^\s,。!?:;])|(?<=你好)|(?<=您好))(?:我叫|我是|俺叫|俺是|本人)"
                              rf"\s*(?:[{_CJK}]{{1,4}}的|贵司|贵行|贵公司|贵平台|你们的?)?(?:借款人|持卡人|贵司客户|客户)?\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}(?:[\s,]+|(?=身份证)|\((?=身份证|注册|手机|卡号|尾号))"
@@ -83,7 +84,7 @@ KIN = _KIN = (r"配偶|夫妻|爱人|丈夫|妻子|老婆|老公|婆娘|男人|�
         r"未婚夫|未婚妻|男朋友|女朋友|继父|继母|养父|养母|干爹|干妈|义父|义母|表叔|表姑|表舅|表姨|堂叔|堂伯|姨妈|姨父|姑父|"
         r"(?<=[我俺的])(?:师傅|师父|徒弟)|"
         # North-western speech: 丫头 is a daughter ("让我丫头马燕替我弄", "她是我亲丫头")
-        r"(?<=[我俺亲])丫头|(?<=[我俺])(?:大|二|三|老)小子|老儿子|老闺女|老疙瘩|"
+        r"(?<=[我俺亲])丫头|老表|(?<=[我俺])(?:大|二|三|老)小子|老儿子|老闺女|老疙瘩|"
         # a neighbour across the wall, a childhood friend: "俺隔墙邻家赵保国", "俺俩从小一块长大哩"
         r"隔墙(?:邻家|邻居)|(?<=[我俺的])邻家|(?<=[我俺])(?:俩|们俩|们两个|两个)(?:是)?从小一(?:块|起|块儿)(?:玩到大|长大)")
 _RELATION = re.compile(rf"关系\s*[:|]\s*\|?\s*[{_CJK}]|(?<!委托)(?<!代理)(?<!劳动)(?<!合作)(?<!借贷)[{_CJK}]{{1,3}}关系"
@@ -347,12 +348,14 @@ _SIGN_ROLE = re.compile(r"^\s*立(?:委托|授权)书?人(?=\s*[:])"       # "�
 # a message signed off with a dash and the name ("—— 钟慧敏", "——林海生") closing it
 # (a whole line of a dash and a name is a name, even one whose surname starts sentences elsewhere: "——于浩")
 # ... and the date or a few words after it: "——刘志远 2027年10月5日 船上发的"
-_DASH_SIGNED = re.compile(rf"^\s*(?:——|—|--|-)\s*((?!以上|谢谢|此致|敬礼|完毕|未完)[{_CJK}]{{2,4}}(?:[·•][{_CJK}]{{2,8}})?)"
+_DASH_SIGNED = re.compile(rf"^\s*(?:——|—|--|-)\s*((?!以上|谢谢|此致|敬礼|完毕|未完)[{_CJK}]{{2,4}}(?:[·•][{_CJK}]{{2,8}})?"
+                          r"(?:\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)?)"       # "——晓雯 Shirley Gu"
                           rf"(?:\s+(?:\d{{2,4}}[年./-])?\d{{1,2}}[月./-]\d{{1,2}}[日号]?(?:\s*[{_CJK}]{{1,6}})?)?\s*$")
 # a message's sender vouching for it with their name: "这条是我本人发的 韦婷", "我杨光荣 本人发的"
 _SELF_SENT = re.compile(rf"^\s*(?:这条|此条|以上|这个|这些)?(?:消息|留言|信息|短信|话)?(?:是|都是)?(?:我|俺)?\s*"
                         rf"([{_CJK}]{{2,4}})?\s*(?:我|俺)?本人(?:亲自)?(?:发|写|打|说)的(?:[,。]?\s*([{_CJK}]{{2,4}}))?\s*[。!]?\s*$")
 _NOT_NAME_WORD = re.compile(r"这条|消息|留言|都是|就是|确实")
+_DASH_TAIL = re.compile(rf"[。!.]\s*(?:——|—)\s*((?!以上|谢谢|此致|敬礼)[{_CJK}]{{2,4}})\s*$")
 _PRINCIPAL_FOOT = re.compile(rf"\s*((?:委托人|授权人|立委托人|声明人)\s*[:]\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}"
                              rf"(?:[·•・][{_CJK}]{{2,8}})?)\s*$")
 # A lawyer's 执业证号 however it is labelled and written: "执业证号：…", "执业证书编号…", "（证号：…）" after a lawyer's
@@ -519,6 +522,9 @@ def _signature(folded: str) -> tuple[int, int] | None:
         m = _DASH_SIGNED.match(ln)
         if m is not None:
             return start + len(ln) - len(ln.lstrip()), start + m.end(1)
+        tail = _DASH_TAIL.search(ln)     # "…有甚你们就打他电话。——乔美兰": signed off at the end of the paragraph
+        if tail is not None:
+            return start + tail.start(), start + tail.end(1)
     for start, ln in [(st, ln) for st, ln in lines if ln.strip()][-4:]:
         m = _SELF_SENT.match(ln)
         if m is not None and (m.group(1) or m.group(2)) and not _NOT_NAME_WORD.fullmatch(m.group(1) or m.group(2)):
@@ -526,7 +532,8 @@ def _signature(folded: str) -> tuple[int, int] | None:
     for i in range(len(lines) - 1, -1, -1):
         start, ln = lines[i]
         m = _SIGN_MARK.search(ln)
-        if m is None or len(ln.strip()) > 30 or ("签署" in ln[max(0, m.start() - 1):m.end() + 1]
+        # a bracketed note does not make a signing line long: "签名：霍振宇（人在部队回不来…探家回来补签）"
+        if m is None or len(re.sub(r"\([^)\n]*\)", "", ln).strip()) > 30 or ("签署" in ln[max(0, m.start() - 1):m.end() + 1]
                                                  and "(签署)" not in ln) or _SIGN_LATER.match(ln, m.end()) \
                 or _OTHER_SIGNER.match(ln):
             continue

@@ -71,6 +71,9 @@ _EN_LABEL = re.compile(r'^(\s*)("?)(' + "|".join(sorted(_EN_LABELS, key=len, rev
                        re.IGNORECASE | re.MULTILINE)
 
 
+_AUTHORISE = re.compile(r"[Aa]uthori[sz]e[sd]?")
+
+
 def _en_label(m: re.Match[str]) -> str:
     key = m.group(2) + m.group(3) + m.group(4)
     label = _EN_LABELS[m.group(3).lower()]
@@ -83,6 +86,8 @@ def reading_text(text: str) -> str:
     text = fold_width(text)
     if ":" in text:
         text = _EN_LABEL.sub(_en_label, text)
+    if "uthori" in text:        # "我authorise我的爸爸…帮我处理": the English verb of a Singapore or Hong Kong writer
+        text = _AUTHORISE.sub(lambda m: "授权" + " " * (len(m.group(0)) - 2), text)
     if "**" in text or "#" in text or ">" in text:
         text = _MARKDOWN.sub(lambda m: " " * len(m.group(0)), text)
     if text.isascii():
