@@ -12,6 +12,7 @@ from dataclasses import replace
 from assist.review.checks.authorisation import PUBLIC_BODY, check_agency, check_authorisation, to_own_members
 from assist.review.checks.certificate import check_certificate
 from assist.review.checks.complaint import check_complaint
+from assist.review.checks.elements import DIALECT_KIN
 from assist.review.checks.evidence import LENDER, REVOKED, finding, quote_of
 from assist.review.checks.reading import fold_speech, reading_view
 from assist.review.policy import ReviewPolicy
@@ -38,9 +39,7 @@ _ENTRUST_ID = re.compile(r"(?<![受已未])(?:委托|授权)(?![人方书]|委�
 _KIN_WORD = (r"老婆|老公|爱人|妻子|丈夫|太太|媳妇|儿子|女儿|闺女|父亲|母亲|哥哥|姐姐|弟弟|妹妹|侄子|外甥|老伴|孙子|孙女|妈妈|爸爸|"
              # Sichuan 婆娘 (wife), Minnan 查某囝 (daughter), a brother said plainly
              r"婆娘|查某囝|查某子|兄弟|老弟|老妹|小弟弟|小妹妹|阿侄|心舅|(?<=[我的])囡|"
-             r"(?<=[我俺])(?:妈|爸|娘|爹|对象|孩子|男人|姐|哥|弟|妹)|(?<=[我俺亲])丫头|老表|"
-             # North-eastern 大小子/二小子 (eldest/second son), 老儿子/老闺女/老疙瘩 (the youngest)
-             r"(?<=[我俺])(?:大|二|三|老)小子|老儿子|老闺女|老疙瘩")
+             rf"(?<=[我俺])(?:妈|爸|娘|爹|对象|孩子|男人|姐|哥|弟|妹)|{DIALECT_KIN}")
 _STANDS_IN = re.compile(rf"(?:{_KIN_WORD})[\u4e00-\u9fa5]{{0,4}}(?:替我|代我|帮我)(?:去|来)?"
                         r"(?:(?:跟|和|与|同|给)(?:你们|您们|贵司|贵公司|贵行|银行|公司|客服)[\u4e00-\u9fa5]{0,3}?)?"
                         r"(?:办|处理|谈|协商|商量|签|说|讲|沟通|联系|对接)"

@@ -338,14 +338,13 @@ _CREDENTIALS = re.compile(r"(?:密码|验证码|动态码|U盾|u盾|网银盾)[^
                           r"[^。\n]{0,6}?(?:您的|你的)?(?:规划师|顾问|专员|老师|经理|主任|优化师|修复师|协商员|客服专员|我们|"
                           r"本工作室|本中心|本公司|本会|工作室|中心)"
                           r"|(?:提供|上交|交出|交给我们)[^。\n]{0,10}?(?:登录|支付|交易|网银|银行卡|账户|账号)[^。\n]{0,4}?密码")
-_NEVER_GIVE = re.compile(r"(?:不要|切勿|请勿|勿|不得|千万别|不能|绝不|别)[^。\n]{0,12}$")
+_NEVER_GIVE = re.compile(r"不要|切勿|请勿|勿|不得|千万别|不能|绝不|别")
 
 
 def _takes_credentials(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
     for m in _CREDENTIALS.finditer(doc.text):
-        if _NEVER_GIVE.search(doc.text, max(0, m.start() - 16), m.start()) \
-                or _NEVER_GIVE.search(doc.text, max(0, m.start() - 16), m.start() + 8):
-            continue
+        if _NEVER_GIVE.search(doc.text, max(0, m.start() - 16), m.start() + 8):
+            continue    # a warning near it: "请勿将密码告诉…", "密码不要发给…"
         return [finding(doc, "agency.takes_credentials", "high", "材料要借款人把账户密码或验证码交给代理方：持有这些的人可以用借款人的"
                         "名义借款、转账。这是付费代理和诈骗的迹象。请交专人核实，直接联系借款人本人，提醒其立即修改密码、不向任何人提供"
                         "验证码。", m.start(), m.end(), signal=policy.signal_for("auth.trustee_company"))]
@@ -436,6 +435,7 @@ def _pro_agent(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
 # What the named agent is to do against an organisation the authorisation names (not the agent): get back what it took,
 # or answer for what it sent in the borrower's name
 _AGAINST_IT = re.compile(r"\s*(?:以|用)(?:本人|我|委托人)的?名义|\s*(?:要回|追回|讨回|索回|索还|退还|退回|返还)")
+_HANDED_TO = re.compile(r"委托|授权|交给|交由|让|由")     # ... unless it is the one entrusted to do so
 
 
 def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[int, int],
@@ -533,7 +533,7 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
                                "电话核实经办人身份，并直接联系借款人本人确认。", start, m.end()))
         elif not in_trustee and firm_trustee and not _DEBT_TRADE.search(name):
             continue  # a law firm is the agent: another company it names (an app's operator, a lender) is a party
-        elif _AGAINST_IT.match(text, m.end()) and not re.search(r"委托|授权|交给|交由|让|由", text[max(0, start - 12):start]):
+        elif _AGAINST_IT.match(text, m.end()) and not _HANDED_TO.search(text, max(0, start - 12), start):
             # the agent is to act against it ("向X中心要回…", "就X公司以本人名义发出的函件作出说明"), even inside the
             # sentence that names the agent: a party, never the one entrusted
             continue

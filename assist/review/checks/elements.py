@@ -72,6 +72,9 @@ _AGENT_LABEL = re.compile(rf"(?:受托人|受委托人|被委托人|被授权人
                           rf"(?!关系){_ROLE_NOTE}(?:姓名)?{_SEP}"
                           rf"(?:[{_CJK}][ \t]{{1,3}}[{_CJK}](?=[ \t]*$|[ \t]{{2,}})|"
                           rf"{_NAME}|(?![{_NOT_A_NAME}])[{_CJK}]{{2,}})", re.M)
+# Kin words of regional speech, shared with the kind rules (checks.classify): north-western 丫头 (daughter, "让我丫头马燕替我
+#弄"), 老表 (cousin), north-eastern 大小子/二小子 (eldest/second son), 老儿子/老闺女/老疙瘩 (the youngest)
+DIALECT_KIN = r"(?<=[我俺亲])丫头|老表|(?<=[我俺])(?:大|二|三|老)小子|老儿子|老闺女|老疙瘩"
 KIN = _KIN = (r"配偶|夫妻|爱人|丈夫|妻子|老婆|老公|婆娘|男人|媳妇|儿媳|女婿|父子|父女|母子|母女|儿子|(?<!妇)女儿|闺女|父亲|母亲|"
         r"兄弟|姐妹|姐弟|兄妹|胞兄|胞弟|胞姐|胞妹|哥哥|姐姐|弟弟|妹妹|堂哥|堂弟|堂姐|堂妹|表哥|表弟|表姐|表妹|侄子|侄女|"
         r"外甥|叔叔|亲叔|舅舅|姑姑|姨|亲属|亲戚|朋友|好友|同学|(?<!合)同事|同村|邻居|同门|之[父母子女夫妻兄弟姐妹]|"
@@ -83,8 +86,7 @@ KIN = _KIN = (r"配偶|夫妻|爱人|丈夫|妻子|老婆|老公|婆娘|男人|�
         # engaged, step-, adoptive and godparents, more uncles and aunts, a master and apprentice
         r"未婚夫|未婚妻|男朋友|女朋友|继父|继母|养父|养母|干爹|干妈|义父|义母|表叔|表姑|表舅|表姨|堂叔|堂伯|姨妈|姨父|姑父|"
         r"(?<=[我俺的])(?:师傅|师父|徒弟)|"
-        # North-western speech: 丫头 is a daughter ("让我丫头马燕替我弄", "她是我亲丫头")
-        r"(?<=[我俺亲])丫头|老表|(?<=[我俺])(?:大|二|三|老)小子|老儿子|老闺女|老疙瘩|"
+        rf"{DIALECT_KIN}|"
         # a neighbour across the wall, a childhood friend: "俺隔墙邻家赵保国", "俺俩从小一块长大哩"
         r"隔墙(?:邻家|邻居)|(?<=[我俺的])邻家|(?<=[我俺])(?:俩|们俩|们两个|两个)(?:是)?从小一(?:块|起|块儿)(?:玩到大|长大)")
 _RELATION = re.compile(rf"关系\s*[:|]\s*\|?\s*[{_CJK}]|(?<!委托)(?<!代理)(?<!劳动)(?<!合作)(?<!借贷)[{_CJK}]{{1,3}}关系"
