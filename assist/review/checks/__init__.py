@@ -249,9 +249,15 @@ def classify(doc: ReadDocument) -> DocKind:
 _REVOCATION_TITLE = re.compile(r"(?:撤销|撤回|解除|终止|取消|收回)[^\n]{0,6}?(?:委托|授权)")
 
 
+# ... and so is a post or a letter that sets out such a paper under its own title further down ("宝子们…贴在这里给姐妹们
+# 参考" / "撤销委托声明" / "本人…撤销上述全部委托"): the title is a line of its own naming the paper
+_REVOCATION_PAPER = re.compile(r"(?:撤销|撤回|解除|终止|取消|收回)[^\n]{0,4}?(?:委托|授权)[^\n]{0,4}?(?:声明|通知书?|告知书|函|书)")
+
+
 def _revocation(doc: ReadDocument) -> bool:
-    heads = [_title_line(ln.text.strip()) for ln in doc.lines if ln.text.strip()][:2]
-    return any(len(h) <= TITLE_MAX and _REVOCATION_TITLE.search(h) for h in heads)
+    heads = [_title_line(ln.text.strip()) for ln in doc.lines if ln.text.strip()]
+    return any(len(h) <= TITLE_MAX and _REVOCATION_TITLE.search(h) for h in heads[:2]) \
+        or any(len(h) <= TITLE_MAX and _REVOCATION_PAPER.fullmatch(h) for h in heads[2:])
 
 
 def document_kind(doc: ReadDocument, policy: ReviewPolicy) -> DocKind:

@@ -26,7 +26,7 @@ _ID_WORD = re.compile(r"身份证|公民身份号码|证件号|统一社会信�
 # A named organisation: up to 30 name characters ending in an organisation word.
 _ORG = re.compile(r"[\u4e00-\u9fa5A-Za-z（）()]{2,30}?(?:有限责任公司|股份有限公司|有限公司|公司|工作室|律师事务所|"
                   r"法律服务所|事务所|服务中心|咨询中心|团队|法律服务机构|权益服务机构|调解中心|委员会|调解室|调解院|"
-                  r"权益保护中心|保护中心|保护站|权益站|维权站|帮扶中心|服务站|服务队|帮扶会|关爱会|理事会|联盟|互助会|援助会|救助会|维权会|维权中心|协商中心|减免中心|清零中心|服务平台|权益平台|"
+                  r"权益保护中心|保护中心|保护站|权益站|维权站|帮扶中心|服务站|调解站|(?:援助|调解|纠纷|维权|协商|帮扶|债务|金融)工作站|服务队|帮扶会|关爱会|理事会|联盟|互助会|援助会|救助会|维权会|维权中心|协商中心|减免中心|清零中心|服务平台|权益平台|"
                   # what paid agents call themselves online: "XX上岸学堂", "XX法务部", "XX律师团", "债务处置中心"
                   r"学堂|法务部|律师团|处置中心|纾困中心|合作社|(?:法务|债务|信用|征信|帮扶|援助|优抚|权益)中心|协会|促进会|联合会|"
                   r"基金会|(?<!信用)(?<!信用合作)联社|"
@@ -46,11 +46,11 @@ _PAST_DEAL = re.compile(r"签过|签了|收了|收过|交了|交过|曾|之前|�
 # Not a named organisation but a kind of one ("未委托任何咨询公司", "在银行、贷款公司借款", "这些借款机构"): no one to
 # verify or to suspect.
 _GENERIC_ORG = re.compile(r"^(?:任何|各类|各家|这些|那些|这类|那类|此类|一些|某些|其他|其它|别的|哪家|所有|全部)"
-                          r"|^(?:服务中心|客服中心|客户服务中心)$|^(?:贷款|借款|网贷|小贷|借贷|放贷|催收|金融)(?:公司|机构|平台)$|^(?:公司|机构|中心|团队|工作室|律师事务所|律所|事务所|法务部|协会|联盟|基金会|商会|行业协会|联社)$")
+                          r"|^(?:服务中心|客服中心|客户服务中心)$|^(?:贷款|借款|网贷|小贷|借贷|放贷|催收|金融)(?:公司|机构|平台)$|^(?:公司|机构|中心|团队|工作室|律师事务所|律所|事务所|法务部|协会|联盟|基金会|商会|行业协会|联社|调解站|服务站|工作站)$")
 # Public bodies that mediate or give legal aid (人民调解委员会 of a village, township or street, the 司法所, a court, a
 # legal-aid centre): lawful, never a paid agent. A company calling itself a 调解中心 is not one of them.
 PUBLIC_BODY = re.compile(r"人民调解委员会|司法所|人民法院|村民委员会|居民委员会|村委会|居委会|仲裁委员会|法律援助中心|"
-                          r"工会|职工法律援助|消费者权益保护委员会|消费者协会|"
+                          r"工会|职工法律援助|消费者权益保护委员会|消费者协会|人民调解(?:工作站|站)|"
                           # registered public associations: of small traders, the disabled, women, commerce
                           r"个体劳动者协会|私营企业协会|残疾人联合会|妇女联合会|工商业联合会|总工会")
 _NOT_PUBLIC = re.compile(r"公司|有限|服务|咨询|科技|信息|顾问|管理")
@@ -58,7 +58,7 @@ _NOT_PUBLIC = re.compile(r"公司|有限|服务|咨询|科技|信息|顾问|管�
 # "镇上农业服务中心", "乡便民服务中心": a township's public service centre
 _GOV_UNIT = re.compile(r"(?:省|市|县|区|乡|镇|街道)[\u4e00-\u9fa5]{0,12}(?:服务站|站|所|局|办公室|办事处|委员会|"
                        r"(?:农业|农技|农机|畜牧|兽医|林业|水利|水务|便民|政务|党群|就业|社保|社会保障|退役军人|文化|卫生)(?:综合)?服务中心)$")
-_NOT_GOV = re.compile(r"公司|有限|咨询|债务|法务|顾问|规划|维权|信息|事务所|律师|法律服务")
+_NOT_GOV = re.compile(r"公司|有限|咨询|债务|法务|顾问|规划|维权|信息|事务所|律师|法律服务|借贷|网贷|信贷|贷款|上岸|停息|征信")
 # The borrower's own employer or its union acting for a worker: the letter says the borrower works there. Only for a
 # company whose name has none of the consulting words (_SUSPECT_ORG): an agency stays high however it describes itself.
 _EMPLOYER = re.compile(r"(?:系|是|为)(?:本|我|该|所在)?(?:公司|厂|单位|企业|集团)?的?(?:[\u4e00-\u9fa5]{1,3}部)?(?:职工|员工|在职)|工会|"
@@ -67,7 +67,7 @@ _EMPLOYER = re.compile(r"(?:系|是|为)(?:本|我|该|所在)?(?:公司|厂|单
                        r"|(?:本|该|我|贵)?公司(?:的)?签约(?:主播|艺人|作者|达人|模特)")
 # A public legal-aid centre of a city, district or county (not a company calling itself 法律援助服务中心): its lawyers
 # (公职律师) act through it as others act through a firm.
-_LEGAL_AID = re.compile(r"(?:省|市|区|县|州|旗|盟)法律援助(?:中心|处|站)(?!有限|服务)|法律援助署")
+_LEGAL_AID = re.compile(r"(?:省|市|区|县|州|旗|盟)法律援助(?:中心|处|工作站|站)(?!有限|服务)|法律援助署")
 _LEGAL_WORKER = re.compile(r"法律服务工作者|法律服务所")
 _COUNTERPARTY = re.compile(r"[在向与和对于去到]$|前往$")     # "…去合肥某某线下服务中心": the place, not the agent
 # the company behind a lending app: "“蓝鲸分期”平台（运营方：杭州澜舟信息科技有限公司）" is the lender, not an agent
@@ -164,7 +164,7 @@ def _block(doc: ReadDocument, label: re.Pattern[str]) -> tuple[int, int] | None:
 def _org_name(raw: str) -> str:
     """An organisation name without the words the name pattern swallowed in front of it (现委托…, 受托人…)."""
     name = re.split(r"委托|受托人|受托单位|受托方|代理人|授权|本人|现由|交由|经由|指派|已与|已和|已同|已跟|日向|曾向|已向|"
-                    r"就是|一家|这家|那家|一个|那个|这个|他们|她们|直接找|联系|找|就与|代为与|通过|在(?!线)|交给|交由|名叫|叫做|叫|不是|并非|"
+                    r"就是|一家|这家|那家|一个|那个|这个|他们|她们|直接找|联系|听了|听信|听说|找|就与|代为与|通过|在(?!线)|交给|交由|名叫|叫做|叫|不是|并非|"
                     r"我是|我系|我们是|我们|你们|你跟|再打|的是|以下|现为|现任|加入|成为|用于|转给|转至|这些|那些|这几家|那几家|请与|与本|向本|"
                     # an errand's verbs and a reference back: "到…登记窗口领取X有限公司的…", "代为向上述公司了解…"
                     r"领取|窗口|上述|前述|上列|有事让|让|因与|曾与|前往|去|到|经过|代为向|代我向|代本人向",

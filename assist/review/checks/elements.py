@@ -55,10 +55,11 @@ _PRINCIPAL_GREETS = re.compile(rf"(?:(?:你好|您好)\s*[,!]?\s*|^\s*)我\s*"
                                r"\s*[。,!.]", re.M)
 _PRINCIPAL_DOTTED = re.compile(rf"(?:我叫|我是|本人)\s*[{_CJK}]{{2,8}}[·•・][{_CJK}]{{2,8}}")
 _PRINCIPAL_SELF = re.compile(rf"(?:(?<![^\s,。!?:;])|(?<=你好)|(?<=您好))(?:我叫|我是|俺叫|俺是|本人)"
-                             rf"\s*(?:[{_CJK}]{{1,4}}的|贵司|贵行|贵公司|贵平台|你们的?)?(?:借款人|持卡人|贵司客户|客户)?\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,3}}(?:[\s,]+|(?=身份证)|\((?=身份证|注册|手机|卡号|尾号))"
+                             rf"\s*(?:[{_CJK}]{{1,4}}的|贵司|贵行|贵公司|贵平台|你们的?)?(?:借款人|持卡人|贵司客户|客户)?\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}?(?:[\s,]+|(?=身份证)|\((?=身份证|注册|手机|卡号|尾号))"
                              r"(?:卡号|尾号|车牌|合同号|(?:内地|大陆|香港|澳门|台湾|居民)?身份证|电话|手机|注册手机|借款|贷款|信用卡|在|住|家住|今年|男|女|\d"
                              r"|[零一二三四五六七八九十百]{1,4}岁"   # "本人蒙爱莲，七十六岁"
                              r"|借款人"                              # "我是马晓燕，借款人马福贵的女儿"
+                             r"|借了?(?:你们|您们|贵)"                # "你好我是吉克阿木 借你们钱买拖拉机那个"
                              rf"|[{_CJK}]{{1,6}}?(?:借|贷)(?:的|那|这|那笔|这笔)"      # "我系梁志坚 青禾借嗰笔数": the loan next
                              rf"|[{_CJK}]{{1,5}}人(?=[\s,])|护照"          # "我叫阮秋霞，越南人，…护照号码"
                              # where they come from: "我是陈阿福，福清市江阴镇下垄村人，身份证…"
@@ -74,7 +75,9 @@ _AGENT_LABEL = re.compile(rf"(?:受托人|受委托人|被委托人|被授权人
                           rf"{_NAME}|(?![{_NOT_A_NAME}])[{_CJK}]{{2,}})", re.M)
 # Kin words of regional speech, shared with the kind rules (checks.classify): north-western 丫头 (daughter, "让我丫头马燕替我
 #弄"), 老表 (cousin), north-eastern 大小子/二小子 (eldest/second son), 老儿子/老闺女/老疙瘩 (the youngest)
-DIALECT_KIN = r"(?<=[我俺亲])丫头|老表|(?<=[我俺])(?:大|二|三|老)小子|老儿子|老闺女|老疙瘩"
+DIALECT_KIN = (r"(?<=[我俺亲])丫头|老表|(?<=[我俺])(?:大|二|三|老)小子|老儿子|老闺女|老疙瘩|"
+               # the spouse named through the children, as the north-west and the villages say it: 娃他爷, 孩子他爹, 娃她妈
+               r"(?:娃|孩子|娃娃|娃儿)[他她]阿?(?:爷|爹|爸|妈|娘|奶|叔|舅|姑|姨)")
 KIN = _KIN = (r"配偶|夫妻|爱人|丈夫|妻子|老婆|老公|婆娘|男人|媳妇|儿媳|女婿|父子|父女|母子|母女|儿子|(?<!妇)女儿|闺女|父亲|母亲|"
         r"兄弟|姐妹|姐弟|兄妹|胞兄|胞弟|胞姐|胞妹|哥哥|姐姐|弟弟|妹妹|堂哥|堂弟|堂姐|堂妹|表哥|表弟|表姐|表妹|侄子|侄女|"
         r"外甥|叔叔|亲叔|舅舅|姑姑|姨|亲属|亲戚|朋友|好友|同学|(?<!合)同事|同村|邻居|同门|之[父母子女夫妻兄弟姐妹]|"
@@ -82,7 +85,7 @@ KIN = _KIN = (r"配偶|夫妻|爱人|丈夫|妻子|老婆|老公|婆娘|男人|�
         # words of other regions and registers: 太太 (wife, Hong Kong), 家父, 嫂子, 外母 (mother-in-law, Cantonese), 老乡
         r"阿弟|阿哥|阿姐|阿妹|阿叔|阿伯|阿婶|阿姑|细佬|姑爷|(?<=[我的])囡|阿侄|侄儿|心舅|老弟|老妹|小弟弟|小妹妹|(?<=[我的])(?:老板娘|老板|东家|雇主)|(?<=[我个的])妹子|查某囝|查某子|厝边|(?<=阮)(?:小弟|小妹|阿兄|阿姐|阿爸|阿母|某|翁|囝)|"
         r"太太|家父|家母|家兄|嫂子|阿嫂|弟媳|姐夫|妹夫|伯父|伯母|叔父|舅父|舅妈|姑妈|外公|外婆|爷爷|奶奶|外母|外父|"
-        r"同乡|老乡|战友|发小|室友|舍友|工友|师徒|搭档|姊妹|(?<=[我俺大二小尕])女子|(?<=[我俺])娃|隔壁(?:摊|店|铺|家)|(?<=[我俺的其])前(?:妻|夫)|"
+        r"同乡|老乡|战友|发小|室友|舍友|工友|师徒|搭档|姊妹|校友|(?:同校|同系|同班|同专业|本校|(?<=我)|(?<=我的))(?:学长|学姐|学弟|学妹)|(?<=[我俺大二小尕])女子|(?<=[我俺])娃|隔壁(?:摊|店|铺|家)|(?<=[我俺的其])前(?:妻|夫)|"
         # engaged, step-, adoptive and godparents, more uncles and aunts, a master and apprentice
         r"未婚夫|未婚妻|男朋友|女朋友|继父|继母|养父|养母|干爹|干妈|义父|义母|表叔|表姑|表舅|表姨|堂叔|堂伯|姨妈|姨父|姑父|"
         r"(?<=[我俺的])(?:师傅|师父|徒弟)|"
@@ -156,7 +159,9 @@ _STORY_AFTER = re.compile(r"\s*(?:代签(?![\u4e00-\u9fa5])|介绍|推荐|[\u4e0
                           r"住院|生病|病了|病重|去世|过世|走了|做手术|手术|出车祸|摔了|在医院|离婚|岁数大|年纪大|年龄大|经不起|"
                           r"工亡|因工死亡|身故|遇难|牺牲|死亡|上学|读书|在读|念书|没有收入|没工作|没有工作|失业|下岗|"
                           r"处(?!理)|家里住|那里住|们|抓紧|注意|"   # "现暂住朋友处", "请还没有登记的朋友抓紧": not who acts
-                          r"自填|自行填写|填写|填报|自述)"   # a form's note on who fills a box in: "欠款情况（工友自填）"
+                          r"自填|自行填写|填写|填报|自述|"
+                          # "字係我个仔帮我写的": the relative who wrote the letter down, not the agent
+                          r"[\u4e00-\u9fa5]{0,3}?(?:帮|替|给)(?:我|本人)(?:写|打)的)"   # a form's note on who fills a box in: "欠款情况（工友自填）"
                           # "委托人之子陈宇航（2007年8月14日出生）在未满十八周岁期间…": a relative introduced in the story
                           rf"|[{_CJK}]{{2,4}}\s*\([^)\n]{{0,20}}出生\)"
                           # "委托人之子于海涛于2025年9月向瑞雪消费金融借款": a relative who borrowed, in the story
@@ -209,7 +214,7 @@ _NOT_CONTACT = re.compile(r"(?:不得|不要|别|请勿|勿|禁止|停止|不准
                           r"打[^。\n;]{0,8}?电话)[^。\n;\s]*$")
 _AGENT_PROSE = re.compile(rf"(?<![受已])(?:(?:委托|授权)(?![人方书的]|单位)|让|(?<![我名])叫|交由|由)了?[^。\n;]{{0,24}}?(?:身份证|先生|"
                           rf"女士|律师|事务所|公司|中心|工作室|团队|我司|本所|专员|顾问|规划师|经理|老师|联盟|协会|合作社|学堂|法务部|律师团|"
-                          rf"办公室|研究院|服务社|互助社|互助会|服务站|和解师|协商员|基金|协调办|服务队|帮扶会|"
+                          rf"办公室|研究院|服务社|互助社|互助会|服务站|调解站|工作站|干部|和解师|协商员|基金|协调办|服务队|帮扶会|"
                           rf"{_KIN})")
 _AGENT_KIN = re.compile(rf"(?:{_KIN})[{_CJK}]{{2,4}}\s*\(?\s*(?:[{_CJK}]{{2,4}}\s*,?\s*)?(?:[他她]的?\s*)?身份证")
 # "现委托刘桂芳（身份证号…", "委托 李强，" : a name right after the verb, closed by a bracket or a comma
@@ -235,6 +240,10 @@ _AGENT_NAMED = re.compile(rf"(?<![受已])(?:委托|授权)(?![人方书])\s*(?!
                           r"(?=全权|帮我|替我|代我|代为|代表我|处理|办理|负责)"
                           rf"|(?<![受已])(?:委托|授权)(?![人方书])(?![{_NOT_A_NAME}我你他她])[{_CJK}]{{2,3}}(?:导师|老师|先生|女士|专员|顾问)"
                           r"(?=全权|帮我|替我|代我|代为|代表我)")
+# a name written with a middle dot (Yi, Tibetan, Uyghur, Kazakh names): "我叫阿尔·拉哈替我去", "委托…调解干部沙马·拉且帮我办"
+_DOTTED = rf"[{_CJK}]{{1,6}}[·•・][{_CJK}]{{1,8}}"
+_AGENT_DOTTED = re.compile(rf"(?<![受已])(?:委托|授权|托|请|交给|交由)(?![人方书])[^。\n;,]{{0,20}}?{_DOTTED}"
+                           rf"|(?<![受已])(?:叫|让)\s*{_DOTTED}(?=\s*(?:\([^)\n]*\))?\s*(?:替|帮|代|去|来|跟|和))")
 # an agency's officer: "授权本站法务全权代为…", "授权司机之家法律服务站站长马国强同志全权代表我…"
 _AGENT_OFFICER = re.compile(r"(?<![受已])(?:委托|授权)(?:本|我)(?:站|中心|会|社|联盟|委员会|基金会|公司|平台|团队)的?"
                             r"(?:法务|专员|顾问|站长|代表|律师)?(?=全权|代为|代表|处理)"
@@ -357,7 +366,10 @@ _DASH_SIGNED = re.compile(rf"^\s*(?:——|—|--|-)\s*((?!以上|谢谢|此致|
 _SELF_SENT = re.compile(rf"^\s*(?:这条|此条|以上|这个|这些)?(?:消息|留言|信息|短信|话)?(?:是|都是)?(?:我|俺)?\s*"
                         rf"([{_CJK}]{{2,4}})?\s*(?:我|俺)?本人(?:亲自)?(?:发|写|打|说)的(?:[,。]?\s*([{_CJK}]{{2,4}}))?\s*[。!]?\s*$")
 _NOT_NAME_WORD = re.compile(r"这条|消息|留言|都是|就是|确实")
-_DASH_TAIL = re.compile(rf"[。!.]\s*(?:——|—)\s*((?!以上|谢谢|此致|敬礼)[{_CJK}]{{2,4}})\s*$")
+# ... after a full stop, or a space in a voice-typed message with no stops, and a month and day after the name:
+# "…你们不要怪 ——吉克阿木 10月3号"
+_DASH_TAIL = re.compile(rf"(?:[。!.]|(?<=\s))\s*(?:——|—)\s*((?!以上|谢谢|此致|敬礼)[{_CJK}]{{2,4}}(?:[·•・][{_CJK}]{{2,8}})?)"
+                        r"(?:\s+((?:\d{2,4}[年./-])?\d{1,2}\s*(?:月|[./-])\s*\d{1,2}\s*[日号]?))?\s*$")
 _PRINCIPAL_FOOT = re.compile(rf"\s*((?:委托人|授权人|立委托人|声明人)\s*[:]\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}"
                              rf"(?:[·•・][{_CJK}]{{2,8}})?)\s*$")
 # A lawyer's 执业证号 however it is labelled and written: "执业证号：…", "执业证书编号…", "（证号：…）" after a lawyer's
@@ -596,6 +608,9 @@ def _letter_date(folded: str) -> tuple[int, int] | None:
         if short is not None and (len(re.sub(r"\s|签名|签字|本人|按手印|日期|[:]", "", ln[:short.start()] + ln[short.end():])) <= 4
                                   or _DASH_SIGNED.match(ln)):       # "——马成福 7月9号"
             return start + short.start(), start + short.end()
+        tail = _DASH_TAIL.search(ln)      # "…不要怪 ——吉克阿木 10月3号": the date after the name signing off a paragraph
+        if tail is not None and tail.group(2):
+            return start + tail.start(2), start + tail.end(2)
     today = _TODAY_DATE.search(folded)
     if today is not None:
         return today.start(), today.end()
@@ -811,7 +826,7 @@ def _under_family_section(folded: str, line_start: int) -> bool:
 
 def _agent(folded: str) -> tuple[int, int] | None:
     return _span(_first((_AGENT_LABEL, _AGENT_PROSE, _AGENT_KIN, _AGENT_NAMED, _AGENT_ROLE_NAMED, _AGENT_OFFICER,
-                         _AGENT_DEAL_WITH), folded)
+                         _AGENT_DEAL_WITH, _AGENT_DOTTED), folded)
                  or _AGENT_KIN_NAMED.search(folded)
                  or _AGENT_STAFF_NAMED.search(folded)
                  or (_AGENT_INTRODUCED.search(folded) if _ASKS_HIM.search(folded) else None)
