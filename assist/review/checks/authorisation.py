@@ -69,7 +69,8 @@ _EMPLOYER = re.compile(r"(?:系|是|为)(?:本|我|该|所在)?(?:公司|厂|单
 # (公职律师) act through it as others act through a firm.
 _LEGAL_AID = re.compile(r"(?:省|市|区|县|州|旗|盟)法律援助(?:中心|处|工作站|站)(?!有限|服务)|法律援助署")
 _LEGAL_WORKER = re.compile(r"法律服务工作者|法律服务所")
-_COUNTERPARTY = re.compile(r"[在向与和对于去到]$|前往$")     # "…去合肥某某线下服务中心": the place, not the agent
+# "…去合肥某某线下服务中心": the place, not the agent; "去你们南京的线下服务中心": the lender's own office
+_COUNTERPARTY = re.compile(r"(?:[在向与和对于去到]|前往)(?:你们|您们|贵司|贵行|贵公司|贵平台)?$|(?:你们|您们|贵司|贵行|贵公司|贵平台)的?$")
 # the company behind a lending app: "“蓝鲸分期”平台（运营方：杭州澜舟信息科技有限公司）" is the lender, not an agent
 _OPERATOR_BEFORE = re.compile(r"(?:运营方|运营主体|运营公司|运营商|放款方|出借方|出借人|资金方|债权人|贷款方)\s*(?:为|是|系)?\s*[:]?\s*$")
 # "委托人因与“蓝鲸分期”平台（运营方：X）、“速易花”平台（运营方：Y）之间的借款合同纠纷": every party in the dispute
@@ -436,6 +437,10 @@ def _pro_agent(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
 # or answer for what it sent in the borrower's name
 _AGAINST_IT = re.compile(r"\s*(?:以|用)(?:本人|我|委托人)的?名义|\s*(?:要回|追回|讨回|索回|索还|退还|退回|返还)")
 _HANDED_TO = re.compile(r"委托|授权|交给|交由|让|由")     # ... unless it is the one entrusted to do so
+# what a lawyer does against an agency that took the borrower's money: recover the fees, report it
+_RECOVERS_FROM = re.compile(r"(?:交涉|主张|追讨|追回|要回|讨回|索回|要求)[^。\n;]{0,4}?(?:退费|退款|退还|返还)"
+                            r"|协助报案|代为报案|被(?:其|该|对方)?收取")
+_ENTRUSTED_JUST_BEFORE = re.compile(r"(?:委托|授权|交给|交由)(?![人方])[^。\n;]{0,12}$")
 
 
 def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[int, int],
@@ -475,7 +480,7 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
                 or _DISPUTE_TAIL.match(text, m.end()) and _DISPUTE_HEAD.search(text, max(0, start - 60), start):
             parties.add(name)
             continue  # an app's operator, or one of several parties to the dispute: the lender's side
-        counterparty = _COUNTERPARTY.search(text[max(0, start - 2):start]) is not None \
+        counterparty = _COUNTERPARTY.search(text[max(0, start - 6):start]) is not None \
             and not _SIGNED_WITH.match(text, m.end())  # "已与X调解服务中心签订服务协议" is the agent, not the lender
         if skip[0] <= start < skip[1] or LENDER.search(name) or counterparty or _GENERIC_ORG.search(name) \
                 or any(prev.endswith(name) for prev in seen) \
@@ -533,6 +538,9 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
                                "电话核实经办人身份，并直接联系借款人本人确认。", start, m.end()))
         elif not in_trustee and firm_trustee and not _DEBT_TRADE.search(name):
             continue  # a law firm is the agent: another company it names (an app's operator, a lender) is a party
+        elif not in_trustee and firm_trustee and _RECOVERS_FROM.search(sentence) \
+                and not _ENTRUSTED_JUST_BEFORE.search(text, max(0, start - 14), start):
+            continue  # the firm is to get the fees back from an agency ("就委托人此前加入X并被收取会员费一事，代为交涉退费"): a party
         elif _AGAINST_IT.match(text, m.end()) and not _HANDED_TO.search(text, max(0, start - 12), start):
             # the agent is to act against it ("向X中心要回…", "就X公司以本人名义发出的函件作出说明"), even inside the
             # sentence that names the agent: a party, never the one entrusted

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from assist.core.text import clause_bounds, fold_width
-from assist.review.checks.evidence import WESTERN_DATE, locate, quote_of
+from assist.review.checks.evidence import MONTH, WESTERN_DATE, locate, quote_of
 from assist.review.checks.reading import fold_speech, reading_view
 from assist.review.element_model import DROPPABLE, ElementReading
 from assist.review.types import Element, ReadDocument
@@ -167,7 +167,7 @@ _STORY_AFTER = re.compile(r"\s*(?:代签(?![\u4e00-\u9fa5])|介绍|推荐|[\u4e0
                           # "委托人之子于海涛于2025年9月向瑞雪消费金融借款": a relative who borrowed, in the story
                           rf"|[{_CJK}]{{2,4}}\s*(?:于|在)\s*\d{{4}}\s*年[^。\n]{{0,40}}?(?:借款|贷款|借了|欠)"
                           # "甲方配偶谭晓梅在长嘉消费金融的借款": a relative's own debts in the story
-                          rf"|[ \t]*[{_CJK}]{{0,4}}(?:在[^。\n,;]{{0,20}}?的|名下的?|的)(?:借款|贷款|欠款|信用卡|网贷)"
+                          rf"|[ \t]*[{_CJK}]{{0,4}}(?:在[^。\n,;]{{0,20}}?的|名下的?|的)[{_CJK}]{{0,6}}?(?:借款|贷款|欠款|信用卡|网贷)"
                           # "委托人之父陈国栋已于2026年9月14日去世": a relative who died is not the agent
                           rf"|\s*[{_CJK}]{{0,4}}(?:已经?|已于|于)[^。\n,;]{{0,16}}?(?:去世|过世|病故|逝世|离世|死亡|确诊|患)"
                           # "儿子赵子轩的脊柱侧弯矫正手术", "丈夫胰腺癌住院治疗": a relative's illness in the story
@@ -310,7 +310,7 @@ _DURATION = rf"(?:{_NUM}\s*(?:个)?(?:年|个月|月|周|天|日)|半年|长期|
 # "委托期间" is a label only with a value after it ("委托期间：…", "委托期间为…"), not "委托期间各平台不要再联系本人"
 _TERM_LABEL = re.compile(r"委托期限|代理期限|授权期限|有效期|委托时间|委托期间(?=\s*[:|为自从是]|\s*\d)|授权有效期|服务期限|期限\s*[:|]|"
                          r"委托期(?!间)")
-_TERM_RANGE = re.compile(r"(?:自|从)[^。\n;]{1,24}?(?:起)?\s*(?:至|到|—|–|-|~|～)\s*[^。\n;]{1,24}?(?:止|为止|失效|结束|[日号月])"
+_TERM_RANGE = re.compile(r"(?:自|从)[^。\n;]{1,24}?(?:起)?[ \t]*(?:至|到|—|–|-|~|～)[ \t]*[^。\n;]{1,24}?(?:止|为止|失效|结束|[日号月])"
                          r"|\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?\s*(?:至|到|—|–|~|～|-)\s*\d{4}[-./年]\d{1,2}[-./月]\d{1,2}"
                          # the year said once: "2027年4月14日到4月30日"
                          r"|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?\s*(?:至|到|—|–|~|～|-)\s*\d{1,2}\s*月\s*\d{1,2}\s*[日号]?"
@@ -359,9 +359,13 @@ _SIGN_ROLE = re.compile(r"^\s*立(?:委托|授权)书?人(?=\s*[:])"       # "�
 # a message signed off with a dash and the name ("—— 钟慧敏", "——林海生") closing it
 # (a whole line of a dash and a name is a name, even one whose surname starts sentences elsewhere: "——于浩")
 # ... and the date or a few words after it: "——刘志远 2027年10月5日 船上发的"
+# a day and month in English: "3rd Dec", "Dec 3"
+_EN_DAY_MONTH = rf"\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH}|{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?"
 _DASH_SIGNED = re.compile(rf"^\s*(?:——|—|--|-)\s*((?!以上|谢谢|此致|敬礼|完毕|未完)[{_CJK}]{{2,4}}(?:[·•][{_CJK}]{{2,8}})?"
                           r"(?:\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)?)"       # "——晓雯 Shirley Gu"
-                          rf"(?:\s+(?:\d{{2,4}}[年./-])?\d{{1,2}}[月./-]\d{{1,2}}[日号]?(?:\s*[{_CJK}]{{1,6}})?)?\s*$")
+                          rf"(?:\s+(?:\d{{2,4}}[年./-])?\d{{1,2}}[月./-]\d{{1,2}}[日号]?(?:\s*[{_CJK}]{{1,6}})?"
+                          # "——雯婷 3rd Dec": an English day and month
+                          rf"|\s+(?P<en>{_EN_DAY_MONTH}))?\s*$")
 # a message's sender vouching for it with their name: "这条是我本人发的 韦婷", "我杨光荣 本人发的"
 _SELF_SENT = re.compile(rf"^\s*(?:这条|此条|以上|这个|这些)?(?:消息|留言|信息|短信|话)?(?:是|都是)?(?:我|俺)?\s*"
                         rf"([{_CJK}]{{2,4}})?\s*(?:我|俺)?本人(?:亲自)?(?:发|写|打|说)的(?:[,。]?\s*([{_CJK}]{{2,4}}))?\s*[。!]?\s*$")
@@ -515,6 +519,8 @@ _PRINCIPAL_SIGNS = re.compile(rf"(?:委托人|授权人)\s*[(]?\s*(?:签字|签�
 
 # an instruction to sign later ("签字按手印拍照发回", "签字后寄回"): no signature yet
 _SIGN_LATER = re.compile(r"[^。\n]{0,4}?(?:拍照|发回|寄回|后|再|以后)")
+# ... or said before the mark: "伊讲回来再补签名", "等她回国后补签字"
+_SIGN_LATER_BEFORE = re.compile(r"(?:再|回来|回国|以后|之后|到时候?|后)补?$")
 
 
 def _signature(folded: str) -> tuple[int, int] | None:
@@ -549,7 +555,7 @@ def _signature(folded: str) -> tuple[int, int] | None:
         # a bracketed note does not make a signing line long: "签名：霍振宇（人在部队回不来…探家回来补签）"
         if m is None or len(re.sub(r"\([^)\n]*\)", "", ln).strip()) > 30 or ("签署" in ln[max(0, m.start() - 1):m.end() + 1]
                                                  and "(签署)" not in ln) or _SIGN_LATER.match(ln, m.end()) \
-                or _OTHER_SIGNER.match(ln):
+                or _OTHER_SIGNER.match(ln) or _SIGN_LATER_BEFORE.search(ln, 0, m.start()):
             continue
         return start + m.start(), start + m.end()
     return None
@@ -608,6 +614,9 @@ def _letter_date(folded: str) -> tuple[int, int] | None:
         if short is not None and (len(re.sub(r"\s|签名|签字|本人|按手印|日期|[:]", "", ln[:short.start()] + ln[short.end():])) <= 4
                                   or _DASH_SIGNED.match(ln)):       # "——马成福 7月9号"
             return start + short.start(), start + short.end()
+        signed = _DASH_SIGNED.match(ln)   # "——雯婷 3rd Dec"
+        if signed is not None and signed.group("en"):
+            return start + signed.start("en"), start + signed.end("en")
         tail = _DASH_TAIL.search(ln)      # "…不要怪 ——吉克阿木 10月3号": the date after the name signing off a paragraph
         if tail is not None and tail.group(2):
             return start + tail.start(2), start + tail.end(2)
@@ -733,7 +742,10 @@ def _with_model(doc: ReadDocument, out: dict[str, Element], reading: ElementRead
     return out
 
 
-_LABELLED = {"term": _TERM_LABEL, "relationship": re.compile(r"关系\s*[:|]")}
+# ... and neither is a term given as a range ending on a date ("自即日起至2028年1月31日"): nothing else reads so
+_LABELLED = {"term": re.compile(rf"{_TERM_LABEL.pattern}|(?:自|从)[^。\n;]{{0,12}}?(?:起)?[ \t]*(?:至|到)[ \t]*\d{{4}}\s*年\s*\d{{1,2}}\s*月"
+                                r"|\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?[ \t]*(?:至|到|—|–|~|～|-)[ \t]*\d{4}[-./年]\d{1,2}"),
+             "relationship": re.compile(r"关系\s*[:|]")}
 
 
 def _rule_elements(doc: ReadDocument) -> dict[str, Element]:
@@ -786,6 +798,12 @@ def _principal(folded: str) -> tuple[int, int] | None:
             or _under_header(folded, _PRINCIPAL_HEADER) or _principal_at_foot(folded))
 
 
+_COUPLE = ("两口子", "俩口子", "小两口", "夫妻", "夫妇")
+_WE_ARE = re.compile(r"(?:我们|我俩|咱们|咱俩)(?:是|系|俩|两个)[^。\n;]{0,18}$")
+# a person the collectors called ("打我辅导员电话"): the harassed, not the agent
+_CALLED_BEFORE = re.compile(r"(?:打|打给|打电话给|打到|骚扰)$")
+
+
 def _relationship(folded: str) -> tuple[int, int] | None:
     for m in _RELATION.finditer(folded):
         if _NOT_CONTACT.search(folded, max(0, m.start() - 48), m.start()) \
@@ -796,6 +814,8 @@ def _relationship(folded: str) -> tuple[int, int] | None:
             continue            # "继承与债务承担的关系"; "与借款人关系：妻子" (the principal's tie to the deceased borrower)
         if _NO_TIE.search(m.group(0)) or _NOTE_LINE.match(folded, folded.rfind("\n", 0, m.start()) + 1):
             continue            # "以后我的事和他们没有关系"; "（附注：阮阿爸字识得不多，…是我念给伊听的——女儿 某某）"
+        if m.group(0) in _COUPLE and _WE_ARE.search(folded, max(0, m.start() - 24), m.start()):
+            continue            # "我们是向某某、田某某两口子": the principals, a couple granting together
         if _LAWYER_TIE.match(folded, m.end()):
             continue            # "与委托人关系：委托代理律师": a lawyer's mandate, not a tie (FORMAT: null for a firm)
         if m.group(0).endswith("关系") and _BLANK_VALUE.match(folded, m.end()):
@@ -814,7 +834,8 @@ def _relationship(folded: str) -> tuple[int, int] | None:
             # the principal; "授权人：李秀兰（工亡人员郭建军之配偶）": the principal describing herself. None is the agent.
             continue            # "这几天我妈住院", "转由前配偶承担": a relative in the story, not the agent
         return m.start(), m.end()
-    return _span(_RELATION_STATED.search(folded))
+    return _span(next((m for m in _RELATION_STATED.finditer(folded)
+                       if not _CALLED_BEFORE.search(folded, max(0, m.start() - 4), m.start())), None))
 
 
 def _under_family_section(folded: str, line_start: int) -> bool:
