@@ -22,7 +22,7 @@ _BROAD = re.compile(r"全权|一切|所有(事务|事宜|事项)|全部事宜")
 _SCOPE = re.compile(r"委托事项|委托权限|代理权限|代理事项|授权范围|授权事项|委托范围|代理范围|委托内容|特别授权|一般授权")
 _LABEL = re.compile(rf"^\s*(?:{_PRINCIPAL.pattern}|{_TRUSTEE.pattern}|{_SCOPE.pattern}|委托期限|代理期限|授权期限|有效期|"
                     r"委托人签|受托人签|日期|受托单位|乙方|经办人|对接人)")
-_ID_WORD = re.compile(r"身份证|公民身份号码|证件号|统一社会信用代码|营业执照")
+_ID_WORD = re.compile(r"身份证|公民身份号码|证件号|统一社会信用代码|营业执照|居住证|通行证|台胞证|回乡证|护照")
 # A named organisation: up to 30 name characters ending in an organisation word.
 _ORG = re.compile(r"[\u4e00-\u9fa5A-Za-z（）()]{2,30}?(?:有限责任公司|股份有限公司|有限公司|公司|工作室|律师事务所|"
                   r"法律服务所|事务所|服务中心|咨询中心|团队|法律服务机构|权益服务机构|调解中心|委员会|调解室|调解院|"
@@ -70,7 +70,9 @@ _EMPLOYER = re.compile(r"(?:系|是|为)(?:本|我|该|所在)?(?:公司|厂|单
 _LEGAL_AID = re.compile(r"(?:省|市|区|县|州|旗|盟)法律援助(?:中心|处|工作站|站)(?!有限|服务)|法律援助署")
 _LEGAL_WORKER = re.compile(r"法律服务工作者|法律服务所")
 # "…去合肥某某线下服务中心": the place, not the agent; "去你们南京的线下服务中心": the lender's own office
-_COUNTERPARTY = re.compile(r"(?:[在向与和对于去到]|前往)(?:你们|您们|贵司|贵行|贵公司|贵平台)?$|(?:你们|您们|贵司|贵行|贵公司|贵平台)的?$")
+# ... and "与“X委员会”之服务费纠纷": the quote mark between
+_COUNTERPARTY = re.compile(r"(?:(?:[在向与和对于去到]|前往)(?:你们|您们|贵司|贵行|贵公司|贵平台)?|(?:你们|您们|贵司|贵行|贵公司|贵平台)的?)"
+                           r"[“\"「『]?$")
 # the company behind a lending app: "“蓝鲸分期”平台（运营方：杭州澜舟信息科技有限公司）" is the lender, not an agent
 _OPERATOR_BEFORE = re.compile(r"(?:运营方|运营主体|运营公司|运营商|放款方|出借方|出借人|资金方|债权人|贷款方)\s*(?:为|是|系)?\s*[:]?\s*$")
 # "委托人因与“蓝鲸分期”平台（运营方：X）、“速易花”平台（运营方：Y）之间的借款合同纠纷": every party in the dispute
@@ -171,7 +173,8 @@ def _org_name(raw: str) -> str:
                     r"领取|窗口|上述|前述|上列|有事让|让|因与|曾与|前往|去|到|经过|代为向|代我向|代本人向",
                     raw)[-1] or raw
     name = re.split(r"\((?=[^)]{4,}$)", name)[-1]       # "赵金龙(锡林郭勒某合作社": the organisation in the bracket
-    return re.sub(r"^(?:人|方)?(?:系|是|由|为|的)(?=..)", "", name.lstrip("(（)）“\"'"))
+    # "…委托人与X委员会签订的": 人 of 委托人, then the preposition
+    return re.sub(r"^(?:人|方)?(?:系|是|由|为|的|与|和|同|跟)(?=..)", "", name.lstrip("(（)）“\"'"))
 
 
 def _sentence(text: str, pos: int) -> str:
@@ -439,7 +442,7 @@ _AGAINST_IT = re.compile(r"\s*(?:以|用)(?:本人|我|委托人)的?名义|\s*(
 _HANDED_TO = re.compile(r"委托|授权|交给|交由|让|由")     # ... unless it is the one entrusted to do so
 # what a lawyer does against an agency that took the borrower's money: recover the fees, report it
 _RECOVERS_FROM = re.compile(r"(?:交涉|主张|追讨|追回|要回|讨回|索回|要求)[^。\n;]{0,4}?(?:退费|退款|退还|返还)"
-                            r"|协助报案|代为报案|被(?:其|该|对方)?收取")
+                            r"|协助报案|代为报案|被(?:其|该|对方)?收取|(?:追讨|追回|要回|讨回|索回|索还)[^。\n;]{0,16}?(?:费|款|钱)")
 _ENTRUSTED_JUST_BEFORE = re.compile(r"(?:委托|授权|交给|交由)(?![人方])[^。\n;]{0,12}$")
 
 

@@ -50,7 +50,7 @@ _PRINCIPAL_PROSE = re.compile(rf"(?:本人|我叫|我是|我,|我|客户)\s*(?:(
 # "我是王晓东 我委托…", "本人李红，现委托…": the writer names themself and then entrusts
 # "我是黄晓东 卡号尾号5521 身份证…": the writer names themself, then what identifies them
 # a message that opens with a greeting and the writer's name: "李经理你好，我潘建国。"
-_PRINCIPAL_GREETS = re.compile(rf"(?:(?:你好|您好)\s*[,!]?\s*|^\s*)我\s*"
+_PRINCIPAL_GREETS = re.compile(rf"(?:(?:你好|您好)\s*[,!]?\s*|^\s*[\"“「]?)我\s*"
                                rf"((?![{_NOT_A_NAME}想要有们这那又也就还今明昨刚现会能来去说问叫])[{_CJK}]{{2,3}})"
                                r"\s*[。,!.]", re.M)
 _PRINCIPAL_DOTTED = re.compile(rf"(?:我叫|我是|本人)\s*[{_CJK}]{{2,8}}[·•・][{_CJK}]{{2,8}}")
@@ -59,6 +59,7 @@ _PRINCIPAL_SELF = re.compile(rf"(?:(?<![^\s,。!?:;])|(?<=你好)|(?<=您好))(?
                              r"(?:卡号|尾号|车牌|合同号|(?:内地|大陆|香港|澳门|台湾|居民)?身份证|电话|手机|注册手机|借款|贷款|信用卡|在|住|家住|今年|男|女|\d"
                              r"|[零一二三四五六七八九十百]{1,4}岁"   # "本人蒙爱莲，七十六岁"
                              r"|借款人"                              # "我是马晓燕，借款人马福贵的女儿"
+                             r"|台湾居民|居住证|通行证|台胞证|回乡证"      # "我林志豪，台湾居民居住证8300…"
                              r"|借了?(?:你们|您们|贵)"                # "你好我是吉克阿木 借你们钱买拖拉机那个"
                              rf"|[{_CJK}]{{1,6}}?(?:借|贷)(?:的|那|这|那笔|这笔)"      # "我系梁志坚 青禾借嗰笔数": the loan next
                              rf"|[{_CJK}]{{1,5}}人(?=[\s,])|护照"          # "我叫阮秋霞，越南人，…护照号码"
@@ -132,7 +133,8 @@ _RELATION_STATED = re.compile(rf"(?:系|是)(?:委托人|授权人|本人|我)�
                               r"|(?:我们?|本)的?(?:车队|班组|站点|工地|项目部)的?(?:队长|组长|班长|负责人|站长)"
                               # the principal's staff: "我们店的大厨于长海"
                               r"|(?:(?:我们|我|俺|本)(?:店|公司|厂|单位|馆|饭店|餐馆|摊)(?:里)?|(?<![贵该])(?:店|厂|铺|摊|馆|作坊|车间)里)"
-                              r"[\u4e00-\u9fa5]{0,4}?的(?:大厨|厨师|员工|伙计|店员|服务员|会计|出纳|小妹|学徒|帮工|"
+                              # "帮本店做账十几年的会计黄某某"
+                              r"[\u4e00-\u9fa5]{0,8}?的(?:大厨|厨师|员工|伙计|店员|服务员|会计|出纳|小妹|学徒|帮工|"
                               r"经理|师傅|司机|工人|小伙子?|小工|小哥|后生|小姑娘|大姐)"
                               # a workmate: "刘三平是跟我一起跑车的"
                               r"|(?:是|系)?(?:跟|和|与)(?:我|本人)(?:是)?(?:一起|一个)[\u4e00-\u9fa5]{1,4}的"
@@ -729,7 +731,8 @@ def _with_model(doc: ReadDocument, out: dict[str, Element], reading: ElementRead
         got = out.get(name)
         if got is None:
             continue
-        if not got.found and score.p >= reading.add and score.end > score.start:
+        if not got.found and score.p >= reading.add and score.end > score.start \
+                and not (name == "signature" and _TYPIST_LINE.match(view.text, view.text.rfind("\n", 0, score.start) + 1)):
             page, line = locate(doc, score.start)
             out[name] = Element(name, True, quote_of(doc.text, score.start, score.end), page, line, score.start,
                                 score.end, by="model")
@@ -743,6 +746,9 @@ def _with_model(doc: ReadDocument, out: dict[str, Element], reading: ElementRead
 
 
 # ... and neither is a term given as a range ending on a date ("自即日起至2028年1月31日"): nothing else reads so
+# the note of whoever typed a spoken letter ("（…电话里他说一句我打一句，原话照打。——李红）"): the typist's, never the
+# principal's signature, however much its dash and name look like one
+_TYPIST_LINE = re.compile(r"\s*\((?=[^)\n]*(?:口述|打出来|打下来|打字|照打|我打|打的|整理|代写|代笔|原话|记录))")
 _LABELLED = {"term": re.compile(rf"{_TERM_LABEL.pattern}|(?:自|从)[^。\n;]{{0,12}}?(?:起)?[ \t]*(?:至|到)[ \t]*\d{{4}}\s*年\s*\d{{1,2}}\s*月"
                                 r"|\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?[ \t]*(?:至|到|—|–|~|～|-)[ \t]*\d{4}[-./年]\d{1,2}"),
              "relationship": re.compile(r"关系\s*[:|]")}
