@@ -38,7 +38,8 @@ TUNING = ("L01", "L02", "L03", "L04", "L05", "L06", "L07", "L08", "L09", "L10", 
           "L136", "L137", "L138", "L139",
           "L140", "L141", "L142", "L143",
           "L144", "L145", "L146", "L147",
-          "L148", "L149", "L150", "L151")
+          "L148", "L149", "L150", "L151",
+          "L152", "L153", "L154", "L155")
 # Round eight's held-out writers (L24, L25) were scored once on the frozen code (8fe6da2: the learned kind model with
 # the rules), then tuned on like the others. Round nine's (L26, L27) were scored once on 820495e (the model overrules
 # the rules only when it is sure), then tuned on like the others, and so were round ten's (L28, L29), scored once on
@@ -68,7 +69,8 @@ TUNING = ("L01", "L02", "L03", "L04", "L05", "L06", "L07", "L08", "L09", "L10", 
 # (L132-L135), scored once on df46523, and round forty-six's (L136-L139), scored once on 97c0328. Round forty-seven's
 # (L140-L143) were scored once on ef35bf5 and held out for one stop (no model fitted on them, no rule changed after
 # reading them); they are tuning data from the next. Round forty-eight's (L144-L147) were scored once on 04af8bd and
-# then tuned on like the others, and so were round forty-nine's (L148-L151), scored once on 77e895f.
+# then tuned on like the others, and so were round forty-nine's (L148-L151), scored once on 77e895f, and round
+# fifty's (L152-L155), scored once on 2b07b40.
 HELD_OUT: tuple[str, ...] = ()
 # The writer sets numbers are reported for (README), in the order they were written.
 WRITER_SETS = {"L01-L06": ("L01", "L02", "L03", "L04", "L05", "L06"), "L07-L08 (round one held out)": ("L07", "L08"),
@@ -118,7 +120,8 @@ WRITER_SETS = {"L01-L06": ("L01", "L02", "L03", "L04", "L05", "L06"), "L07-L08 (
                "L136-L139 (round forty-six held out)": ("L136", "L137", "L138", "L139"),
                "L140-L143 (round forty-seven held out)": ("L140", "L141", "L142", "L143"),
                "L144-L147 (round forty-eight held out)": ("L144", "L145", "L146", "L147"),
-               "L148-L151 (round forty-nine held out)": ("L148", "L149", "L150", "L151")}
+               "L148-L151 (round forty-nine held out)": ("L148", "L149", "L150", "L151"),
+               "L152-L155 (round fifty held out)": ("L152", "L153", "L154", "L155")}
 
 
 @dataclass(frozen=True)

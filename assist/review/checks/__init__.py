@@ -192,6 +192,12 @@ def classify(doc: ReadDocument) -> DocKind:
         title = heads[1]
     else:
         title = heads[0] if heads and len(heads[0]) <= TITLE_MAX else ""
+    if lines and _ADDRESS.search(lines[0]) and not (title and (_AUTH_TITLE.search(title) or _CERT_TITLE.search(title))):
+        # "致：某某消费金融有限公司、某某借" / "及上述机构委托的催收单位" / "情况证明": the title under the address
+        for cand in (_title_line(ln) for ln in lines[1:4]):
+            if len(cand) <= TITLE_MAX and (_CERT_TITLE.search(cand) or _AUTH_TITLE.search(cand)):
+                title = cand
+                break
     if title and not _OTHER_TITLE.search(title):
         # "我的还款计划 自己看的": a title and a remark after it on the first line
         first = _title_line(lines[0].split()[0]) if lines and len(lines[0]) <= TITLE_MAX else ""

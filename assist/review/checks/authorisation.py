@@ -46,7 +46,7 @@ _PAST_DEAL = re.compile(r"签过|签了|收了|收过|交了|交过|曾|之前|�
 # Not a named organisation but a kind of one ("未委托任何咨询公司", "在银行、贷款公司借款", "这些借款机构"): no one to
 # verify or to suspect.
 _GENERIC_ORG = re.compile(r"^(?:任何|各类|各家|这些|那些|这类|那类|此类|一些|某些|其他|其它|别的|哪家|所有|全部)"
-                          r"|^(?:服务中心|客服中心|客户服务中心)$|^(?:贷款|借款|网贷|小贷|借贷|放贷|催收|金融)(?:公司|机构|平台)$|^(?:公司|机构|中心|团队|工作室|律师事务所|律所|事务所|法务部|协会|联盟|基金会|商会|行业协会|联社|调解站|服务站|工作站)$")
+                          r"|^(?:服务中心|客服中心|客户服务中心)$|^(?:[\u4e00-\u9fa5]{0,4}的)?(?:贷款|借款|网贷|小贷|借贷|放贷|催收|金融)(?:公司|机构|平台)$|^(?:公司|机构|中心|团队|工作室|律师事务所|律所|事务所|法务部|协会|联盟|基金会|商会|行业协会|联社|调解站|服务站|工作站)$")
 # Public bodies that mediate or give legal aid (人民调解委员会 of a village, township or street, the 司法所, a court, a
 # legal-aid centre): lawful, never a paid agent. A company calling itself a 调解中心 is not one of them.
 PUBLIC_BODY = re.compile(r"人民调解委员会|司法所|人民法院|村民委员会|居民委员会|村委会|居委会|仲裁委员会|法律援助中心|"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from assist.core.channels import COMPLAINT_HOTLINES
-from assist.core.text import LETTER_DENIAL, SENTENCE_BREAKS, negated, split_clauses
+from assist.core.text import LETTER_DENIAL, SENTENCE_BREAKS, clause_bounds, negated, split_clauses
 from assist.review.checks.elements import KIN
 from assist.review.checks.evidence import REVOKED, finding
 from assist.review.policy import ReviewPolicy
@@ -141,6 +141,10 @@ def check_complaint(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
                 sig = hit.signal
                 if not sig.review.advice or (sig.category != "victim" and _retold(para, hit.start)):
                     continue
+                a, b = clause_bounds(para, hit.start, hit.end, "。！？!?\n")
+                if any(u.search(para[a:b]) for u in sig.unless):
+                    continue    # the signal's lawful readings, over the letter's sentence and not only the spoken clause:
+                                # "如果可以，前三个月停利息，只还本金，等年底好了我多还一点" asks for a hardship plan
                 if sig.category == "intermediary" and _LENDERS_MANDATE.search(para, hit.start, hit.end + 8):
                     continue    # the lender's own collector ("说是你们委托的催收"): no paid agent of the borrower's
                 # evidence that the borrower is a victim informs staff; it is never a red flag against them

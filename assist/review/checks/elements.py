@@ -78,7 +78,9 @@ _AGENT_LABEL = re.compile(rf"(?:受托人|受委托人|被委托人|被授权人
 #弄"), 老表 (cousin), north-eastern 大小子/二小子 (eldest/second son), 老儿子/老闺女/老疙瘩 (the youngest)
 DIALECT_KIN = (r"(?<=[我俺亲])丫头|老表|(?<=[我俺])(?:大|二|三|老)小子|老儿子|老闺女|老疙瘩|"
                # the spouse named through the children, as the north-west and the villages say it: 娃他爷, 孩子他爹, 娃她妈
-               r"(?:娃|孩子|娃娃|娃儿)[他她]阿?(?:爷|爹|爸|妈|娘|奶|叔|舅|姑|姨)")
+               r"(?:娃|孩子|娃娃|娃儿)[他她]阿?(?:爷|爹|爸|妈|娘|奶|叔|舅|姑|姨)|"
+               # Hubei and Hunan: 堂客 (wife), 老倌 (husband), "我屋里的胡某某去搞" (my wife, named, then what she does)
+               r"堂客|(?<=[我的里])老倌|(?<=我)屋里的(?=[\u4e00-\u9fa5]{2,3}(?:去|来|帮|替|跟|和|同))")
 KIN = _KIN = (r"配偶|夫妻|爱人|丈夫|妻子|老婆|老公|婆娘|男人|媳妇|儿媳|女婿|父子|父女|母子|母女|儿子|(?<!妇)女儿|闺女|父亲|母亲|"
         r"兄弟|姐妹|姐弟|兄妹|胞兄|胞弟|胞姐|胞妹|哥哥|姐姐|弟弟|妹妹|堂哥|堂弟|堂姐|堂妹|表哥|表弟|表姐|表妹|侄子|侄女|"
         r"外甥|叔叔|亲叔|舅舅|姑姑|姨|亲属|亲戚|朋友|好友|同学|(?<!合)同事|同村|邻居|同门|之[父母子女夫妻兄弟姐妹]|"
@@ -97,7 +99,7 @@ _RELATION = re.compile(rf"关系\s*[:|]\s*\|?\s*[{_CJK}]|(?<!委托)(?<!代理)(
                        rf"|{_KIN}")
 # A relationship stated as a contract: "受托人系委托人聘请的债务协商顾问", "中心系本人签约的法律服务机构" (not a lawyer,
 # for whom no relationship is needed).
-_RELATION_STATED = re.compile(rf"(?:系|是)(?:委托人|授权人|本人|我)的?(?:聘请|雇请|签约|委托|找|请)的(?![^。\n,]{{0,10}}律师)"
+_RELATION_STATED = re.compile(rf"(?:系|是|为)(?:委托人|授权人|本人|我)的?(?:聘请|雇请|签约|委托|找|请)[的之](?![^。\n,]{{0,10}}律师)"
                               rf"[{_CJK}]{{2,12}}"
                               # "孙婷系受本人聘请": hired by the principal (not "受本人委托", which every lawyer writes)
                               r"|(?:系|是)受(?:委托人|授权人|本人|我)(?:的)?(?:聘请|雇请|雇佣|聘用)"
@@ -365,7 +367,8 @@ _SIGN_ROLE = re.compile(r"^\s*立(?:委托|授权)书?人(?=\s*[:])"       # "�
 _EN_DAY_MONTH = rf"\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH}|{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?"
 _DASH_SIGNED = re.compile(rf"^\s*(?:——|—|--|-)\s*((?!以上|谢谢|此致|敬礼|完毕|未完)[{_CJK}]{{2,4}}(?:[·•][{_CJK}]{{2,8}})?"
                           r"(?:\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)?)"       # "——晓雯 Shirley Gu"
-                          rf"(?:\s+(?:\d{{2,4}}[年./-])?\d{{1,2}}[月./-]\d{{1,2}}[日号]?(?:\s*[{_CJK}]{{1,6}})?"
+                          # ... "—— 周志刚 8-17 北京时间下午4点": the time after the date
+                          rf"(?:\s+(?P<md>(?:\d{{2,4}}[年./-])?\d{{1,2}}[月./-]\d{{1,2}}[日号]?)(?:\s*[{_CJK}\d:]{{1,12}})?"
                           # "——雯婷 3rd Dec": an English day and month
                           rf"|\s+(?P<en>{_EN_DAY_MONTH}))?\s*$")
 # a message's sender vouching for it with their name: "这条是我本人发的 韦婷", "我杨光荣 本人发的"
@@ -557,7 +560,8 @@ def _signature(folded: str) -> tuple[int, int] | None:
         # a bracketed note does not make a signing line long: "签名：霍振宇（人在部队回不来…探家回来补签）"
         if m is None or len(re.sub(r"\([^)\n]*\)", "", ln).strip()) > 30 or ("签署" in ln[max(0, m.start() - 1):m.end() + 1]
                                                  and "(签署)" not in ln) or _SIGN_LATER.match(ln, m.end()) \
-                or _OTHER_SIGNER.match(ln) or _SIGN_LATER_BEFORE.search(ln, 0, m.start()):
+                or _OTHER_SIGNER.match(ln) or _SIGN_LATER_BEFORE.search(ln, 0, m.start()) \
+                or ln[max(0, m.start() - 1):m.start()] in ("不", "没", "别", "勿"):       # "他不签字": what the agent may not do
             continue
         return start + m.start(), start + m.end()
     return None
@@ -568,7 +572,7 @@ _OTHER_SIGNER = re.compile(r"\s*(?:受托人|受委托人|被委托人|代理人
 
 
 _LUNAR_MD = re.compile(r"\s*(农历\s*[正一二三四五六七八九十冬腊]{1,2}月\s*[初十廿卅一二三四五六七八九]{1,3}[日号]?)\s*$")
-_STAMPED = re.compile(r"(\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?)\s*\d{1,2}:\d{2}")
+_STAMPED = re.compile(r"((?:\d{4}[-./年])?\d{1,2}[-./月]\d{1,2}日?)\s*\d{1,2}:\d{2}")     # "12月21日 22:47" too
 _TYPIST_NOTE = re.compile(r"\s*\([^)\n]*(?:口述|打出来|打字|整理|代写|代笔|转成文字|原话)[^)\n]*?"
                           rf"({_DATE.pattern})\s*\)\s*$")
 
@@ -579,7 +583,8 @@ def _letter_date(folded: str) -> tuple[int, int] | None:
         for m in _DATE.finditer(ln):
             rest = ln[:m.start()] + ln[m.end():]
             labelled = _DATE_LABEL.search(ln[:m.start()]) is not None
-            if labelled or (len(ln.strip()) <= 32 and not _TERM_WORDS.search(rest)):
+            bare = re.sub(r"\([^)\n]*\)", "", ln).strip()   # "2027-09-18（当地时间晚上写的，北京时间已经是19号凌晨了）"
+            if labelled or (len(bare) <= 32 and not _TERM_WORDS.search(re.sub(r"\([^)\n]*\)", "", rest))):
                 return start + m.start(), start + m.end()
         for m in _DATE.finditer(ln):   # a letter in one run-on line: "委托人签名张桂兰 手印按了 2026年12月1号"
             if _SIGNED_BEFORE.search(ln, max(0, m.start() - 16), m.start()):
@@ -616,9 +621,10 @@ def _letter_date(folded: str) -> tuple[int, int] | None:
         if short is not None and (len(re.sub(r"\s|签名|签字|本人|按手印|日期|[:]", "", ln[:short.start()] + ln[short.end():])) <= 4
                                   or _DASH_SIGNED.match(ln)):       # "——马成福 7月9号"
             return start + short.start(), start + short.end()
-        signed = _DASH_SIGNED.match(ln)   # "——雯婷 3rd Dec"
-        if signed is not None and signed.group("en"):
-            return start + signed.start("en"), start + signed.end("en")
+        signed = _DASH_SIGNED.match(ln)   # "——雯婷 3rd Dec", "—— 周志刚 8-17 北京时间下午4点"
+        for group in ("en", "md"):
+            if signed is not None and signed.group(group):
+                return start + signed.start(group), start + signed.end(group)
         tail = _DASH_TAIL.search(ln)      # "…不要怪 ——吉克阿木 10月3号": the date after the name signing off a paragraph
         if tail is not None and tail.group(2):
             return start + tail.start(2), start + tail.end(2)
@@ -732,7 +738,8 @@ def _with_model(doc: ReadDocument, out: dict[str, Element], reading: ElementRead
         if got is None:
             continue
         if not got.found and score.p >= reading.add and score.end > score.start \
-                and not (name == "signature" and _TYPIST_LINE.match(view.text, view.text.rfind("\n", 0, score.start) + 1)):
+                and not (name == "signature" and _TYPIST_LINE.match(view.text, view.text.rfind("\n", 0, score.start) + 1)) \
+                and not (name == "relationship" and _TIE_IS_MANDATE.search(view.text, score.start, score.end)):
             page, line = locate(doc, score.start)
             out[name] = Element(name, True, quote_of(doc.text, score.start, score.end), page, line, score.start,
                                 score.end, by="model")
@@ -746,6 +753,8 @@ def _with_model(doc: ReadDocument, out: dict[str, Element], reading: ElementRead
 
 
 # ... and neither is a term given as a range ending on a date ("自即日起至2028年1月31日"): nothing else reads so
+# "与委托人关系：委托代理律师": a lawyer's mandate, never a relationship (FORMAT.md), whoever reads the line
+_TIE_IS_MANDATE = re.compile(r"关系\s*[:|]\s*(?:委托)?(?:代理)?律师")
 # the note of whoever typed a spoken letter ("（…电话里他说一句我打一句，原话照打。——李红）"): the typist's, never the
 # principal's signature, however much its dash and name look like one
 _TYPIST_LINE = re.compile(r"\s*\((?=[^)\n]*(?:口述|打出来|打下来|打字|照打|我打|打的|整理|代写|代笔|原话|记录))")
