@@ -38,9 +38,9 @@ _ORG = re.compile(r"[\u4e00-\u9fa5A-Za-z（）()]{2,30}?(?:有限责任公司|�
                   r"(?:债务|征信|信用修复|上岸|化解|维权)[\u4e00-\u9fa5]{0,4}?平台)")
 # A company of another trade (a car dealer in a fee dispute, a factory, a shop): not a paid agent unless its name says so
 _TRADE = re.compile(r"销售|制造|贸易|商贸|物流|运输|餐饮|电器|建材|汽车|医院|学校|培训")
-_DEBT_TRADE = re.compile(r"债务|法务|咨询|维权|协商|规划|征信|顾问|权益|清零|减免|上岸")
+_DEBT_TRADE = re.compile(r"债务|法务|咨询|维权|协商|规划|征信|顾问|权益|清零|减免|上岸|信用修复|洗白")
 _SUSPECT_ORG = re.compile(r"法务|债务|咨询|规划|信息|科技|管理(?!人)|服务|联盟|互助|顾问|商务|财务|金融|协商|维权|调解|"
-                          r"上岸|纾困|律师团|陪跑|处置|权益|优抚|帮扶|援助(?!中心)")
+                          r"上岸|纾困|律师团|陪跑|处置|权益|优抚|帮扶|援助(?!中心)|信用修复|征信|洗白")
 # What an agency did before the borrower withdrew ("让家母签过一份委托书", "收了她的服务费"): told in the past
 _PAST_DEAL = re.compile(r"签过|签了|收了|收过|交了|交过|曾|之前|以前|当时|上个?月|今年[一二三四五六七八九十\d]+月")
 # Not a named organisation but a kind of one ("未委托任何咨询公司", "在银行、贷款公司借款", "这些借款机构"): no one to
@@ -443,7 +443,13 @@ _HANDED_TO = re.compile(r"委托|授权|交给|交由|让|由")     # ... unless
 # what a lawyer does against an agency that took the borrower's money: recover the fees, report it
 _RECOVERS_FROM = re.compile(r"(?:交涉|主张|追讨|追回|要回|讨回|索回|要求)[^。\n;]{0,4}?(?:退费|退款|退还|返还)"
                             r"|协助报案|代为报案|被(?:其|该|对方)?收取|(?:追讨|追回|要回|讨回|索回|索还)[^。\n;]{0,16}?(?:费|款|钱)")
-_ENTRUSTED_JUST_BEFORE = re.compile(r"(?:委托|授权|交给|交由)(?![人方])[^。\n;]{0,12}$")
+# an organisation the borrower entrusted before, named inside the new agent's own line ("代我处理之前委托X期间产生的纠纷")
+_PAST_MANDATE = re.compile(r"(?:之前|以前|此前|曾经?|原先|当初|先前)(?:委托|授权|签约|加入)(?:了|过)?$")
+# a law firm entrusted in prose ("现委托广东某某律师事务所郑某某律师…作为我的代理人")
+_FIRM_ENTRUSTED = re.compile(r"(?<![受已])(?:委托|授权)(?![人方书])[^。\n;]{0,30}?律师事务所")
+# (a past one is not: "代我处理之前委托X期间产生的纠纷，包括要求其退还已收费用")
+_ENTRUSTED_JUST_BEFORE = re.compile(r"(?<!之前)(?<!以前)(?<!此前)(?<!曾经)(?<!曾)(?<!原先)(?<!当初)(?<!先前)"
+                                    r"(?:委托|授权|交给|交由)(?![人方])[^。\n;]{0,12}$")
 
 
 def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[int, int],
@@ -541,7 +547,8 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
                                "电话核实经办人身份，并直接联系借款人本人确认。", start, m.end()))
         elif not in_trustee and firm_trustee and not _DEBT_TRADE.search(name):
             continue  # a law firm is the agent: another company it names (an app's operator, a lender) is a party
-        elif not in_trustee and firm_trustee and _RECOVERS_FROM.search(sentence) \
+        elif (not in_trustee or _PAST_MANDATE.search(text, max(0, start - 8), start)) \
+                and (firm_trustee or _FIRM_ENTRUSTED.search(text)) and _RECOVERS_FROM.search(sentence) \
                 and not _ENTRUSTED_JUST_BEFORE.search(text, max(0, start - 14), start):
             continue  # the firm is to get the fees back from an agency ("就委托人此前加入X并被收取会员费一事，代为交涉退费"): a party
         elif _AGAINST_IT.match(text, m.end()) and not _HANDED_TO.search(text, max(0, start - 12), start):

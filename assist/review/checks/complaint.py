@@ -65,10 +65,15 @@ def _public_writes(text: str) -> bool:
     return _PUBLIC_SELF.search(text, 0, 400) is not None or _PUBLIC_SIGNS.search(foot) is not None
 
 
+# a form's line naming who wrote it and their tie: "代书人：程静（借款人之女）"
+_FAMILY_SIGNS = re.compile(rf"(?:代书人|代笔人|代写人|书写人|写信人|申请人|填写人)\s*[:：][^\n]{{0,16}}?(?:借款人|持卡人|委托人)(?:的)?({KIN})")
+
+
 def _family_writes(text: str) -> bool:
     """The writer says they are the borrower's family (friends and colleagues do not count: agencies pose as them)."""
     bare = re.sub(r"[(（][^()（）\n]{0,60}[)）]", "", text)    # "我是借款人陆桂芬（ID…，手机…）的儿子"
-    kin = [m.group(1) for t in (text, bare) for m in _FAMILY_WRITES.finditer(t)]
+    kin = [m.group(1) for t in (text, bare) for m in _FAMILY_WRITES.finditer(t)] \
+        + [m.group(1) for m in _FAMILY_SIGNS.finditer(text)]
     return bool(kin) and not set(kin) <= _NOT_FAMILY or _FAMILY_DEBT.search(text) is not None
 
 

@@ -448,6 +448,8 @@ _DATE_LABEL = re.compile(r"(?<!出生)(?<!借款)(?<!放款)(?<!到期)(?<!还�
 # a message dating itself: "今天7月3号", "今天是12月5日"
 _TODAY_DATE = re.compile(r"(?:今天|今日|今儿|今个|今朝)(?:是)?\s*((?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*[日号]"
                          r"|(?<!\d)\d{2}\.\d{1,2}\.\d{1,2}(?!\d))")      # "今天27.3.5"
+# a month and day opening the last line, then where it was sent from: "9.23 船上发的 出了岛子就没信号了"
+_MD_SENT = re.compile(r"\s*((?:1[0-2]|0?[1-9])[./](?:3[01]|[12]\d|0?[1-9]))\s+[\u4e00-\u9fa5]{0,8}?(?:发|写|打)的")
 # a day of the month alone on the foot's last line: "十日", "3日" (a date under the signature, not a ten-day term)
 _DAY_ONLY = re.compile(r"\s*((?:[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九]|[12]?\d|3[01])\s*[日号])"
                        r"(?:\s*(?:上午|下午|晚上|夜里|早上|中午))?\s*$")
@@ -613,7 +615,8 @@ def _letter_date(folded: str) -> tuple[int, int] | None:
         md = _MONTH_DAY.match(ln) or _DAY_ONLY.match(ln)    # ... or the day alone, the month above it ("十日")
         if md is not None and (_SIGN_ROLE.search(above) or _SIGN_MARK.search(above)):
             return start + md.start(1), start + md.end(1)
-    closing = _MONTH_DAY.fullmatch(foot[-1][1]) or _DAY_ONLY.fullmatch(foot[-1][1]) if foot else None
+    closing = (_MONTH_DAY.fullmatch(foot[-1][1]) or _DAY_ONLY.fullmatch(foot[-1][1]) or _MD_SENT.match(foot[-1][1])) \
+        if foot else None
     if closing is not None:       # "5.7" or "11号 晚上" alone closing a note
         return foot[-1][0] + closing.start(1), foot[-1][0] + closing.end(1)
     for start, ln in reversed(foot):
