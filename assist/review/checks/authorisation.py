@@ -56,7 +56,8 @@ PUBLIC_BODY = re.compile(r"人民调解委员会|司法所|人民法院|村民�
 _NOT_PUBLIC = re.compile(r"公司|有限|服务|咨询|科技|信息|顾问|管理")
 # A government unit by its place: "霞浦县下浒镇海洋与渔业服务站", "某区司法局", "某街道办事处"
 # "镇上农业服务中心", "乡便民服务中心": a township's public service centre
-_GOV_UNIT = re.compile(r"(?:省|市|县|区|乡|镇|街道)[\u4e00-\u9fa5]{0,12}(?:服务站|站|所|局|办公室|办事处|委员会|"
+# (乡 as a level, not the 乡 of 乡村振兴: "大瑶山乡村振兴金融服务站" is no township's unit)
+_GOV_UNIT = re.compile(r"(?:省|市|县|区|乡(?!村)|镇|街道)[\u4e00-\u9fa5]{0,12}(?:服务站|站|所|局|办公室|办事处|委员会|"
                        r"(?:农业|农技|农机|畜牧|兽医|林业|水利|水务|便民|政务|党群|就业|社保|社会保障|退役军人|文化|卫生)(?:综合)?服务中心)$")
 _NOT_GOV = re.compile(r"公司|有限|咨询|债务|法务|顾问|规划|维权|信息|事务所|律师|法律服务|借贷|网贷|信贷|贷款|上岸|停息|征信")
 # The borrower's own employer or its union acting for a worker: the letter says the borrower works there. Only for a
@@ -71,7 +72,7 @@ _LEGAL_AID = re.compile(r"(?:省|市|区|县|州|旗|盟)法律援助(?:中心|�
 _LEGAL_WORKER = re.compile(r"法律服务工作者|法律服务所")
 # "…去合肥某某线下服务中心": the place, not the agent; "去你们南京的线下服务中心": the lender's own office
 # ... and "与“X委员会”之服务费纠纷": the quote mark between
-_COUNTERPARTY = re.compile(r"(?:(?:[在向与和对于去到]|前往)(?:你们|您们|贵司|贵行|贵公司|贵平台)?|(?:你们|您们|贵司|贵行|贵公司|贵平台)的?)"
+_COUNTERPARTY = re.compile(r"(?:(?:[在向与和跟同对于去到]|前往)(?:你们|您们|贵司|贵行|贵公司|贵平台)?|(?:你们|您们|贵司|贵行|贵公司|贵平台)的?)"
                            r"[“\"「『]?$")
 # the company behind a lending app: "“蓝鲸分期”平台（运营方：杭州澜舟信息科技有限公司）" is the lender, not an agent
 _OPERATOR_BEFORE = re.compile(r"(?:运营方|运营主体|运营公司|运营商|放款方|出借方|出借人|资金方|债权人|贷款方)\s*(?:为|是|系)?\s*[:]?\s*$")
@@ -186,6 +187,10 @@ def _sentence(text: str, pos: int) -> str:
 # An organisation naming itself: 我中心, 本机构, 本调解室
 _OWN = r"(?:我|本)(?:调解)?(?:中心|机构|司|公司|单位|室|委员会|工作室|会|联盟|律师团|团|法务部|社|基金会|商会|研究院)"
 # "已与鼎和调解服务中心签订调解服务协议": a service contract with the organisation
+# "现在在X服务站做帮扶员": where the agent works, not a place the borrower deals with
+# (an agency's roles only: "我在某某科技公司上班" is the borrower's employer, which stays a place)
+_STAFF_THERE = re.compile(r"[^。\n,]{0,2}?(?:做|当|任|担任)[^。\n,]{0,4}?(?:帮扶员|专员|顾问|协商员|调解员|修复员|化解员|援助员|"
+                          r"导师|规划师|协商师|站长|社长|会长)")
 _SIGNED_WITH = re.compile(r"[^。\n]{0,4}签(?:订|署|了)[^。\n]{0,10}(?:服务|调解|委托|代理|协商)(?:协议|合同)")
 # (never the lender's own collectors: "自称受贵平台委托的催收人员")
 _ACTING = re.compile(r"接受(?!贵|你们|您们)(?:[^。\n(]|\([^)\n]{0,40}\)){0,30}委托"
@@ -490,7 +495,8 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
             parties.add(name)
             continue  # an app's operator, or one of several parties to the dispute: the lender's side
         counterparty = _COUNTERPARTY.search(text[max(0, start - 6):start]) is not None \
-            and not _SIGNED_WITH.match(text, m.end())  # "已与X调解服务中心签订服务协议" is the agent, not the lender
+            and not _SIGNED_WITH.match(text, m.end()) \
+            and not _STAFF_THERE.match(text, m.end())   # "已与X调解服务中心签订服务协议", "在X服务站做帮扶员": the agent's
         if skip[0] <= start < skip[1] or LENDER.search(name) or counterparty or _GENERIC_ORG.search(name) \
                 or any(prev.endswith(name) for prev in seen) \
                 or _ADDRESSEE.search(name) or _LENDER_UNIT.search(text, max(0, start - 40), start) and not _DEBT_TRADE.search(name) \
@@ -545,8 +551,10 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
             # member: like an employer, verify; a "互助合作社" that negotiates debts is an agency (the branch below)
             out.append(finding(doc, "auth.trustee_employer", "info", f"受托方是委托人所在的合作社（{name}）：请经该合作社公开的"
                                "电话核实经办人身份，并直接联系借款人本人确认。", start, m.end()))
-        elif not in_trustee and firm_trustee and not _DEBT_TRADE.search(name):
-            continue  # a law firm is the agent: another company it names (an app's operator, a lender) is a party
+        elif not in_trustee and (firm_trustee or _FIRM_ENTRUSTED.search(text)) and not _DEBT_TRADE.search(name):
+            # a law firm is the agent (in a trustee block or entrusted in prose): another company it names (an app's
+            # operator, the lender by a short name, "跟禾汇公司核对欠款") is a party
+            continue
         elif (not in_trustee or _PAST_MANDATE.search(text, max(0, start - 8), start)) \
                 and (firm_trustee or _FIRM_ENTRUSTED.search(text)) and _RECOVERS_FROM.search(sentence) \
                 and not _ENTRUSTED_JUST_BEFORE.search(text, max(0, start - 14), start):

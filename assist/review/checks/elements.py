@@ -432,8 +432,8 @@ _CN = "〇零○O一二三四五六七八九十壹贰叁肆伍陆柒捌玖拾"  
 _DATE = re.compile(rf"(?:\d{{4}}|\d{{2}}(?=年))\s*(?:年\s*|[-./])\d{{1,2}}\s*(?:月\s*|[-./])\d{{1,2}}\s*[日号]?"
                    rf"|(?:[{_CN}]{{4}}|(?<![{_CN}])[一二][{_CN}])\s*年\s*[{_CN}]{{1,3}}\s*月\s*[{_CN}]{{1,3}}\s*[日号]"
                    rf"|\d{{4}}\s*年\s*\d{{1,2}}\s*月|{WESTERN_DATE.pattern}"
-                   # a lunar date with its year: "2026年 十二月初二", "2026年腊月十八"
-                   r"|\d{4}\s*年\s*(?:农历)?\s*(?:正|冬|腊|十[一二]?|[一二三四五六七八九])月\s*(?:初[一二三四五六七八九十]|"
+                   # a lunar date with its year: "2026年 十二月初二", "2026年腊月十八", "丁未年四月初八" (a year of the cycle)
+                   r"|(?:\d{4}|[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥])\s*年\s*(?:农历)?\s*(?:正|冬|腊|十[一二]?|[一二三四五六七八九])月\s*(?:初[一二三四五六七八九十]|"
                    r"二?十[一二三四五六七八九]?|廿[一二三四五六七八九]?|三十)", re.IGNORECASE)
 # Short forms a phone-typed letter ends with: "25.3.8", "25/3/8", "3月8号". Taken only as a line of their own at
 # the foot (with a name or 签名 beside them), never inside a sentence.
