@@ -449,12 +449,13 @@ _HANDED_TO = re.compile(r"委托|授权|交给|交由|让|由")     # ... unless
 _RECOVERS_FROM = re.compile(r"(?:交涉|主张|追讨|追回|要回|讨回|索回|要求)[^。\n;]{0,4}?(?:退费|退款|退还|返还)"
                             r"|协助报案|代为报案|被(?:其|该|对方)?收取|(?:追讨|追回|要回|讨回|索回|索还)[^。\n;]{0,16}?(?:费|款|钱)")
 # an organisation the borrower entrusted before, named inside the new agent's own line ("代我处理之前委托X期间产生的纠纷")
-_PAST_MANDATE = re.compile(r"(?:之前|以前|此前|曾经?|原先|当初|先前)(?:委托|授权|签约|加入)(?:了|过)?$")
+_BEFORE_WORDS = ("之前", "以前", "此前", "曾经", "曾", "原先", "当初", "先前")
+_PAST_MANDATE = re.compile(rf"(?:{'|'.join(_BEFORE_WORDS)})(?:委托|授权|签约|加入)(?:了|过)?$")
 # a law firm entrusted in prose ("现委托广东某某律师事务所郑某某律师…作为我的代理人")
 _FIRM_ENTRUSTED = re.compile(r"(?<![受已])(?:委托|授权)(?![人方书])[^。\n;]{0,30}?律师事务所")
 # (a past one is not: "代我处理之前委托X期间产生的纠纷，包括要求其退还已收费用")
-_ENTRUSTED_JUST_BEFORE = re.compile(r"(?<!之前)(?<!以前)(?<!此前)(?<!曾经)(?<!曾)(?<!原先)(?<!当初)(?<!先前)"
-                                    r"(?:委托|授权|交给|交由)(?![人方])[^。\n;]{0,12}$")
+_ENTRUSTED_JUST_BEFORE = re.compile("".join(f"(?<!{w})" for w in _BEFORE_WORDS)
+                                    + r"(?:委托|授权|交给|交由)(?![人方])[^。\n;]{0,12}$")
 
 
 def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[int, int],
@@ -471,6 +472,8 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
     revoked = REVOKED.search(text) is not None and not own_members
     own = {u.group(1) for u in PRINCIPAL_UNIT.finditer(text)}  # a company authorising its own staff (reading form)
     firm_trustee = trustee is not None and "律师事务所" in text[trustee[0]:trustee[1]]
+    # a law firm is the agent, in a trustee block or entrusted in prose
+    firm_agent = firm_trustee or _FIRM_ENTRUSTED.search(text) is not None
     for m in _ORG.finditer(text):
         name = _org_name(m.group(0))
         start = m.end() - len(name)
@@ -551,12 +554,12 @@ def _company_findings(doc: ReadDocument, policy: ReviewPolicy, *, skip: tuple[in
             # member: like an employer, verify; a "互助合作社" that negotiates debts is an agency (the branch below)
             out.append(finding(doc, "auth.trustee_employer", "info", f"受托方是委托人所在的合作社（{name}）：请经该合作社公开的"
                                "电话核实经办人身份，并直接联系借款人本人确认。", start, m.end()))
-        elif not in_trustee and (firm_trustee or _FIRM_ENTRUSTED.search(text)) and not _DEBT_TRADE.search(name):
+        elif not in_trustee and firm_agent and not _DEBT_TRADE.search(name):
             # a law firm is the agent (in a trustee block or entrusted in prose): another company it names (an app's
             # operator, the lender by a short name, "跟禾汇公司核对欠款") is a party
             continue
         elif (not in_trustee or _PAST_MANDATE.search(text, max(0, start - 8), start)) \
-                and (firm_trustee or _FIRM_ENTRUSTED.search(text)) and _RECOVERS_FROM.search(sentence) \
+                and firm_agent and _RECOVERS_FROM.search(sentence) \
                 and not _ENTRUSTED_JUST_BEFORE.search(text, max(0, start - 14), start):
             continue  # the firm is to get the fees back from an agency ("就委托人此前加入X并被收取会员费一事，代为交涉退费"): a party
         elif _AGAINST_IT.match(text, m.end()) and not _HANDED_TO.search(text, max(0, start - 12), start):
