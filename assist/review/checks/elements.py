@@ -364,11 +364,13 @@ _SIGN_ROLE = re.compile(r"^\s*立(?:委托|授权)书?人(?=\s*[:])"       # "�
 # (a whole line of a dash and a name is a name, even one whose surname starts sentences elsewhere: "——于浩")
 # ... and the date or a few words after it: "——刘志远 2027年10月5日 船上发的"
 # a day and month in English: "3rd Dec", "Dec 3"
+# a month and day after a dashed sign-off: "——马成福 7月9号", "—— 周志刚 8-17", "——吉克阿木 10月3号"
+_SIGNOFF_MD = r"(?:\d{2,4}[年./-])?\d{1,2}\s*(?:月|[./-])\s*\d{1,2}\s*[日号]?"
 _EN_DAY_MONTH = rf"\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH}|{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?"
 _DASH_SIGNED = re.compile(rf"^\s*(?:——|—|--|-)\s*((?!以上|谢谢|此致|敬礼|完毕|未完)[{_CJK}]{{2,4}}(?:[·•][{_CJK}]{{2,8}})?"
                           r"(?:\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)?)"       # "——晓雯 Shirley Gu"
                           # ... "—— 周志刚 8-17 北京时间下午4点": the time after the date
-                          rf"(?:\s+(?P<md>(?:\d{{2,4}}[年./-])?\d{{1,2}}[月./-]\d{{1,2}}[日号]?)(?:\s*[{_CJK}\d:]{{1,12}})?"
+                          rf"(?:\s+(?P<md>{_SIGNOFF_MD})(?:\s*[{_CJK}\d:]{{1,12}})?"
                           # "——雯婷 3rd Dec": an English day and month
                           rf"|\s+(?P<en>{_EN_DAY_MONTH}))?\s*$")
 # a message's sender vouching for it with their name: "这条是我本人发的 韦婷", "我杨光荣 本人发的"
@@ -378,7 +380,7 @@ _NOT_NAME_WORD = re.compile(r"这条|消息|留言|都是|就是|确实")
 # ... after a full stop, or a space in a voice-typed message with no stops, and a month and day after the name:
 # "…你们不要怪 ——吉克阿木 10月3号"
 _DASH_TAIL = re.compile(rf"(?:[。!.]|(?<=\s))\s*(?:——|—)\s*((?!以上|谢谢|此致|敬礼)[{_CJK}]{{2,4}}(?:[·•・][{_CJK}]{{2,8}})?)"
-                        r"(?:\s+((?:\d{2,4}[年./-])?\d{1,2}\s*(?:月|[./-])\s*\d{1,2}\s*[日号]?))?\s*$")
+                        rf"(?:\s+({_SIGNOFF_MD}))?\s*$")
 _PRINCIPAL_FOOT = re.compile(rf"\s*((?:委托人|授权人|立委托人|声明人)\s*[:]\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}"
                              rf"(?:[·•・][{_CJK}]{{2,8}})?)\s*$")
 # A lawyer's 执业证号 however it is labelled and written: "执业证号：…", "执业证书编号…", "（证号：…）" after a lawyer's
@@ -740,9 +742,9 @@ def _with_model(doc: ReadDocument, out: dict[str, Element], reading: ElementRead
         got = out.get(name)
         if got is None:
             continue
+        said = view.text[view.text.rfind("\n", 0, score.start) + 1:score.end]     # the picked sentence's line
         if not got.found and score.p >= reading.add and score.end > score.start \
-                and not (name == "signature" and _TYPIST_LINE.match(view.text, view.text.rfind("\n", 0, score.start) + 1)) \
-                and not (name == "relationship" and _TIE_IS_MANDATE.search(view.text, score.start, score.end)):
+                and not (name in _NEVER_ADDED and _NEVER_ADDED[name].search(said)):
             page, line = locate(doc, score.start)
             out[name] = Element(name, True, quote_of(doc.text, score.start, score.end), page, line, score.start,
                                 score.end, by="model")
@@ -756,14 +758,16 @@ def _with_model(doc: ReadDocument, out: dict[str, Element], reading: ElementRead
 
 
 # ... and neither is a term given as a range ending on a date ("自即日起至2028年1月31日"): nothing else reads so
-# "与委托人关系：委托代理律师": a lawyer's mandate, never a relationship (FORMAT.md), whoever reads the line
-_TIE_IS_MANDATE = re.compile(r"关系\s*[:|]\s*(?:委托)?(?:代理)?律师")
-# the note of whoever typed a spoken letter ("（…电话里他说一句我打一句，原话照打。——李红）"): the typist's, never the
-# principal's signature, however much its dash and name look like one
-_TYPIST_LINE = re.compile(r"\s*\((?=[^)\n]*(?:口述|打出来|打下来|打字|照打|我打|打的|整理|代写|代笔|原话|记录))")
 _LABELLED = {"term": re.compile(rf"{_TERM_LABEL.pattern}|(?:自|从)[^。\n;]{{0,12}}?(?:起)?[ \t]*(?:至|到)[ \t]*\d{{4}}\s*年\s*\d{{1,2}}\s*月"
                                 r"|\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?[ \t]*(?:至|到|—|–|~|～|-)[ \t]*\d{4}[-./年]\d{1,2}"),
              "relationship": re.compile(r"关系\s*[:|]")}
+# What the model never adds, read on the line of the sentence it picked (the reading form), whatever its score:
+# "与委托人关系：委托代理律师" is a lawyer's mandate, never a relationship (FORMAT.md); the note of whoever typed a spoken
+# letter ("（…电话里他说一句我打一句，原话照打。——李红）") is the typist's, never the principal's signature, however
+# much its dash and name look like one.
+_TIE_IS_MANDATE = re.compile(r"关系\s*[:|]\s*(?:委托)?(?:代理)?律师")
+_TYPIST_LINE = re.compile(r"^\s*\((?=[^)\n]*(?:口述|打出来|打下来|打字|照打|我打|打的|整理|代写|代笔|原话|记录))")
+_NEVER_ADDED = {"relationship": _TIE_IS_MANDATE, "signature": _TYPIST_LINE}
 
 
 def _rule_elements(doc: ReadDocument) -> dict[str, Element]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pytest
 
-from assist.review.checks.reading import reading_text
 from tests.unit.review.conftest import elements, highs, serious
 
 FIRM = ("授权委托书\n委托人：林小豪，台湾居民居住证号码830000196908152516\n"
@@ -31,14 +30,3 @@ def test_a_law_firm_in_a_fee_dispute_with_an_agency_is_not_flagged(policy):
 ])
 def test_parts_said_in_new_ways(text, part, present):
     assert elements(text)[part] is present
-
-
-@pytest.mark.parametrize("line,typist", [
-    ("（建军回不来，电话里他说一句我打一句，原话照打，没改。——李小红）", True),
-    ("（以下是我妈口述，我整理的——女儿）", True),
-    ("委托人（签字）：王小军", False),
-    ("（按手印）", False),
-])
-def test_a_typists_note_is_known_by_its_words(line, typist):
-    from assist.review.checks.elements import _TYPIST_LINE  # (read in the letter's reading form, as the model's add is)
-    assert bool(_TYPIST_LINE.match(reading_text(line))) is typist

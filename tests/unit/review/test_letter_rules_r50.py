@@ -46,10 +46,3 @@ def test_a_certificate_titled_under_a_two_line_address(policy):
 ])
 def test_parts_said_in_new_ways(text, part, present):
     assert elements(text)[part] is present
-
-
-@pytest.mark.parametrize("line,mandate", [("与委托人关系：委托代理律师", True), ("与委托人关系：律师", True), ("与委托人关系：朋友", False)])
-def test_a_lawyers_mandate_on_the_relationship_line_is_never_added_as_a_tie(line, mandate):
-    from assist.review.checks.elements import _TIE_IS_MANDATE  # (the model's add is refused on such a line)
-    from assist.review.checks.reading import reading_text
-    assert bool(_TIE_IS_MANDATE.search(reading_text(line))) is mandate

@@ -1,0 +1,43 @@
+"""What the sentence reader may never add, however sure it is (review.checks.elements._with_model): a typist's dashed
+note is not the principal's signature, and "关系：委托代理律师" is a lawyer's mandate, not a relationship. A scripted
+reader, sure of exactly that sentence, stands in for the fitted model: what is tested is the refusal, not the model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from assist.review.checks.elements import find_elements
+from assist.review.checks.reading import reading_view
+from assist.review.element_model import ElementReading, PartScore
+from tests.unit.review.conftest import doc
+
+
+@dataclass
+class SureOf:
+    """A reader sure (p = 0.99) that ``part`` is stated in the sentence holding ``words``, and of nothing else."""
+    part: str
+    words: str
+
+    def scores(self, text: str) -> dict[str, PartScore]:
+        at = text.index(self.words)
+        return {self.part: PartScore(0.99, at, at + len(self.words))}
+
+
+TYPIST = ("委托书\n我是王小军，让我弟弟王小民替我去网点交材料。\n"
+          "（小军在工地回不来，电话里他说一句我打一句，原话照打。——李小红）\n")
+MANDATE = "授权委托书\n委托人：王小军\n受托人：张小平，某某律师事务所律师\n与委托人关系：委托代理律师\n委托人签字：王小军\n"
+PLAIN = "委托书\n我是王小军，让我弟弟王小民替我去网点交材料。\n以上都是我的意思\n"
+
+
+@pytest.mark.parametrize("text,part,words,added", [
+    (TYPIST, "signature", "——李小红", False),
+    (MANDATE, "relationship", "与委托人关系:委托代理律师", False),
+    (PLAIN, "signature", "以上都是我的意思", True),     # the same reader adds a part it may add
+])
+def test_the_reader_never_adds_what_is_refused(text, part, words, added):
+    reading = ElementReading(SureOf(part, words), add=0.7, drop=0.3)  # type: ignore[arg-type]
+    assert reading_view(doc(text)).text.count(words) == 1
+    assert find_elements(doc(text))[part].found is False          # the rules alone miss it in every case
+    assert find_elements(doc(text), reading)[part].found is added
