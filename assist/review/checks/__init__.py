@@ -242,7 +242,8 @@ def classify(doc: ReadDocument) -> DocKind:
         score["certificate"] += 4   # a 情况说明 a public body issues and stamps (司法所, 服务站) attests what it found
     if _EXPLAIN_TITLE.search(title) and not _ASK.search(text):
         score["other"] += 0 if _CERT_BODY.search(text) else 3  # "情况说明…特此证明" is a certificate
-    elif _COMPLAINT_TITLE.search(title) or any(_ADDRESS.search(ln) for ln in lines[:2]):
+    elif _COMPLAINT_TITLE.search(title) or any(_ADDRESS.search(ln) for ln in lines[:2]) and not _CERT_TITLE.search(title):
+        # (an address above a certificate's own title is whom the certificate is for: "…银行的领导：" / … / "证明")
         score["complaint"] += 2
     if all(p.search(text) for p in _COMPLAINT_BODY):
         score["complaint"] += 2

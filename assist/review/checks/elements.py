@@ -338,6 +338,8 @@ _TERM_EVENT = re.compile(r"(?:到|至|直到|一直到)(?!贵|银行|网点|柜�
                          r"(?:这个|本)?(?:委托|授权)(?:书)?(?:就|即)(?:结束|终止|失效|作废)|"
                          r"(?:这个|本)(?:委托|授权)(?:书)?[^。\n;]{1,12}?(?:就|即)(?:结束|终止|失效|作废)|"
                          r"(?:先|就)?(?:到|至)(?:过年|春节|年前|年后|元旦|清明|端午|中秋|国庆)(?:为止|前|后)?|"
+                         # a season's end and its date: "到防火期结束6月15号我下山了再自己跟你们唠"
+                         r"(?:到|至|等)[^。\n;,]{1,8}?(?:结束|完了?|过完|过去)[ \t(]*\d{1,2}\s*月\s*\d{1,2}\s*[日号]|"
                          r"(?:服务|委托|代理|授权)(?:周期|期间|时间)\s*[:]\s*\d+\s*个?(?:工作日|天|日|月|年)|"
                          r"等(?:我)?[^。\n;]{0,10}?(?:好了|好点|好些|出院|回来|出来)了?[^。\n;]{0,6}?(?:我自己|本人|我再)|到年底|到明年|到今年|(?:到|至)\s*[0-9一二三四五六七八九十]{1,3}\s*月(?:底|末|份|中旬)|(?<![日号])(?:到|至)\s*[0-9一二三四五六七八九十]{1,3}\s*月\s*[0-9一二三四五六七八九十]{1,3}\s*[日号]|(?:到|至)(?:这个|本|下个|下)?月底|(?:到|至)(?:这个|本|下个)月月底|(?:至|到)\s*\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|(?:失效|有效)\s*$")
 _TERM_DURATION = re.compile(rf"{_DURATION}\s*(?:内)?\s*(?:持续)?(?:有效|有用|为限)|"
@@ -409,6 +411,7 @@ def find_licence(text: str, start: int = 0, end: int | None = None) -> Licence |
     身份证号 or a 学生证号 is never one); groups of digits are read until they make a full 17-digit number."""
     folded = fold_width(text)
     stop = len(folded) if end is None else end
+    empty: Licence | None = None
     for m in _LICENCE_LABEL.finditer(folded, start, stop):
         if m.group(0) == "证号":
             line_start = folded.rfind("\n", 0, m.start()) + 1
@@ -419,7 +422,9 @@ def find_licence(text: str, start: int = 0, end: int | None = None) -> Licence |
                 continue
         n = _LICENCE_NUMBER.match(folded, m.end(), stop)
         if n is None or len(re.sub(r"\D", "", n.group(1))) < 2:
-            return Licence(m.start(), m.end(), m.group(0), "")
+            # "陈律师的证号是他名片上印的：律师执业证号14602-…": a label further on may carry the number
+            empty = empty or Licence(m.start(), m.end(), m.group(0), "")
+            continue
         digits, last = "", n.start(1)
         for g in re.finditer(r"[0-9]+", n.group(1)):
             if len(digits) >= _LICENCE_DIGITS:
@@ -427,7 +432,7 @@ def find_licence(text: str, start: int = 0, end: int | None = None) -> Licence |
             digits += g.group(0)
             last = n.start(1) + g.end()
         return Licence(m.start(), last, m.group(0), digits)
-    return None
+    return empty
 
 
 _CN = "〇零○O一二三四五六七八九十壹贰叁肆伍陆柒捌玖拾"      # capitals too: "公元贰零贰柒年玖月拾捌日"
@@ -565,12 +570,15 @@ def _signature(folded: str) -> tuple[int, int] | None:
         if m is None or len(re.sub(r"\([^)\n]*\)", "", ln).strip()) > 30 or ("签署" in ln[max(0, m.start() - 1):m.end() + 1]
                                                  and "(签署)" not in ln) or _SIGN_LATER.match(ln, m.end()) \
                 or _OTHER_SIGNER.match(ln) or _SIGN_LATER_BEFORE.search(ln, 0, m.start()) \
-                or ln[max(0, m.start() - 1):m.start()] in ("不", "没", "别", "勿"):       # "他不签字": what the agent may not do
+                or ln[max(0, m.start() - 1):m.start()] in ("不", "没", "别", "勿") \
+                or _SIGN_AS_MATTER.match(ln, m.end()):       # "他不签字", "要签字、要还钱的事": what the agent may not do
             continue
         return start + m.start(), start + m.end()
     return None
 
 
+# signing named as one of the matters the agent is or is not to handle ("要签字、要还钱的事，陈律师先问我")
+_SIGN_AS_MATTER = re.compile(r"[、和或及]|(?:的|之类的|等)事")
 # the agent's or a witness's signing line ("受托人（签名）：陈慧敏"): not the principal's signature
 _OTHER_SIGNER = re.compile(r"\s*(?:受托人|受委托人|被委托人|代理人|被授权人|受托方|乙方|经办人|见证人|审核人|律师)")
 
@@ -767,7 +775,11 @@ _LABELLED = {"term": re.compile(rf"{_TERM_LABEL.pattern}|(?:自|从)[^。\n;]{{0
 # much its dash and name look like one.
 _TIE_IS_MANDATE = re.compile(r"关系\s*[:|]\s*(?:委托)?(?:代理)?律师")
 _TYPIST_LINE = re.compile(r"^\s*\((?=[^)\n]*(?:口述|打出来|打下来|打字|照打|我打|打的|整理|代写|代笔|原话|记录))")
-_NEVER_ADDED = {"relationship": _TIE_IS_MANDATE, "signature": _TYPIST_LINE}
+# ... and neither is a staff member the principal entrusts only as the organisation's assignee ("委托该中心指派的化解员马某"):
+# their tie is the mandate (FORMAT.md)
+_ASSIGNED_STAFF = re.compile(r"(?:委托|授权)(?:该|本|贵|这个|那个)?(?:中心|站|社|会|工作室|平台|联盟|团队|机构|公司|协会)"
+                             r"(?:指派|委派|安排|分配|派)的")
+_NEVER_ADDED = {"relationship": re.compile(f"{_TIE_IS_MANDATE.pattern}|{_ASSIGNED_STAFF.pattern}"), "signature": _TYPIST_LINE}
 
 
 def _rule_elements(doc: ReadDocument) -> dict[str, Element]:
@@ -843,6 +855,8 @@ def _relationship(folded: str) -> tuple[int, int] | None:
         if m.group(0).endswith("关系") and _BLANK_VALUE.match(folded, m.end()):
             continue            # "与委托人关系：__________": the form's label with its blank left empty
         line_start = folded.rfind("\n", 0, m.start()) + 1
+        if not _about_agent(folded, m.start(), m.end()):
+            continue            # "要在我娃儿那里住一个多月", "儿子在外省做工": a relative in a sentence about no one acting
         if _STORY_AFTER.match(folded, m.end()) or folded[max(0, m.start() - 1):m.start()] == "前" \
                 or _BORROWERS_KIN.search(folded, max(0, m.start() - 14), m.start()) \
                 or _HARASSED.search(folded, max(0, m.start() - 12), m.start()) \
@@ -858,6 +872,27 @@ def _relationship(folded: str) -> tuple[int, int] | None:
         return m.start(), m.end()
     return _span(next((m for m in _RELATION_STATED.finditer(folded)
                        if not _CALLED_BEFORE.search(folded, max(0, m.start() - 4), m.start())), None))
+
+
+# A tie is said of the agent: its sentence names the agent, hands something over, gives the tie as a fact ("是", "系",
+# "关系"), or is a form's row. A sentence with none of these only tells the story ("要在我娃儿那里住一个多月",
+# "儿子在外省做工") or who was harassed ("催收就打我娘家兄弟和我儿子单位的电话").
+_SENTENCE_END = re.compile(r"[。!?;\n]")
+_AGENT_CUE = re.compile(r"委托|授权|受托|代理|代[为我办理表签接收谈问去]|替|帮|让|叫|请|托|交给|交由|由|全权|做主|作主|出面|关系|系|是|为|"
+                        r"即|找|跟你们|和你们|与你们|同你们|与贵|跟贵|联系|对接|协商|商量|谈|处理|办|签|负责|经手|打理|管|:|\(|"
+                        r"身份证|电话|手机|姓名|住址")
+_CALLED_AT = re.compile(r"(?:催收|催债|讨债|他们|你们的人|天天|到处|乱|一直|老是|总是)[^。\n,;]{0,4}打[^。\n,;]{0,10}$")
+_CALLED_NUMBER = re.compile(r"[^。\n,;]{0,14}?电话")
+
+
+def _about_agent(folded: str, start: int, end: int) -> bool:
+    """The kin word at [start, end) is in a sentence that can say who the agent is to the principal."""
+    left = max((m.end() for m in _SENTENCE_END.finditer(folded, max(0, start - 80), start)), default=max(0, start - 80))
+    right = _SENTENCE_END.search(folded, end)
+    sentence = folded[left:right.start() if right else len(folded)]
+    if _CALLED_AT.search(folded, left, start) and _CALLED_NUMBER.match(folded, end):
+        return False        # "催收就打我娘家兄弟和我儿子单位的电话": the people called (not "有事打我老表电话")
+    return _AGENT_CUE.search(sentence) is not None
 
 
 def _under_family_section(folded: str, line_start: int) -> bool:
