@@ -37,6 +37,8 @@ _ENTRUST = re.compile(r"(?<![受已未])(?<!没有)(?<!从没)(?<!并没)(?:(?:�
 _ENTRUST_ID = re.compile(r"(?<![受已未])(?:委托|授权)(?![人方书]|委托书)[^。\n；]{0,12}身份证")     # not "授权委托书复印件 2.身份证复印件"
 # "我老婆覃丽萍替我办还款分期这些事…要签字的她签": a relative doing the borrower's business for them, no verb of entrusting.
 _KIN_WORD = (r"老婆|老公|爱人|妻子|丈夫|太太|媳妇|儿子|女儿|闺女|父亲|母亲|哥哥|姐姐|弟弟|妹妹|侄子|外甥|老伴|孙子|孙女|妈妈|爸爸|"
+             # in-laws and cousins: "让我小舅子李某某替我跟你们整"
+             r"小舅子|大舅子|大舅哥|小姨子|大姨子|连襟|姐夫|妹夫|嫂子|弟媳|儿媳|女婿|姑爷|表哥|表弟|表姐|表妹|堂哥|堂弟|堂姐|堂妹|"
              # Sichuan 婆娘 (wife), Minnan 查某囝 (daughter), a brother said plainly
              r"婆娘|查某囝|查某子|兄弟|老弟|老妹|小弟弟|小妹妹|阿侄|心舅|(?<=[我的])囡|"
              rf"(?<=[我俺])(?:妈|爸|娘|爹|对象|孩子|男人|姐|哥|弟|妹)|{DIALECT_KIN}")
@@ -54,7 +56,9 @@ _STANDS_IN = re.compile(rf"(?:{_KIN_WORD})[\u4e00-\u9fa5]{{0,4}}(?:替我|代我
                         r"|(?:他|她)(?!们)[^。\n,，;；]{0,8}?(?:说的|讲的|定的)(?:话)?(?:就)?(?:跟|和|同)我(?:说的|讲的|定的)?一样"
                         # "他跟你们说好了就是我说好了"
                         r"|(?:他|她)(?!们)[^。\n;；]{0,8}?(?:说好了|谈好了|定好了|讲好了)(?:的)?(?:就是|就算|算)我"
-                        r"|(?:他|她)(?!们)说了算"
+                        r"|(?:他|她)(?!们)说了(?:就)?算"
+                        # "她拍板了就算我拍板了": her decision is his
+                        r"|(?:他|她|伊)(?!们)[^。\n,，;；]{0,4}?(?:拍板|拍了板|点头|点了头)了?(?:就|都)?(?:算|等于|就是)(?:我|数)"
                         # "她替我跟你们商量延期的事" (the person named just before)
                         r"|(?:他|她)(?!们)(?:来)?(?:替我|代我)(?:跟|和|与|同)(?:你们|贵司|贵公司|贵行)(?:商量|谈|协商|办|沟通)")
 # Handing the borrower's dealings to a named person, however said: "我委托刘畅帮我去网点办一下", "让我妈替我跟你们说",
@@ -64,7 +68,8 @@ _STANDS_IN = re.compile(rf"(?:{_KIN_WORD})[\u4e00-\u9fa5]{{0,4}}(?:替我|代我
 _NAMED = r"(?:[\u4e00-\u9fa5]{2,3}(?=[\s,，(（]|帮|替|代|去|来|全权))"
 _MANDATE = re.compile(rf"(?<![受已未])(?<!没有)(?:(?:委托|授权)(?![人方书金费])|让|叫|(?<![申恳敬邀提聘])请|(?<=[我俺])托(?!管|运|儿)|麻烦)"
                       # "麻烦我的同班同学李佳琪替我把材料送过来": who the person is to the writer, then the name
-                      rf"(?!了)\s*(?:我的?|俺)?(?:[\u4e00-\u9fa5]{{0,4}}?(?:同学|同事|朋友|老乡|室友|工友|战友|邻居))?"
+                      # (not the lender asked: "想请贵司帮我审核一下")
+                      rf"(?!了)(?!\s*(?:贵|你们|您|各位|领导))\s*(?:我的?|俺)?(?:[\u4e00-\u9fa5]{{0,4}}?(?:同学|同事|朋友|老乡|室友|工友|战友|邻居))?"
                       rf"(?:{_KIN_WORD}|{_NAMED})[^。\n;；了过]{{0,8}}?"
                       r"(?:帮我|替我|代我|代为|代表我|全权)"
                       rf"|(?:事|事情|事儿|账|款|钱)[^。\n;；]{{0,4}}?(?:交给|交由|托付给|托给|全交给)了?\s*(?:我的?|俺)?(?:{_KIN_WORD})"
@@ -97,6 +102,7 @@ _OTHER_TITLE = re.compile(r"(清单|收条|收到条|收据|承诺书|承诺|保
                           r"欠账|账目|明细表|汇总表?|一览表?|台账|统计表|记账|(?:[月年周]|流水|家庭|日常)账|"
                           r"案例|案例展示|宣传单?|海报|价目表|收费标准|(?<!^授权)(?<!^委托)声明|还款计划|计划说明|通知|所函|介绍信|回执|"
                           r"聊天记录|聊天截图|对话记录|群聊|"
+                          r"收费单|缴费单|收款单|"
                           r"(?<!委托)(?<!服务)协议书?)$")  # a 还款协议 or 调解协议书, not a 委托服务协议
 _CHAT_TITLE = re.compile(r"聊天记录|聊天截图|对话记录|群聊")
 _FORM_TITLE = re.compile(r"(?:协议|协议书|确认单|确认书|登记表)$")
@@ -111,7 +117,10 @@ _OWN_CUSTOMERS = re.compile(r"^(?:致|告)?(?:各位|亲爱的|全体|广大)(?:
 # A first line that only names the issuing body (a hospital, a residents' committee, an employer) above the title.
 _ISSUER_LINE = re.compile(r"^[\u4e00-\u9fa5()（）]{2,30}(?:医院|卫生院|诊所|卫生服务中心|委员会|居委会|村委会|办事处|人民政府|"
                           r"派出所|公司|学校|学院|大学|中心|局|所|站|社区|村|联社|合作社|信用社|工作室|办公室|研究院|服务社|"
-                          r"互助会|联盟|协会|管理人)$")
+                          r"互助会|联盟|协会|协调会|促进会|联合会|管理人|服务部|法务部|事业部|营业部)$")
+# What a letterhead carries under the issuer's name before the title: its department, address, telephone, a serial
+# number, or a remark in brackets ("（京华某某律师事务所西北分所合作单位）")
+_HEADER_META = re.compile(r"地址|电话|传真|邮编|网址|^(?:No|NO|no)\.?|^编号|^\d|(?:住院部|门诊部|[^\n]科)$")
 _AUTH_BODY = (re.compile(r"(?<![被受])(?:委托人|授权人)|本人.{0,30}现委托"), re.compile(r"受托人|被委托人|代理人|被授权人|受托方"))
 # a public body's letter assigning help ("法律援助公函", "指派函") attests a fact too
 # a registry's extract ("婚姻登记档案查询结果", "不动产登记信息查询结果") attests what its records say
@@ -141,14 +150,17 @@ _AUTH_FORM_LINE = re.compile(r"^(?:授权委托书|委托书|授权书|委托代
 _COMPLAINT_BODY = (re.compile(r"借款|贷款|还款|催收|催款|逾期|分期|扣款|征信|欠款|利息|罚息|借的钱|借了|欠钱|还钱|还不上|"
                               r"打电话|账|帐|分\s*[0-9一二两三四五六七八九十几]+\s*期|扣了|多扣|扣钱|扣费|信用卡|退钱|退款"),
                    re.compile(r"投诉|反映|要求|诉求|申请|请求|希望|麻烦|请问|想问|咨询|请|能不能|可不可以|能否|求|别再|"
-                              r"别|不要|行不行|缓"))
+                              r"别|不要|行不行|缓|"
+                              # an angry borrower's demands: "你们那帮催收的听着", "你们贴一个试试", "凭啥骂人"
+                              r"听着|听好了|试试|凭什么|凭啥|不许|不准|少给我|再敢|住手"))
 # A 情况说明 is a complaint only when it asks the reader for something; one that only records what happened ("特此说明，
 # 备查") is other. Asking is addressed to the reader: 请贵司…, 希望你们…, 要求停止…, 能否…, not "he asked HR to stamp it".
 _EXPLAIN_TITLE = re.compile(r"^(?:情况)?说明$|^关于.{2,40}情况的?说明$")     # "关于…游客接待情况的说明"
 _ASK = re.compile(r"(?:请|恳请|敬请|望|希望|要求|请求|申请|盼)(?:贵|你们|您|予以|给予|协助|帮助|帮忙|核实|核查|停止|减免|暂停|"
                   r"延期|分期|尽快|考虑|理解|体谅|协商|撤销|更正|答复|回复|处理|别|不要)|能否|能不能|可否|可不可以|麻烦|"
                   r"恳请|为盼|为荷")
-_ADDRESS = re.compile(r"^(致|尊敬的|您好|你好|你们好|给.{2,16}$|.{2,20}(公司|银行|中心|客服|负责人|领导)[:：])"
+_ADDRESS = re.compile(r"^(致|尊敬的|您好|你好|你们好|给.{2,16}$|给[^。\n]{2,24}$|.{2,20}(公司|银行|中心|客服|负责人|领导)[:：])"
+                      r"|^.{2,20}(?:听着|听好了)$"     # "福瑞借 你们那帮催收的听着"
                       r"|^.{2,20}(?:你好|您好|你们好)$")  # "鑫诚消费金融 客服你好"
 TITLE_MAX = 20
 _BRACKETED = re.compile(r"[(（][^()（）\n]{1,60}[)）]")
@@ -184,12 +196,15 @@ def classify(doc: ReadDocument) -> DocKind:
         return "other"
     lines = [ln.text.strip() for ln in doc.lines if ln.text.strip()]
     heads = [_title_line(ln) for ln in lines[:2]]
-    if len(heads) == 2 and _ISSUER_LINE.search(heads[0]) and len(heads[1]) <= TITLE_MAX:
-        # "广州市第一人民医院 / 诊断证明书": the title is the second line
-        title = heads[1]
-    elif len(heads) == 2 and _ISSUER_LINE.search(heads[0]) and _LONG_TITLE.search(heads[1]):
+    # "广州市第一人民医院 / 诊断证明书": the title is under the issuer, past its department, address, telephone and
+    # serial number ("临夏州某某医院 / 住院部 骨科 / 地址：… 电话：… / No. … / 诊 断 证 明 书")
+    under = next((t for t in (_title_line(ln) for ln in lines[1:6])
+                  if t and not _HEADER_META.search(t)), "") if len(heads) == 2 and _ISSUER_LINE.search(heads[0]) else None
+    if under is not None and len(under) <= TITLE_MAX:
+        title = under
+    elif under is not None and _LONG_TITLE.search(under):
         # "融安客户权益服务中心 / 关于2025年下半年服务费收取标准的告客户书": a long title under the issuer
-        title = heads[1]
+        title = under
     else:
         title = heads[0] if heads and len(heads[0]) <= TITLE_MAX else ""
     if lines and _ADDRESS.search(lines[0]) and not (title and (_AUTH_TITLE.search(title) or _CERT_TITLE.search(title))):

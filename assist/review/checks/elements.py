@@ -52,7 +52,11 @@ _PRINCIPAL_PROSE = re.compile(rf"(?:本人|我叫|我是|我,|我|客户)\s*(?:(
 # a message that opens with a greeting and the writer's name: "李经理你好，我潘建国。"
 _PRINCIPAL_GREETS = re.compile(rf"(?:(?:你好|您好)\s*[,!]?\s*|^\s*[\"“「]?)我\s*"
                                rf"((?![{_NOT_A_NAME}想要有们这那又也就还今明昨刚现会能来去说问叫])[{_CJK}]{{2,3}})"
-                               r"\s*[。,!.]", re.M)
+                               r"\s*[。,!.]"
+                               # a message typed with spaces for stops: "陆专员你好 我郑可欣 橙意贷那笔": a full name of
+                               # three after the greeting, then a space
+                               rf"|(?:你好|您好)\s*[,!]?\s*我\s*((?![{_NOT_A_NAME}想要有们这那又也就还今明昨刚现会能来去说问叫"
+                               rf"老自女儿爸妈一下上都很真姓先再没])[{_CJK}]{{3}})(?=[ \t])", re.M)
 _PRINCIPAL_DOTTED = re.compile(rf"(?:我叫|我是|本人)\s*[{_CJK}]{{2,8}}[·•・][{_CJK}]{{2,8}}")
 _PRINCIPAL_SELF = re.compile(rf"(?:(?<![^\s,。!?:;])|(?<=你好)|(?<=您好))(?:我叫|我是|俺叫|俺是|本人)"
                              rf"\s*(?:[{_CJK}]{{1,4}}的|贵司|贵行|贵公司|贵平台|你们的?)?(?:借款人|持卡人|贵司客户|客户)?\s*(?![{_NOT_A_NAME}])[{_CJK}]{{2,4}}?(?:[\s,]+|(?=身份证)|\((?=身份证|注册|手机|卡号|尾号))"
@@ -83,7 +87,7 @@ DIALECT_KIN = (r"(?<=[我俺亲])丫头|老表|(?<=[我俺])(?:大|二|三|老)�
                r"堂客|(?<=[我的里])老倌|(?<=我)屋里的(?=[\u4e00-\u9fa5]{2,3}(?:去|来|帮|替|跟|和|同))")
 KIN = _KIN = (r"配偶|夫妻|爱人|丈夫|妻子|老婆|老公|婆娘|男人|媳妇|儿媳|女婿|父子|父女|母子|母女|儿子|(?<!妇)女儿|闺女|父亲|母亲|"
         r"兄弟|姐妹|姐弟|兄妹|胞兄|胞弟|胞姐|胞妹|哥哥|姐姐|弟弟|妹妹|堂哥|堂弟|堂姐|堂妹|表哥|表弟|表姐|表妹|侄子|侄女|"
-        r"外甥|叔叔|亲叔|舅舅|姑姑|姨|亲属|亲戚|朋友|好友|同学|(?<!合)同事|同村|邻居|同门|之[父母子女夫妻兄弟姐妹]|"
+        r"外甥|叔叔|亲叔|舅舅|小舅子|大舅子|大舅哥|连襟|姑姑|姨|亲属|亲戚|朋友|好友|同学|(?<!合)同事|同村|邻居|同门|之[父母子女夫妻兄弟姐妹]|"
         r"(?<=[我俺])(?:妈|爸|娘|爹|对象|孩子|家那口子|哥|姐|弟|妹)|两口子|俩口子|小两口|妈妈|爸爸|老妈|老爸|老伴|孙子|孙女|外孙|公公|婆婆|岳父|岳母|丈母娘|"
         # words of other regions and registers: 太太 (wife, Hong Kong), 家父, 嫂子, 外母 (mother-in-law, Cantonese), 老乡
         r"阿弟|阿哥|阿姐|阿妹|阿叔|阿伯|阿婶|阿姑|细佬|姑爷|(?<=[我的])囡|阿侄|侄儿|心舅|老弟|老妹|小弟弟|小妹妹|(?<=[我的])(?:老板娘|老板|东家|雇主)|(?<=[我个的])妹子|查某囝|查某子|厝边|(?<=阮)(?:小弟|小妹|阿兄|阿姐|阿爸|阿母|某|翁|囝)|"
@@ -367,7 +371,11 @@ _SIGN_ROLE = re.compile(r"^\s*立(?:委托|授权)书?人(?=\s*[:])"       # "�
 # ... and the date or a few words after it: "——刘志远 2027年10月5日 船上发的"
 # a day and month in English: "3rd Dec", "Dec 3"
 # a month and day after a dashed sign-off: "——马成福 7月9号", "—— 周志刚 8-17", "——吉克阿木 10月3号"
-_SIGNOFF_MD = r"(?:\d{2,4}[年./-])?\d{1,2}\s*(?:月|[./-])\s*\d{1,2}\s*[日号]?"
+# ... or a lunar month and day ("——张宝林 腊月二十三"): 正月, 冬月, 腊月, or a day of 初/廿, need no 农历 before them
+_LUNAR_MONTH_DAY = (r"(?:农历\s*[正一二三四五六七八九十冬腊]{1,2}月\s*[初十廿卅一二三四五六七八九]{1,3}[日号]?"
+                    r"|(?:正|冬|腊)月\s*[初十廿卅一二三四五六七八九]{1,3}[日号]?"
+                    r"|(?:十[一二]?|[一二三四五六七八九])月\s*(?:初|廿)[一二三四五六七八九十][日号]?)")
+_SIGNOFF_MD = rf"(?:(?:\d{{2,4}}[年./-])?\d{{1,2}}\s*(?:月|[./-])\s*\d{{1,2}}\s*[日号]?|{_LUNAR_MONTH_DAY})"
 _EN_DAY_MONTH = rf"\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH}|{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?"
 _DASH_SIGNED = re.compile(rf"^\s*(?:——|—|--|-)\s*((?!以上|谢谢|此致|敬礼|完毕|未完)[{_CJK}]{{2,4}}(?:[·•][{_CJK}]{{2,8}})?"
                           r"(?:\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)?)"       # "——晓雯 Shirley Gu"
@@ -583,7 +591,7 @@ _SIGN_AS_MATTER = re.compile(r"[、和或及]|(?:的|之类的|等)事")
 _OTHER_SIGNER = re.compile(r"\s*(?:受托人|受委托人|被委托人|代理人|被授权人|受托方|乙方|经办人|见证人|审核人|律师)")
 
 
-_LUNAR_MD = re.compile(r"\s*(农历\s*[正一二三四五六七八九十冬腊]{1,2}月\s*[初十廿卅一二三四五六七八九]{1,3}[日号]?)\s*$")
+_LUNAR_MD = re.compile(rf"\s*({_LUNAR_MONTH_DAY})\s*$")
 _STAMPED = re.compile(r"((?:\d{4}[-./年])?\d{1,2}[-./月]\d{1,2}日?)\s*\d{1,2}:\d{2}")     # "12月21日 22:47" too
 _TYPIST_NOTE = re.compile(r"\s*\([^)\n]*(?:口述|打出来|打字|整理|代写|代笔|转成文字|原话)[^)\n]*?"
                           rf"({_DATE.pattern})\s*\)\s*$")
@@ -779,7 +787,10 @@ _TYPIST_LINE = re.compile(r"^\s*\((?=[^)\n]*(?:口述|打出来|打下来|打字
 # their tie is the mandate (FORMAT.md)
 _ASSIGNED_STAFF = re.compile(r"(?:委托|授权)(?:该|本|贵|这个|那个)?(?:中心|站|社|会|工作室|平台|联盟|团队|机构|公司|协会)"
                              r"(?:指派|委派|安排|分配|派)的")
-_NEVER_ADDED = {"relationship": re.compile(f"{_TIE_IS_MANDATE.pattern}|{_ASSIGNED_STAFF.pattern}"), "signature": _TYPIST_LINE}
+# ... and a chat's time divider ("—— 2026年11月27日 22:13 ——") is no signed-off name
+_TIME_DIVIDER = re.compile(r"^\s*(?:——|—|--)\s*(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日?\s*\d{1,2}:\d{2}")
+_NEVER_ADDED = {"relationship": re.compile(f"{_TIE_IS_MANDATE.pattern}|{_ASSIGNED_STAFF.pattern}"),
+                "signature": re.compile(f"{_TYPIST_LINE.pattern}|{_TIME_DIVIDER.pattern}")}
 
 
 def _rule_elements(doc: ReadDocument) -> dict[str, Element]:

@@ -1,5 +1,5 @@
 """What the sentence reader may never add, however sure it is (review.checks.elements._with_model): a typist's dashed
-note is not the principal's signature, and "关系：委托代理律师" or "委托该中心指派的化解员" is a mandate, not a
+note or a chat's time divider is not the principal's signature, and "关系：委托代理律师" or "委托该中心指派的化解员" is a mandate, not a
 relationship. A scripted
 reader, sure of exactly that sentence, stands in for the fitted model: what is tested is the refusal, not the model."""
 
@@ -31,6 +31,8 @@ TYPIST = ("委托书\n我是王小军，让我弟弟王小民替我去网点交�
 MANDATE = "授权委托书\n委托人：王小军\n受托人：张小平，某某律师事务所律师\n与委托人关系：委托代理律师\n委托人签字：王小军\n"
 ASSIGNED = ("委托说明\n本人刘小生，经某某债务化解服务中心上门帮扶，自愿委托该中心指派的化解员孙小明全权代表本人跟你们协商。\n"
             "刘小生（按手印）\n2027年4月8日\n")
+DIVIDER = ("聊天记录\n—— 2026年11月27日 22:13 ——\n小倩：我是吴小倩，我授权蒋老师全权\n蒋老师：可以的\n"
+           "—— 2026年11月27日 22:31 ——\n小倩：好的谢谢\n")
 PLAIN = "委托书\n我是王小军，让我弟弟王小民替我去网点交材料。\n以上都是我的意思\n"
 
 
@@ -38,6 +40,7 @@ PLAIN = "委托书\n我是王小军，让我弟弟王小民替我去网点交材
     (TYPIST, "signature", "——李小红", False),
     (MANDATE, "relationship", "与委托人关系:委托代理律师", False),
     (ASSIGNED, "relationship", "自愿委托该中心指派的化解员孙小明全权代表本人跟你们协商", False),
+    (DIVIDER, "signature", "—— 2026年11月27日 22:13 ——", False),
     (PLAIN, "signature", "以上都是我的意思", True),     # the same reader adds a part it may add
 ])
 def test_the_reader_never_adds_what_is_refused(text, part, words, added):
