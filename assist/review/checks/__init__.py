@@ -51,7 +51,7 @@ _STANDS_IN = re.compile(rf"(?:{_KIN_WORD})[\u4e00-\u9fa5]{{0,4}}(?:替我|代我
                         r"|(?:他|她|伊)(?!们)[^。\n,，;；]{0,20}?(?:办|定|商量|谈|答应|签|说|讲)[^。\n;；]{0,14}?我(?:都|全|也|拢)?"
                         r"(?:认|承认|认可|同意)(?![识为真])"
                         # "她跟你们说的就算我说的", "他说了算"
-                        r"|(?:他|她|伊)(?!们)[^。\n,，;；]{0,8}?(?:说的|定的|签的|答应的|讲的)(?:话)?(?:就|都)?算(?:我|数)"
+                        r"|(?:他|她|伊)(?!们)[^。\n,，;；]{0,8}?(?:说的|定的|签的|答应的|讲的)(?:话)?(?:就|都)?(?:算(?:我|数)|是我(?:说|讲|定)的)"
                         # "他跟你们说的话跟我说的一样"
                         r"|(?:他|她)(?!们)[^。\n,，;；]{0,8}?(?:说的|讲的|定的)(?:话)?(?:就)?(?:跟|和|同)我(?:说的|讲的|定的)?一样"
                         # "他跟你们说好了就是我说好了"
@@ -72,10 +72,11 @@ _MANDATE = re.compile(rf"(?<![受已未])(?<!没有)(?:(?:委托|授权)(?![人�
                       rf"(?!了)(?!\s*(?:贵|你们|您|各位|领导))\s*(?:我的?|俺)?(?:[\u4e00-\u9fa5]{{0,4}}?(?:同学|同事|朋友|老乡|室友|工友|战友|邻居))?"
                       rf"(?:{_KIN_WORD}|{_NAMED})[^。\n;；了过]{{0,8}}?"
                       r"(?:帮我|替我|代我|代为|代表我|全权)"
-                      rf"|(?:事|事情|事儿|账|款|钱)[^。\n;；]{{0,4}}?(?:交给|交由|托付给|托给|全交给)了?\s*(?:我的?|俺)?(?:{_KIN_WORD})"
+                      rf"|(?:事|事情|事儿|账|款|钱)[^。\n;；]{{0,8}}?(?:交给|交由|托付给|托给|全交给)了?\s*(?:我的?|俺)?(?:{_KIN_WORD})"
                       # "这事全交给他了" (the person named on the next line): only a matter (事), never money handed over
                       r"|(?:这|此|这个|那个)?(?:事|事情|事儿)(?:情)?(?:就|全|都|全都)?(?:交给|交由|托付给|托给)了?(?:他|她)(?!们)"
-                      rf"|(?<![别不])(?:以后|今后|往后|有事|有什么事|有嘛事|有啥事)[^。\n;；别不]{{0,6}}?(?:找|问|联系|打给|跟|打)(?:我的?|俺)(?:{_KIN_WORD})"
+                      # "以后我的这个账的事情你们跟我老婆阿依古丽说"
+                      rf"|(?<![别不])(?:以后|今后|往后|有事|有什么事|有嘛事|有啥事)[^。\n;；别不]{{0,12}}?(?:找|问|联系|打给|跟|打)(?:我的?|俺)(?:{_KIN_WORD})"
                       rf"|(?:由|都由|让)(?:我的?|俺)(?:{_KIN_WORD})[^。\n;；]{{0,8}}?(?:跟|和|与|同)(?:你们|贵司|贵公司|贵行)"
                       # the person named just before: "刘三平是跟我一起跑车的…这台车叫他替我先开上"
                       r"|(?<![别不])(?:叫|让|托)(?:他|她)(?!们)(?:来)?(?:替我|帮我|代我)"
@@ -112,7 +113,7 @@ _NOTICE_TITLE = re.compile(r"(须知|注意事项|温馨提示|提醒|公告|告
                            r"|^告(?:各位|全体|亲爱的)?(?:亲戚|亲友|家人|乡亲|同学|同事|朋友|客户|会员|学员)")
 # A notice an agency sends its own customers ("各位客户请注意：…"), however untitled: it asks its readers, not a lender.
 _OWN_CUSTOMERS = re.compile(r"^(?:致|告)?(?:各位|亲爱的|全体|广大)(?:委托|签约|服务|协商|尊敬的)?[\u4e00-\u9fa5]{0,3}?"
-                            r"(?:客户|学员|会员|社员|盟员|家人|伙伴|委托人|老铁|姐妹|兄弟伙|工友|头家)"
+                            r"(?:客户|学员|会员|社员|盟员|家人|伙伴|委托人|老铁|姐妹|兄弟伙|工友|头家|当事人|老乡|农户|养殖户|车主|摊主)"
                             r"|^家人们|^尊敬的(?:各位)?(?:委托|签约)?(?:客户|学员|会员|委托人)[:,]?$")
 # A first line that only names the issuing body (a hospital, a residents' committee, an employer) above the title.
 _ISSUER_LINE = re.compile(r"^[\u4e00-\u9fa5()（）]{2,30}(?:医院|卫生院|诊所|卫生服务中心|委员会|居委会|村委会|办事处|人民政府|"
@@ -120,7 +121,7 @@ _ISSUER_LINE = re.compile(r"^[\u4e00-\u9fa5()（）]{2,30}(?:医院|卫生院|�
                           r"互助会|联盟|协会|协调会|促进会|联合会|管理人|服务部|法务部|事业部|营业部)$")
 # What a letterhead carries under the issuer's name before the title: its department, address, telephone, a serial
 # number, or a remark in brackets ("（京华某某律师事务所西北分所合作单位）")
-_HEADER_META = re.compile(r"地址|电话|传真|邮编|网址|^(?:No|NO|no)\.?|^编号|^\d|(?:住院部|门诊部|[^\n]科)$")
+_HEADER_META = re.compile(r"地址|电话|传真|邮编|网址|^(?:No|NO|no)\.?|^编号|^\d|(?:住院部|门诊部|[^\n]科)$|住院号|门诊号|床号|科室")
 _AUTH_BODY = (re.compile(r"(?<![被受])(?:委托人|授权人)|本人.{0,30}现委托"), re.compile(r"受托人|被委托人|代理人|被授权人|受托方"))
 # a public body's letter assigning help ("法律援助公函", "指派函") attests a fact too
 # a registry's extract ("婚姻登记档案查询结果", "不动产登记信息查询结果") attests what its records say
@@ -152,7 +153,7 @@ _COMPLAINT_BODY = (re.compile(r"借款|贷款|还款|催收|催款|逾期|分期
                    re.compile(r"投诉|反映|要求|诉求|申请|请求|希望|麻烦|请问|想问|咨询|请|能不能|可不可以|能否|求|别再|"
                               r"别|不要|行不行|缓|"
                               # an angry borrower's demands: "你们那帮催收的听着", "你们贴一个试试", "凭啥骂人"
-                              r"听着|听好了|试试|凭什么|凭啥|不许|不准|少给我|再敢|住手"))
+                              r"听着|听好了|听到|给我听|试试|凭什么|凭啥|不许|不准|少给我|再敢|住手"))
 # A 情况说明 is a complaint only when it asks the reader for something; one that only records what happened ("特此说明，
 # 备查") is other. Asking is addressed to the reader: 请贵司…, 希望你们…, 要求停止…, 能否…, not "he asked HR to stamp it".
 _EXPLAIN_TITLE = re.compile(r"^(?:情况)?说明$|^关于.{2,40}情况的?说明$")     # "关于…游客接待情况的说明"
@@ -180,7 +181,8 @@ def _title_line(line: str) -> str:
 _AGENT_SPEAKS = re.compile(r"(?:本|我)(?:公司|司|中心|所|机构|工作室|会|团队|律师团|团|法务部|社|基金会|商会)(?:依法)?(?:接)?受[^。；;\n]{0,40}?委托")
 # "受客户X（身份证号…）全权" right before 委托, or "受借款人周淑琴（身份证号：…）委托": an ID in brackets in between
 _PASSIVE_BEFORE = re.compile(r"受(?:[^。；;，,\n(]|\([^)\n]{0,40}\)){0,30}$|受[^。；;\n]{0,40}?全权$")
-_TO_US = re.compile(r"(?:委托|授权)(?:本|我)(?:公司|司|中心|机构|工作室|团队|律师团|团|法务部|社|基金会|商会)")
+_TO_US = re.compile(r"(?:委托|授权)(?:本|我)(?:公司|司|中心|机构|工作室|团队|律师团|团|法务部|社|基金会|商会|协会|促进会|会|联盟|盟|"
+                    r"所|站|平台)")
 
 
 def _entrusts(text: str) -> bool:
@@ -232,7 +234,8 @@ def classify(doc: ReadDocument) -> DocKind:
         score["authorisation"] += 3
     if _STANDS_IN.search(text) or _STANDS_IN.search(bare):
         score["authorisation"] += 2
-    if any(not _PAST.search(t, max(0, m.start() - 12), m.start()) for t in (text, bare) for m in _MANDATE.finditer(t)):
+    if any(not _PAST.search(t, max(0, m.start() - 12), m.start()) and not _TO_US.match(t, m.start())
+           for t in (text, bare) for m in _MANDATE.finditer(t)):     # (not "会员已正式委托本会全权代理": the agent speaking)
         score["authorisation"] += 4  # the letter's act: at least a complaint's address and body together
     # a chat in which the borrower grants the authority ("我已经正式委托…全权处理") is an authorisation, not a record
     # ... and so is an agreement or a form with a clause granting it ("入社协议…第三条 授权委托", "服务确认单…本人授权…全权")

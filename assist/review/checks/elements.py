@@ -53,9 +53,9 @@ _PRINCIPAL_PROSE = re.compile(rf"(?:本人|我叫|我是|我,|我|客户)\s*(?:(
 _PRINCIPAL_GREETS = re.compile(rf"(?:(?:你好|您好)\s*[,!]?\s*|^\s*[\"“「]?)我\s*"
                                rf"((?![{_NOT_A_NAME}想要有们这那又也就还今明昨刚现会能来去说问叫])[{_CJK}]{{2,3}})"
                                r"\s*[。,!.]"
-                               # a message typed with spaces for stops: "陆专员你好 我郑可欣 橙意贷那笔": a full name of
-                               # three after the greeting, then a space
-                               rf"|(?:你好|您好)\s*[,!]?\s*我\s*((?![{_NOT_A_NAME}想要有们这那又也就还今明昨刚现会能来去说问叫"
+                               # a message typed with spaces for stops: "陆专员你好 我郑可欣 橙意贷那笔", "我黄文彬 现在住在…":
+                               # a full name of three after the greeting or opening a line, then a space
+                               rf"|(?:(?:你好|您好)\s*[,!]?\s*|^\s*)我\s*((?![{_NOT_A_NAME}想要有们这那又也就还今明昨刚现会能来去说问叫"
                                rf"老自女儿爸妈一下上都很真姓先再没])[{_CJK}]{{3}})(?=[ \t])", re.M)
 _PRINCIPAL_DOTTED = re.compile(rf"(?:我叫|我是|本人)\s*[{_CJK}]{{2,8}}[·•・][{_CJK}]{{2,8}}")
 _PRINCIPAL_SELF = re.compile(rf"(?:(?<![^\s,。!?:;])|(?<=你好)|(?<=您好))(?:我叫|我是|俺叫|俺是|本人)"
@@ -307,7 +307,9 @@ _SCOPE_VERB = re.compile(r"(?:代为|代理|代表|代|替|帮|由|让|叫|交�
                          r"|(?:商量|协商|谈|说|问|办|还)[^。\n;]{0,20}?(?:都|就|全|统统)?(?:找|问|联系)(?:他|她)(?!们)"
                          # "你们有啥子事直接找她 扣款 逾期 要补啥子资料都跟她说"
                          r"|(?:事|事情|事儿)[^。\n;]{0,4}?(?:直接|都|就|全)?(?:找|问|联系|打)(?:他|她)(?!们)"
-                         r"|(?:你们|您们)(?:直接)?(?:跟|和|与|同)(?:他|她)(?!们)(?:商量|谈|说|讲|协商|办|对接)")
+                         r"|(?:你们|您们)(?:直接)?(?:跟|和|与|同)(?:他|她)(?!们)(?:商量|谈|说|讲|协商|办|对接)"
+                         # the errand, said of the agent named just before: "他给你们送材料，…他听你们说什么方案"
+                         r"|(?:他|她)(?!们)(?:去|来)?(?:给|向|替我给)(?:你们|您们|贵司|贵公司|贵行)(?:送|交|递|拿|取|提交)")
 # What business the agent may act in. A scope sentence must name one ("借款事宜", "协商还款", "谈分期的事");
 # "全权委托…作为我的代理人，她办的事我都认可" or "一切由他做主" names none: that is no scope, however broad it sounds.
 _MATTER = re.compile(r"借|贷|欠|还|账|帐|债|款|钱|分期|延期|协商|商量|减免|息|催|结清|证明|信用卡|额度|合同|诉讼|出庭|起诉|应诉|"
@@ -396,7 +398,8 @@ _PRINCIPAL_FOOT = re.compile(rf"\s*((?:委托人|授权人|立委托人|声明�
 # A lawyer's 执业证号 however it is labelled and written: "执业证号：…", "执业证书编号…", "（证号：…）" after a lawyer's
 # name, the number on the label's line or the next, in ASCII or full-width digits, in one run or in groups split by
 # spaces or hyphens ("14401 2016 1 1 358902", "32012-2017-10634521").
-_LICENCE_LABEL = re.compile(r"执业证书编号|执业证书号码|执业证书号|执业证编号|执业证号码|执业证号|执业编号|律师证编号|律师证号|"
+_LICENCE_LABEL = re.compile(r"执业许可证号|执业许可证|"
+                            r"执业证书编号|执业证书号码|执业证书号|执业证编号|执业证号码|执业证号|执业编号|律师证编号|律师证号|"
                             r"律师执业证|执业证|法律援助证号|援助证号|证号")
 # the number after the label; a made-up one may open with Latin letters ("BCSA-FW-20260088"): its digits are read
 # or carry a province in brackets ("HBSK（渝）2026-0417")
@@ -789,8 +792,17 @@ _ASSIGNED_STAFF = re.compile(r"(?:委托|授权)(?:该|本|贵|这个|那个)?(?
                              r"(?:指派|委派|安排|分配|派)的")
 # ... and a chat's time divider ("—— 2026年11月27日 22:13 ——") is no signed-off name
 _TIME_DIVIDER = re.compile(r"^\s*(?:——|—|--)\s*(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日?\s*\d{1,2}:\d{2}")
+# ... and a start with no end ("从今天起我这笔账…你们找我老倌", "从这个月开始由我老公跟你们对接") is no term: a term says
+# how long, by an end, a duration or a condition (so "从今儿起到秋收完事儿都算数" may still be added)
+_TERM_END = (r"止|为止|期间|期限|有效|(?:月|年|天|日|周|期)内|之内|以内|结束|办完|办好|还清|还完|结清|处理完|之前|以前|作废|失效|不算|"
+             r"[一二两三四五六七八九十半\d]+\s*个?(?:月|年|周|星期|礼拜)|"
+             r"(?:至|到|等)\s*(?:\d|[一二三四五六七八九十正腊冬]|年底|月底|年末|今年|明年|过年|春节|出院|回来|"
+             r"我(?:出院|回来|回国|病好|好了|下山|回家))")
+_START_ONLY = re.compile(rf"^(?![^\n]*(?:{_TERM_END}))"      # no end anywhere on the line, and a start whose clause runs on
+                         rf"(?=[^\n]*(?:从|自)[^,，。;；\s]{{0,6}}?(?:起|开始)(?![^,，。;；\s]*(?:到|至|止|完|内|前|有效|算数|作数|管用)))")
 _NEVER_ADDED = {"relationship": re.compile(f"{_TIE_IS_MANDATE.pattern}|{_ASSIGNED_STAFF.pattern}"),
-                "signature": re.compile(f"{_TYPIST_LINE.pattern}|{_TIME_DIVIDER.pattern}")}
+                "signature": re.compile(f"{_TYPIST_LINE.pattern}|{_TIME_DIVIDER.pattern}"),
+                "term": _START_ONLY}
 
 
 def _rule_elements(doc: ReadDocument) -> dict[str, Element]:

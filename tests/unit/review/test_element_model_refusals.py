@@ -1,7 +1,7 @@
 """What the sentence reader may never add, however sure it is (review.checks.elements._with_model): a typist's dashed
-note or a chat's time divider is not the principal's signature, and "关系：委托代理律师" or "委托该中心指派的化解员" is a mandate, not a
-relationship. A scripted
-reader, sure of exactly that sentence, stands in for the fitted model: what is tested is the refusal, not the model."""
+note or a chat's time divider is not the principal's signature, a start with no end ("从今天起…") is no term, and
+"关系：委托代理律师" or "委托该中心指派的化解员" is a mandate, not a relationship. A scripted reader, sure of exactly that
+sentence, stands in for the fitted model: what is tested is the refusal, not the model."""
 
 from __future__ import annotations
 
@@ -33,6 +33,8 @@ ASSIGNED = ("委托说明\n本人刘小生，经某某债务化解服务中心�
             "刘小生（按手印）\n2027年4月8日\n")
 DIVIDER = ("聊天记录\n—— 2026年11月27日 22:13 ——\n小倩：我是吴小倩，我授权蒋老师全权\n蒋老师：可以的\n"
            "—— 2026年11月27日 22:31 ——\n小倩：好的谢谢\n")
+START = ("留言\n你好 我是借款人李小梅 上班时间不能接电话 从今天起我这笔账有事你们找我老公王小明 电话15887034216 "
+         "他跟你们谈分期 他说了算 谢谢\n——李小梅\n")
 PLAIN = "委托书\n我是王小军，让我弟弟王小民替我去网点交材料。\n以上都是我的意思\n"
 
 
@@ -41,6 +43,7 @@ PLAIN = "委托书\n我是王小军，让我弟弟王小民替我去网点交材
     (MANDATE, "relationship", "与委托人关系:委托代理律师", False),
     (ASSIGNED, "relationship", "自愿委托该中心指派的化解员孙小明全权代表本人跟你们协商", False),
     (DIVIDER, "signature", "—— 2026年11月27日 22:13 ——", False),
+    (START, "term", "从今天起我这笔账有事你们找我老公王小明", False),
     (PLAIN, "signature", "以上都是我的意思", True),     # the same reader adds a part it may add
 ])
 def test_the_reader_never_adds_what_is_refused(text, part, words, added):
