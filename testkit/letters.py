@@ -44,7 +44,8 @@ TUNING = ("L01", "L02", "L03", "L04", "L05", "L06", "L07", "L08", "L09", "L10", 
           "L160", "L161", "L162", "L163",
           "L164", "L165", "L166", "L167",
           "L168", "L169", "L170", "L171",
-          "L172", "L173", "L174", "L175")
+          "L172", "L173", "L174", "L175",
+          "L176", "L177", "L178", "L179", "L180", "L181", "L182", "L183")
 # Round eight's held-out writers (L24, L25) were scored once on the frozen code (8fe6da2: the learned kind model with
 # the rules), then tuned on like the others. Round nine's (L26, L27) were scored once on 820495e (the model overrules
 # the rules only when it is sure), then tuned on like the others, and so were round ten's (L28, L29), scored once on
@@ -80,7 +81,8 @@ TUNING = ("L01", "L02", "L03", "L04", "L05", "L06", "L07", "L08", "L09", "L10", 
 # fifty-two's (L160-L163), scored once on 2f887c2. Round fifty-three's (L164-L167) were scored once on 124fb4a and
 # held out for one stop (no model fitted on them, no rule changed after reading them); they are tuning data from the next.
 # Round fifty-four's (L168-L171) were scored once on 2993951 and then tuned on like the others, and so were round
-# fifty-five's (L172-L175), scored once on ff390eb.
+# fifty-five's (L172-L175), scored once on ff390eb, and round fifty-six's eight writers (L176-L183), scored once on
+# b51508d.
 HELD_OUT: tuple[str, ...] = ()
 # The writer sets numbers are reported for (README), in the order they were written.
 WRITER_SETS = {"L01-L06": ("L01", "L02", "L03", "L04", "L05", "L06"), "L07-L08 (round one held out)": ("L07", "L08"),
@@ -136,7 +138,8 @@ WRITER_SETS = {"L01-L06": ("L01", "L02", "L03", "L04", "L05", "L06"), "L07-L08 (
                "L160-L163 (round fifty-two held out)": ("L160", "L161", "L162", "L163"),
                "L164-L167 (round fifty-three held out)": ("L164", "L165", "L166", "L167"),
                "L168-L171 (round fifty-four held out)": ("L168", "L169", "L170", "L171"),
-               "L172-L175 (round fifty-five held out)": ("L172", "L173", "L174", "L175")}
+               "L172-L175 (round fifty-five held out)": ("L172", "L173", "L174", "L175"),
+               "L176-L183 (round fifty-six held out)": ("L176", "L177", "L178", "L179", "L180", "L181", "L182", "L183")}
 
 
 @dataclass(frozen=True)

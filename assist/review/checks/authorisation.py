@@ -356,6 +356,11 @@ def _takes_credentials(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]
     for m in _CREDENTIALS.finditer(doc.text):
         if _NEVER_GIVE.search(doc.text, max(0, m.start() - 16), m.start() + 8):
             continue    # a warning near it: "请勿将密码告诉…", "密码不要发给…"
+        if REVOKED.search(doc.text):
+            # the family telling the lender what the agency asked for, after withdrawing its authority: a note for the
+            # call, not a sign against the letter
+            return [finding(doc, "agency.takes_credentials", "info", "信中说代理方曾要借款人交出账户密码或验证码，委托已撤销："
+                            "请直接联系借款人本人，提醒其修改密码、不向任何人提供验证码，此后只与本人沟通。", m.start(), m.end())]
         return [finding(doc, "agency.takes_credentials", "high", "材料要借款人把账户密码或验证码交给代理方：持有这些的人可以用借款人的"
                         "名义借款、转账。这是付费代理和诈骗的迹象。请交专人核实，直接联系借款人本人，提醒其立即修改密码、不向任何人提供"
                         "验证码。", m.start(), m.end(), signal=policy.signal_for("auth.trustee_company"))]
@@ -435,7 +440,8 @@ def _coaching_notice(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
 def _pro_agent(doc: ReadDocument, policy: ReviewPolicy) -> list[Finding]:
     """A person who settles debts for a living (or runs a paid 上岸 group) acting for the borrower: the paid-agent sign,
     whatever the paper is."""
-    m = _PRO_AGENT.search(doc.text)
+    # (not a fee the borrower wants back: "代为向X中心主张退还已收取的协商服务费")
+    m = next((m for m in _PRO_AGENT.finditer(doc.text) if not _RECOVERS_FROM.search(_sentence(doc.text, m.start()))), None)
     if m is None or not _FOR_BORROWER.search(doc.text) or REVOKED.search(doc.text):
         return []
     return [finding(doc, "auth.trustee_agency", "high", "代借款人出面的人以做“上岸”、债务协商为业（或是收费“上岸群”的群主）："

@@ -73,12 +73,14 @@ def _family_writes(text: str) -> bool:
     """The writer says they are the borrower's family (friends and colleagues do not count: agencies pose as them)."""
     bare = re.sub(r"[(（][^()（）\n]{0,60}[)）]", "", text)    # "我是借款人陆桂芬（ID…，手机…）的儿子"
     kin = [m.group(1) for t in (text, bare) for m in _FAMILY_WRITES.finditer(t)] \
-        + [m.group(1) for m in _FAMILY_SIGNS.finditer(text)]
+        + [m.group(1) for m in _FAMILY_SIGNS.finditer(text)] + [m.group(1) for m in _FAMILY_BORROWER.finditer(text)]
     return bool(kin) and not set(kin) <= _NOT_FAMILY or _FAMILY_DEBT.search(text) is not None
 
 
 # "我父亲的借款，我们家从来没说过不还": the writer speaks of a parent's or a spouse's debt as family
 _FAMILY_DEBT = re.compile(r"我(?:的)?(?:父亲|母亲|爸爸|妈妈|老伴|丈夫|妻子|爱人|儿子|女儿|老公|老婆)的(?:借款|贷款|欠款|账|帐|债)")
+# ... or names the borrower as their kin, with the loan's details: "我妹夫李建伟（身份证尾号2437，借款合同号…）"
+_FAMILY_BORROWER = re.compile(rf"我的?({KIN})[\u4e00-\u9fa5]{{2,4}}\s*[(（][^)）\n]{{0,60}}?(?:借款|合同号|身份证)")
 
 
 
