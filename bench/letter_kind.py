@@ -80,7 +80,9 @@ ROUNDS = [("round five", ("L17", "L18"), "review_letters_r5_heldout.json"),
           ("round fifty-four", ("L168", "L169", "L170", "L171"), "review_letters_r54_heldout.json"),
           ("round fifty-five", ("L172", "L173", "L174", "L175"), "review_letters_r55_heldout.json"),
           ("round fifty-six", ("L176", "L177", "L178", "L179", "L180", "L181", "L182", "L183"),
-           "review_letters_r56_heldout.json")]
+           "review_letters_r56_heldout.json"),
+          ("round fifty-seven", ("L184", "L185", "L186", "L187", "L188", "L189", "L190", "L191"),
+           "review_letters_r57_heldout.json")]
 # the writers a round's model must not see: its own and every later round's
 LATER = {name: {w for _, held, _ in ROUNDS[i:] for w in held} for i, (name, _, _) in enumerate(ROUNDS)}
 # what the rules of an older assist read each letter as (documents.kind_rules_only), run in its own interpreter
@@ -117,7 +119,8 @@ RULES_ALONE = {name: f"review_letters_r{n}_rules_alone.json" for name, n in
                                 ("round forty-nine", 49), ("round fifty", 50),
                                 ("round fifty-one", 51), ("round fifty-two", 52),
                                 ("round fifty-three", 53), ("round fifty-four", 54),
-                                ("round fifty-five", 55), ("round fifty-six", 56))}
+                                ("round fifty-five", 55), ("round fifty-six", 56),
+                                ("round fifty-seven", 57))}
 # the rounds scored once with the shipped model and rules (checks.document_kind) rather than the rules alone
 SHIPPED = {"round eight": "the model with the safety turn (8fe6da2)", "round nine": "the model when sure, bar 0.6 (820495e)",
            "round ten": "the model when sure, bar 0.6 (09cb5f7)", "round eleven": "the model when sure, bar 0.55 (6e68c50)",
@@ -165,7 +168,8 @@ SHIPPED = {"round eight": "the model with the safety turn (8fe6da2)", "round nin
            "round fifty-three": "the model when sure, bar 0.55 (124fb4a)",
            "round fifty-four": "the model when sure, bar 0.55 (2993951)",
            "round fifty-five": "the model when sure, bar 0.55 (ff390eb)",
-           "round fifty-six": "the model when sure, bar 0.55 (b51508d)"}
+           "round fifty-six": "the model when sure, bar 0.55 (b51508d)",
+           "round fifty-seven": "the model when sure, bar 0.55 (090fe9f)"}
 BARS = (0.0, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 1.01)
 
 
