@@ -592,7 +592,8 @@ def _signature(folded: str) -> tuple[int, int] | None:
 
 
 # signing named as one of the matters the agent is or is not to handle ("要签字、要还钱的事，陈律师先问我")
-_SIGN_AS_MATTER = re.compile(r"[、和或及]|(?:的|之类的|等)事"
+# (not a signing line's own marks: "签字及盖章：", "签名和日期：")
+_SIGN_AS_MATTER = re.compile(r"[、和或及](?!\s*(?:盖章|手印|按手印|捺印|指印|签章|日期|时间))|(?:的|之类的|等)事"
                              # "要签字个，伊替阿拉签": signing the agent does for the principal
                              r"|(?:的|个)?[,，]?\s*(?:他|她|伊|渠|佢)(?:替|帮|代)")
 # the agent's or a witness's signing line ("受托人（签名）：陈慧敏"): not the principal's signature

@@ -49,6 +49,7 @@ def test_a_lawyers_letter_telling_of_a_revoked_agency_is_not_high(policy):
     # signing named as one of the matters the agent must ask about first
     ("我请陈小波律师帮我谈还款。\n要签字、要还钱的事，陈律师先问我。\n\n王小光\n2027年5月26日\n", "signature", False),
     ("我请陈小波律师帮我谈还款。\n\n委托人签字：王小光\n2027年5月26日\n", "signature", True),
+    ("我请陈小波律师帮我谈还款。\n\n签字及盖章：王小光\n2027年5月26日\n", "signature", True),
 ])
 def test_parts_said_in_new_ways(text, part, present):
     assert elements(text)[part] is present
